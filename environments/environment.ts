@@ -1,0 +1,65 @@
+/**
+ * Where experiments run: one object per environment (dev, staging, prod), one file each in
+ * `environments/`. Environments read configuration and pass it down to constructs as props;
+ * constructs never read the environment themselves.
+ */
+export interface EnvironmentSpec {
+  /** Environment name, a DNS label: `dev`, `staging`, `prod`. */
+  readonly name: string;
+  /** Kubernetes cluster name (informational, shown in reports). */
+  readonly cluster: string;
+  /** Namespace the collectors run in. */
+  readonly namespace: string;
+  /** Position in the promotion order (dev 0 → staging 1 → prod 2). */
+  readonly promotionOrder: number;
+  /** Minimum time a promotion bakes here before the next environment may promote. */
+  readonly bakeTimeMinutes: number;
+  /** Metrics backend the watcher queries and the collectors write to. */
+  readonly metrics: MetricsBackend;
+  /** Price model applied to measured usage. */
+  readonly priceModel: PriceModelSpec;
+  /** Active-series budget for the environment. @default - no budget */
+  readonly cardinalityBudgetSeries?: number;
+  /** Collector resource and replica overrides for this environment. @default - the experiment's own */
+  readonly collector?: CollectorOverrides;
+}
+
+/** A Prometheus-compatible backend: where to query and where to write. */
+export interface MetricsBackend {
+  /** Prometheus HTTP API base URL used to query production and shadow data. */
+  readonly queryUrl: string;
+  /** Remote-write URL for the production pipeline's output. */
+  readonly remoteWriteUrl: string;
+  /** Remote-write URL of the separate shadow destination (a tenant or target of its own). */
+  readonly shadowRemoteWriteUrl: string;
+  /** Query URL of the shadow destination. @default - queryUrl */
+  readonly shadowQueryUrl?: string;
+  /** Scrape / export interval of the collectors, in seconds. @default 60 */
+  readonly scrapeIntervalSeconds?: number;
+}
+
+/** Per-environment collector overrides. */
+export interface CollectorOverrides {
+  readonly replicas?: number;
+  readonly cpuRequestMillis?: number;
+  readonly cpuLimitMillis?: number;
+  readonly memoryRequestMiB?: number;
+  readonly memoryLimitMiB?: number;
+}
+
+/**
+ * A price list, as published by the vendor; amounts are decimal strings (exact money).
+ * Any unit left out costs nothing.
+ */
+export interface PriceModelSpec {
+  /** ISO 4217 currency code, e.g. `USD`. */
+  readonly currency: string;
+  /** Price per 1,000 active series per month. */
+  readonly perThousandSeriesMonth?: string;
+  /** Price per 1,000 samples per minute (ingest rate) per month. */
+  readonly perThousandSamplesPerMinuteMonth?: string;
+  /** Price per GB ingested. */
+  readonly perGigabyte?: string;
+  /** Where the prices come from (a URL or a note). */
+  readonly source?: string;
+}
