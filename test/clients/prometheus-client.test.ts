@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusApiError, PrometheusClient, PrometheusUnavailableError } from '../../clients/prometheus';
-import { alignedNowSeconds, freePort, startPrometheus, toOpenMetrics, type TestPrometheus } from '../support/prometheus';
+import { alignedNowSeconds, freePort, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
 
 // GIVEN a real Prometheus backfilled with two metrics over the past three hours, one sample a minute
 const end = alignedNowSeconds(60) - 3600;
@@ -11,7 +11,7 @@ let prometheus: TestPrometheus;
 let client: PrometheusClient;
 
 beforeAll(async () => {
-  const series = [
+  const series: BackfillSeries[] = [
     { name: 'http_requests_total', labels: { job: 'api', instance: 'a:80', route: '/users' }, samples: minutes.map((t, i) => [t, i * 2] as const) },
     { name: 'http_requests_total', labels: { job: 'api', instance: 'b:80', route: '/users' }, samples: minutes.map((t, i) => [t, i * 3] as const) },
     { name: 'queue_depth', labels: { job: 'worker', queue: 'say "hi"\\now' }, samples: minutes.map((t) => [t, t === start ? NaN : 7] as const) },
