@@ -1,0 +1,68 @@
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeKubeApi } from '../../test/support/fake-kube-api';
+import { LeaseElector } from './lease-elector';
+
+describe('LeaseElector', () => {
+  let fake: FakeKubeApi;
+  let clock: number;
+
+  beforeEach(async () => {
+    fake = new FakeKubeApi();
+    await fake.start();
+    clock = Date.parse('2026-11-25T12:00:00Z');
+  });
+  afterEach(async () => fake.stop());
+
+  function elector(identity: string): LeaseElector {
+    const api = fake.kubeConfig().makeApiClient(CoordinationV1Api);
+    return new LeaseElector({ api, namespace: 'phoenix', identity, leaseDurationSeconds: 15, now: () => new Date(clock) });
+  }
+
+  it('lets exactly one of two replicas lead, through the real client', async () => {
+    // GIVEN two watcher replicas racing for the same Lease
+    const a = elector('watcher-a');
+    const b = elector('watcher-b');
+    // WHEN both try at once
+    const results = await Promise.all([a.tryAcquire(), b.tryAcquire()]);
+    // THEN exactly one holds it, and the Lease names it
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results[0] ? 'watcher-a' : 'watcher-b';
+    const lease = fake.get('coordination.k8s.io', 'v1', 'leases', 'phoenix', 'phoenix-watcher') as { spec: { holderIdentity: string } };
+    expect(lease.spec.holderIdentity).toBe(winner);
+  });
+
+  it('keeps the lease while the holder renews and hands it over once it expires', async () => {
+    const a = elector('watcher-a');
+    const b = elector('watcher-b');
+    expect(await a.tryAcquire()).toBe(true);
+    clock += 10_000;
+    expect(await b.tryAcquire()).toBe(false);
+    expect(await a.tryAcquire()).toBe(true);
+    clock += 16_000; // a stopped renewing
+    expect(await b.tryAcquire()).toBe(true);
+    expect(await a.tryAcquire()).toBe(false);
+    const lease = fake.get('coordination.k8s.io', 'v1', 'leases', 'phoenix', 'phoenix-watcher') as { spec: { leaseTransitions: number } };
+    expect(lease.spec.leaseTransitions).toBe(1);
+  });
+
+  it('hands over at once when the holder releases on shutdown', async () => {
+    const a = elector('watcher-a');
+    const b = elector('watcher-b');
+    expect(await a.tryAcquire()).toBe(true);
+    await a.release();
+    expect(a.isLeader).toBe(false);
+    expect(await b.tryAcquire()).toBe(true);
+  });
+
+  it('fails when the API server errors, instead of claiming leadership', async () => {
+    const a = elector('watcher-a');
+    fake.failWith = 503;
+    await expect(a.tryAcquire()).rejects.toThrow();
+    expect(a.isLeader).toBe(false);
+  });
+
+  it('fails when no identity is given', () => {
+    expect(() => elector('')).toThrow(/needs an identity/);
+  });
+});
