@@ -1,0 +1,3 @@
+export * from './model';
+export * from './exposition';
+export * from './from-api';
