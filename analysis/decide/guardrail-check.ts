@@ -1,0 +1,129 @@
+import { compareCounts, compareRelative, isZeroHeavy, meanOf, type Comparison } from './statistics';
+import type { AnswerSeries, CheckResult, GuardrailAnswer, GuardrailInput, WindowSpan } from './types';
+
+/** Defaults of a guardrail's comparison. */
+export const GUARDRAIL_DEFAULTS = { relativeTolerance: 0.02, noiseFloor: 1e-9, hard: true } as const;
+
+interface SeriesWindow {
+  readonly labels: string;
+  readonly values: number[];
+}
+
+/**
+ * Compares one guardrail's answers for the baseline copy and a candidate within one window.
+ * Series are matched by their labels; each matched pair is compared by the guardrail's statistic
+ * (relative difference of window means, or Poisson-tolerant counts for zero-heavy series).
+ * A series present on one side only is a changed answer; too few points is inconclusive.
+ */
+export function checkGuardrail(
+  guardrail: GuardrailInput,
+  baseline: GuardrailAnswer | undefined,
+  candidate: GuardrailAnswer | undefined,
+  window: WindowSpan,
+  scrapeIntervalSeconds: number,
+  minPointsFraction: number,
+): CheckResult {
+  const hard = guardrail.hard ?? GUARDRAIL_DEFAULTS.hard;
+  const tolerance = guardrail.relativeTolerance ?? GUARDRAIL_DEFAULTS.relativeTolerance;
+  const floor = guardrail.noiseFloor ?? GUARDRAIL_DEFAULTS.noiseFloor;
+  const base = { kind: 'guardrail' as const, id: guardrail.id, hard };
+  const empty = { baseline: null, candidate: null, difference: null, threshold: null };
+
+  for (const [side, answer] of [['baseline', baseline], ['candidate', candidate]] as const) {
+    if (!answer) return { ...base, ...empty, verdict: 'inconclusive', statistic: 'none', detail: `no answer for the ${side}` };
+    if (answer.failure) {
+      const verdict = answer.failure.kind === 'failed' ? 'error' : 'inconclusive';
+      return { ...base, ...empty, verdict, statistic: 'none', detail: `${side} query ${answer.failure.kind}: ${answer.failure.message}` };
+    }
+  }
+
+  const windowSeconds = window.end - window.start;
+  const minPoints = Math.max(1, Math.ceil((minPointsFraction * windowSeconds) / scrapeIntervalSeconds));
+  const b = sliceWindow(baseline!.series ?? [], window);
+  const c = sliceWindow(candidate!.series ?? [], window);
+  const keys = new Set([...b.keys(), ...c.keys()]);
+  if (keys.size === 0) {
+    return { ...base, ...empty, verdict: 'pass', statistic: 'absent equals absent', detail: 'neither variant returned a series in this window' };
+  }
+
+  let worst: { key: string; bm: number | null; cm: number | null; comparison: Comparison; statistic: string } | undefined;
+  let inconclusive: string | undefined;
+  for (const key of [...keys].sort()) {
+    const bv = b.get(key)?.values ?? [];
+    const cv = c.get(key)?.values ?? [];
+    if (bv.length === 0 || cv.length === 0) {
+      const present = bv.length > 0 ? bv : cv;
+      if (present.length >= minPoints) {
+        const side = bv.length > 0 ? 'baseline' : 'candidate';
+        return {
+          ...base,
+          verdict: 'fail',
+          statistic: 'series presence',
+          baseline: meanOf(bv),
+          candidate: meanOf(cv),
+          difference: null,
+          threshold: null,
+          detail: `series ${key} is answered for the ${side} only: the candidate changes the answer's shape`,
+        };
+      }
+      inconclusive ??= `series ${key} has ${present.length} point(s) on one side only, fewer than ${minPoints}`;
+      continue;
+    }
+    if (bv.length < minPoints || cv.length < minPoints) {
+      inconclusive ??= `series ${key} has ${Math.min(bv.length, cv.length)} point(s) in the window, fewer than ${minPoints}`;
+      continue;
+    }
+    const bm = meanOf(bv)!;
+    const cm = meanOf(cv)!;
+    const useCounts = guardrail.comparison === 'count' || (guardrail.comparison !== 'relative' && isZeroHeavy([...bv, ...cv], floor));
+    const comparison = useCounts ? compareCounts(bm * windowSeconds, cm * windowSeconds, tolerance) : compareRelative(bm, cm, tolerance, floor);
+    const statistic = useCounts ? 'absolute increase with Poisson tolerance' : 'relative difference of window means';
+    const score = comparison.threshold > 0 ? comparison.difference / comparison.threshold : comparison.difference;
+    const worstScore = worst ? (worst.comparison.threshold > 0 ? worst.comparison.difference / worst.comparison.threshold : worst.comparison.difference) : -1;
+    if (score > worstScore) worst = { key, bm, cm, comparison, statistic };
+  }
+
+  if (worst && !worst.comparison.same) {
+    return {
+      ...base,
+      verdict: 'fail',
+      statistic: worst.statistic,
+      baseline: worst.bm,
+      candidate: worst.cm,
+      difference: worst.comparison.difference,
+      threshold: worst.comparison.threshold,
+      detail: `series ${worst.key} differs beyond the tolerance (${keys.size} series compared)`,
+    };
+  }
+  if (inconclusive) return { ...base, ...empty, verdict: 'inconclusive', statistic: worst?.statistic ?? 'none', detail: inconclusive };
+  return {
+    ...base,
+    verdict: 'pass',
+    statistic: worst!.statistic,
+    baseline: worst!.bm,
+    candidate: worst!.cm,
+    difference: worst!.comparison.difference,
+    threshold: worst!.comparison.threshold,
+    detail: `${keys.size} series within the tolerance; the closest to it is ${worst!.key}`,
+  };
+}
+
+/** Labels as a stable key: `{a="1",b="2"}`. */
+export function labelKey(labels: Readonly<Record<string, string>>): string {
+  return `{${Object.keys(labels)
+    .sort()
+    .map((name) => `${name}=${JSON.stringify(labels[name])}`)
+    .join(',')}}`;
+}
+
+/** Points with `start < t ≤ end` (Prometheus' own left-open ranges), finite values only, by label key. */
+function sliceWindow(series: readonly AnswerSeries[], window: WindowSpan): Map<string, SeriesWindow> {
+  const out = new Map<string, SeriesWindow>();
+  for (const s of series) {
+    const key = labelKey(s.labels);
+    const values: number[] = [];
+    for (const [t, v] of s.points) if (t > window.start && t <= window.end && Number.isFinite(v)) values.push(v);
+    if (values.length > 0) out.set(key, { labels: key, values });
+  }
+  return out;
+}
