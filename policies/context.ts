@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { collectorConfigsOf, isRecord } from './collector-configs';
+import type { CollectorConfigSource, RuleContext, RuleOptions, SourceDocument } from './types';
+
+/** Defaults of the rule tunables. */
+export const DEFAULT_RULE_OPTIONS: Required<RuleOptions> = {
+  fluxIntervalMinSeconds: 30,
+  fluxIntervalMaxSeconds: 24 * 3600,
+  debugEnvironments: ['dev'],
+};
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** Builds the context every rule sees: indexes over all documents, built once per run. */
+export function createRuleContext(
+  documents: readonly SourceDocument[],
+  options: RuleOptions,
+  pathExists: (relativePath: string) => boolean,
+): RuleContext {
+  const byKind = new Map<string, SourceDocument[]>();
+  const byName = new Map<string, SourceDocument>();
+  for (const doc of documents) {
+    const kind = doc.object.kind ?? '';
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, (list = []));
+    list.push(doc);
+    if (doc.object.name !== undefined) {
+      byName.set(`${kind}\u0000${doc.object.namespace ?? ''}\u0000${doc.object.name}`, doc);
+      const anyNamespace = `${kind}\u0000*\u0000${doc.object.name}`;
+      if (!byName.has(anyNamespace)) byName.set(anyNamespace, doc);
+    }
+  }
+  const ofKind = (kind: string): readonly SourceDocument[] => byKind.get(kind) ?? [];
+  const replicasCache = new Map<SourceDocument, number | undefined>();
+  return {
+    documents,
+    ofKind,
+    find: (kind, name, namespace) => byName.get(`${kind}\u0000${namespace ?? '*'}\u0000${name}`),
+    collectorConfigs: (doc): readonly CollectorConfigSource[] => collectorConfigsOf(doc),
+    maxReplicas(doc) {
+      if (!replicasCache.has(doc)) replicasCache.set(doc, computeMaxReplicas(doc, ofKind));
+      return replicasCache.get(doc);
+    },
+    pathExists,
+    options: { ...DEFAULT_RULE_OPTIONS, ...stripUndefined(options) },
+  };
+}
+
+function computeMaxReplicas(doc: SourceDocument, ofKind: (kind: string) => readonly SourceDocument[]): number | undefined {
+  const spec = isRecord(doc.value.spec) ? doc.value.spec : {};
+  if (doc.object.kind === 'OpenTelemetryCollector') {
+    const mode = typeof spec.mode === 'string' ? spec.mode : 'deployment';
+    if (mode === 'daemonset' || mode === 'sidecar') return Number.POSITIVE_INFINITY;
+    const autoscaler = isRecord(spec.autoscaler) && typeof spec.autoscaler.maxReplicas === 'number' ? spec.autoscaler.maxReplicas : 0;
+    return Math.max(typeof spec.replicas === 'number' ? spec.replicas : 1, autoscaler);
+  }
+  if (doc.object.kind !== 'ConfigMap') return undefined;
+  let max: number | undefined;
+  for (const kind of WORKLOAD_KINDS) {
+    for (const workload of ofKind(kind)) {
+      if (workload.object.namespace !== doc.object.namespace || !mountsConfigMap(workload, doc.object.name)) continue;
+      const replicas = kind === 'DaemonSet' ? Number.POSITIVE_INFINITY : replicasOf(workload, ofKind);
+      max = Math.max(max ?? 0, replicas);
+    }
+  }
+  return max;
+}
+
+function replicasOf(workload: SourceDocument, ofKind: (kind: string) => readonly SourceDocument[]): number {
+  const spec = workload.value.spec as Record<string, unknown> | undefined;
+  let replicas = typeof spec?.replicas === 'number' ? spec.replicas : 1;
+  for (const hpa of ofKind('HorizontalPodAutoscaler')) {
+    const hpaSpec = hpa.value.spec as Record<string, unknown> | undefined;
+    const target = hpaSpec?.scaleTargetRef as Record<string, unknown> | undefined;
+    if (hpa.object.namespace === workload.object.namespace && target?.kind === workload.object.kind && target?.name === workload.object.name && typeof hpaSpec?.maxReplicas === 'number') {
+      replicas = Math.max(replicas, hpaSpec.maxReplicas);
+    }
+  }
+  return replicas;
+}
+
+function mountsConfigMap(workload: SourceDocument, name: string | undefined): boolean {
+  const template = (workload.value.spec as { template?: { spec?: { volumes?: unknown } } } | undefined)?.template;
+  const volumes = template?.spec?.volumes;
+  if (!Array.isArray(volumes) || name === undefined) return false;
+  return volumes.some((volume) => {
+    if (!isRecord(volume)) return false;
+    if (isRecord(volume.configMap) && volume.configMap.name === name) return true;
+    const sources = isRecord(volume.projected) ? volume.projected.sources : undefined;
+    return Array.isArray(sources) && sources.some((source) => isRecord(source) && isRecord(source.configMap) && source.configMap.name === name);
+  });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+/**
+ * The repository root for `path` checks: the nearest folder above the first input holding `.git`,
+ * else the parent of a `gitops` folder on the input's path, else the working directory.
+ */
+export function findRepoRoot(inputs: readonly string[], cwd = process.cwd()): string {
+  const first = path.resolve(cwd, inputs[0] ?? '.');
+  for (let dir = first; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  const segments = first.split(path.sep);
+  const gitops = segments.lastIndexOf('gitops');
+  if (gitops > 0) return segments.slice(0, gitops).join(path.sep) || path.sep;
+  return cwd;
+}
+
+/** A cached `pathExists` over the file system under `root`. */
+export function fileSystemPathExists(root: string): (relativePath: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (relativePath) => {
+    let exists = cache.get(relativePath);
+    if (exists === undefined) cache.set(relativePath, (exists = fs.existsSync(path.resolve(root, relativePath))));
+    return exists;
+  };
+}

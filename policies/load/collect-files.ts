@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PolicyInputError } from '../errors';
+
+const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+/** Folders never walked: VCS metadata and dependencies. */
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
+
+/**
+ * Expands paths to the manifest files to check: files as given, folders recursively
+ * (`*.yaml`, `*.yml`, `*.json`, sorted, hidden folders and node_modules skipped).
+ */
+export function collectFiles(paths: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const given of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(given);
+    } catch {
+      throw new PolicyInputError(`${given}: no such file or folder`);
+    }
+    if (stat.isDirectory()) walk(given, files);
+    else files.push(given);
+  }
+  return [...new Set(files)];
+}
+
+function walk(folder: string, into: string[]): void {
+  const entries = fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(full, into);
+    } else if (entry.isFile() && MANIFEST_FILE.test(entry.name)) {
+      into.push(full);
+    }
+  }
+}
+
+/** Reads one input file as UTF-8 text after checking its size and that it is text. */
+export function readInputFile(file: string, maxFileSizeBytes: number): string {
+  let buffer: Buffer;
+  try {
+    const size = fs.statSync(file).size;
+    if (size > maxFileSizeBytes) {
+      throw new PolicyInputError(
+        `${file}: ${(size / 2 ** 20).toFixed(1)} MiB is over the ${(maxFileSizeBytes / 2 ** 20).toFixed(0)} MiB limit; split it or raise --max-file-size`,
+      );
+    }
+    buffer = fs.readFileSync(file);
+  } catch (error) {
+    if (error instanceof PolicyInputError) throw error;
+    throw new PolicyInputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  return decodeText(file, buffer);
+}
+
+/** Decodes text input; a NUL byte in the first 8 KiB marks a binary file. */
+export function decodeText(file: string, buffer: Buffer): string {
+  const probe = buffer.subarray(0, 8192);
+  if (probe.includes(0)) throw new PolicyInputError(`${file}: binary file (NUL byte at offset ${probe.indexOf(0)}); pass YAML or JSON manifests only`);
+  const text = buffer.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}

@@ -1,0 +1,108 @@
+import { isMap, isScalar, isSeq, parseDocument, Scalar, type Node } from 'yaml';
+import { pointerSegments } from '../rule-table';
+
+/** A 1-based line and column. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+type ToPosition = (offset: number) => Position;
+
+/**
+ * Maps JSON pointers back to positions in one file's text. Parsing with `yaml` (which keeps source
+ * ranges) is slow, so it happens only here, once per document that has findings, and is cached.
+ */
+export class FileLocator {
+  private lineStarts?: number[];
+  private readonly documents = new Map<number, Node | null>();
+
+  constructor(private readonly text: string) {}
+
+  /** Position of a pointer inside the chunk `[start, end)`; the nearest existing parent when the path stops early. */
+  locate(start: number, end: number, pointer: string): Position {
+    let root = this.documents.get(start);
+    if (root === undefined) {
+      root = parseDocument(this.text.slice(start, end), { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
+      this.documents.set(start, root);
+    }
+    const toPosition: ToPosition = (offset) => this.positionOf(start + offset);
+    const firstContent = start + leadingMarkerLength(this.text, start);
+    if (!root) return this.positionOf(firstContent);
+    return walk(root, pointerSegments(pointer), toPosition);
+  }
+
+  /** 1-based line and column of an offset in the file. */
+  positionOf(offset: number): Position {
+    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - starts[low] + 1 };
+  }
+}
+
+function walk(root: Node, segments: readonly string[], toPosition: ToPosition): Position {
+  let node: Node | null | undefined = root;
+  let at = rangeStart(root);
+  let position = toPosition(at);
+  for (let i = 0; i < segments.length && node; i++) {
+    const segment = segments[i];
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+      if (!pair) break;
+      const key = pair.key as Node;
+      position = toPosition(rangeStart(key, at));
+      node = pair.value as Node | null;
+      if (node && i === segments.length - 1) break;
+      if (node) at = rangeStart(node, at);
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) break;
+      at = rangeStart(item, at);
+      position = toPosition(at);
+      node = item;
+    } else if (isScalar(node) && typeof node.value === 'string') {
+      const inner = parseDocument(node.value, { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
+      if (!inner) break;
+      return walk(inner, segments.slice(i), embeddedPosition(node, toPosition));
+    } else {
+      break;
+    }
+  }
+  return position;
+}
+
+/** Maps offsets inside a string value back to the file: exact for block scalars (`|`), the scalar itself otherwise. */
+function embeddedPosition(scalar: Scalar, outer: ToPosition): ToPosition {
+  const header = outer(rangeStart(scalar));
+  const source = (scalar as Scalar & { srcToken?: { source?: string; props?: unknown } }).srcToken;
+  const blockSource = scalar.type === Scalar.BLOCK_LITERAL || scalar.type === Scalar.BLOCK_FOLDED ? source?.source : undefined;
+  if (scalar.type !== Scalar.BLOCK_LITERAL || blockSource === undefined) return () => header;
+  const indent = /^( *)\S/m.exec(blockSource)?.[1].length ?? 0;
+  const innerText = String(scalar.value);
+  const innerStarts = lineStartsOf(innerText);
+  return (offset) => {
+    let line = 0;
+    while (line + 1 < innerStarts.length && innerStarts[line + 1] <= offset) line++;
+    return { line: header.line + 1 + line, column: indent + (offset - innerStarts[line]) + 1 };
+  };
+}
+
+function rangeStart(node: Node, fallback = 0): number {
+  return node.range ? node.range[0] : fallback;
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+function leadingMarkerLength(text: string, start: number): number {
+  return text.startsWith('---', start) ? Math.max(0, text.indexOf('\n', start) + 1 - start) : 0;
+}

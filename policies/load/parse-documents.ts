@@ -1,0 +1,115 @@
+import * as jsYaml from 'js-yaml';
+import { PolicyInputError } from '../errors';
+
+/** A parsed document and the slice of its file it came from (for locating findings later). */
+export interface ParsedChunk {
+  readonly value: unknown;
+  /** Offset of the chunk in the file text. */
+  readonly start: number;
+  readonly end: number;
+  /** Pointer prefix of the document inside the chunk (`/items/3` for a List item). */
+  readonly pointerPrefix: string;
+  /** YAML chunks are parsed by the YAML locator; JSON chunks too (JSON is YAML flow syntax). */
+}
+
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+/**
+ * Splits a YAML stream at its document markers and parses each document with js-yaml (the fast path;
+ * YAML 1.2 core schema, as Kubernetes reads manifests). Empty documents are skipped.
+ * Malformed YAML throws a PolicyInputError naming file:line:column.
+ */
+export function parseYamlStream(file: string, text: string): ParsedChunk[] {
+  const chunks: ParsedChunk[] = [];
+  const starts = [0];
+  DOCUMENT_MARKER.lastIndex = 0;
+  for (let match = DOCUMENT_MARKER.exec(text); match; match = DOCUMENT_MARKER.exec(text)) {
+    if (match.index > 0) starts.push(match.index);
+  }
+  let line = 0;
+  let counted = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    line += countLines(text, counted, start);
+    counted = start;
+    let chunk = text.slice(start, end);
+    if (chunk.startsWith('...')) chunk = chunk.replace(/^\.\.\.[^\n]*/, '');
+    let value: unknown;
+    try {
+      value = jsYaml.load(chunk, { schema: jsYaml.CORE_SCHEMA, filename: file });
+    } catch (error) {
+      throw malformed(file, error, line);
+    }
+    if (value === undefined || value === null) continue;
+    chunks.push(...expandLists(value, start, end));
+  }
+  return chunks;
+}
+
+/** Parses a JSON file: one value, an array of objects, or JSON Lines (one object per line). */
+export function parseJsonStream(file: string, text: string): ParsedChunk[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (Array.isArray(value)) return value.map((item, index) => ({ value: item, start: 0, end: text.length, pointerPrefix: `/${index}` }));
+    return expandLists(value, 0, text.length);
+  } catch (error) {
+    const lines = text.split('\n');
+    if (lines.filter((candidate) => candidate.trim() !== '').length > 1) return parseJsonLines(file, text);
+    throw new PolicyInputError(`${file}:${jsonErrorLine(text, error)}: malformed JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseJsonLines(file: string, text: string): ParsedChunk[] {
+  const chunks: ParsedChunk[] = [];
+  let start = 0;
+  let lineNumber = 0;
+  while (start <= text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    lineNumber++;
+    const line = text.slice(start, end);
+    if (line.trim() !== '') {
+      try {
+        chunks.push(...expandLists(JSON.parse(line), start, end));
+      } catch (error) {
+        throw new PolicyInputError(`${file}:${lineNumber}: malformed JSON: ${(error as Error).message}`);
+      }
+    }
+    if (newline < 0) break;
+    start = newline + 1;
+  }
+  return chunks;
+}
+
+/** A Kubernetes `List` (kind ends in `List`, with `items`) stands for its items. */
+function expandLists(value: unknown, start: number, end: number): ParsedChunk[] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    if (typeof record.kind === 'string' && record.kind.endsWith('List') && Array.isArray(record.items) && typeof record.apiVersion === 'string') {
+      return record.items.map((item, index) => ({ value: item, start, end, pointerPrefix: `/items/${index}` }));
+    }
+  }
+  return [{ value, start, end, pointerPrefix: '' }];
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
+}
+
+function malformed(file: string, error: unknown, lineOffset: number): PolicyInputError {
+  if (error instanceof jsYaml.YAMLException && error.mark) {
+    const line = lineOffset + error.mark.line + 1;
+    return new PolicyInputError(`${file}:${line}:${error.mark.column + 1}: malformed YAML: ${error.reason}`);
+  }
+  return new PolicyInputError(`${file}: malformed YAML: ${(error as Error).message}`);
+}
+
+function jsonErrorLine(text: string, error: unknown): string {
+  const position = /position (\d+)/.exec((error as Error).message);
+  if (!position) return '1';
+  const offset = Number(position[1]);
+  return String(countLines(text, 0, offset) + 1);
+}

@@ -1,0 +1,63 @@
+import { isRecord } from '../../collector-configs';
+import { pointerOf } from '../../rule-table';
+import type { CollectorConfigSource, RuleContext, RuleFinding, SourceDocument } from '../../types';
+
+/** The component sections of a collector config. */
+export const COMPONENT_SECTIONS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'] as const;
+export type ComponentSection = (typeof COMPONENT_SECTIONS)[number];
+
+/** One entry of `service.pipelines`, with the pointer to it. */
+export interface PipelineView {
+  readonly source: CollectorConfigSource;
+  /** `metrics`, `metrics/shadow`, `traces/…` */
+  readonly id: string;
+  readonly signal: string;
+  readonly receivers: readonly string[];
+  readonly processors: readonly string[];
+  readonly exporters: readonly string[];
+  readonly pointer: string;
+}
+
+/** The component type of an id (`batch/shadow` → `batch`). */
+export function componentType(id: string): string {
+  const slash = id.indexOf('/');
+  return slash < 0 ? id : id.slice(0, slash);
+}
+
+/** Ids listed in a string array field (anything else yields nothing). */
+export function idsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string') : [];
+}
+
+/** The components of one section (`{}` when absent). */
+export function sectionOf(config: Readonly<Record<string, unknown>>, section: ComponentSection): Record<string, unknown> {
+  const value = config[section];
+  return isRecord(value) ? value : {};
+}
+
+/** Every pipeline of a config. */
+export function pipelinesOf(source: CollectorConfigSource): PipelineView[] {
+  const service = isRecord(source.config.service) ? source.config.service : {};
+  const pipelines = isRecord(service.pipelines) ? service.pipelines : {};
+  return Object.entries(pipelines)
+    .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
+    .map(([id, pipeline]) => ({
+      source,
+      id,
+      signal: componentType(id),
+      receivers: idsOf(pipeline.receivers),
+      processors: idsOf(pipeline.processors),
+      exporters: idsOf(pipeline.exporters),
+      pointer: source.pointer + pointerOf('service', 'pipelines', id),
+    }));
+}
+
+/** Runs `check` over every collector config a document holds. */
+export function forEachConfig(doc: SourceDocument, ctx: RuleContext, check: (source: CollectorConfigSource) => RuleFinding[]): RuleFinding[] {
+  const configs = ctx.collectorConfigs(doc);
+  if (configs.length === 0) return [];
+  return configs.flatMap(check);
+}
+
+/** Kinds that may hold collector configs ('' = a bare config file). */
+export const COLLECTOR_KINDS = ['', 'ConfigMap', 'OpenTelemetryCollector'];

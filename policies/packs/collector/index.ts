@@ -1,0 +1,26 @@
+import type { RulePack } from '../../types';
+import { aggregationSingleReplica } from './aggregation-replicas';
+import { attributeDropWithoutAggregation } from './attribute-drop';
+import { noDetailedDebugOutsideDev } from './debug-exporter';
+import { exporterDelivery } from './exporter-delivery';
+import { healthCheckPresent } from './health-check';
+import { batchLast, memoryLimiterFirst } from './processor-order';
+import { referencesResolve } from './references-resolve';
+import { unusedComponents } from './unused-components';
+
+/** Collector configuration rules: wiring, processor order, delivery, and lossless reductions. */
+export const collectorPack: RulePack = {
+  name: 'collector',
+  description: 'OpenTelemetry collector configurations: references, processor order, delivery guarantees, lossless reductions.',
+  rules: [
+    referencesResolve,
+    unusedComponents,
+    memoryLimiterFirst,
+    batchLast,
+    exporterDelivery,
+    noDetailedDebugOutsideDev,
+    healthCheckPresent,
+    attributeDropWithoutAggregation,
+    aggregationSingleReplica,
+  ],
+};

@@ -1,0 +1,20 @@
+import { looksLikeCollectorConfig } from '../../collector-configs';
+import { crdValidator } from '../../schemas/crd-schemas';
+import { kubernetesValidator } from '../../schemas/kubernetes-schemas';
+import type { Rule } from '../../types';
+
+/** Kinds without a schema here are reported once per document, so nothing passes unchecked silently. */
+export const unknownKind: Rule = {
+  id: 'schema/unknown-kind',
+  severity: 'warning',
+  description: 'Documents whose kind has no schema here are not validated; say so instead of passing them silently.',
+  check(doc) {
+    const { apiVersion, kind } = doc.object;
+    if (apiVersion === undefined || kind === undefined) {
+      if (looksLikeCollectorConfig(doc.value)) return [];
+      return [{ pointer: '', message: 'document is neither a Kubernetes object (apiVersion and kind) nor a collector config', fix: 'add apiVersion and kind, or leave this file out of the checked paths' }];
+    }
+    if (kubernetesValidator(apiVersion, kind) ?? crdValidator(apiVersion, kind)) return [];
+    return [{ pointer: '/kind', message: `no schema for ${kind} ${apiVersion}: only the generic rules apply`, fix: 'check apiVersion and kind for typos; custom resources outside Flux and the OpenTelemetry operator are not validated' }];
+  },
+};
