@@ -1,0 +1,208 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { parseComponentId, type TypedComponent } from './base';
+import type { ComponentKind } from './component';
+import { Connector } from './connector';
+import type { ComponentEffects } from './effects';
+import { PASS_THROUGH } from './effects';
+import { CollectorConfigError } from './errors';
+import { Exporter } from './exporter';
+import { Extension } from './extension';
+import type { PipelineSpec } from './pipeline-rules';
+import { Processor } from './processor';
+import { analyseTransform, type StatementGroup } from './processor-transform';
+import { Receiver } from './receiver';
+
+/** Maps a config path (`['processors', 'batch', 'timeout']`) to `file:line`, when known. */
+export type Locator = (path: readonly string[]) => string | undefined;
+
+/** What `importConfig` read from a collector config. */
+export interface ImportedConfig {
+  readonly components: TypedComponent[];
+  readonly pipelines: Map<string, PipelineSpec>;
+  readonly serviceExtensions: string[];
+  readonly telemetry?: Record<string, unknown>;
+  readonly warnings: string[];
+}
+
+/** Component types Phoenix models, per section; anything else is kept verbatim and flagged. */
+export const KNOWN_TYPES: Record<ComponentKind, readonly string[]> = {
+  receiver: ['otlp', 'prometheus'],
+  processor: ['memory_limiter', 'batch', 'filter', 'transform', 'groupbyattrs', 'cumulativetodelta', 'deltatocumulative', 'metricstransform'],
+  exporter: ['prometheusremotewrite', 'otlp', 'otlphttp', 'prometheus', 'debug'],
+  connector: ['forward', 'routing'],
+  extension: ['health_check'],
+};
+
+const SECTIONS: readonly [string, ComponentKind][] = [
+  ['receivers', 'receiver'],
+  ['processors', 'processor'],
+  ['exporters', 'exporter'],
+  ['connectors', 'connector'],
+  ['extensions', 'extension'],
+];
+
+const FACTORY = { receiver: Receiver, processor: Processor, exporter: Exporter, connector: Connector, extension: Extension };
+
+/**
+ * Reads a parsed collector config into components and pipelines. Structural mistakes
+ * (a section that is not a map, a pipeline list that is not a list of ids) throw one
+ * message each, with file:line when a locator is given.
+ */
+export function importConfig(config: unknown, source?: string, locate?: Locator): ImportedConfig {
+  const problems: string[] = [];
+  const at = (path: string[], message: string) => {
+    const where = locate?.(path) ?? (source ? `${source}: ${path.join('.')}` : path.join('.'));
+    problems.push(`${where}: ${message}`);
+  };
+  if (!isRecord(config)) {
+    throw new CollectorConfigError(`${source ?? 'collector config'}: the config must be a map with receivers, processors, exporters and service`);
+  }
+  const known = new Set([...SECTIONS.map(([s]) => s), 'service']);
+  for (const key of Object.keys(config)) if (!known.has(key)) at([key], `unknown top-level section '${key}'`);
+  const components: TypedComponent[] = [];
+  const warnings: string[] = [];
+  for (const [section, kind] of SECTIONS) {
+    const entries = config[section];
+    if (entries === undefined || entries === null) continue;
+    if (!isRecord(entries)) {
+      at([section], `'${section}' must be a map of component id to config`);
+      continue;
+    }
+    for (const [id, body] of Object.entries(entries)) {
+      let parsed: { type: string; name?: string };
+      try {
+        parsed = parseComponentId(id, `${section}.${id}`);
+      } catch (error) {
+        at([section, id], (error as Error).message);
+        continue;
+      }
+      if (body !== null && body !== undefined && !isRecord(body)) {
+        at([section, id], `the config of '${id}' must be a map (or empty)`);
+        continue;
+      }
+      const raw = (body ?? {}) as Record<string, unknown>;
+      const where = locate?.([section, id]) ?? `${section}.${id}`;
+      let effects: ComponentEffects;
+      if (!KNOWN_TYPES[kind].includes(parsed.type)) {
+        warnings.push(`${where}: ${kind} type '${parsed.type}' is not modelled by Phoenix; kept verbatim, its effect on series is unknown`);
+        effects = { aggregates: false, stateful: false, opaque: true };
+      } else {
+        effects = effectsOfImported(kind, parsed.type, raw, where, warnings);
+      }
+      components.push(FACTORY[kind].verbatim(parsed.type, parsed.name, raw, effects));
+    }
+  }
+  const pipelines = new Map<string, PipelineSpec>();
+  const service = config.service;
+  let serviceExtensions: string[] = [];
+  let telemetry: Record<string, unknown> | undefined;
+  if (!isRecord(service)) {
+    at(['service'], "'service' must be a map holding 'pipelines'");
+  } else {
+    if (service.extensions !== undefined) serviceExtensions = idList(service.extensions, ['service', 'extensions'], at);
+    if (service.telemetry !== undefined) {
+      if (isRecord(service.telemetry)) telemetry = structuredClone(service.telemetry);
+      else at(['service', 'telemetry'], "'telemetry' must be a map");
+    }
+    if (!isRecord(service.pipelines)) {
+      at(['service', 'pipelines'], "'service.pipelines' must be a map of pipeline id to { receivers, processors, exporters }");
+    } else {
+      for (const [id, body] of Object.entries(service.pipelines)) {
+        const path = ['service', 'pipelines', id];
+        if (!isRecord(body)) {
+          at(path, `pipeline '${id}' must be a map with receivers, processors and exporters`);
+          continue;
+        }
+        for (const key of Object.keys(body)) {
+          if (!['receivers', 'processors', 'exporters'].includes(key)) at([...path, key], `pipeline '${id}': unknown field '${key}'`);
+        }
+        pipelines.set(id, {
+          receivers: idList(body.receivers ?? [], [...path, 'receivers'], at),
+          processors: idList(body.processors ?? [], [...path, 'processors'], at),
+          exporters: idList(body.exporters ?? [], [...path, 'exporters'], at),
+        });
+      }
+    }
+  }
+  if (problems.length > 0) throw new CollectorConfigError(problems, `${source ?? 'collector config'} cannot be imported`);
+  return { components, pipelines, serviceExtensions, telemetry, warnings };
+}
+
+/**
+ * Parses collector YAML, keeping positions: syntax errors throw `file:line:column: message`,
+ * and the returned locator maps config paths to `file:line`.
+ */
+export function parseYamlConfig(text: string, file: string): { config: unknown; locate: Locator } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new CollectorConfigError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return `${file}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`;
+      }),
+      `${file} is not valid YAML`,
+    );
+  }
+  const locate: Locator = (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+      if (node && (isMap(node) || isSeq(node) || isScalar(node)) && node.range) {
+        return `${file}:${lineCounter.linePos(node.range[0]).line}`;
+      }
+      if (n > 0) {
+        const parent = doc.getIn(path.slice(0, n - 1), true);
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === path[n - 1]);
+          if (pair && isScalar(pair.key) && pair.key.range) return `${file}:${lineCounter.linePos(pair.key.range[0]).line}`;
+        }
+      }
+    }
+    return undefined;
+  };
+  return { config: doc.toJS(), locate };
+}
+
+function effectsOfImported(kind: ComponentKind, type: string, raw: Record<string, unknown>, where: string, warnings: string[]): ComponentEffects {
+  if (kind !== 'processor') return PASS_THROUGH;
+  switch (type) {
+    case 'transform': {
+      const groups = Array.isArray(raw.metric_statements) ? (raw.metric_statements as StatementGroup[]) : [];
+      const { effects, problems } = analyseTransform(groups.filter((g) => isRecord(g) && typeof g.context === 'string'), where);
+      for (const p of problems) warnings.push(`${p} (kept verbatim)`);
+      if (!Array.isArray(raw.metric_statements) && raw.metric_statements !== undefined) {
+        warnings.push(`${where}: metric_statements in a form Phoenix does not read; kept verbatim, its effect on series is unknown`);
+      }
+      return effects;
+    }
+    case 'metricstransform': {
+      const text = JSON.stringify(raw);
+      const aggregates = /aggregate_labels|aggregate_label_values|"aggregation_type"/.test(text);
+      return { aggregates, stateful: false, opaque: true, aggregation: aggregates ? { sums: 'sum', histograms: 'sum', mayTouchCounters: true } : undefined };
+    }
+    case 'groupbyattrs':
+      return { aggregates: false, stateful: false, opaque: false, regroupsBy: Array.isArray(raw.keys) ? raw.keys.map(String) : [] };
+    case 'cumulativetodelta': {
+      const include = isRecord(raw.include) && Array.isArray(raw.include.metrics) && raw.include.match_type === 'strict' ? raw.include.metrics.map(String) : undefined;
+      return { aggregates: false, stateful: true, opaque: false, temporality: 'cumulative-to-delta', metrics: include };
+    }
+    case 'deltatocumulative':
+      return { aggregates: false, stateful: true, opaque: false, temporality: 'delta-to-cumulative' };
+    case 'filter':
+      return { aggregates: false, stateful: false, opaque: true };
+    default:
+      return PASS_THROUGH;
+  }
+}
+
+function idList(value: unknown, path: string[], at: (path: string[], message: string) => void): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    at(path, `'${path[path.length - 1]}' must be a list of component ids`);
+    return [];
+  }
+  return [...value];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,25 @@
+export * from './component';
+export * from './config';
+export * from './effects';
+export * from './errors';
+export { TypedComponent, goDuration, parseComponentId, type ComponentNameProps } from './base';
+export * from './receiver';
+export * from './processor';
+export {
+  type DropAttributeProps,
+  type FilterMetricsProps,
+  type KeepAttributesProps,
+  type KeepResourceAttributesProps,
+  type MetricSelector,
+  type MetricType,
+  type OttlErrorMode,
+} from './processor-metrics';
+export * from './exporter';
+export * from './connector';
+export * from './extension';
+export * from './pipeline';
+export { effectsOf, type PipelineSpec } from './pipeline-rules';
+export { KNOWN_TYPES } from './import';
+export * from './ottl/grammar';
+export { ottlString, ottlStringList } from './ottl/emit';
+export { validateCollectorConfig, type SchemaProblem } from './schemas/validate';
