@@ -22,6 +22,36 @@ export interface EnvironmentSpec {
   readonly cardinalityBudgetSeries?: number;
   /** Collector resource and replica overrides for this environment. @default - the experiment's own */
   readonly collector?: CollectorOverrides;
+  /**
+   * How Flux in this cluster reads the config repo and reports back to it.
+   * @default - Phoenix's Kustomizations use the bootstrap `GitRepository` `flux-system` and no commit statuses are posted
+   */
+  readonly flux?: FluxSettings;
+}
+
+/**
+ * The Flux side of an environment: the git source Phoenix's Kustomizations read and the
+ * GitHub repository Flux's notification-controller posts commit statuses to.
+ */
+export interface FluxSettings {
+  /** HTTPS URL of the config repo, e.g. `https://github.com/acme/metrics-config`. */
+  readonly repositoryUrl: string;
+  /** Branch the cluster follows. @default 'main' */
+  readonly branch?: string;
+  /** Namespace of Flux's controllers and of Phoenix's Flux objects. @default 'flux-system' */
+  readonly namespace?: string;
+  /** How often Flux fetches the repository and reconciles. @default 5 */
+  readonly intervalMinutes?: number;
+  /**
+   * Secret (in the Flux namespace) with the git credentials (`username`/`password`) for a private repository.
+   * @default - the repository is read anonymously
+   */
+  readonly gitSecretName?: string;
+  /**
+   * Secret (in the Flux namespace) with a GitHub token (`token` key) allowed to post commit statuses.
+   * @default 'phoenix-github-token'
+   */
+  readonly commitStatusSecretName?: string;
 }
 
 /** A Prometheus-compatible backend: where to query and where to write. */

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
+import { register as synth } from './synth';
+import { register as review } from './review';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
  * Shared option names: `-o, --output PATH`, `--format`, `--base` / `--head`, `--env NAME…`.
  */
 const registrations: Array<(program: Command) => void> = [
+  synth,
+  review,
 ];
 
 /** Adds every subcommand to the program. */

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { SynthSummary, SynthTreeOptions } from '../../../generators';
+import { ExitCode } from '../errors';
+
+interface SynthFlags {
+  readonly output: string;
+  readonly env?: string[];
+  readonly check?: boolean;
+  readonly experiments: string;
+}
+
+/** `phoenix synth`: experiments × environments → the GitOps tree Flux reconciles. */
+export function register(program: Command): void {
+  program
+    .command('synth')
+    .description('synthesize the experiments into the GitOps tree (gitops/): Flux objects per cluster, collector objects per experiment')
+    .option('-o, --output <path>', 'output folder', 'gitops')
+    .option('--env <name...>', 'only these environments (the others are left as they are)')
+    .option('--check', 'write nothing; exit 1 and list the differences when the tree on disk is stale')
+    .option('--experiments <dir>', 'folder of the experiment definitions', 'experiments')
+    .action(async (flags: SynthFlags) => {
+      process.exitCode = await runSynth(flags);
+    });
+}
+
+async function runSynth(flags: SynthFlags): Promise<number> {
+  // Loaded on use: cdk8s and the experiments cost time that other commands should not pay.
+  const { synthCheck, synthToDisk, isFresh } = await import('../../../generators');
+  const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env };
+  const shown = displayPath(flags.output);
+  if (flags.check) {
+    const { tree, differences } = synthCheck(options);
+    if (isFresh(differences)) {
+      process.stdout.write(`${shown}/ is up to date (${tree.files.size} files, ${tree.summaries.length} experiment × environment pairs)\n`);
+      return ExitCode.ok;
+    }
+    const lines = [
+      ...differences.missing.map((file) => `missing  ${shown}/${file}`),
+      ...differences.changed.map((file) => `stale    ${shown}/${file}`),
+      ...differences.extra.map((file) => `extra    ${shown}/${file}`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stderr.write(`phoenix: ${shown}/ is stale (${lines.length} files differ): run 'npm run synth' and commit the result\n`);
+    return ExitCode.findings;
+  }
+  const { tree, report } = synthToDisk(options);
+  for (const summary of tree.summaries) process.stdout.write(`${summaryLine(summary, shown)}\n`);
+  if (report.repaired) process.stdout.write('repaired the tree left by an interrupted synth\n');
+  process.stdout.write(
+    `${shown}/: ${tree.files.size} files, ${tree.objectCount} objects (${report.written.length} written, ${report.unchanged} unchanged, ${report.removed.length} removed)\n`,
+  );
+  return ExitCode.ok;
+}
+
+function summaryLine(summary: SynthSummary, shown: string): string {
+  const head = `${summary.environment.padEnd(8)} ${summary.experiment.padEnd(28)} ${summary.phase.padEnd(11)} ${String(summary.objects).padStart(3)} objects → ${shown}/${summary.folder}/`;
+  return summary.detail ? `${head}  ${summary.detail}` : head;
+}
+
+function displayPath(output: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(output));
+  return (relative && !relative.startsWith('..') ? relative : path.resolve(output)).replace(/\/$/, '');
+}

@@ -1,0 +1,19 @@
+/**
+ * Settings every environment of this config repo shares. A helper module (no default export):
+ * the environment loader skips it.
+ */
+export const configRepository = {
+  /** The config repo Flux reads and the review bot and watcher write pull requests to. */
+  repositoryUrl: 'https://github.com/acme/metrics-config',
+  branch: 'main',
+} as const;
+
+/**
+ * Grafana Cloud Pro list price for metrics: USD 6.50 per 1,000 active series per month
+ * (published on grafana.com/pricing; 1 data point per minute per series included).
+ */
+export const grafanaCloudPro = {
+  currency: 'USD',
+  perThousandSeriesMonth: '6.50',
+  source: 'https://grafana.com/pricing/ (Pro, metrics: $6.50 per 1k active series per month)',
+} as const;

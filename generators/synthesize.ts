@@ -1,0 +1,100 @@
+import { App, type Chart } from 'cdk8s';
+import { SynthError } from './errors';
+import { layOut, type KubeObject } from './layout';
+import { addUnitChart, planUnits, type ChartUnit, type TreeSources } from './units';
+
+/** One experiment in one environment, as `phoenix synth` reports it. */
+export interface SynthSummary {
+  readonly environment: string;
+  readonly experiment: string;
+  readonly phase: string;
+  readonly objects: number;
+  /** Folder of the experiment's objects, relative to the tree root. */
+  readonly folder: string;
+  /** The experiment's own one-line summary (shadow cost), when its constructs expose one. @default - none */
+  readonly detail?: string;
+}
+
+/** The synthesized tree, in memory. */
+export interface SynthesizedTree {
+  /** Tree-relative path → file content, sorted by path. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly summaries: readonly SynthSummary[];
+  /** Number of Kubernetes objects written. */
+  readonly objectCount: number;
+}
+
+/**
+ * Synthesizes the whole tree in memory: every unit in an App of its own (a chart never
+ * waits on another, memory stays flat), validations and construct errors collected across all
+ * charts and reported at once (exit 2), then laid out into files. Nothing is written here.
+ */
+export function synthesizeTree(sources: TreeSources): SynthesizedTree {
+  const problems: string[] = [];
+  const files = new Map<string, string>();
+  const owners = new Map<string, string>();
+  const summaries: SynthSummary[] = [];
+  let objectCount = 0;
+  for (const unit of planUnits(sources)) {
+    const rendered = renderUnit(unit, problems);
+    if (!rendered) continue;
+    const laid = layOut(rendered.objects, unit.output, unit.source);
+    problems.push(...laid.problems);
+    for (const [path, content] of laid.files) {
+      const owner = owners.get(path);
+      if (owner !== undefined) {
+        problems.push(`${unit.source}: writes ${path}, which ${owner} writes too`);
+        continue;
+      }
+      owners.set(path, unit.source);
+      files.set(path, content);
+    }
+    objectCount += rendered.objects.length;
+    if (unit.experiment) {
+      summaries.push({
+        environment: unit.environment,
+        experiment: unit.experiment,
+        phase: unit.phase ?? 'pending',
+        objects: rendered.objects.length,
+        folder: unit.output.path,
+        ...(rendered.detail ? { detail: rendered.detail } : {}),
+      });
+    }
+  }
+  if (problems.length > 0) throw new SynthError(problems);
+  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), summaries, objectCount };
+}
+
+function renderUnit(unit: ChartUnit, problems: string[]): { objects: KubeObject[]; detail?: string } | undefined {
+  let chart: Chart;
+  try {
+    chart = addUnitChart(new App({ outdir: '.' }), unit);
+  } catch (error) {
+    problems.push(`${unit.source} (${unit.environment}): ${messageOf(error)}`);
+    return undefined;
+  }
+  const before = problems.length;
+  for (const construct of chart.node.findAll()) {
+    for (const message of construct.node.validate()) problems.push(`${unit.source} (${unit.environment}) [${construct.node.path}]: ${message}`);
+  }
+  if (problems.length > before) return undefined;
+  try {
+    return { objects: chart.toJson() as KubeObject[], detail: summaryOf(chart) };
+  } catch (error) {
+    problems.push(`${unit.source} (${unit.environment}): ${messageOf(error)}`);
+    return undefined;
+  }
+}
+
+/** The first construct in the chart that offers a one-line summary (`summaryLine()`), e.g. an Experiment's shadow cost. */
+function summaryOf(chart: Chart): string | undefined {
+  for (const construct of chart.node.findAll()) {
+    const candidate = (construct as unknown as { summaryLine?: unknown }).summaryLine;
+    if (typeof candidate === 'function') return String(candidate.call(construct));
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
