@@ -143,6 +143,12 @@ export class ConfigRepo {
     return out || undefined;
   }
 
+  /** True when two commits hold the same tree (a rebuilt branch that changes nothing). */
+  async sameTree(a: string, b: string): Promise<boolean> {
+    const [treeA, treeB] = await Promise.all([this.git.raw(['rev-parse', `${a}^{tree}`]), this.git.raw(['rev-parse', `${b}^{tree}`])]);
+    return treeA.trim() === treeB.trim();
+  }
+
   /** Deletes origin's `branch` (used when a reversed verdict closes its pull request). */
   async deleteRemoteBranch(branch: string): Promise<void> {
     if (branch === this.baseBranch) throw new Error(`refusing to delete the base branch '${branch}'`);
