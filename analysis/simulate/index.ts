@@ -1,0 +1,5 @@
+export * from './model';
+export * from './simulate';
+export * from './values';
+export * from './rates';
+export { parseCondition, parseStatement, OttlNotModelled } from './ottl';

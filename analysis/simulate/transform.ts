@@ -1,0 +1,144 @@
+import type { AggregationFunction, Point } from './model';
+import { evaluate, OttlNotModelled, parseStatement, type OttlExpr, type OttlStatement } from './ottl';
+import { attrsKey, isRecord, mergeByKey, pickAttrs, type StepContext } from './points';
+import { PointTarget } from './target';
+
+const FUNCTIONS: ReadonlySet<string> = new Set(['sum', 'max', 'min', 'mean', 'median', 'count']);
+
+/**
+ * The `transform` processor's `metric_statements`, group by group, statement by statement:
+ * - `datapoint`: `keep_keys(attributes, [...])`, `delete_key(attributes, "k")`,
+ *   `set(attributes["k"], "v")`;
+ * - `resource`: `keep_keys(attributes, [...])`, `delete_key(attributes, "k")`;
+ * - `metric`: `aggregate_on_attributes(fn, [keys]?)`: within one resource entry and one metric,
+ *   merge the points with equal kept attributes (no list: equal attributes); histograms only
+ *   with `sum`; summaries untouched.
+ * Each with its `where` condition. Anything else is noted and skipped (`error_mode: ignore`).
+ */
+export function simulateTransform(points: Point[], config: Record<string, unknown>, ctx: StepContext): Point[] {
+  const groups = Array.isArray(config.metric_statements) ? config.metric_statements : [];
+  let current = points;
+  groups.forEach((group: unknown, g: number) => {
+    if (!isRecord(group) || typeof group.context !== 'string' || !Array.isArray(group.statements)) {
+      ctx.note(`metric_statements[${g}] is not a { context, statements } group; not modelled`);
+      return;
+    }
+    const context = group.context;
+    const groupConditions = Array.isArray(group.conditions) ? group.conditions : [];
+    if (groupConditions.length > 0) ctx.note(`metric_statements[${g}].conditions are not modelled; the statements run on every point`);
+    for (const text of group.statements) {
+      if (typeof text !== 'string') continue;
+      let statement: OttlStatement;
+      try {
+        statement = parseStatement(text);
+      } catch (error) {
+        if (!(error instanceof OttlNotModelled)) throw error;
+        ctx.note(`${JSON.stringify(text)} is not modelled (${error.message}); skipped`);
+        continue;
+      }
+      current = applyStatement(current, context, statement, ctx);
+    }
+  });
+  return current;
+}
+
+function applyStatement(points: Point[], context: string, statement: OttlStatement, ctx: StepContext): Point[] {
+  const target = new PointTarget(context === 'metric' ? 'metric' : context === 'resource' ? 'resource' : 'datapoint', ctx.names);
+  let broken = false;
+  const matches = (p: Point): boolean => {
+    if (!statement.where || broken) return !broken;
+    try {
+      return evaluate(statement.where, target.at(p));
+    } catch (error) {
+      if (!(error instanceof OttlNotModelled)) throw error;
+      broken = true;
+      ctx.note(`${JSON.stringify(statement.text)}: where clause not evaluated (${error.message}); statement skipped`);
+      return false;
+    }
+  };
+  const skip = (why: string): Point[] => {
+    ctx.note(`${JSON.stringify(statement.text)} ${why}; skipped`);
+    return points;
+  };
+  const firstPath = statement.args[0];
+  const onAttributes = firstPath?.kind === 'path' && firstPath.segments.join('.') === 'attributes' && firstPath.keys.length === 0;
+
+  if (context === 'datapoint' || context === 'resource') {
+    const onResource = context === 'resource';
+    if (statement.editor === 'keep_keys' && onAttributes) {
+      const keys = literalStrings(statement.args[1]);
+      if (!keys) return skip('needs a literal list of keys');
+      const keep = new Set(onResource ? keys : keys.map((k) => ctx.names.label(k)));
+      for (const p of points) {
+        if (!matches(p)) continue;
+        if (onResource) p.resource = pickAttrs(p.resource, keep);
+        else p.attrs = pickAttrs(p.attrs, keep);
+      }
+      return points;
+    }
+    if (statement.editor === 'delete_key' && onAttributes && statement.args[1]?.kind === 'string') {
+      const key = onResource ? statement.args[1].value : ctx.names.label(statement.args[1].value);
+      for (const p of points) {
+        if (!matches(p)) continue;
+        const bag = onResource ? p.resource : p.attrs;
+        if (key in bag) {
+          const copy = { ...bag };
+          delete copy[key];
+          if (onResource) p.resource = copy;
+          else p.attrs = copy;
+        }
+      }
+      return points;
+    }
+    const setTarget = statement.args[0];
+    if (statement.editor === 'set' && !onResource && setTarget?.kind === 'path' && setTarget.segments.join('.') === 'attributes' && setTarget.keys.length === 1 && statement.args[1]?.kind === 'string') {
+      const label = ctx.names.label(setTarget.keys[0]!);
+      const value = statement.args[1].value;
+      for (const p of points) if (matches(p)) p.attrs = { ...p.attrs, [label]: value };
+      return points;
+    }
+    return skip(`is not modelled in the ${context} context`);
+  }
+
+  if (context === 'metric' && statement.editor === 'aggregate_on_attributes') {
+    const fn = statement.args[0]?.kind === 'string' ? statement.args[0].value : undefined;
+    if (!fn || !FUNCTIONS.has(fn)) return skip(`has an unknown aggregation function ${JSON.stringify(fn)}`);
+    const keys = statement.args[1] === undefined ? undefined : literalStrings(statement.args[1]);
+    if (statement.args[1] !== undefined && !keys) return skip('needs a literal list of attributes');
+    const keep = keys ? new Set(keys.map((k) => ctx.names.label(k))) : undefined;
+    const verdicts = new Map<string, boolean>();
+    let noted = false;
+    return mergeByKey(
+      points,
+      (p) => {
+        const metricKey = `${p.name}\u0000${p.group}`;
+        let applies = verdicts.get(metricKey);
+        if (applies === undefined) {
+          applies = matches(p);
+          if (applies && (p.type === 'summary' || ((p.type === 'histogram' || p.type === 'gaugehistogram') && fn !== 'sum'))) {
+            if (!noted) ctx.note(`${JSON.stringify(statement.text)}: ${p.type} metrics cannot be aggregated with ${fn}; left unchanged, as the collector does`);
+            noted = true;
+            applies = false;
+          }
+          verdicts.set(metricKey, applies);
+        }
+        if (!applies) return undefined;
+        if (keep) p.attrs = pickAttrs(p.attrs, keep);
+        return `${metricKey}\u0000${attrsKey(p.attrs)}`;
+      },
+      fn as AggregationFunction,
+      ctx.track,
+    );
+  }
+  return skip(`is not modelled in the ${context} context`);
+}
+
+function literalStrings(expr: OttlExpr | undefined): string[] | undefined {
+  if (expr?.kind !== 'list') return undefined;
+  const out: string[] = [];
+  for (const item of expr.items) {
+    if (item.kind !== 'string') return undefined;
+    out.push(item.value);
+  }
+  return out;
+}
