@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkSources } from '../../../policies/engine';
+import type { ReviewFinding } from './types';
+
+/**
+ * `phoenix check` over a committed tree: the policy engine runs on the files read from git (never
+ * from a checkout), Flux `path` checks resolve against the commit's own file list, and the waivers
+ * file is the one committed at head. Input the engine cannot read (a malformed YAML file) becomes an
+ * error finding on that file, so the review still reports everything else.
+ */
+
+/** The committed files the check needs. */
+export interface HeadTreeInput {
+  /** Files under the tree folder: path → text. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Every path of the commit (files and folders), for Flux `path` checks. */
+  readonly allPaths: ReadonlySet<string>;
+  /** Text of `.phoenix/waivers.yaml` at head. @default - no waivers */
+  readonly waiversText?: string;
+}
+
+/** Runs the policy engine; a checker with this signature can replace it in tests. */
+export type HeadTreeChecker = (input: HeadTreeInput) => ReviewFinding[];
+
+export const checkHeadTree: HeadTreeChecker = (input) => {
+  const sources = [...input.files]
+    .filter(([file]) => /\.(ya?ml|json)$/i.test(file))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, text]) => ({ file, text }));
+  if (sources.length === 0) return [];
+  // A fresh folder stands in for the repository root: it holds only the committed waivers file.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-review-'));
+  try {
+    if (input.waiversText !== undefined) {
+      fs.mkdirSync(path.join(root, '.phoenix'));
+      fs.writeFileSync(path.join(root, '.phoenix', 'waivers.yaml'), input.waiversText);
+    }
+    const pathExists = (relative: string) => input.allPaths.has(relative.replace(/^\.\//, '').replace(/\/+$/, ''));
+    const report = checkSources(sources, { mode: 'enforce', pathExists, repoRoot: root, baseDir: root });
+    return report.findings.map((finding) => ({
+      ruleId: finding.ruleId,
+      severity: finding.severity,
+      file: finding.file,
+      line: finding.line,
+      column: finding.column,
+      message: finding.message,
+      fix: finding.fix,
+    }));
+  } catch (error) {
+    if (!(error instanceof Error) || !('exitCode' in error)) throw error;
+    const located = /^([^:\s]+):(\d+)(?::\d+)?:?\s*(.*)$/s.exec(error.message);
+    return [{ ruleId: 'phoenix/input', severity: 'error', file: located?.[1] ?? sources[0].file, line: located ? Number(located[2]) : 1, message: located?.[3] ?? error.message, fix: 'make the file valid YAML (re-run phoenix synth)' }];
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+};

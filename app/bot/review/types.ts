@@ -1,0 +1,91 @@
+/**
+ * The review report: what a pull request changes in each cluster, the policy verdict on its head
+ * and the cost it is expected to move. `phoenix review` prints it; the bot posts it.
+ */
+
+/** How one object changes between the base and head trees. */
+export type ChangeKind = 'added' | 'changed' | 'removed';
+
+/** One Kubernetes object (or kustomize file) that differs between base and head. */
+export interface ObjectChange {
+  readonly change: ChangeKind;
+  readonly environment: string;
+  /** `Kind/namespace/name`. */
+  readonly key: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** The file (head for added/changed, base for removed) and 1-based line of the object. */
+  readonly file: string;
+  readonly line: number;
+  /** The experiment the object belongs to, from its path or `phoenix.dev/experiment` label. @default - none */
+  readonly experiment?: string;
+  /** Compact unified YAML diff, Secret values masked. */
+  readonly diff: string;
+}
+
+/** The changes of one environment. */
+export interface EnvironmentChanges {
+  readonly environment: string;
+  readonly added: readonly ObjectChange[];
+  readonly changed: readonly ObjectChange[];
+  readonly removed: readonly ObjectChange[];
+}
+
+/** A policy finding on the head tree, as the review shows it. */
+export interface ReviewFinding {
+  readonly ruleId: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+/** Estimated cost change of one changed experiment in one environment. */
+export interface CostChange {
+  readonly experiment: string;
+  readonly environment: string;
+  /** Monthly cost before (base) and after (head), decimal strings. */
+  readonly monthlyBefore?: string;
+  readonly monthlyAfter?: string;
+  /** after − before, decimal string (negative is a saving). */
+  readonly monthlyDelta: string;
+  readonly currency: string;
+  /** Where the figures come from (`snapshot FILE`, `prometheus URL`). */
+  readonly source: string;
+}
+
+/** A guardrail query whose answer the change may alter. */
+export interface GuardrailAtRisk {
+  readonly experiment: string;
+  readonly environment: string;
+  readonly guardrail: string;
+  readonly reason: string;
+}
+
+/** The whole review. */
+export interface ReviewReport {
+  readonly base: { readonly ref: string; readonly commit: string };
+  readonly head: { readonly ref: string; readonly commit: string };
+  readonly environments: readonly EnvironmentChanges[];
+  readonly findings: readonly ReviewFinding[];
+  /** Cost changes; undefined when no cost source is configured. */
+  readonly cost?: readonly CostChange[];
+  /** Why cost is missing, when it is. @default - cost present */
+  readonly costUnavailable?: string;
+  readonly guardrails: readonly GuardrailAtRisk[];
+  readonly summary: ReviewSummary;
+}
+
+/** Counts for titles and conclusions. */
+export interface ReviewSummary {
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  readonly errors: number;
+  readonly warnings: number;
+  /** Experiments with at least one changed object. */
+  readonly changedExperiments: readonly string[];
+}

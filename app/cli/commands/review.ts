@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { snapshotCostEstimator } from '../../bot/review/cost-snapshot';
+import { renderReviewMarkdown } from '../../bot/review/render-markdown';
+import { reviewRefs } from '../../bot/review/review-refs';
+import { ExitCode, UsageError } from '../errors';
+
+interface ReviewFlags {
+  readonly base?: string;
+  readonly head: string;
+  readonly format: string;
+  readonly output?: string;
+  readonly repo: string;
+  readonly tree: string;
+  readonly costSnapshot?: string;
+  readonly failOn: string;
+}
+
+const FORMATS = ['markdown', 'json'] as const;
+
+/** `phoenix review`: what a change does to each cluster, from the committed trees of two refs. */
+export function register(program: Command): void {
+  program
+    .command('review')
+    .description('review the committed gitops/ trees of two refs: objects added/changed/removed per environment, policy findings on head, cost change, guardrails at risk (runs no code from the refs)')
+    .requiredOption('--base <ref>', 'the ref the change goes into (e.g. origin/main)')
+    .option('--head <ref>', 'the ref holding the change', 'HEAD')
+    .option('--format <format>', `output format: ${FORMATS.join(' | ')}`, 'markdown')
+    .option('-o, --output <path>', 'write the report to a file instead of stdout')
+    .option('--repo <dir>', 'the git repository to read', '.')
+    .option('--tree <folder>', 'folder of the synthesized tree in the repository', 'gitops')
+    .option('--cost-snapshot <file>', 'JSON cost snapshot to estimate cost changes from (see docs/bot.md)')
+    .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists: error | warning | never', 'error')
+    .action(async (flags: ReviewFlags) => {
+      process.exitCode = await runReview(flags);
+    });
+}
+
+async function runReview(flags: ReviewFlags): Promise<number> {
+  if (!FORMATS.includes(flags.format as (typeof FORMATS)[number])) throw new UsageError(`--format '${flags.format}' is not one of ${FORMATS.join(', ')}`);
+  if (!['error', 'warning', 'never'].includes(flags.failOn)) throw new UsageError(`--fail-on '${flags.failOn}' is not one of error, warning, never`);
+  if (!fs.existsSync(path.resolve(flags.repo))) throw new UsageError(`--repo ${flags.repo} does not exist`);
+  const report = await reviewRefs({
+    repoDir: path.resolve(flags.repo),
+    base: flags.base as string,
+    head: flags.head,
+    treeFolder: flags.tree,
+    estimateCost: flags.costSnapshot ? snapshotCostEstimator(flags.costSnapshot) : undefined,
+  });
+  const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReviewMarkdown(report);
+  if (flags.output) writeAtomic(flags.output, text);
+  else process.stdout.write(text);
+  const failing = flags.failOn === 'never' ? 0 : flags.failOn === 'warning' ? report.summary.errors + report.summary.warnings : report.summary.errors;
+  return failing > 0 ? ExitCode.findings : ExitCode.ok;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const target = path.resolve(file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, target);
+}
