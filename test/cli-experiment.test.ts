@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../app/cli/program';
+import { repoFromRemote } from '../app/cli/commands/experiment';
+import { parseExperimentState } from '../constructs/experiment/state';
+import { FakeGitHub } from './support/fake-github';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
+}
+
+describe('phoenix experiment pause|resume|abort', () => {
+  let root: string;
+  let remote: string;
+  let github: FakeGitHub;
+  const saved = { ...process.env };
+  let stdout = '';
+  let stderr = '';
+
+  beforeEach(async () => {
+    // GIVEN a config repo where drop-pod-labels runs in dev, a person's git identity and a GitHub token
+    root = await mkdtemp(path.join(tmpdir(), 'phoenix-exp-cli-'));
+    const gitconfig = path.join(root, 'gitconfig');
+    await writeFile(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
+    process.env.GIT_CONFIG_GLOBAL = gitconfig;
+    process.env.GITHUB_TOKEN = 'test-token';
+    remote = path.join(root, 'remote.git');
+    const seed = path.join(root, 'seed');
+    git(root, 'init', '--quiet', '--bare', remote);
+    git(root, 'clone', '--quiet', remote, seed);
+    await mkdir(path.join(seed, 'experiments'));
+    await writeFile(path.join(seed, 'experiments/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
+    git(seed, 'add', '.');
+    git(seed, 'commit', '--quiet', '-m', 'init');
+    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    github = await FakeGitHub.start();
+    github.addRepo({ owner: 'acme', name: 'config' });
+    stdout = '';
+    stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  });
+
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    process.env = { ...saved };
+    github.assertValid();
+    await github.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const args = (action: string) => ['experiment', action, 'drop-pod-labels', '--env', 'dev', '--remote', remote, '--repo', 'acme/config', '--github-url', github.baseUrl, '--reason', 'incident freeze'];
+
+  it('opens a pull request that pauses the experiment, authored by the person', async () => {
+    github.setRef('acme/config', 'heads/phoenix/pause/drop-pod-labels/dev', 'f'.repeat(40));
+    const code = await runCli(args('pause'));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\/acme\/config\/pull\/1/);
+    const state = parseExperimentState(git(remote, 'show', 'phoenix/pause/drop-pod-labels/dev:experiments/drop-pod-labels.state.yaml'), 'state');
+    expect(state.environments.dev).toMatchObject({ phase: 'paused', reason: 'incident freeze' });
+    expect(git(remote, 'log', '-1', '--format=%ae', 'phoenix/pause/drop-pod-labels/dev')).toBe('alice@example.invalid');
+    expect(github.repo('acme/config').pulls[0].title).toBe('pause drop-pod-labels in dev');
+  });
+
+  it('fails with exit 2 and says why when the experiment is not paused', async () => {
+    const code = await runCli(args('resume'));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot resume: the experiment is running, not paused, in dev/);
+    expect(github.repo('acme/config').pulls).toHaveLength(0);
+  });
+
+  it('fails with exit 2 when no token is set', async () => {
+    delete process.env.GITHUB_TOKEN;
+    delete process.env.PHOENIX_GITHUB_TOKEN;
+    expect(await runCli(args('abort'))).toBe(2);
+    expect(stderr).toMatch(/no GitHub token: set GITHUB_TOKEN/);
+  });
+
+  it('reads owner/name from https and ssh remotes', () => {
+    expect(repoFromRemote('https://github.com/acme/config.git')).toBe('acme/config');
+    expect(repoFromRemote('git@github.com:acme/config.git')).toBe('acme/config');
+    expect(() => repoFromRemote('config.git')).toThrow(/pass --repo/);
+  });
+});
