@@ -3,3 +3,4 @@ export * from './simulate';
 export * from './values';
 export * from './rates';
 export { parseCondition, parseStatement, OttlNotModelled } from './ottl';
+export * from './changes';

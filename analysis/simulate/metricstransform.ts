@@ -134,7 +134,7 @@ function aggregate(points: Point[], fn: AggregationFunction, rewrite: (p: Point)
       return `${p.name}\u0000${p.group}\u0000${attrsKey(p.attrs)}`;
     },
     fn,
-    ctx.track,
+    ctx,
   );
 }
 

@@ -78,4 +78,14 @@ export interface SimulationResult {
   readonly collisions: readonly Collision[];
   /** Points dropped at the exporter and why (e.g. delta sums at `prometheusremotewrite`). */
   readonly droppedAtExport: number;
+  /** Which processor merged which metric's series, with which function. */
+  readonly aggregations: readonly AggregationRecord[];
+}
+
+/** One metric merged by one processor. */
+export interface AggregationRecord {
+  /** Prometheus metric name (series name). */
+  readonly metric: string;
+  readonly fn: AggregationFunction;
+  readonly processor: string;
 }

@@ -10,6 +10,8 @@ export interface StepContext {
   readonly track: boolean;
   /** Records something not modelled; the data passes unchanged. */
   note(message: string): void;
+  /** Records that points of `metric` (Prometheus name) were merged with `fn`. */
+  aggregated(metric: string, fn: AggregationFunction): void;
 }
 
 /** Labels made by the Prometheus translation itself: never attributes, never removed. */
@@ -36,7 +38,7 @@ export function pickAttrs(attrs: Readonly<Record<string, string>>, keep: Readonl
  * the caller puts in the key) with `fn`; points whose key is `undefined` pass untouched, in
  * their original order.
  */
-export function mergeByKey(points: readonly Point[], keyOf: (p: Point) => string | undefined, fn: AggregationFunction, track: boolean): Point[] {
+export function mergeByKey(points: readonly Point[], keyOf: (p: Point) => string | undefined, fn: AggregationFunction, ctx: StepContext): Point[] {
   const groups = new Map<string, Point[]>();
   const order: Array<Point | string> = [];
   for (const p of points) {
@@ -60,7 +62,8 @@ export function mergeByKey(points: readonly Point[], keyOf: (p: Point) => string
       continue;
     }
     const list = groups.get(entry)!;
-    out[i] = mergePoints(list, fn, track);
+    if (list.length > 1) ctx.aggregated(list[0]!.name, fn);
+    out[i] = mergePoints(list, fn, ctx.track);
   }
   return out;
 }

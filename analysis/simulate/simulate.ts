@@ -3,7 +3,7 @@ import type { Labels, MetricType, Series } from '../series/model';
 import { seriesKey } from '../series/model';
 import { simulateFilter } from './filter';
 import { simulateMetricsTransform } from './metricstransform';
-import type { Collision, OutputSeries, Point, ProcessorStep, SimulationNote, SimulationResult, ValueNode } from './model';
+import type { AggregationRecord, Collision, OutputSeries, Point, ProcessorStep, SimulationNote, SimulationResult, ValueNode } from './model';
 import { isRecord, type StepContext } from './points';
 import { simulateCumulativeToDelta, simulateDeltaToCumulative, simulateGroupByAttrs } from './regroup';
 import { NameResolver } from './target';
@@ -94,6 +94,7 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
   const steps: ProcessorStep[] = [];
   let points = toPoints(input, track);
   const reducers: string[] = [];
+  const aggregations = new Map<string, AggregationRecord>();
   for (const processor of processors) {
     const type = processor.id.split('/')[0]!;
     const simulator = MODELLED_PROCESSORS[type];
@@ -107,6 +108,10 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
         seen.add(message);
         notes.push({ processor: processor.id, message });
       },
+      aggregated: (metric, fn) => {
+        const key = `${metric}\u0000${fn}\u0000${processor.id}`;
+        if (!aggregations.has(key)) aggregations.set(key, { metric, fn, processor: processor.id });
+      },
     };
     const before = points.length;
     if (!simulator) {
@@ -117,7 +122,7 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
     if (type === 'transform' || type === 'metricstransform' || type === 'groupbyattrs' || type === 'filter') reducers.push(processor.id);
     steps.push({ processor: processor.id, pointsIn: before, pointsOut: points.length });
   }
-  return exportPoints(points, input.length, exportSettings, steps, notes, reducers, track);
+  return exportPoints(points, input.length, exportSettings, steps, notes, reducers, track, [...aggregations.values()]);
 }
 
 function toPoints(input: readonly Series[], track: boolean): Point[] {
@@ -164,6 +169,7 @@ function exportPoints(
   notes: SimulationNote[],
   reducers: readonly string[],
   track: boolean,
+  aggregations: readonly AggregationRecord[],
 ): SimulationResult {
   const exporter = settings.exporter ?? 'prometheusremotewrite';
   let droppedAtExport = 0;
@@ -198,7 +204,7 @@ function exportPoints(
     const node: ValueNode | undefined = track ? { kind: 'collide', children: writers.map((w) => (w.delta ? { kind: 'cumulative', child: w.node! } : w.node!)) } : undefined;
     output.push({ ...series, inputs, ...(node ? { node } : {}) });
   }
-  return { output, inputCount, steps, notes, collisions, droppedAtExport };
+  return { output, inputCount, steps, notes, collisions, droppedAtExport, aggregations };
 }
 
 function outputLabels(p: Point, settings: ExportSettings): Labels {

@@ -127,7 +127,7 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
         return `${metricKey}\u0000${attrsKey(p.attrs)}`;
       },
       fn as AggregationFunction,
-      ctx.track,
+      ctx,
     );
   }
   return skip(`is not modelled in the ${context} context`);

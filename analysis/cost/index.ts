@@ -1,0 +1,4 @@
+export * from './money';
+export * from './price-model';
+export * from './examples';
+export * from './estimate-experiment';
