@@ -65,10 +65,7 @@ export function checkPaths(paths: readonly string[], options: CheckOptions = {})
   const baseDir = options.baseDir ?? process.cwd();
   const maxFileSizeBytes = options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE_BYTES;
   const absolute = paths.map((given) => path.resolve(baseDir, given));
-  const sources = collectFiles(absolute).map((file) => {
-    const display = displayPath(file, baseDir);
-    return { file: display, text: readInputFile(display === file ? file : path.resolve(baseDir, display), maxFileSizeBytes) };
-  });
+  const sources = collectFiles(paths, baseDir).map((file) => ({ file: displayPath(file, baseDir), text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)) }));
   const repoRoot = options.repoRoot ?? findRepoRoot(absolute, baseDir);
   return checkSources(sources, { ...options, repoRoot, baseDir });
 }

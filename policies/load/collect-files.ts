@@ -10,17 +10,18 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
  * Expands paths to the manifest files to check: files as given, folders recursively
  * (`*.yaml`, `*.yml`, `*.json`, sorted, hidden folders and node_modules skipped).
  */
-export function collectFiles(paths: readonly string[]): string[] {
+export function collectFiles(paths: readonly string[], baseDir = process.cwd()): string[] {
   const files: string[] = [];
   for (const given of paths) {
+    const absolute = path.resolve(baseDir, given);
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(given);
+      stat = fs.statSync(absolute);
     } catch {
       throw new PolicyInputError(`${given}: no such file or folder`);
     }
-    if (stat.isDirectory()) walk(given, files);
-    else files.push(given);
+    if (stat.isDirectory()) walk(absolute, files);
+    else files.push(absolute);
   }
   return [...new Set(files)];
 }
@@ -38,21 +39,21 @@ function walk(folder: string, into: string[]): void {
 }
 
 /** Reads one input file as UTF-8 text after checking its size and that it is text. */
-export function readInputFile(file: string, maxFileSizeBytes: number): string {
+export function readInputFile(file: string, maxFileSizeBytes: number, shown = file): string {
   let buffer: Buffer;
   try {
     const size = fs.statSync(file).size;
     if (size > maxFileSizeBytes) {
       throw new PolicyInputError(
-        `${file}: ${(size / 2 ** 20).toFixed(1)} MiB is over the ${(maxFileSizeBytes / 2 ** 20).toFixed(0)} MiB limit; split it or raise --max-file-size`,
+        `${shown}: ${(size / 2 ** 20).toFixed(1)} MiB is over the ${(maxFileSizeBytes / 2 ** 20).toFixed(0)} MiB limit; split it or raise --max-file-size`,
       );
     }
     buffer = fs.readFileSync(file);
   } catch (error) {
     if (error instanceof PolicyInputError) throw error;
-    throw new PolicyInputError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new PolicyInputError(`${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return decodeText(file, buffer);
+  return decodeText(shown, buffer);
 }
 
 /** Decodes text input; a NUL byte in the first 8 KiB marks a binary file. */

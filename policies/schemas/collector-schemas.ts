@@ -1,19 +1,25 @@
+import type { CollectorConfig } from '../../constructs/collector/config';
+import { validateCollectorConfig } from '../../constructs/collector/schemas/validate';
+import { pointerOf } from '../rule-table';
+
 /**
- * Seam for the collector component schemas. The collector constructs own those schemas and are to export
- * `validateCollectorConfig(config)` from `constructs/collector`; until they do, this returns no problems
- * and only the structural checks of the collector pack apply. Replace the body of
- * `validateCollectorComponents` with a call to it when it lands (the one import DESIGN.md allows).
+ * The collector component schemas belong to the collector constructs (`validateCollectorConfig`, the one
+ * import from constructs/ that DESIGN.md allows policies). Imported from its own module rather than
+ * `constructs/collector/index.ts`, so `phoenix check` does not load cdk8s at start-up.
  */
 export interface CollectorSchemaProblem {
   /** Pointer inside the collector config (`/processors/batch/timeout`). */
   readonly pointer: string;
   readonly message: string;
-  /** True for a component type without a schema: reported as a warning, not an error. */
+  /** True when the problem is that Phoenix could not check (an unknown component): a warning, not an error. */
   readonly unknownComponent?: boolean;
 }
 
 /** Validates a collector configuration's components against their schemas. */
-export function validateCollectorComponents(config: unknown): readonly CollectorSchemaProblem[] {
-  void config;
-  return [];
+export function validateCollectorComponents(config: Readonly<Record<string, unknown>>): readonly CollectorSchemaProblem[] {
+  return validateCollectorConfig(config as unknown as CollectorConfig).map((problem) => ({
+    pointer: pointerOf(...problem.path),
+    message: problem.componentId ? `${problem.componentId}: ${problem.message}` : problem.message,
+    unknownComponent: problem.severity === 'warning',
+  }));
 }

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { register as synth } from './synth';
+import { register as diff } from './diff';
 import { register as review } from './review';
+import { register as check } from './check';
+import { register as experiment } from './experiment';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -8,7 +11,10 @@ import { register as review } from './review';
  */
 const registrations: Array<(program: Command) => void> = [
   synth,
+  diff,
   review,
+  check,
+  experiment,
 ];
 
 /** Adds every subcommand to the program. */

@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import type { CheckMode, ReportFormat } from '../../../policies';
+import { ExitCode, UsageError } from '../errors';
+
+interface CheckFlags {
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly waivers?: string;
+  readonly mode: CheckMode;
+  readonly maxFileSize: string;
+  readonly fluxInterval?: string;
+  readonly listRules?: boolean;
+}
+
+/** `phoenix check`: policies over the GitOps tree, or any manifests and collector configs. */
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('check manifests and collector configs against the policy packs (default: gitops/)')
+    .argument('[paths...]', 'files or folders (*.yaml, *.yml, *.json, recursively)')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'markdown']).default('text'))
+    .option('-o, --output <path>', 'write the report to this file instead of stdout')
+    .option('--waivers <file>', 'waivers file (default: .phoenix/waivers.yaml when present)')
+    .addOption(new Option('--mode <mode>', 'enforce: exit 1 on error findings; audit: report only').choices(['enforce', 'audit']).default('enforce'))
+    .option('--max-file-size <MiB>', 'larger input files are an input error', '64')
+    .option('--flux-interval <min..max>', 'allowed Flux reconcile intervals (Go durations)', '30s..24h')
+    .option('--list-rules', 'list the rules and exit')
+    .action((paths: string[], flags: CheckFlags) => {
+      process.exitCode = runCheck(paths, flags);
+    });
+}
+
+function runCheck(paths: string[], flags: CheckFlags): number {
+  // Loaded on use (require, not import(): the CLI runs as CommonJS through tsx), so other commands do not pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const policies = require('../../../policies') as typeof import('../../../policies');
+  if (flags.listRules) {
+    policies.registerBuiltinPacks();
+    const lines = policies.allRules().map((rule) => `${rule.id.padEnd(40)} ${rule.severity.padEnd(8)} ${rule.description}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return ExitCode.ok;
+  }
+  const maxFileSizeMiB = Number(flags.maxFileSize);
+  if (!Number.isFinite(maxFileSizeMiB) || maxFileSizeMiB <= 0) throw new UsageError(`--max-file-size '${flags.maxFileSize}' must be a positive number of MiB`);
+  const inputs = paths.length > 0 ? paths : defaultPaths();
+  const report = policies.checkPaths(inputs, {
+    mode: flags.mode,
+    waiversFile: flags.waivers,
+    maxFileSizeBytes: maxFileSizeMiB * 2 ** 20,
+    ruleOptions: parseIntervalRange(policies.parseGoDuration, flags.fluxInterval ?? '30s..24h'),
+  });
+  const color = !flags.output && flags.format === 'text' && policies.shouldColor(process.stdout);
+  const rendered = policies.renderReport(report, flags.format, { color });
+  if (flags.output) {
+    writeAtomically(flags.output, rendered);
+    process.stderr.write(`${policies.summaryLine(report)}; report written to ${flags.output}\n`);
+  } else {
+    process.stdout.write(rendered);
+  }
+  return report.failed ? ExitCode.findings : ExitCode.ok;
+}
+
+function defaultPaths(): string[] {
+  if (fs.existsSync('gitops')) return ['gitops'];
+  throw new UsageError('no paths given and no gitops/ folder here: pass files or folders to check, or run `npm run synth` first');
+}
+
+function parseIntervalRange(goSeconds: (text: string) => number | undefined, text: string): { fluxIntervalMinSeconds: number; fluxIntervalMaxSeconds: number } {
+  const match = /^(\S+)\.\.(\S+)$/.exec(text);
+  const [min, max] = match ? [goSeconds(match[1]), goSeconds(match[2])] : [undefined, undefined];
+  if (min === undefined || max === undefined || min > max) {
+    throw new UsageError(`--flux-interval '${text}' must be MIN..MAX with Go durations and MIN <= MAX, e.g. 30s..24h`);
+  }
+  return { fluxIntervalMinSeconds: min, fluxIntervalMaxSeconds: max };
+}
+
+function writeAtomically(file: string, content: string): void {
+  const target = path.resolve(file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, content);
+  fs.renameSync(temporary, target);
+}
