@@ -72,6 +72,8 @@ export interface AggregationEffect {
   readonly gauges?: AggregationFunction;
   /** True when the metric list may contain counters or histograms (or is untyped). */
   readonly mayTouchCounters: boolean;
+  /** The metrics that may be counters or histograms (not declared gauges); `undefined` = every metric. */
+  readonly counterMetrics?: readonly string[];
 }
 
 /** Effects of a component that only passes data through (receivers, exporters, batch…). */

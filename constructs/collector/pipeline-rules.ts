@@ -160,7 +160,7 @@ function checkAggregationRules(model: PipelineModel, id: string, spec: PipelineS
       }
     }
     if (e.aggregates && (e.aggregation?.mayTouchCounters ?? true)) {
-      const toDelta = steps.slice(0, i).some((s) => s.effects.temporality === 'cumulative-to-delta' && covers(s.effects.metrics, e.metrics));
+      const toDelta = steps.slice(0, i).some((s) => s.effects.temporality === 'cumulative-to-delta' && covers(s.effects.metrics, e.aggregation?.counterMetrics ?? e.metrics));
       const toCumulative = steps.slice(i + 1).some((s) => s.effects.temporality === 'delta-to-cumulative');
       if (!toDelta || !toCumulative) {
         report.problems.push(

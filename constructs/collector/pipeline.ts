@@ -99,7 +99,10 @@ export class CollectorPipeline {
     if (props.telemetry) this.rawTelemetry = renderTelemetry(props.telemetry);
   }
 
-  /** Adds a receiver. Adding the same object twice is a no-op; another component with the same id throws. */
+  /**
+   * Adds a receiver. Adding the same component (or one with the same id and identical config)
+   * twice is a no-op; a different component with the same id throws.
+   */
   addReceiver(receiver: CollectorComponent): CollectorComponent {
     return this.add('receiver', receiver);
   }
@@ -260,12 +263,18 @@ export class CollectorPipeline {
   private register(component: CollectorComponent): CollectorComponent {
     const section = this.components.get(component.kind)!;
     const existing = section.get(component.id);
-    if (existing && existing !== component) {
+    if (existing && existing !== component && !sameConfig(existing, component)) {
       throw new CollectorConfigError(`${component.kind} '${component.id}' is already defined by another component: give one of them a 'name'`);
     }
+    if (existing) return existing;
     section.set(component.id, component);
     return component;
   }
+}
+
+/** Two components with the same id and identical config are one component. */
+function sameConfig(a: CollectorComponent, b: CollectorComponent): boolean {
+  return a.type === b.type && JSON.stringify(a.render()) === JSON.stringify(b.render());
 }
 
 function copySpec(spec: PipelineSpec): CollectorPipelineConfig {

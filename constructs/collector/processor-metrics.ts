@@ -151,6 +151,7 @@ export function buildKeepAttributes(props: KeepAttributesProps, name: string | u
     histograms: 'sum',
     gauges,
     mayTouchCounters: metrics.some((m) => m.type !== 'gauge'),
+    counterMetrics: metrics.filter((m) => m.type !== 'gauge').map((m) => m.name),
   };
   return {
     type: 'transform',

@@ -126,26 +126,28 @@ export class Processor extends TypedComponent {
   /**
    * `transform`: keeps the listed data-point attributes of the listed metrics and aggregates
    * the series that merge (`keep_keys` + `aggregate_on_attributes`), sum for counters and
-   * histograms, gauges only with `gaugeFunction`.
+   * histograms, gauges only with `gaugeFunction`. Id: `transform/keep-attributes` unless named.
    */
   static keepAttributes(props: KeepAttributesProps & ComponentNameProps): Processor {
-    return new Processor(buildKeepAttributes(props, checkName('Processor.keepAttributes', props.name)));
+    return new Processor(buildKeepAttributes(props, checkName('Processor.keepAttributes', props.name) ?? 'keep-attributes'));
   }
 
   /**
    * `transform`: deletes an attribute without aggregating (`delete_key`) — only when
-   * `impliedBy` names the kept attribute that determines it.
+   * `impliedBy` names the kept attribute that determines it. Id: `transform/drop-<attribute>` unless named.
    */
   static dropAttribute(props: DropAttributeProps & ComponentNameProps): Processor {
-    return new Processor(buildDropAttribute(props, checkName('Processor.dropAttribute', props.name)));
+    const name = checkName('Processor.dropAttribute', props.name) ?? `drop-${String(props.attribute).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+    return new Processor(buildDropAttribute(props, name));
   }
 
   /**
    * `transform`: keeps the listed resource attributes (resource `keep_keys`). Resources that
    * become identical must then be regrouped (`groupByAttributes([])`) and aggregated.
+   * Id: `transform/keep-resource-attributes` unless named.
    */
   static keepResourceAttributes(props: KeepResourceAttributesProps & ComponentNameProps): Processor {
-    return new Processor(buildKeepResourceAttributes(props, checkName('Processor.keepResourceAttributes', props.name)));
+    return new Processor(buildKeepResourceAttributes(props, checkName('Processor.keepResourceAttributes', props.name) ?? 'keep-resource-attributes'));
   }
 
   /**

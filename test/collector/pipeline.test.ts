@@ -30,7 +30,7 @@ describe('CollectorPipeline', () => {
       'memory_limiter',
       'filter',
       'cumulativetodelta',
-      'transform',
+      'transform/keep-attributes',
       'deltatocumulative',
       'batch',
     ]);

@@ -1,4 +1,8 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ComponentKind } from '../component';
 import type { CollectorConfig } from '../config';
+import { SCHEMA_CATALOG } from './catalog';
+import { GO_DURATION, schemaId, schemaRegistry } from './loader';
 
 /** One schema problem of a rendered collector config. */
 export interface SchemaProblem {
@@ -8,11 +12,131 @@ export interface SchemaProblem {
   readonly path: readonly string[];
   /** The component id, when the problem is inside a component. */
   readonly componentId?: string;
+  /** What is wrong, naming the field; starts with the dotted path. */
   readonly message: string;
 }
 
-/** Validates a rendered collector config against the collector's component schemas. */
+const SECTIONS: readonly [string, ComponentKind][] = [
+  ['receivers', 'receiver'],
+  ['processors', 'processor'],
+  ['exporters', 'exporter'],
+  ['connectors', 'connector'],
+  ['extensions', 'extension'],
+];
+
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * The validator of one component type (or of `service`), compiled on first use and reused
+ * for the life of the process: one Ajv instance, each schema compiled once.
+ */
+function validatorFor(kind: ComponentKind | 'service', type: string): ValidateFunction {
+  const key = `${kind}:${type}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    const ajv = schemaRegistry();
+    if (kind === 'service') {
+      validate = ajv.compile({ $ref: schemaId('phoenix', '/service'), unevaluatedProperties: false });
+    } else {
+      const where = SCHEMA_CATALOG[kind][type];
+      validate = ajv.compile({ anyOf: [{ type: 'null' }, { $ref: schemaId(where.repo, where.path), unevaluatedProperties: false }] });
+    }
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
+/**
+ * Validates a rendered collector config against the collector's own component schemas
+ * (pinned version: docs/adr/0010-pinned-collector-version-and-schemas.md). Returns one
+ * problem per wrong field, and a warning per component type Phoenix has no schema for.
+ * Passing is not proof the collector loads the config: the schemas describe structure and
+ * types, not the checks each component runs when it starts (OTTL that compiles, endpoints
+ * that resolve, mutually exclusive settings).
+ */
 export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[] {
-  void config;
-  return [];
+  const problems: SchemaProblem[] = [];
+  const raw = config as unknown as Record<string, unknown>;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return [{ severity: 'error', path: [], message: '(config): must be a map with receivers, processors, exporters and service' }];
+  }
+  for (const key of Object.keys(raw)) {
+    if (key !== 'service' && !SECTIONS.some(([s]) => s === key)) {
+      problems.push({ severity: 'error', path: [key], message: `${key}: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)` });
+    }
+  }
+  for (const [section, kind] of SECTIONS) {
+    const entries = raw[section];
+    if (entries === undefined || entries === null) continue;
+    if (typeof entries !== 'object' || Array.isArray(entries)) {
+      problems.push({ severity: 'error', path: [section], message: `${section}: must be a map of component id to config` });
+      continue;
+    }
+    for (const [id, body] of Object.entries(entries as Record<string, unknown>)) {
+      const type = id.split('/')[0];
+      if (!(type in SCHEMA_CATALOG[kind])) {
+        problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
+        continue;
+      }
+      const validate = validatorFor(kind, type);
+      if (!validate(body)) problems.push(...toProblems(validate.errors ?? [], body, [section, id]));
+    }
+  }
+  if (raw.service === undefined) {
+    problems.push({ severity: 'error', path: ['service'], message: "service: required (it holds 'pipelines')" });
+  } else {
+    const validate = validatorFor('service', 'service');
+    if (!validate(raw.service)) problems.push(...toProblems(validate.errors ?? [], raw.service, ['service']));
+  }
+  return problems;
+}
+
+function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: readonly string[]): SchemaProblem[] {
+  const relevant = errors.filter((e) => !isBranchNoise(e, errors));
+  const seen = new Set<string>();
+  const out: SchemaProblem[] = [];
+  for (const error of relevant) {
+    const inner = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = [...prefix, ...inner];
+    let field = path;
+    let message: string;
+    if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
+      const key = String(error.params.unevaluatedProperty ?? error.params.additionalProperty);
+      field = [...path, key];
+      message = `unknown field '${key}' (the collector rejects keys it does not know)`;
+    } else if (error.keyword === 'format' && error.params.format === 'duration') {
+      message = `must be a Go duration such as 5s, 1m30s or 250ms (got ${JSON.stringify(valueAt(root, inner))})`;
+    } else if (error.keyword === 'enum') {
+      message = `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(valueAt(root, inner))})`;
+    } else if (error.keyword === 'type') {
+      message = `must be ${error.params.type} (got ${JSON.stringify(valueAt(root, inner))})`;
+    } else {
+      message = error.message ?? error.keyword;
+    }
+    const dotted = field.join('.') || '(config)';
+    const key = `${dotted}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const componentId = SECTIONS.some(([s]) => s === field[0]) ? field[1] : undefined;
+    out.push({ severity: 'error', path: field, componentId, message: `${dotted}: ${message}` });
+  }
+  return out;
+}
+
+/** Errors of the `null` branch of optional fields, and the summary `anyOf` errors, add nothing. */
+function isBranchNoise(error: ErrorObject, all: readonly ErrorObject[]): boolean {
+  if (error.keyword === 'anyOf') return all.some((e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'));
+  if (error.keyword === 'type' && error.params.type === 'null') return all.length > 1;
+  return false;
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node: unknown = root;
+  for (const p of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
+  return node;
+}
+
+/** True when `text` is a Go duration (`5s`, `1m30s`, `250ms`, `0`). */
+export function isGoDuration(text: string): boolean {
+  return GO_DURATION.test(text);
 }
