@@ -40,7 +40,7 @@ export const FUNCTIONS_2_42: Readonly<Record<string, FunctionSignature>> = {
   holt_winters: { args: [m, s, s], returns: v }, hour: clock(),
   idelta: overTime(), increase: overTime(), irate: overTime(),
   label_replace: { args: [v, str, str, str, str], returns: v },
-  label_join: { args: [v, str, str, str], variadic: true, returns: v },
+  label_join: { args: [v, str, str, str], optional: 1, variadic: true, returns: v },
   last_over_time: overTime(), ln: elementwise(), log10: elementwise(), log2: elementwise(),
   max_over_time: overTime(), min_over_time: overTime(), minute: clock(), month: clock(),
   pi: { args: [], returns: s }, predict_linear: { args: [m, s], returns: v }, present_over_time: overTime(),

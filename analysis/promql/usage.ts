@@ -181,7 +181,7 @@ function selectorUsage(
       reducingStep = i;
       labels = reduces.kind === 'only'
         ? { kind: 'only', labels: unique([...collected, ...reduces.labels]) }
-        : { kind: 'all-but', labels: reduces.labels.filter((l) => !collected.has(l)) };
+        : { kind: 'all-but', labels: unique(reduces.labels.filter((l) => !collected.has(l))) };
       break;
     }
   }
