@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EnvironmentSpec } from './environment';
 import { EnvironmentError, environmentProblems } from './validate-environment';
+import { loadModule } from './load-module';
 
 /** The folder of this config repo's environments. */
 export const defaultEnvironmentsDir = __dirname;
 
-const NOT_ENVIRONMENTS = /(^index|^environment|^load-environments|^validate-environment|\.test|\.d)\.ts$/;
+const NOT_ENVIRONMENTS = /(^index|^environment|^load-environments|^load-module|^validate-environment|\.test|\.d)\.ts$/;
 
 /**
  * Loads every environment of `dir`: each `<name>.ts` that default-exports an `EnvironmentSpec`
@@ -61,8 +62,7 @@ export function selectEnvironments(all: readonly EnvironmentSpec[], names: reado
 
 function requireDefault(file: string): unknown {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require(file);
+    const mod = loadModule(file);
     return mod && typeof mod === 'object' && 'default' in mod ? mod.default : undefined;
   } catch (error) {
     throw new EnvironmentError(`${file}: cannot load the environment: ${(error as Error).message.split('\n')[0]}`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ExperimentDefinition } from '../constructs/experiment/definition';
 import { parseExperimentState, type ExperimentState } from '../constructs/experiment/state';
 import { SynthError } from './errors';
+import { loadModule } from '../environments/load-module';
 
 /** An experiment definition with the file it came from and its lifecycle state (if the state file exists). */
 export interface LoadedExperiment {
@@ -28,16 +29,13 @@ export function loadExperiments(dir: string): LoadedExperiment[] {
   } catch (error) {
     throw new SynthError([`cannot read the experiments folder ${dir}: ${(error as Error).message}`]);
   }
-  ensureTypeScriptLoader();
   const problems: string[] = [];
   const byName = new Map<string, LoadedExperiment>();
   for (const entry of entries) {
     const file = path.resolve(dir, entry);
     let exported: unknown;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const mod = require(file);
-      exported = mod?.default;
+      exported = loadModule(file)?.default;
     } catch (error) {
       problems.push(describeLoadError(file, error));
       continue;
@@ -87,10 +85,4 @@ function describeLoadError(file: string, error: unknown): string {
   const position = frame?.match(/:(\d+):(\d+)\)?$/);
   const where = position ? `${file}:${position[1]}:${position[2]}` : file;
   return `${where}: cannot load the experiment: ${message.split('\n')[0]}`;
-}
-
-/** Registers tsx's CommonJS loader once, unless `.ts` files already load (under tsx or bin/phoenix). */
-function ensureTypeScriptLoader(): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  if (!require.extensions['.ts']) require('tsx/cjs/api').register();
 }

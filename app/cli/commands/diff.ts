@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors';
+
+interface DiffFlags {
+  readonly base: string;
+  readonly head?: string;
+  readonly format: string;
+  readonly experiments: string;
+}
+
+const FORMATS = ['text', 'markdown', 'json'] as const;
+
+/** `phoenix diff`: what each cluster gets from a change, object by object. */
+export function register(program: Command): void {
+  program
+    .command('diff')
+    .description('synthesize two revisions and show per environment the objects added, changed and removed (exit 1 when they differ)')
+    .option('--base <ref>', 'base revision', 'HEAD')
+    .option('--head <ref>', 'head revision (default: the working tree, uncommitted changes included)')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
+    .option('--experiments <dir>', 'folder of the experiment definitions, relative to the repository root', 'experiments')
+    .action(async (flags: DiffFlags) => {
+      process.exitCode = await runDiff(flags);
+    });
+}
+
+async function runDiff(flags: DiffFlags): Promise<number> {
+  if (!(FORMATS as readonly string[]).includes(flags.format)) {
+    throw new UsageError(`unknown --format '${flags.format}': use one of ${FORMATS.join(', ')}`);
+  }
+  const generators = await import('../../../generators');
+  const root = generators.repositoryRoot(process.cwd());
+  generators.resolveCommit(root, flags.base);
+  if (flags.head !== undefined) generators.resolveCommit(root, flags.head);
+  const [baseFiles, headFiles] = await Promise.all([
+    generators.synthesizeSide(root, { ref: flags.base }, flags.experiments),
+    generators.synthesizeSide(root, { ref: flags.head }, flags.experiments),
+  ]);
+  const { loadEnvironments } = await import('../../../environments/load-environments');
+  const order = loadEnvironments().map((env) => env.name);
+  const diff = generators.diffTrees(baseFiles, headFiles, order);
+  const render = { text: generators.renderDiffText, markdown: generators.renderDiffMarkdown, json: generators.renderDiffJson }[flags.format as (typeof FORMATS)[number]];
+  process.stdout.write(render(diff));
+  return generators.isEmptyDiff(diff) ? 0 : 1;
+}

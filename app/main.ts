@@ -1,0 +1,32 @@
+/**
+ * The cdk8s app (`cdk8s synth`, see cdk8s.yaml): every environment × experiment chart and each
+ * environment's Flux charts, one YAML file per chart in cdk8s's output folder. `phoenix synth`
+ * writes the same objects laid out as the GitOps tree Flux reads.
+ *
+ * Environment variables: PHOENIX_EXPERIMENTS_DIR (default `experiments`), PHOENIX_FLUX_PATH
+ * (default `gitops`, the tree's folder in the repository).
+ */
+import { App } from 'cdk8s';
+import path from 'node:path';
+import { loadEnvironments } from '../environments/load-environments';
+import { addTreeCharts, loadExperiments } from '../generators';
+
+export function main(): App {
+  const app = new App();
+  addTreeCharts(app, {
+    environments: loadEnvironments(),
+    experiments: loadExperiments(path.resolve(process.env.PHOENIX_EXPERIMENTS_DIR ?? 'experiments')),
+    fluxPath: process.env.PHOENIX_FLUX_PATH ?? 'gitops',
+  });
+  return app;
+}
+
+if (require.main === module) {
+  try {
+    main().synth();
+  } catch (error) {
+    const code = (error as { exitCode?: unknown }).exitCode;
+    process.stderr.write(`cdk8s synth: error: ${(error as Error).message}\n`);
+    process.exitCode = typeof code === 'number' ? code : 2;
+  }
+}

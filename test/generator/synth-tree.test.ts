@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from 'cdk8s';
+import { loadAll } from 'js-yaml';
+import { loadEnvironments } from '../../environments/load-environments';
+import { addTreeCharts, loadExperiments, synthesizeTree, synthToDisk, SUBSTITUTE_ANNOTATION } from '../../generators';
+import { EXPERIMENT_LABEL } from '../../constructs/flux';
+import { fluxCrdValidator } from './crd-validator';
+import { documents, fixtureExperiments, kustomize, readFiles, tempDir } from './helpers';
+
+describe('phoenix synth: the tree', () => {
+  let root: string;
+  let tree: string;
+  beforeAll(() => {
+    root = tempDir();
+    tree = path.join(root, 'gitops');
+    synthToDisk({ outDir: tree, experimentsDir: fixtureExperiments, fluxPath: 'gitops' });
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('lays out the cluster entry points, the infrastructure and one folder per experiment and environment', () => {
+    const files = [...readFiles(tree).keys()];
+    for (const env of ['dev', 'staging', 'prod']) {
+      expect(files).toEqual(expect.arrayContaining([
+        `clusters/${env}/phoenix-infrastructure.yaml`, `clusters/${env}/phoenix-experiments.yaml`, `clusters/${env}/phoenix-notifications.yaml`,
+        `infrastructure/${env}/kustomization.yaml`, `experiments/${env}/alpha/kustomization.yaml`, `experiments/${env}/beta/kustomization.yaml`,
+      ]));
+    }
+    // never a kustomization.yaml in a cluster folder, never anything under flux-system/
+    expect(files.filter((file) => file.startsWith('clusters/') && (file.endsWith('/kustomization.yaml') || file.includes('flux-system')))).toEqual([]);
+  });
+
+  it('every folder a Phoenix Kustomization points at builds with kubectl kustomize', () => {
+    const kustomizations = ['dev', 'staging', 'prod'].flatMap((env) =>
+      [`clusters/${env}/phoenix-infrastructure.yaml`, `clusters/${env}/phoenix-experiments.yaml`].flatMap((file) => documents(path.join(tree, file))),
+    ).filter((object) => object.kind === 'Kustomization');
+    expect(kustomizations.length).toBe(9);
+    for (const kustomization of kustomizations) {
+      // Flux paths are relative to the repository root, which holds gitops/
+      const folder = path.join(root, kustomization.spec.path);
+      const objects = kustomize(folder);
+      expect(objects.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives each experiment its own Flux Kustomization: prune, wait, timeout, after the infrastructure, labelled', () => {
+    const [alpha] = documents(path.join(tree, 'clusters/prod/phoenix-experiments.yaml'));
+    expect(alpha.metadata.labels[EXPERIMENT_LABEL]).toBe('alpha');
+    expect(alpha.spec).toMatchObject({ prune: true, wait: true, timeout: '5m', path: './gitops/experiments/prod/alpha', dependsOn: [{ name: 'phoenix-infrastructure' }] });
+  });
+
+  it('every Flux object validates against its CRD schema', () => {
+    const validate = fluxCrdValidator();
+    const objects = [...readFiles(path.join(tree, 'clusters')).keys()].flatMap((file) => documents(path.join(tree, 'clusters', file)));
+    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set(['GitRepository', 'Kustomization', 'Provider', 'Alert']));
+    for (const object of objects) expect(validate(object)).toEqual([]);
+  });
+
+  it('marks collector objects so Flux does not substitute ${…} in their configs', () => {
+    const objects = kustomize(path.join(tree, 'experiments/dev/alpha'));
+    for (const object of objects) expect(object.metadata.annotations[SUBSTITUTE_ANNOTATION]).toBe('disabled');
+    const config = objects.find((o) => o.kind === 'ConfigMap')!;
+    expect(config.data['config.yaml']).toContain('${env:SHADOW_URL}');
+    expect(config.metadata.namespace).toBe('phoenix-collectors');
+  });
+
+  it('renders each environment with its own lifecycle and overrides', () => {
+    const dev = kustomize(path.join(tree, 'experiments/dev/beta'));
+    const prod = kustomize(path.join(tree, 'experiments/prod/beta'));
+    expect(dev.find((o) => o.kind === 'ConfigMap')!.data['config.yaml']).toContain('phase: running');
+    expect(prod.find((o) => o.kind === 'ConfigMap')!.data['config.yaml']).toContain('phase: pending');
+    expect(dev.find((o) => o.kind === 'Deployment')!.spec.replicas).toBe(1);
+  });
+
+  it('is deterministic: two runs give byte-identical trees', () => {
+    const again = path.join(root, 'again', 'gitops');
+    synthToDisk({ outDir: again, experimentsDir: fixtureExperiments, fluxPath: 'gitops' });
+    expect(readFiles(again)).toEqual(readFiles(tree));
+  });
+
+  it('cdk8s synth (app/main.ts) writes the same objects', () => {
+    // GIVEN the same sources, through the cdk8s app
+    const sources = { environments: loadEnvironments(), experiments: loadExperiments(fixtureExperiments), fluxPath: 'gitops' };
+    const outdir = path.join(root, 'cdk8s.out');
+    const app = new App({ outdir });
+    addTreeCharts(app, sources);
+    app.synth();
+    // WHEN both outputs are read as objects
+    const fromCdk8s = [...readFiles(outdir).values()].flatMap((text) => loadAll(text) as object[]);
+    const fromPhoenix = [...synthesizeTree(sources).files.entries()]
+      .filter(([file]) => !file.endsWith('kustomization.yaml'))
+      .flatMap(([, text]) => loadAll(text) as object[]);
+    // THEN they are the same objects
+    const key = (o: any) => JSON.stringify(o);
+    expect(fromCdk8s.map(key).sort()).toEqual(fromPhoenix.map(key).sort());
+    expect(fromCdk8s.length).toBe(synthesizeTree(sources).objectCount);
+  });
+});
