@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as synth } from './synth';
 import { register as diff } from './diff';
 import { register as review } from './review';
+import { register as bot } from './bot';
 import { register as check } from './check';
 import { register as experiment } from './experiment';
 
@@ -13,6 +14,7 @@ const registrations: Array<(program: Command) => void> = [
   synth,
   diff,
   review,
+  bot,
   check,
   experiment,
 ];

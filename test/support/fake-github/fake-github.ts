@@ -82,6 +82,8 @@ export interface AddPullOptions {
   readonly draft?: boolean;
   /** @default 'octocat' */
   readonly author?: string;
+  /** Pull request number (must be unused). @default - the next free number */
+  readonly number?: number;
 }
 
 interface CompiledRoute {
@@ -222,10 +224,11 @@ export class FakeGitHub {
     const headRepoState = this.state.repos.get(headRepo.toLowerCase());
     (headRepoState ?? repo).refs.set(`heads/${options.headRef}`, options.headSha);
     const now = this.state.now();
-    repo.nextIssueNumber += 1;
+    if (options.number !== undefined && repo.pulls.some((p) => p.number === options.number)) throw new Error(`${fullName} already has #${options.number}`);
+    repo.nextIssueNumber = Math.max(repo.nextIssueNumber + 1, options.number ?? 0);
     const login = options.author ?? 'octocat';
     const pull: FakePull = {
-      number: repo.nextIssueNumber,
+      number: options.number ?? repo.nextIssueNumber,
       id: this.state.id(),
       state: 'open',
       title: options.title ?? `Update ${options.headRef}`,

@@ -95,7 +95,7 @@ export function renderFullRepo(state: FakeState, repo: FakeRepo): Json {
 
 function renderLabelObject(name: string, index: number): Json {
   const t = template('label', () => (example('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels') as unknown as Json[])[0]);
-  return { ...t, id: 5000 + index, name, url: `${API}/labels/${encodeURIComponent(name)}`, default: false, description: null };
+  return { ...t, id: 5000 + index, name, url: `${API}/labels/${encodeURIComponent(name)}`, default: false, description: '' };
 }
 
 /** Labels as returned by the labels endpoints. */
