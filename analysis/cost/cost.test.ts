@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Series } from '../series/model';
 import type { RenderedCollectorConfig } from '../simulate/simulate';
-import { CLOUDWATCH_CUSTOM_METRICS, estimateExperiment, GRAFANA_CLOUD_PRO, Money, monthlyCost } from './index';
+import { assessGuardrail, CLOUDWATCH_CUSTOM_METRICS, estimateExperiment, GRAFANA_CLOUD_PRO, Money, monthlyCost } from './index';
+import type { MetricChange } from '../simulate/changes';
 import { estimateUsage } from '../simulate/rates';
 
 describe('monthlyCost', () => {
@@ -83,5 +84,28 @@ describe('estimateExperiment', () => {
 
   it('fails when there are no variants', () => {
     expect(() => estimateExperiment({ experiment: 'x', series, variants: [], guardrails: [], priceModel: GRAFANA_CLOUD_PRO })).toThrow(/experiment x has no variants/);
+  });
+});
+
+describe('assessGuardrail', () => {
+  const change = (over: Partial<MetricChange>): MetricChange => ({ metric: 'http_requests_total', status: 'reduced', seriesBefore: 20, seriesAfter: 2, removedLabels: ['pod'], functions: ['sum'], collisions: 0, ...over });
+
+  it('keeps a sum by route unchanged when pods are summed away', () => {
+    expect(assessGuardrail({ query: 'sum by (route) (rate(http_requests_total[5m]))' }, [change({})]).status).toBe('unchanged');
+  });
+
+  it('reports the label and function when a query needs what was merged', () => {
+    const verdict = assessGuardrail({ query: 'max by (pod) (rate(http_requests_total[5m]))' }, [change({})]);
+    expect(verdict).toMatchObject({ status: 'changed', metric: 'http_requests_total', label: 'pod', function: 'sum' });
+  });
+
+  it('reports a dropped metric, collisions and filtered series', () => {
+    expect(assessGuardrail({ query: 'up' }, [change({ metric: 'up', status: 'dropped', seriesAfter: 0, functions: [], removedLabels: [] })]).status).toBe('changed');
+    expect(assessGuardrail({ query: 'sum(http_requests_total)' }, [change({ functions: [], collisions: 3 })])).toMatchObject({ status: 'changed', why: expect.stringMatching(/last write wins/) });
+    expect(assessGuardrail({ query: 'sum(http_requests_total)' }, [change({ functions: [], removedLabels: [], seriesAfter: 15 })])).toMatchObject({ status: 'changed', why: '5 of 20 series of http_requests_total are dropped by a filter' });
+  });
+
+  it('says unknown when the query does not parse', () => {
+    expect(assessGuardrail({ query: 'sum(' }, [change({})])).toMatchObject({ status: 'unknown', why: expect.stringMatching(/does not parse/) });
   });
 });
