@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { CollectorPipeline, Processor } from '../collector';
+import { CollectorPipeline, Processor, validateCollectorConfig } from '../collector';
 import { validateOpenTelemetryCollector } from '../deployment/collector-resource-schema';
 import type { EnvironmentLifecycle, ExperimentTarget } from './definition';
 import { Experiment, type ExperimentProps } from './experiment';
@@ -79,6 +79,7 @@ describe('Experiment', () => {
       'metrics', 'metrics/phoenix-http-histograms-baseline', 'metrics/phoenix-http-histograms-keep-route',
     ]);
     expect(collector.spec.replicas).toBe(1);
+    expect(validateCollectorConfig(experiment.renderedConfig()).filter((p) => p.severity === 'error')).toEqual([]);
     expect(experiment.variantNames).toEqual(['baseline', 'keep-route']);
     expect(experiment.shadowedMetrics()).toMatchObject({ active: true, scope: { names: [HISTOGRAM], patterns: [] }, destination: 'https://shadow.example/api/v1/push' });
   });

@@ -4,6 +4,7 @@ import { Construct, type IConstruct } from 'constructs';
 import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig } from '../collector/config';
 import type { CollectorPipeline } from '../collector/pipeline';
+import { validateCollectorConfig } from '../collector/schemas/validate';
 import { CollectorDeployment, type CollectorDeploymentProps } from '../deployment/collector-deployment';
 import type { EnvironmentLifecycle, ExperimentTarget } from './definition';
 import { checkCandidates, checkShadowDestination, ExperimentError, pickProductionPipeline, scopeProblems } from './experiment-checks';
@@ -138,6 +139,11 @@ export class Experiment extends Construct {
     if (problems.length > 0) throw new ExperimentError(where, problems);
     this.node.addValidation({
       validate: () => (this.candidates.length === 0 ? [`${where}: the experiment has no candidate: add at least one { name, processors } to 'candidates'`] : []),
+    });
+    this.node.addValidation({
+      validate: () => validateCollectorConfig(this.renderedConfig())
+        .filter((problem) => problem.severity === 'error')
+        .map((problem) => `${where}: rendered collector config: ${problem.message}`),
     });
 
     const overrides = props.target.collector ?? {};
