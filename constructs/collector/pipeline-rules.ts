@@ -141,9 +141,6 @@ function checkAggregationRules(model: PipelineModel, id: string, spec: PipelineS
     for (const deletion of e.deletedAttributes ?? []) {
       for (const earlier of steps.slice(0, i)) {
         const kept = deletion.level === 'resource' ? earlier.effects.keptResourceAttributes : earlier.effects.keptAttributes;
-        if (kept && deletion.level === 'datapoint' && kept.includes(deletion.attribute) && overlaps(earlier.effects.metrics, e.metrics)) {
-          report.problems.push(`${where}: attribute '${deletion.attribute}' is kept by '${earlier.id}' and deleted by '${step.id}': keep it or drop it, not both`);
-        }
         if (kept && !kept.includes(deletion.impliedBy) && (deletion.level === 'resource' || overlaps(earlier.effects.metrics, e.metrics))) {
           report.problems.push(`${where}: '${step.id}' deletes '${deletion.attribute}' as implied by '${deletion.impliedBy}', but '${earlier.id}' already removed '${deletion.impliedBy}': keep it, or aggregate instead`);
         }
