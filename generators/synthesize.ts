@@ -11,7 +11,7 @@ export interface SynthSummary {
   readonly objects: number;
   /** Folder of the experiment's objects, relative to the tree root. */
   readonly folder: string;
-  /** The experiment's own one-line summary (shadow cost), when its constructs expose one. @default - none */
+  /** The experiment's own one-line summary (what it shadows), when a construct offers `summary()`. @default - none */
   readonly detail?: string;
 }
 
@@ -86,11 +86,13 @@ function renderUnit(unit: ChartUnit, problems: string[]): { objects: KubeObject[
   }
 }
 
-/** The first construct in the chart that offers a one-line summary (`summaryLine()`), e.g. an Experiment's shadow cost. */
+/** The first construct in the chart with a one-line `summary()` (the Experiment's shadow-cost line). */
 function summaryOf(chart: Chart): string | undefined {
   for (const construct of chart.node.findAll()) {
-    const candidate = (construct as unknown as { summaryLine?: unknown }).summaryLine;
-    if (typeof candidate === 'function') return String(candidate.call(construct));
+    const summary = (construct as unknown as { summary?: unknown }).summary;
+    if (typeof summary !== 'function' || summary.length > 0) continue;
+    const line: unknown = summary.call(construct);
+    if (typeof line === 'string') return line;
   }
   return undefined;
 }

@@ -28,7 +28,9 @@ async function runDiff(flags: DiffFlags): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) {
     throw new UsageError(`unknown --format '${flags.format}': use one of ${FORMATS.join(', ')}`);
   }
-  const generators = await import('../../../generators');
+  // Loaded on use (require: bin/phoenix runs CommonJS through tsx).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const generators = require('../../../generators') as typeof import('../../../generators');
   const root = generators.repositoryRoot(process.cwd());
   generators.resolveCommit(root, flags.base);
   if (flags.head !== undefined) generators.resolveCommit(root, flags.head);
@@ -36,7 +38,8 @@ async function runDiff(flags: DiffFlags): Promise<number> {
     generators.synthesizeSide(root, { ref: flags.base }, flags.experiments),
     generators.synthesizeSide(root, { ref: flags.head }, flags.experiments),
   ]);
-  const { loadEnvironments } = await import('../../../environments/load-environments');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { loadEnvironments } = require('../../../environments/load-environments') as typeof import('../../../environments/load-environments');
   const order = loadEnvironments().map((env) => env.name);
   const diff = generators.diffTrees(baseFiles, headFiles, order);
   const render = { text: generators.renderDiffText, markdown: generators.renderDiffMarkdown, json: generators.renderDiffJson }[flags.format as (typeof FORMATS)[number]];

@@ -26,7 +26,8 @@ export function register(program: Command): void {
 
 async function runSynth(flags: SynthFlags): Promise<number> {
   // Loaded on use: cdk8s and the experiments cost time that other commands should not pay.
-  const { synthCheck, synthToDisk, isFresh } = await import('../../../generators');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { synthCheck, synthToDisk, isFresh } = require('../../../generators') as typeof import('../../../generators');
   const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env };
   const shown = displayPath(flags.output);
   if (flags.check) {
@@ -55,7 +56,9 @@ async function runSynth(flags: SynthFlags): Promise<number> {
 
 function summaryLine(summary: SynthSummary, shown: string): string {
   const head = `${summary.environment.padEnd(8)} ${summary.experiment.padEnd(28)} ${summary.phase.padEnd(11)} ${String(summary.objects).padStart(3)} objects → ${shown}/${summary.folder}/`;
-  return summary.detail ? `${head}  ${summary.detail}` : head;
+  if (!summary.detail) return head;
+  // The Experiment's line repeats name, environment and phase ("experiment x (dev, running): …"): keep what follows.
+  return `${head}  ${summary.detail.replace(/^experiment \S+ \([^)]*\): /, '')}`;
 }
 
 function displayPath(output: string): string {

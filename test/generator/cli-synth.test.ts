@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../app/cli/program';
+import { fixtureExperiments, phoenix, readFiles, repoRoot, tempDir } from './helpers';
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await runCli(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+/** Writes experiment files into a fresh folder; `$CDK8S` and `$DEFINE` stand for absolute import paths. */
+function experimentsDir(files: Record<string, string>): string {
+  const dir = tempDir('phoenix-exp-');
+  for (const [name, text] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, name), text
+      .replace('$CDK8S', path.join(repoRoot, 'node_modules', 'cdk8s'))
+      .replace('$DEFINE', path.join(repoRoot, 'constructs', 'experiment', 'definition')));
+  }
+  return dir;
+}
+
+describe('phoenix synth (CLI)', () => {
+  let work: string;
+  beforeAll(() => {
+    work = tempDir();
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it('prints one line per experiment and environment, and --check passes on the fresh tree', async () => {
+    const out = path.join(work, 'fresh');
+    const synth = await cli(['synth', '-o', out, '--experiments', fixtureExperiments]);
+    expect(synth.code).toBe(0);
+    expect(synth.stdout.split('\n').filter((line) => /^(dev|staging|prod)\s/.test(line))).toHaveLength(6);
+    expect(synth.stdout).toMatch(/^dev\s+beta\s+running\s+2 objects → .*experiments\/dev\/beta\/$/m);
+    const check = await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/is up to date/);
+  });
+
+  it('--check exits 1 and lists stale, missing and extra files', async () => {
+    // GIVEN a tree where one file was edited, one deleted and one owned file no longer produced
+    const out = path.join(work, 'stale');
+    await cli(['synth', '-o', out, '--experiments', fixtureExperiments]);
+    fs.appendFileSync(path.join(out, 'clusters/dev/phoenix-experiments.yaml'), '# edited\n');
+    fs.rmSync(path.join(out, 'experiments/prod/alpha/kustomization.yaml'));
+    const owned = JSON.parse(fs.readFileSync(path.join(out, '.phoenix-owned.json'), 'utf8'));
+    fs.writeFileSync(path.join(out, 'experiments/dev/old.yaml'), 'x');
+    fs.writeFileSync(path.join(out, '.phoenix-owned.json'), JSON.stringify({ ...owned, files: [...owned.files, 'experiments/dev/old.yaml'] }));
+    const before = readFiles(out);
+    // WHEN checked
+    const check = await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--check']);
+    // THEN exit 1 with each difference, and nothing written
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/^stale\s+.*clusters\/dev\/phoenix-experiments\.yaml$/m);
+    expect(check.stdout).toMatch(/^missing\s+.*experiments\/prod\/alpha\/kustomization\.yaml$/m);
+    expect(check.stdout).toMatch(/^extra\s+.*experiments\/dev\/old\.yaml$/m);
+    expect(check.stderr).toMatch(/is stale .*run 'npm run synth' and commit/);
+    expect(readFiles(out)).toEqual(before);
+  });
+
+  it('--env writes only the named environments', async () => {
+    const out = path.join(work, 'only-dev');
+    expect((await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
+    expect([...readFiles(out).keys()].filter((file) => /(staging|prod)/.test(file))).toEqual([]);
+    expect(readFiles(out).has('experiments/dev/alpha/kustomization.yaml')).toBe(true);
+  });
+
+  it('fails with exit 2 and writes nothing on an unknown environment', async () => {
+    const out = path.join(work, 'unknown-env');
+    const result = await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'qa']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown environment 'qa': known environments are dev, staging, prod/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('fails with exit 2 and writes nothing when two experiments share a name', async () => {
+    const dir = experimentsDir({
+      'one.ts': "export default { name: 'same', build() {} };\n",
+      'two.ts': "export default { name: 'same', build() {} };\n",
+    });
+    const out = path.join(work, 'dup-name');
+    const result = await cli(['synth', '-o', out, '--experiments', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/two\.ts: experiment 'same' is already defined in .*one\.ts/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('fails with exit 2 when two objects of one kind and name land in one folder', async () => {
+    const dir = experimentsDir({
+      'dup.ts': `import { ApiObject } from '$CDK8S';
+export default { name: 'dup', build(scope: any) {
+  new ApiObject(scope, 'A', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config' } });
+  new ApiObject(scope, 'B', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config' } });
+} };
+`,
+    });
+    const out = path.join(work, 'dup-object');
+    const result = await cli(['synth', '-o', out, '--experiments', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/dup\.ts: two objects ConfigMap\/phoenix-collectors\/config in experiments\/dev\/dup/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('fails with exit 2 naming file and line when an experiment does not compile', async () => {
+    const dir = experimentsDir({ 'broken.ts': "export default {\n  name: 'broken',\n  build() { const = 1; },\n};\n" });
+    const result = await cli(['synth', '-o', path.join(work, 'broken'), '--experiments', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/broken\.ts:3:\d+: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('fails with exit 2 and names the construct path when an experiment reports a validation error', async () => {
+    const dir = experimentsDir({
+      'invalid.ts': `import { ApiObject } from '$CDK8S';
+export default { name: 'invalid', build(scope: any) {
+  const object = new ApiObject(scope, 'Collector', { apiVersion: 'v1', kind: 'ConfigMap' });
+  object.node.addValidation({ validate: () => ['an experiment needs at least one candidate'] });
+} };
+`,
+    });
+    const result = await cli(['synth', '-o', path.join(work, 'invalid'), '--experiments', dir, '--env', 'dev']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/invalid\.ts \(dev\) \[dev-invalid\/Collector\]: an experiment needs at least one candidate/);
+  });
+
+  it('fails with exit 2 and writes nothing when the output folder is not writable', async () => {
+    fs.writeFileSync(path.join(work, 'plain-file'), 'x');
+    const result = await cli(['synth', '-o', path.join(work, 'plain-file', 'gitops'), '--experiments', fixtureExperiments]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot write to the output folder .*: ENOTDIR; choose a writable folder with -o/);
+  });
+
+  it('runs end to end through bin/phoenix', () => {
+    const out = path.join(work, 'e2e');
+    const result = phoenix(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'prod']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^prod\s+alpha\s+pending/m);
+  });
+});
