@@ -42,6 +42,8 @@ export interface PromotionInput {
   readonly failureLimit: number;
   /** Least saving, in percent of the baseline's monthly cost, worth a promotion. */
   readonly minSavingsPercent: number;
+  /** Windows of evidence the watcher keeps and decides on. @default max(consecutivePasses, failureLimit) + 2 */
+  readonly windows?: number;
   /** Fewest points a series needs in a window, as a fraction of window / scrape interval. @default 0.5 */
   readonly minPointsFraction?: number;
   /** How much more memory a candidate may use than the baseline copy, relative. @default 0.1 */

@@ -1,0 +1,94 @@
+/**
+ * JSON schema of the watcher's config file (`phoenix watch --config FILE`). Credentials are never
+ * in the file: only the names of environment variables or the paths of files that hold them.
+ */
+const credential = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'environment variable holding the secret' },
+    file: { type: 'string', minLength: 1, description: 'file holding the secret' },
+  },
+  minProperties: 1,
+  maxProperties: 1,
+} as const;
+
+export const watcherConfigSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://phoenix.dev/schemas/watcher-config-v1.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['repository', 'environments'],
+  properties: {
+    repository: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: { type: 'string', minLength: 1 },
+        branch: { type: 'string', minLength: 1 },
+        workDir: { type: 'string', minLength: 1 },
+        experimentsDir: { type: 'string', minLength: 1 },
+        environmentsDir: { type: 'string', minLength: 1 },
+      },
+    },
+    mode: { enum: ['observe'] },
+    intervalSeconds: { type: 'integer', minimum: 10 },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+      },
+    },
+    prometheus: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        timeoutMs: { type: 'integer', minimum: 100 },
+        attempts: { type: 'integer', minimum: 1, maximum: 10 },
+        concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+      },
+    },
+    environments: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['flux'],
+        properties: {
+          flux: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['source'],
+            properties: {
+              source: { enum: ['kubernetes', 'commit-status'] },
+              kubeconfig: { type: 'string', minLength: 1 },
+              context: { type: 'string', minLength: 1 },
+              namespace: { type: 'string', minLength: 1 },
+              repository: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
+              providerUid: { type: 'string', pattern: '^[0-9a-z]+$' },
+              apiUrl: { type: 'string', minLength: 1 },
+              token: credential,
+            },
+            if: { properties: { source: { const: 'commit-status' } } },
+            then: { required: ['repository', 'token'] },
+          },
+          prometheus: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              url: { type: 'string', minLength: 1 },
+              matchers: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)".*"$' } },
+              tenant: { type: 'string', minLength: 1 },
+              bearerToken: credential,
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

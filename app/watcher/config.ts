@@ -1,0 +1,185 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { watcherConfigSchema } from './config-schema';
+
+/** Where a secret comes from: an environment variable or a file. Never the secret itself. */
+export type CredentialRef = { readonly env: string } | { readonly file: string };
+
+/** Flux status source of one environment. */
+export type FluxSourceConfig =
+  | { readonly source: 'kubernetes'; readonly kubeconfig?: string; readonly context?: string; readonly namespace: string }
+  | { readonly source: 'commit-status'; readonly repository: string; readonly providerUid?: string; readonly apiUrl?: string; readonly token: CredentialRef };
+
+/** Per-environment watcher settings. */
+export interface EnvironmentWatchConfig {
+  readonly flux: FluxSourceConfig;
+  readonly prometheus: {
+    /** @default - the environment's shadowQueryUrl (or queryUrl) */
+    readonly url?: string;
+    /** Extra matchers on every query, for stores shared by several environments. @default [] */
+    readonly matchers: readonly string[];
+    /** `X-Scope-OrgID` (Mimir/Cortex tenant). @default - none */
+    readonly tenant?: string;
+    readonly bearerToken?: CredentialRef;
+  };
+}
+
+/** The watcher's configuration, every default applied. */
+export interface WatcherConfig {
+  /** The file it was read from (for messages). */
+  readonly file: string;
+  readonly repository: { readonly url: string; readonly branch: string; readonly workDir: string; readonly experimentsDir: string; readonly environmentsDir: string };
+  readonly mode: 'observe';
+  readonly intervalSeconds: number;
+  readonly server: { readonly host: string; readonly port: number };
+  readonly prometheus: { readonly timeoutMs: number; readonly attempts: number; readonly concurrency: number };
+  readonly environments: Readonly<Record<string, EnvironmentWatchConfig>>;
+}
+
+/** A config file that cannot be used: one `file:line: field: message` per problem. Exit code 2. */
+export class WatcherConfigError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'WatcherConfigError';
+  }
+}
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+/** Reads, validates and completes a watcher config file (YAML or JSON). */
+export function loadWatcherConfig(file: string): WatcherConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new WatcherConfigError([`${file}: cannot read the watcher config: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  return parseWatcherConfig(text, file);
+}
+
+/** Parses and validates config text; `file` names it in messages and anchors relative paths. */
+export function parseWatcherConfig(text: string, file: string): WatcherConfig {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new WatcherConfigError(document.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: malformed YAML: ${e.message.split('\n')[0]}`));
+  }
+  const raw = document.toJS() as unknown;
+  validate ??= new Ajv({ allErrors: true, strict: false }).compile(watcherConfigSchema);
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, document, lineCounter, file));
+    throw new WatcherConfigError([...new Set(problems)]);
+  }
+  return complete(raw as RawConfig, file);
+}
+
+interface RawConfig {
+  repository: { url: string; branch?: string; workDir?: string; experimentsDir?: string; environmentsDir?: string };
+  mode?: 'observe';
+  intervalSeconds?: number;
+  server?: { host?: string; port?: number };
+  prometheus?: { timeoutMs?: number; attempts?: number; concurrency?: number };
+  environments: Record<string, { flux: Record<string, unknown> & { source: string }; prometheus?: { url?: string; matchers?: string[]; tenant?: string; bearerToken?: CredentialRef } }>;
+}
+
+function complete(raw: RawConfig, file: string): WatcherConfig {
+  const base = path.dirname(path.resolve(file));
+  const resolve = (p: string) => (path.isAbsolute(p) ? p : path.resolve(base, p));
+  const environments: Record<string, EnvironmentWatchConfig> = {};
+  for (const [name, env] of Object.entries(raw.environments)) {
+    const flux = env.flux;
+    const fluxConfig: FluxSourceConfig =
+      flux.source === 'kubernetes'
+        ? { source: 'kubernetes', kubeconfig: flux.kubeconfig ? resolve(String(flux.kubeconfig)) : undefined, context: flux.context as string | undefined, namespace: (flux.namespace as string | undefined) ?? 'flux-system' }
+        : { source: 'commit-status', repository: String(flux.repository), providerUid: flux.providerUid as string | undefined, apiUrl: flux.apiUrl as string | undefined, token: resolveCredential(flux.token as CredentialRef, resolve) };
+    environments[name] = {
+      flux: fluxConfig,
+      prometheus: {
+        url: env.prometheus?.url,
+        matchers: env.prometheus?.matchers ?? [],
+        tenant: env.prometheus?.tenant,
+        bearerToken: env.prometheus?.bearerToken ? resolveCredential(env.prometheus.bearerToken, resolve) : undefined,
+      },
+    };
+  }
+  return {
+    file,
+    repository: {
+      url: raw.repository.url,
+      branch: raw.repository.branch ?? 'main',
+      workDir: raw.repository.workDir ? resolve(raw.repository.workDir) : path.join(os.tmpdir(), 'phoenix-watcher', 'config-repo'),
+      experimentsDir: raw.repository.experimentsDir ?? 'experiments',
+      environmentsDir: raw.repository.environmentsDir ?? 'environments',
+    },
+    mode: raw.mode ?? 'observe',
+    intervalSeconds: raw.intervalSeconds ?? 300,
+    server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 9464 },
+    prometheus: { timeoutMs: raw.prometheus?.timeoutMs ?? 30_000, attempts: raw.prometheus?.attempts ?? 3, concurrency: raw.prometheus?.concurrency ?? 8 },
+    environments,
+  };
+}
+
+function resolveCredential(ref: CredentialRef, resolve: (p: string) => string): CredentialRef {
+  return 'file' in ref ? { file: resolve(ref.file) } : ref;
+}
+
+/** Reads a secret from its reference; the error names the variable or file, never a value. */
+export function readCredential(ref: CredentialRef, field: string): string {
+  if ('env' in ref) {
+    const value = process.env[ref.env];
+    if (!value) throw new WatcherConfigError([`${field}: environment variable ${ref.env} is not set: export it before starting the watcher`]);
+    return value.trim();
+  }
+  try {
+    return readFileSync(ref.file, 'utf8').trim();
+  } catch (error) {
+    throw new WatcherConfigError([`${field}: cannot read ${ref.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path and its permissions`]);
+  }
+}
+
+function describe(error: ErrorObject, document: Document, lineCounter: LineCounter, file: string): string {
+  const at = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let field = at;
+  let message: string;
+  switch (error.keyword) {
+    case 'required':
+      field = [...at, String(error.params.missingProperty)];
+      message = 'missing required field';
+      break;
+    case 'additionalProperties':
+      field = [...at, String(error.params.additionalProperty)];
+      message = 'unknown field: check its spelling (see docs/watcher.md, "Configuration")';
+      break;
+    case 'enum':
+      message = `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    case 'propertyNames':
+      field = [...at, String(error.params.propertyName)];
+      message = 'environment names are DNS labels (lowercase letters, digits and -)';
+      break;
+    case 'minProperties':
+    case 'maxProperties':
+      message = at.at(-1) === 'token' || at.at(-1) === 'bearerToken' ? "give exactly one of 'env' (a variable name) or 'file' (a path)" : 'must not be empty';
+      break;
+    default:
+      message = error.message ?? 'invalid';
+  }
+  return `${file}:${lineOf(document, field, lineCounter)}: ${field.join('.') || '(top level)'}: ${message}`;
+}
+
+function lineOf(document: Document, at: readonly string[], lineCounter: LineCounter): number {
+  let node: unknown = document.contents;
+  let offset = (document.contents as Node | null)?.range?.[0] ?? 0;
+  for (const segment of at) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
+    if (!pair) break;
+    offset = (pair.key as Node).range?.[0] ?? offset;
+    node = pair.value;
+  }
+  return lineCounter.linePos(offset).line;
+}

@@ -1,0 +1,179 @@
+import { decideExperiment } from '../../analysis/decide/decide';
+import { fluxDeployment, parseFluxRevision, type KustomizationStatusInput } from '../../analysis/decide/flux-revision';
+import type { Decision, DeploymentInput, EnvironmentInput, ExperimentInput, LifecycleInput, Observation } from '../../analysis/decide/types';
+import { measurementStartSeconds, windowGrid } from '../../analysis/decide/windows';
+import { measureGuardrails, measureShared, observationOf, type InjectLabels, type SharedMeasurement } from './measure';
+import { QueryRunner, type QueryFailure, type QueryRange } from './query-runner';
+
+/** Reads Flux's status for the experiments of one environment. */
+export type FluxStatusReader = (experiments: readonly WatchedExperiment[]) => Promise<Map<string, KustomizationStatusInput>>;
+
+/** An environment the watcher measures, with its adapters. */
+export interface WatchEnvironment {
+  readonly input: EnvironmentInput;
+  /** Names the query endpoint (URL and tenant); environments sharing one share queries. */
+  readonly endpoint: string;
+  readonly query: QueryRange;
+  /** Extra matchers narrowing every shared query (e.g. `cluster="dev"`). */
+  readonly matchers: readonly string[];
+  readonly flux: FluxStatusReader;
+}
+
+/** An experiment as the watcher sees it across environments. */
+export interface WatchedExperiment {
+  readonly name: string;
+  /** Name of its Flux Kustomization. @default - the experiment's name */
+  readonly kustomization?: string;
+  /** Newest commit of the config repo that touched the experiment (source, state or tree). */
+  readonly lastChangeSha?: string;
+  /** Per environment: the experiment's settings there and its lifecycle. */
+  readonly environments: Readonly<Record<string, { readonly experiment: ExperimentInput; readonly lifecycle: LifecycleInput }>>;
+}
+
+/** What a cycle reads. */
+export interface CycleInputs {
+  readonly environments: readonly WatchEnvironment[];
+  readonly experiments: readonly WatchedExperiment[];
+  /** Whether `appliedSha` contains `changeSha` (git ancestry); `undefined` when unknown. */
+  readonly contains: (changeSha: string, appliedSha: string) => Promise<boolean | undefined>;
+  readonly inject: InjectLabels;
+}
+
+/** Settings of a cycle. */
+export interface CycleOptions {
+  readonly attempts: number;
+  readonly concurrency: number;
+  /** Called for every query that failed after all attempts. */
+  readonly onQueryFailure?: (endpoint: string, failure: QueryFailure) => void;
+}
+
+/** What one cycle did. */
+export interface CycleReport {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly decisions: readonly Decision[];
+  /** Queries sent to Prometheus (after de-duplication). */
+  readonly queries: number;
+  readonly sharedQueries: number;
+  readonly guardrailQueries: number;
+  readonly queryFailures: number;
+  /** Problems reading Flux or Prometheus, one line each (the cycle still decided: inconclusive). */
+  readonly problems: readonly string[];
+  /** Milliseconds spent in decision functions only. */
+  readonly decideMillis: number;
+}
+
+/** Default windows of evidence kept when an experiment does not say. */
+function windowsKept(experiment: ExperimentInput): number {
+  return experiment.promotion.windows ?? Math.max(experiment.promotion.consecutivePasses, experiment.promotion.failureLimit) + 2;
+}
+
+/**
+ * One watcher cycle: read Flux's status per environment, run the shared cost/health queries
+ * (a fixed number per endpoint and window length), evaluate guardrails per variant, and decide.
+ * Never throws for an unreachable Flux or Prometheus: those experiments are decided inconclusive
+ * and the problem is reported.
+ */
+export async function runCycle(inputs: CycleInputs, nowSeconds: number, options: CycleOptions): Promise<CycleReport> {
+  const startedAt = new Date().toISOString();
+  const runner = new QueryRunner(options.attempts, options.concurrency, options.onQueryFailure);
+  const problems: string[] = [];
+  const decisions: Decision[] = [];
+  let decideMillis = 0;
+
+  for (const environment of inputs.environments) {
+    const env = environment.input;
+    const here = inputs.experiments.filter((e) => e.environments[env.name]);
+    let statuses: Map<string, KustomizationStatusInput> | undefined;
+    let fluxProblem: string | undefined;
+    try {
+      statuses = await environment.flux(here);
+    } catch (error) {
+      fluxProblem = `${env.name}: cannot read Flux status: ${(error as Error).message}`;
+      problems.push(fluxProblem);
+    }
+
+    const deployments = new Map<string, DeploymentInput>();
+    await Promise.all(
+      here.map(async (watched) => {
+        const status = statuses?.get(watched.name) ?? { source: 'unknown', found: false };
+        if (!statuses) {
+          deployments.set(watched.name, { source: 'unknown', current: false, reason: fluxProblem });
+          return;
+        }
+        const applied = parseFluxRevision(status.lastAppliedRevision);
+        const contains = applied && watched.lastChangeSha ? await inputs.contains(watched.lastChangeSha, applied.sha).catch(() => undefined) : undefined;
+        deployments.set(watched.name, fluxDeployment(status, watched.lastChangeSha, contains));
+      }),
+    );
+
+    // Shared queries: one set per window length at this endpoint, for every measurable experiment.
+    const measurable = here.filter((w) => {
+      const { lifecycle } = w.environments[env.name]!;
+      const deployment = deployments.get(w.name)!;
+      return (lifecycle.phase === 'running' || lifecycle.phase === 'paused') && deployment.current;
+    });
+    const byWindow = new Map<number, WatchedExperiment[]>();
+    for (const watched of measurable) {
+      const seconds = watched.environments[env.name]!.experiment.promotion.windowMinutes * 60;
+      (byWindow.get(seconds) ?? byWindow.set(seconds, []).get(seconds)!).push(watched);
+    }
+    const shared = new Map<number, SharedMeasurement>();
+    const observations = new Map<string, Observation>();
+    for (const [seconds, group] of byWindow) {
+      const count = Math.max(...group.map((w) => windowsKept(w.environments[env.name]!.experiment)));
+      const grid = windowGrid(nowSeconds - env.scrapeIntervalSeconds, seconds, count);
+      const measurement = await measureShared(runner, environment.endpoint, environment.query, grid, environment.matchers);
+      shared.set(seconds, measurement);
+      for (const failure of new Set(measurement.failures.map((f) => f.message))) problems.push(`${env.name}: ${failure}`);
+      const extraLabels = equalityLabels(environment.matchers);
+      await Promise.all(
+        group.map(async (watched) => {
+          const { experiment, lifecycle } = watched.environments[env.name]!;
+          const deployment = deployments.get(watched.name)!;
+          const start = measurementStartSeconds(deployment.readySince, lifecycle.since, env.scrapeIntervalSeconds);
+          const windows = start === null ? [] : grid.filter((w) => w.start >= start);
+          const variants = experiment.variants.map((v) => v.name);
+          const skip = measurement.failures.some((f) => f.kind === 'unavailable');
+          const guardrails = skip ? {} : await measureGuardrails(runner, environment.endpoint, environment.query, inputs.inject, watched.name, variants, experiment.guardrails, windows, env.scrapeIntervalSeconds, extraLabels);
+          observations.set(watched.name, observationOf(measurement, watched.name, guardrails));
+        }),
+      );
+    }
+
+    const earlierEnvironments = inputs.environments.filter((e) => e.input.promotionOrder < env.promotionOrder);
+    const started = performance.now();
+    for (const watched of here) {
+      const { experiment, lifecycle } = watched.environments[env.name]!;
+      const earlier = earlierEnvironments
+        .filter((e) => watched.environments[e.input.name])
+        .map((e) => ({ environment: e.input, lifecycle: watched.environments[e.input.name]!.lifecycle }));
+      decisions.push(
+        ...decideExperiment({ experiment, environment: env, lifecycle, deployment: deployments.get(watched.name)!, observation: observations.get(watched.name) ?? null, earlier, nowSeconds }),
+      );
+    }
+    decideMillis += performance.now() - started;
+  }
+
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    decisions,
+    queries: runner.issued,
+    sharedQueries: runner.issuedBy.shared ?? 0,
+    guardrailQueries: runner.issuedBy.guardrail ?? 0,
+    queryFailures: runner.failed,
+    problems,
+    decideMillis,
+  };
+}
+
+/** `name="value"` matchers as labels to inject into guardrail queries (other matcher kinds apply to shared queries only). */
+export function equalityLabels(matchers: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const matcher of matchers) {
+    const match = /^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"$/.exec(matcher);
+    if (match) labels[match[1]!] = JSON.parse(`"${match[2]}"`) as string;
+  }
+  return labels;
+}

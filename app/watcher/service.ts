@@ -1,0 +1,171 @@
+import type { Logger } from 'pino';
+import type { Decision } from '../../analysis/decide/types';
+import { runCycle, type CycleInputs, type CycleReport } from './cycle';
+import { WatcherHttpServer, sendJson } from './http-server';
+import { createWatcherMetrics, type WatcherMetrics } from './metrics';
+
+/** Options of {@link WatcherService}. */
+export interface WatcherServiceOptions {
+  /** Loads the cycle's inputs (fetches the config repo, reads experiments, states, environments). */
+  readonly loadInputs: () => Promise<CycleInputs>;
+  readonly intervalSeconds: number;
+  /** Tries per Prometheus query. @default 3 */
+  readonly attempts?: number;
+  /** Concurrent Prometheus queries. @default 8 */
+  readonly concurrency?: number;
+  readonly log: Logger;
+  /** @default - a fresh registry with process metrics */
+  readonly metrics?: WatcherMetrics;
+  /** The clock, unix seconds. @default Date.now()/1000 */
+  readonly now?: () => number;
+}
+
+/** One experiment in one environment, as `/api/v1/experiments` serves it. */
+export interface ExperimentStatus {
+  readonly experiment: string;
+  readonly environment: string;
+  readonly phase: string;
+  /** Worst verdict over its candidates' newest windows. */
+  readonly verdict: string;
+  readonly decisions: readonly Decision[];
+}
+
+/** The body of `/api/v1/experiments`. */
+export interface ExperimentsResponse {
+  readonly mode: 'observe';
+  readonly cycle: Omit<CycleReport, 'decisions'> | null;
+  readonly experiments: readonly ExperimentStatus[];
+}
+
+const SEVERITY: Record<string, number> = { pass: 0, inconclusive: 1, fail: 2, error: 3 };
+
+/**
+ * The watcher in observe mode: runs a cycle every `intervalSeconds`, keeps the latest decisions
+ * with their evidence, and serves `/metrics`, `/healthz`, `/readyz` and `/api/v1/experiments` on
+ * one HTTP server that other parts (the status page) add routes to via {@link WatcherService.http}.
+ * It decides and reports; it never acts.
+ */
+export class WatcherService {
+  /** The HTTP server; call `http.route(path, handler)` to mount more pages before or after `listen`. */
+  readonly http = new WatcherHttpServer();
+  readonly metrics: WatcherMetrics;
+  private latestReport?: CycleReport;
+  private lastSuccess?: number;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<CycleReport | undefined>;
+  private stopping = false;
+
+  constructor(private readonly options: WatcherServiceOptions) {
+    this.metrics = options.metrics ?? createWatcherMetrics();
+    this.http
+      .route('/metrics', async (_req, res) => {
+        res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(await this.metrics.registry.metrics());
+      })
+      .route('/healthz', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok\n');
+      })
+      .route('/readyz', (_req, res) => {
+        const ready = this.isReady();
+        res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' }).end(ready ? 'ready\n' : 'no recent cycle\n');
+      })
+      .route('/api/v1/experiments', (_req, res) => sendJson(res, 200, this.experiments()));
+  }
+
+  /** The latest cycle's report, if any. */
+  get latest(): CycleReport | undefined {
+    return this.latestReport;
+  }
+
+  /** Ready once a cycle finished, and again only while cycles keep finishing (within three intervals). */
+  isReady(): boolean {
+    const now = this.options.now?.() ?? Date.now() / 1000;
+    return this.lastSuccess !== undefined && now - this.lastSuccess <= 3 * this.options.intervalSeconds + 60;
+  }
+
+  /** The latest status per experiment and environment (the API's body). */
+  experiments(): ExperimentsResponse {
+    const report = this.latestReport;
+    const groups = new Map<string, Decision[]>();
+    for (const decision of report?.decisions ?? []) {
+      const key = `${decision.experiment}\u0000${decision.environment}`;
+      (groups.get(key) ?? groups.set(key, []).get(key)!).push(decision);
+    }
+    const experiments = [...groups.values()].map((decisions): ExperimentStatus => ({
+      experiment: decisions[0]!.experiment,
+      environment: decisions[0]!.environment,
+      phase: decisions[0]!.phase,
+      verdict: decisions.reduce((worst, d) => (SEVERITY[d.verdict]! > SEVERITY[worst]! ? d.verdict : worst), 'pass' as string),
+      decisions,
+    }));
+    let cycle: ExperimentsResponse['cycle'] = null;
+    if (report) {
+      const { decisions: _omitted, ...rest } = report;
+      cycle = rest;
+    }
+    return { mode: 'observe', cycle, experiments };
+  }
+
+  /** Runs one cycle now (waits for a cycle already running instead of starting a second). */
+  async runOnce(): Promise<CycleReport | undefined> {
+    if (this.running) return this.running;
+    this.running = this.cycle().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Serves HTTP and runs a cycle now and every interval until {@link stop}. */
+  async start(host: string, port: number): Promise<string> {
+    const url = await this.http.listen(host, port);
+    this.options.log.info({ url, mode: 'observe', intervalSeconds: this.options.intervalSeconds }, 'watcher listening');
+    const loop = async (): Promise<void> => {
+      await this.runOnce();
+      if (!this.stopping) this.timer = setTimeout(() => void loop(), this.options.intervalSeconds * 1000);
+    };
+    void loop();
+    return url;
+  }
+
+  /** Graceful stop: no new cycles, waits for the running one, closes the server. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.http.close();
+    this.options.log.info('watcher stopped');
+  }
+
+  private async cycle(): Promise<CycleReport | undefined> {
+    const log = this.options.log;
+    const started = performance.now();
+    let inputs: CycleInputs;
+    try {
+      inputs = await this.options.loadInputs();
+    } catch (error) {
+      this.metrics.cycles.inc({ outcome: 'failed' });
+      log.error({ err: { message: (error as Error).message } }, 'cannot load the config repo; keeping the previous decisions');
+      return undefined;
+    }
+    const now = this.options.now?.() ?? Date.now() / 1000;
+    const report = await runCycle(inputs, now, {
+      attempts: this.options.attempts ?? 3,
+      concurrency: this.options.concurrency ?? 8,
+      onQueryFailure: (endpoint, failure) => {
+        this.metrics.queryErrors.inc({ kind: failure.kind });
+        log.warn({ endpoint, kind: failure.kind, message: failure.message }, 'prometheus query failed');
+      },
+    });
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.observe(report, seconds);
+    this.latestReport = report;
+    this.lastSuccess = now;
+    for (const problem of report.problems) log.warn({ problem }, 'cycle degraded: affected experiments are inconclusive');
+    for (const d of report.decisions) {
+      const entry = { experiment: d.experiment, environment: d.environment, variant: d.variant, verdict: d.verdict, standing: d.standing, action: d.action, reason: d.reason };
+      if (d.action === 'none') log.debug(entry, 'decision');
+      else log.info(entry, 'decision (observe mode: not acted on)');
+    }
+    log.info({ seconds: Math.round(seconds * 1000) / 1000, decisions: report.decisions.length, queries: report.queries, queryFailures: report.queryFailures, decideMillis: Math.round(report.decideMillis) }, 'cycle finished');
+    return report;
+  }
+}
