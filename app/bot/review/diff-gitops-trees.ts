@@ -1,14 +1,13 @@
-import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, parseAllDocuments, stringify } from 'yaml';
-import { compactDiff } from './compact-diff';
-import { maskObject } from './mask-secrets';
+import { diffTrees, environmentOfPath, type ObjectChange as GeneratorObjectChange } from '../../../generators/tree-diff';
+import { maskObject, maskText } from './mask-secrets';
 import type { EnvironmentChanges, ObjectChange } from './types';
 
 /**
  * The objects a pull request adds, changes and removes in each environment, from the committed
  * `gitops/` trees of base and head. Objects are matched by environment and `Kind/namespace/name`
- * (not by file), so moving an object between files is no change. Kustomize files without a name are
- * matched by path. Values are masked before any diff is made.
+ * (not by file), so moving an object between files is no change. Values are masked before any
+ * diff is shown.
  */
 
 const EXPERIMENT_LABEL = 'phoenix.dev/experiment';
@@ -26,11 +25,9 @@ export interface TreeObject {
   readonly value: Record<string, unknown>;
 }
 
-/** `gitops/<section>/<env>/…` → env; files outside any environment folder belong to `(shared)`. */
+/** The environment of a repository path, as the generator names it (`gitops/experiments/prod/…` → `prod`, else `tree`). */
 export function environmentOf(file: string, root = 'gitops'): string {
-  const parts = file.split('/');
-  const offset = parts[0] === root ? 1 : 0;
-  return parts.length > offset + 2 ? parts[offset + 1] : '(shared)';
+  return environmentOfPath(file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file);
 }
 
 function experimentOf(file: string, value: Record<string, unknown>, root: string): string | undefined {
@@ -73,49 +70,51 @@ export function parseTreeObjects(files: ReadonlyMap<string, string>, root = 'git
 
 const USUAL_ORDER = ['dev', 'staging', 'prod'];
 
-/** dev, staging, prod first (the usual promotion order), then the others by name. */
-function byPromotionOrder(a: string, b: string): number {
-  const rank = (env: string) => (USUAL_ORDER.includes(env) ? USUAL_ORDER.indexOf(env) : USUAL_ORDER.length);
-  return rank(a) - rank(b) || a.localeCompare(b);
-}
-
 function dump(value: Record<string, unknown>): string {
   return stringify(value, { lineWidth: 0, sortMapEntries: false });
 }
 
-/** Compares the objects of two trees, per environment, in a stable order. */
+function prefixed(prefix: '+' | '-', text: string, maxLines = 60): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  const shown = lines.slice(0, maxLines).map((line) => `${prefix}${line}`);
+  if (lines.length > maxLines) shown.push(`… ${lines.length - maxLines} more lines`);
+  return shown.join('\n');
+}
+
+/** Masks credential-looking values on diff lines (`-`/`+`/` ` prefixes kept). */
+function maskDiffLines(lines: readonly string[]): string {
+  return lines.map((line) => (line === '@@' ? line : `${line[0]}${maskText(line.slice(1))}`)).join('\n');
+}
+
+/**
+ * Compares the objects of two trees, per environment, with the generator's `diffTrees` (which
+ * matches objects and diffs changed ones with Secret values masked), and adds what a review needs on
+ * top: repository paths, the line of each object, its experiment, the masked body of added and
+ * removed objects, and credential masking inside embedded configs.
+ */
 export function diffGitopsTrees(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>, root = 'gitops'): { environments: EnvironmentChanges[]; problems: string[] } {
-  const before = parseTreeObjects(base, root);
-  const after = parseTreeObjects(head, root);
-  const changes: ObjectChange[] = [];
-  const change = (kind: ObjectChange['change'], object: TreeObject, diff: string): ObjectChange => ({
-    change: kind,
-    environment: object.environment,
-    key: object.key,
-    kind: object.kind,
-    name: object.name,
-    namespace: object.namespace,
-    file: object.file,
-    line: object.line,
-    experiment: object.experiment,
-    diff,
-  });
-  for (const [id, object] of after.objects) {
-    const previous = before.objects.get(id);
-    if (!previous) changes.push(change('added', object, compactDiff('', dump(maskObject(object.value)), { context: 0 })));
-    else if (!isDeepStrictEqual(previous.value, object.value)) {
-      changes.push(change('changed', object, compactDiff(dump(maskObject(previous.value)), dump(maskObject(object.value, previous.value)))));
-    }
-  }
-  for (const [id, object] of before.objects) {
-    if (!after.objects.has(id)) changes.push(change('removed', object, compactDiff(dump(maskObject(object.value)), '', { context: 0 })));
-  }
-  const byEnvironment = new Map<string, ObjectChange[]>();
-  for (const item of changes) byEnvironment.set(item.environment, [...(byEnvironment.get(item.environment) ?? []), item]);
-  const order = (items: ObjectChange[], kind: ObjectChange['change']) => items.filter((c) => c.change === kind).sort((a, b) => a.key.localeCompare(b.key));
-  const environments = [...byEnvironment.keys()].sort(byPromotionOrder).map((environment) => {
-    const items = byEnvironment.get(environment) ?? [];
-    return { environment, added: order(items, 'added'), changed: order(items, 'changed'), removed: order(items, 'removed') };
-  });
-  return { environments, problems: [...before.problems.map((p) => `base ${p}`), ...after.problems.map((p) => `head ${p}`)] };
+  const strip = (files: ReadonlyMap<string, string>) => new Map([...files].filter(([file]) => file.startsWith(`${root}/`)).map(([file, text]) => [file.slice(root.length + 1), text]));
+  const diff = diffTrees(strip(base), strip(head), USUAL_ORDER);
+  const before = indexByFile(parseTreeObjects(base, root).objects);
+  const after = indexByFile(parseTreeObjects(head, root).objects);
+  const convert = (kind: ObjectChange['change'], environment: string, change: GeneratorObjectChange): ObjectChange => {
+    const key = `${change.kind}/${change.namespace ?? ''}/${change.name}`;
+    const file = `${root}/${change.file}`;
+    const located = (kind === 'removed' ? before : after).get(`${file}\0${key}`);
+    let text = '';
+    if (kind === 'changed') text = maskDiffLines(change.diff ?? []);
+    else if (located) text = prefixed(kind === 'added' ? '+' : '-', dump(maskObject(located.value)));
+    return { change: kind, environment, key, kind: change.kind, name: change.name, namespace: change.namespace, file, line: located?.line ?? 1, experiment: located?.experiment, diff: text };
+  };
+  const environments = diff.environments.map((env) => ({
+    environment: env.environment,
+    added: env.added.map((c) => convert('added', env.environment, c)),
+    changed: env.changed.map((c) => convert('changed', env.environment, c)),
+    removed: env.removed.map((c) => convert('removed', env.environment, c)),
+  }));
+  return { environments, problems: diff.unreadable.map((u) => `${u.side} ${root}/${u.file}: ${u.message}`) };
+}
+
+function indexByFile(objects: ReadonlyMap<string, TreeObject>): Map<string, TreeObject> {
+  return new Map([...objects.values()].map((object) => [`${object.file}\0${object.key}`, object]));
 }

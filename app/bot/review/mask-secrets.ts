@@ -25,7 +25,7 @@ function maskMap(values: unknown, other: unknown): unknown {
 
 /** Masks credential-looking lines in a block of text (a YAML or properties file held in a string). */
 export function maskText(text: string): string {
-  return text.replace(CREDENTIAL_LINE, (_all, prefix: string) => `${prefix}${MASK}`);
+  return text.replace(CREDENTIAL_LINE, (all: string, prefix: string, value: string) => (/^["']?\*\*\*/.test(value) ? all : `${prefix}${MASK}`));
 }
 
 function maskDeep(value: unknown, key?: string): unknown {

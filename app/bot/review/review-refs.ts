@@ -110,7 +110,7 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
 }
 
 function problemFinding(problem: string): ReviewFinding {
-  const located = /^head ([^:]+):(\d+): (.*)$/.exec(problem);
+  const located = /^head ([^:]+?)(?::(\d+))?: (.*)$/.exec(problem);
   return { ruleId: 'phoenix/input', severity: 'error', file: located?.[1] ?? '', line: Number(located?.[2] ?? 1), message: located?.[3] ?? problem, fix: 'make the file valid YAML (re-run phoenix synth)' };
 }
 
