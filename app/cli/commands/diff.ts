@@ -32,12 +32,12 @@ async function runDiff(flags: DiffFlags): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const generators = require('../../../generators') as typeof import('../../../generators');
   const root = generators.repositoryRoot(process.cwd());
-  generators.resolveCommit(root, flags.base);
-  if (flags.head !== undefined) generators.resolveCommit(root, flags.head);
-  const [baseFiles, headFiles] = await Promise.all([
-    generators.synthesizeSide(root, { ref: flags.base }, flags.experiments),
-    generators.synthesizeSide(root, { ref: flags.head }, flags.experiments),
-  ]);
+  const baseCommit = generators.resolveCommit(root, flags.base);
+  const headCommit = flags.head === undefined ? undefined : generators.resolveCommit(root, flags.head);
+  const baseSide = generators.synthesizeSide(root, { ref: baseCommit }, flags.experiments);
+  // One commit on both sides gives one tree: synthesize it once.
+  const headSide = headCommit === baseCommit ? baseSide : generators.synthesizeSide(root, { ref: headCommit }, flags.experiments);
+  const [baseFiles, headFiles] = await Promise.all([baseSide, headSide]);
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { loadEnvironments } = require('../../../environments/load-environments') as typeof import('../../../environments/load-environments');
   const order = loadEnvironments().map((env) => env.name);
