@@ -144,21 +144,27 @@ export function parseYamlConfig(text: string, file: string): { config: unknown; 
       `${file} is not valid YAML`,
     );
   }
+  const lineOf = (offset: number) => `${file}:${lineCounter.linePos(offset).line}`;
   const locate: Locator = (path) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
-      if (node && (isMap(node) || isSeq(node) || isScalar(node)) && node.range) {
-        return `${file}:${lineCounter.linePos(node.range[0]).line}`;
-      }
-      if (n > 0) {
-        const parent = doc.getIn(path.slice(0, n - 1), true);
-        if (isMap(parent)) {
-          const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === path[n - 1]);
-          if (pair && isScalar(pair.key) && pair.key.range) return `${file}:${lineCounter.linePos(pair.key.range[0]).line}`;
-        }
+    // Walk down the document; answer with the line of the deepest key (or item) found.
+    let node: unknown = doc.contents;
+    let at: string | undefined = isMap(node) || isSeq(node) ? lineOf((node as Node).range![0]) : undefined;
+    for (const segment of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+        if (!pair) break;
+        if (isScalar(pair.key) && pair.key.range) at = lineOf(pair.key.range[0]);
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(segment)] as Node | undefined;
+        if (!item?.range) break;
+        at = lineOf(item.range[0]);
+        node = item;
+      } else {
+        break;
       }
     }
-    return undefined;
+    return at;
   };
   return { config: doc.toJS(), locate };
 }

@@ -30,14 +30,21 @@ export function effectsOf(component: CollectorComponent | undefined): ComponentE
   return effects ?? OPAQUE;
 }
 
-/** Runs every structural and aggregation rule over the model. */
-export function checkModel(model: PipelineModel): RuleReport {
+/**
+ * Runs every structural and aggregation rule over the model. Pipelines listed in
+ * `asImported` are kept exactly as they run today: what the collector itself rejects
+ * (references, unused components) stays a problem, Phoenix's own order and aggregation
+ * rules become warnings for them.
+ */
+export function checkModel(model: PipelineModel, asImported: ReadonlySet<string> = new Set()): RuleReport {
   const report: RuleReport = { problems: [], warnings: [] };
   checkReferences(model, report);
   checkUnused(model, report);
   for (const [id, spec] of model.pipelines) {
-    checkOrder(model, id, spec, report);
-    if (id === 'metrics' || id.startsWith('metrics/')) checkAggregationRules(model, id, spec, report);
+    const target: RuleReport = asImported.has(id) ? { problems: [], warnings: report.warnings } : report;
+    checkOrder(model, id, spec, target);
+    if (id === 'metrics' || id.startsWith('metrics/')) checkAggregationRules(model, id, spec, target);
+    if (target !== report) report.warnings.push(...target.problems.map((p) => `${p} (pipeline kept as imported)`));
   }
   return report;
 }

@@ -62,7 +62,11 @@ export class CollectorPipeline {
     return CollectorPipeline.imported(config, source);
   }
 
-  /** Reads a collector config file (YAML); syntax errors and malformed sections name file:line. */
+  /**
+   * Reads a collector config file (YAML); syntax errors and malformed sections name file:line.
+   * The imported pipelines render exactly as written: what the collector would reject is an
+   * error, Phoenix's own order and aggregation rules are reported as `warnings()` for them.
+   */
   static fromYaml(filePath: string): CollectorPipeline {
     let text: string;
     try {
@@ -78,7 +82,10 @@ export class CollectorPipeline {
     const imported = importConfig(config, source, locate);
     const pipeline = new CollectorPipeline({ source });
     for (const component of imported.components) pipeline.register(component);
-    for (const [id, spec] of imported.pipelines) pipeline.pipelines.set(id, spec);
+    for (const [id, spec] of imported.pipelines) {
+      pipeline.pipelines.set(id, spec);
+      pipeline.importedPipelines.add(id);
+    }
     pipeline.serviceExtensions = [...imported.serviceExtensions];
     pipeline.rawTelemetry = imported.telemetry;
     pipeline.importWarnings.push(...imported.warnings);
@@ -91,6 +98,7 @@ export class CollectorPipeline {
   private serviceExtensions: string[] = [];
   private rawTelemetry: Record<string, unknown> | undefined;
   private readonly importWarnings: string[] = [];
+  private readonly importedPipelines = new Set<string>();
   private readonly source?: string;
   private locate?: Locator;
 
@@ -204,18 +212,19 @@ export class CollectorPipeline {
     copy.serviceExtensions = [...this.serviceExtensions];
     copy.rawTelemetry = this.rawTelemetry === undefined ? undefined : structuredClone(this.rawTelemetry);
     copy.importWarnings.push(...this.importWarnings);
+    this.importedPipelines.forEach((id) => copy.importedPipelines.add(id));
     copy.locate = this.locate;
     return copy;
   }
 
   /** Warnings: components kept verbatim, gauges merged within a batch only, raw OTTL aggregation. */
   warnings(): string[] {
-    return [...this.importWarnings, ...checkModel(this.model()).warnings];
+    return [...this.importWarnings, ...checkModel(this.model(), this.importedPipelines).warnings];
   }
 
   /** Every problem that would make `render()` throw, one message each (empty when valid). */
   validate(): string[] {
-    const problems = [...checkModel(this.model()).problems];
+    const problems = [...checkModel(this.model(), this.importedPipelines).problems];
     for (const p of validateCollectorConfig(this.renderUnchecked())) {
       if (p.severity === 'error') problems.push(this.withLocation(p.path, p.message));
     }
