@@ -5,6 +5,7 @@ import { CollectorPipeline, Processor, validateCollectorConfig } from '../collec
 import { validateOpenTelemetryCollector } from '../deployment/collector-resource-schema';
 import type { EnvironmentLifecycle, ExperimentTarget } from './definition';
 import { Experiment, type ExperimentProps } from './experiment';
+import { experimentValidationProblems, shadowSummaryLines } from './summary';
 
 const TESTDATA = `${__dirname}/testdata`;
 const HISTOGRAM = 'http.server.request.duration';
@@ -110,6 +111,17 @@ describe('Experiment', () => {
     expect(Experiment.findAll(chart).map((e) => e.summary())).toEqual([
       `experiment http-histograms (dev, running): shadows 1 scope entry [${HISTOGRAM}] × 2 variants (baseline, keep-route) → https://shadow.example/api/v1/push`,
     ]);
+  });
+
+  it('shadowSummaryLines prints each experiment with its warnings; experimentValidationProblems lists validation errors', () => {
+    const chart = new Chart(Testing.app(), 'dev');
+    new Experiment(chart, 'a', props({ knownMetrics: undefined }));
+    new Experiment(chart, 'b', props({ candidates: [] }));
+    const lines = shadowSummaryLines(chart);
+    expect(lines[0]).toMatch(/^experiment a \(dev, running\): shadows/);
+    expect(lines[1]).toMatch(/^  warning: dev\/a: the scope was not checked/);
+    expect(lines[2]).toMatch(/^experiment b \(dev, running\): shadows 1 scope entry .* × 1 variants \(baseline\)/);
+    expect(experimentValidationProblems(chart)).toEqual(["dev/b: the experiment has no candidate: add at least one { name, processors } to 'candidates'"]);
   });
 
   it('attaches a JSON manifest ConfigMap with variants, guardrails and promotion', () => {

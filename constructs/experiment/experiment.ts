@@ -256,7 +256,7 @@ export class Experiment extends Construct {
     if (this.lifecycle.phase === 'promoted') return `${head}: candidate '${this.lifecycle.variant}' runs in production, no shadow`;
     if (!this.shadowActive) return `${head}: production only, no shadow`;
     const count = this.metricScope.names.length + this.metricScope.patterns.length;
-    return `${head}: shadows ${count} scope entr${count === 1 ? 'y' : 'ies'} [${describeScope(this.metricScope)}] × ${this.variantNames.length} variants (${this.variantNames.join(', ')}) → ${this.destination.remoteWriteUrl}${this.lifecycle.phase === 'paused' ? ' (paused: measured, not acted on)' : ''}`;
+    return `${head}: shadows ${count} scope entr${count === 1 ? 'y' : 'ies'} [${describeScope(this.metricScope)}] × ${this.variantNames.length} variant${this.variantNames.length === 1 ? '' : 's'} (${this.variantNames.join(', ')}) → ${this.destination.remoteWriteUrl}${this.lifecycle.phase === 'paused' ? ' (paused: measured, not acted on)' : ''}`;
   }
 
   private variantProcessors(): VariantProcessors[] {

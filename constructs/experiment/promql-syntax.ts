@@ -22,6 +22,8 @@ export function findPromqlSyntaxError(expr: string): PromqlSyntaxError | undefin
     },
   });
   if (offset === undefined) return undefined;
+  // An error at the end (a missing bracket) is reported after the last character, not on a trailing newline.
+  offset = Math.min(offset, expr.trimEnd().length);
   const before = expr.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
