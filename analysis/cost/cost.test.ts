@@ -65,7 +65,7 @@ describe('estimateExperiment', () => {
     expect(c!.saving.toJSON().amount).toBe('0.117');
     expect(estimate.shadowCost.toJSON().amount).toBe('0.143');
     expect(c!.guardrails[0]!.verdict).toEqual({ status: 'unchanged' });
-    expect(c!.changes).toEqual([{ metric: 'http_requests_total', status: 'reduced', seriesBefore: 20, seriesAfter: 2, removedLabels: ['pod'], functions: ['sum'], collisions: 0 }]);
+    expect(c!.changes).toEqual([{ metric: 'http_requests_total', status: 'reduced', seriesBefore: 20, seriesAfter: 2, removedLabels: ['pod'], functions: ['sum'], collisions: 0, mergedAsDelta: false }]);
   });
 
   it('says unknown for every guardrail when no assessment is available', () => {
@@ -88,7 +88,7 @@ describe('estimateExperiment', () => {
 });
 
 describe('assessGuardrail', () => {
-  const change = (over: Partial<MetricChange>): MetricChange => ({ metric: 'http_requests_total', status: 'reduced', seriesBefore: 20, seriesAfter: 2, removedLabels: ['pod'], functions: ['sum'], collisions: 0, ...over });
+  const change = (over: Partial<MetricChange>): MetricChange => ({ metric: 'http_requests_total', status: 'reduced', seriesBefore: 20, seriesAfter: 2, removedLabels: ['pod'], functions: ['sum'], collisions: 0, mergedAsDelta: false, ...over });
 
   it('keeps a sum by route unchanged when pods are summed away', () => {
     expect(assessGuardrail({ query: 'sum by (route) (rate(http_requests_total[5m]))' }, [change({})]).status).toBe('unchanged');
@@ -107,5 +107,13 @@ describe('assessGuardrail', () => {
 
   it('says unknown when the query does not parse', () => {
     expect(assessGuardrail({ query: 'sum(' }, [change({})])).toMatchObject({ status: 'unknown', why: expect.stringMatching(/does not parse/) });
+  });
+});
+
+describe('assessGuardrail counter-reset caveat', () => {
+  const summed: MetricChange = { metric: 'c_total', status: 'reduced', seriesBefore: 4, seriesAfter: 1, removedLabels: ['pod'], functions: ['sum'], collisions: 0, mergedAsDelta: false };
+  it('warns about counter resets when cumulative counters were summed, not when deltas were', () => {
+    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [summed])).toMatchObject({ status: 'unchanged', why: expect.stringMatching(/counter resets|resets/) });
+    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [{ ...summed, mergedAsDelta: true }])).toEqual({ status: 'unchanged' });
   });
 });

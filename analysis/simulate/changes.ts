@@ -15,6 +15,8 @@ export interface MetricChange {
   readonly functions: readonly AggregationFunction[];
   /** Output series of this metric written by several points (corrupted). */
   readonly collisions: number;
+  /** True when every merge of this metric happened on delta points (counter resets stay exact). */
+  readonly mergedAsDelta: boolean;
 }
 
 /** Per input metric name, what the simulated pipeline did to it (metrics only in the output are listed too). */
@@ -34,7 +36,9 @@ export function summarizeChanges(input: readonly Series[], result: SimulationRes
     for (const k in s.labels) entry.labels.add(k);
   }
   const functions = new Map<string, Set<AggregationFunction>>();
+  const cumulativeMerges = new Set<string>();
   for (const a of result.aggregations) {
+    if (!a.delta) cumulativeMerges.add(a.metric);
     let set = functions.get(a.metric);
     if (!set) functions.set(a.metric, (set = new Set()));
     set.add(a.fn);
@@ -54,7 +58,7 @@ export function summarizeChanges(input: readonly Series[], result: SimulationRes
     const seriesBefore = b?.count ?? 0;
     const seriesAfter = a?.count ?? 0;
     const status = seriesAfter === 0 && seriesBefore > 0 ? 'dropped' : seriesAfter < seriesBefore || removedLabels.length > 0 || fns.length > 0 ? 'reduced' : 'unchanged';
-    out.push({ metric, status, seriesBefore, seriesAfter, removedLabels: a ? removedLabels : [], functions: fns, collisions: collisions.get(metric) ?? 0 });
+    out.push({ metric, status, seriesBefore, seriesAfter, removedLabels: a ? removedLabels : [], functions: fns, collisions: collisions.get(metric) ?? 0, mergedAsDelta: fns.length > 0 && !cumulativeMerges.has(metric) });
   }
   return out;
 }

@@ -88,4 +88,6 @@ export interface AggregationRecord {
   readonly metric: string;
   readonly fn: AggregationFunction;
   readonly processor: string;
+  /** True when the merged points were delta (between cumulativetodelta and deltatocumulative): counter resets stay exact. */
+  readonly delta: boolean;
 }

@@ -11,7 +11,7 @@ export interface StepContext {
   /** Records something not modelled; the data passes unchanged. */
   note(message: string): void;
   /** Records that points of `metric` (Prometheus name) were merged with `fn`. */
-  aggregated(metric: string, fn: AggregationFunction): void;
+  aggregated(metric: string, fn: AggregationFunction, delta: boolean): void;
 }
 
 /** Labels made by the Prometheus translation itself: never attributes, never removed. */
@@ -62,7 +62,7 @@ export function mergeByKey(points: readonly Point[], keyOf: (p: Point) => string
       continue;
     }
     const list = groups.get(entry)!;
-    if (list.length > 1) ctx.aggregated(list[0]!.name, fn);
+    if (list.length > 1) ctx.aggregated(list[0]!.name, fn, list[0]!.delta);
     out[i] = mergePoints(list, fn, ctx.track);
   }
   return out;

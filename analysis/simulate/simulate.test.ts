@@ -191,7 +191,7 @@ describe('temporality processors and the exporter', () => {
 describe('simulatePipeline', () => {
   const config: RenderedCollectorConfig = {
     processors: { 'filter/q': { metrics: { metric: ['name == "queue_depth"'] } }, batch: {} },
-    exporters: { 'prometheusremotewrite/shadow': { endpoint: 'http://x', resource_to_telemetry_conversion: { enabled: true } } },
+    exporters: { 'prometheusremotewrite/shadow': { endpoint: 'http://x', resource_to_telemetry_conversion: { enabled: true }, external_labels: { phoenix_variant: 'c' } } },
     service: { pipelines: { metrics: { receivers: ['otlp'], processors: ['filter/q', 'batch'], exporters: ['prometheusremotewrite/shadow'] } } },
   };
 
@@ -199,7 +199,7 @@ describe('simulatePipeline', () => {
     const withResource: Series[] = [{ name: 'm', labels: { job: 'j', x: '1' }, resource: { 'service.name': 'j', 'k8s.pod.name': 'p' } }, ...input];
     const result = simulatePipeline(config, 'metrics', withResource);
     expect(result.output.some((s) => s.name === 'queue_depth')).toBe(false);
-    expect(result.output[0]!.labels).toEqual({ x: '1', job: 'j', k8s_pod_name: 'p' });
+    expect(result.output[0]!.labels).toEqual({ x: '1', job: 'j', k8s_pod_name: 'p', phoenix_variant: 'c' });
   });
 
   it('fails when the pipeline does not exist, listing the known ones', () => {

@@ -33,6 +33,8 @@ export interface ExportSettings {
   readonly exporter?: 'prometheusremotewrite' | 'prometheus' | 'other';
   /** The exporter's `resource_to_telemetry_conversion.enabled`. @default false */
   readonly resourceToTelemetryConversion?: boolean;
+  /** The exporter's `external_labels`, added to every series. @default - none */
+  readonly externalLabels?: Readonly<Record<string, string>>;
 }
 
 /** Options of the simulation. */
@@ -81,7 +83,8 @@ export function exportSettingsOf(config: RenderedCollectorConfig, exporterIds: r
     if (type !== 'prometheusremotewrite' && type !== 'prometheus') continue;
     const raw = config.exporters?.[id];
     const conversion = isRecord(raw) && isRecord(raw.resource_to_telemetry_conversion) && raw.resource_to_telemetry_conversion.enabled === true;
-    return { exporter: type, resourceToTelemetryConversion: conversion };
+    const external = isRecord(raw) && isRecord(raw.external_labels) ? (raw.external_labels as Record<string, string>) : undefined;
+    return { exporter: type, resourceToTelemetryConversion: conversion, ...(external ? { externalLabels: { ...external } } : {}) };
   }
   return { exporter: 'other' };
 }
@@ -108,9 +111,9 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
         seen.add(message);
         notes.push({ processor: processor.id, message });
       },
-      aggregated: (metric, fn) => {
-        const key = `${metric}\u0000${fn}\u0000${processor.id}`;
-        if (!aggregations.has(key)) aggregations.set(key, { metric, fn, processor: processor.id });
+      aggregated: (metric, fn, delta) => {
+        const key = `${metric}\u0000${fn}\u0000${processor.id}\u0000${delta}`;
+        if (!aggregations.has(key)) aggregations.set(key, { metric, fn, processor: processor.id, delta });
       },
     };
     const before = points.length;
@@ -222,5 +225,6 @@ function outputLabels(p: Point, settings: ExportSettings): Labels {
       labels[prometheusLabelName(k)] = p.resource[k]!;
     }
   }
+  if (settings.externalLabels) for (const k in settings.externalLabels) labels[k] = settings.externalLabels[k]!;
   return labels;
 }

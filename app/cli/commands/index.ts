@@ -5,6 +5,7 @@ import { register as review } from './review';
 import { register as bot } from './bot';
 import { register as check } from './check';
 import { register as experiment } from './experiment';
+import { register as estimate } from './estimate';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -17,6 +18,7 @@ const registrations: Array<(program: Command) => void> = [
   bot,
   check,
   experiment,
+  estimate,
 ];
 
 /** Adds every subcommand to the program. */

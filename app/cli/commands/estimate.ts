@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import { assessGuardrail, estimateExperiment, type ExperimentEstimate } from '../../../analysis/cost';
+import { DEFAULT_BYTES_PER_SAMPLE } from '../../../analysis/simulate/rates';
+import type { SeriesSnapshot } from '../../../analysis/series';
+import { UsageError } from '../errors';
+import { renderEstimateJson, renderEstimateMarkdown, renderEstimateText, type EstimateReport } from './estimate-report';
+
+interface EstimateFlags {
+  readonly snapshot?: string;
+  readonly prometheus?: string;
+  readonly experiment?: string;
+  readonly env?: string;
+  readonly format: string;
+  readonly experiments: string;
+  readonly bytesPerSample: string;
+}
+
+const FORMATS = ['text', 'json', 'markdown'] as const;
+
+/** `phoenix estimate`: what each experiment's candidates would save, before anything runs. */
+export function register(program: Command): void {
+  program
+    .command('estimate')
+    .description('simulate each experiment variant over a series snapshot: series, samples/min and money per month before/after, shadow cost, guardrail verdicts')
+    .option('--snapshot <file>', 'Prometheus / OpenMetrics text file of the active series (e.g. experiments/snapshots/example.prom)')
+    .option('--prometheus <url>', 'Prometheus-compatible API to read the active series from')
+    .option('--experiment <name>', 'only this experiment')
+    .option('--env <name>', 'environment whose price model and scrape interval apply (default: the first in promotion order)')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
+    .option('--experiments <dir>', 'folder of the experiment definitions', 'experiments')
+    .option('--bytes-per-sample <n>', 'bytes per sample for the bytes estimate', String(DEFAULT_BYTES_PER_SAMPLE))
+    .action(async (flags: EstimateFlags) => {
+      process.stdout.write(await runEstimate(flags));
+      process.exitCode = 0;
+    });
+}
+
+/** Runs the command and returns the rendered report. */
+export async function runEstimate(flags: EstimateFlags): Promise<string> {
+  if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown --format '${flags.format}': use one of ${FORMATS.join(', ')}`);
+  if ((flags.snapshot === undefined) === (flags.prometheus === undefined)) {
+    throw new UsageError('give exactly one of --snapshot FILE or --prometheus URL (an example snapshot ships as experiments/snapshots/example.prom)');
+  }
+  const bytesPerSample = Number(flags.bytesPerSample);
+  if (!Number.isFinite(bytesPerSample) || bytesPerSample < 0) throw new UsageError(`--bytes-per-sample must be a number ≥ 0, got '${flags.bytesPerSample}'`);
+
+  // Loaded on use, so `phoenix --help` and the other commands do not load cdk8s and the experiments.
+  const { loadEnvironments } = await import('../../../environments/load-environments');
+  const { loadExperiments } = await import('../../../generators');
+  const { experimentsForEstimate } = await import('../../snapshot/experiment-variants');
+  const snapshots = await import('../../snapshot/load-snapshot');
+
+  const environments = loadEnvironments();
+  const env = flags.env === undefined ? environments[0] : environments.find((e) => e.name === flags.env);
+  if (!env) throw new UsageError(`unknown --env '${flags.env}': use one of ${environments.map((e) => e.name).join(', ') || '(no environments found)'}`);
+
+  const loaded = loadExperiments(path.resolve(flags.experiments));
+  const selected = flags.experiment === undefined ? loaded : loaded.filter((e) => e.definition.name === flags.experiment);
+  if (selected.length === 0) {
+    const known = loaded.map((e) => e.definition.name).join(', ') || 'none';
+    throw new UsageError(flags.experiment === undefined ? `no experiments in ${flags.experiments}` : `unknown --experiment '${flags.experiment}': known experiments: ${known}`);
+  }
+
+  const snapshot: SeriesSnapshot = flags.snapshot !== undefined ? await snapshots.loadSnapshotFile(flags.snapshot) : await snapshots.loadSnapshotFromPrometheus(flags.prometheus!);
+  if (snapshot.series.length === 0) throw new UsageError(`the snapshot from ${snapshot.source} holds no series: nothing to estimate`);
+
+  const estimates: ExperimentEstimate[] = [];
+  for (const experiment of selected) {
+    for (const built of experimentsForEstimate(experiment, env)) {
+      estimates.push(
+        estimateExperiment({
+          experiment: built.experiment,
+          series: snapshot.series,
+          variants: built.variants,
+          guardrails: built.guardrails,
+          priceModel: env.priceModel,
+          intervalSeconds: built.intervalSeconds,
+          bytesPerSample,
+          assess: assessGuardrail,
+        }),
+      );
+    }
+  }
+  const report: EstimateReport = {
+    environment: env.name,
+    snapshot: { source: snapshot.source, series: snapshot.series.length, ...(snapshot.takenAt ? { takenAt: snapshot.takenAt } : {}) },
+    bytesPerSample,
+    estimates,
+  };
+  return { text: renderEstimateText, json: renderEstimateJson, markdown: renderEstimateMarkdown }[flags.format as (typeof FORMATS)[number]](report);
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import path from 'node:path';
+import { runCli } from '../../app/cli/program';
+import { freePort, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
+
+const root = path.join(__dirname, '..', '..');
+const snapshot = path.join(root, 'experiments', 'snapshots', 'example.prom');
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const previous = process.exitCode;
+  try {
+    const code = await runCli(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = previous;
+  }
+}
+
+describe('phoenix estimate', () => {
+  it('estimates every example experiment from the shipped snapshot (json)', async () => {
+    // GIVEN the example snapshot and experiments WHEN estimating for prod as JSON
+    const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--env', 'prod', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    // THEN each experiment has its candidates with series, money as exact decimals and verdicts
+    const http = report.experiments.find((e: { experiment: string }) => e.experiment === 'http-server-histograms');
+    const routeOnly = http.candidates.find((c: { variant: string }) => c.variant === 'route-only');
+    expect(routeOnly).toMatchObject({ seriesBefore: 2016, seriesAfter: 336, estimated: true, costPerMonthBefore: { amount: '13.104', currency: 'USD' } });
+    const changed = routeOnly.guardrails.filter((g: { status: string }) => g.status === 'changed');
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({ metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code', source: expect.stringMatching(/checkout-slo\.rules\.yaml:6/) });
+    const routeStatus = http.candidates.find((c: { variant: string }) => c.variant === 'route-status');
+    expect(routeStatus.guardrails.every((g: { status: string }) => g.status === 'unchanged')).toBe(true);
+    expect(http.shadowCostPerMonth).toEqual({ amount: '21.84', currency: 'USD' });
+  });
+
+  it('renders markdown for one experiment', async () => {
+    const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--experiment', 'unused-runtime-metrics', '--format', 'markdown', '--experiments', path.join(root, 'experiments')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/#### unused-runtime-metrics/);
+    expect(stdout).toMatch(/\| drop-all \| 0 \| 0 \| USD 0\.00 \| USD 0\.21 \(100%\) \| 0 unchanged, 2 changed, 0 unknown \|/);
+    expect(stdout).not.toMatch(/node-cpu-by-mode/);
+  });
+
+  it('fails when neither or both sources are given, with exit 2', async () => {
+    expect((await run(['estimate'])).stderr).toMatch(/give exactly one of --snapshot FILE or --prometheus URL/);
+    expect((await run(['estimate', '--snapshot', snapshot, '--prometheus', 'http://127.0.0.1:9'])).code).toBe(2);
+  });
+
+  it('fails when the snapshot file is missing or malformed, the experiment or env unknown', async () => {
+    const missing = await run(['estimate', '--snapshot', '/nonexistent.prom']);
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/snapshot file \/nonexistent\.prom does not exist/) });
+    const unknown = await run(['estimate', '--snapshot', snapshot, '--experiment', 'nope', '--experiments', path.join(root, 'experiments')]);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown --experiment 'nope': known experiments: .*node-cpu-by-mode/) });
+    expect((await run(['estimate', '--snapshot', snapshot, '--env', 'mars'])).stderr).toMatch(/unknown --env 'mars'/);
+    const bad = path.join(root, 'package.json');
+    expect((await run(['estimate', '--snapshot', bad])).stderr).toMatch(/package\.json:1:1: expected a metric name/);
+  });
+
+  it('fails when Prometheus does not answer, with exit 2 and no stack trace', async () => {
+    const port = await freePort();
+    const result = await run(['estimate', '--prometheus', `http://127.0.0.1:${port}`, '--experiments', path.join(root, 'experiments')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe('phoenix estimate --prometheus', () => {
+  let prometheus: TestPrometheus;
+  beforeAll(async () => {
+    // GIVEN a Prometheus holding node-exporter CPU series seen in the last few minutes
+    const now = Math.floor(Date.now() / 1000);
+    const series: BackfillSeries[] = [];
+    for (let node = 0; node < 2; node++)
+      for (let cpu = 0; cpu < 4; cpu++)
+        for (const mode of ['idle', 'user', 'system'])
+          series.push({ name: 'node_cpu_seconds_total', labels: { job: 'node-exporter', instance: `n${node}:9100`, cpu: String(cpu), mode }, samples: [[now - 240, 1], [now - 180, 2], [now - 120, 3]] });
+    prometheus = await startPrometheus({ openMetrics: toOpenMetrics(series, { node_cpu_seconds: 'counter' }) });
+  });
+  afterAll(async () => {
+    await prometheus?.stop();
+  });
+
+  it('reads the active series from the API and estimates the experiment', async () => {
+    const { code, stdout, stderr } = await run(['estimate', '--prometheus', prometheus.url, '--experiment', 'node-cpu-by-mode', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const [experiment] = JSON.parse(stdout).experiments;
+    expect(experiment.candidates[0]).toMatchObject({ variant: 'by-mode', seriesBefore: 24, seriesAfter: 6 });
+  });
+});
