@@ -19,24 +19,34 @@ export function createRuleContext(
   pathExists: (relativePath: string) => boolean,
 ): RuleContext {
   const byKind = new Map<string, SourceDocument[]>();
-  const byName = new Map<string, SourceDocument>();
+  /** kind → name → objects of that name (usually one per namespace). */
+  const byName = new Map<string, Map<string, SourceDocument[]>>();
   for (const doc of documents) {
     const kind = doc.object.kind ?? '';
     let list = byKind.get(kind);
     if (!list) byKind.set(kind, (list = []));
     list.push(doc);
-    if (doc.object.name !== undefined) {
-      byName.set(`${kind}\u0000${doc.object.namespace ?? ''}\u0000${doc.object.name}`, doc);
-      const anyNamespace = `${kind}\u0000*\u0000${doc.object.name}`;
-      if (!byName.has(anyNamespace)) byName.set(anyNamespace, doc);
-    }
+    const name = doc.object.name;
+    if (name === undefined) continue;
+    let names = byName.get(kind);
+    if (!names) byName.set(kind, (names = new Map()));
+    const named = names.get(name);
+    if (named) named.push(doc);
+    else names.set(name, [doc]);
   }
   const ofKind = (kind: string): readonly SourceDocument[] => byKind.get(kind) ?? [];
+  const find = (kind: string, name: string, namespace?: string): SourceDocument | undefined => {
+    const named = byName.get(kind)?.get(name);
+    if (!named) return undefined;
+    if (namespace === undefined) return named[0];
+    for (const doc of named) if ((doc.object.namespace ?? '') === namespace) return doc;
+    return undefined;
+  };
   const replicasCache = new Map<SourceDocument, number | undefined>();
   return {
     documents,
     ofKind,
-    find: (kind, name, namespace) => byName.get(`${kind}\u0000${namespace ?? '*'}\u0000${name}`),
+    find,
     collectorConfigs: (doc): readonly CollectorConfigSource[] => collectorConfigsOf(doc),
     maxReplicas(doc) {
       if (!replicasCache.has(doc)) replicasCache.set(doc, computeMaxReplicas(doc, ofKind));

@@ -125,7 +125,7 @@ function runRules(documents: readonly LoadedDocument[], rules: readonly Rule[], 
       }
       for (const result of results) {
         const pointer = doc.chunk.pointerPrefix + result.pointer;
-        const at = doc.locator.locate(doc.chunk.start, doc.chunk.end, pointer);
+        const at = doc.locator.locate(doc.chunk, pointer);
         findings.push({
           ruleId: rule.id,
           severity: result.severity ?? rule.severity,

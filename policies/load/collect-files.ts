@@ -40,7 +40,7 @@ function walk(folder: string, into: string[]): void {
 
 /** Reads one input file as UTF-8 text after checking its size and that it is text. */
 export function readInputFile(file: string, maxFileSizeBytes: number, shown = file): string {
-  let buffer: Buffer;
+  let text: string;
   try {
     const size = fs.statSync(file).size;
     if (size > maxFileSizeBytes) {
@@ -48,18 +48,17 @@ export function readInputFile(file: string, maxFileSizeBytes: number, shown = fi
         `${shown}: ${(size / 2 ** 20).toFixed(1)} MiB is over the ${(maxFileSizeBytes / 2 ** 20).toFixed(0)} MiB limit; split it or raise --max-file-size`,
       );
     }
-    buffer = fs.readFileSync(file);
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof PolicyInputError) throw error;
     throw new PolicyInputError(`${shown}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return decodeText(shown, buffer);
+  return checkText(shown, text);
 }
 
-/** Decodes text input; a NUL byte in the first 8 KiB marks a binary file. */
-export function decodeText(file: string, buffer: Buffer): string {
-  const probe = buffer.subarray(0, 8192);
-  if (probe.includes(0)) throw new PolicyInputError(`${file}: binary file (NUL byte at offset ${probe.indexOf(0)}); pass YAML or JSON manifests only`);
-  const text = buffer.toString('utf8');
+/** Rejects binary input (a NUL character in the first 8 KiB) and drops a byte-order mark. */
+export function checkText(file: string, text: string): string {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0 && nul < 8192) throw new PolicyInputError(`${file}: binary file (NUL byte at offset ${nul}); pass YAML or JSON manifests only`);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

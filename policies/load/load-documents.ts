@@ -27,10 +27,10 @@ export function loadDocuments(sources: readonly SourceText[]): LoadedDocument[] 
     chunks.forEach((chunk, index) => {
       const value = chunk.value;
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw wrongType(source.file, locator.locate(chunk.start, chunk.end, chunk.pointerPrefix), `document ${index + 1} is ${describe(value)}; expected a mapping (a Kubernetes object or a collector config)`);
+        throw wrongType(source.file, locator.locate(chunk, chunk.pointerPrefix), `document ${index + 1} is ${describe(value)}; expected a mapping (a Kubernetes object or a collector config)`);
       }
       const record = value as Record<string, unknown>;
-      const object = objectRefOf(record, () => locator.locate(chunk.start, chunk.end, chunk.pointerPrefix), source.file);
+      const object = objectRefOf(record, () => locator.locate(chunk, chunk.pointerPrefix), source.file);
       documents.push({
         file: source.file,
         index,
@@ -47,9 +47,8 @@ export function loadDocuments(sources: readonly SourceText[]): LoadedDocument[] 
 
 function objectRefOf(record: Record<string, unknown>, where: () => Position, file: string): ObjectRef {
   const { apiVersion, kind, metadata } = record;
-  for (const [field, value] of [['apiVersion', apiVersion], ['kind', kind]] as const) {
-    if (value !== undefined && typeof value !== 'string') throw wrongType(file, where(), `'${field}' is ${describe(value)}; expected a string`);
-  }
+  if (apiVersion !== undefined && typeof apiVersion !== 'string') throw wrongType(file, where(), `'apiVersion' is ${describe(apiVersion)}; expected a string`);
+  if (kind !== undefined && typeof kind !== 'string') throw wrongType(file, where(), `'kind' is ${describe(kind)}; expected a string`);
   if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
     throw wrongType(file, where(), `'metadata' is ${describe(metadata)}; expected a mapping`);
   }
@@ -83,7 +82,8 @@ export function environmentOfPath(file: string): string | undefined {
 function environmentOfLabels(record: Record<string, unknown>): string | undefined {
   const labels = (record.metadata as { labels?: unknown } | undefined)?.labels;
   if (!labels || typeof labels !== 'object') return undefined;
-  for (const [key, value] of Object.entries(labels)) {
+  for (const key in labels) {
+    const value = (labels as Record<string, unknown>)[key];
     if (typeof value === 'string' && (key === 'environment' || key.endsWith('/environment'))) return value;
   }
   return undefined;

@@ -9,41 +9,56 @@ export interface Position {
 
 type ToPosition = (offset: number) => Position;
 
+/** A slice of a file that starts at the beginning of a line. */
+export interface Chunk {
+  readonly start: number;
+  readonly end: number;
+  /** 0-based line of `start`. */
+  readonly startLine: number;
+}
+
+interface ParsedChunkSource {
+  readonly root: Node | null;
+  readonly lineStarts: number[];
+}
+
 /**
  * Maps JSON pointers back to positions in one file's text. Parsing with `yaml` (which keeps source
  * ranges) is slow, so it happens only here, once per document that has findings, and is cached.
  */
 export class FileLocator {
-  private lineStarts?: number[];
-  private readonly documents = new Map<number, Node | null>();
+  private readonly parsed = new Map<number, ParsedChunkSource>();
 
   constructor(private readonly text: string) {}
 
-  /** Position of a pointer inside the chunk `[start, end)`; the nearest existing parent when the path stops early. */
-  locate(start: number, end: number, pointer: string): Position {
-    let root = this.documents.get(start);
-    if (root === undefined) {
-      root = parseDocument(this.text.slice(start, end), { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
-      this.documents.set(start, root);
+  /** Position of a pointer inside a chunk; the nearest existing parent when the path stops early. */
+  locate(chunk: Chunk, pointer: string): Position {
+    let source = this.parsed.get(chunk.start);
+    if (!source) {
+      const slice = this.text.slice(chunk.start, chunk.end);
+      const root = parseDocument(slice, { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
+      source = { root, lineStarts: lineStartsOf(slice) };
+      this.parsed.set(chunk.start, source);
     }
-    const toPosition: ToPosition = (offset) => this.positionOf(start + offset);
-    const firstContent = start + leadingMarkerLength(this.text, start);
-    if (!root) return this.positionOf(firstContent);
-    return walk(root, pointerSegments(pointer), toPosition);
+    const { lineStarts } = source;
+    const toPosition: ToPosition = (offset) => {
+      const line = lineIndexOf(lineStarts, offset);
+      return { line: chunk.startLine + line + 1, column: offset - lineStarts[line] + 1 };
+    };
+    if (!source.root) return toPosition(leadingMarkerLength(this.text, chunk.start));
+    return walk(source.root, pointerSegments(pointer), toPosition);
   }
+}
 
-  /** 1-based line and column of an offset in the file. */
-  positionOf(offset: number): Position {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - starts[low] + 1 };
+function lineIndexOf(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
   }
+  return low;
 }
 
 function walk(root: Node, segments: readonly string[], toPosition: ToPosition): Position {
@@ -87,8 +102,7 @@ function embeddedPosition(scalar: Scalar, outer: ToPosition): ToPosition {
   const innerText = String(scalar.value);
   const innerStarts = lineStartsOf(innerText);
   return (offset) => {
-    let line = 0;
-    while (line + 1 < innerStarts.length && innerStarts[line + 1] <= offset) line++;
+    const line = lineIndexOf(innerStarts, offset);
     return { line: header.line + 1 + line, column: indent + (offset - innerStarts[line]) + 1 };
   };
 }

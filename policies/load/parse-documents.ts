@@ -7,9 +7,10 @@ export interface ParsedChunk {
   /** Offset of the chunk in the file text. */
   readonly start: number;
   readonly end: number;
+  /** 0-based line of `start` in the file (chunks always start at the beginning of a line). */
+  readonly startLine: number;
   /** Pointer prefix of the document inside the chunk (`/items/3` for a List item). */
   readonly pointerPrefix: string;
-  /** YAML chunks are parsed by the YAML locator; JSON chunks too (JSON is YAML flow syntax). */
 }
 
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
@@ -42,7 +43,7 @@ export function parseYamlStream(file: string, text: string): ParsedChunk[] {
       throw malformed(file, error, line);
     }
     if (value === undefined || value === null) continue;
-    chunks.push(...expandLists(value, start, end));
+    chunks.push(...expandLists(value, start, end, line));
   }
   return chunks;
 }
@@ -51,8 +52,8 @@ export function parseYamlStream(file: string, text: string): ParsedChunk[] {
 export function parseJsonStream(file: string, text: string): ParsedChunk[] {
   try {
     const value: unknown = JSON.parse(text);
-    if (Array.isArray(value)) return value.map((item, index) => ({ value: item, start: 0, end: text.length, pointerPrefix: `/${index}` }));
-    return expandLists(value, 0, text.length);
+    if (Array.isArray(value)) return value.map((item, index) => ({ value: item, start: 0, end: text.length, startLine: 0, pointerPrefix: `/${index}` }));
+    return expandLists(value, 0, text.length, 0);
   } catch (error) {
     const lines = text.split('\n');
     if (lines.filter((candidate) => candidate.trim() !== '').length > 1) return parseJsonLines(file, text);
@@ -71,7 +72,7 @@ function parseJsonLines(file: string, text: string): ParsedChunk[] {
     const line = text.slice(start, end);
     if (line.trim() !== '') {
       try {
-        chunks.push(...expandLists(JSON.parse(line), start, end));
+        chunks.push(...expandLists(JSON.parse(line), start, end, lineNumber - 1));
       } catch (error) {
         throw new PolicyInputError(`${file}:${lineNumber}: malformed JSON: ${(error as Error).message}`);
       }
@@ -83,14 +84,14 @@ function parseJsonLines(file: string, text: string): ParsedChunk[] {
 }
 
 /** A Kubernetes `List` (kind ends in `List`, with `items`) stands for its items. */
-function expandLists(value: unknown, start: number, end: number): ParsedChunk[] {
+function expandLists(value: unknown, start: number, end: number, startLine: number): ParsedChunk[] {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     if (typeof record.kind === 'string' && record.kind.endsWith('List') && Array.isArray(record.items) && typeof record.apiVersion === 'string') {
-      return record.items.map((item, index) => ({ value: item, start, end, pointerPrefix: `/items/${index}` }));
+      return record.items.map((item, index) => ({ value: item, start, end, startLine, pointerPrefix: `/items/${index}` }));
     }
   }
-  return [{ value, start, end, pointerPrefix: '' }];
+  return [{ value, start, end, startLine, pointerPrefix: '' }];
 }
 
 function countLines(text: string, from: number, to: number): number {

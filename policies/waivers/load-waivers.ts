@@ -52,8 +52,9 @@ export function loadWaivers(file: string, knownRules: ReadonlySet<string>): Waiv
     throw new PolicyInputError(`${file}:${(mark?.line ?? 0) + 1}: malformed YAML in the waivers file: ${(error as jsYaml.YAMLException).reason ?? String(error)}`);
   }
   const locator = new FileLocator(text);
+  const whole = { start: 0, end: text.length, startLine: 0 };
   const where = (pointer: string) => {
-    const at = locator.locate(0, text.length, pointer);
+    const at = locator.locate(whole, pointer);
     return `${file}:${at.line}:${at.column}`;
   };
   validateWaivers ??= new Ajv({ allErrors: true, strict: true }).compile(WAIVERS_SCHEMA);
@@ -68,7 +69,7 @@ export function loadWaivers(file: string, knownRules: ReadonlySet<string>): Waiv
     const pointer = `/waivers/${index}`;
     if (!isRealDate(waiver.expires)) throw new PolicyInputError(`${where(`${pointer}/expires`)}: expires '${waiver.expires}' is not a calendar date (YYYY-MM-DD)`);
     if (!knownRules.has(waiver.rule)) throw new PolicyInputError(`${where(`${pointer}/rule`)}: unknown rule '${waiver.rule}'; run 'phoenix check --list-rules' for the ids`);
-    const at = locator.locate(0, text.length, pointer);
+    const at = locator.locate(whole, pointer);
     const selector = waiver.selector ?? {};
     return {
       ...waiver,

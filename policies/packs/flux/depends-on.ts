@@ -22,23 +22,99 @@ function keyOf(namespace: string | undefined, name: string | undefined): string 
   return `${namespace ?? ''}/${name ?? ''}`;
 }
 
-/** Finds a dependency path from `start` back to itself; the cycle's keys, or undefined. */
-function cycleThrough(start: SourceDocument, ctx: RuleContext): string[] | undefined {
-  const startKey = keyOf(start.object.namespace, start.object.name);
-  const seen = new Set<string>();
-  const search = (doc: SourceDocument, path: string[]): string[] | undefined => {
-    for (const dependency of dependenciesOf(doc)) {
-      const key = keyOf(dependency.namespace, dependency.name);
-      if (key === startKey) return [...path, key];
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const next = ctx.find('Kustomization', dependency.name, dependency.namespace);
-      const found = next && isFluxKustomization(next) ? search(next, [...path, key]) : undefined;
-      if (found) return found;
-    }
-    return undefined;
+const cyclesByRun = new WeakMap<RuleContext, Map<SourceDocument, string[]>>();
+
+/**
+ * Members of dependsOn cycles, computed once per run over every Kustomization in linear time: first peel
+ * off every node that cannot reach a cycle (repeatedly drop nodes without remaining dependencies), then
+ * run Tarjan's strongly connected components (iteratively) on whatever is left, which is usually nothing.
+ */
+function cyclesOf(ctx: RuleContext): Map<SourceDocument, string[]> {
+  let cycles = cyclesByRun.get(ctx);
+  if (cycles) return cycles;
+  cycles = new Map();
+  cyclesByRun.set(ctx, cycles);
+  const nodes = ctx.ofKind('Kustomization').filter(isFluxKustomization);
+  const id = new Map<SourceDocument, number>();
+  nodes.forEach((node, index) => id.set(node, index));
+  const out: number[][] = nodes.map((node) =>
+    dependenciesOf(node).flatMap((dependency) => {
+      const target = ctx.find('Kustomization', dependency.name, dependency.namespace);
+      const targetId = target ? id.get(target) : undefined;
+      return targetId === undefined ? [] : [targetId];
+    }),
+  );
+  const remaining = peelAcyclic(out);
+  if (remaining.length === 0) return cycles;
+  for (const component of stronglyConnected(remaining, out)) {
+    const selfLoop = component.length === 1 && out[component[0]].includes(component[0]);
+    if (component.length < 2 && !selfLoop) continue;
+    const names = component.map((index) => keyOf(nodes[index].object.namespace, nodes[index].object.name));
+    for (const index of component) cycles.set(nodes[index], names);
+  }
+  return cycles;
+}
+
+/** Nodes that still have dependencies after repeatedly removing nodes without any (Kahn's peel). */
+function peelAcyclic(out: readonly number[][]): number[] {
+  const pending = out.map((targets) => targets.length);
+  const dependents: number[][] = out.map(() => []);
+  out.forEach((targets, from) => targets.forEach((to) => dependents[to].push(from)));
+  const queue = pending.flatMap((count, node) => (count === 0 ? [node] : []));
+  for (let at = 0; at < queue.length; at++) {
+    for (const dependent of dependents[queue[at]]) if (--pending[dependent] === 0) queue.push(dependent);
+  }
+  return pending.flatMap((count, node) => (count > 0 ? [node] : []));
+}
+
+/** Tarjan's strongly connected components over the given nodes, iterative. */
+function stronglyConnected(roots: readonly number[], out: readonly number[][]): number[][] {
+  const index = new Map<number, number>();
+  const low = new Map<number, number>();
+  const onStack = new Set<number>();
+  const stack: number[] = [];
+  const components: number[][] = [];
+  let counter = 0;
+  const open = (node: number) => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    onStack.add(node);
   };
-  return search(start, [startKey]);
+  for (const root of roots) {
+    if (index.has(root)) continue;
+    open(root);
+    const work: Array<{ node: number; next: number }> = [{ node: root, next: 0 }];
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      const targets = out[frame.node];
+      if (frame.next < targets.length) {
+        const target = targets[frame.next++];
+        if (!index.has(target)) {
+          open(target);
+          work.push({ node: target, next: 0 });
+        } else if (onStack.has(target)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
+      }
+      if (low.get(frame.node) !== index.get(frame.node)) continue;
+      const component: number[] = [];
+      let member: number;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== frame.node);
+      components.push(component.reverse());
+    }
+  }
+  return components;
 }
 
 /** dependsOn must name existing Kustomizations and never loop: a cycle blocks every member forever. */
@@ -59,11 +135,11 @@ export const dependsOnResolvable: Rule = {
         });
       }
     }
-    const cycle = cycleThrough(doc, ctx);
+    const cycle = cyclesOf(ctx).get(doc);
     if (cycle) {
       findings.push({
         pointer: '/spec/dependsOn',
-        message: `dependsOn cycle: ${cycle.join(' → ')}; none of these Kustomizations will ever become ready`,
+        message: `dependsOn cycle: ${[...cycle, cycle[0]].join(' → ')}; none of these Kustomizations will ever become ready`,
         fix: 'remove one dependsOn edge of the cycle',
       });
     }

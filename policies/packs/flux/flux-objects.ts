@@ -24,6 +24,15 @@ const UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms
 
 /** Parses a Go duration (`1m30s`, `10m`, `24h`) into seconds; undefined when malformed. */
 export function parseGoDuration(text: string): number | undefined {
+  if (durations.has(text)) return durations.get(text);
+  const seconds = parseDurationText(text);
+  if (durations.size < 1000) durations.set(text, seconds);
+  return seconds;
+}
+
+const durations = new Map<string, number | undefined>();
+
+function parseDurationText(text: string): number | undefined {
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
   let seconds = 0;
   for (const [, amount, unit] of text.matchAll(DURATION_PART)) seconds += Number(amount) * UNIT_SECONDS[unit];

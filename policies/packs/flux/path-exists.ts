@@ -13,8 +13,8 @@ export const pathExists: Rule = {
     const spec = specOf(doc);
     const ref = isRecord(spec.sourceRef) ? spec.sourceRef : {};
     if (typeof spec.path !== 'string' || (ref.kind !== undefined && ref.kind !== 'GitRepository')) return [];
-    const relative = spec.path.replace(/^\.?\/+/, '') || '.';
-    if (ctx.pathExists(relative)) return [];
+    const relative = spec.path.startsWith('./') ? spec.path.slice(2) : spec.path.startsWith('/') ? spec.path.slice(1) : spec.path;
+    if (ctx.pathExists(relative || '.')) return [];
     return [{
       pointer: '/spec/path',
       message: `path '${spec.path}' does not exist in the repository`,

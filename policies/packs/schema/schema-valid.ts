@@ -1,5 +1,4 @@
-import { crdValidator } from '../../schemas/crd-schemas';
-import { kubernetesValidator } from '../../schemas/kubernetes-schemas';
+import { schemaFor } from '../../schemas/schema-for';
 import type { Rule, RuleFinding } from '../../types';
 
 const MAX_FINDINGS_PER_DOCUMENT = 5;
@@ -19,7 +18,7 @@ export const schemaValid: Rule = {
   check(doc) {
     const { apiVersion, kind } = doc.object;
     if (apiVersion === undefined || kind === undefined) return [];
-    const validate = kubernetesValidator(apiVersion, kind) ?? crdValidator(apiVersion, kind);
+    const validate = schemaFor(apiVersion, kind);
     if (!validate || validate(doc.value)) return [];
     const errors = (validate.errors ?? []) as SchemaError[];
     return errors.slice(0, MAX_FINDINGS_PER_DOCUMENT).map(toFinding);

@@ -1,6 +1,5 @@
 import { looksLikeCollectorConfig } from '../../collector-configs';
-import { crdValidator } from '../../schemas/crd-schemas';
-import { kubernetesValidator } from '../../schemas/kubernetes-schemas';
+import { schemaFor } from '../../schemas/schema-for';
 import type { Rule } from '../../types';
 
 /** Kinds without a schema here are reported once per document, so nothing passes unchecked silently. */
@@ -14,7 +13,7 @@ export const unknownKind: Rule = {
       if (looksLikeCollectorConfig(doc.value)) return [];
       return [{ pointer: '', message: 'document is neither a Kubernetes object (apiVersion and kind) nor a collector config', fix: 'add apiVersion and kind, or leave this file out of the checked paths' }];
     }
-    if (kubernetesValidator(apiVersion, kind) ?? crdValidator(apiVersion, kind)) return [];
+    if (schemaFor(apiVersion, kind)) return [];
     return [{ pointer: '/kind', message: `no schema for ${kind} ${apiVersion}: only the generic rules apply`, fix: 'check apiVersion and kind for typos; custom resources outside Flux and the OpenTelemetry operator are not validated' }];
   },
 };

@@ -1,0 +1,132 @@
+/**
+ * `phoenix check` throughput: N Flux Kustomizations (default 50,000; PHOENIX_BENCH_CHECK_DOCS) as YAML
+ * text in files of 1,000 documents, 1% with findings, checked end to end (read, parse, schema, all packs,
+ * locate findings). The floor, measured in the same run on the same text: the fastest YAML parse
+ * (js-yaml loadAll) plus bare Ajv validation with the same Kustomization schema.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as jsYaml from 'js-yaml';
+import { checkPaths } from '../policies';
+import { crdValidator } from '../policies/schemas/crd-schemas';
+
+const DOCUMENTS = Number(process.env.PHOENIX_BENCH_CHECK_DOCS ?? 50_000);
+const PER_FILE = 1_000;
+const FINDING_EVERY = 100;
+const ROUNDS = Number(process.env.PHOENIX_BENCH_CHECK_ROUNDS ?? 3);
+
+function kustomization(index: number): string {
+  const bad = index % FINDING_EVERY === FINDING_EVERY - 1;
+  return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: experiment-${index}
+  namespace: flux-system
+  labels:
+    app.kubernetes.io/managed-by: phoenix
+    phoenix.dev/experiment: experiment-${index}
+spec:
+  interval: ${bad ? '5s' : '10m'}
+  retryInterval: 2m
+  timeout: 5m
+  path: ./apps/team-${index % 50}
+  prune: ${bad ? 'false' : 'true'}
+  wait: true
+  sourceRef:
+    kind: GitRepository
+    name: config
+  dependsOn:
+    - name: platform
+`;
+}
+
+const SHARED = `apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: config
+  namespace: flux-system
+spec:
+  interval: 1m
+  url: https://git.example.com/platform/config.git
+  ref:
+    branch: main
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: platform
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./apps/team-0
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: config
+`;
+
+/** Writes the corpus under `root` (a repository with apps/ folders and gitops/ files); returns the texts. */
+export function writeCorpus(root: string): string[] {
+  const texts: string[] = [SHARED];
+  fs.mkdirSync(path.join(root, '.git'), { recursive: true });
+  for (let team = 0; team < 50; team++) fs.mkdirSync(path.join(root, 'apps', `team-${team}`), { recursive: true });
+  fs.mkdirSync(path.join(root, 'gitops'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'gitops', 'shared.yaml'), SHARED);
+  for (let start = 0; start < DOCUMENTS; start += PER_FILE) {
+    const docs: string[] = [];
+    for (let index = start; index < Math.min(start + PER_FILE, DOCUMENTS); index++) docs.push(kustomization(index));
+    const text = docs.join('---\n');
+    texts.push(text);
+    fs.writeFileSync(path.join(root, 'gitops', `part-${String(start / PER_FILE).padStart(3, '0')}.yaml`), text);
+  }
+  return texts;
+}
+
+function best(run: () => void): number {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < ROUNDS; round++) {
+    const started = process.hrtime.bigint();
+    run();
+    fastest = Math.min(fastest, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  return fastest;
+}
+
+export async function run(): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-bench-check-'));
+  try {
+    const texts = writeCorpus(root);
+    const total = DOCUMENTS + 2;
+    const validate = crdValidator('kustomize.toolkit.fluxcd.io/v1', 'Kustomization');
+    if (!validate) throw new Error('no Kustomization schema');
+    let floorValid = 0;
+    const floorWith = (schema: jsYaml.Schema) =>
+      best(() => {
+        floorValid = 0;
+        for (const text of texts) for (const doc of jsYaml.loadAll(text, undefined, { schema })) if (validate(doc)) floorValid++;
+      });
+    // The fastest parse of the same text: js-yaml's loadAll, with whichever of its schemas is faster here.
+    const floorSeconds = Math.min(floorWith(jsYaml.CORE_SCHEMA), floorWith(jsYaml.DEFAULT_SCHEMA));
+    let findings = 0;
+    let documents = 0;
+    const checkSeconds = best(() => {
+      const report = checkPaths(['gitops'], { baseDir: root, repoRoot: root });
+      findings = report.findings.length;
+      documents = report.documents;
+    });
+    if (documents !== total) throw new Error(`checked ${documents} documents, expected ${total}`);
+    const rate = (seconds: number) => Math.round(total / seconds).toLocaleString('en-US');
+    process.stdout.write(
+      [
+        `documents: ${total.toLocaleString('en-US')} (${Math.ceil(DOCUMENTS / PER_FILE)} files), findings: ${findings} (expected ${2 * Math.floor(DOCUMENTS / FINDING_EVERY)})`,
+        `floor  (js-yaml loadAll + bare ajv, ${floorValid} valid): ${floorSeconds.toFixed(3)} s  ${rate(floorSeconds)} docs/s`,
+        `check  (end to end, all packs):           ${checkSeconds.toFixed(3)} s  ${rate(checkSeconds)} docs/s`,
+        `ratio  check / floor: ${(checkSeconds / floorSeconds).toFixed(2)}x  (target: >= 20,000 docs/s, <= 1.5x)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,127 @@
+import { analyzeQueries, formatQueryProblem } from '../../../analysis/promql';
+import { isRecord } from '../../collector-configs';
+import { pointerOf } from '../../rule-table';
+import type { Rule, RuleContext, RuleFinding, SourceDocument } from '../../types';
+import { COLLECTOR_KINDS, componentType, pipelinesOf, sectionOf } from '../collector/config-view';
+import { checkCandidateGuardrails, type CandidateProcessor } from './check';
+import { guardrailQueries, readFileIfExists, type GuardrailFileReader, type ManifestGuardrail } from './guardrail-queries';
+
+/** Label and data key of the experiment manifest ConfigMap (see constructs/experiment/manifest.ts). */
+const MANIFEST_LABEL = 'phoenix.dev/experiment-manifest';
+const MANIFEST_KEY = 'experiment.json';
+
+interface ManifestView {
+  readonly doc: SourceDocument;
+  readonly name: string;
+  readonly phase: string;
+  readonly promotedVariant?: string;
+  readonly productionPipeline: string;
+  readonly variants: ReadonlyArray<{ name: string; kind: string; shadowPipeline: string; processors: ReadonlyArray<{ id: string }> }>;
+  readonly guardrails: readonly ManifestGuardrail[];
+}
+
+const manifestCache = new WeakMap<object, ManifestView | undefined>();
+
+function manifestOf(doc: SourceDocument): ManifestView | undefined {
+  if (manifestCache.has(doc.value)) return manifestCache.get(doc.value);
+  let view: ManifestView | undefined;
+  const labels = isRecord(doc.value.metadata) && isRecord(doc.value.metadata.labels) ? doc.value.metadata.labels : {};
+  const data = isRecord(doc.value.data) ? doc.value.data : {};
+  if (labels[MANIFEST_LABEL] === 'true' && typeof data[MANIFEST_KEY] === 'string') {
+    try {
+      const m = JSON.parse(data[MANIFEST_KEY]) as Record<string, any>;
+      view = {
+        doc,
+        name: String(m.name),
+        phase: String(m.phase),
+        ...(typeof m.promotedVariant === 'string' ? { promotedVariant: m.promotedVariant } : {}),
+        productionPipeline: String(m.collector?.productionPipeline ?? 'metrics'),
+        variants: Array.isArray(m.variants) ? m.variants : [],
+        guardrails: Array.isArray(m.guardrails?.queries) ? m.guardrails.queries : [],
+      };
+    } catch {
+      view = undefined; // an unreadable manifest is the schema pack's finding
+    }
+  }
+  manifestCache.set(doc.value, view);
+  return view;
+}
+
+/**
+ * `guardrails/candidate-keeps-answers`: builds the rule with a file reader for the guardrails'
+ * rule files and dashboards (tests pass their own; the default reads relative to the working
+ * directory).
+ */
+export function createCandidateKeepsGuardrailsRule(read: GuardrailFileReader = readFileIfExists): Rule {
+  return {
+    id: 'guardrails/candidate-keeps-answers',
+    severity: 'error',
+    description: "A candidate's processors neither drop a metric or label a guardrail query needs nor merge series with a function that changes its answer.",
+    kinds: COLLECTOR_KINDS,
+    check: (doc, ctx) => checkDocument(doc, ctx, read),
+  };
+}
+
+function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFileReader): RuleFinding[] {
+  const configs = ctx.collectorConfigs(doc);
+  if (configs.length === 0) return [];
+  const manifests = ctx.ofKind('ConfigMap').map(manifestOf).filter((m): m is ManifestView => m !== undefined);
+  const findings: RuleFinding[] = [];
+  for (const source of configs) {
+    const pipelines = new Map(pipelinesOf(source).map((p) => [p.id, p]));
+    const processorsSection = sectionOf(source.config, 'processors');
+    for (const manifest of manifests) {
+      const candidates = candidateProcessors(manifest, pipelines);
+      if (candidates.length === 0) continue;
+      const analysis = analyzeQueries(guardrailQueries(manifest.guardrails, manifest.doc.file, read));
+      for (const problem of analysis.problems) {
+        findings.push({
+          pointer: candidates[0]!.pipelinePointer,
+          message: `experiment '${manifest.name}': guardrail cannot be checked: ${formatQueryProblem(problem)}`,
+          fix: 'fix the query so Prometheus 2.42 parses it, or remove it from the guardrails',
+        });
+      }
+      for (const candidate of candidates) {
+        const processors: CandidateProcessor[] = candidate.processorIds.map((id) => ({
+          id, type: componentType(id), config: isRecord(processorsSection[id]) ? processorsSection[id] : {},
+        }));
+        for (const v of checkCandidateGuardrails(processors, analysis.analyzed)) {
+          const where = `${v.query.origin.file}:${v.line}:${v.column}`;
+          const named = v.query.origin.name ? ` "${v.query.origin.name}"` : '';
+          findings.push({
+            pointer: source.pointer + pointerOf('processors', v.processorId),
+            severity: v.verdict === 'changed' ? 'error' : 'warning',
+            message: v.verdict === 'changed'
+              ? `experiment '${manifest.name}', candidate '${candidate.variant}': processor '${v.processorId}' changes the answer of guardrail${named} at ${where}: ${v.reason}`
+              : `experiment '${manifest.name}', candidate '${candidate.variant}': cannot tell whether processor '${v.processorId}' keeps the answer of guardrail${named} at ${where}: ${v.reason}`,
+            fix: v.verdict === 'changed'
+              ? `keep ${v.label ? `the attribute behind label '${v.label}'` : `what the query reads of ${v.metric ?? 'the metric'}`} in candidate '${candidate.variant}' (or aggregate with a function the query tolerates), or drop the guardrail if the signal is no longer needed`
+              : 'check the query by hand against the candidate, or simplify the processor so its effect on the metric is explicit',
+          });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+/** The processors each candidate adds in this config: its shadow pipeline minus the baseline's. */
+function candidateProcessors(
+  manifest: ManifestView,
+  pipelines: ReadonlyMap<string, { processors: readonly string[]; pointer: string }>,
+): Array<{ variant: string; processorIds: string[]; pipelinePointer: string }> {
+  const baseline = manifest.variants.find((v) => v.kind === 'baseline');
+  const baselineIds = new Set(pipelines.get(baseline?.shadowPipeline ?? '')?.processors ?? []);
+  const production = pipelines.get(manifest.productionPipeline);
+  const out: Array<{ variant: string; processorIds: string[]; pipelinePointer: string }> = [];
+  for (const variant of manifest.variants.filter((v) => v.kind === 'candidate')) {
+    const shadow = pipelines.get(variant.shadowPipeline);
+    if (shadow && baseline) {
+      out.push({ variant: variant.name, processorIds: shadow.processors.filter((id) => !baselineIds.has(id)), pipelinePointer: shadow.pointer });
+    } else if (!shadow && manifest.phase === 'promoted' && manifest.promotedVariant === variant.name && production) {
+      const ids = new Set(variant.processors.map((p) => p.id));
+      out.push({ variant: variant.name, processorIds: production.processors.filter((id) => ids.has(id)), pipelinePointer: production.pointer });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,208 @@
+import type { AggregationFunction, MergeFunction } from '../../../analysis/promql';
+import { evaluateCondition, splitStatement, stringLiterals, type MetricFacts, type Truth } from './ottl-condition';
+
+/** Which metrics a processor step applies to: true, false, or unknown from the name and type alone. */
+export type MetricPredicate = (metric: MetricFacts) => Truth;
+
+/**
+ * What one processor does to metrics, on the OpenTelemetry side, as read from its rendered
+ * config (the collector's documented config forms, not Phoenix's constructs):
+ * - `drop`: matching metrics disappear (filter, metricstransform rename);
+ * - `keep-attributes`: data-point attributes not kept are removed and the series merged with `fn`;
+ * - `remove-attributes`: the listed data-point attributes are removed (`implied`: declared implied
+ *   by a kept attribute, so nothing merges);
+ * - `resource-keep` / `resource-remove`: resource attributes (→ `job`, `instance`, `target_info`);
+ * - `opaque`: the processor changes matching metrics in a way these rules do not model.
+ */
+export type OtelChange =
+  | { readonly kind: 'drop'; readonly when: MetricPredicate; readonly what: string }
+  | { readonly kind: 'keep-attributes'; readonly when: MetricPredicate; readonly keep: readonly string[]; readonly fn: MergeFunction; readonly what: string }
+  | { readonly kind: 'remove-attributes'; readonly when: MetricPredicate; readonly attributes: readonly string[]; readonly fn: MergeFunction | 'implied'; readonly what: string }
+  | { readonly kind: 'resource-keep'; readonly keep: readonly string[]; readonly what: string }
+  | { readonly kind: 'resource-remove'; readonly attributes: readonly string[]; readonly merges: boolean; readonly what: string }
+  | { readonly kind: 'opaque'; readonly when: MetricPredicate; readonly what: string };
+
+/** Processors that never change names, attributes or the set of metrics. */
+const NEUTRAL = new Set(['memory_limiter', 'batch', 'cumulativetodelta', 'deltatocumulative', 'groupbyattrs', 'k8sattributes', 'resourcedetection', 'probabilistic_sampler']);
+const FUNCTIONS: readonly string[] = ['sum', 'mean', 'min', 'max', 'median', 'count'];
+
+const always: MetricPredicate = () => true;
+const whenCondition = (condition: string | undefined): MetricPredicate => (condition === undefined ? always : (m) => evaluateCondition(condition, m));
+
+/** The changes a processor makes, from its type and rendered config. */
+export function processorChanges(id: string, type: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
+  if (NEUTRAL.has(type)) return [];
+  switch (type) {
+    case 'filter': return filterChanges(id, config);
+    case 'transform': return transformChanges(id, config);
+    case 'metricstransform': return metricsTransformChanges(id, config);
+    case 'attributes': return attributeActionChanges(id, config, 'datapoint');
+    case 'resource': return attributeActionChanges(id, config, 'resource');
+    default: return [{ kind: 'opaque', when: always, what: `processor '${id}' (type ${type}) is not modelled` }];
+  }
+}
+
+function filterChanges(id: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
+  const metrics = record(config.metrics);
+  const out: OtelChange[] = [];
+  for (const condition of strings(metrics.metric)) {
+    out.push({ kind: 'drop', when: whenCondition(condition), what: `processor '${id}' drops metrics where ${condition}` });
+  }
+  if (strings(metrics.datapoint).length > 0) {
+    out.push({ kind: 'opaque', when: always, what: `processor '${id}' drops data points by condition (${strings(metrics.datapoint).join('; ')})` });
+  }
+  const include = record(metrics.include);
+  const exclude = record(metrics.exclude);
+  if (Object.keys(include).length > 0) {
+    const matches = nameMatcher(include);
+    out.push({ kind: 'drop', when: (m) => negate(matches(m)), what: `processor '${id}' keeps only ${strings(include.metric_names).join(', ')}` });
+  }
+  if (Object.keys(exclude).length > 0) {
+    out.push({ kind: 'drop', when: nameMatcher(exclude), what: `processor '${id}' excludes ${strings(exclude.metric_names).join(', ')}` });
+  }
+  return out;
+}
+
+function transformChanges(id: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
+  const out: OtelChange[] = [];
+  const groups = Array.isArray(config.metric_statements) ? config.metric_statements : [];
+  const aggregations: Array<{ keep: string[]; fn: AggregationFunction; condition?: string }> = [];
+  const keeps: Array<{ keep: string[]; condition?: string }> = [];
+  for (const group of groups.map(record)) {
+    const context = typeof group.context === 'string' ? group.context : 'datapoint';
+    for (const statement of strings(group.statements)) {
+      const parsed = splitStatement(statement);
+      const what = `processor '${id}': ${statement}`;
+      if (!parsed) {
+        out.push({ kind: 'opaque', when: always, what });
+        continue;
+      }
+      const literals = stringLiterals(parsed.args);
+      const onAttributes = /^\s*attributes\s*,/.test(parsed.args);
+      if (parsed.editor === 'aggregate_on_attributes' && FUNCTIONS.includes(literals[0] ?? '')) {
+        aggregations.push({ keep: literals.slice(1), fn: literals[0] as AggregationFunction, ...(parsed.condition ? { condition: parsed.condition } : {}) });
+      } else if (parsed.editor === 'keep_keys' && onAttributes && context === 'resource') {
+        out.push({ kind: 'resource-keep', keep: literals, what });
+      } else if (parsed.editor === 'keep_keys' && onAttributes) {
+        keeps.push({ keep: literals, ...(parsed.condition ? { condition: parsed.condition } : {}) });
+      } else if (parsed.editor === 'delete_key' && onAttributes && context === 'resource') {
+        out.push({ kind: 'resource-remove', attributes: literals, merges: false, what });
+      } else if (parsed.editor === 'delete_key' && onAttributes) {
+        out.push({ kind: 'remove-attributes', when: whenCondition(parsed.condition), attributes: literals, fn: 'implied', what });
+      } else if (parsed.editor === 'set' && /^\s*attributes\["phoenix_/.test(parsed.args)) {
+        continue;
+      } else {
+        out.push({ kind: 'opaque', when: whenCondition(parsed.condition), what });
+      }
+    }
+  }
+  for (const a of aggregations) {
+    out.push({ kind: 'keep-attributes', when: whenCondition(a.condition), keep: a.keep, fn: a.fn, what: `processor '${id}' keeps ${JSON.stringify(a.keep)} and merges the rest with ${a.fn}` });
+  }
+  for (const k of keeps) {
+    const when = whenCondition(k.condition);
+    // keep_keys followed by aggregate_on_attributes over the same keys is one aggregation.
+    const aggregated: MetricPredicate = (m) => anyTruth(aggregations.filter((a) => sameSet(a.keep, k.keep)).map((a) => whenCondition(a.condition)(m)));
+    out.push({
+      kind: 'keep-attributes',
+      when: (m) => andNot(when(m), aggregated(m)),
+      keep: k.keep,
+      fn: 'collide',
+      what: `processor '${id}' keeps ${JSON.stringify(k.keep)} without aggregating`,
+    });
+  }
+  return out;
+}
+
+function metricsTransformChanges(id: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
+  const out: OtelChange[] = [];
+  for (const t of (Array.isArray(config.transforms) ? config.transforms : []).map(record)) {
+    const include = typeof t.include === 'string' ? t.include : '';
+    const regexp = t.match_type === 'regexp';
+    const when: MetricPredicate = (m) => (regexp ? safeRegex(`^(?:${include})$`)?.test(m.name) : m.name === include);
+    const action = typeof t.action === 'string' ? t.action : 'update';
+    if (action === 'insert') continue;
+    if (action === 'combine') {
+      out.push({ kind: 'drop', when, what: `processor '${id}' combines ${include} into ${String(t.new_name)}` });
+      continue;
+    }
+    if (typeof t.new_name === 'string' && t.new_name !== include) {
+      out.push({ kind: 'drop', when, what: `processor '${id}' renames ${include} to ${t.new_name}` });
+    }
+    for (const op of (Array.isArray(t.operations) ? t.operations : []).map(record)) {
+      if (op.action === 'aggregate_labels' && FUNCTIONS.includes(String(op.aggregation_type))) {
+        out.push({ kind: 'keep-attributes', when, keep: strings(op.label_set), fn: op.aggregation_type as AggregationFunction, what: `processor '${id}' aggregates ${include} to ${JSON.stringify(strings(op.label_set))} with ${String(op.aggregation_type)}` });
+      } else if (op.action === 'update_label' && typeof op.label === 'string') {
+        out.push({ kind: 'remove-attributes', when, attributes: [op.label], fn: 'implied', what: `processor '${id}' renames label ${op.label} of ${include}` });
+      } else if (op.action !== 'add_label') {
+        out.push({ kind: 'opaque', when, what: `processor '${id}' applies ${String(op.action)} to ${include}` });
+      }
+    }
+  }
+  return out;
+}
+
+function attributeActionChanges(id: string, config: Readonly<Record<string, unknown>>, level: 'datapoint' | 'resource'): OtelChange[] {
+  const out: OtelChange[] = [];
+  for (const action of (Array.isArray(config.actions) ? config.actions : (Array.isArray(config.attributes) ? config.attributes : [])).map(record)) {
+    const key = typeof action.key === 'string' ? action.key : undefined;
+    const kind = String(action.action);
+    if (kind === 'insert') continue;
+    const what = `processor '${id}' ${kind}s ${level} attribute ${key ?? String(action.pattern)}`;
+    if (!key) {
+      out.push({ kind: 'opaque', when: always, what });
+      continue;
+    }
+    if (level === 'resource') {
+      out.push({ kind: 'resource-remove', attributes: [key], merges: kind === 'delete', what });
+    } else {
+      out.push({ kind: 'remove-attributes', when: always, attributes: [key], fn: kind === 'delete' ? 'collide' : 'implied', what });
+    }
+  }
+  return out;
+}
+
+function nameMatcher(spec: Record<string, unknown>): MetricPredicate {
+  const names = strings(spec.metric_names);
+  if (spec.match_type === 'regexp') {
+    const regexes = names.map((n) => safeRegex(n));
+    return (m) => (regexes.some((r) => r === undefined) ? undefined : regexes.some((r) => r!.test(m.name)));
+  }
+  if (spec.match_type === 'strict') return (m) => names.includes(m.name);
+  return () => undefined;
+}
+
+function safeRegex(source: string): RegExp | undefined {
+  try {
+    return new RegExp(source.replace(/\(\?P</g, '(?<'));
+  } catch {
+    return undefined;
+  }
+}
+
+function negate(t: Truth): Truth {
+  return t === undefined ? undefined : !t;
+}
+
+function andNot(a: Truth, b: Truth): Truth {
+  if (a === false || b === true) return false;
+  if (a === undefined || b === undefined) return undefined;
+  return true;
+}
+
+function anyTruth(values: Truth[]): Truth {
+  if (values.includes(true)) return true;
+  return values.includes(undefined) ? undefined : false;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
