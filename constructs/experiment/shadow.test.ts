@@ -50,7 +50,7 @@ describe('renderShadowConfig', () => {
     expect(Object.keys(pipelines)).toEqual(['metrics', 'metrics/phoenix-http-baseline', 'metrics/phoenix-http-keep-route']);
     expect(pipelines['metrics/phoenix-http-baseline'].receivers).toEqual(['otlp', 'prometheus']);
     expect(pipelines['metrics/phoenix-http-keep-route'].processors).toEqual([
-      'memory_limiter', 'filter/phoenix-http-scope', 'transform/phoenix-http-keep-route-keep-route', 'batch',
+      'memory_limiter', 'filter/phoenix-http-scope', 'transform/phoenix-http-keep-route', 'batch',
     ]);
   });
 
@@ -101,6 +101,11 @@ describe('candidateProcessorProblems', () => {
       expect.stringMatching(/remove 'batch\/x'/),
       expect.stringMatching(/'transform\/keep-route' appears twice/),
     ]);
+  });
+
+  it('fails when a bare and a named processor would share one shadow id', () => {
+    const problems = candidateProcessorProblems(BASELINE, { name: 'c', processors: [processor('transform', {}), processor('transform/c', {})] });
+    expect(problems).toEqual([expect.stringMatching(/'transform\/c' and 'transform' would share one shadow id/)]);
   });
 });
 

@@ -55,7 +55,8 @@ export function shadowPipelineId(experiment: string, variant: string): string {
 /** Id of a candidate's processor inside its shadow pipeline (renamed so candidates never collide). */
 export function shadowProcessorId(experiment: string, variant: string, component: CollectorComponent): string {
   const slash = component.id.indexOf('/');
-  const suffix = slash < 0 ? '' : `-${component.id.slice(slash + 1)}`;
+  const name = slash < 0 ? undefined : component.id.slice(slash + 1);
+  const suffix = name === undefined || name === variant ? '' : `-${name}`;
   return `${component.type}/phoenix-${experiment}-${variant}${suffix}`;
 }
 
@@ -93,8 +94,11 @@ export function candidateProcessorProblems(baseline: CollectorConfig, candidate:
       problems.push(`candidate '${candidate.name}': processor id '${component.id}' is already used by the baseline; give it a name (e.g. { name: '${candidate.name}' })`);
     } else if (seen.has(component.id)) {
       problems.push(`candidate '${candidate.name}': processor id '${component.id}' appears twice`);
+    } else if (seen.has(`shadow:${shadowProcessorId('x', candidate.name, component)}`)) {
+      problems.push(`candidate '${candidate.name}': '${component.id}' and '${component.type}' would share one shadow id: name one of them differently`);
     }
     seen.add(component.id);
+    seen.add(`shadow:${shadowProcessorId('x', candidate.name, component)}`);
   }
   return problems;
 }
