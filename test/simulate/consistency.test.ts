@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRangeResults } from '../../analysis/compare';
+import { assessGuardrail } from '../../analysis/cost';
+import { injectVariant } from '../../analysis/promql';
+import type { Series } from '../../analysis/series';
+import { simulateProcessors, simulateValues, summarizeChanges, type ConfiguredProcessor } from '../../analysis/simulate';
+import { PrometheusClient } from '../../clients/prometheus';
+import { alignedNowSeconds, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
+
+// The simulation's promise, checked on a real Prometheus: the simulated output of a candidate,
+// backfilled beside its input (distinguished by phoenix_variant), answers every query the static
+// assessment calls "unchanged" the same; a harmful candidate is caught by both.
+
+const EXPERIMENT = 'consistency';
+const STEP = 60;
+const end = alignedNowSeconds(STEP) - 3600;
+const start = end - 2 * 3600;
+const times = Array.from({ length: (end - start) / STEP + 1 }, (_, i) => start + i * STEP);
+
+// GIVEN per-pod HTTP counters with per-user and per-method labels (one pod's counter resets mid-window)
+// and a per-shard queue gauge
+const input: Series[] = [];
+const samples: Array<Array<[number, number]>> = [];
+let seed = 7;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+for (const pod of ['api-0', 'api-1', 'api-2']) {
+  for (const route of ['/users', '/orders']) {
+    for (const method of ['GET', 'POST']) {
+      for (const user of ['u1', 'u2', 'u3']) {
+        input.push({ name: 'http_requests_total', labels: { job: 'api', instance: pod, route, method, user_id: user }, type: 'counter' });
+        let value = Math.floor(random() * 1000);
+        samples.push(
+          times.map((t, i) => {
+            if (pod === 'api-1' && i === 60) value = 0; // the pod restarted: its counters start again
+            value += Math.floor(random() * 20);
+            return [t, value];
+          }),
+        );
+      }
+    }
+  }
+  for (const shard of ['0', '1', '2', '3']) {
+    input.push({ name: 'queue_depth', labels: { job: 'api', instance: pod, route: '/orders', shard }, type: 'gauge' });
+    samples.push(times.map((t) => [t, Math.floor(random() * 100)]));
+  }
+}
+
+const transform = (id: string, statements: Array<[string, string[]]>): ConfiguredProcessor => ({
+  id,
+  config: { error_mode: 'ignore', metric_statements: statements.map(([context, list]) => ({ context, statements: list })) },
+});
+const deltaWrapped = (inner: ConfiguredProcessor[]): ConfiguredProcessor[] => [
+  { id: 'cumulativetodelta', config: { include: { metrics: ['http.requests'], match_type: 'strict' } } },
+  ...inner,
+  { id: 'deltatocumulative', config: {} },
+];
+
+/** Merges the HTTP counters of every pod per route: strip the instance, regroup, sum. */
+const acrossPods = (): ConfiguredProcessor[] => [
+  transform('transform/strip', [['resource', ['keep_keys(attributes, ["service.name"])']]]),
+  { id: 'groupbyattrs', config: {} },
+  transform('transform/keep', [['metric', ['aggregate_on_attributes("sum", ["route"]) where name == "http.requests"']]]),
+];
+
+const candidates: Record<string, ConfiguredProcessor[]> = {
+  // lossless: merge users and methods per pod and route (sum, between delta conversions); max over shards
+  lossless: deltaWrapped([
+    transform('transform/keep', [
+      ['datapoint', ['keep_keys(attributes, ["route"]) where metric.name == "http.requests"']],
+      ['metric', ['aggregate_on_attributes("sum", ["route"]) where name == "http.requests"', 'aggregate_on_attributes("max", ["route"]) where name == "queue_depth"']],
+    ]),
+  ]),
+  // the same merge on cumulative counters, without delta conversion: exact until a merged counter resets
+  'cumulative-sum': acrossPods(),
+  // lossless across pods: the same merge between delta conversions (a reset in one pod stays exact)
+  'across-pods': deltaWrapped(acrossPods()),
+  // harmful: drops the route a dashboard groups by
+  'drops-route': deltaWrapped([transform('transform/keep', [['metric', ['aggregate_on_attributes("sum", ["method"]) where name == "http.requests"']]])]),
+  // harmful: sums the gauge that an alert takes the max of
+  'sums-gauge': [transform('transform/keep', [['metric', ['aggregate_on_attributes("sum", ["route"]) where name == "queue_depth"']]])],
+};
+
+const queries = [
+  'sum by (route) (rate(http_requests_total[5m]))',
+  'sum by (instance, route) (increase(http_requests_total[10m]))',
+  'sum(rate(http_requests_total{route="/users"}[5m]))',
+  'max by (route) (queue_depth)',
+  'max by (instance) (queue_depth) > 50',
+];
+
+const withVariant = (labels: Readonly<Record<string, string>>, variant: string) => ({ ...labels, phoenix_experiment: EXPERIMENT, phoenix_variant: variant });
+
+let prometheus: TestPrometheus;
+let client: PrometheusClient;
+const changesByCandidate: Record<string, ReturnType<typeof summarizeChanges>> = {};
+
+beforeAll(async () => {
+  const backfill: BackfillSeries[] = input.map((s, i) => ({ name: s.name, labels: withVariant(s.labels, 'baseline'), samples: samples[i]! }));
+  for (const [name, processors] of Object.entries(candidates)) {
+    const result = simulateProcessors(processors, { exporter: 'prometheusremotewrite' }, input, { trackValues: true });
+    changesByCandidate[name] = summarizeChanges(input, result);
+    for (const out of simulateValues(result.output, samples)) backfill.push({ name: out.name, labels: withVariant(out.labels, name), samples: out.samples });
+  }
+  prometheus = await startPrometheus({ openMetrics: toOpenMetrics(backfill) });
+  client = new PrometheusClient({ baseUrl: prometheus.url });
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+});
+
+/** Same-answer comparison of one query, baseline vs candidate, after a warm-up longer than any range. */
+async function compare(query: string, candidate: string) {
+  const from = start + 15 * 60;
+  const [base, cand] = await Promise.all([
+    client.queryRange(injectVariant(query, EXPERIMENT, 'baseline'), from, end, STEP),
+    client.queryRange(injectVariant(query, EXPERIMENT, candidate), from, end, STEP),
+  ]);
+  return compareRangeResults(base.result, cand.result, { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'] });
+}
+
+describe('simulated output backfilled beside its input (real Prometheus)', () => {
+  it.each([
+    ['lossless', 5],
+    ['across-pods', 2],
+  ])('answers every query the static assessment calls unchanged the same (%s)', async (candidate, expectedUnchanged) => {
+    // WHEN every query is assessed statically and compared on the backfilled data
+    let unchanged = 0;
+    for (const query of queries) {
+      const verdict = assessGuardrail({ query }, changesByCandidate[candidate]!);
+      if (verdict.status !== 'unchanged') continue;
+      unchanged += 1;
+      const result = await compare(query, candidate);
+      // THEN the answers are the same, point for point, and not vacuously
+      expect(result.differences, query).toEqual([]);
+      expect(result.comparedPoints, query).toBeGreaterThan(100);
+    }
+    expect(unchanged).toBe(expectedUnchanged);
+  });
+
+  it('reduces the series as simulated', async () => {
+    const count = async (variant: string) => {
+      const r = await client.query(`count({phoenix_variant="${variant}"})`, end);
+      return r.resultType === 'vector' ? r.result[0]!.value[1] : NaN;
+    };
+    expect(await count('baseline')).toBe(input.length);
+    expect(await count('lossless')).toBe(3 * 2 + 3); // per pod: two routes, one queue series
+  });
+
+  it('catches the candidate that drops a grouped label, statically and by comparison', async () => {
+    const query = queries[0]!;
+    expect(assessGuardrail({ query }, changesByCandidate['drops-route']!)).toMatchObject({ status: 'changed', metric: 'http_requests_total', label: 'route' });
+    const result = await compare(query, 'drops-route');
+    expect(result.same).toBe(false);
+    expect(result.differences.map((d) => d.kind)).toContain('missing-series');
+  });
+
+  it('catches the candidate that sums a gauge read with max, statically and by comparison', async () => {
+    const query = queries[3]!;
+    expect(assessGuardrail({ query }, changesByCandidate['sums-gauge']!)).toMatchObject({ status: 'changed', metric: 'queue_depth', function: 'sum' });
+    const result = await compare(query, 'sums-gauge');
+    expect(result.same).toBe(false);
+    expect(result.differences[0]).toMatchObject({ kind: 'value' });
+  });
+
+  it('shows why counters merge only between delta conversions: a reset under a cumulative sum changes rate()', async () => {
+    const query = queries[0]!;
+    // statically unchanged, but with the counter-reset caveat
+    expect(assessGuardrail({ query }, changesByCandidate['cumulative-sum']!)).toMatchObject({ status: 'unchanged', why: expect.stringMatching(/reset/) });
+    const result = await compare(query, 'cumulative-sum');
+    expect(result.same).toBe(false);
+    expect(result.differences.every((d) => d.kind === 'value')).toBe(true);
+  });
+});
