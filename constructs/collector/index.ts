@@ -21,5 +21,6 @@ export * from './pipeline';
 export { effectsOf, type PipelineSpec } from './pipeline-rules';
 export { KNOWN_TYPES } from './import';
 export * from './ottl/grammar';
+export { collectOttl, type OttlText } from './ottl/collect';
 export { ottlString, ottlStringList } from './ottl/emit';
 export { validateCollectorConfig, type SchemaProblem } from './schemas/validate';

@@ -224,6 +224,7 @@ class Parser {
       const op = this.next().text;
       return { kind: 'compare', op, left, right: this.value() };
     }
+    if (this.peek().kind === '=') this.fail(this.peek(), "'=' is not a comparison; compare with '=='");
     if (left.kind === 'call' || left.kind === 'bool') return { kind: 'value', value: left };
     return this.fail(start, `expected a comparison or a boolean converter after '${start.text}'`);
   }

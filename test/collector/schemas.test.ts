@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { validateCollectorConfig, type CollectorConfig } from '../../constructs/collector';
+import core from '../../constructs/collector/schemas/data/core.json';
+import contrib from '../../constructs/collector/schemas/data/contrib.json';
+import { GO_DURATION, resolveRef, translateFile } from '../../constructs/collector/schemas/loader';
+
+const pipelines = { metrics: { receivers: ['otlp'], exporters: ['debug'] } };
+
+function errors(config: Record<string, unknown>): string[] {
+  return validateCollectorConfig(config as unknown as CollectorConfig)
+    .filter((p) => p.severity === 'error')
+    .map((p) => p.message);
+}
+
+describe('schema loader', () => {
+  it.each([
+    ['level', 'core', '/config/configcompression', '#/$defs/level'],
+    ['/config/configauth.config', 'core', '/config/confighttp', 'otel://core/config/configauth#/$defs/config'],
+    ['./internal/common.context_statements', 'contrib', '/processor/transformprocessor', 'otel://contrib/processor/transformprocessor/internal/common#/$defs/context_statements'],
+    ['./internal.timeout_config', 'core', '/exporter/exporterhelper', 'otel://core/exporter/exporterhelper/internal#/$defs/timeout_config'],
+    ['go.opentelemetry.io/collector/config/confighttp.client_config', 'contrib', '/exporter/x', 'otel://core/config/confighttp#/$defs/client_config'],
+    ['github.com/open-telemetry/opentelemetry-collector-contrib/internal/filter/filterset.config', 'contrib', '/processor/x', 'otel://contrib/internal/filter/filterset#/$defs/config'],
+    ['/pkg/ottl.error_mode', 'contrib', '/processor/filterprocessor', 'otel://contrib/pkg/ottl#/$defs/error_mode'],
+  ] as const)('resolves %s', (ref, repo, file, expected) => {
+    expect(resolveRef(ref, repo, file)).toBe(expected);
+  });
+
+  it('lets x-optional fields be written empty and closes objects that declare properties', () => {
+    const schema = translateFile('core', '/t', { type: 'object', properties: { grpc: { 'x-optional': true, $ref: 'server' }, free: { type: 'object' } } });
+    expect(schema.properties).toEqual({
+      grpc: { anyOf: [{ type: 'null' }, { $ref: '#/$defs/server', unevaluatedProperties: false }] },
+      free: { type: 'object' },
+    });
+  });
+
+  it.each(['5s', '1m30s', '250ms', '1h', '0', '1.5h', '300us'])('accepts the Go duration %s', (text) => {
+    expect(GO_DURATION.test(text)).toBe(true);
+  });
+
+  it.each(['5', '5 seconds', 'PT5S', '1d', ''])('rejects %j as a Go duration', (text) => {
+    expect(GO_DURATION.test(text)).toBe(false);
+  });
+
+  it('stores structure only: no upstream descriptions', () => {
+    expect(JSON.stringify(core)).not.toContain('"description"');
+    expect(JSON.stringify(contrib)).not.toContain('"description"');
+    expect(core.source).toMatch(/v1\.65\.0\/v0\.159\.0/);
+    expect(contrib.source).toMatch(/v0\.159\.0/);
+  });
+});
+
+describe('validateCollectorConfig', () => {
+  it('accepts optional protocols written empty and TLS settings composed through allOf', () => {
+    expect(
+      errors({
+        receivers: { otlp: { protocols: { grpc: null, http: { endpoint: '0.0.0.0:4318', cors: { allowed_origins: ['*'] } } } } },
+        exporters: { debug: {}, 'otlp/gw': { endpoint: 'gw:4317', tls: { insecure: true }, sending_queue: { enabled: true, queue_size: 100 } } },
+        service: { pipelines: { metrics: { receivers: ['otlp'], exporters: ['debug', 'otlp/gw'] } } },
+      }),
+    ).toEqual([]);
+  });
+
+  it('names the component and field of an unknown key, however deep', () => {
+    expect(
+      errors({
+        receivers: { otlp: { protocols: { grpc: { endpoint: '0.0.0.0:4317', keepalive: { server_parameters: { tme: '5s' } } } } } },
+        exporters: { 'otlp/gw': { endpoint: 'gw:4317', tls: { insecur: true } } },
+        service: { pipelines },
+      }),
+    ).toEqual([
+      "receivers.otlp.protocols.grpc.keepalive.server_parameters.tme: unknown field 'tme' (the collector rejects keys it does not know)",
+      "exporters.otlp/gw.tls.insecur: unknown field 'insecur' (the collector rejects keys it does not know)",
+    ]);
+  });
+
+  it('reports wrong enums, durations and types with the value found', () => {
+    expect(
+      errors({
+        processors: {
+          'filter/a': { error_mode: 'sometimes', metrics: { metric: ['name == "x"'] } },
+          'deltatocumulative': { max_stale: '5 minutes' },
+          'groupbyattrs': { keys: 'k8s.pod.name' },
+        },
+        service: { pipelines },
+      }),
+    ).toEqual([
+      'processors.filter/a.error_mode: must be one of "ignore", "silent", "propagate" (got "sometimes")',
+      'processors.deltatocumulative.max_stale: must be a Go duration such as 5s, 1m30s or 250ms (got "5 minutes")',
+      'processors.groupbyattrs.keys: must be array (got "k8s.pod.name")',
+    ]);
+  });
+
+  it('validates the snake_case names of the pinned collector like the old spellings', () => {
+    expect(
+      errors({
+        exporters: { prometheus_remote_write: { endpoint: 'http://a/push', remote_write_queue: { enabled: 'yes' } } },
+        processors: { delta_to_cumulative: { max_stale: '5m' } },
+        service: { pipelines },
+      }),
+    ).toEqual(['exporters.prometheus_remote_write.remote_write_queue.enabled: must be boolean (got "yes")']);
+  });
+
+  it('warns, without failing, about component types it has no schema for', () => {
+    const problems = validateCollectorConfig({ processors: { k8sattributes: { extract: {} } }, service: { pipelines } } as unknown as CollectorConfig);
+    expect(problems).toEqual([
+      { severity: 'warning', path: ['processors', 'k8sattributes'], componentId: 'k8sattributes', message: "processors.k8sattributes: no schema for processor type 'k8sattributes'; its config is not checked" },
+    ]);
+  });
+
+  it('checks the service section', () => {
+    expect(errors({ service: { pipelines: { metrics: { receivers: ['otlp'] } }, telemetry: { metrics: { level: 'verbose' } } } })).toEqual([
+      "service.pipelines.metrics: must have required property 'exporters'",
+      'service.telemetry.metrics.level: must be one of "none", "basic", "normal", "detailed" (got "verbose")',
+    ]);
+    expect(errors({ receivers: {}, servce: {} })).toEqual([
+      'servce: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)',
+      "service: required (it holds 'pipelines')",
+    ]);
+  });
+});
