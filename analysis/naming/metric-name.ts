@@ -204,3 +204,18 @@ function joinings(tokens: readonly string[]): string[] {
 function isCounter(metric: OtelMetric): boolean {
   return metric.type === 'sum' && metric.monotonic !== false;
 }
+
+/**
+ * The readings of `prometheusName` that the OTel metric `otelName` can produce: its name tokens
+ * equal the reading's stem (or stem plus unit words, for names that already carry their unit).
+ * Empty when the OTel metric cannot be written as that Prometheus name.
+ */
+export function readingsConsistentWith(otelName: string, prometheusName: string): OtelCandidate[] {
+  const tokens = alphanumericTokens(otelName);
+  const bare = tokens[tokens.length - 1] === 'total' ? tokens.slice(0, -1) : tokens;
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
+  return otelCandidatesFor(prometheusName).filter((c) => {
+    const withUnit = c.unitWords === '' ? c.stemTokens : [...c.stemTokens, ...c.unitWords.split('_')];
+    return same(tokens, c.stemTokens) || same(tokens, withUnit) || same(bare, c.stemTokens) || same(bare, withUnit);
+  });
+}

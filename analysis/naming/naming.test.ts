@@ -11,6 +11,7 @@ import {
   prometheusLabelName,
   prometheusMetricName,
   prometheusSeriesNames,
+  readingsConsistentWith,
 } from './index';
 
 describe('prometheusMetricName', () => {
@@ -110,5 +111,14 @@ describe('attributes', () => {
     expect(attributeFeedsLabel('k8s.pod.name', 'resource', 'k8s_pod_name', 'up')).toBe(false);
     expect(attributeCandidatesFor('k8s_pod_name')).toContain('k8s.pod.name');
     expect(attributeCandidatesFor('job')).toEqual(['service.name', 'service.namespace']);
+  });
+});
+
+describe('readingsConsistentWith', () => {
+  it('keeps only the readings an OTel name can produce', () => {
+    const readings = readingsConsistentWith('http.server.request.duration', 'http_server_request_duration_seconds_count');
+    expect(readings.map((r) => r.type).sort()).toEqual(['histogram', 'summary']);
+    expect(readingsConsistentWith('node_cpu_seconds_total', 'node_cpu_seconds_total').some((r) => r.type === 'sum' && r.monotonic)).toBe(true);
+    expect(readingsConsistentWith('http.server.active_requests', 'http_server_request_duration_seconds_count')).toEqual([]);
   });
 });

@@ -5,6 +5,10 @@ import type { QueryUsage, SelectorUsage, UsageStep } from './usage';
 /** The collector's aggregation functions (`aggregate_on_attributes`, metricstransform `aggregation_type`). */
 export type AggregationFunction = 'sum' | 'mean' | 'min' | 'max' | 'median' | 'count';
 
+/** How merged series combine: an aggregation function, or `collide` (attributes removed without
+ * aggregating: the merged series' points collide and the backend keeps one of them). */
+export type MergeFunction = AggregationFunction | 'collide';
+
 /**
  * A change a candidate pipeline makes to one Prometheus metric (names as the queries see them;
  * translate OTel names with analysis/naming first).
@@ -20,7 +24,7 @@ export type SeriesChange =
   | {
     readonly kind: 'aggregate';
     readonly metric: string;
-    readonly function: AggregationFunction;
+    readonly function: MergeFunction;
     readonly remove?: readonly string[];
     readonly keep?: readonly string[];
     /** The metric's label names, from a series snapshot. @default - unknown */
@@ -140,7 +144,7 @@ function assessSelector(sel: SelectorUsage, change: SeriesChange): Outcome {
 }
 
 /** The merged series are combined again by the query's reducing step: is F then A the same as A? */
-function composeWithReduction(sel: SelectorUsage, fn: AggregationFunction): Outcome {
+function composeWithReduction(sel: SelectorUsage, fn: MergeFunction): Outcome {
   const reducing = sel.steps[sel.reducingStep];
   const before = sel.steps.slice(0, sel.reducingStep);
   if (!reducing) return { unknown: 'no reducing step found' };
@@ -154,6 +158,7 @@ function composeWithReduction(sel: SelectorUsage, fn: AggregationFunction): Outc
     return before.some(isFilter) ? { unknown: 'a comparison filters the series before group(); merging may change which pass' } : {};
   }
   const changed = (reason: string): Outcome => ({ changed: { function: fn, reason } });
+  if (fn === 'collide') return changed(`series that differ only in the removed labels collide (one point is kept) under ${describeStep(reducing)}`);
   if (op === 'sum') {
     if (fn !== 'sum') return changed(`series merged with ${fn} under ${describeStep(reducing)} no longer add up to the same sum`);
     for (const step of before) {

@@ -1,6 +1,7 @@
 import { registerPack } from '../registry';
 import { collectorPack } from './collector';
 import { fluxPack } from './flux';
+import { guardrailsPack } from './guardrails';
 import { kubernetesPack } from './kubernetes';
 import { schemaPack } from './schema';
 
@@ -10,7 +11,7 @@ let registered = false;
 export function registerBuiltinPacks(): void {
   if (registered) return;
   registered = true;
-  for (const pack of [schemaPack, collectorPack, fluxPack, kubernetesPack]) registerPack(pack);
+  for (const pack of [schemaPack, collectorPack, fluxPack, kubernetesPack, guardrailsPack]) registerPack(pack);
 }
 
-export { collectorPack, fluxPack, kubernetesPack, schemaPack };
+export { collectorPack, fluxPack, guardrailsPack, kubernetesPack, schemaPack };

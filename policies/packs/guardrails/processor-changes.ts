@@ -38,7 +38,7 @@ export function processorChanges(id: string, type: string, config: Readonly<Reco
     case 'metricstransform': return metricsTransformChanges(id, config);
     case 'attributes': return attributeActionChanges(id, config, 'datapoint');
     case 'resource': return attributeActionChanges(id, config, 'resource');
-    default: return [{ kind: 'opaque', when: always, what: `processor '${id}' (type ${type}) is not modelled` }];
+    default: return [{ kind: 'opaque', when: always, what: `(type ${type}) is not modelled` }];
   }
 }
 
@@ -46,19 +46,19 @@ function filterChanges(id: string, config: Readonly<Record<string, unknown>>): O
   const metrics = record(config.metrics);
   const out: OtelChange[] = [];
   for (const condition of strings(metrics.metric)) {
-    out.push({ kind: 'drop', when: whenCondition(condition), what: `processor '${id}' drops metrics where ${condition}` });
+    out.push({ kind: 'drop', when: whenCondition(condition), what: `drops metrics where ${condition}` });
   }
   if (strings(metrics.datapoint).length > 0) {
-    out.push({ kind: 'opaque', when: always, what: `processor '${id}' drops data points by condition (${strings(metrics.datapoint).join('; ')})` });
+    out.push({ kind: 'opaque', when: always, what: `drops data points by condition (${strings(metrics.datapoint).join('; ')})` });
   }
   const include = record(metrics.include);
   const exclude = record(metrics.exclude);
   if (Object.keys(include).length > 0) {
     const matches = nameMatcher(include);
-    out.push({ kind: 'drop', when: (m) => negate(matches(m)), what: `processor '${id}' keeps only ${strings(include.metric_names).join(', ')}` });
+    out.push({ kind: 'drop', when: (m) => negate(matches(m)), what: `keeps only ${strings(include.metric_names).join(', ')}` });
   }
   if (Object.keys(exclude).length > 0) {
-    out.push({ kind: 'drop', when: nameMatcher(exclude), what: `processor '${id}' excludes ${strings(exclude.metric_names).join(', ')}` });
+    out.push({ kind: 'drop', when: nameMatcher(exclude), what: `excludes ${strings(exclude.metric_names).join(', ')}` });
   }
   return out;
 }
@@ -72,7 +72,7 @@ function transformChanges(id: string, config: Readonly<Record<string, unknown>>)
     const context = typeof group.context === 'string' ? group.context : 'datapoint';
     for (const statement of strings(group.statements)) {
       const parsed = splitStatement(statement);
-      const what = `processor '${id}': ${statement}`;
+      const what = statement;
       if (!parsed) {
         out.push({ kind: 'opaque', when: always, what });
         continue;
@@ -97,7 +97,7 @@ function transformChanges(id: string, config: Readonly<Record<string, unknown>>)
     }
   }
   for (const a of aggregations) {
-    out.push({ kind: 'keep-attributes', when: whenCondition(a.condition), keep: a.keep, fn: a.fn, what: `processor '${id}' keeps ${JSON.stringify(a.keep)} and merges the rest with ${a.fn}` });
+    out.push({ kind: 'keep-attributes', when: whenCondition(a.condition), keep: a.keep, fn: a.fn, what: `keeps ${JSON.stringify(a.keep)} and merges the rest with ${a.fn}` });
   }
   for (const k of keeps) {
     const when = whenCondition(k.condition);
@@ -108,7 +108,7 @@ function transformChanges(id: string, config: Readonly<Record<string, unknown>>)
       when: (m) => andNot(when(m), aggregated(m)),
       keep: k.keep,
       fn: 'collide',
-      what: `processor '${id}' keeps ${JSON.stringify(k.keep)} without aggregating`,
+      what: `keeps ${JSON.stringify(k.keep)} without aggregating`,
     });
   }
   return out;
@@ -123,19 +123,19 @@ function metricsTransformChanges(id: string, config: Readonly<Record<string, unk
     const action = typeof t.action === 'string' ? t.action : 'update';
     if (action === 'insert') continue;
     if (action === 'combine') {
-      out.push({ kind: 'drop', when, what: `processor '${id}' combines ${include} into ${String(t.new_name)}` });
+      out.push({ kind: 'drop', when, what: `combines ${include} into ${String(t.new_name)}` });
       continue;
     }
     if (typeof t.new_name === 'string' && t.new_name !== include) {
-      out.push({ kind: 'drop', when, what: `processor '${id}' renames ${include} to ${t.new_name}` });
+      out.push({ kind: 'drop', when, what: `renames ${include} to ${t.new_name}` });
     }
     for (const op of (Array.isArray(t.operations) ? t.operations : []).map(record)) {
       if (op.action === 'aggregate_labels' && FUNCTIONS.includes(String(op.aggregation_type))) {
-        out.push({ kind: 'keep-attributes', when, keep: strings(op.label_set), fn: op.aggregation_type as AggregationFunction, what: `processor '${id}' aggregates ${include} to ${JSON.stringify(strings(op.label_set))} with ${String(op.aggregation_type)}` });
+        out.push({ kind: 'keep-attributes', when, keep: strings(op.label_set), fn: op.aggregation_type as AggregationFunction, what: `aggregates ${include} to ${JSON.stringify(strings(op.label_set))} with ${String(op.aggregation_type)}` });
       } else if (op.action === 'update_label' && typeof op.label === 'string') {
-        out.push({ kind: 'remove-attributes', when, attributes: [op.label], fn: 'implied', what: `processor '${id}' renames label ${op.label} of ${include}` });
+        out.push({ kind: 'remove-attributes', when, attributes: [op.label], fn: 'implied', what: `renames label ${op.label} of ${include}` });
       } else if (op.action !== 'add_label') {
-        out.push({ kind: 'opaque', when, what: `processor '${id}' applies ${String(op.action)} to ${include}` });
+        out.push({ kind: 'opaque', when, what: `applies ${String(op.action)} to ${include}` });
       }
     }
   }
@@ -148,7 +148,7 @@ function attributeActionChanges(id: string, config: Readonly<Record<string, unkn
     const key = typeof action.key === 'string' ? action.key : undefined;
     const kind = String(action.action);
     if (kind === 'insert') continue;
-    const what = `processor '${id}' ${kind}s ${level} attribute ${key ?? String(action.pattern)}`;
+    const what = `${kind}s ${level} attribute ${key ?? String(action.pattern)}`;
     if (!key) {
       out.push({ kind: 'opaque', when: always, what });
       continue;
