@@ -8,7 +8,7 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
 
 /**
  * Expands paths to the manifest files to check: files as given, folders recursively
- * (`*.yaml`, `*.yml`, `*.json`, sorted, hidden folders and node_modules skipped).
+ * (`*.yaml`, `*.yml`, `*.json`, sorted; hidden files and folders and node_modules skipped).
  */
 export function collectFiles(paths: readonly string[], baseDir = process.cwd()): string[] {
   const files: string[] = [];
@@ -32,7 +32,7 @@ function walk(folder: string, into: string[]): void {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_FOLDERS.has(entry.name) && !entry.name.startsWith('.')) walk(full, into);
-    } else if (entry.isFile() && MANIFEST_FILE.test(entry.name)) {
+    } else if (entry.isFile() && MANIFEST_FILE.test(entry.name) && !entry.name.startsWith('.')) {
       into.push(full);
     }
   }

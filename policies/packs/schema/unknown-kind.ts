@@ -13,7 +13,12 @@ export const unknownKind: Rule = {
       if (looksLikeCollectorConfig(doc.value)) return [];
       return [{ pointer: '', message: 'document is neither a Kubernetes object (apiVersion and kind) nor a collector config', fix: 'add apiVersion and kind, or leave this file out of the checked paths' }];
     }
-    if (schemaFor(apiVersion, kind)) return [];
+    if (schemaFor(apiVersion, kind) || isKustomizeBuildFile(apiVersion)) return [];
     return [{ pointer: '/kind', message: `no schema for ${kind} ${apiVersion}: only the generic rules apply`, fix: 'check apiVersion and kind for typos; custom resources outside Flux and the OpenTelemetry operator are not validated' }];
   },
 };
+
+/** kustomize's own `kustomization.yaml` (and components): build instructions, never applied to a cluster. */
+function isKustomizeBuildFile(apiVersion: string): boolean {
+  return apiVersion.startsWith('kustomize.config.k8s.io/');
+}
