@@ -179,7 +179,7 @@ describe('Experiment bad input', () => {
 
   it('fails when a rule file holds a query that does not parse, naming file:line:column', () => {
     expect(() => build({ guardrails: { ruleFiles: ['broken-rules.yaml'] } }))
-      .toThrow(/dev\/http-histograms: broken-rules\.yaml:7:\d+: rule 'Broken': PromQL syntax error/);
+      .toThrow(/dev\/http-histograms: broken-rules\.yaml:7:72: rule 'Broken': PromQL syntax error near 'by \(service\)'/);
   });
 
   it('fails when a guardrail file does not exist, or no guardrail is given', () => {

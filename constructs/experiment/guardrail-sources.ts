@@ -48,7 +48,10 @@ export function queriesFromRuleFile(text: string, file: string): SourceReadResul
         // Block scalars start on the next line; quoted or plain ones where the node starts.
         const blockScalar = exprNode.type === 'BLOCK_LITERAL' || exprNode.type === 'BLOCK_FOLDED';
         const line = position.line + (blockScalar ? error.line : error.line - 1);
-        problems.push(`${file}:${line}:${error.column}: rule '${name}': PromQL syntax error near '${error.near}'`);
+        const quoted = exprNode.type === 'QUOTE_DOUBLE' || exprNode.type === 'QUOTE_SINGLE';
+        const indent = (text.split('\n')[line - 1] ?? '').search(/\S|$/);
+        const column = blockScalar || error.line > 1 ? indent + error.column : position.col + (quoted ? 1 : 0) + error.column - 1;
+        problems.push(`${file}:${line}:${column}: rule '${name}': PromQL syntax error near '${error.near}'`);
       }
     }
   }

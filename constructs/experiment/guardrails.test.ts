@@ -31,7 +31,9 @@ describe('queriesFromRuleFile', () => {
 
   it('fails when an expr does not parse, naming file:line:column', () => {
     const text = 'groups:\n  - name: g\n    rules:\n      - alert: B\n        expr: |\n          sum(up\n';
-    expect(queriesFromRuleFile(text, 'r.yaml').problems).toEqual([expect.stringMatching(/^r\.yaml:6:\d+: rule 'B': PromQL syntax error/)]);
+    expect(queriesFromRuleFile(text, 'r.yaml').problems).toEqual(["r.yaml:6:17: rule 'B': PromQL syntax error near '(end of query)'"]);
+    const quoted = 'groups:\n  - name: g\n    rules:\n      - alert: B\n        expr: "sum(up{)"\n';
+    expect(queriesFromRuleFile(quoted, 'r.yaml').problems).toEqual(["r.yaml:5:23: rule 'B': PromQL syntax error near ')'"]);
   });
 
   it('fails when the file is not a rule file', () => {
