@@ -135,7 +135,8 @@ function assessSelector(sel: SelectorUsage, change: SeriesChange): Outcome {
   if (!removed.exact && sel.labels.kind === 'all-but') {
     return { unknown: `labels not kept are merged with ${change.function}; the query keeps every label but (${sel.labels.labels.join(', ')}), and the metric's labels are unknown (give labelsOnMetric)` };
   }
-  if (removed.labels.length === 0) return {};
+  // With a keep-list and no snapshot, labels nobody reads may still be merged away.
+  if (removed.exact && removed.labels.length === 0) return {};
   for (const label of removed.labels) {
     const why = readsLabel(sel, label);
     if (why) return { changed: { label, function: change.function, reason: `series are merged over ${label} with ${change.function} but ${why}` } };
