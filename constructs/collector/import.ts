@@ -11,6 +11,7 @@ import type { PipelineSpec } from './pipeline-rules';
 import { Processor } from './processor';
 import { analyseTransform, type StatementGroup } from './processor-transform';
 import { Receiver } from './receiver';
+import { phoenixComponentType } from './schemas/catalog';
 
 /** Maps a config path (`['processors', 'batch', 'timeout']`) to `file:line`, when known. */
 export type Locator = (path: readonly string[]) => string | undefined;
@@ -24,7 +25,10 @@ export interface ImportedConfig {
   readonly warnings: string[];
 }
 
-/** Component types Phoenix models, per section; anything else is kept verbatim and flagged. */
+/**
+ * Component types Phoenix models, per section (the snake_case names of the pinned collector
+ * are read as these); anything else is kept verbatim and flagged.
+ */
 export const KNOWN_TYPES: Record<ComponentKind, readonly string[]> = {
   receiver: ['otlp', 'prometheus'],
   processor: ['memory_limiter', 'batch', 'filter', 'transform', 'groupbyattrs', 'cumulativetodelta', 'deltatocumulative', 'metricstransform'],
@@ -83,11 +87,12 @@ export function importConfig(config: unknown, source?: string, locate?: Locator)
       const raw = (body ?? {}) as Record<string, unknown>;
       const where = locate?.([section, id]) ?? `${section}.${id}`;
       let effects: ComponentEffects;
-      if (!KNOWN_TYPES[kind].includes(parsed.type)) {
+      const modelled = phoenixComponentType(parsed.type);
+      if (!KNOWN_TYPES[kind].includes(modelled)) {
         warnings.push(`${where}: ${kind} type '${parsed.type}' is not modelled by Phoenix; kept verbatim, its effect on series is unknown`);
         effects = { aggregates: false, stateful: false, opaque: true };
       } else {
-        effects = effectsOfImported(kind, parsed.type, raw, where, warnings);
+        effects = effectsOfImported(kind, modelled, raw, where, warnings);
       }
       components.push(FACTORY[kind].verbatim(parsed.type, parsed.name, raw, effects));
     }

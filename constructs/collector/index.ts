@@ -23,4 +23,5 @@ export { KNOWN_TYPES } from './import';
 export * from './ottl/grammar';
 export { collectOttl, type OttlText } from './ottl/collect';
 export { ottlString, ottlStringList } from './ottl/emit';
-export { validateCollectorConfig, type SchemaProblem } from './schemas/validate';
+export { validateCollectorConfig, isGoDuration, type SchemaProblem } from './schemas/validate';
+export { DEPRECATED_TYPE_ALIASES, phoenixComponentType } from './schemas/catalog';

@@ -1,6 +1,7 @@
 import type { CollectorComponent, ComponentKind } from './component';
 import type { ComponentEffects } from './effects';
 import { routedPipelines } from './connector';
+import { phoenixComponentType } from './schemas/catalog';
 
 /** The parts of a pipeline model the rules read. */
 export interface PipelineModel {
@@ -115,7 +116,7 @@ function checkUnused(model: PipelineModel, report: RuleReport): void {
 
 function checkOrder(model: PipelineModel, id: string, spec: PipelineSpec, report: RuleReport): void {
   const where = `pipeline '${id}'`;
-  const types = spec.processors.map((p) => model.components.get('processor')?.get(p)?.type ?? p.split('/')[0]);
+  const types = spec.processors.map((p) => phoenixComponentType(model.components.get('processor')?.get(p)?.type ?? p.split('/')[0]));
   const last = types.length - 1;
   types.forEach((type, i) => {
     if (type === 'memory_limiter' && i !== 0) report.problems.push(`${where}: '${spec.processors[i]}' must be the first processor (it is #${i + 1}) so it refuses data before any other processor holds it`);

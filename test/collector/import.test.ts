@@ -121,3 +121,20 @@ describe('CollectorPipeline.fromConfig', () => {
     expect(() => CollectorPipeline.fromConfig({ receivers: {} })).toThrow(/service: 'service' must be a map holding 'pipelines'/);
   });
 });
+
+describe('snake_case type names of the pinned collector', () => {
+  it('reads delta conversion written with the new names as delta conversion', () => {
+    const pipeline = CollectorPipeline.fromConfig({
+      receivers: { otlp: { protocols: { grpc: null } } },
+      processors: {
+        cumulative_to_delta: {},
+        'transform/sum': { metric_statements: [{ context: 'metric', statements: ['aggregate_on_attributes("sum", ["http.route"]) where name == "m"'] }] },
+        delta_to_cumulative: { max_stale: '5m' },
+      },
+      exporters: { prometheus_remote_write: { endpoint: 'http://mimir/api/v1/push' } },
+      service: { pipelines: { metrics: { receivers: ['otlp'], processors: ['cumulative_to_delta', 'transform/sum', 'delta_to_cumulative'], exporters: ['prometheus_remote_write'] } } },
+    });
+    expect(pipeline.warnings().filter((w) => /not modelled|aggregates counters/.test(w))).toEqual([]);
+    expect(pipeline.deploymentRequirements().singleReplica).toBe(true);
+  });
+});
