@@ -92,7 +92,7 @@ export function decideExperiment(input: DecideInput): Decision[] {
   }
   const winner = promotions[0];
   if (winner) {
-    const blocker = promotionBlocker(winner.variant, input.earlier, input.nowSeconds);
+    const blocker = promotionBlocker(winner.variant, input.earlier, input.nowSeconds, experiment.promotion.bakeTimeMinutes);
     if (blocker) {
       winner.action = 'none';
       winner.reason = `ready to promote, but ${blocker}`;
@@ -145,7 +145,7 @@ function evidenceOf(input: DecideInput, start: number | null): Evidence {
       minSavingsPercent: experiment.promotion.minSavingsPercent,
       windowMinutes: experiment.promotion.windowMinutes,
       warmUpMinutes: warmUpSeconds(environment.scrapeIntervalSeconds) / 60,
-      bakeTimeMinutes: environment.bakeTimeMinutes,
+      bakeTimeMinutes: experiment.promotion.bakeTimeMinutes?.[environment.name] ?? environment.bakeTimeMinutes,
       bytesPerSampleEstimate: environment.bytesPerSample ?? DEFAULT_BYTES_PER_SAMPLE,
       currency: environment.priceModel.currency,
     },

@@ -11,7 +11,7 @@ export interface EarlierEnvironment {
  * environment earlier in the promotion order (dev → staging → prod) must have promoted the same
  * variant at least its bake time ago.
  */
-export function promotionBlocker(variant: string, earlier: readonly EarlierEnvironment[], nowSeconds: number): string | undefined {
+export function promotionBlocker(variant: string, earlier: readonly EarlierEnvironment[], nowSeconds: number, bakeOverrides: Readonly<Record<string, number>> = {}): string | undefined {
   const ordered = [...earlier].sort((a, b) => a.environment.promotionOrder - b.environment.promotionOrder);
   for (const { environment, lifecycle } of ordered) {
     if (lifecycle.phase !== 'promoted' || lifecycle.variant !== variant) {
@@ -19,9 +19,10 @@ export function promotionBlocker(variant: string, earlier: readonly EarlierEnvir
     }
     const since = lifecycle.since ? Date.parse(lifecycle.since) / 1000 : NaN;
     if (!Number.isFinite(since)) return `waiting for ${environment.name}'s bake time: its promotion has no time ('since') in the state file`;
-    const bakedAt = since + environment.bakeTimeMinutes * 60;
+    const bakeMinutes = bakeOverrides[environment.name] ?? environment.bakeTimeMinutes;
+    const bakedAt = since + bakeMinutes * 60;
     if (bakedAt > nowSeconds) {
-      return `waiting for ${environment.name}'s bake time of ${environment.bakeTimeMinutes} min (until ${new Date(bakedAt * 1000).toISOString()})`;
+      return `waiting for ${environment.name}'s bake time of ${bakeMinutes} min (until ${new Date(bakedAt * 1000).toISOString()})`;
     }
   }
   return undefined;

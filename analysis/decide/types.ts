@@ -44,6 +44,8 @@ export interface PromotionInput {
   readonly minSavingsPercent: number;
   /** Windows of evidence the watcher keeps and decides on. @default max(consecutivePasses, failureLimit) + 2 */
   readonly windows?: number;
+  /** Bake time per environment name, overriding the environment's own. @default - each environment's bakeTimeMinutes */
+  readonly bakeTimeMinutes?: Readonly<Record<string, number>>;
   /** Fewest points a series needs in a window, as a fraction of window / scrape interval. @default 0.5 */
   readonly minPointsFraction?: number;
   /** How much more memory a candidate may use than the baseline copy, relative. @default 0.1 */

@@ -27,7 +27,7 @@ export interface WatchedExperiment {
   /** Newest commit of the config repo that touched the experiment (source, state or tree). */
   readonly lastChangeSha?: string;
   /** Per environment: the experiment's settings there and its lifecycle. */
-  readonly environments: Readonly<Record<string, { readonly experiment: ExperimentInput; readonly lifecycle: LifecycleInput }>>;
+  readonly environments: Readonly<Record<string, { readonly experiment: ExperimentInput; readonly lifecycle: LifecycleInput; readonly lastChangeSha?: string }>>;
 }
 
 /** What a cycle reads. */
@@ -101,9 +101,10 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
           deployments.set(watched.name, { source: 'unknown', current: false, reason: fluxProblem });
           return;
         }
+        const lastChange = watched.environments[env.name]!.lastChangeSha ?? watched.lastChangeSha;
         const applied = parseFluxRevision(status.lastAppliedRevision);
-        const contains = applied && watched.lastChangeSha ? await inputs.contains(watched.lastChangeSha, applied.sha).catch(() => undefined) : undefined;
-        deployments.set(watched.name, fluxDeployment(status, watched.lastChangeSha, contains));
+        const contains = applied && lastChange ? await inputs.contains(lastChange, applied.sha).catch(() => undefined) : undefined;
+        deployments.set(watched.name, fluxDeployment(status, lastChange, contains));
       }),
     );
 

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/**
+ * The watcher's read-only clone of the config repo: fetched each cycle and moved to the tip of
+ * the watched branch. The work dir belongs to the watcher alone (it is reset, never committed to).
+ */
+export class ConfigCheckout {
+  /** Clones `url` into `dir` (or fetches into an existing clone) and checks out `origin/<branch>`. */
+  static async sync(url: string, branch: string, dir: string): Promise<ConfigCheckout> {
+    await mkdir(dir, { recursive: true });
+    const hasClone = await stat(path.join(dir, '.git')).then(() => true, () => false);
+    const git = simpleGit({ baseDir: dir });
+    try {
+      if (!hasClone) await git.clone(url, dir, ['--branch', branch, '--no-tags']);
+      else await git.remote(['set-url', 'origin', url]);
+      await git.fetch(['--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+      await git.checkout(['--force', '--detach', `origin/${branch}`]);
+    } catch (error) {
+      throw Object.assign(new Error(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact((error as Error).message.split('\n')[0] ?? '')}`), { exitCode: 2 });
+    }
+    const head = (await git.revparse(['HEAD'])).trim();
+    return new ConfigCheckout(dir, git, head);
+  }
+
+  private readonly ancestry = new Map<string, Promise<boolean | undefined>>();
+
+  private constructor(
+    /** The work dir. */
+    readonly dir: string,
+    private readonly git: SimpleGit,
+    /** The commit checked out. */
+    readonly head: string,
+  ) {}
+
+  /** The newest commit that touched any of `paths` (repo-relative); `undefined` when none did. */
+  async lastChange(paths: readonly string[]): Promise<string | undefined> {
+    const out = (await this.git.raw(['log', '-1', '--format=%H', 'HEAD', '--', ...paths])).trim();
+    return out || undefined;
+  }
+
+  /** Whether `descendant` contains `ancestor`; `undefined` when either commit is unknown here. */
+  contains(ancestor: string, descendant: string): Promise<boolean | undefined> {
+    const key = `${ancestor}..${descendant}`;
+    let pending = this.ancestry.get(key);
+    if (!pending) {
+      // simple-git reports exit code 1 without stderr as success, so ask git directly: 0 yes, 1 no, else unknown.
+      pending = new Promise((resolve) => {
+        execFile('git', ['merge-base', '--is-ancestor', ancestor, descendant], { cwd: this.dir }, (error) => {
+          if (!error) resolve(true);
+          else resolve((error as { code?: unknown }).code === 1 ? false : undefined);
+        });
+      });
+      this.ancestry.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Commits from HEAD back to `sha` inclusive, newest first, at most `limit`. */
+  async commitsSince(sha: string, limit = 50): Promise<string[]> {
+    const list = (await this.git.raw(['rev-list', `--max-count=${limit}`, 'HEAD'])).split('\n').filter(Boolean);
+    const index = list.indexOf(sha);
+    return index >= 0 ? list.slice(0, index + 1) : list;
+  }
+}
+
+/** Removes credentials from a URL or a message that quotes one. */
+export function redact(text: string): string {
+  return text.replace(/(\w+:\/\/)[^@/\s]+@/g, '$1***@');
+}

@@ -1,0 +1,158 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../app/cli/program';
+import { loadWatcherConfig, parseWatcherConfig } from '../../app/watcher/config';
+import { loadRepoInputs } from '../../app/watcher/repo-inputs';
+import { WatcherService, type ExperimentsResponse } from '../../app/watcher/service';
+import { FakeKubeApi } from '../support/fake-kube-api';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { createWatcherRepo, type WatcherRepo } from '../support/watcher-repo';
+import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
+
+const silent = pino({ level: 'silent' });
+
+function kustomization(name: string, revision: string, since: string) {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: `phoenix-experiment-${name}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': name } },
+    status: {
+      observedGeneration: 1,
+      lastAppliedRevision: revision,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }],
+    },
+  };
+}
+
+describe('phoenix watch (observe mode) over a real git repo, a real Prometheus and the real Kubernetes client', () => {
+  let prometheus: TestPrometheus;
+  let kube: FakeKubeApi;
+  let set: ScenarioSet;
+  let repo: WatcherRepo;
+  let configFile: string;
+
+  beforeAll(async () => {
+    set = buildScenarioSet({ win: 'clear-win', broken: 'guardrail-broken', stale: 'clear-win' });
+    prometheus = await startPrometheus({ openMetrics: set.openMetrics() });
+    repo = createWatcherRepo(set, prometheus.url);
+    kube = new FakeKubeApi();
+    await kube.start();
+    const since = set.experiments[0]!.environments.dev!.lifecycle.since!;
+    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('win', `main@sha1:${repo.head}`, since));
+    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('broken', `main@sha1:${repo.head}`, since));
+    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('stale', `main@sha1:${'9'.repeat(40)}`, since));
+    const kubeconfig = path.join(repo.scratch, 'kubeconfig');
+    writeFileSync(kubeconfig, kube.kubeConfig().exportConfig());
+    configFile = path.join(repo.scratch, 'watcher.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'repository:',
+        `  url: ${repo.remote}`,
+        '  workDir: ./work',
+        'intervalSeconds: 60',
+        'server: { host: 127.0.0.1, port: 0 }',
+        'prometheus: { attempts: 2, timeoutMs: 3000 }',
+        'environments:',
+        '  dev:',
+        '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
+        '    prometheus:',
+        '      matchers: [\'phoenix_env="dev"\']',
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await prometheus?.stop();
+    await kube?.stop();
+  });
+
+  it('serves decisions with evidence, metrics, health and readiness, and extra routes on the same port', async () => {
+    // GIVEN the watcher over the config repo, Flux status from the Kubernetes API
+    const config = loadWatcherConfig(configFile);
+    const service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 2, log: silent, now: () => set.now });
+    service.http.route('/', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>status</h1>'));
+    const url = await service.http.listen('127.0.0.1', 0);
+    try {
+      expect((await fetch(`${url}/readyz`)).status).toBe(503);
+      // WHEN one cycle runs
+      await service.runOnce();
+      // THEN the API shows each experiment's verdict and evidence
+      const body = (await (await fetch(`${url}/api/v1/experiments`)).json()) as ExperimentsResponse;
+      const byName = Object.fromEntries(body.experiments.map((e) => [e.experiment, e]));
+      expect(body.mode).toBe('observe');
+      expect(byName.win!.decisions[0]).toMatchObject({ action: 'promote', verdict: 'pass', environment: 'dev' });
+      expect(byName.win!.decisions[0]!.evidence.deployment).toMatchObject({ source: 'kubernetes', current: true });
+      expect(byName.broken!.decisions[0]).toMatchObject({ action: 'rollback', verdict: 'fail' });
+      expect(byName.stale!.decisions[0]).toMatchObject({ action: 'none', verdict: 'inconclusive' });
+      expect(byName.stale!.decisions[0]!.reason).toMatch(/not in the config repo clone/);
+      // and the metrics follow Prometheus conventions
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^phoenix_watcher_cycles_total\{outcome="ok"\} 1$/m);
+      expect(metrics).toMatch(/^phoenix_watcher_verdicts_total\{verdict="pass",action="promote"\} 1$/m);
+      expect(metrics).toMatch(/^phoenix_watcher_cycle_duration_seconds_count 1$/m);
+      expect(metrics).toMatch(/^phoenix_watcher_query_errors_total\{kind="unavailable"\} 0$/m);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`${url}/`)).text()).toBe('<h1>status</h1>');
+      expect((await fetch(`${url}/api/v1/experiments`, { method: 'POST' })).status).toBe(405);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('reports the Kubernetes API and Prometheus being down as inconclusive and recovers', async () => {
+    const config = loadWatcherConfig(configFile);
+    const service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 1, log: silent, now: () => set.now });
+    // GIVEN the Kubernetes API answers 503
+    kube.failWith = 503;
+    const down = await service.runOnce();
+    expect(down!.problems.join('\n')).toMatch(/cannot read Flux status.*503/);
+    expect(down!.decisions.every((d) => d.verdict === 'inconclusive' && d.action === 'none')).toBe(true);
+    // WHEN it recovers but Prometheus is stopped
+    kube.failWith = undefined;
+    await prometheus.kill();
+    const noMetrics = await service.runOnce();
+    expect(noMetrics!.problems.join('\n')).toMatch(/cannot reach Prometheus/);
+    expect(noMetrics!.decisions.every((d) => d.action === 'none')).toBe(true);
+    // THEN the next cycle with everything up decides again
+    await prometheus.restart();
+    const up = await service.runOnce();
+    expect(up!.decisions.find((d) => d.experiment === 'win')!.action).toBe('promote');
+    expect(await service.metrics.registry.getSingleMetricAsString('phoenix_watcher_cycles_total')).toMatch(/outcome="degraded"\} 2/);
+  });
+
+  it('runs one cycle from the CLI with --once and prints the decisions as JSON', async () => {
+    // Real time: the backfilled data lies hours back, so the newest windows have none (inconclusive).
+    const chunks: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (chunks.push(String(chunk)), true)) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await runCli(['watch', '--config', configFile, '--once', '--log-level', 'silent']);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(code).toBe(0);
+    const body = JSON.parse(chunks.join('')) as ExperimentsResponse;
+    expect(body.experiments.map((e) => e.experiment).sort()).toEqual(['broken', 'stale', 'win']);
+    expect(body.experiments.every((e) => e.decisions.every((d) => d.action === 'none'))).toBe(true);
+  });
+
+  it('fails when the config is invalid, naming file:line and field', () => {
+    expect(() => parseWatcherConfig('repository:\n  url: x\nenvironments:\n  dev:\n    flux: { source: kubelet }\n    prometheus: { matchers: [oops] }\n', 'watch.yaml')).toThrow(
+      /watch\.yaml:5: environments\.dev\.flux\.source: must be one of "kubernetes", "commit-status"/,
+    );
+    expect(() => parseWatcherConfig('repository: { url: x }\nenvironment: {}\n', 'w.yaml')).toThrow(/w\.yaml:1: environments: missing required field\nw\.yaml:2: environment: unknown field/);
+    expect(() => parseWatcherConfig('repository: { url: x }\nenvironments:\n  dev:\n    flux: { source: commit-status, repository: acme/config }\n', 'w.yaml')).toThrow(/environments\.dev\.flux\.token: missing required field/);
+  });
+
+  it('fails with exit 2 for an unknown mode or an unreadable config', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'phoenix-watch-cli-'));
+    expect(await runCli(['watch', '--config', path.join(dir, 'missing.yaml'), '--once'])).toBe(2);
+    expect(await runCli(['watch', '--config', configFile, '--mode', 'propose', '--once'])).toBe(2);
+  });
+});
