@@ -6,6 +6,7 @@ import { register as bot } from './bot';
 import { register as check } from './check';
 import { register as experiment } from './experiment';
 import { register as estimate } from './estimate';
+import { register as watch } from './watch';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -19,6 +20,7 @@ const registrations: Array<(program: Command) => void> = [
   check,
   experiment,
   estimate,
+  watch,
 ];
 
 /** Adds every subcommand to the program. */
