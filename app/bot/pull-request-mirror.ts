@@ -31,7 +31,7 @@ export interface FetchedPullRequest {
 }
 
 function gitEnv(token: string | undefined): Record<string, string> {
-  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', GIT_CONFIG_NOSYSTEM: '1', PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
   if (token) {
     const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
@@ -72,7 +72,10 @@ export function fetchPullRequest(workDir: string, request: FetchPullRequest): Pr
 }
 
 async function fetchInto(mirrorDir: string, request: FetchPullRequest): Promise<FetchedPullRequest> {
-  const git = (await openMirror(mirrorDir)).env(gitEnv(request.token));
+  await openMirror(mirrorDir);
+  // simple-git refuses GIT_CONFIG_* in the environment unless asked: here it is ours (the auth header), never the repository's.
+  const env = gitEnv(request.token);
+  const git = simpleGit({ baseDir: mirrorDir, allowEnvironment: Object.keys(env).filter((key) => key.startsWith('GIT_')), unsafe: { allowUnsafeConfigEnvCount: request.token !== undefined } }).env(env);
   const headRef = `refs/phoenix/pull/${request.pullNumber}/head`;
   const baseRef = `refs/phoenix/pull/${request.pullNumber}/base`;
   await git.raw([

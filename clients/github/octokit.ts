@@ -72,7 +72,7 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     request: options.fetch ? { fetch: options.fetch } : undefined,
     log,
     ...(typeof auth === 'object'
-      ? { authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId } }
+      ? { authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey, ...(auth.installationId !== undefined ? { installationId: auth.installationId } : {}) } }
       : { auth }),
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryAfterBaseValueMs ?? 1000 },
     throttle:

@@ -295,13 +295,17 @@ export function renderRef(repo: FakeRepo, ref: string, sha: string): Json {
   };
 }
 
-/** An `installation` for a repository or the app's installation list. */
-export function renderInstallation(installationId: number, account: string, appId: number): Json {
+/**
+ * An `installation` for a repository or the app's installation list. The list's description types
+ * `account` as allOf(simple-user, enterprise), which no account can satisfy, so the list passes
+ * `withAccount: false` and answers `account: null` (allowed: the field is nullable).
+ */
+export function renderInstallation(installationId: number, account: string, appId: number, withAccount = true): Json {
   const t = template('installation', () => example('GET', '/repos/{owner}/{repo}/installation'));
   return {
     ...t,
     id: installationId,
-    account: renderUser({ login: account, id: 1, type: 'User' }),
+    account: withAccount ? renderUser({ login: account, id: 1, type: 'User' }) : null,
     app_id: appId,
     target_id: 1,
     target_type: 'User',

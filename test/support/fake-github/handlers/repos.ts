@@ -99,7 +99,7 @@ function listInstallations(request: HandlerRequest) {
   requireAppJwt(request);
   const all = [...request.state.installations.values()];
   const { page, headers } = paginate(all, request.query, request.url);
-  return { status: 200, body: page.map((i) => renderInstallation(i.id, i.account, request.state.appId)), headers };
+  return { status: 200, body: page.map((i) => renderInstallation(i.id, i.account, request.state.appId, false)), headers };
 }
 
 function listInstallationRepos(request: HandlerRequest) {
