@@ -40,6 +40,15 @@ describe('CollectorDeployment with the operator (default)', () => {
     expect(collector.metadata.namespace).toBe('observability');
   });
 
+  it('passes environment variables to the collector, sorted, in both modes', () => {
+    const [collector] = synth({ env: { B: '2', A: '1' } });
+    expect(collector.spec.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    expect(validateOpenTelemetryCollector(collector)).toEqual([]);
+    const deployment = synth({ useOperator: false, env: { A: '1' } }).find((o) => o.kind === 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'A', value: '1' }]);
+    expect(() => synth({ env: { 'bad-name': 'x' } })).toThrow(/'env' name 'bad-name' must be a valid environment variable name/);
+  });
+
   it('reads the config at synthesis, so later changes reach the output', () => {
     const chart = new Chart(Testing.app(), 'test');
     let config: CollectorConfig = CONFIG;

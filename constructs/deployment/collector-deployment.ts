@@ -45,6 +45,12 @@ export interface CollectorDeploymentProps {
   readonly memoryRequestMiB?: number;
   /** Memory limit, MiB; keep `memory_limiter` below it. @default 512 */
   readonly memoryLimitMiB?: number;
+  /**
+   * Environment variables of the collector container, read by the config as `${env:NAME}`
+   * (e.g. the environment's remote-write URL, so one config serves every environment).
+   * @default - none
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Error for bad `CollectorDeployment` props; names the construct path. Exit code 2. */
@@ -71,6 +77,7 @@ export class CollectorDeployment extends Construct {
   /** Image rendered. */
   readonly image: string;
   private readonly produceConfig: () => CollectorConfig;
+  private readonly env: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: CollectorDeploymentProps) {
     super(scope, id);
@@ -80,6 +87,7 @@ export class CollectorDeployment extends Construct {
     this.replicas = props.replicas ?? 1;
     this.image = props.image ?? DEFAULT_COLLECTOR_IMAGE;
     this.produceConfig = props.config;
+    this.env = { ...(props.env ?? {}) };
     const mode = props.mode ?? 'deployment';
     checkProps(where, props, this.replicas, this.image, mode);
     const resources = {
@@ -117,6 +125,7 @@ export class CollectorDeployment extends Construct {
         mode,
         replicas: mode === 'daemonset' ? undefined : this.replicas,
         image: this.image,
+        env: envList(this.env),
         config: Lazy.any({ produce: () => this.config() }),
         resources: {
           requests: { cpu: `${resources.cpuRequestMillis}m`, memory: `${resources.memoryRequestMiB}Mi` },
@@ -144,6 +153,7 @@ export class CollectorDeployment extends Construct {
         name: 'otel-collector',
         image: this.image,
         args: ['--config=/conf/collector.yaml'],
+        envVariables: Object.fromEntries(Object.entries(this.env).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
         ports: [...receiverPorts.map((p) => ({ name: p.name, number: p.port })), { name: 'health', number: health.port }],
         resources: {
           cpu: { request: kplus.Cpu.millis(resources.cpuRequestMillis), limit: kplus.Cpu.millis(resources.cpuLimitMillis) },
@@ -172,6 +182,11 @@ interface Resources {
   readonly memoryLimitMiB: number;
 }
 
+function envList(env: Record<string, string>): { name: string; value: string }[] | undefined {
+  const names = Object.keys(env).sort();
+  return names.length === 0 ? undefined : names.map((name) => ({ name, value: env[name] }));
+}
+
 function checkProps(where: string, props: CollectorDeploymentProps, replicas: number, image: string, mode: CollectorMode): void {
   if (!Number.isInteger(replicas) || replicas < 1) throw new CollectorDeploymentError(`${where}: 'replicas' (${replicas}) must be a whole number of at least 1`);
   if (props.aggregates && replicas > 1) {
@@ -185,6 +200,9 @@ function checkProps(where: string, props: CollectorDeploymentProps, replicas: nu
   }
   if (!/^[^\s:@]+(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/.test(image.replace(/^[^/]+:\d+\//, '')) || /:latest$/.test(image)) {
     throw new CollectorDeploymentError(`${where}: 'image' (${image}) must be pinned by tag or digest, e.g. ${DEFAULT_COLLECTOR_IMAGE}`);
+  }
+  for (const name of Object.keys(props.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CollectorDeploymentError(`${where}: 'env' name '${name}' must be a valid environment variable name (letters, digits, '_')`);
   }
   for (const field of ['cpuRequestMillis', 'cpuLimitMillis', 'memoryRequestMiB', 'memoryLimitMiB'] as const) {
     const value = props[field];

@@ -80,6 +80,7 @@ describe('Experiment', () => {
       'metrics', 'metrics/phoenix-http-histograms-baseline', 'metrics/phoenix-http-histograms-keep-route',
     ]);
     expect(collector.spec.replicas).toBe(1);
+    expect(collector.spec.env).toEqual([{ name: 'PHOENIX_REMOTE_WRITE_URL', value: 'https://prod.example/api/v1/push' }]);
     expect(validateCollectorConfig(experiment.renderedConfig()).filter((p) => p.severity === 'error')).toEqual([]);
     expect(experiment.variantNames).toEqual(['baseline', 'keep-route']);
     expect(experiment.shadowedMetrics()).toMatchObject({ active: true, scope: { names: [HISTOGRAM], patterns: [] }, destination: 'https://shadow.example/api/v1/push' });

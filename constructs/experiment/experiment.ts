@@ -70,6 +70,13 @@ export interface ExperimentProps {
 const EXPERIMENT_SYMBOL = Symbol.for('phoenix.Experiment');
 
 /**
+ * Environment variable holding the environment's production remote-write URL in every experiment
+ * collector: a baseline written once for all environments sets its exporter's
+ * `endpoint: ${env:PHOENIX_REMOTE_WRITE_URL}`.
+ */
+export const REMOTE_WRITE_ENV = 'PHOENIX_REMOTE_WRITE_URL';
+
+/**
  * An experiment in one environment: the production collector (baseline, or the promoted
  * candidate) and, while running or paused, one shadow pipeline per variant fed by the same
  * receivers, filtered to the scope, labelled `phoenix_experiment`/`phoenix_variant` and written
@@ -151,6 +158,7 @@ export class Experiment extends Construct {
       ...props.collector,
       ...definedOnly(overrides),
       name: props.collector?.name ?? id,
+      env: { ...(props.collector?.env ?? {}), [REMOTE_WRITE_ENV]: props.target.remoteWriteUrl },
       namespace: props.target.namespace,
       aggregates: this.aggregates(),
       config: () => this.renderedConfig(),
