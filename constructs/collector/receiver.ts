@@ -64,6 +64,7 @@ export class Receiver extends TypedComponent {
         }
         if (jobs.has(jobName)) throw new CollectorConfigError(`${factory}: scrapeConfigs[${i}].job_name '${jobName}' is used twice`);
         jobs.add(jobName);
+        checkNoExpansion(factory, `scrapeConfigs[${i}]`, job);
         return { scrape_interval: interval, ...structuredClone(job) };
       });
     } else {
@@ -88,6 +89,26 @@ export class Receiver extends TypedComponent {
 
   private constructor(init: ComponentInit) {
     super(init);
+  }
+}
+
+/**
+ * The collector expands `${...}` in every config string (environment variables) before the
+ * Prometheus receiver sees it, so Prometheus's own `${1}` must be written `$${1}`.
+ */
+function checkNoExpansion(factory: string, where: string, value: unknown): void {
+  if (typeof value === 'string') {
+    const match = /(^|[^$])\$\{[^}]*\}/.exec(value);
+    if (match) {
+      const found = match[0].slice(match[1].length);
+      throw new CollectorConfigError(
+        `${factory}: ${where} (${JSON.stringify(value)}): the collector would expand '${found}' as an environment variable; write '$${found}' to pass it to Prometheus`,
+      );
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkNoExpansion(factory, `${where}[${i}]`, item));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkNoExpansion(factory, `${where}.${key}`, item);
   }
 }
 

@@ -35,6 +35,15 @@ describe('Receiver', () => {
     expect(() => Receiver.prometheus({ jobName: 'a', targets: ['a:1'], scrapeIntervalSeconds: 0.5 })).toThrow(/'scrapeIntervalSeconds' \(0.5\) must be an integer/);
   });
 
+  it('fails when a scrape config holds ${…}, which the collector expands as an environment variable', () => {
+    const relabel = { source_labels: ['__address__'], regex: '(.*):.*', replacement: '${1}:9090', target_label: '__address__' };
+    expect(() => Receiver.prometheus({ scrapeConfigs: [{ job_name: 'a', relabel_configs: [relabel] }], scrapeIntervalSeconds: 30 })).toThrow(
+      /scrapeConfigs\[0\]\.relabel_configs\[0\]\.replacement \("\$\{1\}:9090"\): the collector would expand '\$\{1\}' as an environment variable; write '\$\$\{1\}'/,
+    );
+    const escaped = { ...relabel, replacement: '$${1}:9090' };
+    expect(() => Receiver.prometheus({ scrapeConfigs: [{ job_name: 'a', relabel_configs: [escaped] }], scrapeIntervalSeconds: 30 })).not.toThrow();
+  });
+
   it('renders OTLP without HTTP when asked', () => {
     expect(Receiver.otlp({ httpEndpoint: false }).render()).toEqual({ protocols: { grpc: { endpoint: '0.0.0.0:4317' } } });
   });
