@@ -14,7 +14,7 @@ export type OttlExpr =
   | { readonly kind: 'bool'; readonly value: boolean }
   | { readonly kind: 'nil' }
   | { readonly kind: 'enum'; readonly name: string }
-  | { readonly kind: 'path'; readonly segments: readonly string[]; readonly keys: readonly string[] }
+  | { readonly kind: 'path'; readonly segments: readonly string[]; readonly keys: readonly string[]; readonly path: string }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly OttlExpr[] }
   | { readonly kind: 'list'; readonly items: readonly OttlExpr[] }
   | { readonly kind: 'and' | 'or'; readonly operands: readonly OttlExpr[] }
@@ -188,7 +188,7 @@ class Parser {
       keys.push(key.text);
       this.expectPunct(']');
     }
-    return { kind: 'path', segments, keys };
+    return { kind: 'path', segments, keys, path: segments.join('.') };
   }
   args(): OttlExpr[] {
     const args: OttlExpr[] = [];
@@ -218,6 +218,27 @@ export function parseStatement(text: string): OttlStatement {
   }
   p.end();
   return { text, editor: editor.text, args, ...(where ? { where } : {}) };
+}
+
+/** Whether a condition reads data-point attributes (else its value is the same for every point of a metric in a resource). */
+export function readsDatapoint(expr: OttlExpr): boolean {
+  switch (expr.kind) {
+    case 'path':
+      return expr.path === 'attributes' || expr.path.startsWith('datapoint') || expr.path === 'start_time_unix_nano' || expr.path === 'time_unix_nano' || expr.path === 'value_double' || expr.path === 'value_int';
+    case 'call':
+      return expr.args.some(readsDatapoint);
+    case 'list':
+      return expr.items.some(readsDatapoint);
+    case 'and':
+    case 'or':
+      return expr.operands.some(readsDatapoint);
+    case 'not':
+      return readsDatapoint(expr.operand);
+    case 'compare':
+      return readsDatapoint(expr.left) || readsDatapoint(expr.right);
+    default:
+      return false;
+  }
 }
 
 /** Parses one boolean condition (as the filter processor's conditions are written). */
@@ -288,7 +309,7 @@ function value(expr: OttlExpr, target: OttlTarget): Evaluated {
     case 'enum':
       return { kind: 'value', value: expr.name };
     case 'path': {
-      const path = expr.segments.join('.');
+      const path = expr.path;
       if (expr.keys.length === 0) {
         if (path === 'name' && target.context === 'metric') return { kind: 'name' };
         if (path === 'metric.name' && target.context === 'datapoint') return { kind: 'name' };

@@ -22,12 +22,20 @@ export function attrsKey(attrs: Readonly<Record<string, string>>): string {
   const keys = Object.keys(attrs);
   if (keys.length > 1) keys.sort();
   let out = '';
-  for (const k of keys) out += `${k}\u0001${attrs[k]}\u0002`;
+  for (let i = 0; i < keys.length; i++) out += keys[i] + '\u0001' + attrs[keys[i]!] + '\u0002';
   return out;
 }
 
-/** The attributes whose label is in `keep` (plus `le` / `quantile`). */
-export function pickAttrs(attrs: Readonly<Record<string, string>>, keep: ReadonlySet<string>): Record<string, string> {
+/** The attributes whose label is in `keep` (plus `le` / `quantile`); the same object when nothing is removed. */
+export function pickAttrs(attrs: Record<string, string>, keep: ReadonlySet<string>): Record<string, string> {
+  let removes = false;
+  for (const k in attrs) {
+    if (!keep.has(k) && !STRUCTURAL_LABELS.has(k)) {
+      removes = true;
+      break;
+    }
+  }
+  if (!removes) return attrs;
   const out: Record<string, string> = {};
   for (const k in attrs) if (keep.has(k) || STRUCTURAL_LABELS.has(k)) out[k] = attrs[k]!;
   return out;

@@ -132,23 +132,26 @@ function toPoints(input: readonly Series[], track: boolean): Point[] {
   const bucketFamilies = new Set<string>();
   for (const s of input) if (s.type === undefined && s.name.endsWith('_bucket') && 'le' in s.labels) bucketFamilies.add(s.name.slice(0, -7));
   const points: Point[] = new Array(input.length);
-  const groups = new Map<string, string>();
+  // One resource object and group id per (job, instance[, resource]): processors replace a
+  // point's resource object, never mutate it, so sharing is safe and saves one object per series.
+  const groups = new Map<string, { group: string; resource: Record<string, string> }>();
   for (let i = 0; i < input.length; i++) {
     const s = input[i]!;
     const attrs: Record<string, string> = {};
-    let resource: Record<string, string>;
     for (const k in s.labels) if (k !== 'job' && k !== 'instance') attrs[k] = s.labels[k]!;
-    if (s.resource) {
-      resource = { ...s.resource };
-    } else {
-      resource = {};
-      if (s.labels.job !== undefined) resource[SERVICE_NAME] = s.labels.job;
-      if (s.labels.instance !== undefined) resource[SERVICE_INSTANCE_ID] = s.labels.instance;
+    const groupKey = s.resource ? `${s.labels.job ?? ''}\u0001${s.labels.instance ?? ''}\u0001${JSON.stringify(s.resource)}` : `${s.labels.job ?? ''}\u0001${s.labels.instance ?? ''}`;
+    let entry = groups.get(groupKey);
+    if (entry === undefined) {
+      let resource: Record<string, string>;
+      if (s.resource) resource = { ...s.resource };
+      else {
+        resource = {};
+        if (s.labels.job !== undefined) resource[SERVICE_NAME] = s.labels.job;
+        if (s.labels.instance !== undefined) resource[SERVICE_INSTANCE_ID] = s.labels.instance;
+      }
+      groups.set(groupKey, (entry = { group: `in${groups.size}`, resource }));
     }
-    const groupKey = `${s.labels.job ?? ''}\u0001${s.labels.instance ?? ''}\u0001${s.resource ? JSON.stringify(s.resource) : ''}`;
-    let group = groups.get(groupKey);
-    if (group === undefined) groups.set(groupKey, (group = `in${groups.size}`));
-    const point: Point = { name: s.name, type: s.type ?? inferType(s, bucketFamilies), attrs, resource, group, delta: false, inputs: 1 };
+    const point: Point = { name: s.name, type: s.type ?? inferType(s, bucketFamilies), attrs, resource: entry.resource, group: entry.group, delta: false, inputs: 1 };
     if (track) point.node = { kind: 'input', index: i };
     points[i] = point;
   }

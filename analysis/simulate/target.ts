@@ -20,26 +20,28 @@ const TYPE_ENUMS: Readonly<Record<MetricType, string>> = {
  * distinct metric names and attribute keys but very many series.
  */
 export class NameResolver {
-  private readonly nameCache = new Map<string, boolean>();
-  private readonly regexCache = new Map<string, boolean>();
+  private readonly nameCache = new Map<string, Map<string, boolean>>();
+  private readonly regexCache = new Map<string, Map<string, boolean>>();
   private readonly candidateCache = new Map<string, string[]>();
   private readonly labelCache = new Map<string, string>();
 
   /** Whether the OTel metric `otelName` is written as the Prometheus series name `prometheusName`. */
   nameIs(otelName: string, prometheusName: string): boolean {
-    const key = `${otelName}\u0000${prometheusName}`;
-    let hit = this.nameCache.get(key);
+    let byName = this.nameCache.get(otelName);
+    if (!byName) this.nameCache.set(otelName, (byName = new Map()));
+    let hit = byName.get(prometheusName);
     if (hit === undefined) {
       hit = otelName === prometheusName || otelMetricMatchesPrometheusName(otelName, prometheusName);
-      this.nameCache.set(key, hit);
+      byName.set(prometheusName, hit);
     }
     return hit;
   }
 
   /** Whether an RE2 regex on OTel names matches the metric written as `prometheusName`. */
   nameMatches(regex: string, prometheusName: string): boolean {
-    const key = `${regex}\u0000${prometheusName}`;
-    let hit = this.regexCache.get(key);
+    let byName = this.regexCache.get(regex);
+    if (!byName) this.regexCache.set(regex, (byName = new Map()));
+    let hit = byName.get(prometheusName);
     if (hit === undefined) {
       const compiled = re2(regex);
       let candidates = this.candidateCache.get(prometheusName);
@@ -48,7 +50,7 @@ export class NameResolver {
         this.candidateCache.set(prometheusName, candidates);
       }
       hit = candidates.some((c) => compiled.test(c));
-      this.regexCache.set(key, hit);
+      byName.set(prometheusName, hit);
     }
     return hit;
   }

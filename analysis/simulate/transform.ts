@@ -1,5 +1,5 @@
 import type { AggregationFunction, Point } from './model';
-import { evaluate, OttlNotModelled, parseStatement, type OttlExpr, type OttlStatement } from './ottl';
+import { evaluate, OttlNotModelled, parseStatement, readsDatapoint, type OttlExpr, type OttlStatement } from './ottl';
 import { attrsKey, isRecord, mergeByKey, pickAttrs, type StepContext } from './points';
 import { PointTarget } from './target';
 
@@ -45,10 +45,21 @@ export function simulateTransform(points: Point[], config: Record<string, unknow
 function applyStatement(points: Point[], context: string, statement: OttlStatement, ctx: StepContext): Point[] {
   const target = new PointTarget(context === 'metric' ? 'metric' : context === 'resource' ? 'resource' : 'datapoint', ctx.names);
   let broken = false;
+  // A clause that reads no data-point field has one value per metric and resource: cache it.
+  const perMetric = statement.where && !readsDatapoint(statement.where) ? new Map<Record<string, string>, Map<string, boolean>>() : undefined;
   const matches = (p: Point): boolean => {
     if (!statement.where || broken) return !broken;
+    let cached: Map<string, boolean> | undefined;
+    if (perMetric) {
+      cached = perMetric.get(p.resource);
+      if (!cached) perMetric.set(p.resource, (cached = new Map()));
+      const hit = cached.get(p.name);
+      if (hit !== undefined) return hit;
+    }
     try {
-      return evaluate(statement.where, target.at(p));
+      const verdict = evaluate(statement.where, target.at(p));
+      cached?.set(p.name, verdict);
+      return verdict;
     } catch (error) {
       if (!(error instanceof OttlNotModelled)) throw error;
       broken = true;
@@ -61,7 +72,7 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
     return points;
   };
   const firstPath = statement.args[0];
-  const onAttributes = firstPath?.kind === 'path' && firstPath.segments.join('.') === 'attributes' && firstPath.keys.length === 0;
+  const onAttributes = firstPath?.kind === 'path' && firstPath.path === 'attributes' && firstPath.keys.length === 0;
 
   if (context === 'datapoint' || context === 'resource') {
     const onResource = context === 'resource';
@@ -91,7 +102,7 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
       return points;
     }
     const setTarget = statement.args[0];
-    if (statement.editor === 'set' && !onResource && setTarget?.kind === 'path' && setTarget.segments.join('.') === 'attributes' && setTarget.keys.length === 1 && statement.args[1]?.kind === 'string') {
+    if (statement.editor === 'set' && !onResource && setTarget?.kind === 'path' && setTarget.path === 'attributes' && setTarget.keys.length === 1 && statement.args[1]?.kind === 'string') {
       const label = ctx.names.label(setTarget.keys[0]!);
       const value = statement.args[1].value;
       for (const p of points) if (matches(p)) p.attrs = { ...p.attrs, [label]: value };
