@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeQueries, findRuleQueries, inlineQuery } from '../../../analysis/promql';
+import { checkSources } from '../../engine';
+import { checkCandidateGuardrails, type CandidateProcessor } from './check';
+import { createCandidateKeepsGuardrailsRule } from './candidate-keeps-guardrails';
+import { evaluateCondition, splitStatement } from './ottl-condition';
+import { processorChanges } from './processor-changes';
+
+const HIST = { name: 'http.server.request.duration', type: 'METRIC_DATA_TYPE_HISTOGRAM' };
+
+describe('evaluateCondition', () => {
+  it('evaluates name and type conditions with and/or/not and IsMatch', () => {
+    expect(evaluateCondition('metric.name == "http.server.request.duration" and metric.type == METRIC_DATA_TYPE_HISTOGRAM', HIST)).toBe(true);
+    expect(evaluateCondition('(name == "a" or name == "b")', HIST)).toBe(false);
+    expect(evaluateCondition('not (name == "http.server.request.duration")', HIST)).toBe(false);
+    expect(evaluateCondition('IsMatch(name, "^http\\\\..*")', HIST)).toBe(true);
+    expect(evaluateCondition('name != "a" and name != "b"', HIST)).toBe(true);
+  });
+
+  it('is unknown when the condition reads more than the name and type', () => {
+    expect(evaluateCondition('attributes["http.route"] == "/"', HIST)).toBeUndefined();
+    expect(evaluateCondition('name == "other" and attributes["x"] == "y"', HIST)).toBe(false);
+  });
+
+  it('splits statements into editor, arguments and condition', () => {
+    expect(splitStatement('aggregate_on_attributes("sum", ["a", "b"]) where name == "m"')).toEqual({ editor: 'aggregate_on_attributes', args: '"sum", ["a", "b"]', condition: 'name == "m"' });
+    expect(splitStatement('delete_key(attributes, "x")')).toEqual({ editor: 'delete_key', args: 'attributes, "x"' });
+  });
+});
+
+describe('processorChanges', () => {
+  it('reads the collector forms of filters, transforms, metricstransform and attributes', () => {
+    expect(processorChanges('filter/x', 'filter', { metrics: { exclude: { match_type: 'strict', metric_names: ['a'] } } })[0]!.kind).toBe('drop');
+    const agg = processorChanges('metricstransform/x', 'metricstransform', {
+      transforms: [{ include: 'http.server.request.duration', action: 'update', operations: [{ action: 'aggregate_labels', label_set: ['http.route'], aggregation_type: 'sum' }] }],
+    });
+    expect(agg[0]).toMatchObject({ kind: 'keep-attributes', keep: ['http.route'], fn: 'sum' });
+    expect(processorChanges('attributes/x', 'attributes', { actions: [{ key: 'user.id', action: 'delete' }] })[0]).toMatchObject({ kind: 'remove-attributes', fn: 'collide' });
+    expect(processorChanges('batch', 'batch', {})).toEqual([]);
+    expect(processorChanges('spanmetrics', 'spanmetrics', {})[0]!.kind).toBe('opaque');
+  });
+
+  it('treats keep_keys followed by aggregate_on_attributes over the same keys as one aggregation', () => {
+    const changes = processorChanges('transform/x', 'transform', {
+      metric_statements: [
+        { context: 'datapoint', statements: ['keep_keys(attributes, ["http.route"]) where metric.name == "http.server.request.duration"'] },
+        { context: 'metric', statements: ['aggregate_on_attributes("sum", ["http.route"]) where name == "http.server.request.duration"'] },
+      ],
+    });
+    const applying = changes.filter((c) => c.kind === 'keep-attributes' && c.when(HIST) === true);
+    expect(applying).toHaveLength(1);
+    expect(applying[0]).toMatchObject({ fn: 'sum' });
+  });
+});
+
+const RULES = `groups:
+  - name: slo
+    rules:
+      - record: job:errors:ratio
+        expr: |
+          sum by (job) (rate(http_server_request_duration_seconds_count{http_response_status_code=~"5.."}[5m]))
+            / sum by (job) (rate(http_server_request_duration_seconds_count[5m]))
+      - record: job:latency:p99
+        expr: histogram_quantile(0.99, sum by (le, job) (rate(http_server_request_duration_seconds_bucket[5m])))
+`;
+
+function keepAttributes(keep: string[], fn = 'sum'): CandidateProcessor {
+  const list = JSON.stringify(keep);
+  return {
+    id: 'transform/candidate',
+    type: 'transform',
+    config: {
+      metric_statements: [
+        { context: 'datapoint', statements: [`keep_keys(attributes, ${list}) where metric.name == "http.server.request.duration"`] },
+        { context: 'metric', statements: [`aggregate_on_attributes("${fn}", ${list}) where name == "http.server.request.duration"`] },
+      ],
+    },
+  };
+}
+
+describe('checkCandidateGuardrails', () => {
+  const queries = analyzeQueries(findRuleQueries('rules/slo.yaml', RULES).queries).analyzed;
+
+  it('passes a candidate that keeps what the rules read and sums the rest', () => {
+    expect(checkCandidateGuardrails([keepAttributes(['http.route', 'http.response.status_code'])], queries)).toEqual([]);
+  });
+
+  it('fails a candidate that merges away a label a matcher reads, at the selector in the rule file', () => {
+    // GIVEN a candidate keeping only http.route WHEN checked against the SLO rules
+    const [violation, ...rest] = checkCandidateGuardrails([keepAttributes(['http.route'])], queries);
+    // THEN the error ratio changes, reported at the selector reading the status code
+    expect(rest).toEqual([]);
+    expect(violation).toMatchObject({
+      verdict: 'changed', processorId: 'transform/candidate', line: 6, column: 30,
+      metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code',
+    });
+    expect(violation!.query.origin.name).toBe('job:errors:ratio');
+  });
+
+  it('fails a candidate that merges with max under sum', () => {
+    const violations = checkCandidateGuardrails([keepAttributes(['http.route', 'http.response.status_code'], 'max')], queries);
+    expect(violations.map((v) => v.query.origin.name)).toEqual(['job:errors:ratio', 'job:latency:p99']);
+    expect(violations[1]!.reason).toMatch(/max.*sum by \(le, job\)/);
+  });
+
+  it('fails a filter that drops a metric a guardrail reads and ignores other metrics', () => {
+    const drop = (name: string): CandidateProcessor => ({ id: 'filter/drop', type: 'filter', config: { error_mode: 'ignore', metrics: { metric: [`name == "${name}"`] } } });
+    expect(checkCandidateGuardrails([drop('http.server.request.duration')], queries)).toHaveLength(2);
+    expect(checkCandidateGuardrails([drop('http.server.active_requests')], queries)).toEqual([]);
+  });
+
+  it('relates resource attributes to job and instance', () => {
+    const up = analyzeQueries([inlineQuery('sum by (instance) (up)', { file: 'x.ts', line: 1, column: 1 })]).analyzed;
+    const removeInstance: CandidateProcessor = { id: 'resource/x', type: 'resource', config: { attributes: [{ key: 'service.instance.id', action: 'delete' }] } };
+    expect(checkCandidateGuardrails([removeInstance], up)[0]).toMatchObject({ verdict: 'changed', label: 'instance' });
+  });
+
+  it('says unknown, not unchanged, for processors it does not model', () => {
+    const [violation] = checkCandidateGuardrails([{ id: 'spanmetrics', type: 'spanmetrics', config: {} }], queries);
+    expect(violation!.verdict).toBe('unknown');
+  });
+});
+
+describe('guardrails/candidate-keeps-answers', () => {
+  it('reports a rule-file guardrail at its file position, read through the given reader', () => {
+    // GIVEN an experiment manifest whose guardrails come from a rule file, and the collector config
+    const manifest = {
+      manifestVersion: 1, name: 'checkout', environment: 'staging', phase: 'running',
+      collector: { name: 'c', namespace: 'ns', productionPipeline: 'metrics' },
+      variants: [
+        { name: 'baseline', kind: 'baseline', shadowPipeline: 'metrics/base', processors: [] },
+        { name: 'route-only', kind: 'candidate', shadowPipeline: 'metrics/route-only', processors: [] },
+      ],
+      guardrails: { queries: [{ name: 'job:errors:ratio', source: 'rules/slo.yaml:5', expr: findRuleQueries('r', RULES).queries[0]!.expr }] },
+    };
+    const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout-phoenix-experiment\n  namespace: ns\n  labels: {phoenix.dev/experiment-manifest: "true"}\ndata:\n  experiment.json: ${JSON.stringify(JSON.stringify(manifest))}\n`;
+    const collector = {
+      apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'c', namespace: 'ns' },
+      spec: {
+        config: {
+          receivers: { otlp: {} }, exporters: { debug: {} },
+          processors: { batch: {}, 'transform/candidate': keepAttributes(['http.route']).config },
+          service: { pipelines: {
+            metrics: { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
+            'metrics/base': { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
+            'metrics/route-only': { receivers: ['otlp'], processors: ['transform/candidate', 'batch'], exporters: ['debug'] },
+          } },
+        },
+      },
+    };
+    const rule = createCandidateKeepsGuardrailsRule((file) => (file === 'rules/slo.yaml' ? RULES : undefined));
+    // WHEN phoenix check runs the rule
+    const report = checkSources([{ file: 'gitops/manifest.yaml', text: configMap }, { file: 'gitops/collector.json', text: JSON.stringify(collector, null, 2) }], { rules: [rule], waiversFile: undefined });
+    // THEN one error at the processor names the rule file position and the label
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ ruleId: 'guardrails/candidate-keeps-answers', severity: 'error', file: 'gitops/collector.json', object: { kind: 'OpenTelemetryCollector', name: 'c' } });
+    expect(report.findings[0]!.message).toMatch(/candidate 'route-only'.*rules\/slo\.yaml:6:30.*http_response_status_code/);
+    expect(report.failed).toBe(true);
+  });
+});
