@@ -55,9 +55,20 @@ export function parseJsonStream(file: string, text: string): ParsedChunk[] {
     if (Array.isArray(value)) return value.map((item, index) => ({ value: item, start: 0, end: text.length, startLine: 0, pointerPrefix: `/${index}` }));
     return expandLists(value, 0, text.length, 0);
   } catch (error) {
-    const lines = text.split('\n');
-    if (lines.filter((candidate) => candidate.trim() !== '').length > 1) return parseJsonLines(file, text);
+    if (looksLikeJsonLines(text)) return parseJsonLines(file, text);
     throw new PolicyInputError(`${file}:${jsonErrorLine(text, error)}: malformed JSON: ${(error as Error).message}`);
+  }
+}
+
+/** JSON Lines: several non-empty lines, the first of which is a complete JSON value on its own. */
+function looksLikeJsonLines(text: string): boolean {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length < 2) return false;
+  try {
+    JSON.parse(lines[0]);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -108,9 +119,31 @@ function malformed(file: string, error: unknown, lineOffset: number): PolicyInpu
   return new PolicyInputError(`${file}: malformed YAML: ${(error as Error).message}`);
 }
 
+/**
+ * The line of a JSON syntax error. V8 names a position for some errors; for the others, the error sits
+ * where the longest parseable prefix stops failing with "unexpected end" (binary search, error path only).
+ */
 function jsonErrorLine(text: string, error: unknown): string {
   const position = /position (\d+)/.exec((error as Error).message);
-  if (!position) return '1';
-  const offset = Number(position[1]);
-  return String(countLines(text, 0, offset) + 1);
+  if (position) return String(countLines(text, 0, Number(position[1])) + 1);
+  let good = 0;
+  let bad = text.length;
+  while (bad - good > 1) {
+    const middle = (good + bad) >> 1;
+    if (failsOnlyAtEnd(text.slice(0, middle))) good = middle;
+    else bad = middle;
+  }
+  return String(countLines(text, 0, good) + 1);
+}
+
+function failsOnlyAtEnd(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/Unexpected end|Unterminated string/i.test(message)) return true;
+    const at = /position (\d+)/.exec(message);
+    return at !== null && Number(at[1]) >= prefix.length;
+  }
 }

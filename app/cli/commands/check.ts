@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
+import * as policies from '../../../policies';
 import type { CheckMode, ReportFormat } from '../../../policies';
 import { ExitCode, UsageError } from '../errors';
 
@@ -33,9 +34,6 @@ export function register(program: Command): void {
 }
 
 function runCheck(paths: string[], flags: CheckFlags): number {
-  // Loaded on use (require, not import(): the CLI runs as CommonJS through tsx), so other commands do not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const policies = require('../../../policies') as typeof import('../../../policies');
   if (flags.listRules) {
     policies.registerBuiltinPacks();
     const lines = policies.allRules().map((rule) => `${rule.id.padEnd(40)} ${rule.severity.padEnd(8)} ${rule.description}`);
