@@ -224,20 +224,25 @@ export class CollectorPipeline {
 
   /** Every problem that would make `render()` throw, one message each (empty when valid). */
   validate(): string[] {
-    const problems = [...checkModel(this.model(), this.importedPipelines).problems];
-    for (const p of validateCollectorConfig(this.renderUnchecked())) {
-      if (p.severity === 'error') problems.push(this.withLocation(p.path, p.message));
-    }
-    return problems;
+    return this.problemsOf(this.renderUnchecked());
   }
 
   /** The config exactly as the collector reads it. Throws a `CollectorConfigError` listing every problem. */
   render(): CollectorConfig {
-    const problems = this.validate();
+    const config = this.renderUnchecked();
+    const problems = this.problemsOf(config);
     if (problems.length > 0) {
       throw new CollectorConfigError(problems, `collector config${this.source ? ` from ${this.source}` : ''} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
     }
-    return this.renderUnchecked();
+    return config;
+  }
+
+  private problemsOf(config: CollectorConfig): string[] {
+    const problems = [...checkModel(this.model(), this.importedPipelines).problems];
+    for (const p of validateCollectorConfig(config)) {
+      if (p.severity === 'error') problems.push(this.withLocation(p.path, p.message));
+    }
+    return problems;
   }
 
   private renderUnchecked(): CollectorConfig {
