@@ -58,21 +58,26 @@ export function writeTree(outDir: string, files: ReadonlyMap<string, string>, sc
     const owned = readOwned(root);
     const journal = readJournal(root);
     const previously = new Set([...owned, ...(journal ?? [])]);
-    const problems = conflicts(root, files, previously);
+    const disk = listDisk(root);
+    const problems = conflicts(root, files, previously, disk);
     if (problems.length > 0) throw new SynthError(problems);
 
     writeAtomically(root, JOURNAL, json({ version: 1, files: sorted([...previously, ...files.keys()]) }));
     const changed: string[] = [];
     let unchanged = 0;
     for (const [relative, content] of files) {
-      if (readIfFile(path.join(root, relative)) === content) unchanged++;
+      if (disk.files.has(relative) && readIfFile(path.join(root, relative)) === content) unchanged++;
       else changed.push(relative);
     }
     changed.forEach((relative, index) => fs.writeFileSync(path.join(staging, String(index)), files.get(relative)!));
+    const made = new Set(disk.dirs);
     changed.forEach((relative, index) => {
-      const target = path.join(root, relative);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(path.join(staging, String(index)), target);
+      const folder = path.posix.dirname(relative);
+      if (folder !== '.' && !made.has(folder)) {
+        fs.mkdirSync(path.join(root, folder), { recursive: true });
+        made.add(folder);
+      }
+      fs.renameSync(path.join(staging, String(index)), path.join(root, relative));
     });
     const removed = [...previously].filter((relative) => scope(relative) && !files.has(relative)).sort();
     for (const relative of removed) removeOwned(root, relative);
@@ -133,24 +138,42 @@ function prepareRoot(root: string): string {
   return staging;
 }
 
-function conflicts(root: string, files: ReadonlyMap<string, string>, owned: ReadonlySet<string>): string[] {
+function conflicts(root: string, files: ReadonlyMap<string, string>, owned: ReadonlySet<string>, disk: DiskListing): string[] {
   const problems: string[] = [];
   for (const [relative, content] of files) {
     const target = path.join(root, relative);
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(target);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR') problems.push(`${target}: a parent of this path is a file that phoenix synth did not write; move it away`);
-      continue;
-    }
-    if (stat.isDirectory()) problems.push(`${target}: is a folder, but phoenix synth writes a file here; move the folder away`);
-    else if (!owned.has(relative) && fs.readFileSync(target, 'utf8') !== content) {
+    const parts = relative.split('/');
+    const blocking = parts.slice(1).map((_, index) => parts.slice(0, index + 1).join('/')).find((parent) => disk.files.has(parent));
+    if (blocking !== undefined) problems.push(`${target}: ${path.join(root, blocking)} is a file that phoenix synth did not write; move it away`);
+    else if (disk.dirs.has(relative)) problems.push(`${target}: is a folder, but phoenix synth writes a file here; move the folder away`);
+    else if (disk.files.has(relative) && !owned.has(relative) && fs.readFileSync(target, 'utf8') !== content) {
       problems.push(`${target}: exists and was not written by phoenix synth (not in ${OWNED_LIST}); move it away or delete it, then run synth again`);
     }
   }
   return problems;
+}
+
+/** Files and folders under the tree root (tree-relative), read once instead of one failing stat per new file. */
+interface DiskListing {
+  readonly files: Set<string>;
+  readonly dirs: Set<string>;
+}
+
+function listDisk(root: string): DiskListing {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (relative === STAGING) continue;
+        dirs.add(relative);
+        walk(path.join(dir, entry.name), relative);
+      } else files.add(relative);
+    }
+  };
+  walk(root, '');
+  return { files, dirs };
 }
 
 function readOwned(root: string): string[] {

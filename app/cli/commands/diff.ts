@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import * as generators from '../../../generators';
+import { loadEnvironments } from '../../../environments/load-environments';
 import { UsageError } from '../errors';
 
 interface DiffFlags {
@@ -28,9 +30,6 @@ async function runDiff(flags: DiffFlags): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) {
     throw new UsageError(`unknown --format '${flags.format}': use one of ${FORMATS.join(', ')}`);
   }
-  // Loaded on use (require: bin/phoenix runs CommonJS through tsx).
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const generators = require('../../../generators') as typeof import('../../../generators');
   const root = generators.repositoryRoot(process.cwd());
   const baseCommit = generators.resolveCommit(root, flags.base);
   const headCommit = flags.head === undefined ? undefined : generators.resolveCommit(root, flags.head);
@@ -38,8 +37,6 @@ async function runDiff(flags: DiffFlags): Promise<number> {
   // One commit on both sides gives one tree: synthesize it once.
   const headSide = headCommit === baseCommit ? baseSide : generators.synthesizeSide(root, { ref: headCommit }, flags.experiments);
   const [baseFiles, headFiles] = await Promise.all([baseSide, headSide]);
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { loadEnvironments } = require('../../../environments/load-environments') as typeof import('../../../environments/load-environments');
   const order = loadEnvironments().map((env) => env.name);
   const diff = generators.diffTrees(baseFiles, headFiles, order);
   const render = { text: generators.renderDiffText, markdown: generators.renderDiffMarkdown, json: generators.renderDiffJson }[flags.format as (typeof FORMATS)[number]];

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { SynthSummary, SynthTreeOptions } from '../../../generators';
+import { isFresh, synthCheck, synthToDisk, type SynthSummary, type SynthTreeOptions } from '../../../generators';
 import { ExitCode } from '../errors';
 
 interface SynthFlags {
@@ -19,15 +19,12 @@ export function register(program: Command): void {
     .option('--env <name...>', 'only these environments (the others are left as they are)')
     .option('--check', 'write nothing; exit 1 and list the differences when the tree on disk is stale')
     .option('--experiments <dir>', 'folder of the experiment definitions', 'experiments')
-    .action(async (flags: SynthFlags) => {
-      process.exitCode = await runSynth(flags);
+    .action((flags: SynthFlags) => {
+      process.exitCode = runSynth(flags);
     });
 }
 
-async function runSynth(flags: SynthFlags): Promise<number> {
-  // Loaded on use: cdk8s and the experiments cost time that other commands should not pay.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { synthCheck, synthToDisk, isFresh } = require('../../../generators') as typeof import('../../../generators');
+function runSynth(flags: SynthFlags): number {
   const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env };
   const shown = displayPath(flags.output);
   if (flags.check) {

@@ -1,0 +1,131 @@
+/**
+ * Synth benchmark: N experiments × every environment through `phoenix synth` (build, lay out,
+ * emit YAML, write the owned tree) against plain cdk8s `app.synth()` of the same charts, in
+ * the same run. Prints objects/s, peak memory and the ratio.
+ *
+ * PHOENIX_BENCH_EXPERIMENTS   experiments (default 1000); the example experiments, cycled under new names
+ * PHOENIX_BENCH_FULL=1        also 100 / 1,000 / 10,000 experiments, for linearity (Phoenix only above 1,000)
+ * PHOENIX_BENCH_BASELINE_MAX  largest size one-App cdk8s is run at (default 200: its synth is quadratic in the number of charts)
+ *
+ * Two baselines, both plain cdk8s on the same charts:
+ * - `cdk8s app.synth(), App per chart`: each chart synthesized by cdk8s in an App of its own
+ *   (cdk8s's toJson, its `yaml` emission, one file per chart) — linear, run at every size;
+ * - `cdk8s app.synth(), one App`: every chart in one App, as app/main.ts does; `chart.toJson()`
+ *   walks and validates the whole App once per chart, so it grows with charts², and is run up to
+ *   PHOENIX_BENCH_BASELINE_MAX experiments.
+ */
+import { App } from 'cdk8s';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadEnvironments } from '../environments/load-environments';
+import { addTreeCharts, addUnitChart, loadExperiments, planUnits, synthesizeTree, writeTree, type LoadedExperiment, type TreeSources } from '../generators';
+
+interface Measurement {
+  readonly seconds: number;
+  /** CPU time (user + system) of this process: steadier than wall time on a shared machine. */
+  readonly cpuSeconds: number;
+  readonly objects: number;
+  readonly peakRssMiB: number;
+  readonly heapMiB: number;
+}
+
+function sources(count: number): TreeSources {
+  const examples = loadExperiments(path.join(__dirname, '..', 'experiments'));
+  if (examples.length === 0) throw new Error('no example experiments in experiments/');
+  const experiments: LoadedExperiment[] = [];
+  for (let i = 0; i < count; i++) {
+    const example = examples[i % examples.length];
+    experiments.push({ ...example, definition: { name: `${example.definition.name}-${String(i).padStart(5, '0')}`, build: example.definition.build } });
+  }
+  experiments.sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1));
+  return { environments: loadEnvironments(), experiments, fluxPath: 'gitops' };
+}
+
+function measure(work: () => number): Measurement {
+  (globalThis as { gc?: () => void }).gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 50);
+  const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const objects = work();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
+  clearInterval(sampler);
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, objects, peakRssMiB: process.resourceUsage().maxRSS / 1024, heapMiB: (heapPeak - heapBefore) / 1048576 };
+}
+
+function phoenixSynth(input: TreeSources, outDir: string): number {
+  const tree = synthesizeTree(input);
+  writeTree(outDir, tree.files);
+  return tree.objectCount;
+}
+
+function oneAppCdk8s(input: TreeSources, outDir: string): number {
+  const app = new App({ outdir: outDir });
+  addTreeCharts(app, input);
+  app.synth();
+  return countObjects(outDir);
+}
+
+function appPerChartCdk8s(input: TreeSources, outDir: string): number {
+  for (const unit of planUnits(input)) {
+    const app = new App({ outdir: outDir });
+    addUnitChart(app, unit);
+    app.synth();
+  }
+  return countObjects(outDir);
+}
+
+function countObjects(outDir: string): number {
+  let objects = 0;
+  for (const file of fs.readdirSync(outDir)) objects += (fs.readFileSync(path.join(outDir, file), 'utf8').match(/^kind: /gm) ?? []).length;
+  return objects;
+}
+
+function ratio(baseline: Measurement, phoenix: Measurement): string {
+  return `phoenix synth is ${(baseline.seconds / phoenix.seconds).toFixed(2)}× as fast by wall time, ${(baseline.cpuSeconds / phoenix.cpuSeconds).toFixed(2)}× by CPU time`;
+}
+
+function line(label: string, m: Measurement): string {
+  return `${label.padEnd(44)} ${m.seconds.toFixed(2).padStart(7)} s (cpu ${m.cpuSeconds.toFixed(2)} s)  ${String(m.objects).padStart(6)} objects  ${Math.round(m.objects / m.seconds).toString().padStart(6)} objects/s (${Math.round(m.objects / m.cpuSeconds)}/cpu-s)  peak RSS ${Math.round(m.peakRssMiB)} MiB  heap +${Math.round(m.heapMiB)} MiB`;
+}
+
+export async function run(): Promise<void> {
+  const size = Number(process.env.PHOENIX_BENCH_EXPERIMENTS ?? 1000);
+  const baselineMax = Number(process.env.PHOENIX_BENCH_BASELINE_MAX ?? 200);
+  const sizes = process.env.PHOENIX_BENCH_FULL === '1' ? [100, 1000, 10000] : [size];
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-bench-'));
+  try {
+    // warm-up: module loading and JIT of both paths outside the measurements
+    phoenixSynth(sources(6), path.join(work, 'warm'));
+    appPerChartCdk8s(sources(6), path.join(work, 'warm-cdk8s'));
+    const perObject: Array<[number, number]> = [];
+    for (const count of sizes) {
+      const input = sources(count);
+      const environments = input.environments.length;
+      const phoenix = measure(() => phoenixSynth(input, path.join(work, `phoenix-${count}`, 'gitops')));
+      process.stdout.write(`${line(`phoenix synth ${count}×${environments}`, phoenix)}\n`);
+      perObject.push([count, phoenix.cpuSeconds / phoenix.objects]);
+      const perChart = measure(() => appPerChartCdk8s(input, path.join(work, `cdk8s-${count}`)));
+      process.stdout.write(`${line(`cdk8s app.synth(), App per chart ${count}×${environments}`, perChart)}\n`);
+      process.stdout.write(`ratio vs cdk8s, App per chart: ${ratio(perChart, phoenix)}\n`);
+      if (count <= baselineMax) {
+        const oneApp = measure(() => oneAppCdk8s(input, path.join(work, `cdk8s-one-${count}`)));
+        process.stdout.write(`${line(`cdk8s app.synth(), one App ${count}×${environments}`, oneApp)}\n`);
+        process.stdout.write(`ratio vs cdk8s, one App: ${ratio(oneApp, phoenix)}\n`);
+      }
+      fs.rmSync(path.join(work, `phoenix-${count}`), { recursive: true, force: true });
+      fs.rmSync(path.join(work, `cdk8s-${count}`), { recursive: true, force: true });
+      fs.rmSync(path.join(work, `cdk8s-one-${count}`), { recursive: true, force: true });
+    }
+    if (perObject.length > 1) {
+      const [first] = perObject;
+      process.stdout.write(`linearity (CPU time per object relative to ${first[0]} experiments): ${perObject.map(([count, t]) => `${count}: ${(t / first[1]).toFixed(2)}`).join(', ')}\n`);
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
