@@ -79,6 +79,12 @@ describe('parseExperimentState', () => {
     expect(() => parseExperimentState('- dev\n', 'l.yaml')).toThrow(/l\.yaml:1: the file must be a mapping/);
   });
 
+  it('fails when an environment is not one of the known ones', () => {
+    const text = 'version: 1\nenvironments:\n  dev:\n    phase: running\n  prdo:\n    phase: running\n';
+    expect(() => parseExperimentState(text, 's.yaml', ['dev', 'staging', 'prod'])).toThrow(/^s\.yaml:5: environments\.prdo: unknown environment \(known: dev, staging, prod\)$/);
+    expect(parseExperimentState(text, 's.yaml').environments.prdo.phase).toBe('running');
+  });
+
   it('reports every problem at once, each with its line', () => {
     const text = 'version: 1\nenvironments:\n  dev:\n    phase: nope\n  prod:\n    phase: running\n    since: never\n';
     try {

@@ -41,9 +41,10 @@ function validator(): ValidateFunction {
  * Parses, migrates and validates a state file.
  * @param text the file's content
  * @param fileName the path shown in messages (repo-relative)
+ * @param knownEnvironments when given, an environment not in this list is an error (a typo such as `prdo` would otherwise be ignored)
  * @throws ExperimentStateError naming `file:line: field` for each problem
  */
-export function parseExperimentState(text: string, fileName: string): ExperimentState {
+export function parseExperimentState(text: string, fileName: string, knownEnvironments?: readonly string[]): ExperimentState {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -68,7 +69,15 @@ export function parseExperimentState(text: string, fileName: string): Experiment
       .map((error) => describeError(error, document, lineCounter, fileName, fromVersion));
     throw new ExperimentStateError([...new Set(problems)]);
   }
-  return migrated as unknown as ExperimentState;
+  const state = migrated as unknown as ExperimentState;
+  if (knownEnvironments) {
+    const unknown = Object.keys(state.environments).filter((name) => !knownEnvironments.includes(name));
+    if (unknown.length > 0) {
+      throw new ExperimentStateError(unknown.map((name) =>
+        `${fileName}:${lineOf(document, ['environments', name], lineCounter, fromVersion)}: environments.${name}: unknown environment (known: ${knownEnvironments.join(', ')})`));
+    }
+  }
+  return state;
 }
 
 /**
