@@ -26,7 +26,8 @@ export type HeadTreeChecker = (input: HeadTreeInput) => ReviewFinding[];
 
 export const checkHeadTree: HeadTreeChecker = (input) => {
   const sources = [...input.files]
-    .filter(([file]) => /\.(ya?ml|json)$/i.test(file))
+    // As `phoenix check <dir>` does: hidden files (the generator's ownership manifest) are not manifests.
+    .filter(([file]) => /\.(ya?ml|json)$/i.test(file) && !file.split('/').some((segment) => segment.startsWith('.')))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, text]) => ({ file, text }));
   if (sources.length === 0) return [];
