@@ -262,9 +262,11 @@ export class Experiment extends Construct {
   summary(): string {
     const head = `experiment ${this.name} (${this.environment}, ${this.lifecycle.phase}${this.lifecycle.phase === 'promoted' ? ` ${this.lifecycle.variant}` : ''})`;
     if (this.lifecycle.phase === 'promoted') return `${head}: candidate '${this.lifecycle.variant}' runs in production, no shadow`;
-    if (!this.shadowActive) return `${head}: production only, no shadow`;
     const count = this.metricScope.names.length + this.metricScope.patterns.length;
-    return `${head}: shadows ${count} scope entr${count === 1 ? 'y' : 'ies'} [${describeScope(this.metricScope)}] × ${this.variantNames.length} variant${this.variantNames.length === 1 ? '' : 's'} (${this.variantNames.join(', ')}) → ${this.destination.remoteWriteUrl}${this.lifecycle.phase === 'paused' ? ' (paused: measured, not acted on)' : ''}`;
+    const shadow = `${count} scope entr${count === 1 ? 'y' : 'ies'} [${describeScope(this.metricScope)}] × ${this.variantNames.length} variant${this.variantNames.length === 1 ? '' : 's'} (${this.variantNames.join(', ')}) → ${this.destination.remoteWriteUrl}`;
+    if (this.lifecycle.phase === 'pending') return `${head}: production only; once running, shadows ${shadow}`;
+    if (!this.shadowActive) return `${head}: production only, no shadow`;
+    return `${head}: shadows ${shadow}${this.lifecycle.phase === 'paused' ? ' (paused: measured, not acted on)' : ''}`;
   }
 
   private variantProcessors(): VariantProcessors[] {
