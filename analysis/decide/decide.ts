@@ -49,7 +49,21 @@ export function decideExperiment(input: DecideInput): Decision[] {
   const evidence = evidenceOf(input, start);
   const decidedAt = new Date(input.nowSeconds * 1000).toISOString();
   const finish = (drafts: Draft[]): Decision[] =>
-    drafts.map((d) => ({ experiment: experiment.name, environment: environment.name, phase: lifecycle.phase, decidedAt, evidence: evidenceFor(evidence, observation, baseline, d.variant), ...d }));
+    drafts.map((d) => ({
+      experiment: experiment.name,
+      environment: environment.name,
+      variant: d.variant,
+      specHash: d.specHash,
+      phase: lifecycle.phase,
+      action: d.action,
+      verdict: d.verdict,
+      standing: d.standing,
+      reason: d.reason,
+      savingPercent: d.savingPercent,
+      evidence: evidenceFor(evidence, observation, baseline, d.variant),
+      windows: d.windows,
+      decidedAt,
+    }));
   const idle = (reason: string, windows: (variant: string) => readonly WindowResult[] = () => []): Decision[] =>
     finish(candidates.map((v) => ({ variant: v.name, specHash: v.specHash, action: 'none', verdict: 'inconclusive', standing: 'inconclusive', reason, savingPercent: null, windows: windows(v.name) })));
 
@@ -168,5 +182,5 @@ function evidenceFor(evidence: Evidence, observation: Observation | null, baseli
       if (answer.failure) failures.push(`${answer.query}: ${answer.failure.message}`);
     }
   }
-  return { ...evidence, queries, failures };
+  return { queries, thresholds: evidence.thresholds, deployment: evidence.deployment, measurementStart: evidence.measurementStart, failures };
 }

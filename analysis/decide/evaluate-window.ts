@@ -2,7 +2,7 @@ import { DEFAULT_BYTES_PER_SAMPLE, savingPercent, variantCost } from './cost';
 import { checkGuardrail } from './guardrail-check';
 import { compareCountsNoWorse } from './statistics';
 import type { CheckResult, EnvironmentInput, ExperimentInput, Observation, VariantCost, VariantUsage, WindowResult } from './types';
-import { worstVerdict } from './verdict';
+import { checkResult, worstVerdict } from './verdict';
 
 /** Defaults of the window evaluation. */
 export const WINDOW_DEFAULTS = { minPointsFraction: 0.5, memoryTolerance: 0.1 } as const;
@@ -55,7 +55,8 @@ export function evaluateWindow(context: WindowContext, index: number): WindowRes
   }
   const verdict = worstVerdict(checks.map((c) => c.verdict));
   return {
-    ...window,
+    start: window.start,
+    end: window.end,
     verdict,
     checks,
     baselineCost,
@@ -68,29 +69,30 @@ export function evaluateWindow(context: WindowContext, index: number): WindowRes
 
 /** Both variants have usage data in the window, fresh (newest sample within two scrape intervals of its end) and dense enough. */
 function checkData(observation: Observation, baseline: string, candidate: string, index: number, windowSeconds: number, scrape: number, minPointsFraction: number): CheckResult {
-  const base = { kind: 'usage' as const, id: 'data', hard: false, statistic: 'presence, freshness and density', difference: null, threshold: null };
+  const make = (verdict: CheckResult['verdict'], baseline: number | null, candidate: number | null, detail: string) =>
+    checkResult('usage', 'data', false, verdict, 'presence, freshness and density', { baseline, candidate }, detail);
   const bu = observation.usage[baseline];
   const cu = observation.usage[candidate];
   const failed = observation.failures.find((f) => f.kind === 'failed');
-  if (failed) return { ...base, verdict: 'error', baseline: null, candidate: null, detail: `a cost query failed: ${failed.message}` };
+  if (failed) return make('error', null, null, `a cost query failed: ${failed.message}`);
   const unavailable = observation.failures[0];
-  if (unavailable) return { ...base, verdict: 'inconclusive', baseline: null, candidate: null, detail: `no data: ${unavailable.message}` };
+  if (unavailable) return make('inconclusive', null, null, `no data: ${unavailable.message}`);
   for (const [side, usage] of [['baseline', bu], ['candidate', cu]] as const) {
     const series = usage?.activeSeries[index] ?? null;
     const samples = usage?.samplesPerSecond[index] ?? null;
     if (!usage || series === null || samples === null || series === 0) {
-      return { ...base, verdict: 'inconclusive', baseline: bu?.activeSeries[index] ?? null, candidate: cu?.activeSeries[index] ?? null, detail: `no shadow series of the ${side} in this window` };
+      return make('inconclusive', bu?.activeSeries[index] ?? null, cu?.activeSeries[index] ?? null, `no shadow series of the ${side} in this window`);
     }
     const lag = usage.lagSeconds[index] ?? null;
     if (lag === null || lag > 2 * scrape) {
-      return { ...base, verdict: 'inconclusive', baseline: null, candidate: null, detail: `the ${side}'s data is stale: newest sample ${lag === null ? 'unknown' : `${Math.round(lag)} s`} before the window's end (limit ${2 * scrape} s)` };
+      return make('inconclusive', null, null, `the ${side}'s data is stale: newest sample ${lag === null ? 'unknown' : `${Math.round(lag)} s`} before the window's end (limit ${2 * scrape} s)`);
     }
     const expectedSamples = (series * windowSeconds) / scrape;
     if (samples * windowSeconds < minPointsFraction * expectedSamples) {
-      return { ...base, verdict: 'inconclusive', baseline: null, candidate: null, detail: `the ${side} has too few points: ${Math.round(samples * windowSeconds)} samples, expected about ${Math.round(expectedSamples)}` };
+      return make('inconclusive', null, null, `the ${side} has too few points: ${Math.round(samples * windowSeconds)} samples, expected about ${Math.round(expectedSamples)}`);
     }
   }
-  return { ...base, verdict: 'pass', baseline: bu!.activeSeries[index]!, candidate: cu!.activeSeries[index]!, detail: 'both variants reported fresh data' };
+  return make('pass', bu!.activeSeries[index]!, cu!.activeSeries[index]!, 'both variants reported fresh data');
 }
 
 /** Collector health: each counter no worse than the baseline copy's (Poisson-tolerant); memory within a relative margin. */
@@ -99,30 +101,23 @@ function checkHealth(bu: VariantUsage, cu: VariantUsage, index: number, memoryTo
   for (const [signal, metric] of HEALTH_COUNTERS) {
     const b = bu[signal][index] ?? null;
     const c = cu[signal][index] ?? null;
-    const base = { kind: 'health' as const, id: metric, hard: true, statistic: 'increase, no worse than baseline with Poisson tolerance', baseline: b, candidate: c };
+    const statistic = 'increase, no worse than baseline with Poisson tolerance';
     if (b === null || c === null) {
-      results.push({ ...base, verdict: 'inconclusive', difference: null, threshold: null, detail: `${metric} is missing for the ${b === null ? 'baseline' : 'candidate'}: the collectors' self-metrics must carry the variant labels` });
+      const detail = `${metric} is missing for the ${b === null ? 'baseline' : 'candidate'}: the collectors' self-metrics must carry the variant labels`;
+      results.push(checkResult('health', metric, true, 'inconclusive', statistic, { baseline: b, candidate: c }, detail));
       continue;
     }
     const comparison = compareCountsNoWorse(b, c, 0);
-    results.push({ ...base, verdict: comparison.same ? 'pass' : 'fail', difference: comparison.difference, threshold: comparison.threshold, detail: comparison.same ? 'no worse than the baseline copy' : 'the candidate loses more points than the baseline copy' });
+    const detail = comparison.same ? 'no worse than the baseline copy' : 'the candidate loses more points than the baseline copy';
+    results.push(checkResult('health', metric, true, comparison.same ? 'pass' : 'fail', statistic, { baseline: b, candidate: c, difference: comparison.difference, threshold: comparison.threshold }, detail));
   }
   const bm = bu.memoryBytes[index] ?? null;
   const cm = cu.memoryBytes[index] ?? null;
   if (bm !== null && cm !== null && bm > 0) {
     const difference = (cm - bm) / bm;
-    results.push({
-      kind: 'health',
-      id: 'otelcol_process_memory_rss',
-      hard: false,
-      statistic: 'relative increase of the window maximum',
-      baseline: bm,
-      candidate: cm,
-      difference,
-      threshold: memoryTolerance,
-      verdict: difference <= memoryTolerance ? 'pass' : 'fail',
-      detail: difference <= memoryTolerance ? 'memory within the margin' : 'the candidate needs more memory than the baseline copy',
-    });
+    const ok = difference <= memoryTolerance;
+    const detail = ok ? 'memory within the margin' : 'the candidate needs more memory than the baseline copy';
+    results.push(checkResult('health', 'otelcol_process_memory_rss', false, ok ? 'pass' : 'fail', 'relative increase of the window maximum', { baseline: bm, candidate: cm, difference, threshold: memoryTolerance }, detail));
   }
   return results;
 }

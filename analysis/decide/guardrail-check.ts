@@ -1,5 +1,6 @@
 import { compareCounts, compareRelative, isZeroHeavy, meanOf, type Comparison } from './statistics';
 import type { AnswerSeries, CheckResult, GuardrailAnswer, GuardrailInput, WindowSpan } from './types';
+import { checkResult } from './verdict';
 
 /** Defaults of a guardrail's comparison. */
 export const GUARDRAIL_DEFAULTS = { relativeTolerance: 0.02, noiseFloor: 1e-9, hard: true } as const;
@@ -26,14 +27,13 @@ export function checkGuardrail(
   const hard = guardrail.hard ?? GUARDRAIL_DEFAULTS.hard;
   const tolerance = guardrail.relativeTolerance ?? GUARDRAIL_DEFAULTS.relativeTolerance;
   const floor = guardrail.noiseFloor ?? GUARDRAIL_DEFAULTS.noiseFloor;
-  const base = { kind: 'guardrail' as const, id: guardrail.id, hard };
-  const empty = { baseline: null, candidate: null, difference: null, threshold: null };
+  const make = (verdict: CheckResult['verdict'], statistic: string, values: Parameters<typeof checkResult>[5], detail: string) => checkResult('guardrail', guardrail.id, hard, verdict, statistic, values, detail);
 
   for (const [side, answer] of [['baseline', baseline], ['candidate', candidate]] as const) {
-    if (!answer) return { ...base, ...empty, verdict: 'inconclusive', statistic: 'none', detail: `no answer for the ${side}` };
+    if (!answer) return make('inconclusive', 'none', {}, `no answer for the ${side}`);
     if (answer.failure) {
       const verdict = answer.failure.kind === 'failed' ? 'error' : 'inconclusive';
-      return { ...base, ...empty, verdict, statistic: 'none', detail: `${side} query ${answer.failure.kind}: ${answer.failure.message}` };
+      return make(verdict, 'none', {}, `${side} query ${answer.failure.kind}: ${answer.failure.message}`);
     }
   }
 
@@ -43,7 +43,7 @@ export function checkGuardrail(
   const c = sliceWindow(candidate!.series ?? [], window);
   const keys = new Set([...b.keys(), ...c.keys()]);
   if (keys.size === 0) {
-    return { ...base, ...empty, verdict: 'pass', statistic: 'absent equals absent', detail: 'neither variant returned a series in this window' };
+    return make('pass', 'absent equals absent', {}, 'neither variant returned a series in this window');
   }
 
   let worst: { key: string; bm: number | null; cm: number | null; comparison: Comparison; statistic: string } | undefined;
@@ -55,16 +55,7 @@ export function checkGuardrail(
       const present = bv.length > 0 ? bv : cv;
       if (present.length >= minPoints) {
         const side = bv.length > 0 ? 'baseline' : 'candidate';
-        return {
-          ...base,
-          verdict: 'fail',
-          statistic: 'series presence',
-          baseline: meanOf(bv),
-          candidate: meanOf(cv),
-          difference: null,
-          threshold: null,
-          detail: `series ${key} is answered for the ${side} only: the candidate changes the answer's shape`,
-        };
+        return make('fail', 'series presence', { baseline: meanOf(bv), candidate: meanOf(cv) }, `series ${key} is answered for the ${side} only: the candidate changes the answer's shape`);
       }
       inconclusive ??= `series ${key} has ${present.length} point(s) on one side only, fewer than ${minPoints}`;
       continue;
@@ -84,28 +75,12 @@ export function checkGuardrail(
   }
 
   if (worst && !worst.comparison.same) {
-    return {
-      ...base,
-      verdict: 'fail',
-      statistic: worst.statistic,
-      baseline: worst.bm,
-      candidate: worst.cm,
-      difference: worst.comparison.difference,
-      threshold: worst.comparison.threshold,
-      detail: `series ${worst.key} differs beyond the tolerance (${keys.size} series compared)`,
-    };
+    const { bm, cm, comparison } = worst;
+    return make('fail', worst.statistic, { baseline: bm, candidate: cm, difference: comparison.difference, threshold: comparison.threshold }, `series ${worst.key} differs beyond the tolerance (${keys.size} series compared)`);
   }
-  if (inconclusive) return { ...base, ...empty, verdict: 'inconclusive', statistic: worst?.statistic ?? 'none', detail: inconclusive };
-  return {
-    ...base,
-    verdict: 'pass',
-    statistic: worst!.statistic,
-    baseline: worst!.bm,
-    candidate: worst!.cm,
-    difference: worst!.comparison.difference,
-    threshold: worst!.comparison.threshold,
-    detail: `${keys.size} series within the tolerance; the closest to it is ${worst!.key}`,
-  };
+  if (inconclusive) return make('inconclusive', worst?.statistic ?? 'none', {}, inconclusive);
+  const best = worst!;
+  return make('pass', best.statistic, { baseline: best.bm, candidate: best.cm, difference: best.comparison.difference, threshold: best.comparison.threshold }, `${keys.size} series within the tolerance; the closest to it is ${best.key}`);
 }
 
 /** Labels as a stable key: `{a="1",b="2"}`. */

@@ -1,4 +1,4 @@
-import type { Verdict } from './types';
+import type { CheckResult, Verdict } from './types';
 
 /**
  * Severity order of verdicts: a definite failure outranks missing data (so a broken guardrail is
@@ -18,4 +18,31 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
 /** Whether a window with this verdict counts towards promotion or rollback. */
 export function isDecisive(verdict: Verdict): verdict is 'pass' | 'fail' {
   return verdict === 'pass' || verdict === 'fail';
+}
+
+/**
+ * Builds a check result with every field spelled out (object spread with added fields is slow
+ * in V8 on hot paths like this one).
+ */
+export function checkResult(
+  kind: CheckResult['kind'],
+  id: string,
+  hard: boolean,
+  verdict: Verdict,
+  statistic: string,
+  values: { baseline?: number | null; candidate?: number | null; difference?: number | null; threshold?: number | null },
+  detail: string,
+): CheckResult {
+  return {
+    kind,
+    id,
+    hard,
+    verdict,
+    statistic,
+    baseline: values.baseline ?? null,
+    candidate: values.candidate ?? null,
+    difference: values.difference ?? null,
+    threshold: values.threshold ?? null,
+    detail,
+  };
 }

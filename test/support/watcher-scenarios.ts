@@ -35,6 +35,10 @@ export interface ScenarioOptions {
   readonly environments?: readonly string[];
   /** Guardrails per experiment (1 or 2: requests by route, then error rate). @default 2 */
   readonly guardrails?: number;
+  /** Windows of data before `now`. @default 9 */
+  readonly windowsBefore?: number;
+  /** Windows of data after `now` (for later cycles). @default 2 */
+  readonly windowsAfter?: number;
 }
 
 /** A set of scenarios: what to backfill and how the watcher should see it. */
@@ -66,8 +70,8 @@ export function buildScenarioSet(kinds: Readonly<Record<string, ScenarioKind>>, 
   const envNames = options.environments ?? ['dev'];
   const guardrailCount = options.guardrails ?? 2;
   const now = alignedNowSeconds(windowSeconds) - 2 * 3600;
-  const dataStart = now - 9 * windowSeconds;
-  const dataEnd = now + 2 * windowSeconds;
+  const dataStart = now - (options.windowsBefore ?? 9) * windowSeconds;
+  const dataEnd = now + (options.windowsAfter ?? 2) * windowSeconds;
   const readySince = new Date((dataStart + scrape) * 1000).toISOString();
 
   const environments: EnvironmentInput[] = envNames.map((name, index) => ({
