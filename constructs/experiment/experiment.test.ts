@@ -68,8 +68,9 @@ describe('Experiment', () => {
   });
 
   it('renders the baseline exactly when pending: the deployed collector is the baseline', () => {
-    const { chart } = build({ target: target({ phase: 'pending' }) });
+    const { chart, experiment } = build({ target: target({ phase: 'pending' }) });
     expect(collectorOf(chart).spec.config).toEqual(JSON.parse(JSON.stringify(baseline().render())));
+    expect(experiment.summary()).toMatch(/^experiment http-histograms \(dev, pending\): production only; once running, shadows 1 scope entry .* × 2 variants/);
   });
 
   it('adds one shadow pipeline per variant while running, and the collector validates against the CRD', () => {
