@@ -9,7 +9,7 @@ import { Exporter } from './exporter';
 import { Extension } from './extension';
 import type { PipelineSpec } from './pipeline-rules';
 import { Processor } from './processor';
-import { analyseTransform, type StatementGroup } from './processor-transform';
+import { analyseFilter, analyseTransform, type StatementGroup } from './processor-transform';
 import { Receiver } from './receiver';
 import { phoenixComponentType } from './schemas/catalog';
 
@@ -200,7 +200,7 @@ function effectsOfImported(kind: ComponentKind, type: string, raw: Record<string
     case 'deltatocumulative':
       return { aggregates: false, stateful: true, opaque: false, temporality: 'delta-to-cumulative' };
     case 'filter':
-      return { aggregates: false, stateful: false, opaque: true };
+      return analyseFilter(raw);
     default:
       return PASS_THROUGH;
   }

@@ -1,6 +1,6 @@
 import type { AggregationFunction, ComponentEffects } from './effects';
 import { CollectorConfigError } from './errors';
-import { parseOttlStatement, type OttlCondition, type OttlStatement, type OttlValue } from './ottl/grammar';
+import { parseOttlCondition, parseOttlStatement, type OttlCondition, type OttlStatement, type OttlValue } from './ottl/grammar';
 
 /** The OTTL contexts of the transform processor's `metric_statements`. */
 const CONTEXTS = new Set(['resource', 'scope', 'metric', 'datapoint']);
@@ -97,8 +97,8 @@ export function metricNames(condition: OttlCondition): string[] | undefined {
   }
 }
 
-function isNamePath(value: OttlValue): boolean {
-  if (value.kind !== 'path' || value.keys.length > 0) return false;
+function isNamePath(value: OttlValue | undefined): boolean {
+  if (!value || value.kind !== 'path' || value.keys.length > 0) return false;
   const path = value.segments.join('.');
   return path === 'name' || path === 'metric.name';
 }
@@ -110,4 +110,48 @@ function stringArg(value: OttlValue | undefined): string | undefined {
 function stringList(value: OttlValue | undefined): string[] | undefined {
   if (value?.kind !== 'list') return undefined;
   return value.items.flatMap((item) => (item.kind === 'string' ? [item.value] : []));
+}
+
+/**
+ * Reads what an imported filter processor drops, when its `metrics.metric` conditions are in
+ * the forms Phoenix emits (`name == "x"`, `IsMatch(name, "re")`, `name != "a" and name != "b"`).
+ * Anything else (data-point or resource conditions, other expressions) leaves it opaque.
+ */
+export function analyseFilter(raw: Record<string, unknown>): ComponentEffects {
+  const opaque: ComponentEffects = { aggregates: false, stateful: false, opaque: true };
+  const metrics = raw.metrics as Record<string, unknown> | undefined;
+  const otherKeys = Object.keys(raw).filter((k) => k !== 'error_mode' && k !== 'metrics');
+  if (!metrics || typeof metrics !== 'object' || otherKeys.length > 0) return opaque;
+  if (Object.keys(metrics).some((k) => k !== 'metric') || !Array.isArray(metrics.metric)) return opaque;
+  const names: string[] = [];
+  const regexes: string[] = [];
+  let keepOnly: string[] | undefined;
+  for (const text of metrics.metric) {
+    let condition: OttlCondition;
+    try {
+      condition = parseOttlCondition(String(text));
+    } catch {
+      return opaque;
+    }
+    if (condition.kind === 'compare' && condition.op === '==' && isNamePath(condition.left) && condition.right.kind === 'string') {
+      names.push(condition.right.value);
+    } else if (condition.kind === 'value' && condition.value.kind === 'call' && condition.value.name === 'IsMatch' && isNamePath(condition.value.args[0]?.value) && condition.value.args[1]?.value.kind === 'string') {
+      regexes.push((condition.value.args[1].value as { value: string }).value);
+    } else if (keepOnly === undefined && notEqualNames(condition)) {
+      keepOnly = notEqualNames(condition);
+    } else {
+      return opaque;
+    }
+  }
+  return { aggregates: false, stateful: false, opaque: false, droppedMetrics: { names, regexes, keepOnly } };
+}
+
+function notEqualNames(condition: OttlCondition): string[] | undefined {
+  const parts = condition.kind === 'and' ? condition.operands : [condition];
+  const names: string[] = [];
+  for (const part of parts) {
+    if (part.kind !== 'compare' || part.op !== '!=' || !isNamePath(part.left) || part.right.kind !== 'string') return undefined;
+    names.push(part.right.value);
+  }
+  return names;
 }

@@ -138,3 +138,18 @@ describe('snake_case type names of the pinned collector', () => {
     expect(pipeline.deploymentRequirements().singleReplica).toBe(true);
   });
 });
+
+describe('imported filters', () => {
+  it('reads what a filter in the emitted forms drops, and stays opaque otherwise', () => {
+    const pipeline = CollectorPipeline.fromConfig({
+      processors: {
+        'filter/known': { error_mode: 'ignore', metrics: { metric: ['name == "up"', 'IsMatch(name, "^go_")', 'name != "a" and name != "b"'] } },
+        'filter/datapoints': { metrics: { datapoint: ['attributes["x"] == "y"'] } },
+      },
+      service: { pipelines: {} },
+    });
+    expect((pipeline.component('filter/known') as Processor).effects).toMatchObject({ opaque: false, droppedMetrics: { names: ['up'], regexes: ['^go_'], keepOnly: ['a', 'b'] } });
+    expect((pipeline.component('filter/datapoints') as Processor).effects).toMatchObject({ opaque: true });
+    expect((pipeline.component('filter/datapoints') as Processor).effects.droppedMetrics).toBeUndefined();
+  });
+});
