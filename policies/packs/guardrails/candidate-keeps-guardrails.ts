@@ -16,6 +16,8 @@ interface ManifestView {
   readonly phase: string;
   readonly promotedVariant?: string;
   readonly productionPipeline: string;
+  readonly collectorName?: string;
+  readonly collectorNamespace?: string;
   readonly variants: ReadonlyArray<{ name: string; kind: string; shadowPipeline: string; processors: ReadonlyArray<{ id: string }> }>;
   readonly guardrails: readonly ManifestGuardrail[];
 }
@@ -36,6 +38,8 @@ function manifestOf(doc: SourceDocument): ManifestView | undefined {
         phase: String(m.phase),
         ...(typeof m.promotedVariant === 'string' ? { promotedVariant: m.promotedVariant } : {}),
         productionPipeline: String(m.collector?.productionPipeline ?? 'metrics'),
+        ...(typeof m.collector?.name === 'string' ? { collectorName: m.collector.name } : {}),
+        ...(typeof m.collector?.namespace === 'string' ? { collectorNamespace: m.collector.namespace } : {}),
         variants: Array.isArray(m.variants) ? m.variants : [],
         guardrails: Array.isArray(m.guardrails?.queries) ? m.guardrails.queries : [],
       };
@@ -65,7 +69,7 @@ export function createCandidateKeepsGuardrailsRule(read: GuardrailFileReader = r
 function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFileReader): RuleFinding[] {
   const configs = ctx.collectorConfigs(doc);
   if (configs.length === 0) return [];
-  const manifests = ctx.ofKind('ConfigMap').map(manifestOf).filter((m): m is ManifestView => m !== undefined);
+  const manifests = ctx.ofKind('ConfigMap').map(manifestOf).filter((m): m is ManifestView => m !== undefined && describesCollector(m, doc));
   const findings: RuleFinding[] = [];
   for (const source of configs) {
     const pipelines = new Map(pipelinesOf(source).map((p) => [p.id, p]));
@@ -103,6 +107,14 @@ function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFil
     }
   }
   return findings;
+}
+
+/** Whether a manifest belongs to this collector document: same environment, namespace and (for an OpenTelemetryCollector) name. */
+function describesCollector(manifest: ManifestView, doc: SourceDocument): boolean {
+  const differs = (a: string | undefined, b: string | undefined): boolean => a !== undefined && b !== undefined && a !== b;
+  if (differs(manifest.doc.environment, doc.environment)) return false;
+  if (differs(manifest.collectorNamespace ?? manifest.doc.object.namespace, doc.object.namespace)) return false;
+  return !(doc.object.kind === 'OpenTelemetryCollector' && differs(manifest.collectorName, doc.object.name));
 }
 
 /** The processors each candidate adds in this config: its shadow pipeline minus the baseline's. */

@@ -121,40 +121,63 @@ describe('checkCandidateGuardrails', () => {
   });
 });
 
+function experimentDocuments(phase: string, candidateKeeps: string[]): { manifest: string; collector: string } {
+  const manifest = {
+    manifestVersion: 1, name: 'checkout', environment: 'staging', phase,
+    collector: { name: 'c', namespace: 'ns', productionPipeline: 'metrics' },
+    variants: [
+      { name: 'baseline', kind: 'baseline', shadowPipeline: 'metrics/base', processors: [] },
+      { name: 'route-only', kind: 'candidate', shadowPipeline: 'metrics/route-only', processors: [] },
+    ],
+    guardrails: { queries: [{ name: 'job:errors:ratio', source: 'rules/slo.yaml:5', expr: findRuleQueries('r', RULES).queries[0]!.expr }] },
+  };
+  const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout-phoenix-experiment\n  namespace: ns\n  labels: {phoenix.dev/experiment-manifest: "true"}\ndata:\n  experiment.json: ${JSON.stringify(JSON.stringify(manifest))}\n`;
+  const collector = {
+    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'c', namespace: 'ns' },
+    spec: {
+      config: {
+        receivers: { otlp: {} }, exporters: { debug: {} },
+        processors: { batch: {}, 'transform/candidate': keepAttributes(candidateKeeps).config },
+        service: { pipelines: {
+          metrics: { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
+          'metrics/base': { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
+          'metrics/route-only': { receivers: ['otlp'], processors: ['transform/candidate', 'batch'], exporters: ['debug'] },
+        } },
+      },
+    },
+  };
+  return { manifest: configMap, collector: JSON.stringify(collector, null, 2) };
+}
+
+const readRules = (file: string): string | undefined => (file === 'rules/slo.yaml' ? RULES : undefined);
+
 describe('guardrails/candidate-keeps-answers', () => {
   it('reports a rule-file guardrail at its file position, read through the given reader', () => {
     // GIVEN an experiment manifest whose guardrails come from a rule file, and the collector config
-    const manifest = {
-      manifestVersion: 1, name: 'checkout', environment: 'staging', phase: 'running',
-      collector: { name: 'c', namespace: 'ns', productionPipeline: 'metrics' },
-      variants: [
-        { name: 'baseline', kind: 'baseline', shadowPipeline: 'metrics/base', processors: [] },
-        { name: 'route-only', kind: 'candidate', shadowPipeline: 'metrics/route-only', processors: [] },
-      ],
-      guardrails: { queries: [{ name: 'job:errors:ratio', source: 'rules/slo.yaml:5', expr: findRuleQueries('r', RULES).queries[0]!.expr }] },
-    };
-    const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout-phoenix-experiment\n  namespace: ns\n  labels: {phoenix.dev/experiment-manifest: "true"}\ndata:\n  experiment.json: ${JSON.stringify(JSON.stringify(manifest))}\n`;
-    const collector = {
-      apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'c', namespace: 'ns' },
-      spec: {
-        config: {
-          receivers: { otlp: {} }, exporters: { debug: {} },
-          processors: { batch: {}, 'transform/candidate': keepAttributes(['http.route']).config },
-          service: { pipelines: {
-            metrics: { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
-            'metrics/base': { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
-            'metrics/route-only': { receivers: ['otlp'], processors: ['transform/candidate', 'batch'], exporters: ['debug'] },
-          } },
-        },
-      },
-    };
-    const rule = createCandidateKeepsGuardrailsRule((file) => (file === 'rules/slo.yaml' ? RULES : undefined));
+    const docs = experimentDocuments('running', ['http.route']);
+    const rule = createCandidateKeepsGuardrailsRule(readRules);
     // WHEN phoenix check runs the rule
-    const report = checkSources([{ file: 'gitops/manifest.yaml', text: configMap }, { file: 'gitops/collector.json', text: JSON.stringify(collector, null, 2) }], { rules: [rule], waiversFile: undefined });
+    const report = checkSources([{ file: 'gitops/manifest.yaml', text: docs.manifest }, { file: 'gitops/collector.json', text: docs.collector }], { rules: [rule], waiversFile: undefined });
     // THEN one error at the processor names the rule file position and the label
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ ruleId: 'guardrails/candidate-keeps-answers', severity: 'error', file: 'gitops/collector.json', object: { kind: 'OpenTelemetryCollector', name: 'c' } });
     expect(report.findings[0]!.message).toMatch(/candidate 'route-only'.*rules\/slo\.yaml:6:30.*http_response_status_code/);
     expect(report.failed).toBe(true);
+  });
+
+  it('relates each collector only to the manifest of its own environment', () => {
+    // GIVEN the same experiment in two environments, harmful only in staging
+    const staging = experimentDocuments('running', ['http.route']);
+    const dev = experimentDocuments('running', ['http.route', 'http.response.status_code']);
+    const sources = [
+      { file: 'gitops/experiments/dev/checkout/manifest.yaml', text: dev.manifest },
+      { file: 'gitops/experiments/dev/checkout/collector.json', text: dev.collector },
+      { file: 'gitops/experiments/staging/checkout/manifest.yaml', text: staging.manifest },
+      { file: 'gitops/experiments/staging/checkout/collector.json', text: staging.collector },
+    ];
+    // WHEN checked together
+    const report = checkSources(sources, { rules: [createCandidateKeepsGuardrailsRule(readRules)], waiversFile: undefined });
+    // THEN only staging's collector is reported, once
+    expect(report.findings.map((f) => f.file)).toEqual(['gitops/experiments/staging/checkout/collector.json']);
   });
 });
