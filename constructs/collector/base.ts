@@ -43,7 +43,7 @@ export abstract class TypedComponent implements CollectorComponent {
     this.type = init.type;
     this.name = init.name;
     this.id = init.name === undefined ? init.type : `${init.type}/${init.name}`;
-    this.config = deepFreezeCopy(init.config);
+    this.config = structuredClone(init.config);
     this.effects = Object.freeze({ ...(init.effects ?? PASS_THROUGH) });
   }
 
@@ -124,8 +124,4 @@ export function checkStringList(factory: string, field: string, value: readonly 
     if (seen.has(item)) throw new CollectorConfigError(`${factory}: '${field}' lists '${item}' twice`);
     seen.add(item);
   }
-}
-
-function deepFreezeCopy(value: Record<string, unknown>): Record<string, unknown> {
-  return structuredClone(value);
 }

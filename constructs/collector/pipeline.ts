@@ -88,6 +88,7 @@ export class CollectorPipeline {
     }
     pipeline.serviceExtensions = [...imported.serviceExtensions];
     pipeline.rawTelemetry = imported.telemetry;
+    pipeline.telemetryAsImported = true;
     pipeline.importWarnings.push(...imported.warnings);
     pipeline.locate = locate;
     return pipeline;
@@ -99,6 +100,8 @@ export class CollectorPipeline {
   private rawTelemetry: Record<string, unknown> | undefined;
   private readonly importWarnings: string[] = [];
   private readonly importedPipelines = new Set<string>();
+  /** True for imports: no telemetry section is rendered unless the file had one. */
+  private telemetryAsImported = false;
   private readonly source?: string;
   private locate?: Locator;
 
@@ -211,6 +214,7 @@ export class CollectorPipeline {
     }
     copy.serviceExtensions = [...this.serviceExtensions];
     copy.rawTelemetry = this.rawTelemetry === undefined ? undefined : structuredClone(this.rawTelemetry);
+    copy.telemetryAsImported = this.telemetryAsImported;
     copy.importWarnings.push(...this.importWarnings);
     this.importedPipelines.forEach((id) => copy.importedPipelines.add(id));
     copy.locate = this.locate;
@@ -254,7 +258,8 @@ export class CollectorPipeline {
     const service: Record<string, unknown> = {};
     if (this.serviceExtensions.length > 0) service.extensions = [...this.serviceExtensions];
     service.pipelines = this.pipelineConfigs();
-    service.telemetry = this.rawTelemetry === undefined ? renderTelemetry({}) : structuredClone(this.rawTelemetry);
+    if (this.rawTelemetry !== undefined) service.telemetry = structuredClone(this.rawTelemetry);
+    else if (!this.telemetryAsImported) service.telemetry = renderTelemetry({});
     return { ...sections, service } as unknown as CollectorConfig;
   }
 

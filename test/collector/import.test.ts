@@ -111,6 +111,11 @@ describe('CollectorPipeline.fromConfig', () => {
     expect(CollectorPipeline.fromConfig(source).render()).toEqual(source);
   });
 
+  it('adds no telemetry section the imported config did not have', () => {
+    const config = CollectorPipeline.fromConfig({ receivers: { otlp: null }, exporters: { debug: null }, service: { pipelines: { metrics: { receivers: ['otlp'], exporters: ['debug'] } } } }).render();
+    expect(config.service).toEqual({ pipelines: { metrics: { receivers: ['otlp'], exporters: ['debug'] } } });
+  });
+
   it('fails when a component id is malformed', () => {
     expect(() => CollectorPipeline.fromConfig({ processors: { 'bat ch': {} }, service: { pipelines: {} } }, 'inline')).toThrow(
       /inline: processors\.bat ch: processors\.bat ch 'bat ch': the type 'bat ch' must start with a letter/,
