@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadEnvironments } from '../environments/load-environments';
-import { addTreeCharts, addUnitChart, loadExperiments, planUnits, synthesizeTree, writeTree, type LoadedExperiment, type TreeSources } from '../generators';
+import * as YAML from 'yaml';
+import { addTreeCharts, addUnitChart, emitYaml, loadExperiments, planUnits, synthesizeTree, writeTree, type LoadedExperiment, type TreeSources } from '../generators';
 
 interface Measurement {
   readonly seconds: number;
@@ -85,6 +86,23 @@ function countObjects(outDir: string): number {
   return objects;
 }
 
+/** js-yaml `dump` (Phoenix) against `yaml` `stringify` with cdk8s's options, on the same rendered objects. */
+function emitterComparison(input: TreeSources): string {
+  const objects: unknown[] = [];
+  for (const unit of planUnits(input)) objects.push(...addUnitChart(new App({ outdir: '.' }), unit).toJson());
+  const time = (emit: (object: unknown) => string): number => {
+    for (const object of objects.slice(0, 50)) emit(object);
+    const start = process.cpuUsage();
+    let bytes = 0;
+    for (const object of objects) bytes += emit(object).length;
+    const cpu = process.cpuUsage(start);
+    return bytes > 0 ? (cpu.user + cpu.system) / 1e6 : 0;
+  };
+  const jsYaml = time(emitYaml);
+  const yaml = time((object) => YAML.stringify(object, { keepUndefined: true, lineWidth: 0, version: '1.1' }));
+  return `YAML emission of ${objects.length} objects: js-yaml dump ${jsYaml.toFixed(2)} cpu-s, yaml stringify (cdk8s's options) ${yaml.toFixed(2)} cpu-s: ${(yaml / jsYaml).toFixed(2)}× faster`;
+}
+
 function ratio(baseline: Measurement, phoenix: Measurement): string {
   return `phoenix synth is ${(baseline.seconds / phoenix.seconds).toFixed(2)}× as fast by wall time, ${(baseline.cpuSeconds / phoenix.cpuSeconds).toFixed(2)}× by CPU time`;
 }
@@ -121,6 +139,7 @@ export async function run(): Promise<void> {
       fs.rmSync(path.join(work, `cdk8s-${count}`), { recursive: true, force: true });
       fs.rmSync(path.join(work, `cdk8s-one-${count}`), { recursive: true, force: true });
     }
+    process.stdout.write(`${emitterComparison(sources(Math.min(sizes[0], 300)))}\n`);
     if (perObject.length > 1) {
       const [first] = perObject;
       process.stdout.write(`linearity (CPU time per object relative to ${first[0]} experiments): ${perObject.map(([count, t]) => `${count}: ${(t / first[1]).toFixed(2)}`).join(', ')}\n`);
