@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,6 +141,33 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
     const body = JSON.parse(chunks.join('')) as ExperimentsResponse;
     expect(body.experiments.map((e) => e.experiment).sort()).toEqual(['broken', 'stale', 'win']);
     expect(body.experiments.every((e) => e.decisions.every((d) => d.action === 'none'))).toBe(true);
+  });
+
+  it('serves until SIGTERM, then finishes the running cycle and exits 0', async () => {
+    // GIVEN the CLI running the service as its own process
+    const child = spawn(path.join(__dirname, '..', '..', 'bin', 'phoenix'), ['watch', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const listening = new Promise<string>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const match = /"url":"(http:\/\/[^"]+)".*"msg":"watcher listening"/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', () => reject(new Error(`watcher exited early: ${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await listening;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // WHEN it receives SIGTERM
+      child.kill('SIGTERM');
+      // THEN it stops cleanly, and its logs never carry a credential
+      expect(await exited).toBe(0);
+      expect(stderr).toMatch(/"msg":"watcher stopped"/);
+      expect(stderr).not.toMatch(/fake-token/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('fails when the config is invalid, naming file:line and field', () => {
