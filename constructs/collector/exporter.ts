@@ -68,7 +68,7 @@ export class Exporter extends TypedComponent {
       queue_size: props.queueSize ?? 10000,
       num_consumers: props.numConsumers ?? 5,
     };
-    config.resource_to_telemetry_conversion = { enabled: props.resourceToTelemetryConversion ?? false };
+    if (props.resourceToTelemetryConversion) config.resource_to_telemetry_conversion = { enabled: true };
     config.target_info = { enabled: props.targetInfo ?? true };
     if (props.externalLabels) {
       for (const key of Object.keys(props.externalLabels)) {
