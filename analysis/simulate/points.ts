@@ -12,6 +12,37 @@ export interface StepContext {
   note(message: string): void;
   /** Records that points of `metric` (Prometheus name) were merged with `fn`. */
   aggregated(metric: string, fn: AggregationFunction, delta: boolean): void;
+  /** Shares equal attribute maps between points (one simulation's lifetime). */
+  readonly interner: AttrsInterner;
+}
+
+/** Keys of canonical attribute maps, so {@link attrsKey} need not sort them again. */
+const canonicalKeys = new WeakMap<object, string>();
+
+/**
+ * Hands out one shared object per distinct attribute map made by a processor: after
+ * `keep_keys` a million points usually share a few hundred maps, which saves memory and
+ * garbage collection, and their keys are known.
+ */
+export class AttrsInterner {
+  private readonly maps = new Map<string, Record<string, string>>();
+
+  /** The canonical map with the entries of `attrs` whose key satisfies `kept`. */
+  pick(attrs: Readonly<Record<string, string>>, kept: (key: string) => boolean): Record<string, string> {
+    const keys: string[] = [];
+    for (const k in attrs) if (kept(k)) keys.push(k);
+    if (keys.length > 1) keys.sort();
+    let key = '';
+    for (let i = 0; i < keys.length; i++) key += keys[i] + '\u0001' + attrs[keys[i]!] + '\u0002';
+    let found = this.maps.get(key);
+    if (!found) {
+      found = {};
+      for (const k of keys) found[k] = attrs[k]!;
+      this.maps.set(key, found);
+      canonicalKeys.set(found, key);
+    }
+    return found;
+  }
 }
 
 /** Labels made by the Prometheus translation itself: never attributes, never removed. */
@@ -19,6 +50,8 @@ export const STRUCTURAL_LABELS: ReadonlySet<string> = new Set(['le', 'quantile']
 
 /** A stable key of an attribute map. */
 export function attrsKey(attrs: Readonly<Record<string, string>>): string {
+  const known = canonicalKeys.get(attrs);
+  if (known !== undefined) return known;
   const keys = Object.keys(attrs);
   if (keys.length > 1) keys.sort();
   let out = '';
@@ -26,8 +59,11 @@ export function attrsKey(attrs: Readonly<Record<string, string>>): string {
   return out;
 }
 
-/** The attributes whose label is in `keep` (plus `le` / `quantile`); the same object when nothing is removed. */
-export function pickAttrs(attrs: Record<string, string>, keep: ReadonlySet<string>): Record<string, string> {
+/**
+ * The attributes whose label is in `keep` (plus `le` / `quantile`): the same object when nothing
+ * is removed, else the interner's shared map.
+ */
+export function pickAttrs(attrs: Record<string, string>, keep: ReadonlySet<string>, interner: AttrsInterner): Record<string, string> {
   let removes = false;
   for (const k in attrs) {
     if (!keep.has(k) && !STRUCTURAL_LABELS.has(k)) {
@@ -36,42 +72,44 @@ export function pickAttrs(attrs: Record<string, string>, keep: ReadonlySet<strin
     }
   }
   if (!removes) return attrs;
-  const out: Record<string, string> = {};
-  for (const k in attrs) if (keep.has(k) || STRUCTURAL_LABELS.has(k)) out[k] = attrs[k]!;
-  return out;
+  return interner.pick(attrs, (k) => keep.has(k) || STRUCTURAL_LABELS.has(k));
 }
 
 /**
- * Merges the points that share a key (within one resource entry and one metric name, which
- * the caller puts in the key) with `fn`; points whose key is `undefined` pass untouched, in
- * their original order.
+ * Merges, within one resource entry and one metric name, the points whose `keyOf` (their
+ * attributes' key) is equal, with `fn`; points whose key is `undefined` pass untouched. Output
+ * keeps the first-seen order.
  */
 export function mergeByKey(points: readonly Point[], keyOf: (p: Point) => string | undefined, fn: AggregationFunction, ctx: StepContext): Point[] {
-  const groups = new Map<string, Point[]>();
-  const order: Array<Point | string> = [];
+  // group → metric name → attributes key → points (nested maps: no key strings to build per point)
+  const groups = new Map<string, Map<string, Map<string, Point[]>>>();
+  const order: Array<Point | Point[]> = [];
   for (const p of points) {
     const key = keyOf(p);
     if (key === undefined) {
       order.push(p);
       continue;
     }
-    let list = groups.get(key);
+    let byName = groups.get(p.group);
+    if (!byName) groups.set(p.group, (byName = new Map()));
+    let byKey = byName.get(p.name);
+    if (!byKey) byName.set(p.name, (byKey = new Map()));
+    let list = byKey.get(key);
     if (!list) {
-      groups.set(key, (list = []));
-      order.push(key);
+      byKey.set(key, (list = []));
+      order.push(list);
     }
     list.push(p);
   }
   const out: Point[] = new Array(order.length);
   for (let i = 0; i < order.length; i++) {
     const entry = order[i]!;
-    if (typeof entry !== 'string') {
+    if (!Array.isArray(entry)) {
       out[i] = entry;
       continue;
     }
-    const list = groups.get(entry)!;
-    if (list.length > 1) ctx.aggregated(list[0]!.name, fn, list[0]!.delta);
-    out[i] = mergePoints(list, fn, ctx.track);
+    if (entry.length > 1) ctx.aggregated(entry[0]!.name, fn, entry[0]!.delta);
+    out[i] = mergePoints(entry, fn, ctx.track);
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { seriesKey } from '../series/model';
 import { simulateFilter } from './filter';
 import { simulateMetricsTransform } from './metricstransform';
 import type { AggregationRecord, Collision, OutputSeries, Point, ProcessorStep, SimulationNote, SimulationResult, ValueNode } from './model';
-import { isRecord, type StepContext } from './points';
+import { AttrsInterner, isRecord, type StepContext } from './points';
 import { simulateCumulativeToDelta, simulateDeltaToCumulative, simulateGroupByAttrs } from './regroup';
 import { NameResolver } from './target';
 import { simulateTransform } from './transform';
@@ -98,6 +98,7 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
   let points = toPoints(input, track);
   const reducers: string[] = [];
   const aggregations = new Map<string, AggregationRecord>();
+  const interner = new AttrsInterner();
   for (const processor of processors) {
     const type = processor.id.split('/')[0]!;
     const simulator = MODELLED_PROCESSORS[type];
@@ -106,6 +107,7 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
       id: processor.id,
       names,
       track,
+      interner,
       note: (message) => {
         if (seen.has(message)) return;
         seen.add(message);
@@ -134,13 +136,17 @@ function toPoints(input: readonly Series[], track: boolean): Point[] {
   const points: Point[] = new Array(input.length);
   // One resource object and group id per (job, instance[, resource]): processors replace a
   // point's resource object, never mutate it, so sharing is safe and saves one object per series.
-  const groups = new Map<string, { group: string; resource: Record<string, string> }>();
+  const groups = new Map<string, Map<string, { group: string; resource: Record<string, string> }>>();
+  let groupCount = 0;
   for (let i = 0; i < input.length; i++) {
     const s = input[i]!;
+    const labels = s.labels;
     const attrs: Record<string, string> = {};
-    for (const k in s.labels) if (k !== 'job' && k !== 'instance') attrs[k] = s.labels[k]!;
-    const groupKey = s.resource ? `${s.labels.job ?? ''}\u0001${s.labels.instance ?? ''}\u0001${JSON.stringify(s.resource)}` : `${s.labels.job ?? ''}\u0001${s.labels.instance ?? ''}`;
-    let entry = groups.get(groupKey);
+    for (const k in labels) if (k !== 'job' && k !== 'instance') attrs[k] = labels[k]!;
+    const outer = s.resource ? `${labels.job ?? ''}\u0001${JSON.stringify(s.resource)}` : labels.job ?? '';
+    let byInstance = groups.get(outer);
+    if (byInstance === undefined) groups.set(outer, (byInstance = new Map()));
+    let entry = byInstance.get(labels.instance ?? '');
     if (entry === undefined) {
       let resource: Record<string, string>;
       if (s.resource) resource = { ...s.resource };
@@ -149,7 +155,7 @@ function toPoints(input: readonly Series[], track: boolean): Point[] {
         if (s.labels.job !== undefined) resource[SERVICE_NAME] = s.labels.job;
         if (s.labels.instance !== undefined) resource[SERVICE_INSTANCE_ID] = s.labels.instance;
       }
-      groups.set(groupKey, (entry = { group: `in${groups.size}`, resource }));
+      byInstance.set(labels.instance ?? '', (entry = { group: `in${groupCount++}`, resource }));
     }
     const point: Point = { name: s.name, type: s.type ?? inferType(s, bucketFamilies), attrs, resource: entry.resource, group: entry.group, delta: false, inputs: 1 };
     if (track) point.node = { kind: 'input', index: i };

@@ -82,8 +82,8 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
       const keep = new Set(onResource ? keys : keys.map((k) => ctx.names.label(k)));
       for (const p of points) {
         if (!matches(p)) continue;
-        if (onResource) p.resource = pickAttrs(p.resource, keep);
-        else p.attrs = pickAttrs(p.attrs, keep);
+        if (onResource) p.resource = pickAttrs(p.resource, keep, ctx.interner);
+        else p.attrs = pickAttrs(p.attrs, keep, ctx.interner);
       }
       return points;
     }
@@ -117,13 +117,14 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
     const keys = statement.args[1] === undefined ? undefined : literalStrings(statement.args[1]);
     if (statement.args[1] !== undefined && !keys) return skip('needs a literal list of attributes');
     const keep = keys ? new Set(keys.map((k) => ctx.names.label(k))) : undefined;
-    const verdicts = new Map<string, boolean>();
+    const verdicts = new Map<string, Map<string, boolean>>();
     let noted = false;
     return mergeByKey(
       points,
       (p) => {
-        const metricKey = `${p.name}\u0000${p.group}`;
-        let applies = verdicts.get(metricKey);
+        let byName = verdicts.get(p.group);
+        if (!byName) verdicts.set(p.group, (byName = new Map()));
+        let applies = byName.get(p.name);
         if (applies === undefined) {
           applies = matches(p);
           if (applies && (p.type === 'summary' || ((p.type === 'histogram' || p.type === 'gaugehistogram') && fn !== 'sum'))) {
@@ -131,11 +132,11 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
             noted = true;
             applies = false;
           }
-          verdicts.set(metricKey, applies);
+          byName.set(p.name, applies);
         }
         if (!applies) return undefined;
-        if (keep) p.attrs = pickAttrs(p.attrs, keep);
-        return `${metricKey}\u0000${attrsKey(p.attrs)}`;
+        if (keep) p.attrs = pickAttrs(p.attrs, keep, ctx.interner);
+        return attrsKey(p.attrs);
       },
       fn as AggregationFunction,
       ctx,
