@@ -62,6 +62,20 @@ describe('PrometheusClient against a real Prometheus', () => {
     expect(pages[1]!.series).toEqual([{ __name__: 'queue_depth', job: 'worker', queue: 'say "hi"\\now' }]);
   });
 
+  it('looks series up by matchers and walks only the names asked for', async () => {
+    const found = await client.series(['http_requests_total{instance="b:80"}'], start, end);
+    expect(found).toEqual([{ __name__: 'http_requests_total', job: 'api', instance: 'b:80', route: '/users' }]);
+    const pages = [];
+    for await (const page of client.seriesByName(start, end, ['queue_depth'])) pages.push(page.name);
+    expect(pages).toEqual(['queue_depth']);
+  });
+
+  it('fails when asked for series without a matcher or a range with a bad step', async () => {
+    await expect(client.series([], start, end)).rejects.toThrow(/at least one matcher/);
+    await expect(client.queryRange('up', start, end, 0)).rejects.toThrow(/step must be positive/);
+    expect(() => new PrometheusClient({ baseUrl: 'not a url' })).toThrow(/is not a URL/);
+  });
+
   it('lists label values within a time range', async () => {
     expect(await client.labelValues('job', { start, end })).toEqual(['api', 'worker']);
     expect(await client.labelValues('instance', { match: ['http_requests_total'], start, end })).toEqual(['a:80', 'b:80']);
