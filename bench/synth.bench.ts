@@ -3,9 +3,10 @@
  * emit YAML, write the owned tree) against plain cdk8s `app.synth()` of the same charts, in
  * the same run. Prints objects/s, peak memory and the ratio.
  *
- * PHOENIX_BENCH_EXPERIMENTS   experiments (default 1000); the example experiments, cycled under new names
- * PHOENIX_BENCH_FULL=1        also 100 / 1,000 / 10,000 experiments, for linearity (Phoenix only above 1,000)
- * PHOENIX_BENCH_BASELINE_MAX  largest size one-App cdk8s is run at (default 200: its synth is quadratic in the number of charts)
+ * PHOENIX_BENCH_EXPERIMENTS    experiments (default 1000); the example experiments, cycled under new names
+ * PHOENIX_BENCH_FULL=1         also 100 / 1,000 / 10,000 experiments, for linearity (Phoenix only above 1,000)
+ * PHOENIX_BENCH_BASELINE_MAX  largest size the App-per-chart baseline is run at (default 1000)
+ * PHOENIX_BENCH_ONE_APP_MAX   largest size the one-App baseline is run at (default 200: it is quadratic in the number of charts)
  *
  * Two baselines, both plain cdk8s on the same charts:
  * - `cdk8s app.synth(), App per chart`: each chart synthesized by cdk8s in an App of its own
@@ -113,7 +114,8 @@ function line(label: string, m: Measurement): string {
 
 export async function run(): Promise<void> {
   const size = Number(process.env.PHOENIX_BENCH_EXPERIMENTS ?? 1000);
-  const baselineMax = Number(process.env.PHOENIX_BENCH_BASELINE_MAX ?? 200);
+  const baselineMax = Number(process.env.PHOENIX_BENCH_BASELINE_MAX ?? 1000);
+  const oneAppMax = Number(process.env.PHOENIX_BENCH_ONE_APP_MAX ?? 200);
   const sizes = process.env.PHOENIX_BENCH_FULL === '1' ? [100, 1000, 10000] : [size];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-bench-'));
   try {
@@ -127,10 +129,12 @@ export async function run(): Promise<void> {
       const phoenix = measure(() => phoenixSynth(input, path.join(work, `phoenix-${count}`, 'gitops')));
       process.stdout.write(`${line(`phoenix synth ${count}×${environments}`, phoenix)}\n`);
       perObject.push([count, phoenix.cpuSeconds / phoenix.objects]);
-      const perChart = measure(() => appPerChartCdk8s(input, path.join(work, `cdk8s-${count}`)));
-      process.stdout.write(`${line(`cdk8s app.synth(), App per chart ${count}×${environments}`, perChart)}\n`);
-      process.stdout.write(`ratio vs cdk8s, App per chart: ${ratio(perChart, phoenix)}\n`);
       if (count <= baselineMax) {
+        const perChart = measure(() => appPerChartCdk8s(input, path.join(work, `cdk8s-${count}`)));
+        process.stdout.write(`${line(`cdk8s app.synth(), App per chart ${count}×${environments}`, perChart)}\n`);
+        process.stdout.write(`ratio vs cdk8s, App per chart: ${ratio(perChart, phoenix)}\n`);
+      }
+      if (count <= oneAppMax) {
         const oneApp = measure(() => oneAppCdk8s(input, path.join(work, `cdk8s-one-${count}`)));
         process.stdout.write(`${line(`cdk8s app.synth(), one App ${count}×${environments}`, oneApp)}\n`);
         process.stdout.write(`ratio vs cdk8s, one App: ${ratio(oneApp, phoenix)}\n`);
