@@ -2,7 +2,7 @@ import type http from 'node:http';
 import pino, { type Logger } from 'pino';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../../clients/github/octokit';
 import { readCredential, type BotConfig } from './config';
-import { snapshotCostEstimator } from './review/cost-snapshot';
+import { costEstimatorFor } from './review/cost-source';
 import { reviewPullRequest, type BotServices } from './review-pull-request';
 import { ReviewQueue, type ReviewJob } from './review-queue';
 import { sweepOpenPullRequests } from './sweep';
@@ -81,7 +81,7 @@ export async function createBot(config: BotConfig, credentials: BotCredentials, 
     clientFor,
     tokenFor: async (installationId) => ((await (await clientFor(installationId)).auth({ type: 'installation' })) as { token: string }).token,
     installationOf: async (owner, repo) => (await appClient.rest.apps.getRepoInstallation({ owner, repo })).data.id,
-    estimateCost: config.review.costSnapshot ? snapshotCostEstimator(config.review.costSnapshot) : undefined,
+    estimateCost: costEstimatorFor(config.review),
   };
   const queue = new ReviewQueue(
     async (job, signal) => {

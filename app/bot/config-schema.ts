@@ -50,6 +50,8 @@ export const botConfigSchema = {
         treeFolder: { type: 'string', minLength: 1 },
         checkRunName: { type: 'string', minLength: 1, maxLength: 100 },
         costSnapshot: { type: 'string', minLength: 1 },
+        seriesSnapshot: { type: 'string', minLength: 1 },
+        prometheusUrl: { type: 'string', pattern: '^https?://' },
         reviewDrafts: { type: 'boolean' },
       },
     },

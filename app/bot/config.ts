@@ -21,7 +21,7 @@ export interface BotConfig {
     /** `{owner}`/`{repo}` template of the URL fetched from. @default - the repository's `clone_url` from the webhook */
     readonly cloneUrlTemplate?: string;
   };
-  readonly review: { readonly treeFolder: string; readonly checkRunName: string; readonly costSnapshot?: string; readonly reviewDrafts: boolean };
+  readonly review: { readonly treeFolder: string; readonly checkRunName: string; readonly costSnapshot?: string; readonly seriesSnapshot?: string; readonly prometheusUrl?: string; readonly reviewDrafts: boolean };
   readonly work: { readonly dir: string; readonly concurrency: number; readonly sweepIntervalSeconds: number };
   /** Only these `owner/name` repositories are reviewed. @default - every repository the app is installed on */
   readonly repositories?: readonly string[];
@@ -79,6 +79,8 @@ export function parseBotConfig(text: string, file: string): BotConfig {
       treeFolder: raw.review?.treeFolder ?? 'gitops',
       checkRunName: raw.review?.checkRunName ?? 'phoenix review',
       costSnapshot: resolvePath(raw.review?.costSnapshot),
+      seriesSnapshot: resolvePath(raw.review?.seriesSnapshot),
+      prometheusUrl: raw.review?.prometheusUrl,
       reviewDrafts: raw.review?.reviewDrafts ?? false,
     },
     work: {

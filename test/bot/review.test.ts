@@ -6,7 +6,8 @@ import { snapshotCostEstimator } from '../../app/bot/review/cost-snapshot';
 import { cutMarkdown, renderReviewMarkdown } from '../../app/bot/review/render-markdown';
 import { reviewRefs } from '../../app/bot/review/review-refs';
 import { runCli } from '../../app/cli/program';
-import { GitFixture, baseTree, collectorConfigMap, secret } from './support/git-fixture';
+import { costEstimatorFor } from '../../app/bot/review/cost-source';
+import { GitFixture, baseTree, collectorConfigMap, manifest, secret } from './support/git-fixture';
 
 const BASE_SECRET = 'hunter2-base-secret';
 const HEAD_SECRET = 'correct-horse-battery-staple';
@@ -28,6 +29,7 @@ describe('phoenix review (committed trees of two refs)', () => {
         'gitops/experiments/prod/drop-pod-labels/secret-remote-write.yaml': secret(HEAD_SECRET),
         'gitops/experiments/prod/drop-pod-labels/service-collector.yaml': null,
         'gitops/experiments/dev/drop-pod-labels/configmap-collector.yaml': collectorConfigMap(['pod']),
+        'gitops/experiments/dev/drop-pod-labels/configmap-drop-pod-labels-phoenix-experiment.yaml': manifest('dev'),
       },
       'head',
     );
@@ -44,9 +46,9 @@ describe('phoenix review (committed trees of two refs)', () => {
     const dev = report.environments.find((e) => e.environment === 'dev');
     expect(prod?.changed.map((c) => c.key)).toEqual(['ConfigMap/observability/collector', 'Secret/observability/remote-write']);
     expect(prod?.removed.map((c) => c.key)).toEqual(['Service/observability/collector']);
-    expect(dev?.added.map((c) => c.key)).toEqual(['ConfigMap/observability/collector']);
+    expect(dev?.added.map((c) => c.key)).toEqual(['ConfigMap/observability/collector', 'ConfigMap/observability/drop-pod-labels-phoenix-experiment']);
     expect(prod?.changed[0].diff).toMatch(/^- +- key: pod$/m);
-    expect(report.summary).toMatchObject({ added: 1, changed: 2, removed: 1, changedExperiments: ['drop-pod-labels'] });
+    expect(report.summary).toMatchObject({ added: 2, changed: 2, removed: 1, changedExperiments: ['drop-pod-labels'] });
   });
 
   it('shows no secret value in markdown or JSON, only that it changed', async () => {
@@ -69,12 +71,33 @@ describe('phoenix review (committed trees of two refs)', () => {
     expect(report.summary.errors).toBeGreaterThan(0);
   });
 
-  it('flags a guardrail whose query uses a label the change drops', async () => {
+  it('flags the guardrail (from the experiment manifest) whose query uses a label the change drops, not the others', async () => {
     const repo = repoWithChange();
     const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'feature' });
     const prod = report.guardrails.filter((g) => g.environment === 'prod');
-    expect(prod).toHaveLength(1);
+    expect(prod.map((g) => g.guardrail)).toEqual([expect.stringMatching(/^p99 latency: /)]);
     expect(prod[0].reason).toMatch(/`pod`/);
+  });
+
+  it('simulates the cost of a promotion over a series snapshot with the environment price model', async () => {
+    // GIVEN prod's collector as committed (pending), and a head that carries the promoted collector
+    // (both taken from this repository's own synthesized tree and its example snapshot)
+    const root = path.join(__dirname, '..', '..');
+    const collector = (env: string) => fs.readFileSync(path.join(root, 'gitops', 'experiments', env, 'http-server-histograms', 'opentelemetrycollector-http-server-histograms.yaml'), 'utf8');
+    const target = 'gitops/experiments/prod/http-server-histograms/collector.yaml';
+    const repo = GitFixture.create();
+    cleanups.push(() => repo.remove());
+    repo.commit({ [target]: collector('prod') }, 'base');
+    repo.git('checkout', '--quiet', '-b', 'promote');
+    repo.commit({ [target]: collector('dev') }, 'promote');
+    // WHEN reviewed with the series snapshot
+    const estimateCost = costEstimatorFor({ seriesSnapshot: path.join(root, 'experiments', 'snapshots', 'example.prom') });
+    const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'promote', estimateCost });
+    // THEN the promoted candidate costs less than the baseline did
+    expect(report.cost).toHaveLength(1);
+    expect(report.cost?.[0]).toMatchObject({ environment: 'prod', experiment: 'http-server-histograms', currency: 'USD' });
+    expect(Number(report.cost?.[0].monthlyDelta)).toBeLessThan(0);
+    expect(Number(report.cost?.[0].monthlyBefore)).toBeGreaterThan(Number(report.cost?.[0].monthlyAfter));
   });
 
   it('treats an object moved to another file as unchanged', async () => {

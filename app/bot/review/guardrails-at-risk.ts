@@ -5,16 +5,18 @@ import type { EnvironmentChanges, GuardrailAtRisk, ReviewFinding } from './types
 /**
  * Which guardrail queries a change may alter. A guardrail is at risk when the changed lines of its
  * experiment's objects name a metric or label its query uses (collector attribute names are compared
- * in their Prometheus form: `http.route` → `http_route`), or when a policy rule about dropped
- * attributes or guardrails fires on the experiment's files.
+ * in their Prometheus form: `http.route` → `http_route`), or when a policy rule about guardrails or
+ * dropped attributes fires on the experiment's files (`guardrails/candidate-keeps-answers` proves a
+ * candidate changes an answer).
  *
- * Guardrails are read from the head tree: the annotation `phoenix.dev/guardrails` on any object of
- * the experiment holds a JSON list of `{ "name": …, "expr": … }`.
+ * Guardrails are read from the head tree's experiment manifests: the ConfigMap labelled
+ * `phoenix.dev/experiment-manifest: "true"`, key `experiment.json`, `guardrails.queries[].{name,expr}`.
  */
 
-export const GUARDRAILS_ANNOTATION = 'phoenix.dev/guardrails';
+const MANIFEST_LABEL = 'phoenix.dev/experiment-manifest';
+const MANIFEST_KEY = 'experiment.json';
 
-const IGNORED_TOKENS = new Set(['key', 'keys', 'action', 'delete', 'insert', 'update', 'upsert', 'include', 'exclude', 'match_type', 'strict', 'regexp', 'metrics', 'metric', 'name', 'names', 'value', 'values', 'attributes', 'processors', 'pipelines', 'exporters', 'receivers', 'service', 'data', 'true', 'false', 'null', 'sum', 'rate', 'by', 'without', 'and', 'or', 'unless']);
+const IGNORED_TOKENS = new Set(['key', 'keys', 'action', 'delete', 'insert', 'update', 'upsert', 'include', 'exclude', 'match_type', 'strict', 'regexp', 'metrics', 'metric', 'name', 'names', 'value', 'values', 'attributes', 'processors', 'pipelines', 'exporters', 'receivers', 'service', 'data', 'true', 'false', 'null', 'sum', 'rate', 'by', 'without', 'and', 'or', 'unless', 'phase', 'expr', 'guardrails', 'queries']);
 
 interface Guardrail {
   readonly experiment: string;
@@ -26,22 +28,21 @@ interface Guardrail {
 function readGuardrails(head: ReadonlyMap<string, string>, root: string): Guardrail[] {
   const guardrails: Guardrail[] = [];
   for (const [file, text] of head) {
-    if (!/\.ya?ml$/.test(file) || !text.includes(GUARDRAILS_ANNOTATION)) continue;
+    if (!/\.ya?ml$/.test(file) || !text.includes(MANIFEST_LABEL)) continue;
     for (const document of parseAllDocuments(text)) {
       const value = document.errors.length === 0 ? (document.toJS() as Record<string, any> | null) : null; // eslint-disable-line @typescript-eslint/no-explicit-any
-      const metadata = value?.metadata;
-      const raw = metadata?.annotations?.[GUARDRAILS_ANNOTATION];
-      if (typeof raw !== 'string') continue;
-      const experiment = metadata?.labels?.['phoenix.dev/experiment'] ?? metadata?.name;
-      let list: unknown;
+      if (value?.kind !== 'ConfigMap' || value.metadata?.labels?.[MANIFEST_LABEL] !== 'true' || typeof value.data?.[MANIFEST_KEY] !== 'string') continue;
+      let manifest: { name?: unknown; environment?: unknown; guardrails?: { queries?: unknown } };
       try {
-        list = JSON.parse(raw);
+        manifest = JSON.parse(value.data[MANIFEST_KEY]);
       } catch {
         continue;
       }
-      if (!Array.isArray(list)) continue;
-      for (const item of list) {
-        if (item && typeof item.expr === 'string') guardrails.push({ experiment: String(experiment), environment: environmentOf(file, root), name: String(item.name ?? item.expr), expr: item.expr });
+      const queries = Array.isArray(manifest.guardrails?.queries) ? (manifest.guardrails?.queries as Array<{ name?: unknown; expr?: unknown }>) : [];
+      const experiment = String(manifest.name ?? value.metadata?.labels?.['phoenix.dev/experiment'] ?? '');
+      const environment = typeof manifest.environment === 'string' ? manifest.environment : environmentOf(file, root);
+      for (const query of queries) {
+        if (typeof query.expr === 'string') guardrails.push({ experiment, environment, name: String(query.name ?? query.expr), expr: query.expr });
       }
     }
   }
@@ -52,8 +53,8 @@ function readGuardrails(head: ReadonlyMap<string, string>, root: string): Guardr
 function changedTokens(diff: string): Set<string> {
   const tokens = new Set<string>();
   for (const line of diff.split('\n')) {
-    if ((!line.startsWith('+ ') && !line.startsWith('- ')) || line.includes(GUARDRAILS_ANNOTATION)) continue;
-    for (const match of line.slice(2).matchAll(/[A-Za-z_][A-Za-z0-9_.]*/g)) {
+    if (!/^[+-]/.test(line) || line.includes('"expr"')) continue;
+    for (const match of line.slice(1).matchAll(/[A-Za-z_][A-Za-z0-9_.]*/g)) {
       const token = match[0].replace(/\./g, '_');
       if (token.length >= 3 && !IGNORED_TOKENS.has(token.toLowerCase())) tokens.add(token);
     }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { snapshotCostEstimator } from '../../bot/review/cost-snapshot';
+import { costEstimatorFor } from '../../bot/review/cost-source';
 import { renderReviewMarkdown } from '../../bot/review/render-markdown';
 import { reviewRefs } from '../../bot/review/review-refs';
 import { ExitCode, UsageError } from '../errors';
@@ -14,6 +14,8 @@ interface ReviewFlags {
   readonly repo: string;
   readonly tree: string;
   readonly costSnapshot?: string;
+  readonly seriesSnapshot?: string;
+  readonly prometheus?: string;
   readonly failOn: string;
 }
 
@@ -30,7 +32,9 @@ export function register(program: Command): void {
     .option('-o, --output <path>', 'write the report to a file instead of stdout')
     .option('--repo <dir>', 'the git repository to read', '.')
     .option('--tree <folder>', 'folder of the synthesized tree in the repository', 'gitops')
-    .option('--cost-snapshot <file>', 'JSON cost snapshot to estimate cost changes from (see docs/bot.md)')
+    .option('--cost-snapshot <file>', 'measured monthly cost per experiment variant (JSON, see docs/bot.md)')
+    .option('--series-snapshot <file>', 'active series (Prometheus / OpenMetrics text) to simulate the base and head collector configs over')
+    .option('--prometheus <url>', 'Prometheus-compatible API to read the active series from, for the cost estimate')
     .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists: error | warning | never', 'error')
     .action(async (flags: ReviewFlags) => {
       process.exitCode = await runReview(flags);
@@ -46,7 +50,7 @@ async function runReview(flags: ReviewFlags): Promise<number> {
     base: flags.base as string,
     head: flags.head,
     treeFolder: flags.tree,
-    estimateCost: flags.costSnapshot ? snapshotCostEstimator(flags.costSnapshot) : undefined,
+    estimateCost: costEstimatorFor({ costSnapshot: flags.costSnapshot, seriesSnapshot: flags.seriesSnapshot, prometheusUrl: flags.prometheus }),
   });
   const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReviewMarkdown(report);
   if (flags.output) writeAtomic(flags.output, text);

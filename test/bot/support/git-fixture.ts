@@ -56,6 +56,7 @@ export function baseTree(secretValue = 'hunter2-base-secret'): Record<string, st
     'gitops/experiments/prod/drop-pod-labels/configmap-collector.yaml': collectorConfigMap(['pod', 'instance']),
     'gitops/experiments/prod/drop-pod-labels/secret-remote-write.yaml': secret(secretValue),
     'gitops/experiments/prod/drop-pod-labels/service-collector.yaml': service(),
+    'gitops/experiments/prod/drop-pod-labels/configmap-drop-pod-labels-phoenix-experiment.yaml': manifest('prod'),
   };
 }
 
@@ -69,8 +70,6 @@ export function collectorConfigMap(dropped: string[]): string {
     '  namespace: observability',
     '  labels:',
     '    phoenix.dev/experiment: drop-pod-labels',
-    '  annotations:',
-    `    phoenix.dev/guardrails: '[{"name":"p99 latency","expr":"histogram_quantile(0.99, sum by (le, pod) (rate(http_server_request_duration_seconds_bucket[5m])))"}]'`,
     'data:',
     '  collector.yaml: |',
     '    processors:',
@@ -87,4 +86,10 @@ export function secret(value: string): string {
 
 export function service(): string {
   return 'apiVersion: v1\nkind: Service\nmetadata:\n  name: collector\n  namespace: observability\n  labels:\n    phoenix.dev/experiment: drop-pod-labels\nspec:\n  ports:\n    - port: 4317\n';
+}
+
+/** The experiment manifest ConfigMap the generator writes beside the collector (guardrails included). */
+export function manifest(environment: string): string {
+  const json = JSON.stringify({ manifestVersion: 1, name: 'drop-pod-labels', environment, phase: 'running', guardrails: { queries: [{ name: 'p99 latency', expr: 'histogram_quantile(0.99, sum by (le, pod) (rate(http_server_request_duration_seconds_bucket[5m])))' }, { name: 'error ratio', expr: 'sum(rate(errors_total[5m]))' }] } }, null, 2);
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: drop-pod-labels-phoenix-experiment\n  namespace: observability\n  labels:\n    phoenix.dev/experiment: drop-pod-labels\n    phoenix.dev/experiment-manifest: 'true'\ndata:\n  experiment.json: |\n${json.replace(/^/gm, '    ')}\n`;
 }
