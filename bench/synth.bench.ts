@@ -5,15 +5,15 @@
  *
  * PHOENIX_BENCH_EXPERIMENTS    experiments (default 1000); the example experiments, cycled under new names
  * PHOENIX_BENCH_FULL=1         also 100 / 1,000 / 10,000 experiments, for linearity (Phoenix only above 1,000)
- * PHOENIX_BENCH_BASELINE_MAX  largest size the App-per-chart baseline is run at (default 1000)
- * PHOENIX_BENCH_ONE_APP_MAX   largest size the one-App baseline is run at (default 200: it is quadratic in the number of charts)
+ * PHOENIX_BENCH_BASELINE_MAX   largest size the App-per-chart baseline is run at (default 1000)
+ * PHOENIX_BENCH_ONE_APP_MAX    largest size the one-App baseline is run at (default 200: it is quadratic in the number of charts)
  *
  * Two baselines, both plain cdk8s on the same charts:
  * - `cdk8s app.synth(), App per chart`: each chart synthesized by cdk8s in an App of its own
- *   (cdk8s's toJson, its `yaml` emission, one file per chart) — linear, run at every size;
+ *   (cdk8s's toJson, its `yaml` emission, one file per chart) — linear, run up to PHOENIX_BENCH_BASELINE_MAX;
  * - `cdk8s app.synth(), one App`: every chart in one App, as app/main.ts does; `chart.toJson()`
  *   walks and validates the whole App once per chart, so it grows with charts², and is run up to
- *   PHOENIX_BENCH_BASELINE_MAX experiments.
+ *   PHOENIX_BENCH_ONE_APP_MAX experiments.
  */
 import { App } from 'cdk8s';
 import fs from 'node:fs';
