@@ -11,6 +11,7 @@ export { extractUsage, summarizeUsage, unionLabelNeeds, type LabelNeed, type Met
 export { assessQuery, COUNTER_RESET_CAVEAT, type AggregationFunction, type MergeFunction, type ChangeReason, type QueryVerdict, type SeriesChange } from './assess';
 export { injectLabelMatchers, injectVariant, LabelInjectionError, EXPERIMENT_LABEL, VARIANT_LABEL } from './inject';
 export { forEachSelector } from './walk';
+export { findLosslessAggregation, type LosslessAggregation } from './lossless';
 export { LineIndex, positionOf, type FilePosition } from './position';
 export { unquotePromQLString, quotePromQLString, compileMatcherRegex } from './strings';
 export { analyzeQueries, formatQueryProblem, type AnalyzedQuery, type QueryAnalysis, type QueryProblem } from './analyze';

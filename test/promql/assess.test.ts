@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessQuery, COUNTER_RESET_CAVEAT, extractUsage, parsePromQL, type QueryUsage } from '../../analysis/promql';
+import { assessQuery, COUNTER_RESET_CAVEAT, extractUsage, findLosslessAggregation, parsePromQL, type QueryUsage } from '../../analysis/promql';
 
 function usageOf(query: string): QueryUsage {
   const parsed = parsePromQL(query);
@@ -100,5 +100,31 @@ describe('assessQuery', () => {
 
   it('keeps a one-to-one match on labels that are kept', () => {
     expect(assessQuery(usageOf('x / on (job) y'), sumAway('y', 'pod')).verdict).toBe('unchanged');
+  });
+});
+
+describe('findLosslessAggregation', () => {
+  const labels = ['job', 'instance', 'route', 'code', 'pod', 'user_id'];
+
+  it('keeps what the queries read and sums the rest when every query tolerates sum', () => {
+    const result = findLosslessAggregation([usageOf('sum by (route) (rate(x[5m]))'), usageOf('sum(rate(x{code=~"5.."}[5m]))')], 'x', labels);
+    expect(result).toMatchObject({ possible: true, keep: ['job', 'instance', 'route', 'code'], remove: ['pod', 'user_id'], function: 'sum', caveats: [COUNTER_RESET_CAVEAT] });
+  });
+
+  it('falls back to max when a query takes the max', () => {
+    expect(findLosslessAggregation([usageOf('max by (route) (x)')], 'x', labels)).toMatchObject({ possible: true, function: 'max' });
+  });
+
+  it('refuses when one query needs sum and another max', () => {
+    const result = findLosslessAggregation([usageOf('max by (route) (x)'), usageOf('sum by (route) (x)')], 'x', labels);
+    expect(result).toMatchObject({ possible: false, reason: expect.stringMatching(/no merge function/) });
+  });
+
+  it('refuses a metric read raw', () => {
+    expect(findLosslessAggregation([usageOf('x > 3')], 'x', labels)).toMatchObject({ possible: false, reason: expect.stringMatching(/every label/) });
+  });
+
+  it('keeps every label but the without labels', () => {
+    expect(findLosslessAggregation([usageOf('sum without (user_id) (x)')], 'x', labels)).toMatchObject({ possible: true, remove: ['user_id'] });
   });
 });
