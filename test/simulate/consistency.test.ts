@@ -19,6 +19,7 @@ const times = Array.from({ length: (end - start) / STEP + 1 }, (_, i) => start +
 
 // GIVEN per-pod HTTP counters with per-user and per-method labels (one pod's counter resets mid-window)
 // and a per-shard queue gauge
+const BUCKETS = [0.1, 0.5, 1, Infinity];
 const input: Series[] = [];
 const samples: Array<Array<[number, number]>> = [];
 let seed = 7;
@@ -39,6 +40,35 @@ for (const pod of ['api-0', 'api-1', 'api-2']) {
       }
     }
   }
+  // a latency histogram per pod, route and method: cumulative buckets, sum and count
+  for (const route of ['/users', '/orders']) {
+    for (const method of ['GET', 'POST']) {
+      const labels = { job: 'api', instance: pod, route, method };
+      const buckets = [0, 0, 0, 0];
+      let sum = 0;
+      const bucketSamples = buckets.map(() => [] as Array<[number, number]>);
+      const sumSamples: Array<[number, number]> = [];
+      times.forEach((t, i) => {
+        if (pod === 'api-1' && i === 60) buckets.fill(0), (sum = 0);
+        const observations = Math.floor(random() * 10);
+        for (let o = 0; o < observations; o++) {
+          const latency = random() * 2;
+          sum += Math.round(latency * 1000) / 1000;
+          for (let b = 0; b < BUCKETS.length; b++) if (latency <= BUCKETS[b]!) buckets[b]! += 1;
+        }
+        buckets.forEach((count, b) => bucketSamples[b]!.push([t, count]));
+        sumSamples.push([t, sum]);
+      });
+      BUCKETS.forEach((le, b) => {
+        input.push({ name: 'http_server_duration_seconds_bucket', labels: { ...labels, le: le === Infinity ? '+Inf' : String(le) }, type: 'histogram' });
+        samples.push(bucketSamples[b]!);
+      });
+      input.push({ name: 'http_server_duration_seconds_sum', labels, type: 'histogram' });
+      samples.push(sumSamples);
+      input.push({ name: 'http_server_duration_seconds_count', labels, type: 'histogram' });
+      samples.push(bucketSamples[BUCKETS.length - 1]!);
+    }
+  }
   for (const shard of ['0', '1', '2', '3']) {
     input.push({ name: 'queue_depth', labels: { job: 'api', instance: pod, route: '/orders', shard }, type: 'gauge' });
     samples.push(times.map((t) => [t, Math.floor(random() * 100)]));
@@ -50,7 +80,7 @@ const transform = (id: string, statements: Array<[string, string[]]>): Configure
   config: { error_mode: 'ignore', metric_statements: statements.map(([context, list]) => ({ context, statements: list })) },
 });
 const deltaWrapped = (inner: ConfiguredProcessor[]): ConfiguredProcessor[] => [
-  { id: 'cumulativetodelta', config: { include: { metrics: ['http.requests'], match_type: 'strict' } } },
+  { id: 'cumulativetodelta', config: { include: { metrics: ['http.requests', 'http.server.duration'], match_type: 'strict' } } },
   ...inner,
   { id: 'deltatocumulative', config: {} },
 ];
@@ -66,8 +96,14 @@ const candidates: Record<string, ConfiguredProcessor[]> = {
   // lossless: merge users and methods per pod and route (sum, between delta conversions); max over shards
   lossless: deltaWrapped([
     transform('transform/keep', [
-      ['datapoint', ['keep_keys(attributes, ["route"]) where metric.name == "http.requests"']],
-      ['metric', ['aggregate_on_attributes("sum", ["route"]) where name == "http.requests"', 'aggregate_on_attributes("max", ["route"]) where name == "queue_depth"']],
+      ['datapoint', ['keep_keys(attributes, ["route"]) where metric.name == "http.requests" or metric.name == "http.server.duration"']],
+      [
+        'metric',
+        [
+          'aggregate_on_attributes("sum", ["route"]) where name == "http.requests" or name == "http.server.duration"',
+          'aggregate_on_attributes("max", ["route"]) where name == "queue_depth"',
+        ],
+      ],
     ]),
   ]),
   // the same merge on cumulative counters, without delta conversion: exact until a merged counter resets
@@ -86,6 +122,8 @@ const queries = [
   'sum(rate(http_requests_total{route="/users"}[5m]))',
   'max by (route) (queue_depth)',
   'max by (instance) (queue_depth) > 50',
+  'histogram_quantile(0.9, sum by (le, route) (rate(http_server_duration_seconds_bucket[5m])))',
+  'sum by (instance, route) (rate(http_server_duration_seconds_sum[5m])) / sum by (instance, route) (rate(http_server_duration_seconds_count[5m]))',
 ];
 
 const withVariant = (labels: Readonly<Record<string, string>>, variant: string) => ({ ...labels, phoenix_experiment: EXPERIMENT, phoenix_variant: variant });
@@ -121,7 +159,7 @@ async function compare(query: string, candidate: string) {
 
 describe('simulated output backfilled beside its input (real Prometheus)', () => {
   it.each([
-    ['lossless', 5],
+    ['lossless', 7],
     ['across-pods', 2],
   ])('answers every query the static assessment calls unchanged the same (%s)', async (candidate, expectedUnchanged) => {
     // WHEN every query is assessed statically and compared on the backfilled data
@@ -144,7 +182,8 @@ describe('simulated output backfilled beside its input (real Prometheus)', () =>
       return r.resultType === 'vector' ? r.result[0]!.value[1] : NaN;
     };
     expect(await count('baseline')).toBe(input.length);
-    expect(await count('lossless')).toBe(3 * 2 + 3); // per pod: two routes, one queue series
+    // per pod: two routes of the counter, one queue series, two routes × (4 buckets + sum + count)
+    expect(await count('lossless')).toBe(3 * (2 + 1 + 2 * 6));
   });
 
   it('catches the candidate that drops a grouped label, statically and by comparison', async () => {
