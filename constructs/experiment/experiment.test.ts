@@ -206,6 +206,12 @@ describe('Experiment bad input', () => {
     expect(() => build({ collector: { replicas: 3 } })).toThrow(/'replicas' \(3\) must be 1: the pipeline aggregates series/);
   });
 
+  it('fails when the baseline is invalid, naming the experiment and the file line', () => {
+    const broken = baseline();
+    broken.addPipeline('metrics/other', { receivers: ['otlp'], exporters: ['missing'] });
+    expect(() => build({ baseline: broken })).toThrow(/^dev\/http-histograms: baseline: .*missing/m);
+  });
+
   it('reports every problem at once', () => {
     try {
       build({ scope: [], promotion: { failureLimit: 0 }, guardrails: { queries: [{ name: 'x', expr: 'up{' }] } });

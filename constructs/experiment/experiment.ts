@@ -5,7 +5,7 @@ import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig } from '../collector/config';
 import type { CollectorPipeline } from '../collector/pipeline';
 import { validateCollectorConfig } from '../collector/schemas/validate';
-import { CollectorDeployment, type CollectorDeploymentProps } from '../deployment/collector-deployment';
+import { CollectorDeployment, FLUX_SUBSTITUTE_ANNOTATION, type CollectorDeploymentProps } from '../deployment/collector-deployment';
 import type { EnvironmentLifecycle, ExperimentTarget } from './definition';
 import { checkCandidates, checkShadowDestination, ExperimentError, pickProductionPipeline, scopeProblems } from './experiment-checks';
 import { resolveGuardrails, type GuardrailProps, type ResolvedGuardrails } from './guardrails';
@@ -124,7 +124,7 @@ export class Experiment extends Construct {
     const problems: string[] = [];
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(id)) problems.push(`the experiment name '${id}' must be a DNS label (lowercase letters, digits and '-')`);
 
-    const baselineConfig = props.baseline.render();
+    const baselineConfig = renderBaseline(props.baseline, where);
     const picked = pickProductionPipeline(baselineConfig, props.pipeline);
     this.productionPipeline = picked.pipeline ?? 'metrics';
     problems.push(...picked.problems);
@@ -167,7 +167,7 @@ export class Experiment extends Construct {
       metadata: { name: `${id}${MANIFEST_CONFIGMAP_SUFFIX}`, namespace: props.target.namespace, labels: { [MANIFEST_LABEL]: 'true' } },
     });
     manifest.addData(MANIFEST_DATA_KEY, Lazy.any({ produce: () => `${JSON.stringify(this.manifest(), null, 2)}\n` }) as unknown as string);
-    manifest.metadata.addAnnotation('kustomize.toolkit.fluxcd.io/substitute', 'disabled');
+    manifest.metadata.addAnnotation(FLUX_SUBSTITUTE_ANNOTATION, 'disabled');
   }
 
   /** Variant names, `baseline` first. */
@@ -299,6 +299,17 @@ function lifecycleProblems(lifecycle: EnvironmentLifecycle, environment: string,
     return [`environment '${environment}': the state file promotes '${lifecycle.variant ?? '(no variant)'}', which is not a candidate (candidates: ${candidates.map((c) => c.name).join(', ') || 'none'})`];
   }
   return [];
+}
+
+/** The baseline's config; an invalid baseline is reported with the experiment's path and each problem (file:line). */
+function renderBaseline(baseline: CollectorPipeline, where: string): CollectorConfig {
+  try {
+    return baseline.render();
+  } catch (error) {
+    const problems = (error as { problems?: readonly string[] }).problems;
+    if (!problems) throw error;
+    throw new ExperimentError(where, problems.map((problem) => `baseline: ${problem}`));
+  }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
