@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { validateCollectorConfig, type CollectorConfig } from '../../constructs/collector';
+import {
+  CollectorPipeline,
+  Connector,
+  Exporter,
+  Extension,
+  Processor,
+  Receiver,
+  validateCollectorConfig,
+  type CollectorConfig,
+} from '../../constructs/collector';
 import core from '../../constructs/collector/schemas/data/core.json';
 import contrib from '../../constructs/collector/schemas/data/contrib.json';
 import { GO_DURATION, resolveRef, translateFile } from '../../constructs/collector/schemas/loader';
@@ -98,6 +107,39 @@ describe('validateCollectorConfig', () => {
         service: { pipelines },
       }),
     ).toEqual(['exporters.prometheus_remote_write.remote_write_queue.enabled: must be boolean (got "yes")']);
+  });
+
+  it('accepts everything the factories render, with every optional prop set', () => {
+    // GIVEN a pipeline using each receiver, exporter, connector and extension factory
+    const pipeline = new CollectorPipeline({ telemetry: { metricsLevel: 'detailed', metricsPort: 9888, logsLevel: 'warn' } });
+    pipeline.addExtension(Extension.healthCheck({ endpoint: '0.0.0.0:13134', path: '/healthz' }));
+    const forward = Connector.forward({ name: 'copy' });
+    pipeline.addPipeline('metrics', {
+      receivers: [
+        Receiver.otlp({ grpcEndpoint: '0.0.0.0:14317', httpEndpoint: '0.0.0.0:14318' }),
+        Receiver.prometheus({ scrapeConfigs: [{ job_name: 'k8s', kubernetes_sd_configs: [{ role: 'pod' }], metric_relabel_configs: [{ action: 'drop', source_labels: ['__name__'], regex: 'go_.*' }] }], scrapeIntervalSeconds: 15 }),
+      ],
+      processors: [Processor.memoryLimiter({ limitMiB: 2048, spikeLimitMiB: 256, checkIntervalSeconds: 2 }), Processor.batch({ timeoutSeconds: 0.2, sendBatchSize: 1000, sendBatchMaxSize: 2000 })],
+      exporters: [
+        Exporter.prometheusRemoteWrite('https://mimir.example/api/v1/push', {
+          headers: { 'X-Scope-OrgID': 'shadow' }, externalLabels: { cluster: 'eu-1' }, resourceToTelemetryConversion: true, targetInfo: false,
+          timeoutSeconds: 10, retryMaxElapsedSeconds: 600, queueSize: 500, numConsumers: 2,
+        }),
+        Exporter.otlp('gateway:4317', { insecure: true, headers: { authorization: 'x' }, timeoutSeconds: 5, sendingQueue: false }),
+        Exporter.otlpHttp('https://otlp.example', { retryOnFailure: false }),
+        Exporter.prometheus({ endpoint: '0.0.0.0:9464', metricExpirationSeconds: 600 }),
+        forward,
+      ],
+    });
+    pipeline.addPipeline('metrics/copy', { receivers: [forward], exporters: [Exporter.debug({ verbosity: 'detailed' })] });
+    // THEN the rendered config passes every rule and schema
+    expect(pipeline.validate()).toEqual([]);
+  });
+
+  it('checks prometheusremotewrite retry settings as a field of their own', () => {
+    expect(errors({ exporters: { prometheusremotewrite: { endpoint: 'http://a/push', retry_on_failure: { enabled: 'sometimes' } } }, service: { pipelines } })).toEqual([
+      'exporters.prometheusremotewrite.retry_on_failure.enabled: must be boolean (got "sometimes")',
+    ]);
   });
 
   it('warns, without failing, about component types it has no schema for', () => {
