@@ -80,8 +80,8 @@ export function checkSources(sources: readonly SourceText[], options: CheckOptio
   const ctx = createRuleContext(documents, options.ruleOptions ?? {}, options.pathExists ?? fileSystemPathExists(repoRoot));
   const raw = runRules(documents, rules, ctx);
 
-  const waiversFile = options.waiversFile ?? defaultWaiversFile(repoRoot);
-  const waivers = waiversFile ? loadWaivers(waiversFile, new Set(rules.map((rule) => rule.id))) : [];
+  const waiversFile = options.waiversFile !== undefined ? path.resolve(baseDir, options.waiversFile) : defaultWaiversFile(repoRoot);
+  const waivers = waiversFile ? loadWaivers(waiversFile, new Set(rules.map((rule) => rule.id)), displayPath(waiversFile, baseDir)) : [];
   const outcome = applyWaivers(raw, waivers, options.now ?? new Date());
   const waiverFindings = outcome.waiverFindings.map((finding) => ({ ...finding, file: displayPath(finding.file, baseDir) }));
   const findings = [...outcome.findings, ...waiverFindings].sort(compareFindings);

@@ -37,25 +37,25 @@ let validateWaivers: ReturnType<Ajv['compile']> | undefined;
  * Reads and validates a waivers file. Any problem (malformed YAML, schema violation, an impossible date,
  * an unknown rule id) is a PolicyInputError naming file:line, so a typo never silently waives nothing.
  */
-export function loadWaivers(file: string, knownRules: ReadonlySet<string>): Waiver[] {
+export function loadWaivers(file: string, knownRules: ReadonlySet<string>, shown = file): Waiver[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new PolicyInputError(`${file}: cannot read the waivers file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new PolicyInputError(`${shown}: cannot read the waivers file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   let raw: unknown;
   try {
     raw = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
   } catch (error) {
     const mark = (error as jsYaml.YAMLException).mark;
-    throw new PolicyInputError(`${file}:${(mark?.line ?? 0) + 1}: malformed YAML in the waivers file: ${(error as jsYaml.YAMLException).reason ?? String(error)}`);
+    throw new PolicyInputError(`${shown}:${(mark?.line ?? 0) + 1}: malformed YAML in the waivers file: ${(error as jsYaml.YAMLException).reason ?? String(error)}`);
   }
   const locator = new FileLocator(text);
   const whole = { start: 0, end: text.length, startLine: 0 };
   const where = (pointer: string) => {
     const at = locator.locate(whole, pointer);
-    return `${file}:${at.line}:${at.column}`;
+    return `${shown}:${at.line}:${at.column}`;
   };
   validateWaivers ??= new Ajv({ allErrors: true, strict: true }).compile(WAIVERS_SCHEMA);
   if (!validateWaivers(raw)) {
