@@ -44,7 +44,7 @@ export function parseFluxRevision(revision: string | undefined): FluxRevision | 
  */
 export function fluxDeployment(status: KustomizationStatusInput, lastChangeSha: string | undefined, appliedContainsChange: boolean | undefined): DeploymentInput {
   const base = { source: status.source, revision: status.lastAppliedRevision, readySince: status.readySince };
-  if (!status.found) return { ...base, current: false, reason: 'Flux reports no Kustomization for the experiment here' };
+  if (!status.found) return { ...base, current: false, reason: status.message ?? 'Flux reports no Kustomization for the experiment here' };
   if (status.ready !== true) return { ...base, current: false, reason: `the Kustomization is not Ready${status.message ? `: ${status.message}` : ''}` };
   const applied = parseFluxRevision(status.lastAppliedRevision);
   if (!applied) return { ...base, current: false, reason: `the applied revision ${JSON.stringify(status.lastAppliedRevision ?? '')} names no commit` };

@@ -8,7 +8,10 @@ import { runCli } from '../../app/cli/program';
 import { loadWatcherConfig, parseWatcherConfig } from '../../app/watcher/config';
 import { loadRepoInputs } from '../../app/watcher/repo-inputs';
 import { WatcherService, type ExperimentsResponse } from '../../app/watcher/service';
+import { runCycle } from '../../app/watcher/cycle';
+import { createGitHubClient } from '../../clients/github/octokit';
 import { FakeKubeApi } from '../support/fake-kube-api';
+import { FakeGitHub } from '../support/fake-github';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { createWatcherRepo, type WatcherRepo } from '../support/watcher-repo';
 import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
@@ -124,6 +127,46 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
     const up = await service.runOnce();
     expect(up!.decisions.find((d) => d.experiment === 'win')!.action).toBe('promote');
     expect(await service.metrics.registry.getSingleMetricAsString('phoenix_watcher_cycles_total')).toMatch(/outcome="degraded"\} 2/);
+  });
+
+  it('reads Flux status from the commit statuses Flux posts to GitHub (fake validated against the OpenAPI description)', async () => {
+    // GIVEN the dev cluster's notification-controller reported success for win and failure for broken on HEAD
+    const github = await FakeGitHub.start();
+    try {
+      github.addRepo({ owner: 'acme', name: 'metrics-config' });
+      const flux = createGitHubClient({ auth: 'flux-token', baseUrl: github.baseUrl, throttle: false, retries: 0 });
+      const post = (name: string, state: 'success' | 'failure') =>
+        flux.rest.repos.createCommitStatus({ owner: 'acme', repo: 'metrics-config', sha: repo.head, state, context: `kustomization/phoenix-experiment-${name}/a1b2c3d4`, description: `reconciliation ${state}` });
+      await post('win', 'success');
+      await post('broken', 'failure');
+      const file = path.join(repo.scratch, 'watcher-commit-status.yaml');
+      writeFileSync(
+        file,
+        [
+          `repository: { url: ${repo.remote}, workDir: ./work-commit-status }`,
+          'environments:',
+          '  dev:',
+          `    flux: { source: commit-status, repository: acme/metrics-config, providerUid: a1b2c3d4, apiUrl: '${github.baseUrl}', token: { env: PHOENIX_TEST_GITHUB_TOKEN } }`,
+          '    prometheus:',
+          '      matchers: [\'phoenix_env="dev"\']',
+          '',
+        ].join('\n'),
+      );
+      process.env.PHOENIX_TEST_GITHUB_TOKEN = 'watcher-token';
+      // WHEN a cycle runs
+      const report = await runCycle(await loadRepoInputs(loadWatcherConfig(file)), set.now, { attempts: 1, concurrency: 4 });
+      // THEN win is measured and promoted, broken is not ready, stale has no status
+      const by = (name: string) => report.decisions.find((d) => d.experiment === name)!;
+      expect(by('win')).toMatchObject({ action: 'promote' });
+      expect(by('win').evidence.deployment).toMatchObject({ source: 'commit-status', current: true, revision: `sha1:${repo.head}` });
+      expect(by('broken')).toMatchObject({ action: 'none', verdict: 'inconclusive' });
+      expect(by('broken').reason).toMatch(/not Ready: Flux reported failure/);
+      expect(by('stale').reason).toMatch(/no Flux status for kustomization\/phoenix-experiment-stale/);
+      github.assertValid();
+    } finally {
+      delete process.env.PHOENIX_TEST_GITHUB_TOKEN;
+      await github.stop();
+    }
   });
 
   it('runs one cycle from the CLI with --once and prints the decisions as JSON', async () => {
