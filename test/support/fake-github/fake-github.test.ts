@@ -39,6 +39,16 @@ describe('fake GitHub validated against @octokit/openapi', () => {
     github.assertValid();
   });
 
+  it('merges a pull request whose head matches, and refuses a stale sha (409)', async () => {
+    const pull = github.addPull('acme/config', { headRef: 'feature', headSha: SHA_B });
+    await expect(client.rest.pulls.merge({ owner: 'acme', repo: 'config', pull_number: pull.number, sha: SHA_A })).rejects.toMatchObject({ status: 409 });
+    const merged = await client.rest.pulls.merge({ owner: 'acme', repo: 'config', pull_number: pull.number, sha: SHA_B, merge_method: 'squash' });
+    expect(merged.data.merged).toBe(true);
+    expect(github.repo('acme/config').pulls[0]).toMatchObject({ state: 'closed', merged: true });
+    expect(github.repo('acme/config').refs.get('heads/main')).toBe(merged.data.sha);
+    github.assertValid();
+  });
+
   it('fails when a second pull request is opened for the same head (422 like GitHub)', async () => {
     github.setRef('acme/config', 'heads/feature', SHA_B);
     await client.rest.pulls.create({ owner: 'acme', repo: 'config', title: 't', head: 'feature', base: 'main' });

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { renderPull, renderPullSimple } from '../fixtures';
 import { GitHubHttpError, paginate, requireRepo, type HandlerRequest, type Route } from '../route';
 import type { FakePull, FakeRepo } from '../state';
 
-/** Pull requests: list (state/head/base filters), get, create (422 on a duplicate head), update. */
+/** Pull requests: list (state/head/base filters), get, create (422 on a duplicate head), update, merge. */
 
 function findPull(repo: FakeRepo, number: string): FakePull {
   const pull = repo.pulls.find((p) => p.number === Number(number));
@@ -103,7 +104,24 @@ function update(request: HandlerRequest) {
   return { status: 200, body: renderPull(request.state, repo, pull) };
 }
 
+/** Merges: the base branch moves to a new commit id, the pull request closes as merged. */
+function merge(request: HandlerRequest) {
+  const repo = requireRepo(request);
+  const pull = findPull(repo, request.params.pull_number);
+  const body = (request.body ?? {}) as { sha?: string; merge_method?: string };
+  if (pull.state !== 'open' || pull.draft) throw new GitHubHttpError(405, 'Pull Request is not mergeable');
+  if (body.sha !== undefined && body.sha !== pull.headSha) throw new GitHubHttpError(409, 'Head branch was modified. Review and try the merge again.');
+  const mergeSha = createHash('sha1').update(`${pull.baseSha}:${pull.headSha}:${body.merge_method ?? 'merge'}`).digest('hex');
+  repo.refs.set(`heads/${pull.baseRef}`, mergeSha);
+  pull.merged = true;
+  pull.state = 'closed';
+  pull.updatedAt = request.state.now();
+  pull.closedAt = pull.updatedAt;
+  return { status: 200, body: { sha: mergeSha, merged: true, message: 'Pull Request successfully merged' } };
+}
+
 export const pullRoutes: Route[] = [
+  { method: 'PUT', path: '/repos/{owner}/{repo}/pulls/{pull_number}/merge', handle: merge },
   { method: 'GET', path: '/repos/{owner}/{repo}/pulls', handle: list },
   { method: 'POST', path: '/repos/{owner}/{repo}/pulls', handle: create },
   { method: 'GET', path: '/repos/{owner}/{repo}/pulls/{pull_number}', handle: get },
