@@ -51,6 +51,17 @@ export function quotePromQLString(value: string): string {
  * message for syntax RE2 rejects (look-around, back-references) or that does not compile.
  */
 export function compileMatcherRegex(pattern: string): { regex?: RegExp; error?: string } {
+  let compiled = regexCache.get(pattern);
+  if (!compiled) {
+    if (regexCache.size >= 10_000) regexCache.clear();
+    regexCache.set(pattern, (compiled = compileUncached(pattern)));
+  }
+  return compiled;
+}
+
+const regexCache = new Map<string, { regex?: RegExp; error?: string }>();
+
+function compileUncached(pattern: string): { regex?: RegExp; error?: string } {
   if (/\(\?<?[=!]/.test(pattern)) return { error: `look-around assertions are not supported by RE2 in ${JSON.stringify(pattern)}` };
   if (/(^|[^\\])\\[1-9]/.test(pattern)) return { error: `back-references are not supported by RE2 in ${JSON.stringify(pattern)}` };
   let flags = '';
