@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { App } from 'cdk8s';
 import { loadAll } from 'js-yaml';
 import { loadEnvironments } from '../../environments/load-environments';
-import { addTreeCharts, loadExperiments, synthesizeTree, synthToDisk, SUBSTITUTE_ANNOTATION } from '../../generators';
+import { main } from '../../app/main';
+import { loadExperiments, synthesizeTree, synthToDisk, SUBSTITUTE_ANNOTATION } from '../../generators';
 import { EXPERIMENT_LABEL } from '../../constructs/flux';
 import { fluxCrdValidator } from './crd-validator';
 import { documents, fixtureExperiments, kustomize, readFiles, tempDir } from './helpers';
@@ -80,20 +80,32 @@ describe('phoenix synth: the tree', () => {
   });
 
   it('cdk8s synth (app/main.ts) writes the same objects', () => {
-    // GIVEN the same sources, through the cdk8s app
-    const sources = { environments: loadEnvironments(), experiments: loadExperiments(fixtureExperiments), fluxPath: 'gitops' };
+    // GIVEN the cdk8s app, pointed at the same experiments and an output folder of its own
     const outdir = path.join(root, 'cdk8s.out');
-    const app = new App({ outdir });
-    addTreeCharts(app, sources);
-    app.synth();
+    const saved = { experiments: process.env.PHOENIX_EXPERIMENTS_DIR, outdir: process.env.CDK8S_OUTDIR };
+    process.env.PHOENIX_EXPERIMENTS_DIR = fixtureExperiments;
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      main().synth();
+    } finally {
+      restore('PHOENIX_EXPERIMENTS_DIR', saved.experiments);
+      restore('CDK8S_OUTDIR', saved.outdir);
+    }
     // WHEN both outputs are read as objects
+    const sources = { environments: loadEnvironments(), experiments: loadExperiments(fixtureExperiments), fluxPath: 'gitops' };
     const fromCdk8s = [...readFiles(outdir).values()].flatMap((text) => loadAll(text) as object[]);
-    const fromPhoenix = [...synthesizeTree(sources).files.entries()]
+    const phoenix = synthesizeTree(sources);
+    const fromPhoenix = [...phoenix.files.entries()]
       .filter(([file]) => !file.endsWith('kustomization.yaml'))
       .flatMap(([, text]) => loadAll(text) as object[]);
     // THEN they are the same objects
-    const key = (o: any) => JSON.stringify(o);
+    const key = (o: unknown) => JSON.stringify(o);
     expect(fromCdk8s.map(key).sort()).toEqual(fromPhoenix.map(key).sort());
-    expect(fromCdk8s.length).toBe(synthesizeTree(sources).objectCount);
+    expect(fromCdk8s.length).toBe(phoenix.objectCount);
   });
 });
+
+function restore(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
