@@ -223,7 +223,8 @@ export class CollectorPipeline {
 
   /** Warnings: components kept verbatim, gauges merged within a batch only, raw OTTL aggregation. */
   warnings(): string[] {
-    return [...this.importWarnings, ...checkModel(this.model(), this.importedPipelines).warnings];
+    const report = checkModel(this.model(), this.importedPipelines);
+    return [...this.importWarnings, ...report.warnings.map((w) => this.withLocation(report.paths.get(w) ?? [], w))];
   }
 
   /** Every problem that would make `render()` throw, one message each (empty when valid). */
@@ -242,7 +243,8 @@ export class CollectorPipeline {
   }
 
   private problemsOf(config: CollectorConfig): string[] {
-    const problems = [...checkModel(this.model(), this.importedPipelines).problems];
+    const report = checkModel(this.model(), this.importedPipelines);
+    const problems = report.problems.map((p) => this.withLocation(report.paths.get(p) ?? [], p));
     for (const p of validateCollectorConfig(config)) {
       if (p.severity === 'error') problems.push(this.withLocation(p.path, p.message));
     }
@@ -268,7 +270,7 @@ export class CollectorPipeline {
   }
 
   private withLocation(path: readonly string[], message: string): string {
-    const at = this.locate?.(path);
+    const at = path.length > 0 ? this.locate?.(path) : undefined;
     return at ? `${at}: ${message}` : message;
   }
 

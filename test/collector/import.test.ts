@@ -89,6 +89,14 @@ describe('CollectorPipeline.fromYaml', () => {
     ]);
   });
 
+  it('names file:line for pipeline problems of an imported file', () => {
+    const pipeline = CollectorPipeline.fromYaml(fixture('bad-references.yaml'));
+    expect(pipeline.validate()).toEqual([
+      expect.stringMatching(/bad-references\.yaml:12: pipeline 'metrics': 'receivers' references 'prometheus', which is not defined/),
+      expect.stringMatching(/bad-references\.yaml:7: exporter 'otlp\/unused' is defined but used by no pipeline/),
+    ]);
+  });
+
   it('fails naming the file when it cannot be read', () => {
     expect(() => CollectorPipeline.fromYaml('/nonexistent/collector.yaml')).toThrow(/\/nonexistent\/collector\.yaml: cannot read the collector config \(ENOENT\)/);
   });
