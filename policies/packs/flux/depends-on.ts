@@ -8,63 +8,89 @@ interface Dependency {
   readonly namespace?: string;
 }
 
+const NO_DEPENDENCIES: Dependency[] = [];
+
 function dependenciesOf(doc: SourceDocument): Dependency[] {
   const dependsOn = specOf(doc).dependsOn;
-  if (!Array.isArray(dependsOn)) return [];
-  return dependsOn.flatMap((entry, index) =>
-    isRecord(entry) && typeof entry.name === 'string'
-      ? [{ index, name: entry.name, namespace: typeof entry.namespace === 'string' ? entry.namespace : doc.object.namespace }]
-      : [],
-  );
+  if (!Array.isArray(dependsOn) || dependsOn.length === 0) return NO_DEPENDENCIES;
+  const dependencies: Dependency[] = [];
+  for (let index = 0; index < dependsOn.length; index++) {
+    const entry: unknown = dependsOn[index];
+    if (!isRecord(entry) || typeof entry.name !== 'string') continue;
+    dependencies.push({ index, name: entry.name, namespace: typeof entry.namespace === 'string' ? entry.namespace : doc.object.namespace });
+  }
+  return dependencies;
 }
 
 function keyOf(namespace: string | undefined, name: string | undefined): string {
   return `${namespace ?? ''}/${name ?? ''}`;
 }
 
-const cyclesByRun = new WeakMap<RuleContext, Map<SourceDocument, string[]>>();
+interface RunGraph {
+  readonly dependencies: Map<SourceDocument, Dependency[]>;
+  readonly cycles: Map<SourceDocument, string[]>;
+}
+
+const graphs = new WeakMap<RuleContext, RunGraph>();
 
 /**
- * Members of dependsOn cycles, computed once per run over every Kustomization in linear time: first peel
- * off every node that cannot reach a cycle (repeatedly drop nodes without remaining dependencies), then
- * run Tarjan's strongly connected components (iteratively) on whatever is left, which is usually nothing.
+ * Dependencies and members of dependsOn cycles, computed once per run over every Kustomization in
+ * linear time: first peel off every node that cannot reach a cycle (repeatedly drop nodes without
+ * remaining dependencies), then run Tarjan's strongly connected components on what is left (usually nothing).
  */
-function cyclesOf(ctx: RuleContext): Map<SourceDocument, string[]> {
-  let cycles = cyclesByRun.get(ctx);
-  if (cycles) return cycles;
-  cycles = new Map();
-  cyclesByRun.set(ctx, cycles);
-  const nodes = ctx.ofKind('Kustomization').filter(isFluxKustomization);
+function graphOf(ctx: RuleContext): RunGraph {
+  let graph = graphs.get(ctx);
+  if (graph) return graph;
+  graph = { dependencies: new Map(), cycles: new Map() };
+  graphs.set(ctx, graph);
+  const nodes: SourceDocument[] = [];
+  for (const doc of ctx.ofKind('Kustomization')) if (isFluxKustomization(doc)) nodes.push(doc);
   const id = new Map<SourceDocument, number>();
-  nodes.forEach((node, index) => id.set(node, index));
-  const out: number[][] = nodes.map((node) =>
-    dependenciesOf(node).flatMap((dependency) => {
+  for (let index = 0; index < nodes.length; index++) id.set(nodes[index], index);
+  const out: number[][] = new Array(nodes.length);
+  let anyEdge = false;
+  for (let index = 0; index < nodes.length; index++) {
+    const dependencies = dependenciesOf(nodes[index]);
+    graph.dependencies.set(nodes[index], dependencies);
+    const targets: number[] = [];
+    for (const dependency of dependencies) {
       const target = ctx.find('Kustomization', dependency.name, dependency.namespace);
       const targetId = target ? id.get(target) : undefined;
-      return targetId === undefined ? [] : [targetId];
-    }),
-  );
+      if (targetId !== undefined) targets.push(targetId);
+    }
+    out[index] = targets;
+    anyEdge ||= targets.length > 0;
+  }
+  if (!anyEdge) return graph;
   const remaining = peelAcyclic(out);
-  if (remaining.length === 0) return cycles;
+  if (remaining.length === 0) return graph;
   for (const component of stronglyConnected(remaining, out)) {
     const selfLoop = component.length === 1 && out[component[0]].includes(component[0]);
     if (component.length < 2 && !selfLoop) continue;
     const names = component.map((index) => keyOf(nodes[index].object.namespace, nodes[index].object.name));
-    for (const index of component) cycles.set(nodes[index], names);
+    for (const index of component) graph.cycles.set(nodes[index], names);
   }
-  return cycles;
+  return graph;
 }
 
 /** Nodes that still have dependencies after repeatedly removing nodes without any (Kahn's peel). */
 function peelAcyclic(out: readonly number[][]): number[] {
-  const pending = out.map((targets) => targets.length);
-  const dependents: number[][] = out.map(() => []);
-  out.forEach((targets, from) => targets.forEach((to) => dependents[to].push(from)));
-  const queue = pending.flatMap((count, node) => (count === 0 ? [node] : []));
+  const count = out.length;
+  const pending = new Int32Array(count);
+  const dependents: number[][] = new Array(count);
+  for (let node = 0; node < count; node++) dependents[node] = [];
+  const queue: number[] = [];
+  for (let node = 0; node < count; node++) {
+    pending[node] = out[node].length;
+    for (const target of out[node]) dependents[target].push(node);
+    if (pending[node] === 0) queue.push(node);
+  }
   for (let at = 0; at < queue.length; at++) {
     for (const dependent of dependents[queue[at]]) if (--pending[dependent] === 0) queue.push(dependent);
   }
-  return pending.flatMap((count, node) => (count > 0 ? [node] : []));
+  const remaining: number[] = [];
+  for (let node = 0; node < count; node++) if (pending[node] > 0) remaining.push(node);
+  return remaining;
 }
 
 /** Tarjan's strongly connected components over the given nodes, iterative. */
@@ -125,8 +151,9 @@ export const dependsOnResolvable: Rule = {
   kinds: ['Kustomization'],
   check(doc, ctx) {
     if (!isFluxKustomization(doc)) return [];
+    const graph = graphOf(ctx);
     const findings: RuleFinding[] = [];
-    for (const dependency of dependenciesOf(doc)) {
+    for (const dependency of graph.dependencies.get(doc) ?? dependenciesOf(doc)) {
       if (!ctx.find('Kustomization', dependency.name, dependency.namespace)) {
         findings.push({
           pointer: `/spec/dependsOn/${dependency.index}`,
@@ -135,7 +162,7 @@ export const dependsOnResolvable: Rule = {
         });
       }
     }
-    const cycle = cyclesOf(ctx).get(doc);
+    const cycle = graph.cycles.get(doc);
     if (cycle) {
       findings.push({
         pointer: '/spec/dependsOn',
