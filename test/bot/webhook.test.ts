@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../app/cli/program';
 import pino from 'pino';
 import { BotConfigError, parseBotConfig, readCredential } from '../../app/bot/config';
 import { createSignatureVerifier, createWebhookHandler, listen, type RunningServer, type WebhookDelivery } from '../../app/bot/webhook-server';
@@ -116,5 +120,23 @@ describe('bot config', () => {
   it('fails when a credential variable is unset, naming the variable and never a value', () => {
     expect(() => readCredential({ env: 'PHOENIX_TEST_UNSET_SECRET' }, 'webhook secret', {})).toThrow(/PHOENIX_TEST_UNSET_SECRET \(or PHOENIX_TEST_UNSET_SECRET_FILE\) is not set/);
     expect(readCredential({ env: 'S' }, 'webhook secret', { S: ' value\n' })).toBe('value');
+  });
+});
+
+describe('phoenix bot --check-config (CLI)', () => {
+  it('validates the config and the credentials it points at', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-bot-config-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'app.pem'), 'not-a-real-key\n');
+      fs.writeFileSync(path.join(dir, 'bot.yaml'), 'github:\n  appId: 7\n  privateKey: { file: app.pem }\n  webhookSecret: { env: PHOENIX_TEST_WEBHOOK_SECRET }\n');
+      process.env.PHOENIX_TEST_WEBHOOK_SECRET = 'from-env';
+      expect(await runCli(['bot', '--config', path.join(dir, 'bot.yaml'), '--check-config'])).toBe(0);
+      delete process.env.PHOENIX_TEST_WEBHOOK_SECRET;
+      // fails with exit 2 when the secret variable is unset
+      expect(await runCli(['bot', '--config', path.join(dir, 'bot.yaml'), '--check-config'])).toBe(2);
+    } finally {
+      delete process.env.PHOENIX_TEST_WEBHOOK_SECRET;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
