@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { runCli } from '../../app/cli/program';
 import { freePort, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
 
@@ -38,6 +39,13 @@ describe('phoenix estimate', () => {
     const routeStatus = http.candidates.find((c: { variant: string }) => c.variant === 'route-status');
     expect(routeStatus.guardrails.every((g: { status: string }) => g.status === 'unchanged')).toBe(true);
     expect(http.shadowCostPerMonth).toEqual({ amount: '21.84', currency: 'USD' });
+  });
+
+  it('runs end to end through bin/phoenix', () => {
+    const result = spawnSync(path.join(root, 'bin', 'phoenix'), ['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode'], { cwd: root, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/candidate by-mode: 192 → 24 series/);
   });
 
   it('renders markdown for one experiment', async () => {

@@ -3,6 +3,10 @@ import path from 'node:path';
 import { assessGuardrail, estimateExperiment, type ExperimentEstimate } from '../../../analysis/cost';
 import { DEFAULT_BYTES_PER_SAMPLE } from '../../../analysis/simulate/rates';
 import type { SeriesSnapshot } from '../../../analysis/series';
+import { loadEnvironments } from '../../../environments/load-environments';
+import { loadExperiments } from '../../../generators';
+import { experimentsForEstimate } from '../../snapshot/experiment-variants';
+import * as snapshots from '../../snapshot/load-snapshot';
 import { UsageError } from '../errors';
 import { renderEstimateJson, renderEstimateMarkdown, renderEstimateText, type EstimateReport } from './estimate-report';
 
@@ -45,11 +49,6 @@ export async function runEstimate(flags: EstimateFlags): Promise<string> {
   const bytesPerSample = Number(flags.bytesPerSample);
   if (!Number.isFinite(bytesPerSample) || bytesPerSample < 0) throw new UsageError(`--bytes-per-sample must be a number ≥ 0, got '${flags.bytesPerSample}'`);
 
-  // Loaded on use, so `phoenix --help` and the other commands do not load cdk8s and the experiments.
-  const { loadEnvironments } = await import('../../../environments/load-environments');
-  const { loadExperiments } = await import('../../../generators');
-  const { experimentsForEstimate } = await import('../../snapshot/experiment-variants');
-  const snapshots = await import('../../snapshot/load-snapshot');
 
   const environments = loadEnvironments();
   const env = flags.env === undefined ? environments[0] : environments.find((e) => e.name === flags.env);
