@@ -1,5 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import type {
   AggregateOp, BinaryOp, Expr, Grouping, LabelMatcher, MatchOperator, Modifiers, Span, VectorMatching, VectorSelector,
 } from './ast';
@@ -38,7 +38,7 @@ class Rejected extends Error {
 export function parsePromQL(text: string): ParseResult {
   const prepared = renameHoltWinters(text);
   const tree = parser.parse(prepared);
-  const syntax = syntaxProblems(tree.topNode, prepared);
+  const syntax = syntaxProblems(tree, prepared);
   if (syntax.length > 0) return { ok: false, problems: syntax, text };
   const top = tree.topNode.firstChild;
   if (!top) return { ok: false, problems: [{ kind: 'syntax', message: 'empty query', span: { from: 0, to: text.length } }], text };
@@ -82,25 +82,19 @@ function renameHoltWinters(text: string): string {
   return out;
 }
 
-function syntaxProblems(top: SyntaxNode, text: string): PromQLProblem[] {
+function syntaxProblems(tree: Tree, text: string): PromQLProblem[] {
   const problems: PromQLProblem[] = [];
-  const cursor = top.cursor();
-  do {
-    if (cursor.type.isError) {
-      const from = cursor.from;
-      const token = text.slice(from, Math.max(cursor.to, from + 1)).trim();
+  tree.iterate({
+    enter(node) {
+      if (problems.length > 0) return false; // later errors cascade from the first one
+      if (!node.type.isError) return undefined;
+      const from = node.from;
+      const token = text.slice(from, Math.max(node.to, from + 1)).trim();
       const message = from >= text.trimEnd().length ? 'unexpected end of query' : `unexpected ${JSON.stringify(token.slice(0, 20))}`;
-      problems.push({ kind: 'syntax', message, span: { from, to: Math.max(cursor.to, from + 1) } });
-      break; // later errors cascade from the first one
-    } else if (cursor.name === 'StringLiteral') {
-      const literal = text.slice(cursor.from, cursor.to);
-      try {
-        unquotePromQLString(literal);
-      } catch (error) {
-        problems.push({ kind: 'syntax', message: (error as Error).message, span: { from: cursor.from, to: cursor.to } });
-      }
-    }
-  } while (cursor.next());
+      problems.push({ kind: 'syntax', message, span: { from, to: Math.max(node.to, from + 1) } });
+      return false;
+    },
+  });
   return problems;
 }
 
@@ -152,10 +146,18 @@ class Converter {
       }
       case 'ParenExpr': return { kind: 'paren', expr: this.expr(children(node)[0]!), span: this.span(node) };
       case 'NumberDurationLiteral': return { kind: 'number', value: this.number(node), span: this.span(node) };
-      case 'StringLiteral': return { kind: 'string', value: unquotePromQLString(this.src(node)), span: this.span(node) };
+      case 'StringLiteral': return { kind: 'string', value: this.unquote(node), span: this.span(node) };
       case 'AnchoredExpr': return this.newer(node, 'the anchored modifier');
       case 'SmoothedExpr': return this.newer(node, 'the smoothed modifier');
       default: return this.fail(node, `unsupported expression ${JSON.stringify(this.src(node))}`);
+    }
+  }
+
+  private unquote(node: SyntaxNode): string {
+    try {
+      return unquotePromQLString(this.src(node));
+    } catch (error) {
+      return this.fail(node, (error as Error).message);
     }
   }
 
@@ -199,7 +201,7 @@ class Converter {
       if (c.name === 'QuotedLabelMatcher') this.newer(c, `the quoted label name in ${this.src(c)}`, '3.0');
       const [nameNode, opNode, valueNode] = children(c);
       const op = MATCH_OPS[opNode!.firstChild!.name]!;
-      const value = unquotePromQLString(this.src(valueNode!));
+      const value = this.unquote(valueNode!);
       if (op === '=~' || op === '!~') {
         const compiled = compileMatcherRegex(value);
         if (compiled.error) this.fail(valueNode!, compiled.error);
