@@ -27,4 +27,4 @@ export function renderReport(report: CheckReport, format: ReportFormat, options:
 
 export { renderJson, renderJunit, renderMarkdown, renderSarif, renderText };
 export { shouldColor } from './text';
-export { describeObject, summaryLine } from './summary';
+export { describeObject, summaryLine, withObject } from './summary';

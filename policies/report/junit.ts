@@ -13,7 +13,7 @@ export function renderJunit(report: CheckReport): string {
   for (const finding of report.findings) {
     let objects = byFile.get(finding.file);
     if (!objects) byFile.set(finding.file, (objects = new Map()));
-    const key = describeObject(finding.object);
+    const key = describeObject(finding.object) || 'file';
     objects.set(key, [...(objects.get(key) ?? []), finding]);
   }
   const suites: string[] = [];

@@ -34,7 +34,7 @@ export function renderMarkdown(report: CheckReport, options: MarkdownReportOptio
   if (report.waived.length > 0) {
     lines.push(`<details><summary>${report.waived.length} waived</summary>`, '');
     for (const { finding, waiver } of report.waived) {
-      lines.push(`- \`${finding.ruleId}\` ${cell(describeObject(finding.object))} — owner ${cell(waiver.owner)}, until ${waiver.expires}: ${cell(waiver.reason)}`);
+      lines.push(`- \`${finding.ruleId}\` ${cell(describeObject(finding.object) || finding.file)} — owner ${cell(waiver.owner)}, until ${waiver.expires}: ${cell(waiver.reason)}`);
     }
     lines.push('', '</details>', '');
   }
@@ -44,7 +44,7 @@ export function renderMarkdown(report: CheckReport, options: MarkdownReportOptio
 function row(finding: Finding, options: MarkdownReportOptions): string {
   const place = `${finding.file}:${finding.line}`;
   const where = options.linkTo ? `[${cell(place)}](${options.linkTo(finding.file, finding.line)})` : `\`${cell(place)}\``;
-  return `| ${ICONS[finding.severity]} | ${where} | ${cell(describeObject(finding.object))} | ${cell(finding.message)}<br>*fix:* ${cell(finding.fix)} | \`${finding.ruleId}\` |`;
+  return `| ${ICONS[finding.severity]} | ${where} | ${cell(describeObject(finding.object) || '—')} | ${cell(finding.message)}<br>*fix:* ${cell(finding.fix)} | \`${finding.ruleId}\` |`;
 }
 
 function cell(text: string): string {

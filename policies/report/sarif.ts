@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { CheckReport } from '../engine';
 import type { Finding, Rule, Severity } from '../types';
-import { describeObject } from './summary';
+import { describeObject, withObject } from './summary';
 
 const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 const WAIVER_RULES: Rule[] = [
@@ -54,7 +54,7 @@ function resultOf(finding: Finding, report: CheckReport, index: number) {
     ruleId: finding.ruleId,
     ruleIndex: index,
     level: LEVELS[finding.severity],
-    message: { text: `${describeObject(finding.object)}: ${finding.message}. Fix: ${finding.fix}` },
+    message: { text: `${withObject(finding.object, finding.message)}. Fix: ${finding.fix}` },
     locations: [
       {
         physicalLocation: {

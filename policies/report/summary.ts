@@ -9,13 +9,19 @@ export function summaryLine(report: CheckReport): string {
   return `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${info} info in ${plural(report.documents, 'document')} (${plural(report.files.length, 'file')})${waived}${audit}`;
 }
 
-/** `Kustomization flux-system/apps`, or `collector config` for a bare config. */
+/** `Kustomization flux-system/apps`; `''` for a document without kind (a bare collector config, a waivers entry). */
 export function describeObject(object: ObjectRef): string {
-  if (!object.kind) return 'collector config';
+  if (!object.kind) return '';
   const name = object.name ?? '(unnamed)';
   return `${object.kind} ${object.namespace ? `${object.namespace}/` : ''}${name}`;
 }
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** `Kustomization flux-system/apps: message`, or just the message for a document without kind. */
+export function withObject(object: ObjectRef, message: string): string {
+  const described = describeObject(object);
+  return described ? `${described}: ${message}` : message;
 }
