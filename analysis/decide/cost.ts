@@ -7,24 +7,43 @@ export const SECONDS_PER_MONTH = 730 * 3600;
 /** Default estimate of bytes per ingested sample (Prometheus documents 1–2 bytes per sample on disk). */
 export const DEFAULT_BYTES_PER_SAMPLE = 2;
 
+interface UnitPrices {
+  readonly perSeries: Decimal;
+  /** Money per month per sample/s: samples/min pricing plus the bytes estimate. */
+  readonly perSamplePerSecond: Decimal;
+}
+
+const unitPriceCache = new WeakMap<PriceModelInput, Map<number, UnitPrices>>();
+
+/** Per-unit prices of a price model, parsed once per model and bytes-per-sample estimate. */
+function unitPrices(price: PriceModelInput, bytesPerSample: number): UnitPrices {
+  let byBytes = unitPriceCache.get(price);
+  if (!byBytes) unitPriceCache.set(price, (byBytes = new Map()));
+  let units = byBytes.get(bytesPerSample);
+  if (!units) {
+    const perSeries = price.perThousandSeriesMonth ? new Decimal(price.perThousandSeriesMonth).div(1000) : new Decimal(0);
+    let perSample = new Decimal(0);
+    if (price.perThousandSamplesPerMinuteMonth) perSample = perSample.plus(new Decimal(price.perThousandSamplesPerMinuteMonth).times(60).div(1000));
+    if (price.perGigabyte) perSample = perSample.plus(new Decimal(price.perGigabyte).times(SECONDS_PER_MONTH).times(bytesPerSample).div(1e9));
+    units = { perSeries, perSamplePerSecond: perSample };
+    byBytes.set(bytesPerSample, units);
+  }
+  return units;
+}
+
 /**
  * A variant's monthly cost under a price model, from measured active series and samples/s:
  * series/1000 × per-1k-series + (samples/min)/1000 × per-1k-samples/min + estimated GB × per-GB.
  * Exact decimal arithmetic; the result is rounded to 1/10,000 of the currency unit.
  */
 export function variantCost(activeSeries: number, samplesPerSecond: number, price: PriceModelInput, bytesPerSample = DEFAULT_BYTES_PER_SAMPLE): VariantCost {
-  const series = new Decimal(activeSeries);
-  const samplesPerMinute = new Decimal(samplesPerSecond).times(60);
-  const bytesPerMonth = new Decimal(samplesPerSecond).times(SECONDS_PER_MONTH).times(bytesPerSample);
-  let total = new Decimal(0);
-  if (price.perThousandSeriesMonth) total = total.plus(series.div(1000).times(price.perThousandSeriesMonth));
-  if (price.perThousandSamplesPerMinuteMonth) total = total.plus(samplesPerMinute.div(1000).times(price.perThousandSamplesPerMinuteMonth));
-  if (price.perGigabyte) total = total.plus(bytesPerMonth.div(1e9).times(price.perGigabyte));
+  const units = unitPrices(price, bytesPerSample);
+  const total = units.perSeries.times(activeSeries).plus(units.perSamplePerSecond.times(samplesPerSecond));
   return {
     activeSeries,
     samplesPerSecond,
-    estimatedBytesPerMonth: Math.round(bytesPerMonth.toNumber()),
-    monthlyCost: total.toDecimalPlaces(4).toFixed(4),
+    estimatedBytesPerMonth: Math.round(samplesPerSecond * SECONDS_PER_MONTH * bytesPerSample),
+    monthlyCost: total.toFixed(4),
   };
 }
 

@@ -59,8 +59,10 @@ export interface CycleReport {
   readonly queryFailures: number;
   /** Problems reading Flux or Prometheus, one line each (the cycle still decided: inconclusive). */
   readonly problems: readonly string[];
-  /** Milliseconds spent in decision functions only. */
+  /** Wall-clock milliseconds spent in the decision functions only (no Prometheus, no Flux, no git). */
   readonly decideMillis: number;
+  /** CPU milliseconds of the process during the decision functions (unaffected by other load on the machine). */
+  readonly decideCpuMillis: number;
 }
 
 /** Default windows of evidence kept when an experiment does not say. */
@@ -80,6 +82,7 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
   const problems: string[] = [];
   const decisions: Decision[] = [];
   let decideMillis = 0;
+  let decideCpuMillis = 0;
 
   for (const environment of inputs.environments) {
     const env = environment.input;
@@ -144,6 +147,7 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
 
     const earlierEnvironments = inputs.environments.filter((e) => e.input.promotionOrder < env.promotionOrder);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     for (const watched of here) {
       const { experiment, lifecycle } = watched.environments[env.name]!;
       const earlier = earlierEnvironments
@@ -154,6 +158,8 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
       );
     }
     decideMillis += performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    decideCpuMillis += (used.user + used.system) / 1000;
   }
 
   return {
@@ -166,6 +172,7 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
     queryFailures: runner.failed,
     problems,
     decideMillis,
+    decideCpuMillis,
   };
 }
 
