@@ -1,4 +1,4 @@
-import { analyzeQueries, formatQueryProblem } from '../../../analysis/promql';
+import { analyzeQueries, formatQueryProblem, type QueryAnalysis } from '../../../analysis/promql';
 import { isRecord } from '../../collector-configs';
 import { pointerOf } from '../../rule-table';
 import type { Rule, RuleContext, RuleFinding, SourceDocument } from '../../types';
@@ -57,16 +57,17 @@ function manifestOf(doc: SourceDocument): ManifestView | undefined {
  * directory).
  */
 export function createCandidateKeepsGuardrailsRule(read: GuardrailFileReader = readFileIfExists): Rule {
+  const analyses = new WeakMap<ManifestView, QueryAnalysis>();
   return {
     id: 'guardrails/candidate-keeps-answers',
     severity: 'error',
     description: "A candidate's processors neither drop a metric or label a guardrail query needs nor merge series with a function that changes its answer.",
     kinds: COLLECTOR_KINDS,
-    check: (doc, ctx) => checkDocument(doc, ctx, read),
+    check: (doc, ctx) => checkDocument(doc, ctx, read, analyses),
   };
 }
 
-function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFileReader): RuleFinding[] {
+function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFileReader, analyses: WeakMap<ManifestView, QueryAnalysis>): RuleFinding[] {
   const configs = ctx.collectorConfigs(doc);
   if (configs.length === 0) return [];
   const manifests = ctx.ofKind('ConfigMap').map(manifestOf).filter((m): m is ManifestView => m !== undefined && describesCollector(m, doc));
@@ -77,7 +78,8 @@ function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFil
     for (const manifest of manifests) {
       const candidates = candidateProcessors(manifest, pipelines);
       if (candidates.length === 0) continue;
-      const analysis = analyzeQueries(guardrailQueries(manifest.guardrails, manifest.doc.file, read));
+      let analysis = analyses.get(manifest);
+      if (!analysis) analyses.set(manifest, (analysis = analyzeQueries(guardrailQueries(manifest.guardrails, manifest.doc.file, read))));
       for (const problem of analysis.problems) {
         findings.push({
           pointer: candidates[0]!.pipelinePointer,
