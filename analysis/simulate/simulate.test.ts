@@ -129,6 +129,17 @@ describe('transform processor', () => {
     expect(withRegroup.collisions.filter((c) => c.series.startsWith('http_requests_total'))).toEqual([]);
   });
 
+  it('runs a group\'s statements only where one of its conditions holds', () => {
+    const result = run([
+      'transform',
+      { metric_statements: [{ context: 'datapoint', conditions: ['attributes["http.route"] == "/health"'], statements: ['delete_key(attributes, "user_id")'] }] },
+    ]);
+    const health = result.output.filter((s) => s.name === 'http_requests_total' && s.labels.http_route === '/health');
+    expect(health).toHaveLength(1);
+    expect('user_id' in health[0]!.labels).toBe(false);
+    expect(result.output.filter((s) => s.name === 'http_requests_total' && s.labels.http_route === '/users').every((s) => 'user_id' in s.labels)).toBe(true);
+  });
+
   it('skips statements outside the modelled OTTL and says so', () => {
     const result = run(['transform', { metric_statements: [{ context: 'datapoint', statements: ['replace_pattern(attributes["x"], "a", "b")'] }] }]);
     expect(result.output).toHaveLength(input.length);

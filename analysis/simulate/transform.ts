@@ -1,5 +1,5 @@
 import type { AggregationFunction, Point } from './model';
-import { evaluate, OttlNotModelled, parseStatement, readsDatapoint, type OttlExpr, type OttlStatement } from './ottl';
+import { evaluate, OttlNotModelled, parseCondition, parseStatement, readsDatapoint, type OttlExpr, type OttlStatement } from './ottl';
 import { attrsKey, isRecord, mergeByKey, pickAttrs, type StepContext } from './points';
 import { PointTarget } from './target';
 
@@ -24,8 +24,19 @@ export function simulateTransform(points: Point[], config: Record<string, unknow
       return;
     }
     const context = group.context;
-    const groupConditions = Array.isArray(group.conditions) ? group.conditions : [];
-    if (groupConditions.length > 0) ctx.note(`metric_statements[${g}].conditions are not modelled; the statements run on every point`);
+    // A group's `conditions`: the statements run only where one of them holds.
+    let groupCondition: OttlExpr | undefined;
+    const conditionTexts = Array.isArray(group.conditions) ? group.conditions.filter((c): c is string => typeof c === 'string') : [];
+    if (conditionTexts.length > 0) {
+      try {
+        const parsed = conditionTexts.map(parseCondition);
+        groupCondition = parsed.length === 1 ? parsed[0] : { kind: 'or', operands: parsed };
+      } catch (error) {
+        if (!(error instanceof OttlNotModelled)) throw error;
+        ctx.note(`metric_statements[${g}].conditions are not modelled (${error.message}); the group is skipped`);
+        return;
+      }
+    }
     for (const text of group.statements) {
       if (typeof text !== 'string') continue;
       let statement: OttlStatement;
@@ -35,6 +46,9 @@ export function simulateTransform(points: Point[], config: Record<string, unknow
         if (!(error instanceof OttlNotModelled)) throw error;
         ctx.note(`${JSON.stringify(text)} is not modelled (${error.message}); skipped`);
         continue;
+      }
+      if (groupCondition) {
+        statement = { ...statement, where: statement.where ? { kind: 'and', operands: [groupCondition, statement.where] } : groupCondition };
       }
       current = applyStatement(current, context, statement, ctx);
     }
