@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { runCli } from '../../app/cli/program';
 import { freePort, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
 
@@ -54,6 +56,20 @@ describe('phoenix estimate', () => {
     expect(stdout).toMatch(/#### unused-runtime-metrics/);
     expect(stdout).toMatch(/\| drop-all \| 0 \| 0 \| USD 0\.00 \| USD 0\.21 \(100%\) \| 0 unchanged, 2 changed, 0 unknown \|/);
     expect(stdout).not.toMatch(/node-cpu-by-mode/);
+  });
+
+  it('writes the report to --output', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'phoenix-estimate-'));
+    try {
+      const file = path.join(dir, 'estimate.md');
+      const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--format', 'markdown', '-o', file, '--experiments', path.join(root, 'experiments')]);
+      expect(code).toBe(0);
+      expect(stdout).toBe('');
+      expect(readFileSync(file, 'utf8')).toMatch(/#### node-cpu-by-mode/);
+      expect((await run(['estimate', '--snapshot', snapshot, '-o', path.join(dir, 'missing', 'x.md'), '--experiments', path.join(root, 'experiments')])).stderr).toMatch(/cannot write .*x\.md/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails when neither or both sources are given, with exit 2', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assessGuardrail, estimateExperiment, type ExperimentEstimate } from '../../../analysis/cost';
 import { DEFAULT_BYTES_PER_SAMPLE } from '../../../analysis/simulate/rates';
@@ -18,6 +19,7 @@ interface EstimateFlags {
   readonly format: string;
   readonly experiments: string;
   readonly bytesPerSample: string;
+  readonly output?: string;
 }
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -34,10 +36,24 @@ export function register(program: Command): void {
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--experiments <dir>', 'folder of the experiment definitions', 'experiments')
     .option('--bytes-per-sample <n>', 'bytes per sample for the bytes estimate', String(DEFAULT_BYTES_PER_SAMPLE))
+    .option('-o, --output <path>', 'write the report to a file (atomically) instead of stdout')
     .action(async (flags: EstimateFlags) => {
-      process.stdout.write(await runEstimate(flags));
+      const report = await runEstimate(flags);
+      if (flags.output) writeAtomically(flags.output, report);
+      else process.stdout.write(report);
       process.exitCode = 0;
     });
+}
+
+function writeAtomically(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
+  }
 }
 
 /** Runs the command and returns the rendered report. */
