@@ -7,6 +7,7 @@ import { register as check } from './check';
 import { register as experiment } from './experiment';
 import { register as estimate } from './estimate';
 import { register as watch } from './watch';
+import { register as recommend } from './recommend';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -21,6 +22,7 @@ const registrations: Array<(program: Command) => void> = [
   experiment,
   estimate,
   watch,
+  recommend,
 ];
 
 /** Adds every subcommand to the program. */

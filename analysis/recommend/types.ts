@@ -1,0 +1,61 @@
+import type { Money } from '../cost/money';
+import type { MetricType } from '../series/model';
+
+/** What the recommender does with one metric family. */
+export type RecommendedAction = 'aggregate' | 'drop' | 'keep';
+
+/** A query that reads a metric, as reports show it. */
+export interface QueryReference {
+  /** `file:line:column`. */
+  readonly where: string;
+  /** Alert or record name, panel title. @default - unnamed */
+  readonly name?: string;
+  readonly expr: string;
+}
+
+/** The recommendation for one metric family, with its evidence. */
+export interface MetricRecommendation {
+  /** Family name, as the collector's processors see a scraped metric. */
+  readonly metric: string;
+  readonly type: MetricType;
+  /** The Prometheus series names of the family. */
+  readonly seriesNames: readonly string[];
+  readonly action: RecommendedAction;
+  /** True when the change is in the candidate: `aggregate` or `drop`, above the minimum saving. */
+  readonly recommended: boolean;
+  /** Labels kept (aggregate). */
+  readonly keep: readonly string[];
+  /** Labels merged away (aggregate). */
+  readonly remove: readonly string[];
+  /** The merge function every reading query tolerates (aggregate). */
+  readonly function?: 'sum' | 'max' | 'min';
+  /** Counters and histograms merge as deltas (`cumulativetodelta` → aggregate → `deltatocumulative`). */
+  readonly deltaConversion: boolean;
+  readonly seriesBefore: number;
+  readonly seriesAfter: number;
+  readonly costBefore: Money;
+  readonly costAfter: Money;
+  readonly saving: Money;
+  readonly savingPercent: number;
+  /** Every query that reads the family. */
+  readonly queries: readonly QueryReference[];
+  /** Why the change keeps every answer, or why there is no change. */
+  readonly reason: string;
+  /** Where exact equality is not guaranteed, and what differs. */
+  readonly caveats: readonly string[];
+}
+
+/** The recommender's answer for a whole snapshot. */
+export interface RecommendationReport {
+  readonly metrics: readonly MetricRecommendation[];
+  readonly seriesBefore: number;
+  readonly seriesAfter: number;
+  readonly costBefore: Money;
+  readonly costAfter: Money;
+  readonly saving: Money;
+  readonly savingPercent: number;
+  readonly queriesAnalysed: number;
+  /** Queries or files that could not be analysed, `file:line:column: message`. */
+  readonly problems: readonly string[];
+  readonly currency: string;
+}
