@@ -2,7 +2,7 @@ export { SynthError } from './errors';
 export { loadExperiments, type LoadedExperiment } from './load-experiments';
 export { planUnits, addUnitChart, targetFor, SUBSTITUTE_ANNOTATION, type ChartUnit, type TreeSources, type UnitOutput } from './units';
 export { experimentKustomizationName, INFRASTRUCTURE_KUSTOMIZATION, GIT_REPOSITORY_NAME, COMMIT_STATUS_NAME } from './cluster-charts';
-export { synthesizeTree, type SynthesizedTree, type SynthSummary } from './synthesize';
+export { synthesizeTree, renderChart, type SynthesizedTree, type SynthSummary } from './synthesize';
 export { layOut, objectKey, type KubeObject } from './layout';
 export { emitYaml, emitYamlDocuments } from './emit-yaml';
 export { writeTree, checkTree, isFresh, environmentsScope, wholeTree, OWNED_LIST, JOURNAL, type TreeDifferences, type WriteReport, type TreeScope } from './owned-tree';

@@ -1,4 +1,5 @@
-import { App, type Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { SynthError } from './errors';
 import { layOut, type KubeObject } from './layout';
 import { addUnitChart, planUnits, type ChartUnit, type TreeSources } from './units';
@@ -73,28 +74,46 @@ function renderUnit(unit: ChartUnit, problems: string[]): { objects: KubeObject[
     problems.push(`${unit.source} (${unit.environment}): ${messageOf(error)}`);
     return undefined;
   }
-  const before = problems.length;
-  for (const construct of chart.node.findAll()) {
-    for (const message of construct.node.validate()) problems.push(`${unit.source} (${unit.environment}) [${construct.node.path}]: ${message}`);
-  }
-  if (problems.length > before) return undefined;
   try {
-    return { objects: chart.toJson() as KubeObject[], detail: summaryOf(chart) };
+    const rendered = renderChart(chart);
+    if (rendered.problems.length === 0) return rendered;
+    problems.push(...rendered.problems.map((problem) => `${unit.source} (${unit.environment}) ${problem}`));
   } catch (error) {
     problems.push(`${unit.source} (${unit.environment}): ${messageOf(error)}`);
-    return undefined;
-  }
-}
-
-/** The first construct in the chart with a one-line `summary()` (the Experiment's shadow-cost line). */
-function summaryOf(chart: Chart): string | undefined {
-  for (const construct of chart.node.findAll()) {
-    const summary = (construct as unknown as { summary?: unknown }).summary;
-    if (typeof summary !== 'function' || summary.length > 0) continue;
-    const line: unknown = summary.call(construct);
-    if (typeof line === 'string') return line;
   }
   return undefined;
+}
+
+/**
+ * Renders a chart as cdk8s's `chart.toJson()` does, in one walk of the chart instead of the
+ * several `toJson()` makes (dependency resolution, validation, dependency graph): every
+ * construct's validation messages (with its path), the one-line `summary()` of the first
+ * construct that offers one (the Experiment's shadow-cost line), and the objects. Without
+ * construct dependencies or nested charts, cdk8s's order is the walk's order; otherwise this
+ * defers to `chart.toJson()`. A test checks both give the same list.
+ */
+export function renderChart(chart: Chart): { objects: KubeObject[]; problems: string[]; detail?: string } {
+  const problems: string[] = [];
+  const apiObjects: ApiObject[] = [];
+  let detail: string | undefined;
+  let simple = true;
+  for (const construct of chart.node.findAll()) {
+    for (const message of construct.node.validate()) problems.push(`[${construct.node.path}]: ${message}`);
+    if (construct.node.dependencies.length > 0 || (construct !== chart && Chart.isChart(construct))) simple = false;
+    if (ApiObject.isApiObject(construct)) apiObjects.push(construct);
+    else if (detail === undefined) detail = summaryOf(construct);
+  }
+  if (problems.length > 0) return { objects: [], problems };
+  const objects = (simple ? apiObjects.map((object) => object.toJson()) : chart.toJson()) as KubeObject[];
+  return { objects, problems, ...(detail !== undefined ? { detail } : {}) };
+}
+
+/** The construct's one-line `summary()`, if it has one that takes no argument and returns a string. */
+function summaryOf(construct: IConstruct): string | undefined {
+  const summary = (construct as unknown as { summary?: unknown }).summary;
+  if (typeof summary !== 'function' || summary.length > 0) return undefined;
+  const line: unknown = summary.call(construct);
+  return typeof line === 'string' ? line : undefined;
 }
 
 function messageOf(error: unknown): string {

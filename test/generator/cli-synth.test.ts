@@ -149,5 +149,5 @@ export default { name: 'invalid', build(scope: any) {
     const result = phoenix(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'prod']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^prod\s+alpha\s+pending/m);
-  });
+  }, 180_000);
 });
