@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findDashboardQueries, findRuleQueries, inlineQuery, valueToSourceOffsets, LineIndex, type FoundQuery } from '../../../analysis/promql';
+import { expandGrafanaQuery, findDashboardQueries, findRuleQueries, inlineQuery, valueToSourceOffsets, LineIndex, type FoundQuery } from '../../../analysis/promql';
 
 /** A guardrail query as the experiment manifest carries it. */
 export interface ManifestGuardrail {
@@ -45,11 +45,19 @@ export function guardrailQueries(guardrails: readonly ManifestGuardrail[], manif
       const file = (ruleSource ?? dashboardSource)![1]!;
       const found = queriesOf(file, dashboardSource !== null && ruleSource === null)?.find((q) => q.original === g.expr || q.expr === g.expr);
       if (found) return { ...found, origin: { ...found.origin, name: g.name } };
-      return inlineQuery(g.expr, { file, line: ruleSource ? Number(ruleSource[2]) : 1, column: 1, name: g.name });
+      if (ruleSource) return inlineQuery(g.expr, { file, line: Number(ruleSource[2]), column: 1, name: g.name });
+      return unreadDashboardQuery(g, file);
     }
     if (manifestText === null) manifestText = read(manifestFile);
     return inManifest(g, manifestFile, manifestText);
   });
+}
+
+/** A dashboard guardrail whose file cannot be read: expanded like any panel query, placed at the file's start. */
+function unreadDashboardQuery(g: ManifestGuardrail, file: string): FoundQuery {
+  const expanded = expandGrafanaQuery(g.expr);
+  const placed = inlineQuery(g.expr, { file, line: 1, column: 1, name: g.name });
+  return { ...placed, expr: expanded.text, variables: expanded.variables, locate: (offset) => placed.locate(expanded.originalOffset(offset)) };
 }
 
 function inManifest(g: ManifestGuardrail, file: string, text: string | undefined): FoundQuery {

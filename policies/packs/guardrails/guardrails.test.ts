@@ -3,6 +3,7 @@ import { analyzeQueries, findRuleQueries, inlineQuery } from '../../../analysis/
 import { checkSources } from '../../engine';
 import { checkCandidateGuardrails, type CandidateProcessor } from './check';
 import { createCandidateKeepsGuardrailsRule } from './candidate-keeps-guardrails';
+import { guardrailQueries } from './guardrail-queries';
 import { evaluateCondition, splitStatement } from './ottl-condition';
 import { processorChanges } from './processor-changes';
 
@@ -179,5 +180,23 @@ describe('guardrails/candidate-keeps-answers', () => {
     const report = checkSources(sources, { rules: [createCandidateKeepsGuardrailsRule(readRules)], waiversFile: undefined });
     // THEN only staging's collector is reported, once
     expect(report.findings.map((f) => f.file)).toEqual(['gitops/experiments/staging/checkout/collector.json']);
+  });
+});
+
+describe('guardrailQueries', () => {
+  it('finds rule-file and dashboard guardrails in their files, and expands dashboard queries it cannot read', () => {
+    const dashboard = JSON.stringify({ panels: [{ title: 'Errors', targets: [{ refId: 'A', expr: 'sum(rate(x{job="$job"}[$__rate_interval]))' }] }] }, null, 2);
+    const read = (file: string) => (file === 'rules/slo.yaml' ? RULES : file === 'dash/a.json' ? dashboard : undefined);
+    const ruleExpr = findRuleQueries('r', RULES).queries[1]!.expr;
+    const [rule, panel, unread] = guardrailQueries([
+      { name: 'p99', expr: ruleExpr, source: 'rules/slo.yaml:9' },
+      { name: 'Errors A', expr: 'sum(rate(x{job="$job"}[$__rate_interval]))', source: "dash/a.json: panel 'Errors' target A" },
+      { name: 'Gone A', expr: 'sum(rate(y[$__rate_interval]))', source: "dash/gone.json: panel 'Gone' target A" },
+    ], 'gitops/manifest.yaml', read);
+    expect(rule!.origin).toMatchObject({ file: 'rules/slo.yaml', line: 9, column: 15, name: 'p99' });
+    expect(panel!.origin).toMatchObject({ file: 'dash/a.json', line: 8, column: 20, name: 'Errors A' });
+    expect(panel!.expr).toBe('sum(rate(x{job="phoenix_var_job"}[4m]))');
+    expect(unread!.expr).toBe('sum(rate(y[4m]))');
+    expect(analyzeQueries([rule!, panel!, unread!]).problems).toEqual([]);
   });
 });
