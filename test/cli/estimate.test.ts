@@ -48,7 +48,7 @@ describe('phoenix estimate', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/candidate by-mode: 192 → 24 series/);
-  });
+  }, 180_000); // a cold tsx start on a busy machine
 
   it('renders markdown for one experiment', async () => {
     const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--experiment', 'unused-runtime-metrics', '--format', 'markdown', '--experiments', path.join(root, 'experiments')]);
