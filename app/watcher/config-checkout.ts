@@ -35,11 +35,26 @@ export class ConfigCheckout {
     readonly head: string,
   ) {}
 
-  /** The newest commit that touched any of `paths` (repo-relative); `undefined` when none did. */
-  async lastChange(paths: readonly string[]): Promise<string | undefined> {
-    const out = (await this.git.raw(['log', '-1', '--format=%H', 'HEAD', '--', ...paths])).trim();
-    return out || undefined;
+  /**
+   * The newest commit touching each direct sub-folder of `folder` (repo-relative), from one
+   * `git log` walk instead of one per sub-folder: sub-folder name → commit.
+   */
+  async lastChangesUnder(folder: string): Promise<Map<string, string>> {
+    const prefix = folder.replace(/\/+$/, '') + '/';
+    const out = await this.git.raw(['log', '--format=>%H', '--name-only', 'HEAD', '--', prefix]);
+    const newest = new Map<string, string>();
+    let commit = '';
+    for (const line of out.split('\n')) {
+      if (line.startsWith('>')) commit = line.slice(1).trim();
+      else if (line.startsWith(prefix)) {
+        const name = line.slice(prefix.length).split('/')[0]!;
+        if (name && !newest.has(name)) newest.set(name, commit);
+      }
+    }
+    return newest;
   }
+
+  private history?: Promise<string[]>;
 
   /** Whether `descendant` contains `ancestor`; `undefined` when either commit is unknown here. */
   contains(ancestor: string, descendant: string): Promise<boolean | undefined> {
@@ -60,7 +75,8 @@ export class ConfigCheckout {
 
   /** Commits from HEAD back to `sha` inclusive, newest first, at most `limit`. */
   async commitsSince(sha: string, limit = 50): Promise<string[]> {
-    const list = (await this.git.raw(['rev-list', `--max-count=${limit}`, 'HEAD'])).split('\n').filter(Boolean);
+    this.history ??= this.git.raw(['rev-list', `--max-count=${limit}`, 'HEAD']).then((out) => out.split('\n').filter(Boolean));
+    const list = await this.history;
     const index = list.indexOf(sha);
     return index >= 0 ? list.slice(0, index + 1) : list;
   }

@@ -49,13 +49,14 @@ export async function loadRepoInputs(config: WatcherConfig, overrides: RepoInput
   for (const spec of watchedSpecs) {
     const envConfig = config.environments[spec.name]!;
     const kustomizations = kustomizationNames(path.join(checkout.dir, GITOPS_DIR, 'clusters', spec.name));
+    const lastChanges = await checkout.lastChangesUnder(`${GITOPS_DIR}/experiments/${spec.name}`);
     for (const manifest of readManifests(path.join(checkout.dir, GITOPS_DIR, 'experiments', spec.name))) {
       const entry = experiments.get(manifest.name) ?? { name: manifest.name, kustomization: kustomizations.get(manifest.name), environments: {} };
       experiments.set(manifest.name, entry);
       entry.environments[spec.name] = {
         experiment: experimentInput(manifest),
         lifecycle: lifecycleOf(checkout.dir, repository.experimentsDir, manifest, spec.name),
-        lastChangeSha: await checkout.lastChange([`${GITOPS_DIR}/experiments/${spec.name}/${manifest.name}`]),
+        lastChangeSha: lastChanges.get(manifest.name),
       };
     }
     environments.push(watchEnvironment(spec, envConfig, checkout, overrides));
