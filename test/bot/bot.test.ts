@@ -203,6 +203,18 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
     expect(h.github.calls('checks/create')).toHaveLength(1);
   });
 
+  it('looks the installation up with the app JWT when the delivery names none', async () => {
+    const head = h.push('feature', change(), 2);
+    h.github.addPull(FULL_NAME, { number: 2, headRef: 'feature', headSha: head });
+    const { bot, url } = await h.bot();
+    await h.deliver(url, 'opened', 2, head, (payload) => {
+      delete payload.installation;
+    });
+    await bot.queue.idle();
+    expect(h.github.calls('apps/get-repo-installation')).toHaveLength(1);
+    expect(h.stickyComments(2)).toHaveLength(1);
+  });
+
   it('ignores events it does not review', async () => {
     const head = h.push('feature', change(), 2);
     h.github.addPull(FULL_NAME, { number: 2, headRef: 'feature', headSha: head });
