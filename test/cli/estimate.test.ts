@@ -25,7 +25,8 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
   }
 }
 
-describe('phoenix estimate', () => {
+// Loading the experiments compiles TypeScript on first use: slow on a busy machine.
+describe('phoenix estimate', { timeout: 120_000 }, () => {
   it('estimates every example experiment from the shipped snapshot (json)', async () => {
     // GIVEN the example snapshot and experiments WHEN estimating for prod as JSON
     const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--env', 'prod', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
