@@ -52,10 +52,9 @@ export function variantCost(activeSeries: number, samplesPerSecond: number, pric
  * price model prices nothing (cost 0), in percent of active series. `null` when the baseline is empty.
  */
 export function savingPercent(baseline: VariantCost, candidate: VariantCost): number | null {
-  const before = new Decimal(baseline.monthlyCost);
-  if (before.greaterThan(0)) {
-    return before.minus(candidate.monthlyCost).div(before).times(100).toDecimalPlaces(4).toNumber();
-  }
+  // A percentage, not money: plain numbers are exact enough and much cheaper than decimals here.
+  const before = Number(baseline.monthlyCost);
+  if (before > 0) return Math.round(((before - Number(candidate.monthlyCost)) / before) * 100 * 10_000) / 10_000;
   if (baseline.activeSeries > 0) return ((baseline.activeSeries - candidate.activeSeries) / baseline.activeSeries) * 100;
   return null;
 }

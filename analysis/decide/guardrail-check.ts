@@ -91,13 +91,29 @@ export function labelKey(labels: Readonly<Record<string, string>>): string {
     .join(',')}}`;
 }
 
-/** Points with `start < t ≤ end` (Prometheus' own left-open ranges), finite values only, by label key. */
+const keyCache = new WeakMap<AnswerSeries, string>();
+
+/** Points with `start < t ≤ end` (Prometheus' own left-open ranges), finite values only, by label key. Points are in time order. */
 function sliceWindow(series: readonly AnswerSeries[], window: WindowSpan): Map<string, SeriesWindow> {
   const out = new Map<string, SeriesWindow>();
   for (const s of series) {
-    const key = labelKey(s.labels);
+    let key = keyCache.get(s);
+    if (key === undefined) keyCache.set(s, (key = labelKey(s.labels)));
+    const points = s.points;
+    // first point after the window's start (binary search; points are sorted by time)
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (points[mid]![0] <= window.start) lo = mid + 1;
+      else hi = mid;
+    }
     const values: number[] = [];
-    for (const [t, v] of s.points) if (t > window.start && t <= window.end && Number.isFinite(v)) values.push(v);
+    for (let i = lo; i < points.length; i += 1) {
+      const point = points[i]!;
+      if (point[0] > window.end) break;
+      if (Number.isFinite(point[1])) values.push(point[1]);
+    }
     if (values.length > 0) out.set(key, { labels: key, values });
   }
   return out;
