@@ -1,6 +1,7 @@
 import { loadAll } from 'js-yaml';
 import { emitYaml } from './emit-yaml';
 import { unifiedLineDiff } from './line-diff';
+import { objectKey, type KubeObject } from './layout';
 
 /** A tree as path → file content (tree-relative, `/`-separated), e.g. two checkouts of `gitops/`. */
 export type TreeFiles = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
@@ -105,7 +106,7 @@ function index(files: Array<[string, string]>, side: 'base' | 'head', unreadable
     const environment = environmentOfPath(file);
     for (const document of documents) {
       if (!isObject(document)) continue;
-      const key = `${document.kind}/${document.metadata.namespace ?? ''}/${document.metadata.name}`;
+      const key = objectKey(document as unknown as KubeObject);
       let id = `${environment}|${key}`;
       if (out.has(id)) id = `${id}|${file}`;
       out.set(id, { environment, key, object: document, file });
