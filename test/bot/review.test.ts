@@ -77,6 +77,8 @@ describe('phoenix review (committed trees of two refs)', () => {
     const prod = report.guardrails.filter((g) => g.environment === 'prod');
     expect(prod.map((g) => g.guardrail)).toEqual([expect.stringMatching(/^p99 latency: /)]);
     expect(prod[0].reason).toMatch(/`pod`/);
+    // a new experiment (dev) names its metrics everywhere: that alone puts nothing at risk
+    expect(report.guardrails.filter((g) => g.environment === 'dev')).toEqual([]);
   });
 
   it('simulates the cost of a promotion over a series snapshot with the environment price model', async () => {

@@ -4,7 +4,7 @@ import type { EnvironmentChanges, GuardrailAtRisk, ReviewFinding } from './types
 
 /**
  * Which guardrail queries a change may alter. A guardrail is at risk when the changed lines of its
- * experiment's objects name a metric or label its query uses (collector attribute names are compared
+ * experiment's existing objects (added and removed objects do not count) name a metric or label its query uses (collector attribute names are compared
  * in their Prometheus form: `http.route` → `http_route`), or when a policy rule about guardrails or
  * dropped attributes fires on the experiment's files (`guardrails/candidate-keeps-answers` proves a
  * candidate changes an answer).
@@ -76,7 +76,8 @@ export function guardrailsAtRisk(environments: readonly EnvironmentChanges[], he
     for (const change of [...env.added, ...env.changed, ...env.removed]) {
       if (!change.experiment) continue;
       const tokens = byExperiment.get(change.experiment) ?? new Set<string>();
-      for (const token of changedTokens(change.diff)) tokens.add(token);
+      // Only edits of existing objects count: a new experiment's whole text names every metric it scopes.
+      if (change.change === 'changed') for (const token of changedTokens(change.diff)) tokens.add(token);
       byExperiment.set(change.experiment, tokens);
       filesByExperiment.set(change.experiment, (filesByExperiment.get(change.experiment) ?? new Set()).add(change.file));
     }
