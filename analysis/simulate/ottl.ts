@@ -278,13 +278,30 @@ export function evaluate(expr: OttlExpr, target: OttlTarget): boolean {
       return !evaluate(expr.operand, target);
     case 'bool':
       return expr.value;
-    case 'compare':
-      return compare(expr.op, value(expr.left, target), value(expr.right, target), target);
+    case 'compare': {
+      // fast path, one per data point in filters: attributes["k"] ==/!= "literal"
+      const { left, right } = expr;
+      if ((expr.op === '==' || expr.op === '!=') && right.kind === 'string' && left.kind === 'path' && left.keys.length === 1) {
+        const found = attributeAt(left, target);
+        if (found !== NOT_AN_ATTRIBUTE) return (found === right.value) === (expr.op === '==');
+      }
+      return compare(expr.op, value(left, target), value(right, target), target);
+    }
     case 'call':
       return call(expr, target);
     default:
       throw new OttlNotModelled(`a ${expr.kind} is not a condition`);
   }
+}
+
+const NOT_AN_ATTRIBUTE = Symbol('not an attribute path');
+
+function attributeAt(expr: Extract<OttlExpr, { kind: 'path' }>, target: OttlTarget): string | undefined | typeof NOT_AN_ATTRIBUTE {
+  const key = expr.keys[0]!;
+  if (expr.path === 'attributes' && target.context === 'datapoint') return target.attribute(key);
+  if (expr.path === 'attributes' && target.context === 'resource') return target.resourceAttribute(key);
+  if (expr.path === 'resource.attributes') return target.resourceAttribute(key);
+  return NOT_AN_ATTRIBUTE;
 }
 
 function call(expr: Extract<OttlExpr, { kind: 'call' }>, target: OttlTarget): boolean {
