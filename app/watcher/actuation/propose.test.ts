@@ -190,6 +190,25 @@ describe('proposeChange', () => {
     expect(github.repo('acme/config').pulls[0].body).not.toContain('CI must re-synthesize');
   });
 
+  it('merges a rollback at once when the environment opts in to auto-merge', async () => {
+    const outcome = await proposeChange(proposal('rollback'), await context({ autoMergeRollbacks: true }));
+    expect(outcome.merged).toBe(true);
+    expect(github.calls('pulls/merge')).toHaveLength(1);
+    expect(github.calls('pulls/merge')[0].body).toMatchObject({ merge_method: 'squash', sha: git(remote, 'rev-parse', 'phoenix/rollback/drop-pod-labels/dev') });
+  });
+
+  it('leaves the rollback open when GitHub refuses the merge (required checks pending)', async () => {
+    github.failNext('pulls/merge', { status: 405 });
+    const outcome = await proposeChange(proposal('rollback'), await context({ autoMergeRollbacks: true }));
+    expect(outcome.merged).toBe(false);
+    expect(github.repo('acme/config').pulls[0].state).toBe('open');
+  });
+
+  it('never auto-merges a promotion', async () => {
+    await proposeChange(proposal('promote'), await context({ autoMergeRollbacks: true }));
+    expect(github.calls('pulls/merge')).toHaveLength(0);
+  });
+
   it('fails when the proposal changes nothing', async () => {
     const ctx = await context();
     const p: Proposal = { experiment: 'drop-pod-labels', environment: 'dev', action: 'resume', reason: 'x', decidedAt: '2026-11-25T11:00:00Z', decidedBy: 'alice' };
