@@ -31,6 +31,9 @@ export interface RecommendInput {
 }
 
 /** Labels the collector's translation makes (or the resource carries): never removed. */
+/** How a counter or histogram must be read for a delta-wrapped merge to keep the answer. */
+const COUNTER_READS = new Set(['rate', 'increase', 'irate']);
+
 const UNTOUCHABLE = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
 
 /** Message attached to every delta-wrapped aggregation (the measured error is in docs/recommend.md). */
@@ -137,6 +140,9 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       if (sel.metric === undefined || !names.has(sel.metric)) continue;
       const where = `${q.query.origin.file}:${q.query.origin.line}:${q.query.origin.column}`;
       if (sel.labels.kind === 'all') return untouched(`read with every label at ${where} (${sel.functions.join(' → ') || 'raw selector'})`);
+      if (isCumulative(family) && !COUNTER_READS.has(sel.functions[0] ?? '')) {
+        return untouched(`${sel.metric} is read at ${where} without rate/increase/irate (${sel.functions.join(' → ') || 'raw selector'}): merged as deltas, its absolute value restarts from zero`);
+      }
       for (const label of sel.matcherLabels) needed.add(label);
       if (sel.labels.kind === 'only') for (const label of sel.labels.labels) needed.add(label);
       else for (const label of family.labels) if (!sel.labels.labels.includes(label)) needed.add(label);
