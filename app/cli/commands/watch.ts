@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadWatcherConfig } from '../../watcher/config';
 import { loadRepoInputs } from '../../watcher/repo-inputs';
 import { WatcherService } from '../../watcher/service';
+import { mountWatcherStatusPage } from '../../watcher/status-page/watcher-status-source';
 import { UsageError } from '../errors';
 
 interface WatchFlags {
@@ -48,9 +49,11 @@ export function register(program: Command): void {
         concurrency: config.prometheus.concurrency,
         log,
       });
+      mountWatcherStatusPage(service, config);
       if (flags.once) {
-        await service.runOnce();
+        const report = await service.runOnce();
         if (loadError) throw loadError;
+        if (!report) throw Object.assign(new Error('the cycle failed (see the log above); nothing was decided'), { exitCode: 2 });
         process.stdout.write(`${JSON.stringify(service.experiments(), null, 2)}\n`);
         return;
       }

@@ -1,28 +1,59 @@
+import { createHash } from 'node:crypto';
 import { html, SafeHtml } from './escape';
+import { palette } from './line-chart';
 
 const styles = `
 :root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.4}
 body{margin:0 auto;max-width:72rem;padding:1rem}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.5rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
-th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #8884;vertical-align:top}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #8884;vertical-align:top;overflow-wrap:anywhere}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{font-weight:600;padding:.05rem .4rem;border-radius:.3rem}
 .verdict-pass{background:#2ca02c33}.verdict-fail,.verdict-error{background:#d6272833}.verdict-inconclusive,.verdict-none{background:#8883}
+figure{margin:0 0 1rem}
 .chart svg{width:100%;height:auto;max-height:22rem}
 .legend{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
 .swatch{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;border-radius:.2rem}
+${palette.map((color, i) => `.swatch-${i}{background:${color}}`).join('')}
+.problems{border-left:.3rem solid #d62728;padding:.3rem .8rem;background:#d627281a}
+.chart text{fill:currentColor}
 code{word-break:break-all}
-@media (max-width:40rem){table,thead,tbody,tr,th,td{display:block}thead{display:none}td{border:0}tr{border-bottom:1px solid #8884;padding:.3rem 0}td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
+@media (max-width:40rem){table,thead,tbody,tr,th,td{display:block}thead{display:none}td{border:0}tr{border-bottom:1px solid #8884;padding:.3rem 0}td[data-label]::before{content:attr(data-label) ": ";font-weight:600}td.num,th.num{text-align:left}}
 `;
 
-/** Refreshes the page's <main> in place every 30 s when JavaScript is on; without it the page is complete as served. */
+/**
+ * Refreshes the page's <main> and its "updated" time in place every `data-refresh-seconds` seconds
+ * (30 by default) while the tab is visible, when JavaScript is on; without it the page is complete as
+ * served. Constant text, so the Content-Security-Policy allows it by hash.
+ */
 const refreshScript = `
-(function(){setInterval(function(){fetch(location.href,{headers:{accept:'text/html'}}).then(function(r){return r.ok?r.text():null}).then(function(t){if(!t)return;var d=new DOMParser().parseFromString(t,'text/html');var m=d.querySelector('main');if(m)document.querySelector('main').replaceWith(m);}).catch(function(){});},30000);})();
+(function(){var s=Number(document.body.getAttribute('data-refresh-seconds'))||30;function r(){if(document.hidden)return;fetch(location.href,{headers:{accept:'text/html'},cache:'no-store'}).then(function(x){return x.ok?x.text():null}).then(function(t){if(!t)return;var d=new DOMParser().parseFromString(t,'text/html');['main','header time'].forEach(function(q){var n=d.querySelector(q),o=document.querySelector(q);if(n&&o)o.replaceWith(n);});document.documentElement.setAttribute('data-refreshed',String(Date.now()));}).catch(function(){});}setInterval(r,s*1000);})();
 `;
+
+/** CSP source expressions for the page's one inline stylesheet and one inline script (their sha256). */
+export const inlineHashes = {
+  style: `'sha256-${createHash('sha256').update(styles).digest('base64')}'`,
+  script: `'sha256-${createHash('sha256').update(refreshScript).digest('base64')}'`,
+};
+
+/**
+ * The Content-Security-Policy of every status page: nothing but the page's own inline stylesheet and
+ * refresh script (by hash) and fetches to the same origin; no frames, no forms, no plugins.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'none'",
+  `style-src ${inlineHashes.style}`,
+  `script-src ${inlineHashes.script}`,
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** Wraps page content in the document shell shared by every status page. */
-export function renderLayout(title: string, generatedAt: string, content: SafeHtml): string {
+export function renderLayout(title: string, generatedAt: string, content: SafeHtml, refreshSeconds = 30): string {
   return `<!doctype html>\n${html`<html lang="en">
 <head>
 <meta charset="utf-8">
@@ -30,7 +61,7 @@ export function renderLayout(title: string, generatedAt: string, content: SafeHt
 <title>${title} · Phoenix</title>
 <style>${new SafeHtml(styles)}</style>
 </head>
-<body>
+<body data-refresh-seconds="${refreshSeconds}">
 <header><h1>${title}</h1><p>Updated <time datetime="${generatedAt}">${generatedAt}</time></p></header>
 <main>${content}</main>
 <script>${new SafeHtml(refreshScript)}</script>

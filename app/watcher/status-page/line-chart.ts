@@ -20,7 +20,8 @@ export interface LineChartProps {
   readonly height?: number;
 }
 
-const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
+/** Line colours; the legend's swatches use the matching `swatch-N` classes of the page's stylesheet. */
+export const palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2'];
 
 /**
  * Renders a server-side SVG line chart (no JavaScript, no CDN): one polyline per series, labelled
@@ -53,7 +54,7 @@ export function renderLineChart(props: LineChartProps): SafeHtml {
     )}</g>`;
   });
   const legend = props.series.map(
-    (s, i) => html`<li><span class="swatch" style="background:${palette[i % palette.length]}"></span>${s.name}</li>`,
+    (s, i) => html`<li><span class="swatch swatch-${i % palette.length}" aria-hidden="true"></span>${s.name}</li>`,
   );
   const desc = `${props.series.length} series: ${props.series.map((s) => s.name).join(', ')}; y axis in ${props.yUnit}`;
   return html`<figure class="chart">

@@ -10,7 +10,7 @@ function experiment(overrides: Partial<ExperimentView> = {}): ExperimentView {
     verdict: 'pass',
     variants: [
       { name: 'baseline', activeSeries: 12000, samplesPerMinute: 12000, monthlyCost: '78.00', currency: 'USD' },
-      { name: 'no-pod', activeSeries: 1200, samplesPerMinute: 1200, monthlyCost: '7.80', currency: 'USD', seriesSavingPercent: 90 },
+      { name: 'no-pod', activeSeries: 1200, samplesPerMinute: 1200, monthlyCost: '7.80', currency: 'USD', seriesSavingPercent: 90, monthlySaving: '70.20' },
     ],
     pullRequest: { url: 'https://github.example/o/r/pull/7', state: 'open', title: 'promote no-pod in dev' },
     costHistory: [
@@ -62,6 +62,6 @@ describe('status page rendering', () => {
 
   it('shows absent guardrail values as absent', () => {
     const page = renderExperimentPage(experiment(), '2026-11-25T12:00:00Z');
-    expect(page).toMatch(/<td class="num">absent<\/td>/);
+    expect(page).toMatch(/<td class="num" data-label="no-pod">absent<\/td>/);
   });
 });

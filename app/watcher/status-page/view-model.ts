@@ -8,6 +8,10 @@ export interface StatusView {
   readonly environments: readonly EnvironmentView[];
   /** Money saved per month by promoted experiments, from the frozen figures of their decision records. */
   readonly promotedSavings: readonly MoneyTotal[];
+  /** Problems of the latest cycle (Prometheus or Flux unreachable), one line each. @default - none */
+  readonly problems?: readonly string[];
+  /** When the latest cycle finished (ISO-8601); undefined before the first. @default - none */
+  readonly lastCycleAt?: string;
 }
 
 /** A decimal amount of money in one currency. */
@@ -35,12 +39,33 @@ export interface ExperimentView {
   readonly reason?: string;
   readonly variants: readonly VariantView[];
   /** Open or merged pull request proposing the next step. @default - none */
-  readonly pullRequest?: { readonly url: string; readonly state: 'open' | 'merged' | 'closed'; readonly title: string };
+  readonly pullRequest?: PullRequestView;
+  /** The branch of the proposed change when its pull request is not known. @default - none */
+  readonly proposal?: { readonly branch: string; readonly url?: string };
+  /** The saving frozen at promotion (promoted experiments). @default - none */
+  readonly frozenSaving?: FrozenSavingView;
   /** Cost per window per variant, for the chart. */
   readonly costHistory: readonly CostPoint[];
   readonly guardrails: readonly GuardrailView[];
   readonly health: readonly HealthView[];
   readonly decisions: readonly DecisionView[];
+}
+
+/** A pull request of the config repo. */
+export interface PullRequestView {
+  readonly url: string;
+  readonly state: 'open' | 'merged' | 'closed';
+  readonly title: string;
+}
+
+/** The measured saving frozen in the state file when a candidate was promoted. */
+export interface FrozenSavingView {
+  readonly variant?: string;
+  readonly seriesBefore: number;
+  readonly seriesAfter: number;
+  /** Decimal string. */
+  readonly monthlySaving: string;
+  readonly currency: string;
 }
 
 /** A variant's latest measured cost. */
@@ -53,6 +78,8 @@ export interface VariantView {
   readonly currency: string;
   /** Saving against the baseline copy, percent of series; undefined for the baseline. */
   readonly seriesSavingPercent?: number;
+  /** Money per month saved against the baseline copy, decimal string; undefined for the baseline. @default - none */
+  readonly monthlySaving?: string;
 }
 
 /** A variant's cost in one window. */
@@ -61,12 +88,17 @@ export interface CostPoint {
   readonly time: number;
   readonly variant: string;
   readonly activeSeries: number;
+  /** Money per month at this window's usage, decimal string. @default - not priced */
+  readonly monthlyCost?: string;
 }
 
 /** A guardrail query's latest values per variant. */
 export interface GuardrailView {
   readonly name: string;
+  /** The PromQL as written for production; empty when unknown. */
   readonly query: string;
+  /** How the answers were compared, and the outcome in words. @default - none */
+  readonly detail?: string;
   readonly verdict: string;
   /** Value per variant (baseline first); NaN or undefined when absent. */
   readonly values: ReadonlyArray<{ readonly variant: string; readonly value?: number }>;
@@ -84,6 +116,10 @@ export interface DecisionView {
   readonly time: string;
   readonly action: string;
   readonly verdict: string;
+  /** The candidate concerned. @default - none */
+  readonly variant?: string;
+  /** Repo-relative path of the decision record; undefined for the latest cycle's unrecorded decision. @default - none */
+  readonly recordPath?: string;
   /** Link to the decision record in the config repo. @default - none */
   readonly recordUrl?: string;
 }

@@ -1,0 +1,248 @@
+/**
+ * The status page end to end: the watcher (real git config repo, real Prometheus backfilled with the
+ * watcher scenarios, the real Kubernetes client against a fake API) serves it on a loopback port,
+ * and Debian's chromium, driven by playwright-core, looks at it as a person would.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWatcherConfig } from '../../app/watcher/config';
+import { loadRepoInputs } from '../../app/watcher/repo-inputs';
+import { WatcherService } from '../../app/watcher/service';
+import { mountWatcherStatusPage } from '../../app/watcher/status-page/watcher-status-source';
+import { FakeKubeApi } from '../support/fake-kube-api';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { createWatcherRepo } from '../support/watcher-repo';
+import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HOSTILE = '<script>';
+const PR_URL = 'https://github.example/acme/metrics-config/pull/42';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' } }).trim();
+}
+
+/** Adds a promoted experiment with a hostile name (state file with a frozen saving and its decision record) to the config repo. */
+function addPromotedHostileExperiment(remote: string, scratch: string): string {
+  const work = path.join(scratch, 'more');
+  git(scratch, 'clone', '--quiet', remote, work);
+  const record = `experiments/decisions/${HOSTILE}/dev-20261101T100000Z-promote.json`;
+  mkdirSync(path.join(work, path.dirname(record)), { recursive: true });
+  writeFileSync(
+    path.join(work, `experiments/${HOSTILE}.state.yaml`),
+    [
+      'version: 1',
+      'environments:',
+      '  dev:',
+      '    phase: promoted',
+      '    variant: by-route',
+      "    reason: '\"><img src=x onerror=alert(2)>'",
+      `    decisionRecord: ${record}`,
+      "    since: '2026-11-01T10:00:00Z'",
+      '    frozenSaving: { seriesBefore: 9000, seriesAfter: 3000, monthlySaving: "1234.50", currency: USD }',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(path.join(work, record), JSON.stringify({ kind: 'PhoenixDecisionRecord', version: 1, experiment: HOSTILE, environment: 'dev', action: 'promote', variant: 'x', decidedAt: '2026-11-01T10:00:00Z', decidedBy: 'phoenix-watcher', reason: 'won' }));
+  git(work, 'add', '-A');
+  git(work, 'commit', '--quiet', '-m', 'promote');
+  git(work, 'push', '--quiet', 'origin', 'main');
+  return git(work, 'rev-parse', 'HEAD');
+}
+
+function kustomization(name: string, revision: string, since: string) {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: `phoenix-experiment-${name}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': name } },
+    status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied', lastTransitionTime: since }] },
+  };
+}
+
+/** Decodes a PNG's pixel rows (after zlib) and counts the distinct bytes: a blank page has a handful. */
+function distinctBytesOfPng(png: Buffer): number {
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  const idat: Buffer[] = [];
+  for (let offset = 8; offset < png.length; ) {
+    const length = png.readUInt32BE(offset);
+    const type = png.subarray(offset + 4, offset + 8).toString('latin1');
+    if (type === 'IDAT') idat.push(png.subarray(offset + 8, offset + 8 + length));
+    offset += 12 + length;
+  }
+  return new Set(inflateSync(Buffer.concat(idat))).size;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
+  let prometheus: TestPrometheus;
+  let kube: FakeKubeApi;
+  let set: ScenarioSet;
+  let service: WatcherService;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    set = buildScenarioSet({ win: 'clear-win', broken: 'guardrail-broken' });
+    prometheus = await startPrometheus({ openMetrics: set.openMetrics() });
+    const repo = createWatcherRepo(set, prometheus.url);
+    const head = addPromotedHostileExperiment(repo.remote, repo.scratch);
+    kube = new FakeKubeApi();
+    await kube.start();
+    const since = set.experiments[0]!.environments.dev!.lifecycle.since!;
+    for (const name of ['win', 'broken']) kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization(name, `main@sha1:${head}`, since));
+    writeFileSync(path.join(repo.scratch, 'kubeconfig'), kube.kubeConfig().exportConfig());
+    const configFile = path.join(repo.scratch, 'watcher.yaml');
+    writeFileSync(
+      configFile,
+      [
+        `repository: { url: ${repo.remote}, workDir: ./work }`,
+        'environments:',
+        '  dev:',
+        '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
+        '    prometheus:',
+        "      matchers: ['phoenix_env=\"dev\"']",
+        '',
+      ].join('\n'),
+    );
+    const config = loadWatcherConfig(configFile);
+    service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 2, log: pino({ level: 'silent' }), now: () => set.now });
+    mountWatcherStatusPage(service, config, {
+      repoWebUrl: 'https://github.example/acme/metrics-config',
+      refreshSeconds: 1,
+      pullRequests: () => new Map([['phoenix/promote/win/dev', { url: PR_URL, state: 'open' as const, title: 'Promote by-route of win in dev' }]]),
+    });
+    url = await service.http.listen('127.0.0.1', 0);
+    await service.runOnce();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await prometheus?.stop();
+    await kube?.stop();
+  });
+
+  async function phonePage(javaScriptEnabled: boolean): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    return { page, problems };
+  }
+
+  function row(page: Page, experiment: string) {
+    return page.locator('tr.experiment').filter({ has: page.getByRole('link', { name: experiment, exact: true }) });
+  }
+
+  it('shows every experiment with its verdict, saving and pull request, readable on a phone', async () => {
+    // GIVEN a phone-sized browser with JavaScript on
+    const { page, problems } = await phonePage(true);
+    // WHEN a person opens the status page
+    const response = await page.goto(`${url}/`);
+    // THEN it is served as strict, uncached HTML
+    expect(response!.status()).toBe(200);
+    expect(response!.headers()['content-type']).toBe('text/html; charset=utf-8');
+    expect(response!.headers()['cache-control']).toBe('no-store');
+    expect(response!.headers()['content-security-policy']).toMatch(/default-src 'none'.*script-src 'sha256-/);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Phoenix experiments');
+    // and shows each experiment's verdict
+    expect(await row(page, 'win').locator('.verdict').textContent()).toBe('pass');
+    expect(await row(page, 'broken').locator('.verdict').textContent()).toBe('fail');
+    expect(await row(page, 'win').textContent()).toMatch(/60\.0% \(by-route\)/);
+    // and the link to the pull request, or the proposal branch when no pull request is known
+    expect(await row(page, 'win').getByRole('link', { name: 'Promote by-route of win in dev' }).getAttribute('href')).toBe(PR_URL);
+    expect(await row(page, 'broken').getByRole('link', { name: 'phoenix/rollback/broken/dev' }).getAttribute('href')).toBe('https://github.example/acme/metrics-config/tree/phoenix/rollback/broken/dev');
+    // and the money saved by promoted experiments
+    expect(await page.locator('.totals').textContent()).toContain('1,234.50 USD per month');
+    // and fits a 390 px screen without scrolling sideways
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // and the screenshot is not blank
+    const shot = await page.screenshot({ fullPage: true });
+    const blankPage = await (await browser.newPage({ viewport: { width: 390, height: 844 } })).screenshot();
+    expect(distinctBytesOfPng(shot)).toBeGreaterThan(3 * distinctBytesOfPng(blankPage));
+    expect(shot.length).toBeGreaterThan(5 * blankPage.length);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows an experiment with one chart line per variant, guardrails, health and its decisions', async () => {
+    const { page, problems } = await phonePage(true);
+    await page.goto(`${url}/`);
+    // WHEN a person follows the experiment's link
+    await page.getByRole('link', { name: 'win', exact: true }).click();
+    await page.waitForURL(`${url}/experiments/dev/win`);
+    // THEN the cost chart has one labelled line per variant
+    const chart = page.getByRole('img', { name: /Active series per window — win in dev/ });
+    await chart.waitFor();
+    expect(await chart.locator('g.series').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-series')))).toEqual(['baseline', 'by-route']);
+    expect(await chart.locator('g.series polyline').count()).toBeGreaterThanOrEqual(2);
+    // and the guardrails with the baseline's and the candidate's values, and collector health
+    const guardrails = page.locator('section[aria-labelledby="guardrails"]');
+    expect(await guardrails.locator('th[scope="col"]').allTextContents()).toEqual(['Query', 'baseline', 'by-route', 'Verdict']);
+    expect(await guardrails.textContent()).toContain('sum by (route) (rate(http_requests_total[5m]))');
+    expect(await page.locator('section[aria-labelledby="health"] tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('section[aria-labelledby="decisions"] li').first().textContent()).toMatch(/promote by-route \(pass\)/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the same content without JavaScript', async () => {
+    const { page } = await phonePage(false);
+    await page.goto(`${url}/`);
+    expect(await row(page, 'win').locator('.verdict').textContent()).toBe('pass');
+    expect(await row(page, 'win').getByRole('link', { name: 'Promote by-route of win in dev' }).getAttribute('href')).toBe(PR_URL);
+    await page.goto(`${url}/experiments/dev/win`);
+    expect(await page.locator('svg[role="img"]').first().locator('g.series').count()).toBe(2);
+  });
+
+  it('renders a hostile experiment name as text and links its decision record', async () => {
+    const { page, problems } = await phonePage(true);
+    await page.goto(`${url}/`);
+    // THEN the name shows as typed and no markup from it runs
+    const link = page.getByRole('link', { name: HOSTILE, exact: true });
+    expect(await link.getAttribute('href')).toBe('experiments/dev/%3Cscript%3E');
+    expect(await page.locator('script').count()).toBe(1);
+    expect(await page.locator('img').count()).toBe(0);
+    await link.click();
+    await page.waitForURL(/experiments\/dev\/%3Cscript%3E$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('<script> in dev');
+    expect(await page.locator('main').textContent()).toContain('"><img src=x onerror=alert(2)>');
+    expect(await page.locator('.frozen').textContent()).toContain('1,234.50 USD per month');
+    expect(await page.getByRole('link', { name: 'decision record' }).getAttribute('href')).toBe(
+      'https://github.example/acme/metrics-config/blob/main/experiments/decisions/%3Cscript%3E/dev-20261101T100000Z-promote.json',
+    );
+    expect(await page.locator('img').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('refreshes in place when JavaScript is on, and answers 404 for an unknown experiment', async () => {
+    const { page, problems } = await phonePage(true);
+    await page.goto(`${url}/`);
+    const before = await page.locator('.cycle time').getAttribute('datetime');
+    // WHEN another cycle finishes
+    await service.runOnce();
+    // THEN the open page shows it without a reload
+    await page.waitForFunction((old) => document.querySelector('.cycle time')?.getAttribute('datetime') !== old, before, { timeout: 10_000 });
+    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+    expect(problems).toEqual([]);
+    const missing = await page.goto(`${url}/experiments/dev/nope`);
+    expect(missing!.status()).toBe(404);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
+  });
+});
