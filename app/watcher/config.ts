@@ -56,7 +56,9 @@ export function loadWatcherConfig(file: string): WatcherConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new WatcherConfigError([`${file}: cannot read the watcher config: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file: check the path given to --config' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new WatcherConfigError([`${file}: cannot read the watcher config: ${why}`]);
   }
   return parseWatcherConfig(text, file);
 }

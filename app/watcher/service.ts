@@ -147,14 +147,22 @@ export class WatcherService {
       return undefined;
     }
     const now = this.options.now?.() ?? Date.now() / 1000;
-    const report = await runCycle(inputs, now, {
-      attempts: this.options.attempts ?? 3,
-      concurrency: this.options.concurrency ?? 8,
-      onQueryFailure: (endpoint, failure) => {
-        this.metrics.queryErrors.inc({ kind: failure.kind });
-        log.warn({ endpoint, kind: failure.kind, message: failure.message }, 'prometheus query failed');
-      },
-    });
+    let report: CycleReport;
+    try {
+      report = await runCycle(inputs, now, {
+        attempts: this.options.attempts ?? 3,
+        concurrency: this.options.concurrency ?? 8,
+        onQueryFailure: (endpoint, failure) => {
+          this.metrics.queryErrors.inc({ kind: failure.kind });
+          log.warn({ endpoint, kind: failure.kind, message: failure.message }, 'prometheus query failed');
+        },
+      });
+    } catch (error) {
+      // A long-running service must outlive one bad cycle: count it, log it, keep the last decisions.
+      this.metrics.cycles.inc({ outcome: 'failed' });
+      log.error({ err: { message: (error as Error).message, stack: (error as Error).stack } }, 'cycle failed; keeping the previous decisions');
+      return undefined;
+    }
     const seconds = (performance.now() - started) / 1000;
     this.metrics.observe(report, seconds);
     this.latestReport = report;
