@@ -10,7 +10,7 @@ describe('the committed gitops/ tree (the example experiments)', () => {
   it('is what phoenix synth produces from the sources (CI runs phoenix synth --check too)', () => {
     const { differences } = synthCheck({ outDir: tree, experimentsDir: path.join(repoRoot, 'experiments'), fluxPath: 'gitops' });
     expect(differences).toEqual({ missing: [], changed: [], extra: [] });
-  });
+  }, 180_000);
 
   it('every folder a Phoenix Kustomization points at builds with kubectl kustomize, and every Flux object fits its CRD', () => {
     const validate = fluxCrdValidator();
@@ -20,5 +20,5 @@ describe('the committed gitops/ tree (the example experiments)', () => {
     const paths = fluxObjects.filter((object) => object.kind === 'Kustomization').map((object) => object.spec.path as string);
     expect(paths.length).toBeGreaterThan(3);
     for (const folder of paths) expect(kustomize(path.join(repoRoot, folder)).length).toBeGreaterThan(0);
-  });
+  }, 180_000);
 });

@@ -14,7 +14,7 @@ describe('renderChart', () => {
       const chart = addUnitChart(new App({ outdir: '.' }), unit);
       expect(renderChart(chart).objects).toEqual(chart.toJson());
     }
-  });
+  }, 180_000);
 
   it('follows construct dependencies as cdk8s orders them', () => {
     // GIVEN a chart whose first object depends on the second

@@ -42,7 +42,7 @@ describe('phoenix synth: the tree', () => {
       const objects = kustomize(folder);
       expect(objects.length).toBeGreaterThan(0);
     }
-  });
+  }, 180_000);
 
   it('gives each experiment its own Flux Kustomization: prune, wait, timeout, after the infrastructure, labelled', () => {
     const [alpha] = documents(path.join(tree, 'clusters/prod/phoenix-experiments.yaml'));
