@@ -154,7 +154,7 @@ function variantViews(candidates: ReadonlyArray<{ variant: string; windows: read
   const baselineWindow = candidates.flatMap((c) => c.windows).filter((w) => w.baselineCost).sort((a, b) => b.end - a.end)[0];
   const baseline = baselineWindow?.baselineCost ?? null;
   if (baseline) {
-    out.push({ name: BASELINE, activeSeries: baseline.activeSeries, samplesPerMinute: baseline.samplesPerSecond * 60, monthlyCost: baseline.monthlyCost, currency });
+    out.push({ name: BASELINE, activeSeries: baseline.activeSeries, samplesPerMinute: perMinute(baseline.samplesPerSecond), monthlyCost: baseline.monthlyCost, currency });
   }
   for (const candidate of candidates) {
     const newest = [...candidate.windows].reverse().find((w) => w.candidateCost);
@@ -164,7 +164,7 @@ function variantViews(candidates: ReadonlyArray<{ variant: string; windows: read
     out.push({
       name: candidate.variant,
       activeSeries: cost.activeSeries,
-      samplesPerMinute: cost.samplesPerSecond * 60,
+      samplesPerMinute: perMinute(cost.samplesPerSecond),
       monthlyCost: cost.monthlyCost,
       currency,
       ...(base && base.activeSeries > 0 ? { seriesSavingPercent: (1 - cost.activeSeries / base.activeSeries) * 100 } : {}),
@@ -172,6 +172,11 @@ function variantViews(candidates: ReadonlyArray<{ variant: string; windows: read
     });
   }
   return out;
+}
+
+/** Samples per minute, rounded to hundredths (the page shows no more). */
+function perMinute(samplesPerSecond: number): number {
+  return Math.round(samplesPerSecond * 6000) / 100;
 }
 
 function costHistory(candidates: ReadonlyArray<{ variant: string; windows: readonly WindowResult[] }>): CostPoint[] {
