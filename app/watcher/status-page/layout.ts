@@ -7,7 +7,7 @@ const styles = `
 body{margin:0 auto;max-width:72rem;padding:1rem}
 header{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.5rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
-th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #8884;vertical-align:top;overflow-wrap:anywhere}
+th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #8884;vertical-align:top;overflow-wrap:break-word}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict{font-weight:600;padding:.05rem .4rem;border-radius:.3rem}
 .verdict-pass{background:#2ca02c33}.verdict-fail,.verdict-error{background:#d6272833}.verdict-inconclusive,.verdict-none{background:#8883}
@@ -52,6 +52,12 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** An ISO-8601 time as people read it (`2026-11-25 13:40:05 UTC`); anything else unchanged. */
+export function readableTime(iso: string): string {
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.\d+)?Z$/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+
 /** Wraps page content in the document shell shared by every status page. */
 export function renderLayout(title: string, generatedAt: string, content: SafeHtml, refreshSeconds = 30): string {
   return `<!doctype html>\n${html`<html lang="en">
@@ -62,7 +68,7 @@ export function renderLayout(title: string, generatedAt: string, content: SafeHt
 <style>${new SafeHtml(styles)}</style>
 </head>
 <body data-refresh-seconds="${refreshSeconds}">
-<header><h1>${title}</h1><p>Updated <time datetime="${generatedAt}">${generatedAt}</time></p></header>
+<header><h1>${title}</h1><p>Updated <time datetime="${generatedAt}">${readableTime(generatedAt)}</time></p></header>
 <main>${content}</main>
 <script>${new SafeHtml(refreshScript)}</script>
 </body>

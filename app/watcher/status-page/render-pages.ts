@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from './escape';
-import { renderLayout } from './layout';
+import { readableTime, renderLayout } from './layout';
 import { formatNumber, renderLineChart } from './line-chart';
 import type { ExperimentView, StatusView } from './view-model';
 
@@ -27,7 +27,7 @@ ${env.experiments.length === 0 ? html`<p>No experiments.</p>` : overviewTable(en
   );
   const content = html`${problems(view)}<section aria-labelledby="totals"><h2 id="totals">Saved by promoted experiments</h2><ul class="totals">${totals}</ul></section>
 ${sections}
-<p class="cycle">${view.lastCycleAt ? html`Latest watcher cycle finished <time datetime="${view.lastCycleAt}">${view.lastCycleAt}</time>.` : 'No watcher cycle has finished yet.'}</p>`;
+<p class="cycle">${view.lastCycleAt ? html`Latest watcher cycle finished <time datetime="${view.lastCycleAt}">${readableTime(view.lastCycleAt)}</time>.` : 'No watcher cycle has finished yet.'}</p>`;
   return renderLayout('Phoenix experiments', view.generatedAt, content, options.refreshSeconds);
 }
 
@@ -76,7 +76,7 @@ export function renderExperimentPage(view: ExperimentView, generatedAt: string, 
   const columns = (rows: ReadonlyArray<{ values: ReadonlyArray<{ variant: string }> }>) =>
     (rows[0]?.values ?? view.variants.map((v) => ({ variant: v.name }))).map((v) => html`<th scope="col" class="num">${v.variant}</th>`);
   const decisions = view.decisions.map(
-    (d) => html`<li><time datetime="${d.time}">${d.time}</time> — ${d.action}${d.variant ? ` ${d.variant}` : ''} (${d.verdict})${decisionLink(d)}</li>`,
+    (d) => html`<li><time datetime="${d.time}">${readableTime(d.time)}</time> — ${d.action}${d.variant ? ` ${d.variant}` : ''} (${d.verdict})${decisionLink(d)}</li>`,
   );
   const frozen = view.frozenSaving;
   const content = html`<p><a href="../../">← All experiments</a></p>
