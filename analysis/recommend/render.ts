@@ -33,7 +33,7 @@ export function renderRecommendationText(report: RecommendationReport): string {
   for (const m of detailed) {
     out.push(`${m.metric}: ${m.reason}`);
     for (const c of m.caveats) out.push(`  caveat: ${c}`);
-    for (const q of m.queries) out.push(`  read by ${q.where}${q.name ? ` (${q.name})` : ''}: ${q.expr}`);
+    for (const q of m.queries) out.push(`  read by ${q.where}${q.name ? ` (${q.name})` : ''}: ${q.expr.replace(/\s*\n\s*/g, ' ')}`);
   }
   if (report.problems.length > 0) {
     out.push('', `not analysed (the metrics they name are left untouched):`);
