@@ -21,8 +21,8 @@ export const DEFAULT_MAX_FILE_SIZE_BYTES = 64 * 2 ** 20;
 export interface CheckOptions {
   /** @default 'enforce' */
   readonly mode?: CheckMode;
-  /** Waivers file. @default - `.phoenix/waivers.yaml` under the repository root when it exists */
-  readonly waiversFile?: string;
+  /** Waivers file, or `false` for none. @default - `.phoenix/waivers.yaml` under the repository root when it exists */
+  readonly waiversFile?: string | false;
   /** Files over this size are an input error. @default 64 MiB */
   readonly maxFileSizeBytes?: number;
   /** Today, for waiver expiry. @default - the current time */
@@ -80,7 +80,8 @@ export function checkSources(sources: readonly SourceText[], options: CheckOptio
   const ctx = createRuleContext(documents, options.ruleOptions ?? {}, options.pathExists ?? fileSystemPathExists(repoRoot));
   const raw = runRules(documents, rules, ctx);
 
-  const waiversFile = options.waiversFile !== undefined ? path.resolve(baseDir, options.waiversFile) : defaultWaiversFile(repoRoot);
+  const waiversFile =
+    options.waiversFile === false ? undefined : options.waiversFile !== undefined ? path.resolve(baseDir, options.waiversFile) : defaultWaiversFile(repoRoot);
   const waivers = waiversFile ? loadWaivers(waiversFile, new Set(rules.map((rule) => rule.id)), displayPath(waiversFile, baseDir)) : [];
   const outcome = applyWaivers(raw, waivers, options.now ?? new Date());
   const waiverFindings = outcome.waiverFindings.map((finding) => ({ ...finding, file: displayPath(finding.file, baseDir) }));

@@ -158,7 +158,7 @@ describe('guardrails/candidate-keeps-answers', () => {
     const docs = experimentDocuments('running', ['http.route']);
     const rule = createCandidateKeepsGuardrailsRule(readRules);
     // WHEN phoenix check runs the rule
-    const report = checkSources([{ file: 'gitops/manifest.yaml', text: docs.manifest }, { file: 'gitops/collector.json', text: docs.collector }], { rules: [rule], waiversFile: undefined });
+    const report = checkSources([{ file: 'gitops/manifest.yaml', text: docs.manifest }, { file: 'gitops/collector.json', text: docs.collector }], { rules: [rule], waiversFile: false });
     // THEN one error at the processor names the rule file position and the label
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ ruleId: 'guardrails/candidate-keeps-answers', severity: 'error', file: 'gitops/collector.json', object: { kind: 'OpenTelemetryCollector', name: 'c' } });
@@ -177,7 +177,7 @@ describe('guardrails/candidate-keeps-answers', () => {
       { file: 'gitops/experiments/staging/checkout/collector.json', text: staging.collector },
     ];
     // WHEN checked together
-    const report = checkSources(sources, { rules: [createCandidateKeepsGuardrailsRule(readRules)], waiversFile: undefined });
+    const report = checkSources(sources, { rules: [createCandidateKeepsGuardrailsRule(readRules)], waiversFile: false });
     // THEN only staging's collector is reported, once
     expect(report.findings.map((f) => f.file)).toEqual(['gitops/experiments/staging/checkout/collector.json']);
   });
