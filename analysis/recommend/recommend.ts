@@ -132,6 +132,9 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       ? { action: 'drop', keep: [], remove: [], reason: 'no rule or dashboard query reads it', caveats: [] }
       : untouched('no query reads it: --drop-unused would drop it');
   }
+  if (family.type === 'unknown' || family.type === 'info' || family.type === 'stateset') {
+    return untouched(`its type is ${family.type} (no # TYPE line or metadata): a counter must merge as deltas, a gauge with max/min — give the type to get a recommendation`);
+  }
   if (family.type === 'summary') return untouched('a summary: the collector does not aggregate summaries (quantiles do not merge)');
   const names = new Set(family.seriesNames);
   const needed = new Set<string>();
