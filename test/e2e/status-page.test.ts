@@ -3,9 +3,8 @@
  * watcher scenarios, the real Kubernetes client against a fake API) serves it on a loopback port,
  * and Debian's chromium, driven by playwright-core, looks at it as a person would.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import pino from 'pino';
@@ -85,6 +84,7 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
   let service: WatcherService;
   let browser: Browser;
   let url: string;
+  let cliConfigFile: string;
 
   beforeAll(async () => {
     set = buildScenarioSet({ win: 'clear-win', broken: 'guardrail-broken' });
@@ -109,6 +109,8 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
         '',
       ].join('\n'),
     );
+    cliConfigFile = path.join(repo.scratch, 'watcher-cli.yaml');
+    writeFileSync(cliConfigFile, readFileSync(configFile, 'utf8').replace('workDir: ./work', 'workDir: ./work-cli').replace('environments:', 'server: { host: 127.0.0.1, port: 0 }\nenvironments:'));
     const config = loadWatcherConfig(configFile);
     service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 2, log: pino({ level: 'silent' }), now: () => set.now });
     mountWatcherStatusPage(service, config, {
@@ -244,5 +246,33 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     const missing = await page.goto(`${url}/experiments/dev/nope`);
     expect(missing!.status()).toBe(404);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
+  });
+
+  it('is served by `phoenix watch` on its own port', async () => {
+    // GIVEN the CLI running the watcher as its own process
+    const child = spawn(path.join(__dirname, '..', '..', 'bin', 'phoenix'), ['watch', '--config', cliConfigFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const listening = new Promise<string>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const match = /"url":"(http:\/\/[^"]+)".*"msg":"watcher listening"/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', () => reject(new Error(`watcher exited early: ${stderr}`)));
+    });
+    try {
+      // WHEN its first cycle finished and a person opens its root address
+      const base = await listening;
+      while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+      const { page } = await phonePage(true);
+      const response = await page.goto(`${base}/`);
+      // THEN the status page answers, with the promoted experiment's saving from the config repo
+      expect(response!.status()).toBe(200);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Phoenix experiments');
+      expect(await page.locator('.totals').textContent()).toContain('1,234.50 USD per month');
+    } finally {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    }
   });
 });
