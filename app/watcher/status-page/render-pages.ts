@@ -43,12 +43,12 @@ function overviewTable(experiments: readonly ExperimentView[]): SafeHtml {
 <td data-label="Variants">${e.variants.map((v) => v.name).join(', ')}</td>
 <td data-label="Series" class="num">${baseline ? formatNumber(baseline.activeSeries) : '–'}${best ? html` → ${formatNumber(best.activeSeries)}` : ''}</td>
 <td data-label="Saving" class="num">${best ? `${best.seriesSavingPercent!.toFixed(1)}% (${best.name})` : '–'}</td>
-<td data-label="Money / month" class="num">${moneySaved(e, best)}</td>
+<td data-label="Saved / month" class="num">${moneySaved(e, best)}</td>
 <td data-label="Pull request">${pullRequestCell(e)}</td>
 </tr>`;
   });
   return html`<table>
-<thead><tr><th scope="col">Experiment</th><th scope="col">Phase</th><th scope="col">Verdict</th><th scope="col">Variants</th><th scope="col" class="num">Series</th><th scope="col" class="num">Saving</th><th scope="col" class="num">Money / month</th><th scope="col">Pull request</th></tr></thead>
+<thead><tr><th scope="col">Experiment</th><th scope="col">Phase</th><th scope="col">Verdict</th><th scope="col">Variants</th><th scope="col" class="num">Series</th><th scope="col" class="num">Saving</th><th scope="col" class="num">Saved / month</th><th scope="col">Pull request</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
 }
