@@ -56,7 +56,7 @@ export function recommendReductions(input: RecommendInput): RecommendationReport
   const price = (series: number) => monthlyCost(input.priceModel, estimateUsage(series, { intervalSeconds: input.intervalSeconds, bytesPerSample: input.bytesPerSample })).total;
   const minPercent = input.minSavingsPercent ?? 10;
 
-  const metrics = families.map((family) => {
+  const metrics = families.map(inferCounter).map((family) => {
     const reading = uniqueQueries(family.seriesNames.flatMap((n) => readers.get(n) ?? []));
     const decision = decide(family, reading, protect.get(family.name), input.dropUnused ?? false);
     const seriesBefore = family.series.length;
@@ -185,6 +185,16 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
     rejections.push(failure);
   }
   return untouched(`no merge function keeps every answer (${rejections.join('; ')})`);
+}
+
+/**
+ * A family without type metadata whose names all end in `_total` is read as a counter (the
+ * OpenMetrics rule). Safe even when wrong: the written processors select `type: 'sum'`, so a
+ * metric the collector holds as a gauge is left alone by them.
+ */
+function inferCounter(family: MetricFamily): MetricFamily {
+  if (family.type !== 'unknown' || !family.seriesNames.every((n) => n.endsWith('_total'))) return family;
+  return { ...family, type: 'counter' };
 }
 
 /** Counters and histograms: cumulative in the collector, merged only as deltas. */

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
-import { freePort } from '../support/prometheus';
+import { freePort, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
 import { generateScenario } from './scenario';
 import { makeLayout } from './support';
 
@@ -121,5 +121,31 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/\| `http_server_request_duration_seconds` \| 1,296 \| 18 \|/);
     expect(stdout).toMatch(/\| `app_cache_entries` \| 12 \| 12 \|.*untouched/);
+  });
+});
+
+describe('phoenix recommend --prometheus', { timeout: 120_000 }, () => {
+  let prometheus: TestPrometheus;
+  beforeAll(async () => {
+    // GIVEN a Prometheus holding the scenario's HTTP counters and node CPU seen in the last minutes (no metadata: backfilled)
+    const now = Math.floor(Date.now() / 1000);
+    const scenario = generateScenario();
+    const series: BackfillSeries[] = scenario.series
+      .filter((s) => s.name === 'http_requests_total' || s.name === 'node_cpu_seconds_total')
+      .map((s) => ({ name: s.name, labels: s.labels, samples: [[now - 180, 1], [now - 120, 2]] }));
+    prometheus = await startPrometheus({ openMetrics: toOpenMetrics(series) });
+  });
+  afterAll(async () => {
+    await prometheus?.stop();
+  });
+
+  it('reads the active series from the API and recommends, reading untyped *_total families as counters', async () => {
+    const { code, stdout, stderr } = await run(['recommend', '--prometheus', prometheus.url, ...sources, '--format', 'json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { seriesBefore: number; metrics: Array<{ metric: string; recommended: boolean; seriesBefore: number; seriesAfter: number; deltaConversion: boolean }> };
+    expect(report.seriesBefore).toBe(216 + 32);
+    expect(report.metrics.find((m) => m.metric === 'http_requests_total')).toMatchObject({ recommended: true, seriesBefore: 216, seriesAfter: 12, deltaConversion: true });
+    expect(report.metrics.find((m) => m.metric === 'node_cpu_seconds_total')).toMatchObject({ recommended: true, seriesAfter: 8 });
   });
 });

@@ -114,11 +114,18 @@ describe('renderExperimentSource', () => {
 
 describe('recommendReductions without type metadata', () => {
   it('leaves a family of unknown type untouched: a counter read as a gauge would be summed across resets', () => {
-    // GIVEN the counter's series without family metadata
-    const { analyzed } = analyzeQueries([inlineQuery('sum by (queue) (rate(jobs_total[5m]))', { file: 'q.yaml', line: 1, column: 1 })]);
-    const bare = SERIES.filter((s) => s.name === 'jobs_total').map(({ name, labels }) => ({ name, labels }));
+    // GIVEN the gauge's series without family metadata
+    const { analyzed } = analyzeQueries([inlineQuery('max by (queue) (queue_depth)', { file: 'q.yaml', line: 1, column: 1 })]);
+    const bare = SERIES.filter((s) => s.name === 'queue_depth').map(({ name, labels }) => ({ name, labels }));
     const report = recommendReductions({ series: bare, families: new Map(), queries: analyzed, priceModel: GRAFANA_CLOUD_PRO });
     // THEN nothing is recommended, and the reason says what to give
     expect(report.metrics[0]).toMatchObject({ recommended: false, reason: expect.stringMatching(/type is unknown/) });
+  });
+
+  it('reads an untyped family named *_total as a counter, merged as deltas', () => {
+    const { analyzed } = analyzeQueries([inlineQuery('sum by (queue) (rate(jobs_total[5m]))', { file: 'q.yaml', line: 1, column: 1 })]);
+    const bare = SERIES.filter((s) => s.name === 'jobs_total').map(({ name, labels }) => ({ name, labels }));
+    const report = recommendReductions({ series: bare, families: new Map(), queries: analyzed, priceModel: GRAFANA_CLOUD_PRO });
+    expect(report.metrics[0]).toMatchObject({ type: 'counter', recommended: true, deltaConversion: true, seriesAfter: 2 });
   });
 });
