@@ -32,8 +32,13 @@ export interface WatcherConfig {
   /** The file it was read from (for messages). */
   readonly file: string;
   readonly repository: { readonly url: string; readonly branch: string; readonly workDir: string; readonly experimentsDir: string; readonly environmentsDir: string };
-  readonly mode: 'observe';
+  readonly mode: 'observe' | 'propose';
   readonly intervalSeconds: number;
+  /** Where proposals are opened; required in propose mode. @default - none */
+  readonly github?: { readonly owner: string; readonly repo: string; readonly apiUrl: string; readonly token?: CredentialRef; readonly app?: { readonly appId: number | string; readonly privateKey: CredentialRef; readonly installationId: number } };
+  readonly actuation: { readonly authorName: string; readonly authorEmail: string; readonly autoMergeRollbacks: readonly string[]; readonly resynthesize: boolean };
+  /** Leader election; without it this replica always acts. @default - none */
+  readonly lease?: { readonly namespace: string; readonly name: string; readonly kubeconfig?: string; readonly context?: string; readonly leaseDurationSeconds?: number };
   readonly server: { readonly host: string; readonly port: number };
   readonly prometheus: { readonly timeoutMs: number; readonly attempts: number; readonly concurrency: number };
   readonly environments: Readonly<Record<string, EnvironmentWatchConfig>>;
@@ -81,14 +86,20 @@ export function parseWatcherConfig(text: string, file: string): WatcherConfig {
 
 interface RawConfig {
   repository: { url: string; branch?: string; workDir?: string; experimentsDir?: string; environmentsDir?: string };
-  mode?: 'observe';
+  mode?: 'observe' | 'propose';
   intervalSeconds?: number;
+  github?: { repository: string; apiUrl?: string; token?: CredentialRef; app?: { appId: number | string; privateKey: CredentialRef; installationId: number } };
+  actuation?: { authorName?: string; authorEmail?: string; autoMergeRollbacks?: string[]; resynthesize?: boolean };
+  lease?: { namespace: string; name?: string; kubeconfig?: string; context?: string; leaseDurationSeconds?: number };
   server?: { host?: string; port?: number };
   prometheus?: { timeoutMs?: number; attempts?: number; concurrency?: number };
   environments: Record<string, { flux: Record<string, unknown> & { source: string }; prometheus?: { url?: string; matchers?: string[]; tenant?: string; bearerToken?: CredentialRef } }>;
 }
 
 function complete(raw: RawConfig, file: string): WatcherConfig {
+  if (raw.mode === 'propose' && !raw.github) {
+    throw new WatcherConfigError([`${file}:1: mode: propose mode opens pull requests and needs a 'github' section (repository, token or app); add one or set 'mode: observe'`]);
+  }
   const base = path.dirname(path.resolve(file));
   const resolve = (p: string) => (path.isAbsolute(p) ? p : path.resolve(base, p));
   const environments: Record<string, EnvironmentWatchConfig> = {};
@@ -117,7 +128,23 @@ function complete(raw: RawConfig, file: string): WatcherConfig {
       experimentsDir: raw.repository.experimentsDir ?? 'experiments',
       environmentsDir: raw.repository.environmentsDir ?? 'environments',
     },
-    mode: raw.mode ?? 'observe',
+    mode: raw.mode ?? (raw.github ? 'propose' : 'observe'),
+    github: raw.github
+      ? {
+          owner: raw.github.repository.split('/')[0]!,
+          repo: raw.github.repository.split('/')[1]!,
+          apiUrl: raw.github.apiUrl ?? 'https://api.github.com',
+          token: raw.github.token ? resolveCredential(raw.github.token, resolve) : undefined,
+          app: raw.github.app ? { ...raw.github.app, privateKey: resolveCredential(raw.github.app.privateKey, resolve) } : undefined,
+        }
+      : undefined,
+    actuation: {
+      authorName: raw.actuation?.authorName ?? 'Phoenix',
+      authorEmail: raw.actuation?.authorEmail ?? 'phoenix-watcher@users.noreply.github.com',
+      autoMergeRollbacks: raw.actuation?.autoMergeRollbacks ?? [],
+      resynthesize: raw.actuation?.resynthesize ?? true,
+    },
+    lease: raw.lease ? { ...raw.lease, name: raw.lease.name ?? 'phoenix-watcher', kubeconfig: raw.lease.kubeconfig ? resolve(raw.lease.kubeconfig) : undefined } : undefined,
     intervalSeconds: raw.intervalSeconds ?? 300,
     server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 9464 },
     prometheus: { timeoutMs: raw.prometheus?.timeoutMs ?? 30_000, attempts: raw.prometheus?.attempts ?? 3, concurrency: raw.prometheus?.concurrency ?? 8 },

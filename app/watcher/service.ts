@@ -3,6 +3,7 @@ import type { Decision } from '../../analysis/decide/types';
 import { runCycle, type CycleInputs, type CycleReport } from './cycle';
 import { WatcherHttpServer, sendJson } from './http-server';
 import { createWatcherMetrics, type WatcherMetrics } from './metrics';
+import type { ActuationResult } from './actuation/actuate-decisions';
 
 /** Options of {@link WatcherService}. */
 export interface WatcherServiceOptions {
@@ -18,6 +19,11 @@ export interface WatcherServiceOptions {
   readonly metrics?: WatcherMetrics;
   /** The clock, unix seconds. @default Date.now()/1000 */
   readonly now?: () => number;
+  /**
+   * Propose mode: acts on each cycle's decisions through pull requests (see actuation/).
+   * @default - observe mode: decide and report, never act
+   */
+  readonly actuate?: (decisions: readonly Decision[]) => Promise<ActuationResult[]>;
 }
 
 /** One experiment in one environment, as `/api/v1/experiments` serves it. */
@@ -28,11 +34,13 @@ export interface ExperimentStatus {
   /** Worst verdict over its candidates' newest windows. */
   readonly verdict: string;
   readonly decisions: readonly Decision[];
+  /** Pull requests opened, updated or closed for it in the latest cycle (propose mode). */
+  readonly proposals: readonly ActuationResult[];
 }
 
 /** The body of `/api/v1/experiments`. */
 export interface ExperimentsResponse {
-  readonly mode: 'observe';
+  readonly mode: 'observe' | 'propose';
   readonly cycle: Omit<CycleReport, 'decisions'> | null;
   readonly experiments: readonly ExperimentStatus[];
 }
@@ -50,6 +58,7 @@ export class WatcherService {
   readonly http = new WatcherHttpServer();
   readonly metrics: WatcherMetrics;
   private latestReport?: CycleReport;
+  private latestActuation: ActuationResult[] = [];
   private lastSuccess?: number;
   private timer?: NodeJS.Timeout;
   private running?: Promise<CycleReport | undefined>;
@@ -96,13 +105,14 @@ export class WatcherService {
       phase: decisions[0]!.phase,
       verdict: decisions.reduce((worst, d) => (SEVERITY[d.verdict]! > SEVERITY[worst]! ? d.verdict : worst), 'pass' as string),
       decisions,
+      proposals: this.latestActuation.filter((a) => a.experiment === decisions[0]!.experiment && a.environment === decisions[0]!.environment),
     }));
     let cycle: ExperimentsResponse['cycle'] = null;
     if (report) {
       const { decisions: _omitted, ...rest } = report;
       cycle = rest;
     }
-    return { mode: 'observe', cycle, experiments };
+    return { mode: this.options.actuate ? 'propose' : 'observe', cycle, experiments };
   }
 
   /** Runs one cycle now (waits for a cycle already running instead of starting a second). */
@@ -171,7 +181,15 @@ export class WatcherService {
     for (const d of report.decisions) {
       const entry = { experiment: d.experiment, environment: d.environment, variant: d.variant, verdict: d.verdict, standing: d.standing, action: d.action, reason: d.reason };
       if (d.action === 'none') log.debug(entry, 'decision');
-      else log.info(entry, 'decision (observe mode: not acted on)');
+      else log.info(entry, this.options.actuate ? 'decision' : 'decision (observe mode: not acted on)');
+    }
+    if (this.options.actuate) {
+      try {
+        this.latestActuation = await this.options.actuate(report.decisions);
+      } catch (error) {
+        // Leader election or the config repo failed: nothing was proposed; the next cycle tries again.
+        log.error({ err: { message: (error as Error).message } }, 'acting on the decisions failed; will try again next cycle');
+      }
     }
     log.info({ seconds: Math.round(seconds * 1000) / 1000, decisions: report.decisions.length, queries: report.queries, queryFailures: report.queryFailures, decideMillis: Math.round(report.decideMillis) }, 'cycle finished');
     return report;

@@ -1,0 +1,74 @@
+import type { Decision } from '../../../analysis/decide/types';
+import { proposalFromDecision } from './proposal';
+import { closeStaleProposal, proposeChange, type ProposeContext, type ProposeOutcome } from './propose';
+
+/** Minimal logger (pino-compatible). */
+interface ActuationLog {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+}
+
+/** What acting on one cycle's decisions needs. */
+export interface ActuateOptions {
+  /** Builds the proposal context for an environment (auto-merge is per environment). */
+  readonly contextFor: (environment: string) => ProposeContext;
+  /** Whether this replica holds the Lease; only the holder acts. @default - always */
+  readonly isLeader?: () => Promise<boolean>;
+  readonly log: ActuationLog;
+}
+
+/** What acting did for one decision. */
+export interface ActuationResult {
+  readonly experiment: string;
+  readonly environment: string;
+  readonly variant: string;
+  readonly action: 'promote' | 'rollback' | 'close-stale-promote' | 'close-stale-rollback';
+  readonly outcome?: ProposeOutcome;
+  readonly closedPull?: number;
+  /** Set when this proposal failed; the next cycle tries again. */
+  readonly error?: string;
+}
+
+/**
+ * Acts on a cycle's decisions through pull requests: `promote` and `rollback` open or update their
+ * proposal; a standing verdict that reversed closes the opposite proposal if one is open. Paused
+ * experiments and inconclusive verdicts never act. A proposal that fails is reported and retried
+ * next cycle; it does not stop the others. Nothing happens unless this replica leads.
+ */
+export async function actuateDecisions(decisions: readonly Decision[], options: ActuateOptions): Promise<ActuationResult[]> {
+  if (options.isLeader && !(await options.isLeader())) {
+    options.log.info({ decisions: decisions.length }, 'not the Lease holder: decisions are not acted on by this replica');
+    return [];
+  }
+  const results: ActuationResult[] = [];
+  for (const decision of decisions) {
+    if (decision.phase !== 'running') continue;
+    const base = { experiment: decision.experiment, environment: decision.environment, variant: decision.variant };
+    const context = options.contextFor(decision.environment);
+    const proposal = proposalFromDecision(decision);
+    try {
+      if (proposal) {
+        const outcome = await proposeChange(proposal, context);
+        options.log.info({ ...base, action: proposal.action, status: outcome.status, pull: outcome.url, detail: outcome.detail }, 'proposal');
+        results.push({ ...base, action: proposal.action as 'promote' | 'rollback', outcome });
+        continue;
+      }
+      const stale = decision.standing === 'pass' ? 'rollback' : decision.standing === 'fail' || decision.standing === 'error' ? 'promote' : undefined;
+      if (!stale) continue;
+      const closedPull = await closeStaleProposal(
+        { experiment: decision.experiment, environment: decision.environment, action: stale },
+        `the standing verdict for '${decision.variant}' is now ${decision.standing} (${decision.reason})`,
+        context,
+      );
+      if (closedPull !== undefined) {
+        options.log.info({ ...base, closedPull, stale }, 'closed a stale proposal');
+        results.push({ ...base, action: stale === 'promote' ? 'close-stale-promote' : 'close-stale-rollback', closedPull });
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      options.log.warn({ ...base, err: { message } }, 'proposal failed; will try again next cycle');
+      results.push({ ...base, action: proposal?.action === 'rollback' ? 'rollback' : 'promote', error: message });
+    }
+  }
+  return results;
+}
