@@ -23,6 +23,12 @@ export interface EnvironmentSpec {
   /** Collector resource and replica overrides for this environment. @default - the experiment's own */
   readonly collector?: CollectorOverrides;
   /**
+   * Set in the one environment that hosts the watcher: the generator adds its Deployment, RBAC,
+   * Lease permissions, Service and ServiceMonitor to `infrastructure/<env>/`.
+   * @default - the watcher is not deployed here
+   */
+  readonly watcher?: WatcherHosting;
+  /**
    * How Flux in this cluster reads the config repo and reports back to it.
    * @default - Phoenix's Kustomizations use the bootstrap `GitRepository` `flux-system` and no commit statuses are posted
    */
@@ -92,4 +98,18 @@ export interface PriceModelSpec {
   readonly perGigabyte?: string;
   /** Where the prices come from (a URL or a note). */
   readonly source?: string;
+}
+
+/** How the watcher runs in the environment that hosts it. */
+export interface WatcherHosting {
+  /** Container image pinned by tag or digest. */
+  readonly image: string;
+  /** The watcher's config file content (see docs/watcher.md); never holds credentials. */
+  readonly configYaml: string;
+  /** @default 2 (only the Lease holder acts) */
+  readonly replicas?: number;
+  /** @default 'phoenix-system' */
+  readonly namespace?: string;
+  /** Secret with the GitHub App credentials, created out of band or SOPS-encrypted. @default 'phoenix-github-app' */
+  readonly githubAppSecretName?: string;
 }

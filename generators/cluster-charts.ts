@@ -1,5 +1,6 @@
 import { ApiObject, Duration, type Chart } from 'cdk8s';
 import type { EnvironmentSpec } from '../environments/environment';
+import { PhoenixWatcher } from '../constructs/watcher/phoenix-watcher';
 import { Alert, FLUX_NAMESPACE, GitRepository, Kustomization, PART_OF_LABEL, PART_OF_VALUE, Provider, type SourceReference } from '../constructs/flux';
 
 /** Name of the `GitRepository` Phoenix adds when an environment sets `flux.repositoryUrl`. */
@@ -83,11 +84,24 @@ export function buildNotificationsFlux(chart: Chart, env: EnvironmentSpec): void
   });
 }
 
-/** `infrastructure/<env>/`: the collectors' namespace. */
+/** `infrastructure/<env>/`: the collectors' namespace, and the watcher where the environment hosts it. */
 export function buildInfrastructure(chart: Chart, env: EnvironmentSpec): void {
   new ApiObject(chart, 'Namespace', {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: env.namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE } },
+  });
+  if (!env.watcher) return;
+  const namespace = env.watcher.namespace ?? 'phoenix-system';
+  if (namespace !== env.namespace) {
+    new ApiObject(chart, 'WatcherNamespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE } } });
+  }
+  new PhoenixWatcher(chart, 'Watcher', {
+    namespace,
+    image: env.watcher.image,
+    configYaml: env.watcher.configYaml,
+    replicas: env.watcher.replicas,
+    githubAppSecretName: env.watcher.githubAppSecretName,
+    fluxNamespaces: [env.flux?.namespace ?? FLUX_NAMESPACE],
   });
 }
