@@ -58,7 +58,7 @@ describe('action.yml (composite action) on a real config repo', { timeout: 180_0
       ['review', 0],
     ]);
     const review = fs.readFileSync(path.join(repo.dir, 'phoenix-review.md'), 'utf8');
-    expect(review).toMatch(/## Phoenix review — ✅/);
+    expect(review).toMatch(/## Phoenix review — (✅|⚠️ no errors)/);
     expect(review).toContain('<b>prod</b>');
     expect(fs.readFileSync(path.join(repo.dir, '..', `${path.basename(repo.dir)}-step-summary`), 'utf8')).toContain('Phoenix review');
     expect(fs.readFileSync(path.join(repo.dir, '..', `${path.basename(repo.dir)}-github-output`), 'utf8')).toContain('report=phoenix-review.md');
