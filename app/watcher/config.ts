@@ -2,7 +2,8 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { lineOfKeyPath } from '../../constructs/yaml-key-line';
 import { watcherConfigSchema } from './config-schema';
 
 /** Where a secret comes from: an environment variable or a file. Never the secret itself. */
@@ -197,18 +198,6 @@ function describe(error: ErrorObject, document: Document, lineCounter: LineCount
     default:
       message = error.message ?? 'invalid';
   }
-  return `${file}:${lineOf(document, field, lineCounter)}: ${field.join('.') || '(top level)'}: ${message}`;
+  return `${file}:${lineOfKeyPath(document, field, lineCounter)}: ${field.join('.') || '(top level)'}: ${message}`;
 }
 
-function lineOf(document: Document, at: readonly string[], lineCounter: LineCounter): number {
-  let node: unknown = document.contents;
-  let offset = (document.contents as Node | null)?.range?.[0] ?? 0;
-  for (const segment of at) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
-    if (!pair) break;
-    offset = (pair.key as Node).range?.[0] ?? offset;
-    node = pair.value;
-  }
-  return lineCounter.linePos(offset).line;
-}

@@ -1,8 +1,9 @@
 import Ajv2019 from 'ajv/dist/2019';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { LineCounter, parseDocument, stringify, isMap, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, stringify, isScalar, type Document, type Node } from 'yaml';
 import type { EnvironmentLifecycle, FrozenSaving } from './definition';
+import { lineOfKeyPath } from '../yaml-key-line';
 import { migrateExperimentState, stateVersionOf } from './migrate-state';
 import { CURRENT_STATE_VERSION, experimentStateSchema } from './state-schema';
 
@@ -176,15 +177,5 @@ function valueAt(document: Document, path: readonly string[], fromVersion: numbe
 
 /** Line of the deepest node of `path` present in the document (the key itself when the value is missing). */
 function lineOf(document: Document, path: readonly string[], lineCounter: LineCounter, fromVersion: number): number {
-  const segments = sourcePath(path, fromVersion);
-  let node: unknown = document.contents;
-  let offset = (document.contents as Node | null)?.range?.[0] ?? 0;
-  for (const segment of segments) {
-    if (!isMap(node)) break;
-    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === segment);
-    if (!pair) break;
-    offset = (pair.key as Node).range?.[0] ?? offset;
-    node = pair.value;
-  }
-  return lineCounter.linePos(offset).line;
+  return lineOfKeyPath(document, sourcePath(path, fromVersion), lineCounter);
 }
