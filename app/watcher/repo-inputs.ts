@@ -16,6 +16,7 @@ import { loadEnvironments } from '../../environments/load-environments';
 import { ConfigCheckout } from './config-checkout';
 import { readCredential, WatcherConfigError, type EnvironmentWatchConfig, type WatcherConfig } from './config';
 import type { CycleInputs, FluxStatusReader, WatchEnvironment, WatchedExperiment } from './cycle';
+import { InputError } from '../../analysis/input-error';
 
 /** Folder of the synthesized tree in the config repo. */
 const GITOPS_DIR = 'gitops';
@@ -139,7 +140,7 @@ export function readManifests(dir: string): ExperimentManifest[] {
         try {
           out.push(JSON.parse(text) as ExperimentManifest);
         } catch (error) {
-          throw Object.assign(new Error(`${path.join(folder, file)}: data.${MANIFEST_KEY} is not JSON (${(error as Error).message}): re-run phoenix synth`), { exitCode: 2 });
+          throw new InputError(`${path.join(folder, file)}: data.${MANIFEST_KEY} is not JSON (${(error as Error).message}): re-run phoenix synth`);
         }
       }
     }

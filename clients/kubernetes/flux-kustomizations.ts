@@ -1,4 +1,5 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '../../analysis/input-error';
 
 /** Default label naming the experiment on Phoenix's Kustomizations (`constructs/flux/common.ts`). */
 export const DEFAULT_EXPERIMENT_LABEL = 'phoenix.dev/experiment';
@@ -20,8 +21,7 @@ export interface KustomizationSummary {
 }
 
 /** Reading Kustomizations failed: the API could not be reached or refused the request. */
-export class FluxStatusError extends Error {
-  readonly exitCode = 2;
+export class FluxStatusError extends InputError {
   constructor(message: string, readonly unavailable: boolean) {
     super(message);
     this.name = 'FluxStatusError';

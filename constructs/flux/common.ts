@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { InputError } from '../../analysis/input-error';
 
 /** Label on Phoenix's Flux objects naming the experiment they deploy (the watcher selects by it). */
 export const EXPERIMENT_LABEL = 'phoenix.dev/experiment';
@@ -10,8 +11,7 @@ export const PART_OF_VALUE = 'phoenix';
 export const FLUX_NAMESPACE = 'flux-system';
 
 /** A Flux object that cannot be rendered; the CLI prints the message and exits 2. */
-export class FluxObjectError extends Error {
-  readonly exitCode = 2;
+export class FluxObjectError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'FluxObjectError';
