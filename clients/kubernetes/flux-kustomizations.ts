@@ -1,8 +1,9 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '../../analysis/input-error';
+import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
 
 /** Default label naming the experiment on Phoenix's Kustomizations (`constructs/flux/common.ts`). */
-export const DEFAULT_EXPERIMENT_LABEL = 'phoenix.dev/experiment';
+export const DEFAULT_EXPERIMENT_LABEL = EXPERIMENT_OBJECT_LABEL;
 
 /** What the watcher needs from one Flux `Kustomization`'s status. */
 export interface KustomizationSummary {
