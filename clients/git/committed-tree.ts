@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { simpleGit } from 'simple-git';
-import { InputError } from '../../../analysis/input-error';
+import { InputError } from '../../analysis/input-error';
 
 /**
  * Reads the files under one folder of a commit straight from git's object store: `git ls-tree` lists
