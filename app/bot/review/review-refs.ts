@@ -81,7 +81,7 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
   const changed = changedExperiments(environments);
   let cost: readonly CostChange[] | undefined;
   let costUnavailable: string | undefined;
-  if (!options.estimateCost) costUnavailable = 'no cost source configured (pass --series-snapshot FILE, --prometheus URL or --cost-snapshot FILE)';
+  if (!options.estimateCost) costUnavailable = 'no cost source configured (pass --snapshot FILE, --prometheus URL or --cost-snapshot FILE)';
   else if (changed.length > 0) {
     const estimate = await options.estimateCost({ base: baseFiles, head: headFiles, changed, baseStates: filesOf(baseStateListed, texts, STATE_FILE), headStates: filesOf(headStateListed, texts, STATE_FILE) });
     if ('unavailable' in estimate) costUnavailable = estimate.unavailable;
