@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { assertValueBounded } from '../../analysis/value-bounds';
 import { parseComponentId, type TypedComponent } from './base';
 import type { ComponentKind } from './component';
 import { Connector } from './connector';
@@ -171,7 +172,15 @@ export function parseYamlConfig(text: string, file: string): { config: unknown; 
     }
     return at;
   };
-  return { config: doc.toJS(), locate };
+  let config: unknown;
+  try {
+    config = doc.toJS({ maxAliasCount: 1000 });
+    assertValueBounded(config, file);
+  } catch (error) {
+    // yaml's alias guard throws a ReferenceError; either way the file is refused, by name.
+    throw new CollectorConfigError(`${file}: ${String((error as Error).message).split('\n')[0]!.replace(/^\S+: /, '').slice(0, 300)}`);
+  }
+  return { config, locate };
 }
 
 function effectsOfImported(kind: ComponentKind, type: string, raw: Record<string, unknown>, where: string, warnings: string[]): ComponentEffects {

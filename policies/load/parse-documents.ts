@@ -1,4 +1,5 @@
 import * as jsYaml from 'js-yaml';
+import { assertValueBounded, mayHoldAliases } from '../../analysis/value-bounds';
 import { PolicyInputError } from '../errors';
 
 /** A parsed document and the slice of its file it came from (for locating findings later). */
@@ -43,6 +44,13 @@ export function parseYamlStream(file: string, text: string): ParsedChunk[] {
       throw malformed(file, error, line);
     }
     if (value === undefined || value === null) continue;
+    if (typeof value === 'object' && mayHoldAliases(chunk)) {
+      try {
+        assertValueBounded(value, `${file}:${line + 1}`);
+      } catch (error) {
+        throw new PolicyInputError((error as Error).message);
+      }
+    }
     chunks.push(...expandLists(value, start, end, line));
   }
   return chunks;

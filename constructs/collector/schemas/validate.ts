@@ -26,6 +26,9 @@ const SECTIONS: readonly [string, ComponentKind][] = [
 
 const validators = new Map<string, ValidateFunction>();
 
+/** How the collector spells a pipeline id: `<signal>[/<name>]`. */
+const PIPELINE_ID = /^(traces|metrics|logs|profiles)(\/[^/\s]+)?$/;
+
 /**
  * The validator of one component type (or of `service`), compiled on first use and reused
  * for the life of the process: one Ajv instance, each schema compiled once.
@@ -74,12 +77,20 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
     }
     for (const [id, body] of Object.entries(entries as Record<string, unknown>)) {
       const type = id.split('/')[0];
-      if (!(type in SCHEMA_CATALOG[kind])) {
+      if (!Object.hasOwn(SCHEMA_CATALOG[kind], type)) {
         problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
         continue;
       }
       const validate = validatorFor(kind, type);
       if (!validate(body)) problems.push(...toProblems(validate.errors ?? [], body, [section, id]));
+    }
+  }
+  const pipelines = (raw.service as { pipelines?: unknown } | undefined)?.pipelines;
+  if (pipelines && typeof pipelines === 'object' && !Array.isArray(pipelines)) {
+    for (const id of Object.keys(pipelines)) {
+      if (!PIPELINE_ID.test(id)) {
+        problems.push({ severity: 'error', path: ['service', 'pipelines', id], message: `service.pipelines.${id}: a pipeline id is a signal (traces, metrics, logs, profiles), optionally followed by '/name'` });
+      }
     }
   }
   if (raw.service === undefined) {
