@@ -32,6 +32,9 @@ export interface Pod {
   /** Added to the scrape count: a restart sets it so counters start again from scrape 0. */
   offset: number;
   generation: number;
+  /** Unix seconds of the first scrape of the current endpoint and of the current process generation. */
+  firstScrapeAt?: number;
+  generationScrapeAt?: number;
 }
 
 export interface Loop {
@@ -64,7 +67,17 @@ export async function startLoop(config: Record<string, any>, pods: ReadonlyArray
   try {
     const serve = async (pod: Pod | Omit<Pod, 'server' | 'offset' | 'generation'>): Promise<ExpositionServer> => {
       let scrape = 0;
-      const server = await startExpositionServer(() => pod.series(scrape++ + ((pod as Pod).offset ?? 0), (pod as Pod).generation ?? 0), types);
+      let seenGeneration = -1;
+      const server = await startExpositionServer(() => {
+        const entry = pod as Pod;
+        const now = Date.now() / 1000;
+        if (scrape === 0) entry.firstScrapeAt = now;
+        if (seenGeneration !== entry.generation) {
+          seenGeneration = entry.generation;
+          entry.generationScrapeAt = now;
+        }
+        return pod.series(scrape++ + (entry.offset ?? 0), entry.generation ?? 0);
+      }, types);
       return server;
     };
     for (const pod of pods) {

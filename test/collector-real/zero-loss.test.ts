@@ -62,15 +62,17 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
 
   beforeAll(async () => {
     loop = await startLoop(configWithHarmfulCandidate(), [0, 1, 2].map((n) => ({ name: `node-${n}`, series: nodeSeries(n) })), new Map([['node_cpu_seconds_total', 'counter']]));
-    start = Date.now() / 1000;
     await loop.settle(RANGE_SECONDS + 4);
-    resetAt = Date.now() / 1000;
     loop.resetPod('node-1');
     await loop.settle(RANGE_SECONDS + 4);
-    replacedAt = Date.now() / 1000;
     await loop.replacePod('node-2');
-    await loop.settle(RANGE_SECONDS + 6);
-    end = Date.now() / 1000 - 7;
+    await loop.settle(RANGE_SECONDS + 8);
+    // event times as the pods saw them: the first scrape after each
+    start = Math.max(...loop.pods.filter((p) => p.name !== 'node-2').map((p) => p.firstScrapeAt!));
+    resetAt = loop.pods.find((p) => p.name === 'node-1')!.generationScrapeAt!;
+    replacedAt = loop.pods.find((p) => p.name === 'node-2')!.firstScrapeAt!;
+    // leave the last batches time to land from every pipeline (each flushes on its own)
+    end = Date.now() / 1000 - 12;
   });
   afterAll(async () => loop?.stop());
 
@@ -81,7 +83,7 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
     // first cumulative value as its reference): windows start once a whole range lies after both.
     for (let at = Math.ceil(start + RANGE_SECONDS + 6); at <= end; at += 1) {
       // an event touches the instant while the range still holds the scrapes around it (and a new pod's first ones)
-      const window = (t: number) => at >= t - 1 && at <= t + RANGE_SECONDS + 5;
+      const window = (t: number) => at >= t - 2 && at <= t + RANGE_SECONDS + 4;
       out.push({ at, ...(window(resetAt) ? { event: 'counter reset' } : window(replacedAt) ? { event: 'pod replaced' } : {}) });
     }
     return out;
