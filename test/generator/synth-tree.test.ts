@@ -5,7 +5,7 @@ import { loadAll } from 'js-yaml';
 import { loadEnvironments } from '../../environments/load-environments';
 import { main } from '../../app/main';
 import { loadExperiments, synthesizeTree, synthToDisk, SUBSTITUTE_ANNOTATION } from '../../generators';
-import { EXPERIMENT_LABEL } from '../../constructs/flux';
+import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
 import { fluxCrdValidator } from './crd-validator';
 import { documents, fixtureExperiments, kustomize, readFiles, tempDir } from './helpers';
 
@@ -46,7 +46,7 @@ describe('phoenix synth: the tree', () => {
 
   it('gives each experiment its own Flux Kustomization: prune, wait, timeout, after the infrastructure, labelled', () => {
     const [alpha] = documents(path.join(tree, 'clusters/prod/phoenix-experiments.yaml'));
-    expect(alpha.metadata.labels[EXPERIMENT_LABEL]).toBe('alpha');
+    expect(alpha.metadata.labels[EXPERIMENT_OBJECT_LABEL]).toBe('alpha');
     expect(alpha.spec).toMatchObject({ prune: true, wait: true, timeout: '5m', path: './gitops/experiments/prod/alpha', dependsOn: [{ name: 'phoenix-infrastructure' }] });
   });
 

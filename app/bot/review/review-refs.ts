@@ -2,7 +2,7 @@ import { simpleGit } from 'simple-git';
 import { checkHeadTree, type HeadTreeChecker } from './check-head-tree';
 import { diffGitopsTrees } from './diff-gitops-trees';
 import { guardrailsAtRisk } from './guardrails-at-risk';
-import { listCommittedFiles, readBlobs, resolveCommit } from './read-committed-tree';
+import { listCommittedFiles, readBlobs, resolveCommit } from '../../../clients/git/committed-tree';
 import type { CostChange, EnvironmentChanges, ReviewFinding, ReviewReport } from './types';
 
 /**
