@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ComponentKind } from '../component';
 import type { CollectorConfig } from '../config';
-import { SCHEMA_CATALOG } from './catalog';
+import { schemaLocationOf, type SchemaLocation } from './catalog';
 import { GO_DURATION, schemaId, schemaRegistry } from './loader';
 
 /** One schema problem of a rendered collector config. */
@@ -33,15 +33,15 @@ const PIPELINE_ID = /^(traces|metrics|logs|profiles)(\/[^/\s]+)?$/;
  * The validator of one component type (or of `service`), compiled on first use and reused
  * for the life of the process: one Ajv instance, each schema compiled once.
  */
-function validatorFor(kind: ComponentKind | 'service', type: string): ValidateFunction {
-  const key = `${kind}:${type}`;
+function validatorFor(kind: ComponentKind | 'service', type: string, where?: SchemaLocation): ValidateFunction {
+  const key = `${kind}:${where ? `${where.repo}${where.path}` : type}`;
   let validate = validators.get(key);
   if (!validate) {
     const ajv = schemaRegistry();
     if (kind === 'service') {
       validate = ajv.compile({ $ref: schemaId('phoenix', '/service'), unevaluatedProperties: false });
     } else {
-      const where = SCHEMA_CATALOG[kind][type];
+      if (!where) throw new Error(`no schema location for ${kind} ${type}`);
       validate = ajv.compile({ anyOf: [{ type: 'null' }, { $ref: schemaId(where.repo, where.path), unevaluatedProperties: false }] });
     }
     validators.set(key, validate);
@@ -77,11 +77,12 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
     }
     for (const [id, body] of Object.entries(entries as Record<string, unknown>)) {
       const type = id.split('/')[0];
-      if (!Object.hasOwn(SCHEMA_CATALOG[kind], type)) {
+      const where = schemaLocationOf(kind, type);
+      if (!where) {
         problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
         continue;
       }
-      const validate = validatorFor(kind, type);
+      const validate = validatorFor(kind, type, where);
       if (!validate(body)) problems.push(...toProblems(validate.errors ?? [], body, [section, id]));
     }
   }
