@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listCommittedFiles, readCommittedTree } from '../app/bot/review/read-committed-tree';
+import { listCommittedFiles, readCommittedTree } from '../clients/git/committed-tree';
 import { reviewRefs } from '../app/bot/review/review-refs';
 
 /**

@@ -1,13 +1,11 @@
+import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../labels';
 /**
  * The shared queries of a cycle: cost and collector health for every experiment at once, grouped
  * `by (phoenix_experiment, phoenix_variant)`. Their number depends on the distinct window lengths
  * and query endpoints, never on the number of experiments.
  */
 
-/** Label carrying the experiment name on shadow series. */
-export const EXPERIMENT_LABEL = 'phoenix_experiment';
-/** Label carrying the variant name on shadow series. */
-export const VARIANT_LABEL = 'phoenix_variant';
+export { EXPERIMENT_LABEL, VARIANT_LABEL };
 
 /** What each shared query measures. */
 export type SharedSignal = 'activeSeries' | 'samplesPerSecond' | 'lagSeconds' | 'droppedPoints' | 'sendFailedPoints' | 'refusedPoints' | 'memoryBytes';

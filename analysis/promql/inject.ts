@@ -2,14 +2,14 @@ import type { VectorSelector } from './ast';
 import { parsePromQL } from './parse';
 import { quotePromQLString } from './strings';
 import { forEachSelector } from './walk';
+import { InputError } from '../input-error';
+import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../labels';
 
 /** The labels the shadow pipelines add, which the watcher injects into every guardrail. */
-export const EXPERIMENT_LABEL = 'phoenix_experiment';
-export const VARIANT_LABEL = 'phoenix_variant';
+export { EXPERIMENT_LABEL, VARIANT_LABEL };
 
 /** Thrown when a query cannot be rewritten; carries exit code 2 (an input error). */
-export class LabelInjectionError extends Error {
-  readonly exitCode = 2;
+export class LabelInjectionError extends InputError {
 }
 
 /**

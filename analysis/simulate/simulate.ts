@@ -8,6 +8,7 @@ import { AttrsInterner, isRecord, type StepContext } from './points';
 import { simulateCumulativeToDelta, simulateDeltaToCumulative, simulateGroupByAttrs } from './regroup';
 import { NameResolver } from './target';
 import { simulateTransform } from './transform';
+import { InputError } from '../input-error';
 
 /**
  * The parts of a rendered collector config the simulation reads; structurally the same as
@@ -67,7 +68,7 @@ export function simulatePipeline(config: RenderedCollectorConfig, pipelineId: st
   const pipeline = config.service.pipelines[pipelineId];
   if (!pipeline) {
     const known = Object.keys(config.service.pipelines).join(', ') || 'none';
-    throw Object.assign(new Error(`pipeline ${JSON.stringify(pipelineId)} is not in service.pipelines (known: ${known})`), { exitCode: 2 });
+    throw new InputError(`pipeline ${JSON.stringify(pipelineId)} is not in service.pipelines (known: ${known})`);
   }
   const processors = (pipeline.processors ?? []).map((id): ConfiguredProcessor => {
     const raw = config.processors?.[id];

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { CollectorConfig } from '../collector/config';
 import { healthEndpointOf, receiverPortsOf } from './health-check';
+import { InputError } from '../../analysis/input-error';
 
 /** The collector image Phoenix deploys by default: the contrib distribution, pinned by tag. */
 export const DEFAULT_COLLECTOR_IMAGE = 'otel/opentelemetry-collector-contrib:0.128.0';
@@ -54,8 +55,7 @@ export interface CollectorDeploymentProps {
 }
 
 /** Error for bad `CollectorDeployment` props; names the construct path. Exit code 2. */
-export class CollectorDeploymentError extends Error {
-  readonly exitCode = 2;
+export class CollectorDeploymentError extends InputError {
 }
 
 const NON_ROOT_UID = 10001;

@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { InputError } from '../../analysis/input-error';
 import { CollectorPipeline, Processor, validateCollectorConfig } from '../collector';
 import { validateOpenTelemetryCollector } from '../deployment/collector-resource-schema';
 import type { EnvironmentLifecycle, ExperimentTarget } from './definition';
@@ -218,7 +219,7 @@ describe('Experiment bad input', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as { problems: string[] }).problems.length).toBeGreaterThanOrEqual(3);
-      expect((error as { exitCode: number }).exitCode).toBe(2);
+      expect(error).toBeInstanceOf(InputError);
     }
   });
 });

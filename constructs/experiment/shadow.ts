@@ -1,13 +1,11 @@
 import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig, CollectorPipelineConfig } from '../collector/config';
 import { outOfScopeCondition, type MetricScope } from './scope';
+import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../../analysis/labels';
 
 /** The variant name of the production pipeline's shadow copy. Reserved: no candidate may use it. */
 export const BASELINE_VARIANT = 'baseline';
-/** Prometheus label carrying the experiment name on every shadow series. */
-export const EXPERIMENT_LABEL = 'phoenix_experiment';
-/** Prometheus label carrying the variant name on every shadow series. */
-export const VARIANT_LABEL = 'phoenix_variant';
+export { EXPERIMENT_LABEL, VARIANT_LABEL };
 
 /** A candidate as the renderer needs it: a name and the processors added to the production pipeline. */
 export interface VariantProcessors {

@@ -30,7 +30,8 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
   it('estimates every example experiment from the shipped snapshot (json)', async () => {
     // GIVEN the example snapshot and experiments WHEN estimating for prod as JSON
     const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--env', 'prod', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
-    expect(code).toBe(0);
+    // THEN it exits 1: the deliberately harmful route-only candidate changes a guardrail's answer
+    expect(code).toBe(1);
     const report = JSON.parse(stdout);
     // THEN each experiment has its candidates with series, money as exact decimals and verdicts
     const http = report.experiments.find((e: { experiment: string }) => e.experiment === 'http-server-histograms');
@@ -51,9 +52,17 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/candidate by-mode: 192 → 24 series/);
   }, 180_000); // a cold tsx start on a busy machine
 
+  it('exits 0 when no candidate changes a guardrail, and with --fail-on never even when one does', async () => {
+    const dir = path.join(root, 'experiments');
+    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--experiments', dir])).code).toBe(0);
+    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--experiments', dir])).code).toBe(1);
+    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--fail-on', 'never', '--experiments', dir])).code).toBe(0);
+    expect((await run(['estimate', '--snapshot', snapshot, '--fail-on', 'sometimes', '--experiments', dir])).code).toBe(2);
+  });
+
   it('renders markdown for one experiment', async () => {
     const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--experiment', 'unused-runtime-metrics', '--format', 'markdown', '--experiments', path.join(root, 'experiments')]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stdout).toMatch(/#### unused-runtime-metrics/);
     expect(stdout).toMatch(/\| drop-all \| 0 \| 0 \| USD 0\.00 \| USD 0\.21 \(100%\) \| 0 unchanged, 2 changed, 0 unknown \|/);
     expect(stdout).not.toMatch(/node-cpu-by-mode/);

@@ -9,7 +9,8 @@ interface CheckFlags {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly waivers?: string;
-  readonly mode: CheckMode;
+  readonly failOn: 'error' | 'warning' | 'never';
+  readonly mode?: CheckMode;
   readonly maxFileSize: string;
   readonly fluxInterval?: string;
   readonly listRules?: boolean;
@@ -24,7 +25,8 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'markdown']).default('text'))
     .option('-o, --output <path>', 'write the report to this file instead of stdout')
     .option('--waivers <file>', 'waivers file (default: .phoenix/waivers.yaml when present)')
-    .addOption(new Option('--mode <mode>', 'enforce: exit 1 on error findings; audit: report only').choices(['enforce', 'audit']).default('enforce'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse remains (never: report only)').choices(['error', 'warning', 'never']).default('error'))
+    .addOption(new Option('--mode <mode>', 'former spelling: enforce = --fail-on error, audit = --fail-on never').choices(['enforce', 'audit']).hideHelp())
     .option('--max-file-size <MiB>', 'larger input files are an input error', '64')
     .option('--flux-interval <min..max>', 'allowed Flux reconcile intervals (Go durations)', '30s..24h')
     .option('--list-rules', 'list the rules and exit')
@@ -43,8 +45,9 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   const maxFileSizeMiB = Number(flags.maxFileSize);
   if (!Number.isFinite(maxFileSizeMiB) || maxFileSizeMiB <= 0) throw new UsageError(`--max-file-size '${flags.maxFileSize}' must be a positive number of MiB`);
   const inputs = paths.length > 0 ? paths : defaultPaths();
+  const failOn = flags.mode === 'audit' ? 'never' : flags.mode === 'enforce' ? 'error' : flags.failOn;
   const report = policies.checkPaths(inputs, {
-    mode: flags.mode,
+    mode: failOn === 'never' ? 'audit' : 'enforce',
     waiversFile: flags.waivers,
     maxFileSizeBytes: maxFileSizeMiB * 2 ** 20,
     ruleOptions: parseIntervalRange(policies.parseGoDuration, flags.fluxInterval ?? '30s..24h'),
@@ -57,7 +60,8 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   } else {
     process.stdout.write(rendered);
   }
-  return report.failed ? ExitCode.findings : ExitCode.ok;
+  const failing = failOn === 'warning' ? report.counts.error + report.counts.warning : failOn === 'error' ? report.counts.error : 0;
+  return failing > 0 ? ExitCode.findings : ExitCode.ok;
 }
 
 function defaultPaths(): string[] {

@@ -5,9 +5,9 @@ import type { Rule, RuleContext, RuleFinding, SourceDocument } from '../../types
 import { COLLECTOR_KINDS, componentType, pipelinesOf, sectionOf } from '../collector/config-view';
 import { checkCandidateGuardrails, type CandidateProcessor } from './check';
 import { guardrailQueries, readFileIfExists, type GuardrailFileReader, type ManifestGuardrail } from './guardrail-queries';
+import { MANIFEST_LABEL } from '../../../analysis/labels';
 
 /** Label and data key of the experiment manifest ConfigMap (see constructs/experiment/manifest.ts). */
-const MANIFEST_LABEL = 'phoenix.dev/experiment-manifest';
 const MANIFEST_KEY = 'experiment.json';
 
 interface ManifestView {
