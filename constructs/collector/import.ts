@@ -134,6 +134,22 @@ export function importConfig(config: unknown, source?: string, locate?: Locator)
 }
 
 /**
+ * {@link parseYamlConfig}, remembered per file while its text stays the same: an experiment is
+ * built once per environment and many experiments share a baseline file, so the same text would
+ * otherwise be parsed (with positions) again and again. Each call gets its own copy of the config.
+ */
+export function parseYamlConfigOnce(text: string, file: string): { config: unknown; locate: Locator } {
+  let parsed = parsedFiles.get(file);
+  if (!parsed || parsed.text !== text) {
+    if (parsedFiles.size >= 256) parsedFiles.clear();
+    parsedFiles.set(file, (parsed = { text, ...parseYamlConfig(text, file) }));
+  }
+  return { config: structuredClone(parsed.config), locate: parsed.locate };
+}
+
+const parsedFiles = new Map<string, { text: string; config: unknown; locate: Locator }>();
+
+/**
  * Parses collector YAML, keeping positions: syntax errors throw `file:line:column: message`,
  * and the returned locator maps config paths to `file:line`.
  */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { CollectorComponent, ComponentKind } from './component';
 import type { CollectorConfig, CollectorPipelineConfig } from './config';
 import { CollectorConfigError } from './errors';
-import { importConfig, parseYamlConfig, type Locator } from './import';
+import { importConfig, parseYamlConfigOnce, type Locator } from './import';
 import { checkModel, effectsOf, type PipelineModel, type PipelineSpec } from './pipeline-rules';
 import { validateCollectorConfig } from './schemas/validate';
 
@@ -74,7 +74,7 @@ export class CollectorPipeline {
     } catch (error) {
       throw new CollectorConfigError(`${filePath}: cannot read the collector config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
-    const { config, locate } = parseYamlConfig(text, filePath);
+    const { config, locate } = parseYamlConfigOnce(text, filePath);
     return CollectorPipeline.imported(config, filePath, locate);
   }
 
