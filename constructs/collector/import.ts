@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { cloneData } from './clone-data';
 import { parseComponentId, type TypedComponent } from './base';
 import type { ComponentKind } from './component';
 import { Connector } from './connector';
@@ -144,7 +145,7 @@ export function parseYamlConfigOnce(text: string, file: string): { config: unkno
     if (parsedFiles.size >= 256) parsedFiles.clear();
     parsedFiles.set(file, (parsed = { text, ...parseYamlConfig(text, file) }));
   }
-  return { config: structuredClone(parsed.config), locate: parsed.locate };
+  return { config: cloneData(parsed.config), locate: parsed.locate };
 }
 
 const parsedFiles = new Map<string, { text: string; config: unknown; locate: Locator }>();

@@ -78,18 +78,35 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
         problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
         continue;
       }
-      const validate = validatorFor(kind, type);
-      if (!validate(body)) problems.push(...toProblems(validate.errors ?? [], body, [section, id]));
+      problems.push(...checked(kind, type, body, [section, id]));
     }
   }
   if (raw.service === undefined) {
     problems.push({ severity: 'error', path: ['service'], message: "service: required (it holds 'pipelines')" });
   } else {
-    const validate = validatorFor('service', 'service');
-    if (!validate(raw.service)) problems.push(...toProblems(validate.errors ?? [], raw.service, ['service']));
+    problems.push(...checked('service', 'service', raw.service, ['service']));
   }
   return problems;
 }
+
+/**
+ * The schema problems of one component's (or the service's) config, remembered by its JSON text:
+ * the same components render again for every environment and variant, and schema validation
+ * costs far more than the JSON key.
+ */
+function checked(kind: ComponentKind | 'service', type: string, body: unknown, at: readonly string[]): readonly SchemaProblem[] {
+  const key = `${kind}\u0000${at.join('\u0000')}\u0000${JSON.stringify(body) ?? 'undefined'}`;
+  let problems = checkedBodies.get(key);
+  if (!problems) {
+    const validate = validatorFor(kind, type);
+    problems = validate(body) ? [] : toProblems(validate.errors ?? [], body, at);
+    if (checkedBodies.size >= 10_000) checkedBodies.clear();
+    checkedBodies.set(key, problems);
+  }
+  return problems;
+}
+
+const checkedBodies = new Map<string, readonly SchemaProblem[]>();
 
 function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: readonly string[]): SchemaProblem[] {
   const relevant = errors.filter((e) => !isBranchNoise(e, errors));
