@@ -39,7 +39,7 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     expect(routeOnly).toMatchObject({ seriesBefore: 2016, seriesAfter: 336, estimated: true, costPerMonthBefore: { amount: '13.104', currency: 'USD' } });
     const changed = routeOnly.guardrails.filter((g: { status: string }) => g.status === 'changed');
     expect(changed).toHaveLength(1);
-    expect(changed[0]).toMatchObject({ metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code', source: expect.stringMatching(/checkout-slo\.rules\.yaml:6/) });
+    expect(changed[0]).toMatchObject({ metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code', source: expect.stringMatching(/checkout-slo\.rules\.yaml:7/) });
     const routeStatus = http.candidates.find((c: { variant: string }) => c.variant === 'route-status');
     expect(routeStatus.guardrails.every((g: { status: string }) => g.status === 'unchanged')).toBe(true);
     expect(http.shadowCostPerMonth).toEqual({ amount: '21.84', currency: 'USD' });
