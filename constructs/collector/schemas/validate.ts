@@ -89,24 +89,11 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
   return problems;
 }
 
-/**
- * The schema problems of one component's (or the service's) config, remembered by its JSON text:
- * the same components render again for every environment and variant, and schema validation
- * costs far more than the JSON key.
- */
+/** The schema problems of one component's (or the service's) config. */
 function checked(kind: ComponentKind | 'service', type: string, body: unknown, at: readonly string[]): readonly SchemaProblem[] {
-  const key = `${kind}\u0000${at.join('\u0000')}\u0000${JSON.stringify(body) ?? 'undefined'}`;
-  let problems = checkedBodies.get(key);
-  if (!problems) {
-    const validate = validatorFor(kind, type);
-    problems = validate(body) ? [] : toProblems(validate.errors ?? [], body, at);
-    if (checkedBodies.size >= 10_000) checkedBodies.clear();
-    checkedBodies.set(key, problems);
-  }
-  return problems;
+  const validate = validatorFor(kind, type);
+  return validate(body) ? [] : toProblems(validate.errors ?? [], body, at);
 }
-
-const checkedBodies = new Map<string, readonly SchemaProblem[]>();
 
 function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: readonly string[]): SchemaProblem[] {
   const relevant = errors.filter((e) => !isBranchNoise(e, errors));
