@@ -241,7 +241,7 @@ export async function run(): Promise<void> {
       const [first] = perObject;
       process.stdout.write(`linearity (CPU time per object relative to ${first![0]} experiments): ${perObject.map(([count, t]) => `${count}: ${(t / first![1]).toFixed(2)}`).join(', ')}\n`);
     }
-    if (last) process.stdout.write(`synth: ${last.cpuRatio.toFixed(2)}× cdk8s app.synth() App per chart (CPU, ${last.count} experiments × 3 environments, output under ${outRoot})\n`);
+    if (last) process.stdout.write(`synth: ${last.cpuRatio.toFixed(2)}× peer speed (cdk8s app.synth(), App per chart, on the same objects; CPU, higher is better, target ≥ 2; ${last.count} experiments × 3 environments, output under ${outRoot})\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(disk, { recursive: true, force: true });

@@ -79,7 +79,7 @@ export async function run(): Promise<void> {
       `decision time target ≤ 1000 ms (CPU): ${full.report.decideCpuMillis <= 1000 ? 'met' : 'MISSED'} (${full.report.decideCpuMillis.toFixed(0)} ms CPU, ${full.report.decideMillis.toFixed(0)} ms wall)\n` +
         `cycle target ≤ 2000 ms (wall): ${full.wallMillis <= 2000 ? 'met' : 'MISSED'} (${full.wallMillis.toFixed(0)} ms; watcher + Prometheus CPU ${(full.cpuMillis + full.prometheusCpuMillis).toFixed(0)} ms on ${cores} cores; machine load average ${load!.toFixed(1)})\n`,
     );
-    process.stdout.write(`watch: ${(full.wallMillis / floor.wallMillis).toFixed(2)}× floor (the cycle's queries sent straight to Prometheus)\n`);
+    process.stdout.write(`watch: ${(full.wallMillis / floor.wallMillis).toFixed(2)}× floor (the cycle's queries sent straight to Prometheus; wall time, lower is better)\n`);
   } finally {
     await prometheus.stop();
   }
