@@ -4,7 +4,6 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KustomizationStatusInput } from '../../analysis/decide/flux-revision';
 import type { EnvironmentInput, ExperimentInput, LifecycleInput, PriorRollback } from '../../analysis/decide/types';
-import { injectLabelMatchers } from '../../analysis/promql/inject';
 import { CommitStatusFluxReader, octokitCommitStatuses } from '../../clients/flux-status/commit-statuses';
 import { createGitHubClient } from '../../clients/github/octokit';
 import { FluxKustomizations } from '../../clients/kubernetes/flux-kustomizations';
@@ -65,7 +64,6 @@ export async function loadRepoInputs(config: WatcherConfig, overrides: RepoInput
     environments,
     experiments: [...experiments.values()],
     contains: (change, applied) => checkout.contains(change, applied),
-    inject: injectLabelMatchers,
   };
 }
 

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { assertValueBounded } from '../../analysis/value-bounds';
+import { cloneData } from './clone-data';
 import { parseComponentId, type TypedComponent } from './base';
 import type { ComponentKind } from './component';
 import { Connector } from './connector';
@@ -134,6 +135,22 @@ export function importConfig(config: unknown, source?: string, locate?: Locator)
   if (problems.length > 0) throw new CollectorConfigError(problems, `${source ?? 'collector config'} cannot be imported`);
   return { components, pipelines, serviceExtensions, telemetry, warnings };
 }
+
+/**
+ * {@link parseYamlConfig}, remembered per file while its text stays the same: an experiment is
+ * built once per environment and many experiments share a baseline file, so the same text would
+ * otherwise be parsed (with positions) again and again. Each call gets its own copy of the config.
+ */
+export function parseYamlConfigOnce(text: string, file: string): { config: unknown; locate: Locator } {
+  let parsed = parsedFiles.get(file);
+  if (!parsed || parsed.text !== text) {
+    if (parsedFiles.size >= 256) parsedFiles.clear();
+    parsedFiles.set(file, (parsed = { text, ...parseYamlConfig(text, file) }));
+  }
+  return { config: cloneData(parsed.config), locate: parsed.locate };
+}
+
+const parsedFiles = new Map<string, { text: string; config: unknown; locate: Locator }>();
 
 /**
  * Parses collector YAML, keeping positions: syntax errors throw `file:line:column: message`,

@@ -15,6 +15,17 @@ export interface PromqlSyntaxError {
  * syntax, parse-time type rules). @returns the first problem, or undefined when the query parses
  */
 export function findPromqlSyntaxError(expr: string): PromqlSyntaxError | undefined {
+  // Each experiment is built once per environment: parse each distinct query once.
+  if (checked.has(expr)) return checked.get(expr);
+  const error = syntaxErrorOf(expr);
+  if (checked.size >= 10_000) checked.clear();
+  checked.set(expr, error && Object.freeze(error));
+  return error;
+}
+
+const checked = new Map<string, PromqlSyntaxError | undefined>();
+
+function syntaxErrorOf(expr: string): PromqlSyntaxError | undefined {
   if (expr.trim() === '') return { line: 1, column: 1, near: '(empty query)', message: 'empty query', offset: 0 };
   const parsed = parsePromQL(expr);
   if (parsed.ok) return undefined;

@@ -48,6 +48,8 @@ export interface TestPrometheus {
   readonly port: number;
   /** The TSDB storage dir (a temp dir owned by the handle). */
   readonly dataDir: string;
+  /** The server's process id while it runs (benchmarks read its CPU time). @default - undefined when killed or stopped */
+  readonly pid: number | undefined;
   /** Kills the server and removes its storage dir. Safe to call twice. */
   stop(): Promise<void>;
   /** Kills the server but keeps its data, to simulate an outage; {@link restart} brings it back. */
@@ -100,6 +102,9 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     },
     get port() {
       return port;
+    },
+    get pid() {
+      return child?.pid;
     },
     dataDir,
     async stop() {

@@ -82,8 +82,7 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
         problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
         continue;
       }
-      const validate = validatorFor(kind, type, where);
-      if (!validate(body)) problems.push(...toProblems(validate.errors ?? [], body, [section, id]));
+      problems.push(...checked(kind, type, body, [section, id], where));
     }
   }
   const pipelines = (raw.service as { pipelines?: unknown } | undefined)?.pipelines;
@@ -97,10 +96,15 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
   if (raw.service === undefined) {
     problems.push({ severity: 'error', path: ['service'], message: "service: required (it holds 'pipelines')" });
   } else {
-    const validate = validatorFor('service', 'service');
-    if (!validate(raw.service)) problems.push(...toProblems(validate.errors ?? [], raw.service, ['service']));
+    problems.push(...checked('service', 'service', raw.service, ['service']));
   }
   return problems;
+}
+
+/** The schema problems of one component's (or the service's) config. */
+function checked(kind: ComponentKind | 'service', type: string, body: unknown, at: readonly string[], where?: SchemaLocation): readonly SchemaProblem[] {
+  const validate = validatorFor(kind, type, where);
+  return validate(body) ? [] : toProblems(validate.errors ?? [], body, at);
 }
 
 function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: readonly string[]): SchemaProblem[] {
