@@ -51,12 +51,14 @@ function parseWhole(file: string, text: string, starts: readonly number[]): Pars
   }
   if (values.length !== withContent.length) return undefined;
   const chunks: ParsedChunk[] = [];
+  const aliases = mayHoldAliases(text);
   let line = 0;
   let counted = 0;
   withContent.forEach((i, n) => {
     const start = starts[i]!;
     line += countLines(text, counted, start);
     counted = start;
+    if (aliases) assertBounded(values[n], file, line);
     chunks.push(...expandLists(values[n], start, i + 1 < starts.length ? starts[i + 1]! : text.length, line));
   });
   return chunks;
@@ -107,13 +109,7 @@ function parseEachChunk(file: string, text: string, starts: readonly number[]): 
       throw malformed(file, error, line);
     }
     if (value === undefined || value === null) continue;
-    if (typeof value === 'object' && mayHoldAliases(chunk)) {
-      try {
-        assertValueBounded(value, `${file}:${line + 1}`);
-      } catch (error) {
-        throw new PolicyInputError((error as Error).message);
-      }
-    }
+    if (mayHoldAliases(chunk)) assertBounded(value, file, line);
     chunks.push(...expandLists(value, start, end, line));
   }
   return chunks;
@@ -216,5 +212,15 @@ function failsOnlyAtEnd(prefix: string): boolean {
     if (/Unexpected end|Unterminated string/i.test(message)) return true;
     const at = /position (\d+)/.exec(message);
     return at !== null && Number(at[1]) >= prefix.length;
+  }
+}
+
+/** Refuses a document that expands past the value bounds (an alias bomb), naming file:line. */
+function assertBounded(value: unknown, file: string, line: number): void {
+  if (value === null || typeof value !== 'object') return;
+  try {
+    assertValueBounded(value, `${file}:${line + 1}`);
+  } catch (error) {
+    throw new PolicyInputError((error as Error).message);
   }
 }
