@@ -26,3 +26,4 @@ export { ottlString, ottlStringList } from './ottl/emit';
 export { validateCollectorConfig, isGoDuration, type SchemaProblem } from './schemas/validate';
 export { SCHEMA_CATALOG, schemaLocationOf } from './schemas/catalog';
 export { DEPRECATED_COMPONENT_TYPES, canonicalComponentType, componentTypeOf } from '../../analysis/naming';
+export { COLLECTOR_RELEASE, COLLECTOR_CORE_STABLE_RELEASE, COLLECTOR_CONTRIB_IMAGE } from './release';

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import * as policies from '../../../policies';
 import type { CheckMode, ReportFormat } from '../../../policies';
+import { openCollectorBinary } from '../../../clients/collector/otelcol';
+import { COLLECTOR_RELEASE } from '../../../constructs/collector/release';
 import { ExitCode, UsageError } from '../errors';
 
 interface CheckFlags {
@@ -14,6 +16,8 @@ interface CheckFlags {
   readonly maxFileSize: string;
   readonly fluxInterval?: string;
   readonly listRules?: boolean;
+  readonly collector?: string;
+  readonly collectorTimeout: string;
 }
 
 /** `phoenix check`: policies over the GitOps tree, or any manifests and collector configs. */
@@ -30,6 +34,8 @@ export function register(program: Command): void {
     .option('--max-file-size <MiB>', 'larger input files are an input error', '64')
     .option('--flux-interval <min..max>', 'allowed Flux reconcile intervals (Go durations)', '30s..24h')
     .option('--list-rules', 'list the rules and exit')
+    .option('--collector <path>', `also run rule collector/loads: the pinned collector (${COLLECTOR_RELEASE}) validates every collector config (default: $PHOENIX_OTELCOL)`)
+    .option('--collector-timeout <seconds>', 'a collector validate that takes longer is killed and reported', '20')
     .action((paths: string[], flags: CheckFlags) => {
       process.exitCode = runCheck(paths, flags);
     });
@@ -46,7 +52,14 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   if (!Number.isFinite(maxFileSizeMiB) || maxFileSizeMiB <= 0) throw new UsageError(`--max-file-size '${flags.maxFileSize}' must be a positive number of MiB`);
   const inputs = paths.length > 0 ? paths : defaultPaths();
   const failOn = flags.mode === 'audit' ? 'never' : flags.mode === 'enforce' ? 'error' : flags.failOn;
+  const collectorPath = flags.collector ?? process.env.PHOENIX_OTELCOL;
+  policies.registerBuiltinPacks();
+  const timeoutSeconds = Number(flags.collectorTimeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--collector-timeout '${flags.collectorTimeout}' must be a positive number of seconds`);
+  const collectorRule = collectorPath ? policies.createCollectorLoadsRule(openCollectorBinary(collectorPath, COLLECTOR_RELEASE, timeoutSeconds * 1000)) : undefined;
+  if (!collectorRule) process.stderr.write('info: collector/loads skipped: give --collector PATH (or PHOENIX_OTELCOL) to have the pinned collector validate every config\n');
   const report = policies.checkPaths(inputs, {
+    ...(collectorRule ? { rules: [...policies.allRules(), collectorRule] } : {}),
     mode: failOn === 'never' ? 'audit' : 'enforce',
     waiversFile: flags.waivers,
     maxFileSizeBytes: maxFileSizeMiB * 2 ** 20,
