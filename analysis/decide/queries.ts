@@ -42,7 +42,14 @@ export function sharedQueries(windowSeconds: number, extraMatchers: readonly str
     { signal: 'activeSeries', query: `count ${GROUPING} (last_over_time(${shadow}${range}))` },
     { signal: 'samplesPerSecond', query: `sum ${GROUPING} (count_over_time(${shadow}${range})) / ${windowSeconds}` },
     { signal: 'lagSeconds', query: `time() - max ${GROUPING} (timestamp(${shadow}))` },
-    ...HEALTH_METRICS.map(([signal, name]) => ({ signal, query: `sum ${GROUPING} (increase(${health(name)}${range}))` })),
+    ...HEALTH_METRICS.map(([signal, name]) => ({
+      signal,
+      query:
+        signal === 'sendFailedPoints'
+          ? // the collector creates the failure counter on the first failure: an exporter that sent points and never failed has 0
+            `sum ${GROUPING} (increase(${health(name)}${range})) or (sum ${GROUPING} (increase(${health('otelcol_exporter_sent_metric_points(_total)?')}${range})) * 0)`
+          : `sum ${GROUPING} (increase(${health(name)}${range}))`,
+    })),
     { signal: 'memoryBytes', query: `max ${GROUPING} (max_over_time(${health('otelcol_process_memory_rss(_bytes)?')}${range}))` },
   ];
 }
