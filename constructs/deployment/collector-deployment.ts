@@ -7,7 +7,7 @@ import { healthEndpointOf, receiverPortsOf } from './health-check';
 import { InputError } from '../../analysis/input-error';
 
 /** The collector image Phoenix deploys by default: the contrib distribution, pinned by tag. */
-export const DEFAULT_COLLECTOR_IMAGE = 'otel/opentelemetry-collector-contrib:0.128.0';
+export const DEFAULT_COLLECTOR_IMAGE = 'otel/opentelemetry-collector-contrib:0.161.0';
 /** Annotation that stops Flux from substituting `${...}` inside collector configs (OTTL and env references use that syntax). */
 export const FLUX_SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 /** The workload kind the operator creates for the collector. */

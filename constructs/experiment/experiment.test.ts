@@ -104,7 +104,7 @@ describe('Experiment', () => {
   it('makes the promoted candidate the production pipeline, without shadow', () => {
     const { experiment } = build({ target: target({ phase: 'promoted', variant: 'keep-route' }) });
     const config = experiment.renderedConfig();
-    expect(config.service.pipelines.metrics.processors).toEqual(['memory_limiter', 'cumulativetodelta/keep-route', 'transform/keep-route', 'deltatocumulative/keep-route', 'batch']);
+    expect(config.service.pipelines.metrics.processors).toEqual(['memory_limiter', 'cumulative_to_delta/keep-route', 'transform/keep-route', 'delta_to_cumulative/keep-route', 'batch']);
     expect(Object.keys(config.service.pipelines)).toEqual(['metrics']);
     expect(experiment.summary()).toBe("experiment http-histograms (dev, promoted keep-route): candidate 'keep-route' runs in production, no shadow");
   });

@@ -60,12 +60,12 @@ describe('renderShadowConfig', () => {
 
   it('labels each variant through its own shadow exporter', () => {
     const exporters = shadow().exporters as Record<string, { endpoint: string; external_labels: Record<string, string>; headers?: object }>;
-    expect(exporters['prometheusremotewrite/phoenix-http-keep-route']).toEqual({
+    expect(exporters['prometheus_remote_write/phoenix-http-keep-route']).toEqual({
       endpoint: 'https://shadow.example/api/v1/push',
       headers: { 'X-Scope-OrgID': 'phoenix-shadow' },
       external_labels: { phoenix_experiment: 'http', phoenix_variant: 'keep-route' },
     });
-    expect(exporters['prometheusremotewrite/phoenix-http-baseline'].external_labels.phoenix_variant).toBe('baseline');
+    expect(exporters['prometheus_remote_write/phoenix-http-baseline'].external_labels.phoenix_variant).toBe('baseline');
   });
 
   it('filters every shadow to the scope with one OTTL condition', () => {

@@ -122,7 +122,7 @@ export function shadowPipelineIds(input: Pick<ShadowInput, 'experiment' | 'basel
     return {
       variant: variant.name,
       pipeline: shadowPipelineId(input.experiment, variant.name),
-      exporter: `prometheusremotewrite/phoenix-${input.experiment}-${variant.name}`,
+      exporter: `prometheus_remote_write/phoenix-${input.experiment}-${variant.name}`,
       processors: [...limiter.head, scopeFilterId(input.experiment), ...batch.head, ...added, ...batch.tail],
     };
   });

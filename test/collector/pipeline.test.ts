@@ -69,9 +69,9 @@ describe('CollectorPipeline', () => {
     expect(config.service.pipelines.metrics.processors).toEqual([
       'memory_limiter',
       'filter',
-      'cumulativetodelta',
+      'cumulative_to_delta',
       'transform/keep-attributes',
-      'deltatocumulative',
+      'delta_to_cumulative',
       'batch',
     ]);
     expect(config.service.extensions).toEqual(['health_check']);

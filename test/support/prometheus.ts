@@ -36,6 +36,8 @@ export interface StartPrometheusOptions {
   readonly lookbackDelta?: string;
   /** How long to wait for `/-/ready`. @default 30000 */
   readonly readyTimeoutMs?: number;
+  /** Accept remote write on `/api/v1/write` (`--web.enable-remote-write-receiver`). @default false */
+  readonly remoteWriteReceiver?: boolean;
 }
 
 /** A running (or killed) test Prometheus. */
@@ -219,6 +221,7 @@ function spawnPrometheus(dataDir: string, configFile: string, port: number, opti
     `--web.listen-address=127.0.0.1:${port}`,
     `--query.lookback-delta=${options.lookbackDelta ?? '5m'}`,
     '--log.level=warn',
+    ...(options.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
   ];
   const child = spawn('prometheus', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
