@@ -125,7 +125,7 @@ describe('Experiment', () => {
     new Experiment(chart, 'b', props({ candidates: [] }));
     const lines = shadowSummaryLines(chart);
     expect(lines[0]).toMatch(/^experiment a \(dev, running\): shadows/);
-    expect(lines[1]).toMatch(/^  warning: dev\/a: the scope was not checked/);
+    expect(lines[1]).toMatch(/^ {2}warning: dev\/a: the scope was not checked/);
     expect(lines[2]).toMatch(/^experiment b \(dev, running\): shadows 1 scope entry .* × 1 variant \(baseline\)/);
     expect(experimentValidationProblems(chart)).toEqual(["dev/b: the experiment has no candidate: add at least one { name, processors } to 'candidates'"]);
   });
