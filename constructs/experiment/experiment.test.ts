@@ -65,7 +65,8 @@ describe('Experiment', () => {
     // THEN it is the same bytes, and the full config starts with the same production pipeline
     expect(stringify(experiment.productionConfig())).toBe(stringify(alone));
     expect(experiment.renderedConfig().service.pipelines.metrics).toEqual(alone.service.pipelines.metrics);
-    expect(experiment.renderedConfig().receivers).toEqual(alone.receivers);
+    // the only receiver the shadow adds scrapes the collector's own telemetry (ADR 0127)
+    expect(Object.keys(experiment.renderedConfig().receivers!)).toEqual([...Object.keys(alone.receivers!), 'prometheus/phoenix-http-histograms-telemetry']);
   });
 
   it('renders the baseline exactly when pending: the deployed collector is the baseline', () => {
@@ -79,7 +80,7 @@ describe('Experiment', () => {
     const collector = collectorOf(chart);
     expect(validateOpenTelemetryCollector(collector)).toEqual([]);
     expect(Object.keys(collector.spec.config.service.pipelines).sort()).toEqual([
-      'metrics', 'metrics/phoenix-http-histograms-baseline', 'metrics/phoenix-http-histograms-keep-route',
+      'metrics', 'metrics/phoenix-http-histograms-baseline', 'metrics/phoenix-http-histograms-keep-route', 'metrics/phoenix-http-histograms-telemetry',
     ]);
     expect(collector.spec.replicas).toBe(1);
     expect(collector.spec.env).toEqual([{ name: 'PHOENIX_REMOTE_WRITE_URL', value: 'https://prod.example/api/v1/push' }]);

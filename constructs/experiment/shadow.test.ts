@@ -47,15 +47,19 @@ describe('renderShadowConfig', () => {
 
   it('adds one pipeline per variant that reads the production receivers', () => {
     const pipelines = shadow().service.pipelines;
-    expect(Object.keys(pipelines)).toEqual(['metrics', 'metrics/phoenix-http-baseline', 'metrics/phoenix-http-keep-route']);
+    expect(Object.keys(pipelines)).toEqual(['metrics', 'metrics/phoenix-http-baseline', 'metrics/phoenix-http-keep-route', 'metrics/phoenix-http-telemetry']);
     expect(pipelines['metrics/phoenix-http-baseline'].receivers).toEqual(['otlp', 'prometheus']);
     expect(pipelines['metrics/phoenix-http-keep-route'].processors).toEqual([
       'memory_limiter', 'filter/phoenix-http-scope', 'transform/phoenix-http-keep-route', 'batch',
     ]);
   });
 
-  it('never adds a receiver (nothing is scraped twice)', () => {
-    expect(shadow().receivers).toEqual(BASELINE.receivers);
+  it('adds no receiver for production targets (nothing is scraped twice), only one for the collector itself', () => {
+    const receivers = shadow().receivers as Record<string, unknown>;
+    expect(Object.keys(receivers)).toEqual(['otlp', 'prometheus', 'prometheus/phoenix-http-telemetry']);
+    const scrape = (receivers['prometheus/phoenix-http-telemetry'] as { config: { scrape_configs: Array<{ static_configs: unknown }> } }).config.scrape_configs;
+    expect(scrape).toHaveLength(1);
+    expect(scrape[0]!.static_configs).toEqual([{ targets: ['127.0.0.1:8888'] }]);
   });
 
   it('labels each variant through its own shadow exporter', () => {

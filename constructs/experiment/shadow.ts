@@ -1,6 +1,7 @@
 import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig, CollectorPipelineConfig } from '../collector/config';
 import { outOfScopeCondition, type MetricScope } from './scope';
+import { renderSelfTelemetry } from './self-telemetry';
 import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../../analysis/labels';
 
 /** The variant name of the production pipeline's shadow copy. Reserved: no candidate may use it. */
@@ -30,6 +31,8 @@ export interface ShadowInput {
   readonly scope: MetricScope;
   readonly candidates: readonly VariantProcessors[];
   readonly destination: ShadowEndpoint;
+  /** How often the collector's own exporter counters are read into the shadow store. @default 60 */
+  readonly scrapeIntervalSeconds?: number;
 }
 
 /** The ids a shadow adds to the config, per variant. */
@@ -135,7 +138,8 @@ export function shadowPipelineIds(input: Pick<ShadowInput, 'experiment' | 'basel
  * pipeline's receivers (a receiver fans out to every pipeline that lists it: nothing is scraped
  * twice), keeps only the scope's metrics, runs the variant's processors, and writes to the shadow
  * destination through an exporter of its own whose `external_labels` add `phoenix_experiment`
- * and `phoenix_variant` to every series (`target_info` included).
+ * and `phoenix_variant` to every series (`target_info` included). One more pipeline carries the
+ * collector's own exporter counters, labelled per variant from the exporter ids (ADR 0127).
  */
 export function renderShadowConfig(input: ShadowInput): CollectorConfig {
   const { baseline, experiment } = input;
@@ -163,7 +167,17 @@ export function renderShadowConfig(input: ShadowInput): CollectorConfig {
       exporters: [variantIds.exporter],
     };
   });
-  return { ...baseline, processors, exporters, service: { ...baseline.service, pipelines } };
+  const telemetry = renderSelfTelemetry({
+    experiment,
+    config: baseline,
+    exporters: ids.map((entry) => ({ variant: entry.variant, exporter: entry.exporter })),
+    scrapeIntervalSeconds: input.scrapeIntervalSeconds ?? 60,
+    destination: input.destination,
+  });
+  Object.assign(exporters, telemetry.exporters);
+  Object.assign(pipelines, telemetry.pipelines);
+  const receivers = { ...(baseline.receivers ?? {}), ...telemetry.receivers };
+  return { ...baseline, receivers, processors, exporters, service: { ...baseline.service, pipelines } };
 }
 
 /**
@@ -191,7 +205,7 @@ export function withoutShadow(config: CollectorConfig, experiment: string): Coll
   const keep = (section: Record<string, unknown> | undefined) =>
     section === undefined ? undefined : Object.fromEntries(Object.entries(section).filter(([id]) => !id.includes(marker)));
   const result: Record<string, unknown> = { ...config };
-  for (const key of ['processors', 'exporters'] as const) if (config[key] !== undefined) result[key] = keep(config[key]);
+  for (const key of ['receivers', 'processors', 'exporters'] as const) if (config[key] !== undefined) result[key] = keep(config[key]);
   result.service = { ...config.service, pipelines: keep(config.service.pipelines) };
   return result as unknown as CollectorConfig;
 }
