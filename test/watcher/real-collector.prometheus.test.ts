@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Decision, EnvironmentInput, ExperimentInput } from '../../analysis/decide/types';
+import { runCycle, type CycleInputs } from '../../app/watcher/cycle';
+import { PrometheusClient } from '../../clients/prometheus/client';
+import type { CollectorComponent } from '../../constructs/collector/component';
+import type { CollectorConfig } from '../../constructs/collector/config';
+import { normaliseScope } from '../../constructs/experiment/scope';
+import { renderShadowConfig } from '../../constructs/experiment/shadow';
+import { startCounterExposition, type CounterExpositionServer } from '../support/counter-exposition-server';
+import { freePort, startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { runCollectorProcess, type CollectorProcess } from '../support/run-collector-process';
+
+/**
+ * The watcher over what the real collector emits (ADR 0127): a steady application served over
+ * loopback, the pinned collector running a shadow config rendered by the constructs (a lossless
+ * and a harmful candidate), a real Prometheus receiving the remote write, and one watcher cycle
+ * (what `phoenix watch --once` runs) over it. Short windows: 20 s, scraped every 2 s.
+ */
+const SCRAPE_SECONDS = 2;
+const WINDOW_SECONDS = 20;
+const EXPERIMENT = 'app-requests';
+const SHA = '1'.repeat(40);
+
+function filter(id: string, metrics: Record<string, string[]>): CollectorComponent {
+  return { kind: 'processor', type: 'filter', id, render: () => ({ error_mode: 'ignore', metrics: structuredClone(metrics) }) };
+}
+
+describe('the watcher over real collector output', () => {
+  let app: CounterExpositionServer;
+  let prometheus: TestPrometheus;
+  let collector: CollectorProcess;
+  let report: Awaited<ReturnType<typeof runCycle>>;
+
+  beforeAll(async () => {
+    // GIVEN an application with 2 routes × 3 pods of request counters and an unused debug gauge
+    const counters = ['/a', '/b'].flatMap((route, r) => ['p1', 'p2', 'p3'].map((pod, p) => ({ name: 'app_requests_total', labels: { route, pod }, perSecond: 1 + r + p / 2 })));
+    app = await startCounterExposition(counters, ['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })));
+    prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '30s' });
+    const [telemetryPort, healthPort] = [await freePort(), await freePort()];
+    const baseline: CollectorConfig = {
+      receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [`127.0.0.1:${app.port}`] }] }] } } },
+      exporters: { debug: { verbosity: 'basic' } },
+      extensions: { health_check: { endpoint: `127.0.0.1:${healthPort}` } },
+      service: {
+        extensions: ['health_check'],
+        pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } },
+        telemetry: { logs: { level: 'warn' }, metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: telemetryPort } } } }] } },
+      },
+    };
+    // … a lossless candidate (drops the unused gauge) and a harmful one (drops one pod's requests)
+    const config = renderShadowConfig({
+      experiment: EXPERIMENT,
+      baseline,
+      pipeline: 'metrics',
+      scope: normaliseScope([/app_.*/]).scope,
+      candidates: [
+        { name: 'drop-debug', processors: [filter('filter/drop-debug', { metric: ['IsMatch(name, "^app_debug.*")'] })] },
+        { name: 'drop-pod', processors: [filter('filter/drop-pod', { datapoint: ['attributes["pod"] == "p2"'] })] },
+      ],
+      destination: { remoteWriteUrl: `${prometheus.url}/api/v1/write` },
+      scrapeIntervalSeconds: SCRAPE_SECONDS,
+    });
+    collector = await runCollectorProcess(config, healthPort);
+    // WHEN the collector has run for two complete windows after its first scrape
+    const firstComplete = Math.ceil((Date.now() / 1000 + SCRAPE_SECONDS) / WINDOW_SECONDS) * WINDOW_SECONDS + WINDOW_SECONDS;
+    const now = firstComplete + WINDOW_SECONDS + 3;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, now * 1000 - Date.now())));
+    // … and one watcher cycle runs in observe mode over that Prometheus
+    const client = new PrometheusClient({ baseUrl: prometheus.url, timeoutMs: 10_000 });
+    const environment: EnvironmentInput = { name: 'dev', promotionOrder: 0, bakeTimeMinutes: 0, scrapeIntervalSeconds: SCRAPE_SECONDS, priceModel: { currency: 'USD', perThousandSeriesMonth: '6.50' } };
+    const experiment: ExperimentInput = {
+      name: EXPERIMENT,
+      variants: [{ name: 'baseline', specHash: 'b' }, { name: 'drop-debug', specHash: 'd' }, { name: 'drop-pod', specHash: 'p' }],
+      guardrails: [{ id: 'requests-by-route', query: `sum by (route) (rate(app_requests_total[${4 * SCRAPE_SECONDS}s]))`, relativeTolerance: 0.02 }],
+      promotion: { windowMinutes: WINDOW_SECONDS / 60, consecutivePasses: 1, failureLimit: 1, minSavingsPercent: 1, windows: 2 },
+    };
+    const since = new Date((now - 3600) * 1000).toISOString();
+    const inputs: CycleInputs = {
+      environments: [{
+        input: environment,
+        endpoint: prometheus.url,
+        query: (expr, start, end, step) => client.queryRange(expr, start, end, step),
+        matchers: [],
+        flux: async (watched) => new Map(watched.map((w) => [w.name, { source: 'test', found: true, ready: true, readySince: since, lastAppliedRevision: `main@sha1:${SHA}` }])),
+      }],
+      experiments: [{ name: EXPERIMENT, lastChangeSha: SHA, environments: { dev: { experiment, lifecycle: { phase: 'running', since } } } }],
+      contains: async (change, applied) => change === applied,
+    };
+    report = await runCycle(inputs, now, { attempts: 2, concurrency: 4 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await collector?.stop();
+    await prometheus?.stop();
+    await app?.stop();
+  });
+
+  const decision = (variant: string): Decision => report.decisions.find((d) => d.variant === variant)!;
+
+  it('finds every variant with the shared queries, and reads the exporter counters the collector emits per variant', () => {
+    expect(report.problems, collector.log()).toEqual([]);
+    expect(report.sharedQueries).toBe(7);
+    for (const variant of ['drop-debug', 'drop-pod']) {
+      const newest = decision(variant).windows.at(-1)!;
+      expect(newest.baselineCost?.activeSeries, variant).toBeGreaterThan(0);
+      expect(newest.candidateCost?.activeSeries, variant).toBeGreaterThan(0);
+      for (const id of ['otelcol_exporter_send_failed_metric_points', 'otelcol_exporter_enqueue_failed_metric_points']) {
+        const check = newest.checks.find((c) => c.kind === 'health' && c.id === id);
+        expect(check, `${variant} ${id}`).toMatchObject({ verdict: 'pass', baseline: 0, candidate: 0 });
+      }
+    }
+  });
+
+  it('passes the lossless candidate, with a saving', () => {
+    const lossless = decision('drop-debug');
+    expect(lossless.verdict, JSON.stringify(lossless.windows.at(-1)!.checks)).toBe('pass');
+    expect(lossless.windows.at(-1)!.checks.find((c) => c.id === 'requests-by-route')!.verdict).toBe('pass');
+    expect(lossless.savingPercent).toBeGreaterThan(0);
+  });
+
+  it('fails the harmful candidate on its guardrail', () => {
+    const harmful = decision('drop-pod');
+    expect(harmful.verdict).toBe('fail');
+    const check = harmful.windows.at(-1)!.checks.find((c) => c.id === 'requests-by-route')!;
+    expect(check.verdict).toBe('fail');
+    expect(harmful.action).toBe('rollback');
+  });
+});
