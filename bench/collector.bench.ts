@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
   build(-1).render();
   process.stdout.write(`first render (compiles the schemas it uses): ${(seconds(start) * 1000).toFixed(0)} ms\n`);
   const pipelines = Array.from({ length: PIPELINES }, (_, i) => build(i));
-  let configs: CollectorConfig[] = [];
+  let configs: CollectorConfig[];
   let best = Infinity;
   let bestBaseline = Infinity;
   for (let round = 0; round < ROUNDS; round++) {

@@ -33,7 +33,6 @@ const run = (...processors: Array<[string, Record<string, unknown>]>) =>
     { exporter: 'prometheusremotewrite' },
     input,
   );
-const keys = (result: ReturnType<typeof run>) => result.output.map((s) => `${s.name}${JSON.stringify(s.labels)}`).sort();
 
 describe('filter processor', () => {
   it('drops every series of a metric named in OTel form, through the naming translation', () => {

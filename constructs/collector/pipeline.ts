@@ -76,7 +76,15 @@ export class CollectorPipeline {
       throw new CollectorConfigError(`${filePath}: cannot read the collector config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
     const { config, locate } = parseYamlConfigOnce(text, filePath);
-    return CollectorPipeline.imported(config, filePath, locate);
+    const pipeline = CollectorPipeline.imported(config, filePath, locate);
+    // Imports of the same text render alike: render and validate the first, share the result.
+    let checked = importedRenderings.get(filePath);
+    if (!checked || checked.text !== text) {
+      if (importedRenderings.size >= 256) importedRenderings.clear();
+      importedRenderings.set(filePath, (checked = { text, ...pipeline.checkedRendering() }));
+    }
+    pipeline.checked = { revision: pipeline.revision, config: checked.config, problems: checked.problems };
+    return pipeline;
   }
 
   private static imported(config: unknown, source?: string, locate?: Locator): CollectorPipeline {
@@ -249,7 +257,7 @@ export class CollectorPipeline {
     return cloneData(config);
   }
 
-  /** The rendered config and its problems, computed once per revision: an experiment renders its baseline many times. */
+  /** The rendered config and its problems, computed once per revision: an experiment renders its baseline many times. Never handed out as is. */
   private checkedRendering(): { readonly config: CollectorConfig; readonly problems: readonly string[] } {
     if (this.checked?.revision !== this.revision) {
       const config = this.renderUnchecked();
@@ -309,6 +317,9 @@ export class CollectorPipeline {
     return component;
   }
 }
+
+/** The checked rendering of each imported file's text (see fromYaml). */
+const importedRenderings = new Map<string, { readonly text: string; readonly config: CollectorConfig; readonly problems: readonly string[] }>();
 
 /** Two components with the same id and identical config are one component. */
 function sameConfig(a: CollectorComponent, b: CollectorComponent): boolean {

@@ -54,12 +54,15 @@ describe('renderShadowConfig', () => {
     ]);
   });
 
-  it('adds no receiver for production targets (nothing is scraped twice), only one for the collector itself', () => {
-    const receivers = shadow().receivers as Record<string, unknown>;
-    expect(Object.keys(receivers)).toEqual(['otlp', 'prometheus', 'prometheus/phoenix-http-telemetry']);
-    const scrape = (receivers['prometheus/phoenix-http-telemetry'] as { config: { scrape_configs: Array<{ static_configs: unknown }> } }).config.scrape_configs;
-    expect(scrape).toHaveLength(1);
-    expect(scrape[0]!.static_configs).toEqual([{ targets: ['127.0.0.1:8888'] }]);
+  it('adds no receiver of production data (nothing is scraped twice): only the collector reading its own telemetry', () => {
+    const { ['prometheus/phoenix-http-telemetry']: telemetry, ...receivers } = shadow().receivers as Record<string, any>;
+    expect(receivers).toEqual(BASELINE.receivers);
+    const job = telemetry.config.scrape_configs[0];
+    expect(job.static_configs).toEqual([{ targets: ['127.0.0.1:8888'] }]);
+    // the variant comes from the component ids Phoenix chose; the experiment is stamped
+    expect(job.metric_relabel_configs).toContainEqual({ source_labels: ['exporter'], regex: '[^/]+/phoenix-http-(baseline|keep-route)', target_label: 'phoenix_variant', replacement: '$$1' });
+    expect(job.metric_relabel_configs).toContainEqual({ target_label: 'phoenix_experiment', replacement: 'http' });
+    expect(shadow().service.pipelines['metrics/phoenix-http-telemetry']).toEqual({ receivers: ['prometheus/phoenix-http-telemetry'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus_remote_write/phoenix-http-telemetry'] });
   });
 
   it('labels each variant through its own shadow exporter', () => {

@@ -1,7 +1,7 @@
 import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig, CollectorPipelineConfig } from '../collector/config';
 import { outOfScopeCondition, type MetricScope } from './scope';
-import { renderSelfTelemetry } from './self-telemetry';
+import { COLLECTOR_TELEMETRY_PORT, telemetryTarget } from './self-telemetry';
 import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../../analysis/labels';
 
 /** The variant name of the production pipeline's shadow copy. Reserved: no candidate may use it. */
@@ -31,7 +31,7 @@ export interface ShadowInput {
   readonly scope: MetricScope;
   readonly candidates: readonly VariantProcessors[];
   readonly destination: ShadowEndpoint;
-  /** How often the collector's own exporter counters are read into the shadow store. @default 60 */
+  /** How often the collector's own metrics are read into the shadow store. @default 30 */
   readonly scrapeIntervalSeconds?: number;
 }
 
@@ -138,8 +138,7 @@ export function shadowPipelineIds(input: Pick<ShadowInput, 'experiment' | 'basel
  * pipeline's receivers (a receiver fans out to every pipeline that lists it: nothing is scraped
  * twice), keeps only the scope's metrics, runs the variant's processors, and writes to the shadow
  * destination through an exporter of its own whose `external_labels` add `phoenix_experiment`
- * and `phoenix_variant` to every series (`target_info` included). One more pipeline carries the
- * collector's own exporter counters, labelled per variant from the exporter ids (ADR 0127).
+ * and `phoenix_variant` to every series (`target_info` included).
  */
 export function renderShadowConfig(input: ShadowInput): CollectorConfig {
   const { baseline, experiment } = input;
@@ -167,17 +166,64 @@ export function renderShadowConfig(input: ShadowInput): CollectorConfig {
       exporters: [variantIds.exporter],
     };
   });
-  const telemetry = renderSelfTelemetry({
-    experiment,
-    config: baseline,
-    exporters: ids.map((entry) => ({ variant: entry.variant, exporter: entry.exporter })),
-    scrapeIntervalSeconds: input.scrapeIntervalSeconds ?? 60,
-    destination: input.destination,
-  });
-  Object.assign(exporters, telemetry.exporters);
-  Object.assign(pipelines, telemetry.pipelines);
-  const receivers = { ...(baseline.receivers ?? {}), ...telemetry.receivers };
-  return { ...baseline, receivers, processors, exporters, service: { ...baseline.service, pipelines } };
+  const limiter = splitAfterMemoryLimiter(production.processors ?? []);
+  const telemetry = telemetryShadow(input, variants.map((variant) => variant.name), [...limiter.head, ...splitAtBatch(limiter.tail).tail]);
+  exporters[telemetry.exporterId] = telemetry.exporter;
+  pipelines[telemetry.pipelineId] = telemetry.pipeline;
+  const receivers = { ...(baseline.receivers ?? {}), [telemetry.receiverId]: telemetry.receiver };
+  return { ...baseline, receivers, processors, exporters, service: { ...baseline.service, pipelines } } as CollectorConfig;
+}
+
+/** Where the collector serves its own metrics inside its pod when the config names no reader. */
+export { COLLECTOR_TELEMETRY_PORT };
+/** Job name of the scrape that reads the collector's own metrics (tests point it elsewhere by this name). */
+export const TELEMETRY_JOB = 'phoenix-collector-telemetry';
+
+/**
+ * Per-variant health from what the real collector emits (ADR 0127). The collector labels its own
+ * metrics by component id (`exporter="prometheus_remote_write/phoenix-<experiment>-<variant>"`),
+ * so the collector scrapes its own telemetry endpoint and relabels: the variant comes from the
+ * component id Phoenix chose, the experiment is stamped; only the `otelcol_exporter_*` and
+ * `otelcol_processor_*` series of this experiment's components are kept. They go to the shadow
+ * destination through an exporter of their own.
+ */
+function telemetryShadow(input: ShadowInput, variants: readonly string[], processors: readonly string[]) {
+  const { experiment } = input;
+  const component = `[^/]+/phoenix-${escapeRegex(experiment)}-(${variants.map(escapeRegex).join('|')})`;
+  const fromLabel = (label: string) => ({ source_labels: [label], regex: component, target_label: VARIANT_LABEL, replacement: '$$1' });
+  const receiver = {
+    config: {
+      scrape_configs: [
+        {
+          job_name: TELEMETRY_JOB,
+          scrape_interval: `${input.scrapeIntervalSeconds ?? 30}s`,
+          static_configs: [{ targets: [telemetryTarget(input.baseline)] }],
+          metric_relabel_configs: [
+            { source_labels: ['__name__'], regex: 'otelcol_(exporter|processor)_.+', action: 'keep' },
+            fromLabel('exporter'),
+            fromLabel('processor'),
+            { source_labels: [VARIANT_LABEL], regex: '', action: 'drop' },
+            { target_label: EXPERIMENT_LABEL, replacement: experiment },
+          ],
+        },
+      ],
+    },
+  };
+  return {
+    receiverId: `prometheus/phoenix-${experiment}-telemetry`,
+    receiver,
+    exporterId: `prometheus_remote_write/phoenix-${experiment}-telemetry`,
+    exporter: {
+      endpoint: input.destination.remoteWriteUrl,
+      ...(input.destination.headers ? { headers: { ...input.destination.headers } } : {}),
+    },
+    pipelineId: `metrics/phoenix-${experiment}-telemetry`,
+    pipeline: { receivers: [`prometheus/phoenix-${experiment}-telemetry`], processors: [...processors], exporters: [`prometheus_remote_write/phoenix-${experiment}-telemetry`] } as CollectorPipelineConfig,
+  };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -23,8 +23,8 @@ const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
  *
  * The whole stream is parsed in one `loadAll` (what the floor of `npm run bench -- check` does) and
  * its documents are paired with the chunks the split found, in order. When the pairing is not
- * certain (a directive, a chunk that parses to nothing although it holds content) or the stream
- * does not parse, each chunk is parsed on its own instead, which also names the failing line.
+ * certain (a directive, a chunk that parses to nothing although it holds content), the stream
+ * may hold aliases (each document's expansion is bounded there) or it does not parse, each chunk is parsed on its own instead, which also names the failing line.
  */
 export function parseYamlStream(file: string, text: string): ParsedChunk[] {
   const starts = [0];
@@ -37,6 +37,8 @@ export function parseYamlStream(file: string, text: string): ParsedChunk[] {
 
 /** One `loadAll` over the stream, paired with the chunks holding content; undefined when unsure. */
 function parseWhole(file: string, text: string, starts: readonly number[]): ParsedChunk[] | undefined {
+  // Aliases may expand beyond the value bounds: the per-chunk parse checks each document.
+  if (mayHoldAliases(text)) return undefined;
   const withContent: number[] = [];
   for (let i = 0; i < starts.length; i++) {
     const content = chunkContent(text, starts[i]!, i + 1 < starts.length ? starts[i + 1]! : text.length);

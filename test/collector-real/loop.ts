@@ -48,11 +48,19 @@ export interface Loop {
   /** Waits until every pod was scraped `count` more times, plus the batch timeout. */
   settle(count: number): Promise<void>;
   /** Instant query; `variant` injects the experiment's shadow matchers. */
+  raw(query: string, at: number): Promise<Array<{ metric: Record<string, string>; value: number }>>;
+  /** Instant query; `variant` injects the experiment's shadow matchers. */
   query(expr: string, at: number, variant?: { experiment: string; variant: string }): Promise<Array<{ metric: Record<string, string>; value: number }>>;
   stop(): Promise<void>;
 }
 
-export async function startLoop(config: Record<string, any>, pods: ReadonlyArray<Omit<Pod, 'server' | 'offset' | 'generation'>>, types: ReadonlyMap<string, string>): Promise<Loop> {
+export async function startLoop(
+  config: Record<string, any>,
+  pods: ReadonlyArray<Omit<Pod, 'server' | 'offset' | 'generation'>>,
+  types: ReadonlyMap<string, string>,
+  /** A last change to the loopback config (e.g. break one exporter). */
+  adjust: (config: Record<string, any>) => void = () => undefined,
+): Promise<Loop> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-loop-'));
   const targetsFile = path.join(dir, 'targets.json');
   const prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '1m' });
@@ -87,7 +95,9 @@ export async function startLoop(config: Record<string, any>, pods: ReadonlyArray
     }
     const publish = () => writeTargets(targetsFile, running.map((pod) => ({ target: pod.server.target })));
     publish();
-    collector = await startCollector(await loopbackConfig(config, { targetsFile, remoteWriteUrl: `${prometheus.url}/api/v1/write` }));
+    const wired = await loopbackConfig(config, { targetsFile, remoteWriteUrl: `${prometheus.url}/api/v1/write` });
+    adjust(wired);
+    collector = await startCollector(wired);
     const loop: Loop = {
       prometheus,
       collector,
@@ -109,6 +119,9 @@ export async function startLoop(config: Record<string, any>, pods: ReadonlyArray
       async settle(count) {
         await Promise.all(running.map((pod) => pod.server.waitForScrapes(count)));
         await new Promise((resolve) => setTimeout(resolve, 6_500)); // the batch processor's 5 s timeout, and the remote write
+      },
+      raw(query, at) {
+        return loop.query(query, at);
       },
       async query(expr, at, variant) {
         const query = variant ? injectVariant(expr, variant.experiment, variant.variant) : expr;

@@ -91,7 +91,7 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
 
   it('answers every guardrail, strictly, for the lossless candidate exactly as for the baseline outside the reset and replacement windows', async () => {
     const steady = instants().filter((i) => !i.event);
-    expect(steady.length).toBeGreaterThan(10);
+    expect(steady.length).toBeGreaterThanOrEqual(5);
     const queries = guardrailQueries();
     expect(queries.length).toBeGreaterThanOrEqual(2);
     const failures: string[] = [];

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
 import { collectorBinary } from './collector';
 import { freePort } from './prometheus';
 
@@ -43,6 +44,16 @@ export async function startCollector(config: Config, options: { readonly readyTi
       readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: telemetryPort, without_scope_info: true } } } }],
     },
   };
+  // The telemetry shadow's scrape of the collector's own metrics follows them to their test port.
+  for (const receiver of Object.values<Config>(prepared.receivers ?? {})) {
+    for (const job of receiver?.config?.scrape_configs ?? []) {
+      if (job.job_name === TELEMETRY_JOB) {
+        job.static_configs = [{ targets: [`127.0.0.1:${telemetryPort}`] }];
+        job.scrape_interval = '1s';
+        job.scrape_timeout = '1s';
+      }
+    }
+  }
   const file = path.join(dir, 'config.yaml');
   fs.writeFileSync(file, stringify(prepared));
   const child = spawn(collectorBinary(), ['--config', file], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -202,7 +202,7 @@ async function createBlocks(root: string, dataDir: string, openMetrics: string):
     await execFileAsync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir], { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`promtool could not backfill ${file}: ${stderr.trim() || String(error)}`);
+    throw new Error(`promtool could not backfill ${file}: ${stderr.trim() || String(error)}`, { cause: error });
   } finally {
     await fs.rm(file, { force: true });
   }

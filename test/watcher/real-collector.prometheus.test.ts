@@ -7,8 +7,8 @@ import type { CollectorConfig } from '../../constructs/collector/config';
 import { normaliseScope } from '../../constructs/experiment/scope';
 import { renderShadowConfig } from '../../constructs/experiment/shadow';
 import { startCounterExposition, type CounterExpositionServer } from '../support/counter-exposition-server';
-import { freePort, startPrometheus, type TestPrometheus } from '../support/prometheus';
-import { runCollectorProcess, type CollectorProcess } from '../support/run-collector-process';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { startCollector, type RunningCollector } from '../support/collector-process';
 
 /**
  * The watcher over what the real collector emits (ADR 0127): a steady application served over
@@ -28,7 +28,7 @@ function filter(id: string, metrics: Record<string, string[]>): CollectorCompone
 describe('the watcher over real collector output', () => {
   let app: CounterExpositionServer;
   let prometheus: TestPrometheus;
-  let collector: CollectorProcess;
+  let collector: RunningCollector;
   let report: Awaited<ReturnType<typeof runCycle>>;
 
   beforeAll(async () => {
@@ -36,15 +36,13 @@ describe('the watcher over real collector output', () => {
     const counters = ['/a', '/b'].flatMap((route, r) => ['p1', 'p2', 'p3'].map((pod, p) => ({ name: 'app_requests_total', labels: { route, pod }, perSecond: 1 + r + p / 2 })));
     app = await startCounterExposition(counters, ['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })));
     prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '30s' });
-    const [telemetryPort, healthPort] = [await freePort(), await freePort()];
     const baseline: CollectorConfig = {
       receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [`127.0.0.1:${app.port}`] }] }] } } },
       exporters: { debug: { verbosity: 'basic' } },
-      extensions: { health_check: { endpoint: `127.0.0.1:${healthPort}` } },
+      extensions: { health_check: {} },
       service: {
         extensions: ['health_check'],
         pipelines: { metrics: { receivers: ['prometheus'], exporters: ['debug'] } },
-        telemetry: { logs: { level: 'warn' }, metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port: telemetryPort } } } }] } },
       },
     };
     // … a lossless candidate (drops the unused gauge) and a harmful one (drops one pod's requests)
@@ -60,7 +58,8 @@ describe('the watcher over real collector output', () => {
       destination: { remoteWriteUrl: `${prometheus.url}/api/v1/write` },
       scrapeIntervalSeconds: SCRAPE_SECONDS,
     });
-    collector = await runCollectorProcess(config, healthPort);
+    // (the test runner moves health_check and the collector's own metrics to free loopback ports)
+    collector = await startCollector(config as unknown as Record<string, unknown>);
     // WHEN the collector has run for two complete windows after its first scrape
     const firstComplete = Math.ceil((Date.now() / 1000 + SCRAPE_SECONDS) / WINDOW_SECONDS) * WINDOW_SECONDS + WINDOW_SECONDS;
     const now = firstComplete + WINDOW_SECONDS + 3;
