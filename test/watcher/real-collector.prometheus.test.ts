@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Decision, EnvironmentInput, ExperimentInput } from '../../analysis/decide/types';
-import { runCycle, type CycleInputs } from '../../app/watcher/cycle';
-import { PrometheusClient } from '../../clients/prometheus/client';
+import { runCli } from '../../app/cli/program';
+import type { ExperimentsResponse } from '../../app/watcher/service';
 import type { CollectorComponent } from '../../constructs/collector/component';
 import type { CollectorConfig } from '../../constructs/collector/config';
 import { normaliseScope } from '../../constructs/experiment/scope';
@@ -9,17 +11,20 @@ import { renderShadowConfig } from '../../constructs/experiment/shadow';
 import { startCounterExposition, type CounterExpositionServer } from '../support/counter-exposition-server';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { startCollector, type RunningCollector } from '../support/collector-process';
+import { FakeKubeApi } from '../support/fake-kube-api';
+import { createWatcherRepo } from '../support/watcher-repo';
+import type { ScenarioSet } from '../support/watcher-scenarios';
 
 /**
  * The watcher over what the real collector emits (ADR 0127): a steady application served over
  * loopback, the pinned collector running a shadow config rendered by the constructs (a lossless
- * and a harmful candidate), a real Prometheus receiving the remote write, and one watcher cycle
- * (what `phoenix watch --once` runs) over it. Short windows: 20 s, scraped every 2 s.
+ * and a harmful candidate), a real Prometheus receiving the remote write, and `phoenix watch
+ * --once` in observe mode over it (a real git config repo, Flux status from a fake Kubernetes
+ * API). Short windows: 20 s, scraped every 2 s.
  */
 const SCRAPE_SECONDS = 2;
 const WINDOW_SECONDS = 20;
 const EXPERIMENT = 'app-requests';
-const SHA = '1'.repeat(40);
 
 function filter(id: string, metrics: Record<string, string[]>): CollectorComponent {
   return { kind: 'processor', type: 'filter', id, render: () => ({ error_mode: 'ignore', metrics: structuredClone(metrics) }) };
@@ -29,7 +34,9 @@ describe('the watcher over real collector output', () => {
   let app: CounterExpositionServer;
   let prometheus: TestPrometheus;
   let collector: RunningCollector;
-  let report: Awaited<ReturnType<typeof runCycle>>;
+  let kube: FakeKubeApi;
+  let decisions: Decision[];
+  let scratch: string | undefined;
 
   beforeAll(async () => {
     // GIVEN an application with 2 routes × 3 pods of request counters and an unused debug gauge
@@ -64,8 +71,7 @@ describe('the watcher over real collector output', () => {
     const firstComplete = Math.ceil((Date.now() / 1000 + SCRAPE_SECONDS) / WINDOW_SECONDS) * WINDOW_SECONDS + WINDOW_SECONDS;
     const now = firstComplete + WINDOW_SECONDS + 3;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, now * 1000 - Date.now())));
-    // … and one watcher cycle runs in observe mode over that Prometheus
-    const client = new PrometheusClient({ baseUrl: prometheus.url, timeoutMs: 10_000 });
+    // … and `phoenix watch --once` runs in observe mode over that Prometheus
     const environment: EnvironmentInput = { name: 'dev', promotionOrder: 0, bakeTimeMinutes: 0, scrapeIntervalSeconds: SCRAPE_SECONDS, priceModel: { currency: 'USD', perThousandSeriesMonth: '6.50' } };
     const experiment: ExperimentInput = {
       name: EXPERIMENT,
@@ -74,31 +80,61 @@ describe('the watcher over real collector output', () => {
       promotion: { windowMinutes: WINDOW_SECONDS / 60, consecutivePasses: 1, failureLimit: 1, minSavingsPercent: 1, windows: 2 },
     };
     const since = new Date((now - 3600) * 1000).toISOString();
-    const inputs: CycleInputs = {
-      environments: [{
-        input: environment,
-        endpoint: prometheus.url,
-        query: (expr, start, end, step) => client.queryRange(expr, start, end, step),
-        matchers: [],
-        flux: async (watched) => new Map(watched.map((w) => [w.name, { source: 'test', found: true, ready: true, readySince: since, lastAppliedRevision: `main@sha1:${SHA}` }])),
-      }],
-      experiments: [{ name: EXPERIMENT, lastChangeSha: SHA, environments: { dev: { experiment, lifecycle: { phase: 'running', since } } } }],
-      contains: async (change, applied) => change === applied,
-    };
-    report = await runCycle(inputs, now, { attempts: 2, concurrency: 4 });
+    const set = {
+      environments: [environment],
+      experiments: [{ name: EXPERIMENT, environments: { dev: { experiment, lifecycle: { phase: 'running', since } } } }],
+    } as unknown as ScenarioSet;
+    const repo = createWatcherRepo(set, prometheus.url);
+    scratch = repo.scratch;
+    kube = new FakeKubeApi();
+    await kube.start();
+    const revision = `main@sha1:${repo.head}`;
+    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: `phoenix-experiment-${EXPERIMENT}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': EXPERIMENT } },
+      status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }] },
+    });
+    writeFileSync(path.join(repo.scratch, 'kubeconfig'), kube.kubeConfig().exportConfig());
+    const configFile = path.join(repo.scratch, 'watcher.yaml');
+    writeFileSync(configFile, [
+      'repository:',
+      `  url: ${repo.remote}`,
+      '  workDir: ./work',
+      'mode: observe',
+      'server: { host: 127.0.0.1, port: 0 }',
+      'prometheus: { attempts: 2, timeoutMs: 10000 }',
+      'environments:',
+      '  dev:',
+      '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
+      '',
+    ].join('\n'));
+    const chunks: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (chunks.push(String(chunk)), true)) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await runCli(['watch', '--config', configFile, '--once', '--log-level', 'silent']);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(code, chunks.join('')).toBe(0);
+    const body = JSON.parse(chunks.join('')) as ExperimentsResponse;
+    decisions = body.experiments.filter((e) => e.experiment === EXPERIMENT).flatMap((e) => e.decisions);
   }, 120_000);
 
   afterAll(async () => {
     await collector?.stop();
+    await kube?.stop();
     await prometheus?.stop();
     await app?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  const decision = (variant: string): Decision => report.decisions.find((d) => d.variant === variant)!;
+  const decision = (variant: string): Decision => decisions.find((d) => d.variant === variant)!;
 
   it('finds every variant with the shared queries, and reads the exporter counters the collector emits per variant', () => {
-    expect(report.problems, collector.log()).toEqual([]);
-    expect(report.sharedQueries).toBe(7);
+    expect(decisions.map((d) => d.variant).sort(), collector.log()).toEqual(['drop-debug', 'drop-pod']);
     for (const variant of ['drop-debug', 'drop-pod']) {
       const newest = decision(variant).windows.at(-1)!;
       expect(newest.baselineCost?.activeSeries, variant).toBeGreaterThan(0);
