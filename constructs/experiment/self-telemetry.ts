@@ -1,9 +1,8 @@
-import type { CollectorConfig } from '../collector/config';
-
 /**
  * Where the shadow reads the collector's own metrics (ADR 0127): the telemetry shadow in
  * `shadow.ts` scrapes this loopback address and relabels the component ids per variant.
  */
+import type { CollectorConfig } from '../collector/config';
 
 /** Reserved variant name: the self-telemetry components use it as their id suffix. */
 export const TELEMETRY_SUFFIX = 'telemetry';

@@ -8,7 +8,7 @@ import type { CollectorComponent } from '../../constructs/collector/component';
 import type { CollectorConfig } from '../../constructs/collector/config';
 import { normaliseScope } from '../../constructs/experiment/scope';
 import { renderShadowConfig } from '../../constructs/experiment/shadow';
-import { startCounterExposition, type CounterExpositionServer } from '../support/counter-exposition-server';
+import { startExpositionServer, type ExpositionServer } from '../support/exposition-server';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { startCollector, type RunningCollector } from '../support/collector-process';
 import { FakeKubeApi } from '../support/fake-kube-api';
@@ -31,7 +31,7 @@ function filter(id: string, metrics: Record<string, string[]>): CollectorCompone
 }
 
 describe('the watcher over real collector output', () => {
-  let app: CounterExpositionServer;
+  let app: ExpositionServer;
   let prometheus: TestPrometheus;
   let collector: RunningCollector;
   let kube: FakeKubeApi;
@@ -40,11 +40,19 @@ describe('the watcher over real collector output', () => {
 
   beforeAll(async () => {
     // GIVEN an application with 2 routes × 3 pods of request counters and an unused debug gauge
-    const counters = ['/a', '/b'].flatMap((route, r) => ['p1', 'p2', 'p3'].map((pod, p) => ({ name: 'app_requests_total', labels: { route, pod }, perSecond: 1 + r + p / 2 })));
-    app = await startCounterExposition(counters, ['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })));
+    // (counters grow with real time at fixed rates, so every pair of scrapes gives the same rate)
+    const started = Date.now();
+    const counters = ['/a', '/b'].flatMap((route, r) => ['p1', 'p2', 'p3'].map((pod, p) => ({ route, pod, perSecond: 1 + r + p / 2 })));
+    app = await startExpositionServer(() => {
+      const seconds = (Date.now() - started) / 1000;
+      return [
+        ...counters.map(({ route, pod, perSecond }) => ({ name: 'app_requests_total', labels: { route, pod }, value: perSecond * seconds })),
+        ...['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })),
+      ];
+    }, new Map([['app_requests', 'counter'], ['app_debug_info', 'gauge']]));
     prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '30s' });
     const baseline: CollectorConfig = {
-      receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [`127.0.0.1:${app.port}`] }] }] } } },
+      receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [app.target] }] }] } } },
       exporters: { debug: { verbosity: 'basic' } },
       extensions: { health_check: {} },
       service: {
@@ -127,7 +135,7 @@ describe('the watcher over real collector output', () => {
     await collector?.stop();
     await kube?.stop();
     await prometheus?.stop();
-    await app?.stop();
+    await app?.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
