@@ -17,7 +17,7 @@ import { PrometheusClient } from '../clients/prometheus/client';
 import { startPrometheus, toOpenMetrics } from '../test/support/prometheus';
 import { buildScenarioSet, scenarioInputs, type ScenarioKind, type ScenarioSet } from '../test/support/watcher-scenarios';
 
-const COUNTERS = { http_requests: 'counter', http_errors: 'counter', otelcol_processor_dropped_metric_points: 'counter', otelcol_exporter_send_failed_metric_points: 'counter', otelcol_receiver_refused_metric_points: 'counter' } as const;
+const COUNTERS = { http_requests: 'counter', http_errors: 'counter', otelcol_exporter_sent_metric_points: 'counter', otelcol_exporter_send_failed_metric_points: 'counter' } as const;
 
 function envInt(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);

@@ -189,3 +189,25 @@ describe('decideExperiment', () => {
     expect(warming[0]!.reason).toMatch(/warming up/);
   });
 });
+
+describe('collector health (ADR 0127)', () => {
+  const withUsage = (candidate: Partial<VariantUsage>, baseline: Partial<VariantUsage> = {}): Observation => {
+    const obs = observation(3, () => 10);
+    return { ...obs, usage: { baseline: usage(1000, 3, baseline), 'drop-pod': usage(400, 3, candidate) } };
+  };
+  const health = (obs: Observation) => decideExperiment(input(obs))[0]!.windows.at(-1)!.checks.filter((c) => c.kind === 'health');
+
+  it('compares shared-receiver refused points only when both variants have them', () => {
+    const none = [null, null, null];
+    const checks = health(withUsage({ refusedPoints: none, memoryBytes: none }, { refusedPoints: none, memoryBytes: none }));
+    expect(checks.map((c) => c.id)).toEqual(['otelcol_exporter_enqueue_failed_metric_points', 'otelcol_exporter_send_failed_metric_points']);
+    expect(checks.every((c) => c.verdict === 'pass')).toBe(true);
+  });
+
+  it('is inconclusive when a variant has no exporter counters, and fails when its exporter loses more points', () => {
+    const missing = health(withUsage({ sendFailedPoints: [null, null, null] }));
+    expect(missing.find((c) => c.id === 'otelcol_exporter_send_failed_metric_points')).toMatchObject({ verdict: 'inconclusive', detail: expect.stringMatching(/self-telemetry pipeline/) });
+    const failing = health(withUsage({ droppedPoints: [500, 500, 500] }));
+    expect(failing.find((c) => c.id === 'otelcol_exporter_enqueue_failed_metric_points')).toMatchObject({ verdict: 'fail', baseline: 0, candidate: 500 });
+  });
+});

@@ -7,10 +7,11 @@ import { checkResult, worstVerdict } from './verdict';
 /** Defaults of the window evaluation. */
 export const WINDOW_DEFAULTS = { minPointsFraction: 0.5, memoryTolerance: 0.1 } as const;
 
+/** Health counters: the exporter's are required per variant; the shared receivers' only compared when labelled per variant (ADR 0127). */
 const HEALTH_COUNTERS = [
-  ['droppedPoints', 'otelcol_processor_dropped_metric_points'],
-  ['sendFailedPoints', 'otelcol_exporter_send_failed_metric_points'],
-  ['refusedPoints', 'otelcol_receiver_refused_metric_points'],
+  ['droppedPoints', 'otelcol_exporter_enqueue_failed_metric_points', true],
+  ['sendFailedPoints', 'otelcol_exporter_send_failed_metric_points', true],
+  ['refusedPoints', 'otelcol_receiver_refused_metric_points', false],
 ] as const;
 
 /** Everything {@link evaluateWindow} needs. */
@@ -98,16 +99,13 @@ function checkData(observation: Observation, baseline: string, candidate: string
 /** Collector health: each counter no worse than the baseline copy's (Poisson-tolerant); memory within a relative margin. */
 function checkHealth(bu: VariantUsage, cu: VariantUsage, index: number, memoryTolerance: number): CheckResult[] {
   const results: CheckResult[] = [];
-  for (const [signal, metric] of HEALTH_COUNTERS) {
+  for (const [signal, metric, required] of HEALTH_COUNTERS) {
     const b = bu[signal][index] ?? null;
     const c = cu[signal][index] ?? null;
     const statistic = 'increase, no worse than baseline with Poisson tolerance';
-    // The real collector emits exporter failures per exporter (so per variant, ADR 0127); processor
-    // drops and receiver refusals are per shared component or not at all. A signal absent for both
-    // variants is not compared; the exporter signal is always present when telemetry flows.
-    if (b === null && c === null && signal !== 'sendFailedPoints') continue;
+    if (!required && b === null && c === null) continue;
     if (b === null || c === null) {
-      const detail = `${metric} is missing for the ${b === null ? 'baseline' : 'candidate'}: the collectors' self-metrics must carry the variant labels`;
+      const detail = `${metric} is missing for the ${b === null ? 'baseline' : 'candidate'}: the shadow's self-telemetry pipeline must bring the exporter counters, labelled per variant, to this store`;
       results.push(checkResult('health', metric, true, 'inconclusive', statistic, { baseline: b, candidate: c }, detail));
       continue;
     }

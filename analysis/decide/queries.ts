@@ -18,11 +18,20 @@ export interface SharedQuery {
 
 const GROUPING = `by (${EXPERIMENT_LABEL}, ${VARIANT_LABEL})`;
 
-/** Collector self-metrics (with and without the `_total` suffix newer collectors add). */
-const HEALTH_METRICS: ReadonlyArray<[SharedSignal, string]> = [
-  ['droppedPoints', 'otelcol_processor_dropped_metric_points(_total)?'],
-  ['sendFailedPoints', 'otelcol_exporter_send_failed_metric_points(_total)?'],
-  ['refusedPoints', 'otelcol_receiver_refused_metric_points(_total)?'],
+/**
+ * Collector self-metrics (ADR 0127), with and without the `_total` the remote write adds. The
+ * exporter counters are per variant (each variant has its own shadow exporter, whose id the
+ * shadow's self-telemetry pipeline maps to the variant labels): points dropped because the
+ * sending queue was full, and points whose sending failed. The collector creates a failure
+ * series only at the first failure, so a variant whose exporter reports sent points and no
+ * failure counts 0. Receivers are shared by every variant: their refused points are compared
+ * only where a deployment labels them per variant.
+ */
+const SENT_POINTS = 'otelcol_exporter_sent_metric_points(_total)?';
+const HEALTH_METRICS: ReadonlyArray<[SharedSignal, string, boolean]> = [
+  ['droppedPoints', 'otelcol_exporter_enqueue_failed_metric_points(_total)?', true],
+  ['sendFailedPoints', 'otelcol_exporter_send_failed_metric_points(_total)?', true],
+  ['refusedPoints', 'otelcol_receiver_refused_metric_points(_total)?', false],
 ];
 
 /**
@@ -31,7 +40,8 @@ const HEALTH_METRICS: ReadonlyArray<[SharedSignal, string]> = [
  * - active series: distinct series seen in the window (`last_over_time` over the window);
  * - samples/s: `count_over_time` over the window divided by its length;
  * - lag: seconds from the window's end back to the newest sample (staleness);
- * - health counters: `increase` over the window; memory: `max_over_time` of the RSS.
+ * - health counters: `increase` over the window (exporter failures default to 0 where the
+ *   variant's exporter reports sent points); memory: `max_over_time` of the RSS.
  */
 export function sharedQueries(windowSeconds: number, extraMatchers: readonly string[] = []): SharedQuery[] {
   const extra = extraMatchers.map((m) => `,${m}`).join('');
@@ -42,14 +52,10 @@ export function sharedQueries(windowSeconds: number, extraMatchers: readonly str
     { signal: 'activeSeries', query: `count ${GROUPING} (last_over_time(${shadow}${range}))` },
     { signal: 'samplesPerSecond', query: `sum ${GROUPING} (count_over_time(${shadow}${range})) / ${windowSeconds}` },
     { signal: 'lagSeconds', query: `time() - max ${GROUPING} (timestamp(${shadow}))` },
-    ...HEALTH_METRICS.map(([signal, name]) => ({
-      signal,
-      query:
-        signal === 'sendFailedPoints'
-          ? // the collector creates the failure counter on the first failure: an exporter that sent points and never failed has 0
-            `sum ${GROUPING} (increase(${health(name)}${range})) or (sum ${GROUPING} (increase(${health('otelcol_exporter_sent_metric_points(_total)?')}${range})) * 0)`
-          : `sum ${GROUPING} (increase(${health(name)}${range}))`,
-    })),
+    ...HEALTH_METRICS.map(([signal, name, perExporter]) => {
+      const counted = `sum ${GROUPING} (increase(${health(name)}${range}))`;
+      return { signal, query: perExporter ? `${counted} or sum ${GROUPING} (increase(${health(SENT_POINTS)}${range})) * 0` : counted };
+    }),
     { signal: 'memoryBytes', query: `max ${GROUPING} (max_over_time(${health('otelcol_process_memory_rss(_bytes)?')}${range}))` },
   ];
 }

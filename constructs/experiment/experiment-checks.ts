@@ -2,6 +2,7 @@ import type { CollectorConfig } from '../collector/config';
 import type { ComponentEffects } from '../collector/effects';
 import type { ExperimentProps } from './experiment';
 import { scopeMatches, unmatchedScopeEntries, type MetricScope } from './scope';
+import { TELEMETRY_SUFFIX } from './self-telemetry';
 import { BASELINE_VARIANT, candidateProcessorProblems } from './shadow';
 import { InputError } from '../../analysis/input-error';
 
@@ -45,6 +46,7 @@ export function checkCandidates(props: ExperimentProps, baseline: CollectorConfi
     const where = `candidates[${index}]`;
     if (!DNS_LABEL.test(candidate.name ?? '')) problems.push(`${where}: the name '${candidate.name}' must be a DNS label (lowercase letters, digits and '-')`);
     else if (candidate.name === BASELINE_VARIANT) problems.push(`${where}: the name 'baseline' is reserved for the production pipeline's copy; pick another`);
+    else if (candidate.name === TELEMETRY_SUFFIX) problems.push(`${where}: the name '${TELEMETRY_SUFFIX}' is reserved for the pipeline that carries the collector's own metrics; pick another`);
     else if (names.has(candidate.name)) problems.push(`${where}: the variant name '${candidate.name}' is used twice; variant names must be distinct`);
     names.add(candidate.name);
     if (candidate.processors.length === 0) {

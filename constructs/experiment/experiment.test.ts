@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -163,6 +166,18 @@ describe('Experiment bad input', () => {
     expect(() => build({ candidates: [{ name: 'a', processors: keepRoute() }, { name: 'a', processors: keepRoute() }] }))
       .toThrow(/^dev\/http-histograms: candidates\[1\]: the variant name 'a' is used twice/m);
     expect(() => build({ candidates: [{ name: 'baseline', processors: keepRoute() }] })).toThrow(/the name 'baseline' is reserved/);
+    expect(() => build({ candidates: [{ name: 'telemetry', processors: keepRoute() }] })).toThrow(/the name 'telemetry' is reserved for the pipeline that carries the collector's own metrics/);
+  });
+
+  it("fails when the baseline serves no metrics of its own (the watcher's health reads them, ADR 0127)", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'phoenix-baseline-'));
+    const file = path.join(dir, 'baseline.yaml');
+    writeFileSync(file, readFileSync(`${TESTDATA}/baseline.yaml`, 'utf8').replace(/level: normal/, 'level: none'));
+    try {
+      expect(() => build({ baseline: CollectorPipeline.fromYaml(file) })).toThrow(/the baseline's service\.telemetry\.metrics\.level is 'none'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails when the scope matches none of the known metrics', () => {

@@ -13,6 +13,7 @@ import { resolveGuardrails, type GuardrailProps, type ResolvedGuardrails } from 
 import { EXPERIMENT_MANIFEST_VERSION, MANIFEST_CONFIGMAP_SUFFIX, MANIFEST_DATA_KEY, MANIFEST_LABEL, type ExperimentManifest } from './manifest';
 import { resolvePromotion, type PromotionProps, type ResolvedPromotion } from './promotion';
 import { describeScope, normaliseScope, type MetricScope, type ScopeMatcher } from './scope';
+import { telemetryTarget } from './self-telemetry';
 import {
   BASELINE_VARIANT, EXPERIMENT_LABEL, VARIANT_LABEL, renderPromotedConfig, renderShadowConfig, shadowPipelineIds, withoutShadow,
   type ShadowEndpoint, type VariantProcessors,
@@ -111,6 +112,7 @@ export class Experiment extends Construct {
   private readonly resolvedGuardrails: ResolvedGuardrails;
   private readonly resolvedPromotion: ResolvedPromotion;
   private readonly destination: ShadowEndpoint;
+  private readonly scrapeIntervalSeconds: number;
   private readonly warningList: string[] = [];
 
   constructor(scope: Construct, id: string, props: ExperimentProps) {
@@ -143,6 +145,12 @@ export class Experiment extends Construct {
     problems.push(...promotion.problems);
     this.destination = { remoteWriteUrl: props.shadow?.remoteWriteUrl ?? props.target.shadowRemoteWriteUrl, headers: props.shadow?.headers };
     problems.push(...checkShadowDestination(this.destination.remoteWriteUrl, props.target.remoteWriteUrl, baselineConfig));
+    this.scrapeIntervalSeconds = props.target.scrapeIntervalSeconds;
+    try {
+      telemetryTarget(baselineConfig);
+    } catch (error) {
+      problems.push(`the baseline's ${(error as Error).message}`);
+    }
     problems.push(...lifecycleProblems(this.lifecycle, this.environment, this.candidates));
     if (problems.length > 0) throw new ExperimentError(where, problems);
     this.node.addValidation({
@@ -214,6 +222,7 @@ export class Experiment extends Construct {
     if (!this.shadowActive) return baseline;
     return renderShadowConfig({
       experiment: this.name, baseline, pipeline: this.productionPipeline, scope: this.metricScope, candidates: this.variantProcessors(), destination: this.destination,
+      scrapeIntervalSeconds: this.scrapeIntervalSeconds,
     });
   }
 

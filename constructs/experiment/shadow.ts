@@ -1,6 +1,7 @@
 import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig, CollectorPipelineConfig } from '../collector/config';
 import { outOfScopeCondition, type MetricScope } from './scope';
+import { COLLECTOR_TELEMETRY_PORT, telemetryTarget } from './self-telemetry';
 import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../../analysis/labels';
 
 /** The variant name of the production pipeline's shadow copy. Reserved: no candidate may use it. */
@@ -30,6 +31,8 @@ export interface ShadowInput {
   readonly scope: MetricScope;
   readonly candidates: readonly VariantProcessors[];
   readonly destination: ShadowEndpoint;
+  /** How often the collector's own metrics are read into the shadow store. @default 30 */
+  readonly scrapeIntervalSeconds?: number;
 }
 
 /** The ids a shadow adds to the config, per variant. */
@@ -171,8 +174,8 @@ export function renderShadowConfig(input: ShadowInput): CollectorConfig {
   return { ...baseline, receivers, processors, exporters, service: { ...baseline.service, pipelines } } as CollectorConfig;
 }
 
-/** Where the collector serves its own metrics inside its pod (its default reader); the telemetry shadow scrapes it. */
-export const COLLECTOR_TELEMETRY_PORT = 8888;
+/** Where the collector serves its own metrics inside its pod when the config names no reader. */
+export { COLLECTOR_TELEMETRY_PORT };
 /** Job name of the scrape that reads the collector's own metrics (tests point it elsewhere by this name). */
 export const TELEMETRY_JOB = 'phoenix-collector-telemetry';
 
@@ -193,8 +196,8 @@ function telemetryShadow(input: ShadowInput, variants: readonly string[], proces
       scrape_configs: [
         {
           job_name: TELEMETRY_JOB,
-          scrape_interval: '30s',
-          static_configs: [{ targets: [`127.0.0.1:${COLLECTOR_TELEMETRY_PORT}`] }],
+          scrape_interval: `${input.scrapeIntervalSeconds ?? 30}s`,
+          static_configs: [{ targets: [telemetryTarget(input.baseline)] }],
           metric_relabel_configs: [
             { source_labels: ['__name__'], regex: 'otelcol_(exporter|processor)_.+', action: 'keep' },
             fromLabel('exporter'),

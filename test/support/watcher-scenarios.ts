@@ -57,7 +57,7 @@ export interface ScenarioSet {
 /** The commit the scenarios' Kustomizations applied. */
 export const SCENARIO_SHA = '1'.repeat(40);
 
-const COUNTERS = { http_requests: 'counter', http_errors: 'counter', otelcol_processor_dropped_metric_points: 'counter', otelcol_exporter_send_failed_metric_points: 'counter', otelcol_receiver_refused_metric_points: 'counter' } as const;
+const COUNTERS = { http_requests: 'counter', http_errors: 'counter', otelcol_exporter_sent_metric_points: 'counter', otelcol_exporter_send_failed_metric_points: 'counter' } as const;
 
 /** Builds scenarios for `kinds` (experiment name → kind) in every environment. */
 export function buildScenarioSet(kinds: Readonly<Record<string, ScenarioKind>>, options: ScenarioOptions = {}): ScenarioSet {
@@ -168,11 +168,12 @@ function experimentSeries(experiment: string, kind: ScenarioKind, env: string, s
     });
   }
 
-  // Collector self-metrics, labelled by variant: nothing dropped, refused or failed; steady memory.
+  // Collector self-metrics as the shadow's self-telemetry pipeline writes them (ADR 0127): each
+  // variant's exporter counters labelled by variant; the baseline's exporter never failed, so its
+  // failure series does not exist (the collector creates it at the first failure); steady memory.
   for (const variant of ['baseline', 'by-route']) {
-    for (const name of ['otelcol_processor_dropped_metric_points_total', 'otelcol_exporter_send_failed_metric_points_total', 'otelcol_receiver_refused_metric_points_total']) {
-      out.push({ name, labels: labels(variant), samples: times.map((t) => [t, 0] as [number, number]) });
-    }
+    out.push({ name: 'otelcol_exporter_sent_metric_points_total', labels: labels(variant), samples: times.map((t, i) => [t, 10 * i] as [number, number]) });
+    if (variant !== 'baseline') out.push({ name: 'otelcol_exporter_send_failed_metric_points_total', labels: labels(variant), samples: times.map((t) => [t, 0] as [number, number]) });
     out.push({ name: 'otelcol_process_memory_rss', labels: labels(variant), samples: times.map((t) => [t, 150e6] as [number, number]) });
   }
   return out;
