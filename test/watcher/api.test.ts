@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../app/cli/program';
 import type { Decision } from '../../analysis/decide/types';
 import { ConfigRepo } from '../../clients/git/config-repo';
 import { createGitHubClient } from '../../clients/github/octokit';
@@ -189,5 +190,25 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.pullRequest.url).toBe(first.body.pullRequest.url);
     expect(github.repo('acme/config').pulls).toHaveLength(1);
+  });
+
+  it('phoenix status --server reads the API: every experiment per environment, no checkout needed', async () => {
+    let stdout = '';
+    let stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+    try {
+      expect(await runCli(['status', '--server', base, '--format', 'json'])).toBe(0);
+      const rows = JSON.parse(stdout) as Array<{ experiment: string; environment: string; verdict: string; saving?: string; pullRequests: string[] }>;
+      expect(rows.map((r) => r.experiment)).toEqual(['alpha', 'beta', 'drop-pod-labels', 'gamma']);
+      expect(rows[0]).toMatchObject({ environment: 'dev', saving: '702.00 USD (no-pod, measured)' });
+      stdout = '';
+      expect(await runCli(['status', '--server', base])).toBe(0);
+      expect(stdout.split('\n')[0]).toMatch(/^EXPERIMENT\s+ENV\s+PHASE\s+VERDICT\s+SAVING\/MONTH\s+PULL REQUEST$/);
+      expect(await runCli(['status', '--server', 'http://127.0.0.1:1'])).toBe(2);
+      expect(stderr).toMatch(/cannot reach the watcher at http:\/\/127\.0\.0\.1:1/);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
