@@ -212,3 +212,51 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     }
   });
 });
+
+describe('the action routes when turned off, and their rate limit', () => {
+  async function serve(actions: Parameters<typeof mountApi>[1]['actions']): Promise<{ base: string; server: WatcherHttpServer }> {
+    const server = new WatcherHttpServer();
+    const view = buildStatusView({ generatedAt: '2026-11-25T11:00:00Z', decisions: [], states: { alpha: { dev: { phase: 'running' } } }, environmentOrder: ['dev'] });
+    mountApi(server, { source: { view: () => view }, report: () => undefined, mode: () => 'observe', ready: () => false, environments: ['dev'], ...(actions ? { actions } : {}) });
+    return { base: await server.listen('127.0.0.1', 0), server };
+  }
+
+  it('answers 403 actions_disabled by default, even with a token, and never proposes', async () => {
+    const { base, server } = await serve(undefined);
+    try {
+      const answer = await apiFetch<{ error: { code: string } }>(base, '/api/v1/experiments/alpha/environments/dev/pause', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(answer.status).toBe(403);
+      expect(answer.body.error.code).toBe('actions_disabled');
+      // and readiness before the first cycle is a 503 in the error shape
+      expect((await apiFetch<{ error: { code: string } }>(base, '/api/v1/ready')).body.error.code).toBe('not_ready');
+      expect((await apiFetch<{ cycle: unknown }>(base, '/api/v1/experiments')).body.cycle).toBeNull();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers 429 with Retry-After past the burst, and the token never appears in an answer', async () => {
+    let calls = 0;
+    const { base, server } = await serve({
+      enabled: true,
+      token: TOKEN,
+      ratePerMinute: 1,
+      burst: 2,
+      log: { info: () => undefined, warn: () => undefined },
+      propose: async (d) => {
+        calls += 1;
+        return { kind: 'existing', branch: `phoenix/${d.action}/${d.experiment}/${d.environment}`, pullNumber: 7, url: 'https://github.example/acme/config/pull/7' };
+      },
+    });
+    try {
+      const post = () => apiFetch(base, '/api/v1/experiments/alpha/environments/dev/pause', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+      const answers = [await post(), await post(), await post()];
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+      expect(Number(answers[2]!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(calls).toBe(2);
+      for (const answer of answers) expect(answer.text).not.toContain(TOKEN);
+    } finally {
+      await server.close();
+    }
+  });
+});
