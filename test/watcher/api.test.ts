@@ -13,7 +13,7 @@ import type { CycleReport } from '../../app/watcher/cycle';
 import { WatcherHttpServer } from '../../app/watcher/http-server';
 import { buildStatusView } from '../../app/watcher/status-page/build-status-view';
 import { FakeGitHub } from '../support/fake-github';
-import { apiFetch, assertEventMatchesContract } from '../support/api-contract';
+import { apiFetch, assertAnswerMatchesContract, assertEventMatchesContract } from '../support/api-contract';
 
 const TOKEN = 's3cret-token-for-tests';
 const identity = { name: 'Phoenix', email: 'phoenix@example.invalid' };
@@ -190,6 +190,31 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.pullRequest.url).toBe(first.body.pullRequest.url);
     expect(github.repo('acme/config').pulls).toHaveLength(1);
+  });
+
+  it('leaves no branch behind when GitHub fails, and opens exactly one pull request when a create succeeded behind a 502', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    // GIVEN GitHub failing the look-up
+    github.failNext('pulls/list', { status: 503 });
+    const failed = await apiFetch<{ error: { code: string; message: string } }>(base, '/api/v1/experiments/gamma/environments/dev/pause', { method: 'POST', headers: auth });
+    // THEN a clear 502 and nothing pushed
+    expect(failed.status).toBe(502);
+    expect(failed.body.error.code).toBe('upstream_failed');
+    expect(failed.text).not.toMatch(/\bat \S+:\d+:\d+/);
+    expect(git(remote, 'branch', '--list', 'phoenix/pause/gamma/dev')).toBe('');
+    // WHEN the create takes effect but its answer is lost
+    github.failNext('pulls/create', { status: 502, applied: true });
+    const opened = await apiFetch<{ status: string; pullRequest: { url: string } }>(base, '/api/v1/experiments/gamma/environments/dev/pause', { method: 'POST', headers: auth });
+    // THEN the look-up finds it: one pull request, reported as opened
+    expect(opened.status).toBe(201);
+    expect(github.repo('acme/config').pulls.filter((p) => p.headRef === 'phoenix/pause/gamma/dev')).toHaveLength(1);
+  });
+
+  it('the contract helper fails an answer that drifts', async () => {
+    const drifting = new Response(JSON.stringify({ name: 'beta', environments: [{ environment: 'dev' }] }), { status: 200, headers: { 'content-type': 'application/json' } });
+    await expect(assertAnswerMatchesContract('GET', new URL(`${base}/api/v1/experiments/beta`), {}, drifting, await drifting.clone().text())).rejects.toThrow(/drifts from docs\/api\/openapi\.yaml/);
+    const undeclared = new Response('{}', { status: 418, headers: { 'content-type': 'application/json' } });
+    await expect(assertAnswerMatchesContract('GET', new URL(`${base}/api/v1/health`), {}, undeclared, '{}')).rejects.toThrow();
   });
 
   it('phoenix status --server reads the API: every experiment per environment, no checkout needed', async () => {
