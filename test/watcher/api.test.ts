@@ -208,6 +208,11 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     // THEN the look-up finds it: one pull request, reported as opened
     expect(opened.status).toBe(201);
     expect(github.repo('acme/config').pulls.filter((p) => p.headRef === 'phoenix/pause/gamma/dev')).toHaveLength(1);
+    // and starting an experiment that already runs is refused, saying why, with nothing pushed
+    const refused = await apiFetch<{ error: { code: string; message: string } }>(base, '/api/v1/experiments/beta/environments/dev/start', { method: 'POST', headers: auth });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe('cannot start: the experiment is running, not pending, in dev');
+    expect(git(remote, 'branch', '--list', 'phoenix/start/beta/dev')).toBe('');
   });
 
   it('the contract helper fails an answer that drifts', async () => {
