@@ -22,12 +22,23 @@ const eventValidators = new Map<string, ValidateFunction>();
 export function apiContract(): Promise<OpenAPIBackend> {
   compiled ??= (async () => {
     const definition = yaml.load(readFileSync(OPENAPI_FILE, 'utf8')) as Document;
-    const api = new OpenAPIBackend({ definition, strict: true, quick: false, validate: true, ajvOpts: { strict: false }, customizeAjv: (ajv) => (addFormats(ajv), ajv) });
+    const api = new OpenAPIBackend({
+      definition,
+      strict: true,
+      quick: false,
+      validate: true,
+      ajvOpts: { strict: false },
+      customizeAjv: (ajv) => (addFormats(ajv), ajv),
+    });
     await api.init();
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     const schemas = (api.definition.components?.schemas ?? {}) as Record<string, object>;
-    for (const [type, schema] of [['cycle-finished', 'CycleFinishedEvent'], ['verdict-changed', 'VerdictChangedEvent'], ['pull-request-opened', 'PullRequestOpenedEvent']] as const) {
+    for (const [type, schema] of [
+      ['cycle-finished', 'CycleFinishedEvent'],
+      ['verdict-changed', 'VerdictChangedEvent'],
+      ['pull-request-opened', 'PullRequestOpenedEvent'],
+    ] as const) {
       eventValidators.set(type, ajv.compile(stripNullable(schemas[schema]!)));
     }
     return api;
@@ -36,7 +47,13 @@ export function apiContract(): Promise<OpenAPIBackend> {
 }
 
 /** Throws unless `response` (already read as `text`) is an answer the contract allows for `method` `url`. */
-export async function assertAnswerMatchesContract(method: string, url: URL, requestHeaders: Record<string, string>, response: Response, text: string): Promise<void> {
+export async function assertAnswerMatchesContract(
+  method: string,
+  url: URL,
+  requestHeaders: Record<string, string>,
+  response: Response,
+  text: string,
+): Promise<void> {
   const api = await apiContract();
   const relative = url.pathname.replace(/^\/api\/v1/, '');
   const operation = api.router.matchOperation({ method, path: relative || '/', headers: requestHeaders, query: Object.fromEntries(url.searchParams) });
@@ -47,7 +64,8 @@ export async function assertAnswerMatchesContract(method: string, url: URL, requ
     return;
   }
   const declared = Object.keys(operation.responses ?? {});
-  if (!declared.includes(String(response.status)) && !declared.includes('default')) throw new Error(`${where}: status not declared for ${operation.operationId}`);
+  if (!declared.includes(String(response.status)) && !declared.includes('default'))
+    throw new Error(`${where}: status not declared for ${operation.operationId}`);
   if (response.status === 304) {
     if (text !== '') throw new Error(`${where}: a 304 has no body`);
     if (!response.headers.get('etag')) throw new Error(`${where}: a 304 carries the ETag`);
@@ -55,13 +73,15 @@ export async function assertAnswerMatchesContract(method: string, url: URL, requ
   }
   const type = response.headers.get('content-type') ?? '';
   if (type.startsWith('text/event-stream')) {
-    if (!(operation.responses?.[String(response.status)] as { content?: Record<string, unknown> } | undefined)?.content?.['text/event-stream']) throw new Error(`${where}: an event stream is not declared here`);
+    if (!(operation.responses?.[String(response.status)] as { content?: Record<string, unknown> } | undefined)?.content?.['text/event-stream'])
+      throw new Error(`${where}: an event stream is not declared here`);
     return;
   }
   if (!type.startsWith('application/json')) throw new Error(`${where}: content-type ${type} is not JSON`);
   const body = JSON.parse(text) as unknown;
   const result = api.validator.validateResponse(body, operation, response.status);
-  if (result.errors?.length) throw new Error(`${where}: answer drifts from docs/api/openapi.yaml: ${JSON.stringify(result.errors.slice(0, 5))}\n${text.slice(0, 2000)}`);
+  if (result.errors?.length)
+    throw new Error(`${where}: answer drifts from docs/api/openapi.yaml: ${JSON.stringify(result.errors.slice(0, 5))}\n${text.slice(0, 2000)}`);
   if (response.status >= 400) assertErrorShape(api, response, text, where);
 }
 
@@ -70,7 +90,8 @@ function assertErrorShape(api: OpenAPIBackend, response: Response, text: string,
   if (response.status < 400) throw new Error(`${where}: route is not in the contract`);
   const result = api.validator.validateResponse(JSON.parse(text), errorOperation, 404);
   if (result.errors?.length) throw new Error(`${where}: error not in the one error shape: ${JSON.stringify(result.errors)}`);
-  if ((JSON.parse(text) as { error: { status: number } }).error.status !== response.status) throw new Error(`${where}: error.status differs from the HTTP status`);
+  if ((JSON.parse(text) as { error: { status: number } }).error.status !== response.status)
+    throw new Error(`${where}: error.status differs from the HTTP status`);
 }
 
 /** Throws unless an event's data matches its schema in the contract. */

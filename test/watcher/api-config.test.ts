@@ -10,12 +10,20 @@ describe('watcher config: the api section', () => {
   });
 
   it('reads the token reference (never the token) and resolves a file next to the config', () => {
-    const config = parseWatcherConfig([...base, 'api:', '  url: http://10.0.0.7:9464', '  actions: { enabled: true, token: { file: secrets/api-token }, ratePerMinute: 12 }'].join('\n'), '/etc/phoenix/watcher.yaml');
-    expect(config.api).toEqual({ url: 'http://10.0.0.7:9464', actions: { enabled: true, token: { file: '/etc/phoenix/secrets/api-token' }, ratePerMinute: 12, burst: 3 } });
+    const config = parseWatcherConfig(
+      [...base, 'api:', '  url: http://10.0.0.7:9464', '  actions: { enabled: true, token: { file: secrets/api-token }, ratePerMinute: 12 }'].join('\n'),
+      '/etc/phoenix/watcher.yaml',
+    );
+    expect(config.api).toEqual({
+      url: 'http://10.0.0.7:9464',
+      actions: { enabled: true, token: { file: '/etc/phoenix/secrets/api-token' }, ratePerMinute: 12, burst: 3 },
+    });
   });
 
   it('fails when actions are on without a token, naming file:line and the field', () => {
-    expect(() => parseWatcherConfig([...base, 'api:', '  actions:', '    enabled: true'].join('\n'), 'watcher.yaml')).toThrow(/^watcher\.yaml:\d+: api\.actions\.token: missing required field$/m);
+    expect(() => parseWatcherConfig([...base, 'api:', '  actions:', '    enabled: true'].join('\n'), 'watcher.yaml')).toThrow(
+      /^watcher\.yaml:\d+: api\.actions\.token: missing required field$/m,
+    );
   });
 
   it('fails on a token given inline instead of by reference', () => {

@@ -19,21 +19,84 @@ const TOKEN = 's3cret-token-for-tests';
 const identity = { name: 'Phoenix', email: 'phoenix@example.invalid' };
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Alice', GIT_AUTHOR_EMAIL: 'alice@example.invalid', GIT_COMMITTER_NAME: 'Alice', GIT_COMMITTER_EMAIL: 'alice@example.invalid' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Alice',
+      GIT_AUTHOR_EMAIL: 'alice@example.invalid',
+      GIT_COMMITTER_NAME: 'Alice',
+      GIT_COMMITTER_EMAIL: 'alice@example.invalid',
+    },
+  }).trim();
 }
 
 function decision(experiment: string, verdict: Decision['verdict']): Decision {
-  const cost = (series: number) => ({ activeSeries: series, samplesPerSecond: series / 60, estimatedBytesPerMonth: series * 86400, monthlyCost: (series * 0.0065).toFixed(2) });
+  const cost = (series: number) => ({
+    activeSeries: series,
+    samplesPerSecond: series / 60,
+    estimatedBytesPerMonth: series * 86400,
+    monthlyCost: (series * 0.0065).toFixed(2),
+  });
   return {
-    experiment, environment: 'dev', variant: 'no-pod', specHash: 'abc', phase: 'running', action: 'none', verdict, standing: verdict, reason: `newest window ${verdict}`, savingPercent: 90,
-    evidence: { queries: ['count by (phoenix_variant) (up)'], thresholds: { consecutivePasses: 3, failureLimit: 2, minSavingsPercent: 10, windowMinutes: 10, warmUpMinutes: 5, bakeTimeMinutes: 60, bytesPerSampleEstimate: 2, currency: 'USD' }, deployment: { source: 'kubernetes', current: true }, measurementStart: null, failures: [] },
-    windows: [{ start: 1_764_064_800, end: 1_764_065_400, verdict, checks: [], baselineCost: cost(120_000), candidateCost: cost(12_000), savingPercent: 90, savingSufficient: true, hardFailure: false }],
+    experiment,
+    environment: 'dev',
+    variant: 'no-pod',
+    specHash: 'abc',
+    phase: 'running',
+    action: 'none',
+    verdict,
+    standing: verdict,
+    reason: `newest window ${verdict}`,
+    savingPercent: 90,
+    evidence: {
+      queries: ['count by (phoenix_variant) (up)'],
+      thresholds: {
+        consecutivePasses: 3,
+        failureLimit: 2,
+        minSavingsPercent: 10,
+        windowMinutes: 10,
+        warmUpMinutes: 5,
+        bakeTimeMinutes: 60,
+        bytesPerSampleEstimate: 2,
+        currency: 'USD',
+      },
+      deployment: { source: 'kubernetes', current: true },
+      measurementStart: null,
+      failures: [],
+    },
+    windows: [
+      {
+        start: 1_764_064_800,
+        end: 1_764_065_400,
+        verdict,
+        checks: [],
+        baselineCost: cost(120_000),
+        candidateCost: cost(12_000),
+        savingPercent: 90,
+        savingSufficient: true,
+        hardFailure: false,
+      },
+    ],
     decidedAt: '2026-11-25T11:00:00Z',
   };
 }
 
 function report(decisions: Decision[], finishedAt: string): CycleReport {
-  return { startedAt: finishedAt, finishedAt, decisions, queries: 3, sharedQueries: 2, guardrailQueries: 1, perVariantGuardrailQueries: 0, queryFailures: 0, problems: [], decideMillis: 1, decideCpuMillis: 1 };
+  return {
+    startedAt: finishedAt,
+    finishedAt,
+    decisions,
+    queries: 3,
+    sharedQueries: 2,
+    guardrailQueries: 1,
+    perVariantGuardrailQueries: 0,
+    queryFailures: 0,
+    problems: [],
+    decideMillis: 1,
+    decideCpuMillis: 1,
+  };
 }
 
 describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', () => {
@@ -71,10 +134,21 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     };
     const client = createGitHubClient({ auth: 'gh-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncing });
     const repo = await ConfigRepo.open(path.join(root, 'work'), remote);
-    latest = report(names.map((n) => decision(n, 'inconclusive')), '2026-11-25T11:00:04.000Z');
+    latest = report(
+      names.map((n) => decision(n, 'inconclusive')),
+      '2026-11-25T11:00:04.000Z',
+    );
     server = new WatcherHttpServer();
     api = mountApi(server, {
-      source: { view: () => buildStatusView({ generatedAt: new Date().toISOString(), decisions: latest.decisions, states: Object.fromEntries(names.map((n) => [n, { dev: { phase: 'running' as const } }])), environmentOrder: ['dev'] }) },
+      source: {
+        view: () =>
+          buildStatusView({
+            generatedAt: new Date().toISOString(),
+            decisions: latest.decisions,
+            states: Object.fromEntries(names.map((n) => [n, { dev: { phase: 'running' as const } }])),
+            environmentOrder: ['dev'],
+          }),
+      },
       report: () => latest,
       mode: () => 'propose',
       ready: () => true,
@@ -103,7 +177,10 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
   });
 
   it('serves experiments with ETag, honours If-None-Match, and pages with a cursor', async () => {
-    const first = await apiFetch<{ experiments: Array<{ name: string; environments: Array<{ verdict: string; decisions: unknown[]; savings: { best?: { variant: string } } }> }>; nextCursor?: string }>(base, '/api/v1/experiments?limit=3');
+    const first = await apiFetch<{
+      experiments: Array<{ name: string; environments: Array<{ verdict: string; decisions: unknown[]; savings: { best?: { variant: string } } }> }>;
+      nextCursor?: string;
+    }>(base, '/api/v1/experiments?limit=3');
     expect(first.status).toBe(200);
     expect(first.body.experiments.map((e) => e.name)).toEqual(['alpha', 'beta', 'drop-pod-labels']);
     expect(first.body.experiments[0]!.environments[0]!.decisions).toHaveLength(1);
@@ -111,7 +188,10 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]{22}"$/);
     expect((await apiFetch(base, '/api/v1/experiments?limit=3', { headers: { 'if-none-match': etag } })).status).toBe(304);
-    const second = await apiFetch<{ experiments: Array<{ name: string }>; nextCursor?: string }>(base, `/api/v1/experiments?limit=3&cursor=${first.body.nextCursor}`);
+    const second = await apiFetch<{ experiments: Array<{ name: string }>; nextCursor?: string }>(
+      base,
+      `/api/v1/experiments?limit=3&cursor=${first.body.nextCursor}`,
+    );
     expect(second.body.experiments.map((e) => e.name)).toEqual(['gamma']);
     expect(second.body.nextCursor).toBeUndefined();
     const one = await apiFetch<{ name: string }>(base, '/api/v1/experiments/beta');
@@ -123,10 +203,17 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
   });
 
   it('answers bad input in the one error shape, naming the field', async () => {
-    expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments/nope')).body.error).toMatchObject({ status: 404, code: 'not_found', field: 'name' });
+    expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments/nope')).body.error).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      field: 'name',
+    });
     expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments?limit=0')).body.error).toMatchObject({ status: 400, field: 'limit' });
     expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments?cursor=zzz')).body.error).toMatchObject({ status: 400, field: 'cursor' });
-    expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments?environment=mars')).body.error).toMatchObject({ status: 404, field: 'environment' });
+    expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments?environment=mars')).body.error).toMatchObject({
+      status: 404,
+      field: 'environment',
+    });
     expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments?colour=red')).body.error).toMatchObject({ status: 400, field: 'colour' });
     expect((await apiFetch(base, '/api/v1/nothing-here')).status).toBe(404);
     const wrongMethod = await apiFetch(base, '/api/v1/experiments', { method: 'DELETE' });
@@ -140,13 +227,33 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
     // WHEN a cycle finishes in which alpha's verdict turned to pass
-    latest = report(names.map((n) => decision(n, n === 'alpha' ? 'pass' : 'inconclusive')), '2026-11-25T11:10:04.000Z');
-    api.publishCycle(report(names.map((n) => decision(n, 'inconclusive')), '2026-11-25T11:00:04.000Z'), []);
-    api.publishCycle(latest, [{ experiment: 'alpha', environment: 'dev', variant: 'no-pod', action: 'promote', outcome: { status: 'opened', branch: 'phoenix/promote/alpha/dev', url: 'https://github.example/acme/config/pull/9', pullNumber: 9 } }]);
+    latest = report(
+      names.map((n) => decision(n, n === 'alpha' ? 'pass' : 'inconclusive')),
+      '2026-11-25T11:10:04.000Z',
+    );
+    api.publishCycle(
+      report(
+        names.map((n) => decision(n, 'inconclusive')),
+        '2026-11-25T11:00:04.000Z',
+      ),
+      [],
+    );
+    api.publishCycle(latest, [
+      {
+        experiment: 'alpha',
+        environment: 'dev',
+        variant: 'no-pod',
+        action: 'promote',
+        outcome: { status: 'opened', branch: 'phoenix/promote/alpha/dev', url: 'https://github.example/acme/config/pull/9', pullNumber: 9 },
+      },
+    ]);
     let text = '';
     while ((text.match(/\n\n/g) ?? []).length < 5) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
-    const events = text.split('\n\n').filter((b) => b.includes('event:')).map((block) => ({ type: /event: (.+)/.exec(block)![1]!, data: JSON.parse(/data: (.+)/.exec(block)![1]!) as Record<string, unknown> }));
+    const events = text
+      .split('\n\n')
+      .filter((b) => b.includes('event:'))
+      .map((block) => ({ type: /event: (.+)/.exec(block)![1]!, data: JSON.parse(/data: (.+)/.exec(block)![1]!) as Record<string, unknown> }));
     // THEN the stream carries each, every one as the contract describes it
     expect(events.map((e) => e.type)).toEqual(['cycle-finished', 'cycle-finished', 'verdict-changed', 'pull-request-opened']);
     expect(events[2]!.data).toMatchObject({ experiment: 'alpha', from: 'inconclusive', to: 'pass' });
@@ -158,10 +265,22 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     const auth = { authorization: `Bearer ${TOKEN}` };
     expect((await post('/api/v1/experiments/alpha/environments/dev/pause')).status).toBe(401);
     expect((await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
-    expect((await post('/api/v1/experiments/alpha/environments/dev/explode', { headers: auth })).body.error).toMatchObject({ code: 'bad_request', field: 'action' });
-    expect((await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{"reason": 3}' })).body.error).toMatchObject({ field: 'reason' });
-    expect((await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{"force": true}' })).body.error).toMatchObject({ field: 'force' });
-    expect((await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{not json' })).body.error).toMatchObject({ field: 'body' });
+    expect((await post('/api/v1/experiments/alpha/environments/dev/explode', { headers: auth })).body.error).toMatchObject({
+      code: 'bad_request',
+      field: 'action',
+    });
+    expect(
+      (await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{"reason": 3}' })).body
+        .error,
+    ).toMatchObject({ field: 'reason' });
+    expect(
+      (await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{"force": true}' }))
+        .body.error,
+    ).toMatchObject({ field: 'force' });
+    expect(
+      (await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{not json' })).body
+        .error,
+    ).toMatchObject({ field: 'body' });
     expect((await post('/api/v1/experiments/nope/environments/dev/pause', { headers: auth })).body.error).toMatchObject({ code: 'not_found', field: 'name' });
     expect((await post('/api/v1/experiments/alpha/environments/mars/pause', { headers: auth })).body.error).toMatchObject({ code: 'not_found', field: 'env' });
     leader = false;
@@ -176,17 +295,28 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
   it('opens exactly one pull request per request, returns it on retry, and answers 409 for another open one', async () => {
     const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
     const body = JSON.stringify({ reason: 'incident freeze', requestedBy: 'Alice Operator' });
-    const first = await apiFetch<{ status: string; pullRequest: { url: string; number: number } }>(base, '/api/v1/experiments/drop-pod-labels/environments/dev/pause', { method: 'POST', headers: auth, body });
+    const first = await apiFetch<{ status: string; pullRequest: { url: string; number: number } }>(
+      base,
+      '/api/v1/experiments/drop-pod-labels/environments/dev/pause',
+      { method: 'POST', headers: auth, body },
+    );
     expect(first.status).toBe(201);
     expect(first.body.status).toBe('opened');
     expect(first.headers.get('location')).toBe(first.body.pullRequest.url);
-    const retry = await apiFetch<{ status: string; pullRequest: { url: string } }>(base, '/api/v1/experiments/drop-pod-labels/environments/dev/pause', { method: 'POST', headers: auth, body });
+    const retry = await apiFetch<{ status: string; pullRequest: { url: string } }>(base, '/api/v1/experiments/drop-pod-labels/environments/dev/pause', {
+      method: 'POST',
+      headers: auth,
+      body,
+    });
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ status: 'existing', pullRequest: { url: first.body.pullRequest.url } });
     const open = github.repo('acme/config').pulls.filter((p) => p.state === 'open');
     expect(open).toHaveLength(1);
     expect(git(remote, 'show', `phoenix/pause/drop-pod-labels/dev:experiments/drop-pod-labels.state.yaml`)).toMatch(/phase: paused/);
-    const conflict = await apiFetch<{ error: { pullRequest: { url: string } } }>(base, '/api/v1/experiments/drop-pod-labels/environments/dev/abort', { method: 'POST', headers: auth });
+    const conflict = await apiFetch<{ error: { pullRequest: { url: string } } }>(base, '/api/v1/experiments/drop-pod-labels/environments/dev/abort', {
+      method: 'POST',
+      headers: auth,
+    });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.pullRequest.url).toBe(first.body.pullRequest.url);
     expect(github.repo('acme/config').pulls).toHaveLength(1);
@@ -196,7 +326,10 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     const auth = { authorization: `Bearer ${TOKEN}` };
     // GIVEN GitHub failing the look-up
     github.failNext('pulls/list', { status: 503 });
-    const failed = await apiFetch<{ error: { code: string; message: string } }>(base, '/api/v1/experiments/gamma/environments/dev/pause', { method: 'POST', headers: auth });
+    const failed = await apiFetch<{ error: { code: string; message: string } }>(base, '/api/v1/experiments/gamma/environments/dev/pause', {
+      method: 'POST',
+      headers: auth,
+    });
     // THEN a clear 502 and nothing pushed
     expect(failed.status).toBe(502);
     expect(failed.body.error.code).toBe('upstream_failed');
@@ -204,20 +337,31 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     expect(git(remote, 'branch', '--list', 'phoenix/pause/gamma/dev')).toBe('');
     // WHEN the create takes effect but its answer is lost
     github.failNext('pulls/create', { status: 502, applied: true });
-    const opened = await apiFetch<{ status: string; pullRequest: { url: string } }>(base, '/api/v1/experiments/gamma/environments/dev/pause', { method: 'POST', headers: auth });
+    const opened = await apiFetch<{ status: string; pullRequest: { url: string } }>(base, '/api/v1/experiments/gamma/environments/dev/pause', {
+      method: 'POST',
+      headers: auth,
+    });
     // THEN the look-up finds it: one pull request, reported as opened
     expect(opened.status).toBe(201);
     expect(github.repo('acme/config').pulls.filter((p) => p.headRef === 'phoenix/pause/gamma/dev')).toHaveLength(1);
     // and starting an experiment that already runs is refused, saying why, with nothing pushed
-    const refused = await apiFetch<{ error: { code: string; message: string } }>(base, '/api/v1/experiments/beta/environments/dev/start', { method: 'POST', headers: auth });
+    const refused = await apiFetch<{ error: { code: string; message: string } }>(base, '/api/v1/experiments/beta/environments/dev/start', {
+      method: 'POST',
+      headers: auth,
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toBe('cannot start: the experiment is running, not pending, in dev');
     expect(git(remote, 'branch', '--list', 'phoenix/start/beta/dev')).toBe('');
   });
 
   it('the contract helper fails an answer that drifts', async () => {
-    const drifting = new Response(JSON.stringify({ name: 'beta', environments: [{ environment: 'dev' }] }), { status: 200, headers: { 'content-type': 'application/json' } });
-    await expect(assertAnswerMatchesContract('GET', new URL(`${base}/api/v1/experiments/beta`), {}, drifting, await drifting.clone().text())).rejects.toThrow(/drifts from docs\/api\/openapi\.yaml/);
+    const drifting = new Response(JSON.stringify({ name: 'beta', environments: [{ environment: 'dev' }] }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
+    await expect(assertAnswerMatchesContract('GET', new URL(`${base}/api/v1/experiments/beta`), {}, drifting, await drifting.clone().text())).rejects.toThrow(
+      /drifts from docs\/api\/openapi\.yaml/,
+    );
     const undeclared = new Response('{}', { status: 418, headers: { 'content-type': 'application/json' } });
     await expect(assertAnswerMatchesContract('GET', new URL(`${base}/api/v1/health`), {}, undeclared, '{}')).rejects.toThrow();
   });
@@ -246,15 +390,30 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
 describe('the action routes when turned off, and their rate limit', () => {
   async function serve(actions: Parameters<typeof mountApi>[1]['actions']): Promise<{ base: string; server: WatcherHttpServer }> {
     const server = new WatcherHttpServer();
-    const view = buildStatusView({ generatedAt: '2026-11-25T11:00:00Z', decisions: [], states: { alpha: { dev: { phase: 'running' } } }, environmentOrder: ['dev'] });
-    mountApi(server, { source: { view: () => view }, report: () => undefined, mode: () => 'observe', ready: () => false, environments: ['dev'], ...(actions ? { actions } : {}) });
+    const view = buildStatusView({
+      generatedAt: '2026-11-25T11:00:00Z',
+      decisions: [],
+      states: { alpha: { dev: { phase: 'running' } } },
+      environmentOrder: ['dev'],
+    });
+    mountApi(server, {
+      source: { view: () => view },
+      report: () => undefined,
+      mode: () => 'observe',
+      ready: () => false,
+      environments: ['dev'],
+      ...(actions ? { actions } : {}),
+    });
     return { base: await server.listen('127.0.0.1', 0), server };
   }
 
   it('answers 403 actions_disabled by default, even with a token, and never proposes', async () => {
     const { base, server } = await serve(undefined);
     try {
-      const answer = await apiFetch<{ error: { code: string } }>(base, '/api/v1/experiments/alpha/environments/dev/pause', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+      const answer = await apiFetch<{ error: { code: string } }>(base, '/api/v1/experiments/alpha/environments/dev/pause', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       expect(answer.status).toBe(403);
       expect(answer.body.error.code).toBe('actions_disabled');
       // and readiness before the first cycle is a 503 in the error shape
@@ -275,7 +434,12 @@ describe('the action routes when turned off, and their rate limit', () => {
       log: { info: () => undefined, warn: () => undefined },
       propose: async (d) => {
         calls += 1;
-        return { kind: 'existing', branch: `phoenix/${d.action}/${d.experiment}/${d.environment}`, pullNumber: 7, url: 'https://github.example/acme/config/pull/7' };
+        return {
+          kind: 'existing',
+          branch: `phoenix/${d.action}/${d.experiment}/${d.environment}`,
+          pullNumber: 7,
+          url: 'https://github.example/acme/config/pull/7',
+        };
       },
     });
     try {

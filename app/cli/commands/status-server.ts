@@ -63,9 +63,12 @@ export async function fetchExperiments(server: string, environment?: string, fet
     } catch (error) {
       throw new UsageError(`cannot reach the watcher at ${base.origin}: ${(error as Error).message} — check --server and that the watcher runs`);
     }
-    const body = (await response.json().catch(() => undefined)) as { experiments?: ApiExperiment[]; nextCursor?: string; error?: { message?: string } } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { experiments?: ApiExperiment[]; nextCursor?: string; error?: { message?: string } } | undefined;
     if (!response.ok || !body?.experiments) {
-      throw new UsageError(`the watcher at ${base.origin} answered ${response.status}${body?.error?.message ? `: ${body.error.message}` : ' without the API (is it a Phoenix watcher?)'}`);
+      throw new UsageError(
+        `the watcher at ${base.origin} answered ${response.status}${body?.error?.message ? `: ${body.error.message}` : ' without the API (is it a Phoenix watcher?)'}`,
+      );
     }
     experiments.push(...body.experiments);
     cursor = body.nextCursor;
@@ -80,15 +83,29 @@ export function statusRows(experiments: readonly ApiExperiment[]): StatusRow[] {
     experiment.environments.map((env) => {
       const frozen = env.savings.frozen;
       const best = env.savings.best;
-      const saving = frozen ? `${frozen.monthlySaving} ${frozen.currency}` : best ? `${best.monthlySaving} ${best.currency} (${best.variant}, measured)` : undefined;
-      return { experiment: experiment.name, environment: env.environment, phase: env.phase, verdict: env.verdict, ...(saving ? { saving } : {}), pullRequests: env.pullRequests.map((p) => p.url) };
+      const saving = frozen
+        ? `${frozen.monthlySaving} ${frozen.currency}`
+        : best
+          ? `${best.monthlySaving} ${best.currency} (${best.variant}, measured)`
+          : undefined;
+      return {
+        experiment: experiment.name,
+        environment: env.environment,
+        phase: env.phase,
+        verdict: env.verdict,
+        ...(saving ? { saving } : {}),
+        pullRequests: env.pullRequests.map((p) => p.url),
+      };
     }),
   );
 }
 
 function renderRows(rows: readonly StatusRow[]): string {
   if (rows.length === 0) return 'no experiments\n';
-  const table = [['EXPERIMENT', 'ENV', 'PHASE', 'VERDICT', 'SAVING/MONTH', 'PULL REQUEST'], ...rows.map((r) => [r.experiment, r.environment, r.phase, r.verdict, r.saving ?? '-', r.pullRequests.join(' ') || '-'])];
+  const table = [
+    ['EXPERIMENT', 'ENV', 'PHASE', 'VERDICT', 'SAVING/MONTH', 'PULL REQUEST'],
+    ...rows.map((r) => [r.experiment, r.environment, r.phase, r.verdict, r.saving ?? '-', r.pullRequests.join(' ') || '-']),
+  ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   return `${table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
 }

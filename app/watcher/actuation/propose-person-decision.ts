@@ -61,7 +61,8 @@ export async function proposePersonDecision(decision: PersonDecision, context: P
     return { kind: 'proposed', ...(await proposeChange(proposal, context)) };
   } catch (error) {
     const message = (error as Error).message;
-    if (/^cannot (start|pause|resume|abort)\b/.test(message) || /changes nothing: the state file already says so$/.test(message)) throw new DecisionRefusedError(message);
+    if (/^cannot (start|pause|resume|abort)\b/.test(message) || /changes nothing: the state file already says so$/.test(message))
+      throw new DecisionRefusedError(message);
     throw error;
   }
 }

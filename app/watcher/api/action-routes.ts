@@ -42,7 +42,11 @@ export interface ActionRoutesOptions {
   /** Which of the two is unknown to the watcher, if either. */
   readonly unknown: (experiment: string, environment: string) => Promise<'experiment' | 'environment' | undefined>;
   /** Told of every pull request opened or returned. @default - none */
-  readonly onProposed?: (decision: PersonDecision, pullRequest: { readonly url: string; readonly branch: string; readonly number?: number }, opened: boolean) => void;
+  readonly onProposed?: (
+    decision: PersonDecision,
+    pullRequest: { readonly url: string; readonly branch: string; readonly number?: number },
+    opened: boolean,
+  ) => void;
   readonly log: ActionLog;
   /** @default Date.now */
   readonly now?: () => number;
@@ -63,12 +67,20 @@ export interface ActionResult {
  * bearer token, rate, action, body, Lease, experiment and environment — then proposes one at a
  * time (a second request waits for the first, so a retry finds the pull request the first opened).
  */
-export function createActionHandler(options: ActionRoutesOptions): (req: http.IncomingMessage, res: http.ServerResponse, segments: readonly string[]) => Promise<void> {
-  if (options.enabled && !options.token) throw new Error('API actions are turned on but no token was read: set api.actions.token to a file or environment variable');
+export function createActionHandler(
+  options: ActionRoutesOptions,
+): (req: http.IncomingMessage, res: http.ServerResponse, segments: readonly string[]) => Promise<void> {
+  if (options.enabled && !options.token)
+    throw new Error('API actions are turned on but no token was read: set api.actions.token to a file or environment variable');
   const limiter = new RateLimiter(options.ratePerMinute ?? 6, options.burst ?? 3, options.now);
   let queue: Promise<unknown> = Promise.resolve();
   return async (req, res, [experiment, , environment, action]) => {
-    if (!options.enabled) throw new ApiError(403, 'actions_disabled', 'action routes are turned off on this watcher: set api.actions.enabled: true and api.actions.token in its config to turn them on');
+    if (!options.enabled)
+      throw new ApiError(
+        403,
+        'actions_disabled',
+        'action routes are turned off on this watcher: set api.actions.enabled: true and api.actions.token in its config to turn them on',
+      );
     checkBearerToken(req, options.token!);
     const wait = limiter.take();
     if (wait > 0) throw new ApiError(429, 'rate_limited', `too many actions: try again in ${wait} s`, {}, { 'retry-after': String(wait) });
@@ -77,12 +89,24 @@ export function createActionHandler(options: ActionRoutesOptions): (req: http.In
     const leadership = options.leader ? await options.leader() : { leader: true };
     if (!leadership.leader) {
       const where = leadership.holder?.url ?? leadership.holder?.identity;
-      throw new ApiError(503, 'not_leader', `this replica does not hold the Lease, so it does not act${where ? `: send the request to ${where}` : ': try again in a few seconds'}`, { leader: leadership.holder ?? {} }, { 'retry-after': '5' });
+      throw new ApiError(
+        503,
+        'not_leader',
+        `this replica does not hold the Lease, so it does not act${where ? `: send the request to ${where}` : ': try again in a few seconds'}`,
+        { leader: leadership.holder ?? {} },
+        { 'retry-after': '5' },
+      );
     }
     const unknown = await options.unknown(experiment!, environment!);
     if (unknown === 'experiment') throw notFound('name', `no experiment named '${clip(experiment!)}' in the config repo`);
     if (unknown === 'environment') throw notFound('env', `the watcher does not watch an environment named '${clip(environment!)}'`);
-    const decision: PersonDecision = { experiment: experiment!, environment: environment!, action: action as PersonAction, decidedBy: body.requestedBy ?? 'the Phoenix API', ...(body.reason ? { reason: body.reason } : {}) };
+    const decision: PersonDecision = {
+      experiment: experiment!,
+      environment: environment!,
+      action: action as PersonAction,
+      decidedBy: body.requestedBy ?? 'the Phoenix API',
+      ...(body.reason ? { reason: body.reason } : {}),
+    };
     const run = queue.then(() => act(decision, options));
     queue = run.catch(() => undefined);
     const result = await run;
@@ -98,10 +122,19 @@ async function act(decision: PersonDecision, options: ActionRoutesOptions): Prom
   } catch (error) {
     if (error instanceof DecisionRefusedError) throw new ApiError(409, 'conflict', error.message);
     options.log.warn({ ...base, err: { message: (error as Error).message } }, 'API action failed');
-    throw new ApiError(502, 'upstream_failed', 'the config repo or GitHub could not be reached or refused the change; no pull request was opened — try again (the watcher log has the details)');
+    throw new ApiError(
+      502,
+      'upstream_failed',
+      'the config repo or GitHub could not be reached or refused the change; no pull request was opened — try again (the watcher log has the details)',
+    );
   }
   if (outcome.kind === 'conflict') {
-    throw new ApiError(409, 'conflict', `another pull request for ${decision.experiment} in ${decision.environment} is open (${outcome.action}): merge or close it first`, { pullRequest: { url: outcome.url, branch: outcome.branch, action: outcome.action } });
+    throw new ApiError(
+      409,
+      'conflict',
+      `another pull request for ${decision.experiment} in ${decision.environment} is open (${outcome.action}): merge or close it first`,
+      { pullRequest: { url: outcome.url, branch: outcome.branch, action: outcome.action } },
+    );
   }
   if (outcome.kind === 'proposed' && (outcome.status === 'blocked' || !outcome.url)) {
     throw new ApiError(409, 'conflict', outcome.detail ?? `the proposal branch ${outcome.branch} is blocked`);
@@ -140,18 +173,28 @@ async function readBody(req: http.IncomingMessage): Promise<ActionBody> {
   } catch {
     throw badRequest('body', 'the body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('body', 'the body must be a JSON object: { "reason"?: string, "requestedBy"?: string }');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badRequest('body', 'the body must be a JSON object: { "reason"?: string, "requestedBy"?: string }');
   const fields = value as Record<string, unknown>;
-  for (const key of Object.keys(fields)) if (key !== 'reason' && key !== 'requestedBy') throw badRequest(clip(key), `unknown field '${clip(key)}': the body may carry only reason and requestedBy`);
+  for (const key of Object.keys(fields))
+    if (key !== 'reason' && key !== 'requestedBy') throw badRequest(clip(key), `unknown field '${clip(key)}': the body may carry only reason and requestedBy`);
   return { ...text_('reason', fields.reason, 500), ...text_('requestedBy', fields.requestedBy, 100) };
 }
 
 function text_(field: 'reason' | 'requestedBy', value: unknown, max: number): ActionBody {
   if (value === undefined) return {};
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max || hasControlCharacter(value)) {
     throw badRequest(field, `${field} must be one line of text, 1 to ${max} characters`);
   }
   return { [field]: value.trim() };
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function clip(text: string): string {

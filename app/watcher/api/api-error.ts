@@ -69,6 +69,11 @@ export function sendError(req: http.IncomingMessage, res: http.ServerResponse, e
     return;
   }
   const body = `${JSON.stringify(error.body)}\n`;
-  res.writeHead(error.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...error.headers });
+  res.writeHead(error.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+    ...error.headers,
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -11,7 +11,13 @@ export function checkBearerToken(req: http.IncomingMessage, expected: string): v
   const header = req.headers.authorization;
   const match = header ? /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i.exec(header) : null;
   if (!match) {
-    throw new ApiError(401, 'unauthorized', 'action routes need a bearer token: send "Authorization: Bearer <token>" with the token the watcher reads from api.actions.token', {}, { 'www-authenticate': 'Bearer realm="phoenix"' });
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'action routes need a bearer token: send "Authorization: Bearer <token>" with the token the watcher reads from api.actions.token',
+      {},
+      { 'www-authenticate': 'Bearer realm="phoenix"' },
+    );
   }
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
   if (!timingSafeEqual(digest(match[1]!), digest(expected))) {

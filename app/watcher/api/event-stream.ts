@@ -55,10 +55,25 @@ export class EventStream {
   /** Serves one stream until the client goes away (or {@link close}). */
   serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.clients.size >= (this.options.maxClients ?? 64)) {
-      sendError(req, res, new ApiError(503, 'too_many_streams', 'too many open event streams: try again later, or poll GET /api/v1/experiments with If-None-Match', {}, { 'retry-after': '30' }));
+      sendError(
+        req,
+        res,
+        new ApiError(
+          503,
+          'too_many_streams',
+          'too many open event streams: try again later, or poll GET /api/v1/experiments with If-None-Match',
+          {},
+          { 'retry-after': '30' },
+        ),
+      );
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     if (req.method === 'HEAD') {
       res.end();
       return;

@@ -44,7 +44,11 @@ export interface ApiDecisionEntry extends DecisionView {
 export type ApiCycle = Omit<CycleReport, 'decisions'>;
 
 /** Builds the API's experiments from the status view and the latest decisions; sorted by name (code-unit order). */
-export function buildExperiments(view: StatusView, decisions: readonly Decision[], pullRequests: ReadonlyMap<string, PullRequestView> = new Map()): ApiExperiment[] {
+export function buildExperiments(
+  view: StatusView,
+  decisions: readonly Decision[],
+  pullRequests: ReadonlyMap<string, PullRequestView> = new Map(),
+): ApiExperiment[] {
   const byName = new Map<string, ApiExperimentEnvironment[]>();
   for (const environment of view.environments) {
     for (const experiment of environment.experiments) {
@@ -96,7 +100,16 @@ function environmentOf(view: ExperimentView, decisions: readonly Decision[], pul
     ...(view.reason ? { reason: view.reason } : {}),
     variants: view.variants,
     savings: {
-      ...(best ? { best: { variant: best.name, monthlySaving: best.monthlySaving!, currency: best.currency, ...(best.seriesSavingPercent !== undefined ? { seriesSavingPercent: best.seriesSavingPercent } : {}) } } : {}),
+      ...(best
+        ? {
+            best: {
+              variant: best.name,
+              monthlySaving: best.monthlySaving!,
+              currency: best.currency,
+              ...(best.seriesSavingPercent !== undefined ? { seriesSavingPercent: best.seriesSavingPercent } : {}),
+            },
+          }
+        : {}),
       ...(view.frozenSaving ? { frozen: view.frozenSaving } : {}),
     },
     pullRequests,

@@ -70,7 +70,14 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
     unknown,
     onProposed: (decision, pullRequest, opened) => {
       options.actions?.onProposed?.(decision, pullRequest, opened);
-      if (opened) events.publish('pull-request-opened', { experiment: decision.experiment, environment: decision.environment, action: decision.action, url: pullRequest.url, branch: pullRequest.branch });
+      if (opened)
+        events.publish('pull-request-opened', {
+          experiment: decision.experiment,
+          environment: decision.environment,
+          action: decision.action,
+          url: pullRequest.url,
+          branch: pullRequest.branch,
+        });
     },
   });
 
@@ -80,11 +87,15 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
-    const segments = url.pathname.slice(API_BASE.length + 1).split('/').map(decodeSegment);
+    const segments = url.pathname
+      .slice(API_BASE.length + 1)
+      .split('/')
+      .map(decodeSegment);
     const route = routeOf(segments);
     if (!route) throw new ApiError(404, 'not_found', `no API route ${clip(url.pathname)}: see docs/api/openapi.yaml for the routes of ${API_BASE}`);
     const allowed = route === 'action' ? ['POST'] : ['GET', 'HEAD'];
-    if (!allowed.includes(req.method ?? '')) throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here: use ${allowed.join(' or ')}`, {}, { allow: allowed.join(', ') });
+    if (!allowed.includes(req.method ?? ''))
+      throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here: use ${allowed.join(' or ')}`, {}, { allow: allowed.join(', ') });
     const params = url.searchParams;
     switch (route) {
       case 'health':
@@ -94,7 +105,16 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
       case 'ready': {
         onlyParams(params, []);
         const finishedAt = options.report()?.finishedAt;
-        if (!options.ready()) throw new ApiError(503, 'not_ready', finishedAt ? `no cycle finished recently (the last at ${finishedAt}): Prometheus, Flux or the config repo may be unreachable` : 'no cycle has finished yet', {}, { 'retry-after': '10' });
+        if (!options.ready())
+          throw new ApiError(
+            503,
+            'not_ready',
+            finishedAt
+              ? `no cycle finished recently (the last at ${finishedAt}): Prometheus, Flux or the config repo may be unreachable`
+              : 'no cycle has finished yet',
+            {},
+            { 'retry-after': '10' },
+          );
         sendCacheableJson(req, res, { ready: true, lastCycleAt: finishedAt ?? null });
         return;
       }
@@ -106,16 +126,29 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
         onlyParams(params, ['environment', 'limit', 'cursor']);
         const { list, environments } = await experiments();
         const environment = params.get('environment');
-        if (environment !== null && !environments.has(environment)) throw notFound('environment', `the watcher does not watch an environment named '${clip(environment)}'`);
-        const filtered = environment === null ? list : list.map((e) => ({ ...e, environments: e.environments.filter((x) => x.environment === environment) })).filter((e) => e.environments.length > 0);
+        if (environment !== null && !environments.has(environment))
+          throw notFound('environment', `the watcher does not watch an environment named '${clip(environment)}'`);
+        const filtered =
+          environment === null
+            ? list
+            : list.map((e) => ({ ...e, environments: e.environments.filter((x) => x.environment === environment) })).filter((e) => e.environments.length > 0);
         const page = paginate(filtered, (e) => e.name, params);
-        sendCacheableJson(req, res, { mode: options.mode(), cycle: cycleOf(options.report()), experiments: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+        sendCacheableJson(req, res, {
+          mode: options.mode(),
+          cycle: cycleOf(options.report()),
+          experiments: page.items,
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        });
         return;
       }
       case 'one': {
         onlyParams(params, []);
         const found = (await experiments()).list.find((e) => e.name === segments[1]);
-        if (!found) throw notFound('name', `no experiment named '${clip(segments[1]!)}' is watched: it may have been removed from the config repo, or the name is mistyped`);
+        if (!found)
+          throw notFound(
+            'name',
+            `no experiment named '${clip(segments[1]!)}' is watched: it may have been removed from the config repo, or the name is mistyped`,
+          );
         sendCacheableJson(req, res, found);
         return;
       }
@@ -123,9 +156,11 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
         onlyParams(params, ['environment', 'limit', 'cursor']);
         const { view, environments } = await known();
         const name = segments[1]!;
-        if (!view.environments.some((e) => e.experiments.some((x) => x.name === name))) throw notFound('name', `no experiment named '${clip(name)}' is watched`);
+        if (!view.environments.some((e) => e.experiments.some((x) => x.name === name)))
+          throw notFound('name', `no experiment named '${clip(name)}' is watched`);
         const environment = params.get('environment');
-        if (environment !== null && !environments.has(environment)) throw notFound('environment', `the watcher does not watch an environment named '${clip(environment)}'`);
+        if (environment !== null && !environments.has(environment))
+          throw notFound('environment', `the watcher does not watch an environment named '${clip(environment)}'`);
         const history = decisionHistory(view, name).filter((d) => environment === null || d.environment === environment);
         const page = paginate(history, historyKey, params, true);
         sendCacheableJson(req, res, { experiment: name, decisions: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
@@ -166,7 +201,13 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
       }
       for (const result of actuation) {
         if (result.outcome?.status === 'opened' && result.outcome.url) {
-          events.publish('pull-request-opened', { experiment: result.experiment, environment: result.environment, action: result.action, url: result.outcome.url, branch: result.outcome.branch });
+          events.publish('pull-request-opened', {
+            experiment: result.experiment,
+            environment: result.environment,
+            action: result.action,
+            url: result.outcome.url,
+            branch: result.outcome.branch,
+          });
         }
       }
     },
@@ -178,7 +219,8 @@ type Route = 'health' | 'ready' | 'events' | 'list' | 'one' | 'decisions' | 'act
 function routeOf(segments: ReadonlyArray<string | undefined>): Route | undefined {
   if (segments.some((s) => s === undefined || s === '')) return undefined;
   const [head, name, third, env, action] = segments;
-  if (segments.length === 1) return head === 'health' ? 'health' : head === 'ready' ? 'ready' : head === 'events' ? 'events' : head === 'experiments' ? 'list' : undefined;
+  if (segments.length === 1)
+    return head === 'health' ? 'health' : head === 'ready' ? 'ready' : head === 'events' ? 'events' : head === 'experiments' ? 'list' : undefined;
   if (head !== 'experiments' || !name) return undefined;
   if (segments.length === 2) return 'one';
   if (segments.length === 3 && third === 'decisions') return 'decisions';
@@ -188,7 +230,8 @@ function routeOf(segments: ReadonlyArray<string | undefined>): Route | undefined
 
 function onlyParams(params: URLSearchParams, allowed: readonly string[]): void {
   for (const key of params.keys()) {
-    if (!allowed.includes(key)) throw badRequest(clip(key), `unknown query parameter '${clip(key)}'${allowed.length ? `: use ${allowed.join(', ')}` : ': this route takes none'}`);
+    if (!allowed.includes(key))
+      throw badRequest(clip(key), `unknown query parameter '${clip(key)}'${allowed.length ? `: use ${allowed.join(', ')}` : ': this route takes none'}`);
   }
   for (const key of allowed) if (params.getAll(key).length > 1) throw badRequest(key, `give ${key} once`);
 }

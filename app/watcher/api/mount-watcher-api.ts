@@ -44,7 +44,10 @@ export function mountWatcherApi(
   return api;
 }
 
-function actionOptions(config: WatcherConfig, options: { readonly source: StatusSource; readonly pullRequests: Map<string, PullRequestView>; readonly log: Logger; readonly elector?: LeaseElector }): ActionRoutesOptions {
+function actionOptions(
+  config: WatcherConfig,
+  options: { readonly source: StatusSource; readonly pullRequests: Map<string, PullRequestView>; readonly log: Logger; readonly elector?: LeaseElector },
+): ActionRoutesOptions {
   const settings = config.api.actions;
   const github = createProposalGitHubClient(config, options.log);
   const identity = { name: config.actuation.authorName, email: config.actuation.authorEmail };
@@ -68,14 +71,28 @@ function actionOptions(config: WatcherConfig, options: { readonly source: Status
       return config.environments[environment] ? undefined : 'environment';
     },
     propose: async (decision: PersonDecision) => {
-      repo ??= ConfigRepo.open(`${config.repository.workDir}-api-actions`, config.repository.url, { baseBranch: config.repository.branch }).catch((error: unknown) => {
-        repo = undefined;
-        throw error;
+      repo ??= ConfigRepo.open(`${config.repository.workDir}-api-actions`, config.repository.url, { baseBranch: config.repository.branch }).catch(
+        (error: unknown) => {
+          repo = undefined;
+          throw error;
+        },
+      );
+      return proposePersonDecision(decision, {
+        repo: await repo,
+        github,
+        owner: config.github!.owner,
+        repoName: config.github!.repo,
+        identity,
+        experimentsDir: config.repository.experimentsDir,
+        resynthesize,
       });
-      return proposePersonDecision(decision, { repo: await repo, github, owner: config.github!.owner, repoName: config.github!.repo, identity, experimentsDir: config.repository.experimentsDir, resynthesize });
     },
     onProposed: (decision, pull) => {
-      options.pullRequests.set(proposalBranch(decision), { url: pull.url, state: 'open', title: `${decision.action} ${decision.experiment} in ${decision.environment}` });
+      options.pullRequests.set(proposalBranch(decision), {
+        url: pull.url,
+        state: 'open',
+        title: `${decision.action} ${decision.experiment} in ${decision.environment}`,
+      });
     },
   };
 }

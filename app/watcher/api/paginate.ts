@@ -16,7 +16,8 @@ export interface Page<T> {
 export function readLimit(params: URLSearchParams): number {
   const raw = params.get('limit');
   if (raw === null) return DEFAULT_LIMIT;
-  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_LIMIT) throw badRequest('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}, got '${raw.slice(0, 40)}'`);
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_LIMIT)
+    throw badRequest('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}, got '${raw.slice(0, 40)}'`);
   return Number(raw);
 }
 
@@ -45,6 +46,7 @@ function encodeCursor(key: string): string {
 
 function decodeCursor(cursor: string): string {
   const text = /^[A-Za-z0-9_-]{1,1400}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  if (!text.startsWith('v1:')) throw badRequest('cursor', 'cursor is not one this API gave out: pass the nextCursor of the previous page unchanged, or leave it out for the first page');
+  if (!text.startsWith('v1:'))
+    throw badRequest('cursor', 'cursor is not one this API gave out: pass the nextCursor of the previous page unchanged, or leave it out for the first page');
   return text.slice(3);
 }

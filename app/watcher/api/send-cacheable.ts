@@ -31,8 +31,19 @@ export function sendCacheableJson(req: http.IncomingMessage, res: http.ServerRes
 }
 
 /** Answers a JSON body that must not be cached (action results). */
-export function sendFreshJson(req: http.IncomingMessage, res: http.ServerResponse, status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): void {
+export function sendFreshJson(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const body = `${JSON.stringify(value)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
