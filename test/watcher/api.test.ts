@@ -3,7 +3,11 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
 import { runCli } from '../../app/cli/program';
+import { mountWatcherApi } from '../../app/watcher/api/mount-watcher-api';
+import { parseWatcherConfig } from '../../app/watcher/config';
+import { WatcherService } from '../../app/watcher/service';
 import type { Decision } from '../../analysis/decide/types';
 import { ConfigRepo } from '../../clients/git/config-repo';
 import { createGitHubClient } from '../../clients/github/octokit';
@@ -364,6 +368,56 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     );
     const undeclared = new Response('{}', { status: 418, headers: { 'content-type': 'application/json' } });
     await expect(assertAnswerMatchesContract('GET', new URL(`${base}/api/v1/health`), {}, undeclared, '{}')).rejects.toThrow();
+  });
+
+  it('from a watcher config: actions turned on, token read from a file, the pull request shown by the read routes', async () => {
+    // GIVEN a watcher config with the API's actions on, the token in a file and GitHub via a token variable
+    await writeFile(path.join(root, 'api-token'), `${TOKEN}\n`);
+    process.env.PHOENIX_TEST_API_GITHUB_TOKEN = 'gh-token';
+    const config = parseWatcherConfig(
+      [
+        `repository: { url: ${remote}, workDir: ${path.join(root, 'watch-work')} }`,
+        `github: { repository: acme/config, apiUrl: '${github.baseUrl}', token: { env: PHOENIX_TEST_API_GITHUB_TOKEN } }`,
+        'actuation: { resynthesize: false }',
+        `api: { actions: { enabled: true, token: { file: ${path.join(root, 'api-token')} } } }`,
+        'environments:',
+        '  dev: { flux: { source: kubernetes } }',
+      ].join('\n'),
+      path.join(root, 'watcher.yaml'),
+    );
+    const service = new WatcherService({
+      loadInputs: async () => ({ environments: [], experiments: [], contains: async () => undefined }),
+      intervalSeconds: 60,
+      log: pino({ level: 'silent' }),
+    });
+    const pullRequests = new Map();
+    mountWatcherApi(service, config, {
+      source: { view: () => buildStatusView({ generatedAt: 'x', decisions: [], states: { alpha: { dev: { phase: 'running' } } }, environmentOrder: ['dev'] }) },
+      pullRequests,
+      log: pino({ level: 'silent' }),
+    });
+    const url = await service.http.listen('127.0.0.1', 0);
+    try {
+      github.setRef('acme/config', 'heads/phoenix/pause/alpha/dev', 'f'.repeat(40));
+      expect(
+        (await apiFetch(url, '/api/v1/experiments/alpha/environments/dev/pause', { method: 'POST', headers: { authorization: 'Bearer nope' } })).status,
+      ).toBe(403);
+      // WHEN a person pauses alpha through the API
+      const answer = await apiFetch<{ status: string; pullRequest: { url: string } }>(url, '/api/v1/experiments/alpha/environments/dev/pause', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      // THEN one pull request is opened from the watcher's own clone, and the read routes show it
+      expect(answer.status).toBe(201);
+      expect(github.repo('acme/config').pulls.filter((p) => p.headRef === 'phoenix/pause/alpha/dev')).toHaveLength(1);
+      const alpha = await apiFetch<{ environments: Array<{ pullRequests: Array<{ url: string; branch: string }> }> }>(url, '/api/v1/experiments/alpha');
+      expect(alpha.body.environments[0]!.pullRequests).toEqual([
+        expect.objectContaining({ url: answer.body.pullRequest.url, branch: 'phoenix/pause/alpha/dev' }),
+      ]);
+    } finally {
+      await service.http.close();
+      delete process.env.PHOENIX_TEST_API_GITHUB_TOKEN;
+    }
   });
 
   it('phoenix status --server reads the API: every experiment per environment, no checkout needed', async () => {
