@@ -75,6 +75,27 @@ export const watcherConfigSchema = {
       },
     },
     intervalSeconds: { type: 'integer', minimum: 10 },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'the HTTP API /api/v1 (docs/api/openapi.yaml)',
+      properties: {
+        url: { type: 'string', pattern: '^https?://', description: "this replica's API address, told to callers that reach a follower" },
+        actions: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'POST /api/v1/experiments/{name}/environments/{env}/{action}: off unless enabled',
+          properties: {
+            enabled: { type: 'boolean' },
+            token: { ...credential, description: 'the bearer token callers must send (a file, e.g. a mounted Secret, or an environment variable)' },
+            ratePerMinute: { type: 'integer', minimum: 1, maximum: 600 },
+            burst: { type: 'integer', minimum: 1, maximum: 100 },
+          },
+          if: { properties: { enabled: { const: true } }, required: ['enabled'] },
+          then: { required: ['token'] },
+        },
+      },
+    },
     server: {
       type: 'object',
       additionalProperties: false,

@@ -42,6 +42,8 @@ export interface WatcherConfig {
   /** Leader election; without it this replica always acts. @default - none */
   readonly lease?: { readonly namespace: string; readonly name: string; readonly kubeconfig?: string; readonly context?: string; readonly leaseDurationSeconds?: number };
   readonly server: { readonly host: string; readonly port: number };
+  /** The HTTP API. Actions are off unless `enabled` (then `token` is required). */
+  readonly api: { readonly url?: string; readonly actions: { readonly enabled: boolean; readonly token?: CredentialRef; readonly ratePerMinute: number; readonly burst: number } };
   readonly prometheus: { readonly timeoutMs: number; readonly attempts: number; readonly concurrency: number };
   readonly environments: Readonly<Record<string, EnvironmentWatchConfig>>;
 }
@@ -93,6 +95,7 @@ interface RawConfig {
   actuation?: { authorName?: string; authorEmail?: string; autoMergeRollbacks?: string[]; resynthesize?: boolean };
   lease?: { namespace: string; name?: string; kubeconfig?: string; context?: string; leaseDurationSeconds?: number };
   server?: { host?: string; port?: number };
+  api?: { url?: string; actions?: { enabled?: boolean; token?: CredentialRef; ratePerMinute?: number; burst?: number } };
   prometheus?: { timeoutMs?: number; attempts?: number; concurrency?: number };
   environments: Record<string, { flux: Record<string, unknown> & { source: string }; prometheus?: { url?: string; matchers?: string[]; tenant?: string; bearerToken?: CredentialRef } }>;
 }
@@ -148,6 +151,15 @@ function complete(raw: RawConfig, file: string): WatcherConfig {
     lease: raw.lease ? { ...raw.lease, name: raw.lease.name ?? 'phoenix-watcher', kubeconfig: raw.lease.kubeconfig ? resolve(raw.lease.kubeconfig) : undefined } : undefined,
     intervalSeconds: raw.intervalSeconds ?? 300,
     server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 9464 },
+    api: {
+      ...(raw.api?.url ? { url: raw.api.url } : {}),
+      actions: {
+        enabled: raw.api?.actions?.enabled ?? false,
+        ...(raw.api?.actions?.token ? { token: resolveCredential(raw.api.actions.token, resolve) } : {}),
+        ratePerMinute: raw.api?.actions?.ratePerMinute ?? 6,
+        burst: raw.api?.actions?.burst ?? 3,
+      },
+    },
     prometheus: { timeoutMs: raw.prometheus?.timeoutMs ?? 30_000, attempts: raw.prometheus?.attempts ?? 3, concurrency: raw.prometheus?.concurrency ?? 8 },
     environments,
   };

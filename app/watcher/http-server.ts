@@ -4,20 +4,35 @@ import type { AddressInfo } from 'node:net';
 /** A request handler; `url` is already parsed. Throwing answers 500 without details. */
 export type RouteHandler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => void | Promise<void>;
 
+/** Options of one route. */
+export interface RouteOptions {
+  /** Methods the handler answers; others get 405 before it runs. @default ['GET', 'HEAD'] */
+  readonly methods?: readonly string[];
+}
+
+interface Route {
+  readonly handler: RouteHandler;
+  readonly methods: readonly string[];
+}
+
+const READ_ONLY = ['GET', 'HEAD'] as const;
+
 /**
  * The watcher's one HTTP server. Routes are exact paths or path prefixes (ending in `/`); other
- * parts of Phoenix (the status page) mount theirs with {@link WatcherHttpServer.route} on the same
- * port. GET and HEAD only: the server is read-only.
+ * parts of Phoenix (the status page, the API) mount theirs with {@link WatcherHttpServer.route} on
+ * the same port. GET and HEAD only unless a route names more methods (the API's action routes).
  */
 export class WatcherHttpServer {
-  private readonly exact = new Map<string, RouteHandler>();
-  private readonly prefixes: Array<[string, RouteHandler]> = [];
+  private readonly exact = new Map<string, Route>();
+  private readonly prefixes: Array<[string, Route]> = [];
   private server?: http.Server;
+  private readonly closers: Array<() => void> = [];
 
   /** Registers `handler` for `path` (exact) or for every path under it when it ends in `/`. Later registrations win. */
-  route(path: string, handler: RouteHandler): this {
-    if (path.endsWith('/') && path !== '/') this.prefixes.unshift([path, handler]);
-    else this.exact.set(path, handler);
+  route(path: string, handler: RouteHandler, options: RouteOptions = {}): this {
+    const route = { handler, methods: options.methods ?? READ_ONLY };
+    if (path.endsWith('/') && path !== '/') this.prefixes.unshift([path, route]);
+    else this.exact.set(path, route);
     return this;
   }
 
@@ -32,11 +47,18 @@ export class WatcherHttpServer {
     return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   }
 
-  /** Stops accepting connections and closes idle ones. */
+  /** Runs `closer` when the server closes, before it waits for open connections (ends long-lived streams). */
+  onClose(closer: () => void): this {
+    this.closers.push(closer);
+    return this;
+  }
+
+  /** Stops accepting connections, ends long-lived streams and closes idle connections. */
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    for (const closer of this.closers) closer();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -45,17 +67,15 @@ export class WatcherHttpServer {
 
   private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://watcher');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
-      return;
-    }
-    const handler = this.exact.get(url.pathname) ?? this.prefixes.find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
-    if (!handler) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    const route = this.exact.get(url.pathname) ?? this.prefixes.find(([prefix]) => url.pathname.startsWith(prefix))?.[1];
+    if (!route || !route.methods.includes(req.method ?? '')) {
+      const known = route ?? (req.method !== 'GET' && req.method !== 'HEAD' ? { methods: READ_ONLY } : undefined);
+      if (known) res.writeHead(405, { allow: known.methods.join(', '), 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
+      else res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
     }
     try {
-      await handler(req, res, url);
+      await route.handler(req, res, url);
     } catch {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('internal error\n');

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Decision } from '../../analysis/decide/types';
 import { runCycle, type CycleInputs, type CycleReport } from './cycle';
-import { WatcherHttpServer, sendJson } from './http-server';
+import { WatcherHttpServer } from './http-server';
 import { createWatcherMetrics, type WatcherMetrics } from './metrics';
 import type { ActuationResult } from './actuation/actuate-decisions';
 
@@ -26,7 +26,7 @@ export interface WatcherServiceOptions {
   readonly actuate?: (decisions: readonly Decision[]) => Promise<ActuationResult[]>;
 }
 
-/** One experiment in one environment, as `/api/v1/experiments` serves it. */
+/** One experiment in one environment, as `phoenix watch --once` prints it. */
 export interface ExperimentStatus {
   readonly experiment: string;
   readonly environment: string;
@@ -38,7 +38,7 @@ export interface ExperimentStatus {
   readonly proposals: readonly ActuationResult[];
 }
 
-/** The body of `/api/v1/experiments`. */
+/** What `phoenix watch --once` prints (the HTTP API is `api/`, described by docs/api/openapi.yaml). */
 export interface ExperimentsResponse {
   readonly mode: 'observe' | 'propose';
   readonly cycle: Omit<CycleReport, 'decisions'> | null;
@@ -47,11 +47,14 @@ export interface ExperimentsResponse {
 
 const SEVERITY: Record<string, number> = { pass: 0, inconclusive: 1, fail: 2, error: 3 };
 
+/** Told of every cycle that finished, with what propose mode did about its decisions. */
+export type CycleListener = (report: CycleReport, actuation: readonly ActuationResult[]) => void;
+
 /**
- * The watcher in observe mode: runs a cycle every `intervalSeconds`, keeps the latest decisions
- * with their evidence, and serves `/metrics`, `/healthz`, `/readyz` and `/api/v1/experiments` on
- * one HTTP server that other parts (the status page) add routes to via {@link WatcherService.http}.
- * It decides and reports; it never acts.
+ * The watcher: runs a cycle every `intervalSeconds`, keeps the latest decisions with their
+ * evidence, and serves `/metrics`, `/healthz` and `/readyz` on one HTTP server that other parts
+ * (the status page, the API) add routes to via {@link WatcherService.http}. In observe mode it
+ * decides and reports; in propose mode `actuate` acts on the decisions.
  */
 export class WatcherService {
   /** The HTTP server; call `http.route(path, handler)` to mount more pages before or after `listen`. */
@@ -63,6 +66,7 @@ export class WatcherService {
   private timer?: NodeJS.Timeout;
   private running?: Promise<CycleReport | undefined>;
   private stopping = false;
+  private readonly listeners = new Set<CycleListener>();
 
   constructor(private readonly options: WatcherServiceOptions) {
     this.metrics = options.metrics ?? createWatcherMetrics();
@@ -76,8 +80,23 @@ export class WatcherService {
       .route('/readyz', (_req, res) => {
         const ready = this.isReady();
         res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' }).end(ready ? 'ready\n' : 'no recent cycle\n');
-      })
-      .route('/api/v1/experiments', (_req, res) => sendJson(res, 200, this.experiments()));
+      });
+  }
+
+  /** Whether decisions are acted on (propose) or only reported (observe). */
+  get mode(): 'observe' | 'propose' {
+    return this.options.actuate ? 'propose' : 'observe';
+  }
+
+  /** What propose mode did in the latest cycle. */
+  get latestActuationResults(): readonly ActuationResult[] {
+    return this.latestActuation;
+  }
+
+  /** Calls `listener` after every cycle that finished; returns the function that stops it. */
+  onCycle(listener: CycleListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The latest cycle's report, if any. */
@@ -112,7 +131,7 @@ export class WatcherService {
       const { decisions: _omitted, ...rest } = report;
       cycle = rest;
     }
-    return { mode: this.options.actuate ? 'propose' : 'observe', cycle, experiments };
+    return { mode: this.mode, cycle, experiments };
   }
 
   /** Runs one cycle now (waits for a cycle already running instead of starting a second). */
@@ -189,6 +208,13 @@ export class WatcherService {
       } catch (error) {
         // Leader election or the config repo failed: nothing was proposed; the next cycle tries again.
         log.error({ err: { message: (error as Error).message } }, 'acting on the decisions failed; will try again next cycle');
+      }
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(report, this.latestActuation);
+      } catch (error) {
+        log.warn({ err: { message: (error as Error).message } }, 'a cycle listener failed');
       }
     }
     log.info({ seconds: Math.round(seconds * 1000) / 1000, decisions: report.decisions.length, queries: report.queries, queryFailures: report.queryFailures, decideMillis: Math.round(report.decideMillis) }, 'cycle finished');

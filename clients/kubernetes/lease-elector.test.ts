@@ -14,10 +14,22 @@ describe('LeaseElector', () => {
   });
   afterEach(async () => fake.stop());
 
-  function elector(identity: string): LeaseElector {
+  function elector(identity: string, url?: string): LeaseElector {
     const api = fake.kubeConfig().makeApiClient(CoordinationV1Api);
-    return new LeaseElector({ api, namespace: 'phoenix', identity, leaseDurationSeconds: 15, now: () => new Date(clock) });
+    return new LeaseElector({ api, namespace: 'phoenix', identity, leaseDurationSeconds: 15, now: () => new Date(clock), ...(url ? { url } : {}) });
   }
+
+  it('tells a follower who leads and where its API answers', async () => {
+    // GIVEN a leader that serves its API at a known address
+    const a = elector('watcher-a', 'http://10.0.0.7:9464');
+    const b = elector('watcher-b', 'http://10.0.0.8:9464');
+    expect(await a.tryAcquire()).toBe(true);
+    // WHEN the other replica tries
+    expect(await b.tryAcquire()).toBe(false);
+    // THEN it knows the holder from the Lease
+    expect(b.holder).toEqual({ identity: 'watcher-a', url: 'http://10.0.0.7:9464' });
+    expect(a.holder).toEqual({ identity: 'watcher-a', url: 'http://10.0.0.7:9464' });
+  });
 
   it('lets exactly one of two replicas lead, through the real client', async () => {
     // GIVEN two watcher replicas racing for the same Lease

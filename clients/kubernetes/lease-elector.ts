@@ -14,6 +14,17 @@ export interface LeaseElectorOptions {
   readonly leaseDurationSeconds?: number;
   /** Clock, injectable for tests. @default - the system clock */
   readonly now?: () => Date;
+  /** Where this replica serves its API; written on the Lease so followers can say where the leader is. @default - not written */
+  readonly url?: string;
+}
+
+/** The annotation of the Lease naming the holder's API address. */
+export const LEADER_URL_ANNOTATION = 'phoenix.dev/api-url';
+
+/** The Lease holder as last read. */
+export interface LeaseHolder {
+  readonly identity?: string;
+  readonly url?: string;
 }
 
 /**
@@ -27,6 +38,7 @@ export class LeaseElector {
   private readonly durationSeconds: number;
   private readonly now: () => Date;
   private leader = false;
+  private lastHolder: LeaseHolder = {};
 
   constructor(private readonly options: LeaseElectorOptions) {
     this.leaseName = options.leaseName ?? 'phoenix-watcher';
@@ -38,6 +50,11 @@ export class LeaseElector {
   /** Whether the last step left this replica holding the Lease. */
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /** The holder seen by the last step (this replica when it leads). */
+  get holder(): LeaseHolder {
+    return this.lastHolder;
   }
 
   /** Renews or acquires the Lease; returns whether this replica holds it now. */
@@ -53,20 +70,24 @@ export class LeaseElector {
     try {
       if (!current) {
         await api.createNamespacedLease({ namespace, body: this.leaseBody(now, now, 0) });
-        return (this.leader = true);
+        return this.lead();
       }
       const spec = current.spec ?? {};
       const holder = spec.holderIdentity;
       const renewed = spec.renewTime ? new Date(spec.renewTime as unknown as string).getTime() : 0;
       const duration = (spec.leaseDurationSeconds ?? this.durationSeconds) * 1000;
       const expired = renewed + duration <= now.getTime();
-      if (holder !== identity && !expired && holder) return (this.leader = false);
+      if (holder !== identity && !expired && holder) {
+        const url = current.metadata?.annotations?.[LEADER_URL_ANNOTATION];
+        this.lastHolder = { identity: holder, ...(url ? { url } : {}) };
+        return (this.leader = false);
+      }
       const transitions = (spec.leaseTransitions ?? 0) + (holder === identity ? 0 : 1);
       const acquired = holder === identity && spec.acquireTime ? new Date(spec.acquireTime as unknown as string) : now;
       const body = this.leaseBody(acquired, now, transitions);
       body.metadata = { ...body.metadata, resourceVersion: current.metadata?.resourceVersion };
       await api.replaceNamespacedLease({ name: this.leaseName, namespace, body });
-      return (this.leader = true);
+      return this.lead();
     } catch (error) {
       if (isStatus(error, 409)) return (this.leader = false);
       throw error;
@@ -88,11 +109,17 @@ export class LeaseElector {
     this.leader = false;
   }
 
+  private lead(): true {
+    this.lastHolder = { identity: this.options.identity, ...(this.options.url ? { url: this.options.url } : {}) };
+    this.leader = true;
+    return true;
+  }
+
   private leaseBody(acquireTime: Date, renewTime: Date, leaseTransitions: number): V1Lease {
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: this.leaseName, namespace: this.options.namespace },
+      metadata: { name: this.leaseName, namespace: this.options.namespace, ...(this.options.url ? { annotations: { [LEADER_URL_ANNOTATION]: this.options.url } } : {}) },
       spec: {
         holderIdentity: this.options.identity,
         leaseDurationSeconds: this.durationSeconds,

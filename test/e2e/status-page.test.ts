@@ -13,7 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWatcherConfig } from '../../app/watcher/config';
 import { loadRepoInputs } from '../../app/watcher/repo-inputs';
 import { WatcherService } from '../../app/watcher/service';
-import { mountWatcherStatusPage } from '../../app/watcher/status-page/watcher-status-source';
+import { mountApi } from '../../app/watcher/api/mount-api';
+import { WatcherHttpServer } from '../../app/watcher/http-server';
+import { mountStatusPage } from '../../app/watcher/status-page/mount-status-page';
+import { mountWatcherStatusPage, type WatcherStatusSource } from '../../app/watcher/status-page/watcher-status-source';
+import { apiFetch } from '../support/api-contract';
 import { FakeKubeApi } from '../support/fake-kube-api';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { createWatcherRepo } from '../support/watcher-repo';
@@ -85,6 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
   let browser: Browser;
   let url: string;
   let cliConfigFile: string;
+  let source: WatcherStatusSource;
 
   beforeAll(async () => {
     set = buildScenarioSet({ win: 'clear-win', broken: 'guardrail-broken' });
@@ -113,7 +118,7 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     writeFileSync(cliConfigFile, readFileSync(configFile, 'utf8').replace('workDir: ./work', 'workDir: ./work-cli').replace('environments:', 'server: { host: 127.0.0.1, port: 0 }\nenvironments:'));
     const config = loadWatcherConfig(configFile);
     service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 2, log: pino({ level: 'silent' }), now: () => set.now });
-    mountWatcherStatusPage(service, config, {
+    source = mountWatcherStatusPage(service, config, {
       repoWebUrl: 'https://github.example/acme/metrics-config',
       refreshSeconds: 1,
       pullRequests: () => new Map([['phoenix/promote/win/dev', { url: PR_URL, state: 'open' as const, title: 'Promote by-route of win in dev' }]]),
@@ -248,6 +253,33 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
   });
 
+  it('updates from the API Server-Sent Events instead of polling, under the same strict CSP', async () => {
+    // GIVEN the status page and the API on one server, polling set to an hour so only an event can refresh it
+    const live = new WatcherHttpServer();
+    mountStatusPage(live, source, { refreshSeconds: 3600, eventsPath: '/api/v1/events' });
+    const api = mountApi(live, { source, report: () => service.latest, mode: () => 'observe', ready: () => true });
+    const liveUrl = await live.listen('127.0.0.1', 0);
+    try {
+      const { page, problems } = await phonePage(true);
+      const response = await page.goto(`${liveUrl}/`);
+      expect(response!.headers()['content-security-policy']).toMatch(/connect-src 'self'/);
+      await page.waitForFunction(() => document.documentElement.getAttribute('data-live') === 'events', undefined, { timeout: 10_000 });
+      const before = await page.locator('.cycle time').getAttribute('datetime');
+      // WHEN a cycle finishes and the API announces it
+      const report = await service.runOnce();
+      api.publishCycle(report!, []);
+      // THEN the open page shows the new cycle without a reload
+      await page.waitForFunction((old) => document.querySelector('.cycle time')?.getAttribute('datetime') !== old, before, { timeout: 10_000 });
+      expect(await page.locator('.cycle time').getAttribute('datetime')).toBe(report!.finishedAt);
+      expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.getAttribute('data-live'))).toBe('events');
+      expect(problems).toEqual([]);
+      await page.context().close();
+    } finally {
+      await live.close();
+    }
+  });
+
   it('is served by `phoenix watch` on its own port', async () => {
     // GIVEN the CLI running the watcher as its own process
     const child = spawn(path.join(__dirname, '..', '..', 'bin', 'phoenix'), ['watch', '--config', cliConfigFile], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -270,6 +302,11 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
       expect(response!.status()).toBe(200);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Phoenix experiments');
       expect(await page.locator('.totals').textContent()).toContain('1,234.50 USD per month');
+      // and its API answers real decisions with their evidence as the contract describes them
+      const api = await apiFetch<{ experiments: Array<{ name: string; environments: Array<{ decisions: Array<{ evidence: unknown }> }> }> }>(base, '/api/v1/experiments');
+      expect(api.body.experiments.find((e) => e.name === 'win')!.environments[0]!.decisions[0]!.evidence).toBeDefined();
+      expect((await apiFetch(base, `/api/v1/experiments/${encodeURIComponent(HOSTILE)}/decisions`)).status).toBe(200);
+      expect((await apiFetch(base, '/api/v1/experiments/win/environments/dev/pause', { method: 'POST' })).status).toBe(403);
     } finally {
       child.kill('SIGTERM');
       if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));

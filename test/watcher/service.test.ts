@@ -84,8 +84,8 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
       expect((await fetch(`${url}/readyz`)).status).toBe(503);
       // WHEN one cycle runs
       await service.runOnce();
-      // THEN the API shows each experiment's verdict and evidence
-      const body = (await (await fetch(`${url}/api/v1/experiments`)).json()) as ExperimentsResponse;
+      // THEN the report shows each experiment's verdict and evidence
+      const body = service.experiments() as ExperimentsResponse;
       const byName = Object.fromEntries(body.experiments.map((e) => [e.experiment, e]));
       expect(body.mode).toBe('observe');
       expect(byName.win!.decisions[0]).toMatchObject({ action: 'promote', verdict: 'pass', environment: 'dev' });
@@ -102,7 +102,7 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       expect(await (await fetch(`${url}/`)).text()).toBe('<h1>status</h1>');
-      expect((await fetch(`${url}/api/v1/experiments`, { method: 'POST' })).status).toBe(405);
+      expect((await fetch(`${url}/metrics`, { method: 'POST' })).status).toBe(405);
     } finally {
       await service.stop();
     }

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigRepo, type GitIdentity } from '../../../clients/git/config-repo';
 import { createGitHubClient } from '../../../clients/github/octokit';
-import type { ProposalAction } from '../../watcher/actuation/proposal';
-import { proposeChange } from '../../watcher/actuation/propose';
+import type { PersonAction } from '../../watcher/actuation/proposal';
+import { DecisionRefusedError, proposePersonDecision } from '../../watcher/actuation/propose-person-decision';
 import { UsageError } from '../errors';
 
 interface ExperimentOptions {
@@ -19,16 +19,17 @@ interface ExperimentOptions {
   readonly experimentsDir: string;
 }
 
-const actions: Record<'pause' | 'resume' | 'abort', string> = {
+const actions: Record<PersonAction, string> = {
+  start: 'start measuring a pending experiment in an environment',
   pause: 'keep measuring the experiment in an environment but never act on it',
   resume: 'let the watcher act on a paused experiment again',
   abort: 'end the experiment in an environment: production only, no shadow pipelines',
 };
 
-/** `phoenix experiment pause|resume|abort NAME --env ENV`: a person's decision, proposed as a pull request like the watcher's. */
+/** `phoenix experiment start|pause|resume|abort NAME --env ENV`: a person's decision, proposed as a pull request like the watcher's. */
 export function register(program: Command): void {
   const experiment = program.command('experiment').description("propose a person's decision about an experiment as a pull request");
-  for (const [action, description] of Object.entries(actions) as Array<[ProposalAction, string]>) {
+  for (const [action, description] of Object.entries(actions) as Array<[PersonAction, string]>) {
     experiment
       .command(`${action} <name>`)
       .description(`${description} (opens a pull request)`)
@@ -46,7 +47,7 @@ export function register(program: Command): void {
   }
 }
 
-async function proposeFromCli(action: ProposalAction, experiment: string, options: ExperimentOptions): Promise<string> {
+async function proposeFromCli(action: PersonAction, experiment: string, options: ExperimentOptions): Promise<string> {
   const token = process.env.PHOENIX_GITHUB_TOKEN ?? process.env.GITHUB_TOKEN;
   if (!token) throw new UsageError('no GitHub token: set GITHUB_TOKEN (or PHOENIX_GITHUB_TOKEN) to a token that may push branches and open pull requests');
   const remote = options.remote ?? gitOutput(['remote', 'get-url', 'origin'], 'no --remote given and the current folder has no git remote "origin"');
@@ -57,21 +58,15 @@ async function proposeFromCli(action: ProposalAction, experiment: string, option
   try {
     const repo = await ConfigRepo.open(work, remote, { baseBranch: options.base });
     const github = createGitHubClient({ auth: token, baseUrl: options.githubUrl });
-    const outcome = await proposeChange(
-      {
-        experiment,
-        environment: options.env,
-        action,
-        reason: options.reason ?? `${action} requested by ${identity.name}`,
-        decidedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-        decidedBy: identity.name,
-      },
+    const outcome = await proposePersonDecision(
+      { experiment, environment: options.env, action, decidedBy: identity.name, ...(options.reason ? { reason: options.reason } : {}) },
       { repo, github, owner, repoName, identity, experimentsDir: options.experimentsDir },
     ).catch((error: Error) => {
-      if (/^cannot (pause|resume|abort)/.test(error.message)) throw new UsageError(error.message);
+      if (error instanceof DecisionRefusedError) throw new UsageError(error.message);
       throw error;
     });
-    if (outcome.status === 'blocked') throw new UsageError(outcome.detail ?? 'the proposal branch is blocked');
+    if (outcome.kind === 'conflict') throw new UsageError(`another pull request for ${experiment} in ${options.env} is open (${outcome.action}): ${outcome.url} — merge or close it first`);
+    if (outcome.kind === 'proposed' && outcome.status === 'blocked') throw new UsageError(outcome.detail ?? 'the proposal branch is blocked');
     return outcome.url ?? '';
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { register as experiment } from './experiment';
 import { register as estimate } from './estimate';
 import { register as watch } from './watch';
 import { register as recommend } from './recommend';
+import { register as statusServer } from './status-server';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -23,6 +24,7 @@ const registrations: Array<(program: Command) => void> = [
   estimate,
   watch,
   recommend,
+  statusServer,
 ];
 
 /** Adds every subcommand to the program. */

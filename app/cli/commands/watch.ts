@@ -6,7 +6,8 @@ import { WatcherService } from '../../watcher/service';
 import { mountWatcherStatusPage } from '../../watcher/status-page/watcher-status-source';
 import type { Decision } from '../../../analysis/decide/types';
 import type { ActuationResult } from '../../watcher/actuation/actuate-decisions';
-import { createActuator } from '../../watcher/actuation/create-actuator';
+import { createActuator, createElector } from '../../watcher/actuation/create-actuator';
+import { EVENTS_PATH, mountWatcherApi } from '../../watcher/api/mount-watcher-api';
 import type { PullRequestView } from '../../watcher/status-page/view-model';
 import { UsageError } from '../errors';
 import { InputError } from '../../../analysis/input-error';
@@ -20,8 +21,8 @@ interface WatchFlags {
 
 /**
  * `phoenix watch --config FILE [--once] [--mode observe]`: the watcher service. Observe mode
- * measures every running experiment, decides with evidence and reports (logs, `/metrics`,
- * `/api/v1/experiments`); it never changes anything. `--once` runs one cycle, prints the
+ * measures every running experiment, decides with evidence and reports (logs, `/metrics`, the
+ * status page and the API `/api/v1`, docs/api/openapi.yaml); it never changes anything. `--once` runs one cycle, prints the
  * decisions as JSON on stdout and exits.
  */
 export function register(program: Command): void {
@@ -45,6 +46,7 @@ export function register(program: Command): void {
         pino.destination({ fd: 2, sync: true }),
       );
       const pullRequests = new Map<string, PullRequestView>();
+      const elector = config.lease && (mode === 'propose' || config.api.actions.enabled) ? createElector(config) : undefined;
       let loadError: unknown;
       const service = new WatcherService({
         loadInputs: () =>
@@ -56,9 +58,10 @@ export function register(program: Command): void {
         attempts: config.prometheus.attempts,
         concurrency: config.prometheus.concurrency,
         log,
-        actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log), pullRequests) : undefined,
+        actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, elector), pullRequests) : undefined,
       });
-      mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests });
+      const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH });
+      mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}) });
       if (flags.once) {
         const report = await service.runOnce();
         if (loadError) throw loadError;

@@ -19,6 +19,9 @@ export function nextLifecycle(current: EnvironmentLifecycle, proposal: Proposal,
     }
     case 'rollback':
       return { phase: 'rolled-back', variant: proposal.variant, ...base };
+    case 'start':
+      if (current.phase !== 'pending') throw new Error(`cannot start: the experiment is ${current.phase}, not pending, in ${proposal.environment}`);
+      return { phase: 'running', ...base };
     case 'pause':
       if (current.phase !== 'running') throw new Error(`cannot pause: the experiment is ${current.phase}, not running, in ${proposal.environment}`);
       return { phase: 'paused', ...base };

@@ -15,17 +15,10 @@ import { InputError } from '../../../analysis/input-error';
  * clone of the config repo of its own for proposal branches, an optional Lease so only one
  * replica acts, and the re-synthesizer. Credentials are read here, once, and never logged.
  */
-export function createActuator(config: WatcherConfig, log: Logger): (decisions: readonly Decision[]) => Promise<ActuationResult[]> {
+export function createActuator(config: WatcherConfig, log: Logger, elector: LeaseElector | undefined = config.lease ? createElector(config) : undefined): (decisions: readonly Decision[]) => Promise<ActuationResult[]> {
   const github = config.github;
   if (!github) throw new InputError(`${config.file}: propose mode needs a 'github' section (repository and token or app)`);
-  const client = createGitHubClient({
-    baseUrl: github.apiUrl,
-    auth: github.token
-      ? readCredential(github.token, 'github.token')
-      : { appId: github.app!.appId, privateKey: readCredential(github.app!.privateKey, 'github.app.privateKey'), installationId: github.app!.installationId },
-    log: { debug: () => undefined, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-  });
-  const elector = config.lease ? createElector(config) : undefined;
+  const client = createProposalGitHubClient(config, log);
   const identity = { name: config.actuation.authorName, email: config.actuation.authorEmail };
   const resynthesize = config.actuation.resynthesize ? resynthesizeWithInstallation() : undefined;
   let repo: ConfigRepo | undefined;
@@ -50,7 +43,21 @@ export function createActuator(config: WatcherConfig, log: Logger): (decisions: 
   };
 }
 
-function createElector(config: WatcherConfig): LeaseElector {
+/** The GitHub client proposals go through (token or App installation), from the config's 'github' section. */
+export function createProposalGitHubClient(config: WatcherConfig, log: Logger): ReturnType<typeof createGitHubClient> {
+  const github = config.github;
+  if (!github) throw new InputError(`${config.file}: proposing pull requests needs a 'github' section (repository and token or app)`);
+  return createGitHubClient({
+    baseUrl: github.apiUrl,
+    auth: github.token
+      ? readCredential(github.token, 'github.token')
+      : { appId: github.app!.appId, privateKey: readCredential(github.app!.privateKey, 'github.app.privateKey'), installationId: github.app!.installationId },
+    log: { debug: () => undefined, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+  });
+}
+
+/** The Lease elector of the watcher config (one per process: propose mode and the API's actions share it). */
+export function createElector(config: WatcherConfig): LeaseElector {
   const lease = config.lease!;
   const kubeConfig = new KubeConfig();
   if (lease.kubeconfig) kubeConfig.loadFromFile(lease.kubeconfig);
@@ -63,5 +70,6 @@ function createElector(config: WatcherConfig): LeaseElector {
     identity: process.env.POD_NAME ?? os.hostname(),
     // The Lease is renewed once per cycle, so it must outlive a few intervals.
     leaseDurationSeconds: lease.leaseDurationSeconds ?? Math.max(15, 3 * config.intervalSeconds),
+    ...(config.api.url ? { url: config.api.url } : {}),
   });
 }

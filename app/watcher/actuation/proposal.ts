@@ -1,11 +1,14 @@
 import type { Decision } from '../../../analysis/decide/types';
 
 /** What a pull request proposes for one experiment in one environment. */
-export type ProposalAction = 'promote' | 'rollback' | 'pause' | 'resume' | 'abort';
+export type ProposalAction = 'promote' | 'rollback' | 'start' | 'pause' | 'resume' | 'abort';
+
+/** What a person may propose (the CLI's `phoenix experiment …` and the API's action routes). */
+export type PersonAction = 'start' | 'pause' | 'resume' | 'abort';
 
 /**
  * A change Phoenix proposes through a pull request: from the watcher (a `Decision` whose action is
- * promote or rollback) or from a person (`phoenix experiment pause|resume|abort`).
+ * promote or rollback) or from a person (`phoenix experiment start|pause|resume|abort`, or the API).
  */
 export interface Proposal {
   readonly experiment: string;

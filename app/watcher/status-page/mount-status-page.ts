@@ -13,6 +13,8 @@ export interface StatusSource {
 export interface MountStatusPageOptions {
   /** Seconds between in-place refreshes when JavaScript is on. @default 30 */
   readonly refreshSeconds?: number;
+  /** Address of the API's Server-Sent Events (`/api/v1/events`); pages then refresh on events instead of polling. @default - polling */
+  readonly eventsPath?: string;
 }
 
 /** Response headers of every status page: HTML, never cached, and a Content-Security-Policy allowing only the page's own inline style and script. */
@@ -30,7 +32,7 @@ export const statusPageHeaders: Readonly<Record<string, string>> = {
  * 404 page. Same process and port as the API.
  */
 export function mountStatusPage(server: WatcherHttpServer, source: StatusSource, options: MountStatusPageOptions = {}): void {
-  const pageOptions = { refreshSeconds: options.refreshSeconds ?? 30 };
+  const pageOptions = { refreshSeconds: options.refreshSeconds ?? 30, ...(options.eventsPath ? { eventsPath: options.eventsPath } : {}) };
   server
     .route('/', async (req, res) => {
       send(req, res, 200, renderOverviewPage(await source.view(), pageOptions));

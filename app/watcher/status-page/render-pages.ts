@@ -12,6 +12,8 @@ export function experimentPath(view: Pick<ExperimentView, 'environment' | 'name'
 export interface PageOptions {
   /** Seconds between in-place refreshes when JavaScript is on. @default 30 */
   readonly refreshSeconds?: number;
+  /** Address of the API's Server-Sent Events; when set, pages refresh on events instead of polling. @default - polling */
+  readonly eventsPath?: string;
 }
 
 /** The overview: per environment, each experiment with its variants, verdict, saving and pull request. */
@@ -28,7 +30,7 @@ ${env.experiments.length === 0 ? html`<p>No experiments.</p>` : overviewTable(en
   const content = html`${problems(view)}<section aria-labelledby="totals"><h2 id="totals">Saved by promoted experiments</h2><ul class="totals">${totals}</ul></section>
 ${sections}
 <p class="cycle">${view.lastCycleAt ? html`Latest watcher cycle finished <time datetime="${view.lastCycleAt}">${readableTime(view.lastCycleAt)}</time>.` : 'No watcher cycle has finished yet.'}</p>`;
-  return renderLayout('Phoenix experiments', view.generatedAt, content, options.refreshSeconds);
+  return renderLayout('Phoenix experiments', view.generatedAt, content, options.refreshSeconds, options.eventsPath);
 }
 
 function overviewTable(experiments: readonly ExperimentView[]): SafeHtml {
@@ -89,7 +91,7 @@ ${costChart(view)}
 <section aria-labelledby="guardrails"><h2 id="guardrails">Guardrails</h2>${guardrails.length ? html`<table><thead><tr><th scope="col">Query</th>${columns(view.guardrails)}<th scope="col">Verdict</th></tr></thead><tbody>${guardrails}</tbody></table>` : html`<p>No guardrail evaluated yet.</p>`}</section>
 <section aria-labelledby="health"><h2 id="health">Collector health</h2>${health.length ? html`<table><thead><tr><th scope="col">Signal</th>${columns(view.health)}<th scope="col">Verdict</th></tr></thead><tbody>${health}</tbody></table>` : html`<p>No health data yet.</p>`}</section>
 <section aria-labelledby="decisions"><h2 id="decisions">Decisions</h2>${decisions.length ? html`<ol>${decisions}</ol>` : html`<p>No decision yet.</p>`}</section>`;
-  return renderLayout(`${view.name} in ${view.environment}`, generatedAt, content, options.refreshSeconds);
+  return renderLayout(`${view.name} in ${view.environment}`, generatedAt, content, options.refreshSeconds, options.eventsPath);
 }
 
 /** A page for an address that names no experiment. */

@@ -174,6 +174,8 @@ export interface WatcherStatusPageOptions {
   readonly repoWebUrl?: string;
   /** @default 30 */
   readonly refreshSeconds?: number;
+  /** The API's Server-Sent Events address, when the API is mounted: pages refresh on events. @default - polling */
+  readonly eventsPath?: string;
 }
 
 /**
@@ -191,6 +193,6 @@ export function mountWatcherStatusPage(service: { readonly http: WatcherHttpServ
     ...(repoWebUrl ? { repoWebUrl: repoWebUrl.replace(/\/$/, '') } : {}),
     ...(options.pullRequests ? { pullRequests: options.pullRequests } : {}),
   });
-  mountStatusPage(service.http, source, { refreshSeconds: options.refreshSeconds ?? 30 });
+  mountStatusPage(service.http, source, { refreshSeconds: options.refreshSeconds ?? 30, ...(options.eventsPath ? { eventsPath: options.eventsPath } : {}) });
   return source;
 }
