@@ -5,6 +5,7 @@ import { assessQuery, type SeriesChange } from '../promql/assess';
 import type { FamilyMetadata, Series } from '../series/model';
 import { estimateUsage } from '../simulate/rates';
 import { countAfterKeep, groupFamilies, type MetricFamily } from './families';
+import { labelsLeft } from './kept-attributes';
 import { protectedFamilies, type UnreadableSource } from './protect';
 import type { MetricRecommendation, QueryReference, RecommendationReport } from './types';
 
@@ -60,7 +61,7 @@ export function recommendReductions(input: RecommendInput): RecommendationReport
     const reading = uniqueQueries(family.seriesNames.flatMap((n) => readers.get(n) ?? []));
     const decision = decide(family, reading, protect.get(family.name), input.dropUnused ?? false);
     const seriesBefore = family.series.length;
-    const seriesAfter = decision.action === 'drop' ? 0 : decision.action === 'aggregate' ? countAfterKeep(family, decision.keep) : seriesBefore;
+    const seriesAfter = decision.action === 'drop' ? 0 : decision.action === 'aggregate' ? countAfterKeep(family, labelsLeft(family.type, decision.keep, family.labels)) : seriesBefore;
     const costBefore = price(seriesBefore);
     const costAfter = price(seriesAfter);
     const saving = costBefore.minus(costAfter);
