@@ -35,6 +35,9 @@ export interface RecommendInput {
 /** How a counter or histogram must be read for a delta-wrapped merge to keep the answer. */
 const COUNTER_READS = new Set(['rate', 'increase', 'irate']);
 
+/** Functions that read a gauge as a counter (decreases are resets) or count its changes: not additive over series. */
+const GAUGE_AS_COUNTER_READS = new Set(['rate', 'increase', 'irate', 'resets', 'changes']);
+
 const UNTOUCHABLE = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
 
 /** Message attached to every delta-wrapped aggregation (the measured error is in docs/recommend.md). */
@@ -146,6 +149,9 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       if (sel.labels.kind === 'all') return untouched(`read with every label at ${where} (${sel.functions.join(' → ') || 'raw selector'})`);
       if (isCumulative(family) && !COUNTER_READS.has(sel.functions[0] ?? '')) {
         return untouched(`${sel.metric} is read at ${where} without rate/increase/irate (${sel.functions.join(' → ') || 'raw selector'}): merged as deltas, its absolute value restarts from zero`);
+      }
+      if (!isCumulative(family) && GAUGE_AS_COUNTER_READS.has(sel.functions[0] ?? '')) {
+        return untouched(`${sel.metric} is a gauge read with ${sel.functions[0]}() at ${where}: Prometheus reads each decrease as a counter reset, so merged series change the answer`);
       }
       for (const label of sel.matcherLabels) needed.add(label);
       if (sel.labels.kind === 'only') for (const label of sel.labels.labels) needed.add(label);
