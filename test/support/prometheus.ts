@@ -6,6 +6,9 @@
  * Backfilled samples must lie in the past (e.g. now-3h … now-1h) and queries must name explicit
  * times; remember the lookback delta (5 m by default): an instant query sees a sample up to
  * `lookbackDelta` before the evaluation time.
+ *
+ * With `remoteWriteReceiver: true` it also accepts remote write (`--web.enable-remote-write-receiver`)
+ * at {@link TestPrometheus.remoteWriteUrl}, e.g. from the real collector's `prometheusremotewrite`.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -36,12 +39,16 @@ export interface StartPrometheusOptions {
   readonly lookbackDelta?: string;
   /** How long to wait for `/-/ready`. @default 30000 */
   readonly readyTimeoutMs?: number;
+  /** Accept remote write at `/api/v1/write` (`--web.enable-remote-write-receiver`). @default false */
+  readonly remoteWriteReceiver?: boolean;
 }
 
 /** A running (or killed) test Prometheus. */
 export interface TestPrometheus {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
+  /** `${url}/api/v1/write`: where remote write lands (only with `remoteWriteReceiver`). */
+  readonly remoteWriteUrl: string;
   /** The port it listens on (kept across {@link TestPrometheus.restart}). */
   readonly port: number;
   /** The TSDB storage dir (a temp dir owned by the handle). */
@@ -95,6 +102,9 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   const handle: TestPrometheus = {
     get url() {
       return `http://127.0.0.1:${port}`;
+    },
+    get remoteWriteUrl() {
+      return `http://127.0.0.1:${port}/api/v1/write`;
     },
     get port() {
       return port;
@@ -214,6 +224,7 @@ function spawnPrometheus(dataDir: string, configFile: string, port: number, opti
     `--web.listen-address=127.0.0.1:${port}`,
     `--query.lookback-delta=${options.lookbackDelta ?? '5m'}`,
     '--log.level=warn',
+    ...(options.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
   ];
   const child = spawn('prometheus', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
