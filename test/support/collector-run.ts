@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { phoenixComponentType } from '../../constructs/collector/schemas/catalog';
+import { componentTypeOf } from '../../analysis/naming/component-types';
 import { collectorBinary } from './collector';
 import { freePort } from './prometheus';
 
@@ -102,7 +102,7 @@ async function moveEndpoints(config: Record<string, unknown>, endpoints: Map<str
     endpoints.set('health_check', `127.0.0.1:${healthPort}`);
   }
   for (const [id, raw] of Object.entries(record(config, 'receivers'))) {
-    if (phoenixComponentType(id.split('/')[0]!) !== 'otlp' || !isRecord(raw) || !isRecord(raw.protocols)) continue;
+    if (componentTypeOf('receiver', id) !== 'otlp' || !isRecord(raw) || !isRecord(raw.protocols)) continue;
     for (const protocol of ['grpc', 'http']) {
       if (!(protocol in raw.protocols)) continue;
       const port = await freePort();
