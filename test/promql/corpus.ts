@@ -14,6 +14,8 @@ export const DIALECT_CORPUS: ReadonlyArray<readonly [string, boolean]> = [
   ['(kube_pod_container_status_restarts_total - kube_pod_container_status_restarts_total offset 10m >= 1)', true],
   ['a != ON(__name__, instance) b OFFSET 5m', true],
   ['-a offset 5m', true],
+  ['x{ifAlias=~".*(?i:(uplink|internet|WAN|ISP)).*"}', true],
+  ['x{a=~"(?i:(?P<n>ab)c)"}', true],
   ['(a - b) offset 5m', false],
   ['histogram_fraction(0, 1, x)', true],
   ['x offset -5m', true],

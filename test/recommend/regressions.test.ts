@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeQueries, findDashboardQueries, findRuleQueries, parsePromQL } from '../../analysis/promql';
+import { compileMatcherRegex } from '../../analysis/promql/strings';
 import type { FamilyMetadata, Series } from '../../analysis/series';
 import { simulateProcessors } from '../../analysis/simulate';
 import type { Scenario } from './scenario';
@@ -53,12 +54,14 @@ describe('recommend on real-world queries', () => {
     expect(found.length).toBeGreaterThanOrEqual(2);
     const alert = found.find((q) => q.origin.name === 'SNMPInterfaceDown');
     expect(alert?.expr).toMatch(/# only alert if interface is adminatratively up/);
-    // WHEN parsing the comment-holding queries whose regexes JavaScript can compile
-    const commentOnly = found.filter((q) => !q.expr.includes('(?i:'));
-    const { analyzed, problems } = analyzeQueries(commentOnly);
+    // WHEN parsing them (SNMPInterfaceDown also uses RE2's scoped flag group `(?i:…)`)
+    const { analyzed, problems } = analyzeQueries(found);
     // THEN none is unsupported, and the selectors after a comment are seen
     expect(problems.map((p) => p.message)).toEqual([]);
-    expect(analyzed.length).toBe(commentOnly.length);
+    expect(analyzed.length).toBe(found.length);
+    const matcher = analyzed.flatMap((a) => a.usage.selectors.flatMap((sel) => sel.matchers)).find((m) => m.name === 'ifAlias' && m.value.includes('uplink'))!;
+    expect(compileMatcherRegex(matcher.value).regex!.test('Core UPLINK to ISP')).toBe(true);
+    expect(compileMatcherRegex(matcher.value).regex!.test('office printer')).toBe(false);
     const comment = parsePromQL('(ifOperStatus{ifAlias=~"uplink"}) == 2\n# only alert if interface is adminatratively up:\nand (ifAdminStatus{}) != 2\n');
     expect(comment.ok && comment.expr.kind).toBe('binary');
   });
