@@ -40,7 +40,7 @@ export function parsePromQL(text: string): ParseResult {
   const tree = parser.parse(prepared);
   const syntax = syntaxProblems(tree, prepared);
   if (syntax.length > 0) return { ok: false, problems: syntax, text };
-  const top = tree.topNode.firstChild;
+  const top = children(tree.topNode)[0];
   if (!top) return { ok: false, problems: [{ kind: 'syntax', message: 'empty query', span: { from: 0, to: text.length } }], text };
   const problems: PromQLProblem[] = [];
   let expr: Expr;
@@ -105,9 +105,10 @@ const BINARY_OPS: Readonly<Record<string, BinaryOp>> = {
 
 const MATCH_OPS: Readonly<Record<string, MatchOperator>> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 
+/** The child nodes, without `# …` comments (PromQL allows them wherever whitespace may stand). */
 function children(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) out.push(child);
+  for (let child = node.firstChild; child; child = child.nextSibling) if (child.name !== 'LineComment') out.push(child);
   return out;
 }
 
@@ -200,7 +201,7 @@ class Converter {
       if (c.name === 'QuotedLabelName') this.newer(c, `the quoted metric name ${this.src(c)}`, '3.0');
       if (c.name === 'QuotedLabelMatcher') this.newer(c, `the quoted label name in ${this.src(c)}`, '3.0');
       const [nameNode, opNode, valueNode] = children(c);
-      const op = MATCH_OPS[opNode!.firstChild!.name]!;
+      const op = MATCH_OPS[children(opNode!)[0]!.name]!;
       const value = this.unquote(valueNode!);
       if (op === '=~' || op === '!~') {
         const compiled = compileMatcherRegex(value);
@@ -258,21 +259,32 @@ class Converter {
       }
       value = raw;
     } else {
-      value = this.text.slice(parts[1]!.to, node.to).replace(/\s+/g, '');
+      value = this.text.slice(parts[1]!.to, node.to).replace(/#[^\n]*/g, '').replace(/\s+/g, '');
       const literal = parts[2]!;
       if (literal.name === 'NumberDurationLiteral') this.number(literal);
     }
+    return this.applyModifier(inner, which, value, node);
+  }
+
+  /**
+   * The grammar binds `offset`/`@` looser than binary operators (`a - b offset 5m` parses as
+   * `(a - b) offset 5m`); Prometheus binds them to the operand just before them, so the modifier
+   * moves down the right-hand side (and into a unary operand) to the selector it belongs to.
+   */
+  private applyModifier(inner: Expr, which: 'offset' | 'at', value: string, node: SyntaxNode): Expr {
+    if (inner.kind === 'binary') return { ...inner, rhs: this.applyModifier(inner.rhs, which, value, node), span: { from: inner.span.from, to: node.to } };
+    if (inner.kind === 'unary') return { ...inner, expr: this.applyModifier(inner.expr, which, value, node), span: { from: inner.span.from, to: node.to } };
     if (inner.kind !== 'vector-selector' && inner.kind !== 'matrix-selector' && inner.kind !== 'subquery') {
       this.fail(node, `${which === 'offset' ? 'offset' : '@'} modifier must be preceded by an instant vector selector, a range vector selector or a subquery`, 'type');
     }
     const existing: Modifiers = inner;
     if (existing[which] !== undefined) this.fail(node, `${which === 'offset' ? 'offset' : '@'} may not be set multiple times`);
-    return { ...inner, [which]: value, ...(inner.kind === 'vector-selector' ? {} : { span: this.span(node) }) } as Expr;
+    return { ...inner, [which]: value, ...(inner.kind === 'vector-selector' ? {} : { span: { from: inner.span.from, to: node.to } }) } as Expr;
   }
 
   private grouping(node: SyntaxNode | null): Grouping | undefined {
     if (!node) return undefined;
-    const without = node.firstChild!.name === 'Without';
+    const without = children(node)[0]!.name === 'Without';
     return { without, labels: this.groupingLabels(node.getChild('GroupingLabels')!) };
   }
 

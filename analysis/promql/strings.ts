@@ -74,9 +74,90 @@ function compileUncached(pattern: string): { regex?: RegExp; error?: string } {
   }
   // RE2 named groups are written (?P<name>…); JavaScript writes (?<name>…).
   source = source.replace(/\(\?P</g, '(?<');
+  // RE2's scoped case-insensitive group (?i:…), which Node 20's RegExp lacks: each letter inside becomes [xX].
+  if (source.includes('(?i:')) {
+    const expanded = expandCaseInsensitiveGroups(source);
+    if (expanded === undefined) return { error: `unsupported flag group in ${JSON.stringify(pattern)}` };
+    source = expanded;
+  }
   try {
     return { regex: new RegExp(`^(?:${source})$`, flags) };
   } catch (error) {
     return { error: `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}` };
   }
+}
+
+/**
+ * Rewrites every `(?i:…)` group as a plain group whose letters match both cases (`[aA]`, and both
+ * cases of letters and letter ranges inside character classes). Undefined for a group it cannot
+ * rewrite exactly (an unbalanced group, or other scoped flags).
+ */
+function expandCaseInsensitiveGroups(source: string): string | undefined {
+  let out = '';
+  let depth = 0; // nesting inside (?i:…) groups, counted in parentheses
+  const both = (c: string) => (c.toLowerCase() !== c.toUpperCase() ? `${c.toLowerCase()}${c.toUpperCase()}` : c);
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i += 1;
+      continue;
+    }
+    if (source.startsWith('(?i:', i)) {
+      out += '(?:';
+      i += 3;
+      depth += 1;
+      continue;
+    }
+    if (/^\(\?[a-zA-Z]+[:)]/.test(source.slice(i, i + 8)) && depth > 0) return undefined;
+    if (depth > 0 && source.startsWith('(?<', i)) {
+      const close = source.indexOf('>', i);
+      if (close < 0) return undefined;
+      out += source.slice(i, close + 1);
+      i = close;
+      depth += 1;
+      continue;
+    }
+    if (c === '[') {
+      let j = i + 1;
+      let cls = '[';
+      if (source[j] === '^') cls += source[j++];
+      if (source[j] === ']') cls += source[j++];
+      let extra = '';
+      for (; j < source.length && source[j] !== ']'; j++) {
+        const d = source[j]!;
+        if (d === '\\') {
+          cls += d + (source[j + 1] ?? '');
+          j += 1;
+          continue;
+        }
+        if (d === '[' && source[j + 1] === ':') {
+          const close = source.indexOf(':]', j);
+          if (close < 0) return undefined;
+          cls += source.slice(j, close + 2);
+          j = close + 1;
+          continue;
+        }
+        cls += d;
+        if (depth === 0) continue;
+        if (source[j + 1] === '-' && source[j + 2] !== undefined && source[j + 2] !== ']') {
+          const to = source[j + 2]!;
+          cls += `-${to}`;
+          if (/[a-z]/.test(d) && /[a-z]/.test(to)) extra += `${d.toUpperCase()}-${to.toUpperCase()}`;
+          else if (/[A-Z]/.test(d) && /[A-Z]/.test(to)) extra += `${d.toLowerCase()}-${to.toLowerCase()}`;
+          j += 2;
+          continue;
+        }
+        if (/[a-zA-Z]/.test(d)) extra += both(d).replace(d, '');
+      }
+      if (j >= source.length) return undefined;
+      out += `${cls}${extra}]`;
+      i = j;
+      continue;
+    }
+    if (depth > 0 && c === '(') depth += 1;
+    if (depth > 0 && c === ')') depth -= 1;
+    out += depth > 0 && /[a-zA-Z]/.test(c) ? `[${both(c)}]` : c;
+  }
+  return depth === 0 ? out : undefined;
 }

@@ -1,3 +1,4 @@
+import { keptAttributes } from './kept-attributes';
 import type { MetricRecommendation } from './types';
 import { InputError } from '../input-error';
 
@@ -47,9 +48,10 @@ export function renderExperimentSource(input: ExperimentSourceInput): string {
   const groups = new Map<string, { keep: readonly string[]; fn: string; kind: 'sum' | 'histogram' | 'gauge'; metrics: string[] }>();
   for (const m of aggregated) {
     const kind = m.type === 'counter' ? 'sum' : m.type === 'histogram' || m.type === 'gaugehistogram' ? 'histogram' : 'gauge';
-    const key = `${kind}|${m.function}|${m.keep.join(',')}`;
+    const keep = keptAttributes(m);
+    const key = `${kind}|${m.function}|${keep.join(',')}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { keep: m.keep, fn: m.function ?? 'sum', kind, metrics: [] }));
+    if (!group) groups.set(key, (group = { keep, fn: m.function ?? 'sum', kind, metrics: [] }));
     group.metrics.push(m.metric);
   }
 
@@ -63,7 +65,7 @@ export function renderExperimentSource(input: ExperimentSourceInput): string {
     const metrics = list(g.metrics.map((m) => `{ name: ${q(m)}, type: '${type}' }`), '              ');
     const fn = type === 'gauge' ? `gaugeFunction: '${g.fn}'` : type === 'sum' ? `aggregation: '${g.fn}'` : undefined;
     processors.push(
-      `Processor.keepAttributes({\n              name: '${CANDIDATE}-${i + 1}',\n              metrics: ${metrics},\n              keep: [${g.keep.filter((l) => l !== 'job' && l !== 'instance' && l !== 'le' && l !== 'quantile').map(q).join(', ')}],${fn ? `\n              ${fn},` : ''}\n            })`,
+      `Processor.keepAttributes({\n              name: '${CANDIDATE}-${i + 1}',\n              metrics: ${metrics},\n              keep: [${g.keep.map(q).join(', ')}],${fn ? `\n              ${fn},` : ''}\n            })`,
     );
   });
   if (deltas.length > 0) processors.push(`Processor.deltaToCumulative({ name: '${CANDIDATE}' })`);

@@ -9,3 +9,4 @@ export { protectedFamilies, type UnreadableSource } from './protect';
 export { recommendReductions, isCumulative, SERIES_BIRTH_CAVEAT, type RecommendInput } from './recommend';
 export { renderExperimentSource, type ExperimentSourceInput, type InlineGuardrail } from './experiment-source';
 export { renderRecommendationText, renderRecommendationMarkdown, renderRecommendationJson } from './render';
+export { keptAttributes, labelsLeft, structuralLabels } from './kept-attributes';

@@ -5,6 +5,7 @@ import { assessQuery, type SeriesChange } from '../promql/assess';
 import type { FamilyMetadata, Series } from '../series/model';
 import { estimateUsage } from '../simulate/rates';
 import { countAfterKeep, groupFamilies, type MetricFamily } from './families';
+import { labelsLeft } from './kept-attributes';
 import { protectedFamilies, type UnreadableSource } from './protect';
 import type { MetricRecommendation, QueryReference, RecommendationReport } from './types';
 
@@ -34,6 +35,9 @@ export interface RecommendInput {
 /** How a counter or histogram must be read for a delta-wrapped merge to keep the answer. */
 const COUNTER_READS = new Set(['rate', 'increase', 'irate']);
 
+/** Functions that read a gauge as a counter (decreases are resets) or count its changes: not additive over series. */
+const GAUGE_AS_COUNTER_READS = new Set(['rate', 'increase', 'irate', 'resets', 'changes']);
+
 const UNTOUCHABLE = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
 
 /** Message attached to every delta-wrapped aggregation (the measured error is in docs/recommend.md). */
@@ -60,7 +64,7 @@ export function recommendReductions(input: RecommendInput): RecommendationReport
     const reading = uniqueQueries(family.seriesNames.flatMap((n) => readers.get(n) ?? []));
     const decision = decide(family, reading, protect.get(family.name), input.dropUnused ?? false);
     const seriesBefore = family.series.length;
-    const seriesAfter = decision.action === 'drop' ? 0 : decision.action === 'aggregate' ? countAfterKeep(family, decision.keep) : seriesBefore;
+    const seriesAfter = decision.action === 'drop' ? 0 : decision.action === 'aggregate' ? countAfterKeep(family, labelsLeft(family.type, decision.keep, family.labels)) : seriesBefore;
     const costBefore = price(seriesBefore);
     const costAfter = price(seriesAfter);
     const saving = costBefore.minus(costAfter);
@@ -145,6 +149,9 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       if (sel.labels.kind === 'all') return untouched(`read with every label at ${where} (${sel.functions.join(' → ') || 'raw selector'})`);
       if (isCumulative(family) && !COUNTER_READS.has(sel.functions[0] ?? '')) {
         return untouched(`${sel.metric} is read at ${where} without rate/increase/irate (${sel.functions.join(' → ') || 'raw selector'}): merged as deltas, its absolute value restarts from zero`);
+      }
+      if (!isCumulative(family) && GAUGE_AS_COUNTER_READS.has(sel.functions[0] ?? '')) {
+        return untouched(`${sel.metric} is a gauge read with ${sel.functions[0]}() at ${where}: Prometheus reads each decrease as a counter reset, so merged series change the answer`);
       }
       for (const label of sel.matcherLabels) needed.add(label);
       if (sel.labels.kind === 'only') for (const label of sel.labels.labels) needed.add(label);

@@ -28,7 +28,7 @@ export function renderRecommendationText(report: RecommendationReport): string {
     line(header),
     ...rows.map(line),
   );
-  const detailed = report.metrics.filter((m) => m.recommended || m.queries.length > 0);
+  const detailed = report.metrics;
   if (detailed.length > 0) out.push('');
   for (const m of detailed) {
     out.push(`${m.metric}: ${m.reason}`);

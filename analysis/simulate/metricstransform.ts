@@ -66,7 +66,7 @@ function applyOperation(points: Point[], op: unknown, where: string, ctx: StepCo
         return points;
       }
       const keep = new Set(labels.map((l) => ctx.names.label(l)));
-      return aggregate(points, fn as AggregationFunction, (p) => (p.attrs = pickAttrs(p.attrs, keep, ctx.interner)), where, ctx);
+      return aggregate(points, fn as AggregationFunction, (p) => (p.attrs = pickAttrs(p.attrs, keep, ctx.interner, p.type)), where, ctx);
     }
     case 'aggregate_label_values': {
       const label = typeof op.label === 'string' ? ctx.names.label(op.label) : undefined;

@@ -1,3 +1,4 @@
+import type { MetricType } from '../series/model';
 import type { AggregationFunction, Point, ValueNode } from './model';
 import type { NameResolver } from './target';
 
@@ -45,8 +46,19 @@ export class AttrsInterner {
   }
 }
 
-/** Labels made by the Prometheus translation itself: never attributes, never removed. */
-export const STRUCTURAL_LABELS: ReadonlySet<string> = new Set(['le', 'quantile']);
+/**
+ * Labels made by the Prometheus translation itself, per metric type: `le` of a histogram's
+ * buckets, `quantile` of a summary. Never attributes of that type, never removed. On any other
+ * type (a gauge `…{quantile="0.9"}`) they are ordinary attributes.
+ */
+export function structuralLabelsOf(type: MetricType | undefined): ReadonlySet<string> {
+  if (type === 'histogram' || type === 'gaugehistogram') return HISTOGRAM_LABELS;
+  if (type === 'summary') return SUMMARY_LABELS;
+  return NO_LABELS;
+}
+const HISTOGRAM_LABELS: ReadonlySet<string> = new Set(['le']);
+const SUMMARY_LABELS: ReadonlySet<string> = new Set(['quantile']);
+const NO_LABELS: ReadonlySet<string> = new Set();
 
 /** A stable key of an attribute map. */
 export function attrsKey(attrs: Readonly<Record<string, string>>): string {
@@ -60,19 +72,20 @@ export function attrsKey(attrs: Readonly<Record<string, string>>): string {
 }
 
 /**
- * The attributes whose label is in `keep` (plus `le` / `quantile`): the same object when nothing
- * is removed, else the interner's shared map.
+ * The attributes whose label is in `keep` (plus the labels the metric type makes itself, see
+ * {@link structuralLabelsOf}): the same object when nothing is removed, else the interner's shared map.
  */
-export function pickAttrs(attrs: Record<string, string>, keep: ReadonlySet<string>, interner: AttrsInterner): Record<string, string> {
+export function pickAttrs(attrs: Record<string, string>, keep: ReadonlySet<string>, interner: AttrsInterner, type?: MetricType): Record<string, string> {
+  const structural = structuralLabelsOf(type);
   let removes = false;
   for (const k in attrs) {
-    if (!keep.has(k) && !STRUCTURAL_LABELS.has(k)) {
+    if (!keep.has(k) && !structural.has(k)) {
       removes = true;
       break;
     }
   }
   if (!removes) return attrs;
-  return interner.pick(attrs, (k) => keep.has(k) || STRUCTURAL_LABELS.has(k));
+  return interner.pick(attrs, (k) => keep.has(k) || structural.has(k));
 }
 
 /**

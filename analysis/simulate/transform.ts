@@ -97,7 +97,7 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
       for (const p of points) {
         if (!matches(p)) continue;
         if (onResource) p.resource = pickAttrs(p.resource, keep, ctx.interner);
-        else p.attrs = pickAttrs(p.attrs, keep, ctx.interner);
+        else p.attrs = pickAttrs(p.attrs, keep, ctx.interner, p.type);
       }
       return points;
     }
@@ -149,7 +149,7 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
           byName.set(p.name, applies);
         }
         if (!applies) return undefined;
-        if (keep) p.attrs = pickAttrs(p.attrs, keep, ctx.interner);
+        if (keep) p.attrs = pickAttrs(p.attrs, keep, ctx.interner, p.type);
         return attrsKey(p.attrs);
       },
       fn as AggregationFunction,

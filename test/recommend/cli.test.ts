@@ -116,6 +116,30 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     expect((await run(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', at('Bad_Name.ts')])).code).toBe(2);
   });
 
+  it('prints the table with every reason, writes nothing and exits 0 when nothing is worth a change (redis mixin dashboard)', async () => {
+    // GIVEN the redis mixin's dashboard and a snapshot whose series carry only labels its queries read
+    const corpus = path.resolve(__dirname, '../fixtures/corpora/redis');
+    const snapshot = at('redis.prom');
+    fs.writeFileSync(snapshot, [
+      '# TYPE redis_instance_info gauge',
+      'redis_instance_info{cluster="c",namespace="n",role="master",job="redis",instance="r-0"} 1',
+      '# TYPE redis_uptime_in_seconds gauge',
+      'redis_uptime_in_seconds{job="redis",instance="r-0"} 100',
+      '',
+    ].join('\n'));
+    const output = at('experiments', 'redis-nothing.ts');
+    // WHEN recommending with -o
+    const { code, stdout, stderr } = await run(['recommend', '--snapshot', snapshot, '--rules', path.join(corpus, 'rules'), '--dashboards', path.join(corpus, 'dashboards'), '-o', output]);
+    // THEN the table and the reason per family are printed, nothing is written, and the exit code is 0 (2 is for bad input)
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^series 2 → 2/);
+    expect(stdout).toMatch(/redis_instance_info: the queries read every label it has\n  read by .*redis_overview\.json/);
+    expect(stdout).toMatch(/redis_uptime_in_seconds: no query reads it/);
+    expect(stdout).toMatch(/nothing written to .*redis-nothing\.ts: no metric has a recommended change/);
+    expect(fs.existsSync(output)).toBe(false);
+  });
+
   it('renders markdown with the ranked table', async () => {
     const { code, stdout } = await run(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '--format', 'markdown']);
     expect(code).toBe(0);

@@ -6,6 +6,9 @@
  * Backfilled samples must lie in the past (e.g. now-3h … now-1h) and queries must name explicit
  * times; remember the lookback delta (5 m by default): an instant query sees a sample up to
  * `lookbackDelta` before the evaluation time.
+ *
+ * With `remoteWriteReceiver: true` it also accepts remote write (`--web.enable-remote-write-receiver`)
+ * at {@link TestPrometheus.remoteWriteUrl}, e.g. from the real collector's `prometheusremotewrite`.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -36,7 +39,7 @@ export interface StartPrometheusOptions {
   readonly lookbackDelta?: string;
   /** How long to wait for `/-/ready`. @default 30000 */
   readonly readyTimeoutMs?: number;
-  /** Accept remote write on `/api/v1/write` (`--web.enable-remote-write-receiver`). @default false */
+  /** Accept remote write at `/api/v1/write` (`--web.enable-remote-write-receiver`). @default false */
   readonly remoteWriteReceiver?: boolean;
 }
 
@@ -44,6 +47,8 @@ export interface StartPrometheusOptions {
 export interface TestPrometheus {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
+  /** `${url}/api/v1/write`: where remote write lands (only with `remoteWriteReceiver`). */
+  readonly remoteWriteUrl: string;
   /** The port it listens on (kept across {@link TestPrometheus.restart}). */
   readonly port: number;
   /** The TSDB storage dir (a temp dir owned by the handle). */
@@ -99,6 +104,9 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   const handle: TestPrometheus = {
     get url() {
       return `http://127.0.0.1:${port}`;
+    },
+    get remoteWriteUrl() {
+      return `http://127.0.0.1:${port}/api/v1/write`;
     },
     get port() {
       return port;

@@ -22,7 +22,8 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
       continue;
     }
     const root = doc.contents;
-    if (root === null || root === undefined) continue;
+    // an empty document, `null` or `~`: promtool accepts it as a file without groups
+    if (root === null || root === undefined || (isScalar(root) && root.value === null)) continue;
     if (!isMap(root)) {
       problemAt(root.range?.[0] ?? 0, 'expected a rule file (groups:) or a PrometheusRule object');
       continue;

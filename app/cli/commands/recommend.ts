@@ -94,7 +94,10 @@ export async function runRecommend(flags: RecommendFlags): Promise<string> {
   });
 
   let written = '';
-  if (flags.output !== undefined) {
+  if (flags.output !== undefined && !report.metrics.some((m) => m.recommended)) {
+    // Nothing worth a change is an answer, not an input error: the table above says why per family (exit 0, ADR 0130).
+    written = `nothing written to ${flags.output}: no metric has a recommended change (the reason for each is above)\n`;
+  } else if (flags.output !== undefined) {
     const outDir = path.dirname(path.resolve(flags.output));
     const source = renderExperimentSource({
       name: experimentName!,

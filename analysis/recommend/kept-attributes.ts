@@ -1,0 +1,35 @@
+import type { MetricType } from '../series/model';
+
+/** Labels the translation makes from the resource: `job` and `instance` (never data-point attributes). */
+const RESOURCE_LABELS: ReadonlySet<string> = new Set(['job', 'instance']);
+
+/**
+ * Labels that are part of a metric type's structure rather than attributes: `le` for histograms
+ * (the bucket bound), `quantile` for summaries. On any other type they are ordinary attributes (a
+ * gauge `…{quantile="0.9"}`, a counter `…{le="100"}`) and must be kept like any other.
+ */
+export function structuralLabels(type: MetricType): ReadonlySet<string> {
+  if (type === 'histogram' || type === 'gaugehistogram') return new Set(['le']);
+  if (type === 'summary') return new Set(['quantile']);
+  return new Set();
+}
+
+/**
+ * The data-point attributes a `keepAttributes` processor must keep for a recommendation that
+ * keeps `keep`: every kept label but the resource labels and the labels the metric type makes
+ * itself. The written experiment and the series count come from this one value.
+ */
+export function keptAttributes(recommendation: { readonly type: MetricType; readonly keep: readonly string[] }): string[] {
+  const structural = structuralLabels(recommendation.type);
+  return recommendation.keep.filter((label) => !RESOURCE_LABELS.has(label) && !structural.has(label));
+}
+
+/**
+ * The labels a series keeps once the written processor has run: the kept attributes plus the
+ * resource and structural labels the processor cannot touch. The report's series count uses it.
+ */
+export function labelsLeft(type: MetricType, keep: readonly string[], familyLabels: readonly string[]): string[] {
+  const attributes = new Set(keptAttributes({ type, keep }));
+  const structural = structuralLabels(type);
+  return familyLabels.filter((label) => attributes.has(label) || RESOURCE_LABELS.has(label) || structural.has(label));
+}
