@@ -134,7 +134,7 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^series 2 → 2/);
-    expect(stdout).toMatch(/redis_instance_info: the queries read every label it has\n  read by .*redis_overview\.json/);
+    expect(stdout).toMatch(/redis_instance_info: the queries read every label it has\n {2}read by .*redis_overview\.json/);
     expect(stdout).toMatch(/redis_uptime_in_seconds: no query reads it/);
     expect(stdout).toMatch(/nothing written to .*redis-nothing\.ts: no metric has a recommended change/);
     expect(fs.existsSync(output)).toBe(false);
