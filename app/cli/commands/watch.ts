@@ -7,6 +7,7 @@ import { mountWatcherStatusPage } from '../../watcher/status-page/watcher-status
 import type { Decision } from '../../../analysis/decide/types';
 import type { ActuationResult } from '../../watcher/actuation/actuate-decisions';
 import { createActuator } from '../../watcher/actuation/create-actuator';
+import { createGitHubAccess } from '../../watcher/github-access';
 import type { PullRequestView } from '../../watcher/status-page/view-model';
 import { UsageError } from '../errors';
 
@@ -44,10 +45,11 @@ export function register(program: Command): void {
         pino.destination({ fd: 2, sync: true }),
       );
       const pullRequests = new Map<string, PullRequestView>();
+      const access = createGitHubAccess(config, log);
       let loadError: unknown;
       const service = new WatcherService({
         loadInputs: () =>
-          loadRepoInputs(config).catch((error: unknown) => {
+          loadRepoInputs(config, { gitTokens: access?.gitTokens }).catch((error: unknown) => {
             loadError = error;
             throw error;
           }),
@@ -55,7 +57,7 @@ export function register(program: Command): void {
         attempts: config.prometheus.attempts,
         concurrency: config.prometheus.concurrency,
         log,
-        actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log), pullRequests) : undefined,
+        actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, access), pullRequests) : undefined,
       });
       mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests });
       if (flags.once) {
