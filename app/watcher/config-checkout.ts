@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { InputError } from '../../analysis/input-error';
 import { runRemoteGit, scrub, type GitTokenSource } from '../../clients/git/run-git';
 
 /**
@@ -23,7 +24,7 @@ export class ConfigCheckout {
       await runRemoteGit(['fetch', '--quiet', '--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], { cwd: dir, remoteUrl: url, tokens });
       await git.checkout(['--force', '--detach', `origin/${branch}`]);
     } catch (error) {
-      throw Object.assign(new Error(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact(scrub((error as Error).message.split('\n')[0] ?? ''))}`), { exitCode: 2 });
+      throw new InputError(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact(scrub((error as Error).message.split('\n')[0] ?? ''))}`);
     }
     const head = (await git.revparse(['HEAD'])).trim();
     return new ConfigCheckout(dir, git, head);

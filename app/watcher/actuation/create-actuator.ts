@@ -8,6 +8,7 @@ import type { WatcherConfig } from '../config';
 import { createGitHubAccess, type GitHubAccess } from '../github-access';
 import { actuateDecisions, type ActuationResult } from './actuate-decisions';
 import { resynthesizeWithInstallation } from './resynthesize';
+import { InputError } from '../../../analysis/input-error';
 
 /**
  * Builds propose mode from the watcher config: a GitHub client (token or App installation), a
@@ -16,7 +17,7 @@ import { resynthesizeWithInstallation } from './resynthesize';
  */
 export function createActuator(config: WatcherConfig, log: Logger, access: GitHubAccess | undefined = createGitHubAccess(config, log)): (decisions: readonly Decision[]) => Promise<ActuationResult[]> {
   const github = config.github;
-  if (!github || !access) throw Object.assign(new Error(`${config.file}: propose mode needs a 'github' section (repository and token or app)`), { exitCode: 2 });
+  if (!github || !access) throw new InputError(`${config.file}: propose mode needs a 'github' section (repository and token or app)`);
   const client = access.client;
   const elector = config.lease ? createElector(config) : undefined;
   const identity = { name: config.actuation.authorName, email: config.actuation.authorEmail };
