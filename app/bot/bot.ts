@@ -1,5 +1,7 @@
 import type http from 'node:http';
 import pino, { type Logger } from 'pino';
+import type { GitTokenSource } from '../../clients/git/run-git';
+import { installationTokenSource } from '../../clients/github/installation-token';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../../clients/github/octokit';
 import { readCredential, type BotConfig } from './config';
 import { costEstimatorFor } from './review/cost-source';
@@ -75,11 +77,17 @@ export async function createBot(config: BotConfig, credentials: BotCredentials, 
     if (!client) clients.set(installationId, (client = createGitHubClient(clientOptions(installationId))));
     return client;
   };
+  const tokenSources = new Map<number, GitTokenSource>();
+  const tokenFor = async (installationId: number) => {
+    let source = tokenSources.get(installationId);
+    if (!source) tokenSources.set(installationId, (source = installationTokenSource(await clientFor(installationId), { appId: config.github.appId, installationId })));
+    return source.token();
+  };
   const services: BotServices = {
     config,
     log,
     clientFor,
-    tokenFor: async (installationId) => ((await (await clientFor(installationId)).auth({ type: 'installation' })) as { token: string }).token,
+    tokenFor,
     installationOf: async (owner, repo) => (await appClient.rest.apps.getRepoInstallation({ owner, repo })).data.id,
     estimateCost: costEstimatorFor(config.review),
   };

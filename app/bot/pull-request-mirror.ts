@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { runRemoteGit, staticGitToken } from '../../clients/git/run-git';
 
 /**
  * A local bare mirror per repository, into which the bot fetches a pull request's head
  * (`refs/pull/N/head`, which GitHub keeps in the base repository — so fork pull requests work the
  * same way) and its base branch. Only objects are fetched: no checkout, no hooks, no filters, no
  * submodules. The installation token travels in an HTTP header set through the environment
- * (`GIT_CONFIG_*`), so it is neither in the URL, nor on the command line, nor on disk.
+ * (`GIT_CONFIG_*`, see clients/git/run-git.ts), so it is neither in the URL, nor on the command
+ * line, nor on disk.
  */
 
 /** What to fetch. */
@@ -28,15 +30,6 @@ export interface FetchedPullRequest {
   readonly baseRef: string;
   /** The head commit as fetched (may be newer than the webhook's). */
   readonly headSha: string;
-}
-
-function gitEnv(token: string | undefined): Record<string, string> {
-  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
-  if (token) {
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-    Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
-  }
-  return env;
 }
 
 /** The mirror folder of a repository under `workDir`. */
@@ -72,17 +65,13 @@ export function fetchPullRequest(workDir: string, request: FetchPullRequest): Pr
 }
 
 async function fetchInto(mirrorDir: string, request: FetchPullRequest): Promise<FetchedPullRequest> {
-  await openMirror(mirrorDir);
-  // simple-git refuses GIT_CONFIG_* in the environment unless asked: here it is ours (the auth header), never the repository's.
-  const env = gitEnv(request.token);
-  const git = simpleGit({ baseDir: mirrorDir, allowEnvironment: Object.keys(env).filter((key) => key.startsWith('GIT_')), unsafe: { allowUnsafeConfigEnvCount: request.token !== undefined } }).env(env);
+  const git = await openMirror(mirrorDir);
   const headRef = `refs/phoenix/pull/${request.pullNumber}/head`;
   const baseRef = `refs/phoenix/pull/${request.pullNumber}/base`;
-  await git.raw([
-    'fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--force', request.cloneUrl,
-    `+refs/pull/${request.pullNumber}/head:${headRef}`,
-    `+refs/heads/${request.baseRef}:${baseRef}`,
-  ]);
+  await runRemoteGit(
+    ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--force', request.cloneUrl, `+refs/pull/${request.pullNumber}/head:${headRef}`, `+refs/heads/${request.baseRef}:${baseRef}`],
+    { cwd: mirrorDir, remoteUrl: request.cloneUrl, tokens: request.token ? staticGitToken(request.token) : undefined },
+  );
   const headSha = (await git.raw(['rev-parse', '--verify', headRef])).trim();
   return { mirrorDir, headRef, baseRef, headSha };
 }

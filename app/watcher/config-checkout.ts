@@ -3,24 +3,28 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { InputError } from '../../analysis/input-error';
+import { runRemoteGit, scrub, type GitTokenSource } from '../../clients/git/run-git';
 
 /**
  * The watcher's read-only clone of the config repo: fetched each cycle and moved to the tip of
  * the watched branch. The work dir belongs to the watcher alone (it is reset, never committed to).
  */
 export class ConfigCheckout {
-  /** Clones `url` into `dir` (or fetches into an existing clone) and checks out `origin/<branch>`. */
-  static async sync(url: string, branch: string, dir: string): Promise<ConfigCheckout> {
+  /**
+   * Clones `url` into `dir` (or fetches into an existing clone) and checks out `origin/<branch>`.
+   * An HTTPS remote gets a current token from `tokens` in each command's environment (never on disk).
+   */
+  static async sync(url: string, branch: string, dir: string, tokens?: GitTokenSource): Promise<ConfigCheckout> {
     await mkdir(dir, { recursive: true });
     const hasClone = await stat(path.join(dir, '.git')).then(() => true, () => false);
     const git = simpleGit({ baseDir: dir });
     try {
-      if (!hasClone) await git.clone(url, dir, ['--branch', branch, '--no-tags']);
+      if (!hasClone) await runRemoteGit(['clone', '--quiet', '--branch', branch, '--no-tags', url, dir], { cwd: dir, remoteUrl: url, tokens });
       else await git.remote(['set-url', 'origin', url]);
-      await git.fetch(['--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+      await runRemoteGit(['fetch', '--quiet', '--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], { cwd: dir, remoteUrl: url, tokens });
       await git.checkout(['--force', '--detach', `origin/${branch}`]);
     } catch (error) {
-      throw new InputError(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact((error as Error).message.split('\n')[0] ?? '')}`);
+      throw new InputError(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact(scrub((error as Error).message.split('\n')[0] ?? ''))}`);
     }
     const head = (await git.revparse(['HEAD'])).trim();
     return new ConfigCheckout(dir, git, head);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KustomizationStatusInput } from '../../analysis/decide/flux-revision';
 import type { EnvironmentInput, ExperimentInput, LifecycleInput, PriorRollback } from '../../analysis/decide/types';
+import type { GitTokenSource } from '../../clients/git/run-git';
 import { CommitStatusFluxReader, octokitCommitStatuses } from '../../clients/flux-status/commit-statuses';
 import { createGitHubClient } from '../../clients/github/octokit';
 import { FluxKustomizations } from '../../clients/kubernetes/flux-kustomizations';
@@ -25,6 +26,8 @@ const MANIFEST_KEY = 'experiment.json';
 /** Hooks for tests: how to reach Kubernetes. @default - the kubeconfig file and context from the config */
 export interface RepoInputOverrides {
   readonly kubernetes?: (environment: string, config: EnvironmentWatchConfig) => FluxKustomizations;
+  /** Tokens for fetching an HTTPS config repo (the `github` section's App or token). @default - none: git runs unauthenticated */
+  readonly gitTokens?: GitTokenSource;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface RepoInputOverrides {
  */
 export async function loadRepoInputs(config: WatcherConfig, overrides: RepoInputOverrides = {}): Promise<CycleInputs> {
   const { repository } = config;
-  const checkout = await ConfigCheckout.sync(repository.url, repository.branch, repository.workDir);
+  const checkout = await ConfigCheckout.sync(repository.url, repository.branch, repository.workDir, overrides.gitTokens);
   const specs = loadFreshEnvironments(path.join(checkout.dir, repository.environmentsDir));
   const unknown = Object.keys(config.environments).filter((name) => !specs.some((s) => s.name === name));
   if (unknown.length > 0) {

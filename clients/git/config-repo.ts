@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { GitCommandError, runRemoteGit, type GitTokenSource } from './run-git';
 
 /** The author and committer of commits Phoenix makes. */
 export interface GitIdentity {
@@ -23,6 +24,8 @@ export type PushResult = 'pushed' | 'rejected';
 export interface OpenConfigRepoOptions {
   /** Name of the branch pull requests target. @default 'main' */
   readonly baseBranch?: string;
+  /** Token for HTTPS remotes, asked before every clone, fetch and push. @default - none (local or public remotes) */
+  readonly tokens?: GitTokenSource;
 }
 
 /**
@@ -37,11 +40,11 @@ export class ConfigRepo {
     const hasClone = await stat(path.join(workDir, '.git')).then(() => true, () => false);
     const git = simpleGit({ baseDir: workDir });
     if (!hasClone) {
-      await git.clone(remoteUrl, workDir);
+      await runRemoteGit(['clone', '--quiet', '--no-tags', remoteUrl, workDir], { cwd: workDir, remoteUrl, tokens: options.tokens });
     } else {
       await git.remote(['set-url', 'origin', remoteUrl]);
     }
-    const repo = new ConfigRepo(workDir, git, options.baseBranch ?? 'main');
+    const repo = new ConfigRepo(workDir, git, options.baseBranch ?? 'main', remoteUrl, options.tokens);
     await repo.fetch();
     return repo;
   }
@@ -52,11 +55,18 @@ export class ConfigRepo {
     private readonly git: SimpleGit,
     /** The branch pull requests target. */
     readonly baseBranch: string,
+    private readonly remoteUrl: string,
+    private readonly tokens: GitTokenSource | undefined,
   ) {}
+
+  /** Runs a git command that talks to origin, with a current token in its environment. */
+  private remote(args: readonly string[]): Promise<string> {
+    return runRemoteGit(args, { cwd: this.dir, remoteUrl: this.remoteUrl, tokens: this.tokens });
+  }
 
   /** Fetches every branch of origin, pruning deleted ones. */
   async fetch(): Promise<void> {
-    await this.git.fetch(['--prune', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
+    await this.remote(['fetch', '--quiet', '--prune', '--no-tags', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
   }
 
   /** The commit a ref points at, or undefined when it does not exist. */
@@ -102,16 +112,17 @@ export class ConfigRepo {
   /**
    * Pushes the local `branch` to origin only if origin's branch is still at `expectedRemote`
    * (undefined: the branch must not exist yet). A moved branch is `rejected`, never overwritten.
+   * Anything else (credentials refused, no push rights, a protected branch) throws a
+   * {@link GitCommandError} saying what to do.
    */
   async push(branch: string, expectedRemote: string | undefined): Promise<PushResult> {
     if (branch === this.baseBranch) throw new Error(`refusing to push to the base branch '${branch}'`);
     const lease = `--force-with-lease=refs/heads/${branch}:${expectedRemote ?? ''}`;
     try {
-      await this.git.raw(['push', '--porcelain', lease, 'origin', `refs/heads/${branch}:refs/heads/${branch}`]);
+      await this.remote(['push', '--porcelain', lease, 'origin', `refs/heads/${branch}:refs/heads/${branch}`]);
       return 'pushed';
     } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      if (/rejected|stale info|non-fast-forward|fetch first/i.test(text)) return 'rejected';
+      if (error instanceof GitCommandError && error.kind === 'rejected') return 'rejected';
       throw error;
     }
   }
@@ -152,6 +163,6 @@ export class ConfigRepo {
   /** Deletes origin's `branch` (used when a reversed verdict closes its pull request). */
   async deleteRemoteBranch(branch: string): Promise<void> {
     if (branch === this.baseBranch) throw new Error(`refusing to delete the base branch '${branch}'`);
-    await this.git.raw(['push', 'origin', `:refs/heads/${branch}`]);
+    await this.remote(['push', '--quiet', 'origin', `:refs/heads/${branch}`]);
   }
 }

@@ -8,6 +8,7 @@ import type { Decision } from '../../../analysis/decide/types';
 import type { ActuationResult } from '../../watcher/actuation/actuate-decisions';
 import { createActuator, createElector } from '../../watcher/actuation/create-actuator';
 import { EVENTS_PATH, mountWatcherApi } from '../../watcher/api/mount-watcher-api';
+import { createGitHubAccess } from '../../watcher/github-access';
 import type { PullRequestView } from '../../watcher/status-page/view-model';
 import { UsageError } from '../errors';
 import { InputError } from '../../../analysis/input-error';
@@ -47,10 +48,11 @@ export function register(program: Command): void {
       );
       const pullRequests = new Map<string, PullRequestView>();
       const elector = config.lease && (mode === 'propose' || config.api.actions.enabled) ? createElector(config) : undefined;
+      const access = createGitHubAccess(config, log);
       let loadError: unknown;
       const service = new WatcherService({
         loadInputs: () =>
-          loadRepoInputs(config).catch((error: unknown) => {
+          loadRepoInputs(config, { gitTokens: access?.gitTokens }).catch((error: unknown) => {
             loadError = error;
             throw error;
           }),
@@ -58,7 +60,7 @@ export function register(program: Command): void {
         attempts: config.prometheus.attempts,
         concurrency: config.prometheus.concurrency,
         log,
-        actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, elector), pullRequests) : undefined,
+        actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, access, elector), pullRequests) : undefined,
       });
       const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH });
       mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}) });

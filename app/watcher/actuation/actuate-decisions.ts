@@ -1,4 +1,6 @@
 import type { Decision } from '../../../analysis/decide/types';
+import { GitCommandError } from '../../../clients/git/run-git';
+import { InstallationTokenError } from '../../../clients/github/installation-token';
 import { proposalFromDecision } from './proposal';
 import { closeStaleProposal, proposeChange, type ProposeContext, type ProposeOutcome } from './propose';
 
@@ -41,11 +43,18 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
     return [];
   }
   const results: ActuationResult[] = [];
+  // Set when the credentials or the remote failed: the other proposals would fail the same way, so
+  // they are not tried (no storm of identical requests); each reports the same line; next cycle retries.
+  let setupFailure: string | undefined;
   for (const decision of decisions) {
     if (decision.phase !== 'running') continue;
     const base = { experiment: decision.experiment, environment: decision.environment, variant: decision.variant };
-    const context = options.contextFor(decision.environment);
     const proposal = proposalFromDecision(decision);
+    if (setupFailure) {
+      if (proposal) results.push({ ...base, action: proposal.action as 'promote' | 'rollback', error: setupFailure });
+      continue;
+    }
+    const context = options.contextFor(decision.environment);
     try {
       if (proposal) {
         const outcome = await proposeChange(proposal, context);
@@ -66,9 +75,18 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
       }
     } catch (error) {
       const message = (error as Error).message;
-      options.log.warn({ ...base, err: { message } }, 'proposal failed; will try again next cycle');
+      if (isSetupFailure(error)) setupFailure = message;
+      options.log.warn({ ...base, err: { message } }, setupFailure ? 'proposal failed; no other proposal is tried this cycle; will try again next cycle' : 'proposal failed; will try again next cycle');
       results.push({ ...base, action: proposal?.action === 'rollback' ? 'rollback' : 'promote', error: message });
     }
   }
   return results;
+}
+
+/** Failures every other proposal of the cycle would repeat: credentials, rights, an unreachable remote. */
+export function isSetupFailure(error: unknown): boolean {
+  if (error instanceof InstallationTokenError) return true;
+  if (error instanceof GitCommandError) return error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'unreachable';
+  const status = (error as { status?: number }).status;
+  return status === 401 || status === 403;
 }

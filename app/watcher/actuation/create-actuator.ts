@@ -3,9 +3,9 @@ import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Decision } from '../../../analysis/decide/types';
 import { ConfigRepo } from '../../../clients/git/config-repo';
-import { createGitHubClient } from '../../../clients/github/octokit';
 import { LeaseElector } from '../../../clients/kubernetes/lease-elector';
-import { readCredential, type WatcherConfig } from '../config';
+import type { WatcherConfig } from '../config';
+import { createGitHubAccess, type GitHubAccess } from '../github-access';
 import { actuateDecisions, type ActuationResult } from './actuate-decisions';
 import { resynthesizeWithInstallation } from './resynthesize';
 import { InputError } from '../../../analysis/input-error';
@@ -15,19 +15,37 @@ import { InputError } from '../../../analysis/input-error';
  * clone of the config repo of its own for proposal branches, an optional Lease so only one
  * replica acts, and the re-synthesizer. Credentials are read here, once, and never logged.
  */
-export function createActuator(config: WatcherConfig, log: Logger, elector: LeaseElector | undefined = config.lease ? createElector(config) : undefined): (decisions: readonly Decision[]) => Promise<ActuationResult[]> {
+export function createActuator(
+  config: WatcherConfig,
+  log: Logger,
+  access: GitHubAccess | undefined = createGitHubAccess(config, log),
+  elector: LeaseElector | undefined = config.lease ? createElector(config) : undefined,
+): (decisions: readonly Decision[]) => Promise<ActuationResult[]> {
   const github = config.github;
-  if (!github) throw new InputError(`${config.file}: propose mode needs a 'github' section (repository and token or app)`);
-  const client = createProposalGitHubClient(config, log);
+  if (!github || !access) throw new InputError(`${config.file}: propose mode needs a 'github' section (repository and token or app)`);
+  const client = access.client;
   const identity = { name: config.actuation.authorName, email: config.actuation.authorEmail };
   const resynthesize = config.actuation.resynthesize ? resynthesizeWithInstallation() : undefined;
   let repo: ConfigRepo | undefined;
   return async (decisions) => {
     if (!decisions.some((d) => d.phase === 'running')) return [];
-    repo ??= await ConfigRepo.open(`${config.repository.workDir}-proposals`, config.repository.url, { baseBranch: config.repository.branch });
+    if (elector && !(await elector.tryAcquire())) {
+      log.info({ decisions: decisions.length }, 'not the Lease holder: decisions are not acted on by this replica');
+      return [];
+    }
+    try {
+      // One token and one clone per cycle first: a refused key or an unreachable remote is one line, not one per decision.
+      await access.gitTokens.token();
+      repo ??= await ConfigRepo.open(`${config.repository.workDir}-proposals`, config.repository.url, { baseBranch: config.repository.branch, tokens: access.gitTokens });
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0]!;
+      log.error({ err: { message } }, 'cannot reach the config repository: nothing proposed this cycle; will try again next cycle');
+      return decisions
+        .filter((d) => d.phase === 'running' && d.action !== 'none')
+        .map((d) => ({ experiment: d.experiment, environment: d.environment, variant: d.variant, action: d.action as 'promote' | 'rollback', error: message }));
+    }
     const openRepo = repo;
     return actuateDecisions(decisions, {
-      isLeader: elector ? () => elector.tryAcquire() : undefined,
       log,
       contextFor: (environment) => ({
         repo: openRepo,
@@ -44,16 +62,10 @@ export function createActuator(config: WatcherConfig, log: Logger, elector: Leas
 }
 
 /** The GitHub client proposals go through (token or App installation), from the config's 'github' section. */
-export function createProposalGitHubClient(config: WatcherConfig, log: Logger): ReturnType<typeof createGitHubClient> {
-  const github = config.github;
-  if (!github) throw new InputError(`${config.file}: proposing pull requests needs a 'github' section (repository and token or app)`);
-  return createGitHubClient({
-    baseUrl: github.apiUrl,
-    auth: github.token
-      ? readCredential(github.token, 'github.token')
-      : { appId: github.app!.appId, privateKey: readCredential(github.app!.privateKey, 'github.app.privateKey'), installationId: github.app!.installationId },
-    log: { debug: () => undefined, info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-  });
+export function createProposalGitHubClient(config: WatcherConfig, log: Logger): GitHubAccess['client'] {
+  const access = createGitHubAccess(config, log);
+  if (!access) throw new InputError(`${config.file}: proposing pull requests needs a 'github' section (repository and token or app)`);
+  return access.client;
 }
 
 /** The Lease elector of the watcher config (one per process: propose mode and the API's actions share it). */
