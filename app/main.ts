@@ -25,8 +25,7 @@ if (require.main === module) {
   try {
     main().synth();
   } catch (error) {
-    const code = (error as { exitCode?: unknown }).exitCode;
     process.stderr.write(`cdk8s synth: error: ${(error as Error).message}\n`);
-    process.exitCode = typeof code === 'number' ? code : 2;
+    process.exitCode = 2;
   }
 }

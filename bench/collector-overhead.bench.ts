@@ -51,7 +51,7 @@ function experimentConfig(sink: string, target: string): Record<string, any> {
     target: { environment: 'dev', namespace: 'bench', remoteWriteUrl: sink.replace('127.0.0.1', 'localhost'), shadowRemoteWriteUrl: sink, scrapeIntervalSeconds: 60, lifecycle: { phase: 'running' } },
   });
   const config = structuredClone(experiment.renderedConfig()) as Record<string, any>;
-  for (const job of config.receivers.prometheus.config.scrape_configs) {
+  for (const job of config.receivers.prometheus.config.scrape_configs as Array<Record<string, unknown>>) {
     job.scrape_interval = '2s';
     job.scrape_timeout = '2s';
     job.static_configs = [{ targets: [target] }];
@@ -62,7 +62,7 @@ function experimentConfig(sink: string, target: string): Record<string, any> {
 function withShadows(full: Record<string, any>, shadows: number): Record<string, any> {
   const config = structuredClone(full);
   const pipelines = Object.keys(config.service.pipelines);
-  const shadow = pipelines.filter((id) => id.startsWith('metrics/phoenix-'));
+  const shadow = pipelines.filter((id) => id.startsWith('metrics/phoenix-') && !id.endsWith('-telemetry'));
   for (const id of shadow.slice(shadows)) delete config.service.pipelines[id];
   return config;
 }

@@ -57,4 +57,5 @@ export async function run(): Promise<void> {
   const baselineMs = timed('baseline (CollectorDeployment of the imported baseline)', count, bare);
   const experimentMs = timed('experiment (running, 3 variants)', count, experiment);
   process.stdout.write(`ratio experiment / baseline: ${(experimentMs / baselineMs).toFixed(2)}×\n`);
+  process.stdout.write(`experiment-synth: ${(experimentMs / baselineMs).toFixed(2)}× peer (a CollectorDeployment of the imported baseline; time, lower is better)\n`);
 }

@@ -4,8 +4,6 @@
  * files cannot be required yet (under bin/phoenix and `tsx` they already can).
  */
 export function loadModule(file: string): Record<string, unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   if (!require.extensions['.ts']) require('tsx/cjs/api').register();
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   return require(file) as Record<string, unknown>;
 }

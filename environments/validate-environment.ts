@@ -1,8 +1,8 @@
 import type { EnvironmentSpec } from './environment';
+import { InputError } from '../analysis/input-error';
 
 /** An environment file that cannot be used; the CLI prints the message and exits 2. */
-export class EnvironmentError extends Error {
-  readonly exitCode = 2;
+export class EnvironmentError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'EnvironmentError';

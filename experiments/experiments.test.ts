@@ -70,6 +70,6 @@ describe('example experiments', () => {
 
   it('http-server-histograms reads its guardrails from the SLO rule file with file:line', () => {
     const sources = render('http-server-histograms', 'staging').experiment.guardrails.queries.map((q) => q.source);
-    expect(sources).toEqual(['inline', 'inline', 'experiments/guardrails/checkout-slo.rules.yaml:6', 'experiments/guardrails/checkout-slo.rules.yaml:11']);
+    expect(sources).toEqual(['inline', 'inline', 'experiments/guardrails/checkout-slo.rules.yaml:7', 'experiments/guardrails/checkout-slo.rules.yaml:11']);
   });
 });

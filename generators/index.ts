@@ -10,5 +10,5 @@ export { synthToDisk, synthCheck, synthesizeFromSources, fluxPathFor, type Synth
 export { diffTrees, isEmptyDiff, environmentOfPath, type TreeDiff, type TreeFiles, type EnvironmentDiff, type ObjectChange } from './tree-diff';
 export { renderDiffText, renderDiffMarkdown, renderDiffJson, objectLabel } from './render-diff';
 export { unifiedLineDiff } from './line-diff';
-export { synthesizeSide, resolveCommit, repositoryRoot, readTree, type SynthSide } from './synth-at-ref';
+export { synthesizeSide, resolveCommit, repositoryRoot, readTree, type SynthSide, type RevisionSynth } from './synth-at-ref';
 export { addTreeCharts } from './cdk8s-app';

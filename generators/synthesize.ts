@@ -32,12 +32,13 @@ export interface SynthesizedTree {
  */
 export function synthesizeTree(sources: TreeSources): SynthesizedTree {
   const problems: string[] = [];
+  const unitProblems = new UnitProblems();
   const files = new Map<string, string>();
   const owners = new Map<string, string>();
   const summaries: SynthSummary[] = [];
   let objectCount = 0;
   for (const unit of planUnits(sources)) {
-    const rendered = renderUnit(unit, problems);
+    const rendered = renderUnit(unit, unitProblems);
     if (!rendered) continue;
     const laid = layOut(rendered.objects, unit.output, unit.source);
     problems.push(...laid.problems);
@@ -62,26 +63,53 @@ export function synthesizeTree(sources: TreeSources): SynthesizedTree {
       });
     }
   }
+  problems.unshift(...unitProblems.lines());
   if (problems.length > 0) throw new SynthError(problems);
   return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), summaries, objectCount };
 }
 
-function renderUnit(unit: ChartUnit, problems: string[]): { objects: KubeObject[]; detail?: string } | undefined {
+function renderUnit(unit: ChartUnit, problems: UnitProblems): { objects: KubeObject[]; detail?: string } | undefined {
   let chart: Chart;
   try {
     chart = addUnitChart(new App({ outdir: '.' }), unit);
   } catch (error) {
-    problems.push(`${unit.source} (${unit.environment}): ${messageOf(error)}`);
+    problems.add(unit, messageOf(error));
     return undefined;
   }
   try {
     const rendered = renderChart(chart);
     if (rendered.problems.length === 0) return rendered;
-    problems.push(...rendered.problems.map((problem) => `${unit.source} (${unit.environment}) ${problem}`));
+    for (const problem of rendered.problems) problems.add(unit, problem);
   } catch (error) {
-    problems.push(`${unit.source} (${unit.environment}): ${messageOf(error)}`);
+    problems.add(unit, messageOf(error));
   }
   return undefined;
+}
+
+/**
+ * The problems of every chart unit, each reported once: an experiment renders once per
+ * environment, so the same mistake would otherwise be listed once per environment. Lines that
+ * read the same once the environment's chart prefix (`dev-…`) is taken out are merged into one
+ * line naming every environment it holds in, in the order met.
+ */
+class UnitProblems {
+  private readonly byLine = new Map<string, { readonly source: string; readonly line: string; readonly environments: string[] }>();
+
+  add(unit: ChartUnit, message: string): void {
+    const prefix = `${unit.environment}-`;
+    for (const raw of message.split('\n')) {
+      if (raw.trim() === '') continue;
+      const line = raw.replace(/^(\[?)([^\s/]+)/, (all, bracket: string, head: string) => (head.startsWith(prefix) ? `${bracket}${head.slice(prefix.length)}` : all));
+      const key = `${unit.source}\u0000${line}`;
+      const seen = this.byLine.get(key);
+      if (!seen) this.byLine.set(key, { source: unit.source, line, environments: [unit.environment] });
+      else if (!seen.environments.includes(unit.environment)) seen.environments.push(unit.environment);
+    }
+  }
+
+  lines(): string[] {
+    return [...this.byLine.values()].map(({ source, line, environments }) => `${source} (${environments.join(', ')}): ${line.replace(/^\[(.*?)\]:/, '$1:')}`);
+  }
 }
 
 /**

@@ -3,9 +3,9 @@ import type { Construct } from 'constructs';
 import type { EnvironmentSpec } from '../environments/environment';
 import type { ExperimentTarget } from '../constructs/experiment/definition';
 import { lifecycleFor } from '../constructs/experiment/state';
-import { EXPERIMENT_LABEL } from '../constructs/flux';
 import { buildExperimentsFlux, buildInfrastructure, buildInfrastructureFlux, buildNotificationsFlux } from './cluster-charts';
 import type { LoadedExperiment } from './load-experiments';
+import { EXPERIMENT_OBJECT_LABEL } from '../analysis/labels';
 
 /** Annotation on every collector object: Flux must not substitute `${…}` in collector configs. */
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
@@ -88,7 +88,7 @@ export function planUnits(sources: TreeSources): ChartUnit[] {
         phase: lifecycleFor(experiment.state, env.name).phase,
         source: experiment.file,
         output: { type: 'folder', path: `experiments/${env.name}/${name}` },
-        props: { namespace: env.namespace, labels: { [EXPERIMENT_LABEL]: name }, disableResourceNameHashes: true },
+        props: { namespace: env.namespace, labels: { [EXPERIMENT_OBJECT_LABEL]: name }, disableResourceNameHashes: true },
         build: (chart) => {
           experiment.definition.build(chart, targetFor(env, experiment));
           for (const object of chart.node.findAll()) {

@@ -1,4 +1,5 @@
 import * as jsYaml from 'js-yaml';
+import { assertValueBounded, mayHoldAliases } from '../analysis/value-bounds';
 import { pointerOf } from './rule-table';
 import type { CollectorConfigSource, SourceDocument } from './types';
 
@@ -74,6 +75,14 @@ function addEmbedded(text: string, pointer: string, into: Found, mustBeConfig: b
     const reason = error instanceof jsYaml.YAMLException ? `${error.reason} (line ${(error.mark?.line ?? 0) + 1} of the embedded config)` : String(error);
     into.broken.push({ pointer, message: `collector config does not parse: ${reason}` });
     return;
+  }
+  if (mayHoldAliases(text)) {
+    try {
+      assertValueBounded(value, 'the embedded config');
+    } catch (error) {
+      into.broken.push({ pointer, message: (error as Error).message });
+      return;
+    }
   }
   if (looksLikeCollectorConfig(value)) into.configs.push({ config: value, pointer });
   else if (mustBeConfig) into.broken.push({ pointer, message: 'spec.config is not a collector configuration (no service, receivers or exporters section)' });

@@ -122,7 +122,21 @@ function runRules(documents: readonly LoadedDocument[], rules: readonly Rule[], 
       try {
         results = rule.check(doc, ctx);
       } catch (error) {
-        throw new Error(`rule ${rule.id} failed on ${doc.file} (document ${doc.index + 1}): ${(error as Error).message}`, { cause: error });
+        // One broken rule never ends the run: it becomes one finding for that rule on that document.
+        const at = doc.locator.locate(doc.chunk, doc.chunk.pointerPrefix);
+        const message = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 300);
+        findings.push({
+          ruleId: rule.id,
+          severity: 'error',
+          file: doc.file,
+          line: at.line,
+          column: at.column,
+          object: doc.object,
+          pointer: doc.chunk.pointerPrefix,
+          message: `the rule could not check this document: ${message}`,
+          fix: 'fix the document where it is malformed; if it is valid, report this as a bug in Phoenix with the document',
+        });
+        continue;
       }
       for (const result of results) {
         const pointer = doc.chunk.pointerPrefix + result.pointer;

@@ -1,9 +1,9 @@
+import { InputError } from '../analysis/input-error';
 /**
  * An input the engine cannot check (unreadable, malformed, too large, binary, wrong shape).
- * Carries `exitCode` 2, which the CLI honours without a stack trace.
+ * An InputError: the CLI prints it without a stack trace and exits 2.
  */
-export class PolicyInputError extends Error {
-  readonly exitCode = 2;
+export class PolicyInputError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'PolicyInputError';

@@ -17,3 +17,4 @@ export type { MarkdownReportOptions } from './report/markdown';
 export type { WaivedFinding } from './waivers/apply-waivers';
 export type { Waiver } from './waivers/load-waivers';
 export { parseGoDuration } from './packs/flux/flux-objects';
+export { createCollectorLoadsRule, type CollectorValidator } from './packs/collector/loads';

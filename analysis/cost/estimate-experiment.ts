@@ -5,6 +5,7 @@ import { estimateUsage, type UsageEstimate } from '../simulate/rates';
 import { simulatePipeline, type RenderedCollectorConfig } from '../simulate/simulate';
 import { Money } from './money';
 import { monthlyCost, type MonthlyCost, type PriceModel } from './price-model';
+import { InputError } from '../input-error';
 
 /** One variant to estimate: its rendered collector config and the metrics pipeline to simulate. */
 export interface VariantToEstimate {
@@ -85,7 +86,7 @@ export interface ExperimentEstimate {
  */
 export function estimateExperiment(input: ExperimentEstimateInput): ExperimentEstimate {
   const [baselineVariant, ...candidateVariants] = input.variants;
-  if (!baselineVariant) throw Object.assign(new Error(`experiment ${input.experiment} has no variants to estimate`), { exitCode: 2 });
+  if (!baselineVariant) throw new InputError(`experiment ${input.experiment} has no variants to estimate`);
   const assumptions = { intervalSeconds: input.intervalSeconds, bytesPerSample: input.bytesPerSample };
   const price = (usage: UsageEstimate) => monthlyCost(input.priceModel, usage);
 

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { InputError } from '../input-error';
 
 /** An exact decimal amount in one currency (never a binary float). */
 export class Money {
@@ -9,12 +10,12 @@ export class Money {
 
   /** `Money.of('6.50', 'USD')`; the amount is a decimal string or a Decimal. */
   static of(amount: string | Decimal, currency: string): Money {
-    if (!/^[A-Z]{3}$/.test(currency)) throw Object.assign(new Error(`currency ${JSON.stringify(currency)} must be an ISO 4217 code such as "USD"`), { exitCode: 2 });
+    if (!/^[A-Z]{3}$/.test(currency)) throw new InputError(`currency ${JSON.stringify(currency)} must be an ISO 4217 code such as "USD"`);
     let value: Decimal;
     try {
       value = new Decimal(amount);
     } catch {
-      throw Object.assign(new Error(`amount ${JSON.stringify(String(amount))} is not a decimal number; write it as a string like "6.50"`), { exitCode: 2 });
+      throw new InputError(`amount ${JSON.stringify(String(amount))} is not a decimal number; write it as a string like "6.50"`);
     }
     return new Money(value, currency);
   }

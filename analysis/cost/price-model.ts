@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { Money } from './money';
+import { InputError } from '../input-error';
 
 /** One tier of a tiered per-series price: series up to `upToSeries` (cumulative) cost `perSeriesMonth` each. */
 export interface SeriesTier {
@@ -61,7 +62,7 @@ export function monthlyCost(model: PriceModel, usage: BilledUsage): MonthlyCost 
     try {
       return new Decimal(value);
     } catch {
-      throw Object.assign(new Error(`price model field ${field} (${JSON.stringify(value)}) must be a decimal string such as "6.50"`), { exitCode: 2 });
+      throw new InputError(`price model field ${field} (${JSON.stringify(value)}) must be a decimal string such as "6.50"`);
     }
   };
   const perThousandSeries = price(model.perThousandSeriesMonth, 'perThousandSeriesMonth');

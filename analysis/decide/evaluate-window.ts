@@ -102,6 +102,10 @@ function checkHealth(bu: VariantUsage, cu: VariantUsage, index: number, memoryTo
     const b = bu[signal][index] ?? null;
     const c = cu[signal][index] ?? null;
     const statistic = 'increase, no worse than baseline with Poisson tolerance';
+    // The real collector emits exporter failures per exporter (so per variant, ADR 0127); processor
+    // drops and receiver refusals are per shared component or not at all. A signal absent for both
+    // variants is not compared; the exporter signal is always present when telemetry flows.
+    if (b === null && c === null && signal !== 'sendFailedPoints') continue;
     if (b === null || c === null) {
       const detail = `${metric} is missing for the ${b === null ? 'baseline' : 'candidate'}: the collectors' self-metrics must carry the variant labels`;
       results.push(checkResult('health', metric, true, 'inconclusive', statistic, { baseline: b, candidate: c }, detail));

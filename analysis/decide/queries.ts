@@ -1,13 +1,11 @@
+import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../labels';
 /**
  * The shared queries of a cycle: cost and collector health for every experiment at once, grouped
  * `by (phoenix_experiment, phoenix_variant)`. Their number depends on the distinct window lengths
  * and query endpoints, never on the number of experiments.
  */
 
-/** Label carrying the experiment name on shadow series. */
-export const EXPERIMENT_LABEL = 'phoenix_experiment';
-/** Label carrying the variant name on shadow series. */
-export const VARIANT_LABEL = 'phoenix_variant';
+export { EXPERIMENT_LABEL, VARIANT_LABEL };
 
 /** What each shared query measures. */
 export type SharedSignal = 'activeSeries' | 'samplesPerSecond' | 'lagSeconds' | 'droppedPoints' | 'sendFailedPoints' | 'refusedPoints' | 'memoryBytes';
@@ -44,7 +42,14 @@ export function sharedQueries(windowSeconds: number, extraMatchers: readonly str
     { signal: 'activeSeries', query: `count ${GROUPING} (last_over_time(${shadow}${range}))` },
     { signal: 'samplesPerSecond', query: `sum ${GROUPING} (count_over_time(${shadow}${range})) / ${windowSeconds}` },
     { signal: 'lagSeconds', query: `time() - max ${GROUPING} (timestamp(${shadow}))` },
-    ...HEALTH_METRICS.map(([signal, name]) => ({ signal, query: `sum ${GROUPING} (increase(${health(name)}${range}))` })),
+    ...HEALTH_METRICS.map(([signal, name]) => ({
+      signal,
+      query:
+        signal === 'sendFailedPoints'
+          ? // the collector creates the failure counter on the first failure: an exporter that sent points and never failed has 0
+            `sum ${GROUPING} (increase(${health(name)}${range})) or (sum ${GROUPING} (increase(${health('otelcol_exporter_sent_metric_points(_total)?')}${range})) * 0)`
+          : `sum ${GROUPING} (increase(${health(name)}${range}))`,
+    })),
     { signal: 'memoryBytes', query: `max ${GROUPING} (max_over_time(${health('otelcol_process_memory_rss(_bytes)?')}${range}))` },
   ];
 }

@@ -9,8 +9,10 @@ export { parsePromQL, matchesEmpty, type ParseResult, type PromQLProblem, type P
 export { PROMQL_DIALECT, FUNCTIONS_2_42, AGGREGATIONS_2_42, RANGE_FUNCTIONS, durationSeconds } from './dialect';
 export { extractUsage, summarizeUsage, unionLabelNeeds, type LabelNeed, type MetricUsage, type QueryUsage, type SelectorUsage, type UsageStep } from './usage';
 export { assessQuery, COUNTER_RESET_CAVEAT, type AggregationFunction, type MergeFunction, type ChangeReason, type QueryVerdict, type SeriesChange } from './assess';
-export { injectLabelMatchers, injectVariant, LabelInjectionError, EXPERIMENT_LABEL, VARIANT_LABEL } from './inject';
+export { injectLabelMatchers, injectVariant, labelInjector, LabelInjectionError, EXPERIMENT_LABEL, VARIANT_LABEL } from './inject';
 export { forEachSelector } from './walk';
+export { planPartitionedQuery, alternationOf, alternationMatcher, type PartitionedQueryPlan } from './batch';
+export { printPromQL } from './print';
 export { findLosslessAggregation, type LosslessAggregation } from './lossless';
 export { LineIndex, positionOf, type FilePosition } from './position';
 export { unquotePromQLString, quotePromQLString, compileMatcherRegex } from './strings';

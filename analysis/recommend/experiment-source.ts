@@ -1,4 +1,5 @@
 import type { MetricRecommendation } from './types';
+import { InputError } from '../input-error';
 
 /** A guardrail query written inline in the experiment. */
 export interface InlineGuardrail {
@@ -38,7 +39,7 @@ const CANDIDATE = 'recommended';
  */
 export function renderExperimentSource(input: ExperimentSourceInput): string {
   const chosen = input.metrics.filter((m) => m.recommended);
-  if (chosen.length === 0) throw Object.assign(new Error('nothing to write: no metric has a recommended change'), { exitCode: 2 });
+  if (chosen.length === 0) throw new InputError('nothing to write: no metric has a recommended change');
   const dropped = chosen.filter((m) => m.action === 'drop').map((m) => m.metric);
   const aggregated = chosen.filter((m) => m.action === 'aggregate');
   const deltas = aggregated.filter((m) => m.deltaConversion).map((m) => m.metric);
@@ -105,6 +106,7 @@ function gatewayBaseline(remoteWriteUrl: string): CollectorPipeline {
 import { ${imports} } from '../constructs/collector';
 import { defineExperiment } from '../constructs/experiment/definition';
 import { Experiment } from '../constructs/experiment/experiment';
+import { InputError } from '../input-error';
 
 // ${input.provenance}
 // Each change keeps the labels the rule and dashboard queries read and merges the rest with a

@@ -1,9 +1,9 @@
 import { familyNameOf, seriesKey, StringInterner, type FamilyMetadata, type Labels, type MetricType, type Series, type SeriesSnapshot } from './model';
+import { InputError } from '../input-error';
 
 /** A line of a Prometheus / OpenMetrics text file that cannot be read, with `file:line`. */
-export class ExpositionParseError extends Error {
-  readonly exitCode = 2;
-  constructor(readonly file: string, readonly line: number, readonly column: number, detail: string) {
+export class ExpositionParseError extends InputError {
+  constructor(override readonly file: string, override readonly line: number, readonly column: number, detail: string) {
     super(`${file}:${line}:${column}: ${detail}`);
     this.name = 'ExpositionParseError';
   }

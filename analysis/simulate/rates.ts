@@ -1,3 +1,4 @@
+import { InputError } from '../input-error';
 /**
  * Estimated ingest from a series count and the scrape / export interval. These are
  * estimates, labelled as such in every report: a series is assumed to get exactly one sample
@@ -41,8 +42,8 @@ export interface UsageEstimate {
 export function estimateUsage(series: number, assumptions: UsageAssumptions = {}): UsageEstimate {
   const intervalSeconds = assumptions.intervalSeconds ?? 60;
   const bytesPerSample = assumptions.bytesPerSample ?? DEFAULT_BYTES_PER_SAMPLE;
-  if (!(intervalSeconds > 0)) throw Object.assign(new Error(`interval must be a positive number of seconds, got ${intervalSeconds}`), { exitCode: 2 });
-  if (!(bytesPerSample >= 0)) throw Object.assign(new Error(`bytes per sample must be zero or more, got ${bytesPerSample}`), { exitCode: 2 });
+  if (!(intervalSeconds > 0)) throw new InputError(`interval must be a positive number of seconds, got ${intervalSeconds}`);
+  if (!(bytesPerSample >= 0)) throw new InputError(`bytes per sample must be zero or more, got ${bytesPerSample}`);
   const samplesPerMinute = (series * 60) / intervalSeconds;
   return { series, samplesPerMinute, bytesPerMonth: samplesPerMinute * MINUTES_PER_MONTH * bytesPerSample, estimated: true, intervalSeconds, bytesPerSample };
 }

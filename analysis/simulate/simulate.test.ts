@@ -33,7 +33,6 @@ const run = (...processors: Array<[string, Record<string, unknown>]>) =>
     { exporter: 'prometheusremotewrite' },
     input,
   );
-const keys = (result: ReturnType<typeof run>) => result.output.map((s) => `${s.name}${JSON.stringify(s.labels)}`).sort();
 
 describe('filter processor', () => {
   it('drops every series of a metric named in OTel form, through the naming translation', () => {
@@ -185,7 +184,7 @@ describe('temporality processors and the exporter', () => {
     // prometheusremotewrite README: delta sums and histograms are not exported.
     const only = run(['cumulativetodelta', { include: { metrics: ['http.requests'], match_type: 'strict' } }]);
     expect(only.droppedAtExport).toBe(4);
-    expect(only.notes.at(-1)!.message).toMatch(/add deltatocumulative/);
+    expect(only.notes.at(-1)!.message).toMatch(/add delta_to_cumulative/);
     const both = run(['cumulativetodelta', {}], ['deltatocumulative', {}]);
     expect(both.output).toHaveLength(input.length);
     expect(both.droppedAtExport).toBe(0);

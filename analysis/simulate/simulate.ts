@@ -1,4 +1,4 @@
-import { prometheusLabelName, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_NAMESPACE } from '../naming';
+import { canonicalComponentType, componentTypeOf, prometheusLabelName, SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_NAMESPACE } from '../naming';
 import type { Labels, MetricType, Series } from '../series/model';
 import { seriesKey } from '../series/model';
 import { simulateFilter } from './filter';
@@ -8,6 +8,7 @@ import { AttrsInterner, isRecord, type StepContext } from './points';
 import { simulateCumulativeToDelta, simulateDeltaToCumulative, simulateGroupByAttrs } from './regroup';
 import { NameResolver } from './target';
 import { simulateTransform } from './transform';
+import { InputError } from '../input-error';
 
 /**
  * The parts of a rendered collector config the simulation reads; structurally the same as
@@ -29,8 +30,12 @@ export interface ConfiguredProcessor {
 
 /** How the exporter writes series (the settings that change the Prometheus output). */
 export interface ExportSettings {
-  /** `prometheusremotewrite` drops delta sums and histograms; `prometheus` accumulates them. @default 'prometheusremotewrite' */
-  readonly exporter?: 'prometheusremotewrite' | 'prometheus' | 'other';
+  /**
+   * `prometheus_remote_write` drops delta sums and histograms; `prometheus` accumulates them
+   * (the deprecated spelling `prometheusremotewrite` is read the same way).
+   * @default 'prometheus_remote_write'
+   */
+  readonly exporter?: 'prometheus_remote_write' | 'prometheusremotewrite' | 'prometheus' | 'other';
   /** The exporter's `resource_to_telemetry_conversion.enabled`. @default false */
   readonly resourceToTelemetryConversion?: boolean;
   /** The exporter's `external_labels`, added to every series. @default - none */
@@ -47,17 +52,20 @@ type Simulator = (points: Point[], config: Record<string, unknown>, ctx: StepCon
 
 const PASS_THROUGH: Simulator = (points) => points;
 
-/** Processor types the simulation models (by the type part of the id). */
-export const MODELLED_PROCESSORS: Readonly<Record<string, Simulator>> = {
-  filter: simulateFilter,
-  transform: simulateTransform,
-  metricstransform: simulateMetricsTransform,
-  groupbyattrs: simulateGroupByAttrs,
-  cumulativetodelta: simulateCumulativeToDelta,
-  deltatocumulative: simulateDeltaToCumulative,
-  batch: PASS_THROUGH,
-  memory_limiter: PASS_THROUGH,
-};
+/** Processor types the simulation models, by canonical type (deprecated spellings of an id are read as these). */
+export const MODELLED_PROCESSORS: ReadonlyMap<string, Simulator> = new Map([
+  ['filter', simulateFilter],
+  ['transform', simulateTransform],
+  ['metrics_transform', simulateMetricsTransform],
+  ['groupbyattrs', simulateGroupByAttrs],
+  ['cumulative_to_delta', simulateCumulativeToDelta],
+  ['delta_to_cumulative', simulateDeltaToCumulative],
+  ['batch', PASS_THROUGH],
+  ['memory_limiter', PASS_THROUGH],
+]);
+
+/** Processor types that can reduce or rename series (the causes named for a collision). */
+const REDUCERS = new Set(['transform', 'metrics_transform', 'groupbyattrs', 'filter']);
 
 /**
  * Applies the processors of `service.pipelines[pipelineId]`, as rendered, to a series set and
@@ -67,7 +75,7 @@ export function simulatePipeline(config: RenderedCollectorConfig, pipelineId: st
   const pipeline = config.service.pipelines[pipelineId];
   if (!pipeline) {
     const known = Object.keys(config.service.pipelines).join(', ') || 'none';
-    throw Object.assign(new Error(`pipeline ${JSON.stringify(pipelineId)} is not in service.pipelines (known: ${known})`), { exitCode: 2 });
+    throw new InputError(`pipeline ${JSON.stringify(pipelineId)} is not in service.pipelines (known: ${known})`);
   }
   const processors = (pipeline.processors ?? []).map((id): ConfiguredProcessor => {
     const raw = config.processors?.[id];
@@ -79,8 +87,8 @@ export function simulatePipeline(config: RenderedCollectorConfig, pipelineId: st
 /** The export settings of a pipeline's first Prometheus-writing exporter. */
 export function exportSettingsOf(config: RenderedCollectorConfig, exporterIds: readonly string[]): ExportSettings {
   for (const id of exporterIds) {
-    const type = id.split('/')[0];
-    if (type !== 'prometheusremotewrite' && type !== 'prometheus') continue;
+    const type = componentTypeOf('exporter', id);
+    if (type !== 'prometheus_remote_write' && type !== 'prometheus') continue;
     const raw = config.exporters?.[id];
     const conversion = isRecord(raw) && isRecord(raw.resource_to_telemetry_conversion) && raw.resource_to_telemetry_conversion.enabled === true;
     const external = isRecord(raw) && isRecord(raw.external_labels) ? (raw.external_labels as Record<string, string>) : undefined;
@@ -100,8 +108,8 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
   const aggregations = new Map<string, AggregationRecord>();
   const interner = new AttrsInterner();
   for (const processor of processors) {
-    const type = processor.id.split('/')[0]!;
-    const simulator = MODELLED_PROCESSORS[type];
+    const type = componentTypeOf('processor', processor.id);
+    const simulator = MODELLED_PROCESSORS.get(type);
     const seen = new Set<string>();
     const ctx: StepContext = {
       id: processor.id,
@@ -124,7 +132,7 @@ export function simulateProcessors(processors: readonly ConfiguredProcessor[], e
     } else {
       points = simulator(points, { ...processor.config }, ctx);
     }
-    if (type === 'transform' || type === 'metricstransform' || type === 'groupbyattrs' || type === 'filter') reducers.push(processor.id);
+    if (REDUCERS.has(type)) reducers.push(processor.id);
     steps.push({ processor: processor.id, pointsIn: before, pointsOut: points.length });
   }
   return exportPoints(points, input.length, exportSettings, steps, notes, reducers, track, [...aggregations.values()]);
@@ -183,11 +191,11 @@ function exportPoints(
   track: boolean,
   aggregations: readonly AggregationRecord[],
 ): SimulationResult {
-  const exporter = settings.exporter ?? 'prometheusremotewrite';
+  const exporter = canonicalComponentType('exporter', settings.exporter ?? 'prometheus_remote_write');
   let droppedAtExport = 0;
   const byKey = new Map<string, { series: OutputSeries; writers: Point[] }>();
   for (const p of points) {
-    if (p.delta && exporter === 'prometheusremotewrite') {
+    if (p.delta && exporter === 'prometheus_remote_write') {
       droppedAtExport += 1;
       continue;
     }
@@ -201,7 +209,7 @@ function exportPoints(
     byKey.set(key, { series: { name: p.name, labels, type: p.type, inputs: p.inputs, ...(track ? { node: p.delta ? { kind: 'cumulative', child: p.node! } : p.node } : {}) }, writers: [p] });
   }
   if (droppedAtExport > 0) {
-    notes.push({ processor: `exporter ${exporter}`, message: `${droppedAtExport} delta-temporality points dropped: prometheusremotewrite does not export delta sums or histograms (add deltatocumulative after cumulativetodelta)` });
+    notes.push({ processor: `exporter ${exporter}`, message: `${droppedAtExport} delta-temporality points dropped: prometheus_remote_write does not export delta sums or histograms (add delta_to_cumulative after cumulative_to_delta)` });
   }
   const output: OutputSeries[] = [];
   const collisions: Collision[] = [];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { botConfigSchema } from './config-schema';
+import { InputError } from '../../analysis/input-error';
 
 /** Where a secret comes from: an environment variable or a file. Never the secret itself. */
 export type CredentialRef = { readonly env: string } | { readonly file: string };
@@ -28,8 +29,7 @@ export interface BotConfig {
 }
 
 /** A config file that cannot be used: one `file:line: field: message` per problem. Exit code 2. */
-export class BotConfigError extends Error {
-  readonly exitCode = 2;
+export class BotConfigError extends InputError {
   constructor(readonly problems: readonly string[]) {
     super(problems.join('\n'));
     this.name = 'BotConfigError';

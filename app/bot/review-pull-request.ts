@@ -115,9 +115,13 @@ async function finishAfterError(client: GitHubClient, owner: string, repo: strin
   const message = error instanceof Error ? error.message : String(error);
   try {
     await completeCheckRun(client, { owner, repo }, run, {
-      conclusion: superseded ? 'cancelled' : 'neutral',
+      // Fail closed: a review that cannot complete fails the check. Required checks treat `neutral`
+      // as passing, so a pull request must never be able to turn its review neutral by breaking it.
+      conclusion: superseded ? 'cancelled' : 'failure',
       title: superseded ? 'Superseded by a newer push' : 'Phoenix could not review this pull request',
-      summary: superseded ? 'A newer commit was pushed; its review replaces this one.' : `The review failed: ${message}`,
+      summary: superseded
+        ? 'A newer commit was pushed; its review replaces this one.'
+        : `The review could not complete, so the pull request fails this check until it can: ${message.split('\n')[0]!.slice(0, 500)}`,
       annotations: [],
     });
   } catch (completeError) {

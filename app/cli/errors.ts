@@ -1,3 +1,5 @@
+import { InputError } from '../../analysis/input-error';
+
 /**
  * Exit codes every `phoenix` command uses, like kubeconform and conftest:
  * 0 nothing to report, 1 findings (or differences), 2 usage or input error.
@@ -5,23 +7,20 @@
 export const ExitCode = { ok: 0, findings: 1, usage: 2 } as const;
 
 /**
- * An error caused by what the user gave (arguments, files, sources).
- * The CLI prints its message without a stack trace and exits 2.
- * Modules below `app/` may throw any Error that carries `exitCode`; the CLI honours it.
+ * A mistake in how a command was called (arguments, options). Like every {@link InputError}
+ * thrown below the CLI, it prints its message without a stack trace and exits 2.
  */
-export class UsageError extends Error {
-  readonly exitCode = ExitCode.usage;
+export class UsageError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
   }
 }
 
-/** Reads an exit code carried by an error thrown anywhere below the CLI. */
+/**
+ * The exit code for an error thrown anywhere below the CLI: 2 for an {@link InputError} (the one
+ * input-error type, see docs/adr/0003); undefined for anything else, which is a bug.
+ */
 export function exitCodeOf(error: unknown): number | undefined {
-  if (error && typeof error === 'object' && 'exitCode' in error) {
-    const code = (error as { exitCode: unknown }).exitCode;
-    if (typeof code === 'number') return code;
-  }
-  return undefined;
+  return error instanceof InputError ? ExitCode.usage : undefined;
 }

@@ -2,7 +2,6 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, exitCodeOf } from './errors';
 import { registerCommands } from './commands';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { version } = require('../../package.json') as { version: string };
 
 /** Builds the `phoenix` command tree; every subcommand registers itself from `commands/`. */

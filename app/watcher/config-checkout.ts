@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { InputError } from '../../analysis/input-error';
 
 /**
  * The watcher's read-only clone of the config repo: fetched each cycle and moved to the tip of
@@ -19,7 +20,7 @@ export class ConfigCheckout {
       await git.fetch(['--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
       await git.checkout(['--force', '--detach', `origin/${branch}`]);
     } catch (error) {
-      throw Object.assign(new Error(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact((error as Error).message.split('\n')[0] ?? '')}`), { exitCode: 2 });
+      throw new InputError(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact((error as Error).message.split('\n')[0] ?? '')}`);
     }
     const head = (await git.revparse(['HEAD'])).trim();
     return new ConfigCheckout(dir, git, head);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { lineOfKeyPath } from '../../constructs/yaml-key-line';
 import { watcherConfigSchema } from './config-schema';
+import { InputError } from '../../analysis/input-error';
 
 /** Where a secret comes from: an environment variable or a file. Never the secret itself. */
 export type CredentialRef = { readonly env: string } | { readonly file: string };
@@ -46,8 +47,7 @@ export interface WatcherConfig {
 }
 
 /** A config file that cannot be used: one `file:line: field: message` per problem. Exit code 2. */
-export class WatcherConfigError extends Error {
-  readonly exitCode = 2;
+export class WatcherConfigError extends InputError {
   constructor(readonly problems: readonly string[]) {
     super(problems.join('\n'));
     this.name = 'WatcherConfigError';

@@ -2,7 +2,8 @@ import { decideExperiment } from '../../analysis/decide/decide';
 import { fluxDeployment, parseFluxRevision, type KustomizationStatusInput } from '../../analysis/decide/flux-revision';
 import type { Decision, DeploymentInput, EnvironmentInput, ExperimentInput, LifecycleInput, Observation } from '../../analysis/decide/types';
 import { measurementStartSeconds, windowGrid } from '../../analysis/decide/windows';
-import { measureGuardrails, measureShared, observationOf, type InjectLabels, type SharedMeasurement } from './measure';
+import { measureShared, observationOf } from './measure';
+import { BATCHED, measureGuardrails, PER_VARIANT, type GuardrailRequest } from './measure-guardrails';
 import { QueryRunner, type QueryFailure, type QueryRange } from './query-runner';
 
 /** Reads Flux's status for the experiments of one environment. */
@@ -36,7 +37,6 @@ export interface CycleInputs {
   readonly experiments: readonly WatchedExperiment[];
   /** Whether `appliedSha` contains `changeSha` (git ancestry); `undefined` when unknown. */
   readonly contains: (changeSha: string, appliedSha: string) => Promise<boolean | undefined>;
-  readonly inject: InjectLabels;
 }
 
 /** Settings of a cycle. */
@@ -55,7 +55,10 @@ export interface CycleReport {
   /** Queries sent to Prometheus (after de-duplication). */
   readonly queries: number;
   readonly sharedQueries: number;
+  /** Guardrail queries: batched over experiments and variants, plus those sent per variant. */
   readonly guardrailQueries: number;
+  /** Of {@link guardrailQueries}, those sent per variant (an expression that cannot be batched safely, or a batch that failed). */
+  readonly perVariantGuardrailQueries: number;
   readonly queryFailures: number;
   /** Problems reading Flux or Prometheus, one line each (the cycle still decided: inconclusive). */
   readonly problems: readonly string[];
@@ -72,7 +75,8 @@ function windowsKept(experiment: ExperimentInput): number {
 
 /**
  * One watcher cycle: read Flux's status per environment, run the shared cost/health queries
- * (a fixed number per endpoint and window length), evaluate guardrails per variant, and decide.
+ * (a fixed number per endpoint and window length), evaluate guardrails (one query per distinct
+ * expression and window grid, see measure-guardrails.ts), and decide.
  * Never throws for an unreachable Flux or Prometheus: those experiments are decided inconclusive
  * and the problem is reported.
  */
@@ -84,67 +88,12 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
   let decideMillis = 0;
   let decideCpuMillis = 0;
 
-  for (const environment of inputs.environments) {
+  // Environments are measured concurrently (Prometheus works while the watcher parses answers), then decided in order.
+  const measured = await Promise.all(inputs.environments.map((environment) => measureEnvironment(inputs, environment, runner, nowSeconds)));
+  inputs.environments.forEach((environment, index) => {
     const env = environment.input;
-    const here = inputs.experiments.filter((e) => e.environments[env.name]);
-    let statuses: Map<string, KustomizationStatusInput> | undefined;
-    let fluxProblem: string | undefined;
-    try {
-      statuses = await environment.flux(here);
-    } catch (error) {
-      fluxProblem = `${env.name}: cannot read Flux status: ${(error as Error).message}`;
-      problems.push(fluxProblem);
-    }
-
-    const deployments = new Map<string, DeploymentInput>();
-    await Promise.all(
-      here.map(async (watched) => {
-        const status = statuses?.get(watched.name) ?? { source: 'unknown', found: false };
-        if (!statuses) {
-          deployments.set(watched.name, { source: 'unknown', current: false, reason: fluxProblem });
-          return;
-        }
-        const lastChange = watched.environments[env.name]!.lastChangeSha ?? watched.lastChangeSha;
-        const applied = parseFluxRevision(status.lastAppliedRevision);
-        const contains = applied && lastChange ? await inputs.contains(lastChange, applied.sha).catch(() => undefined) : undefined;
-        deployments.set(watched.name, fluxDeployment(status, lastChange, contains));
-      }),
-    );
-
-    // Shared queries: one set per window length at this endpoint, for every measurable experiment.
-    const measurable = here.filter((w) => {
-      const { lifecycle } = w.environments[env.name]!;
-      const deployment = deployments.get(w.name)!;
-      return (lifecycle.phase === 'running' || lifecycle.phase === 'paused') && deployment.current;
-    });
-    const byWindow = new Map<number, WatchedExperiment[]>();
-    for (const watched of measurable) {
-      const seconds = watched.environments[env.name]!.experiment.promotion.windowMinutes * 60;
-      (byWindow.get(seconds) ?? byWindow.set(seconds, []).get(seconds)!).push(watched);
-    }
-    const shared = new Map<number, SharedMeasurement>();
-    const observations = new Map<string, Observation>();
-    for (const [seconds, group] of byWindow) {
-      const count = Math.max(...group.map((w) => windowsKept(w.environments[env.name]!.experiment)));
-      const grid = windowGrid(nowSeconds - env.scrapeIntervalSeconds, seconds, count);
-      const measurement = await measureShared(runner, environment.endpoint, environment.query, grid, environment.matchers);
-      shared.set(seconds, measurement);
-      for (const failure of new Set(measurement.failures.map((f) => f.message))) problems.push(`${env.name}: ${failure}`);
-      const extraLabels = equalityLabels(environment.matchers);
-      await Promise.all(
-        group.map(async (watched) => {
-          const { experiment, lifecycle } = watched.environments[env.name]!;
-          const deployment = deployments.get(watched.name)!;
-          const start = measurementStartSeconds(deployment.readySince, lifecycle.since, env.scrapeIntervalSeconds);
-          const windows = start === null ? [] : grid.filter((w) => w.start >= start);
-          const variants = experiment.variants.map((v) => v.name);
-          const skip = measurement.failures.some((f) => f.kind === 'unavailable');
-          const guardrails = skip ? {} : await measureGuardrails(runner, environment.endpoint, environment.query, inputs.inject, watched.name, variants, experiment.guardrails, windows, env.scrapeIntervalSeconds, extraLabels);
-          observations.set(watched.name, observationOf(measurement, watched.name, guardrails));
-        }),
-      );
-    }
-
+    const { here, deployments, observations } = measured[index]!;
+    problems.push(...measured[index]!.problems);
     const earlierEnvironments = inputs.environments.filter((e) => e.input.promotionOrder < env.promotionOrder);
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -160,7 +109,7 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
     decideMillis += performance.now() - started;
     const used = process.cpuUsage(cpu);
     decideCpuMillis += (used.user + used.system) / 1000;
-  }
+  });
 
   return {
     startedAt,
@@ -168,12 +117,82 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
     decisions,
     queries: runner.issued,
     sharedQueries: runner.issuedBy.shared ?? 0,
-    guardrailQueries: runner.issuedBy.guardrail ?? 0,
+    guardrailQueries: (runner.issuedBy[BATCHED] ?? 0) + (runner.issuedBy[PER_VARIANT] ?? 0),
+    perVariantGuardrailQueries: runner.issuedBy[PER_VARIANT] ?? 0,
     queryFailures: runner.failed,
     problems,
     decideMillis,
     decideCpuMillis,
   };
+}
+
+interface MeasuredEnvironment {
+  readonly here: readonly WatchedExperiment[];
+  readonly deployments: ReadonlyMap<string, DeploymentInput>;
+  readonly observations: ReadonlyMap<string, Observation>;
+  readonly problems: readonly string[];
+}
+
+/** Reads Flux's status and measures every measurable experiment of one environment. */
+async function measureEnvironment(inputs: CycleInputs, environment: WatchEnvironment, runner: QueryRunner, nowSeconds: number): Promise<MeasuredEnvironment> {
+  const problems: string[] = [];
+  const env = environment.input;
+  const here = inputs.experiments.filter((e) => e.environments[env.name]);
+  let statuses: Map<string, KustomizationStatusInput> | undefined;
+  let fluxProblem: string | undefined;
+  try {
+    statuses = await environment.flux(here);
+  } catch (error) {
+    fluxProblem = `${env.name}: cannot read Flux status: ${(error as Error).message}`;
+    problems.push(fluxProblem);
+  }
+
+  const deployments = new Map<string, DeploymentInput>();
+  await Promise.all(
+    here.map(async (watched) => {
+      const status = statuses?.get(watched.name) ?? { source: 'unknown', found: false };
+      if (!statuses) {
+        deployments.set(watched.name, { source: 'unknown', current: false, reason: fluxProblem });
+        return;
+      }
+      const lastChange = watched.environments[env.name]!.lastChangeSha ?? watched.lastChangeSha;
+      const applied = parseFluxRevision(status.lastAppliedRevision);
+      const contains = applied && lastChange ? await inputs.contains(lastChange, applied.sha).catch(() => undefined) : undefined;
+      deployments.set(watched.name, fluxDeployment(status, lastChange, contains));
+    }),
+  );
+
+  // Shared queries: one set per window length at this endpoint, for every measurable experiment.
+  const measurable = here.filter((w) => {
+    const { lifecycle } = w.environments[env.name]!;
+    const deployment = deployments.get(w.name)!;
+    return (lifecycle.phase === 'running' || lifecycle.phase === 'paused') && deployment.current;
+  });
+  const byWindow = new Map<number, WatchedExperiment[]>();
+  for (const watched of measurable) {
+    const seconds = watched.environments[env.name]!.experiment.promotion.windowMinutes * 60;
+    (byWindow.get(seconds) ?? byWindow.set(seconds, []).get(seconds)!).push(watched);
+  }
+  const observations = new Map<string, Observation>();
+  for (const [seconds, group] of byWindow) {
+    const count = Math.max(...group.map((w) => windowsKept(w.environments[env.name]!.experiment)));
+    const grid = windowGrid(nowSeconds - env.scrapeIntervalSeconds, seconds, count);
+    const measurement = await measureShared(runner, environment.endpoint, environment.query, grid, environment.matchers);
+    for (const failure of new Set(measurement.failures.map((f) => f.message))) problems.push(`${env.name}: ${failure}`);
+    const extraLabels = equalityLabels(environment.matchers);
+    const skip = measurement.failures.some((f) => f.kind === 'unavailable');
+    const requests: GuardrailRequest[] = group.map((watched) => {
+      const { experiment, lifecycle } = watched.environments[env.name]!;
+      const deployment = deployments.get(watched.name)!;
+      const start = measurementStartSeconds(deployment.readySince, lifecycle.since, env.scrapeIntervalSeconds);
+      const windows = skip || start === null ? [] : grid.filter((w) => w.start >= start);
+      return { experiment: watched.name, variants: experiment.variants.map((v) => v.name), guardrails: experiment.guardrails, windows };
+    });
+    const answers = await measureGuardrails(runner, environment.endpoint, environment.query, requests, env.scrapeIntervalSeconds, extraLabels);
+    for (const watched of group) observations.set(watched.name, observationOf(measurement, watched.name, answers.get(watched.name) ?? {}));
+  }
+
+  return { here, deployments, observations, problems };
 }
 
 /** `name="value"` matchers as labels to inject into guardrail queries (other matcher kinds apply to shared queries only). */

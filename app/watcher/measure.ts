@@ -1,9 +1,6 @@
 import { EXPERIMENT_LABEL, VARIANT_LABEL, sharedQueries, type SharedSignal } from '../../analysis/decide/queries';
-import type { AnswerSeries, GuardrailAnswer, GuardrailInput, Observation, VariantUsage, WindowSpan } from '../../analysis/decide/types';
+import type { GuardrailAnswer, Observation, VariantUsage, WindowSpan } from '../../analysis/decide/types';
 import type { QueryFailure, QueryRange, QueryRunner } from './query-runner';
-
-/** Injects `phoenix_experiment` / `phoenix_variant` (and any extra) matchers into every selector of a query. */
-export type InjectLabels = (query: string, labels: Readonly<Record<string, string>>) => string;
 
 /** One endpoint's shared measurements over a window grid: experiment → variant → usage. */
 export interface SharedMeasurement {
@@ -57,51 +54,6 @@ export async function measureShared(runner: QueryRunner, endpoint: string, run: 
   // A signal with no series for a variant that has usage means "nothing counted": health counters
   // that exist for other variants are left null (missing), never invented as zero.
   return { grid, usage, queries: queries.map((q) => q.query), failures };
-}
-
-/**
- * Evaluates each guardrail for each variant by label injection, as a range query at the scrape
- * step over the measured windows. These are the queries that grow: guardrails × variants per
- * experiment; identical resolved queries are issued once.
- */
-export async function measureGuardrails(
-  runner: QueryRunner,
-  endpoint: string,
-  run: QueryRange,
-  inject: InjectLabels,
-  experiment: string,
-  variants: readonly string[],
-  guardrails: readonly GuardrailInput[],
-  windows: readonly WindowSpan[],
-  scrapeIntervalSeconds: number,
-  extraLabels: Readonly<Record<string, string>>,
-): Promise<Record<string, Record<string, GuardrailAnswer>>> {
-  const out: Record<string, Record<string, GuardrailAnswer>> = {};
-  if (windows.length === 0) return out;
-  const start = windows[0]!.start + scrapeIntervalSeconds;
-  const end = windows[windows.length - 1]!.end;
-  await Promise.all(
-    guardrails.flatMap((guardrail) =>
-      variants.map(async (variant) => {
-        let query: string;
-        try {
-          query = inject(guardrail.query, { ...extraLabels, [EXPERIMENT_LABEL]: experiment, [VARIANT_LABEL]: variant });
-        } catch (error) {
-          (out[guardrail.id] ??= {})[variant] = { query: guardrail.query, failure: { kind: 'failed', message: `cannot inject the variant matchers: ${(error as Error).message}` } };
-          return;
-        }
-        const outcome = await runner.range(endpoint, run, query, start, end, scrapeIntervalSeconds, 'guardrail');
-        (out[guardrail.id] ??= {})[variant] = outcome.ok ? { query, series: outcome.result.result.map(toAnswerSeries) } : { query, failure: outcome.failure };
-      }),
-    ),
-  );
-  return out;
-}
-
-function toAnswerSeries(series: { metric: Record<string, string>; values: ReadonlyArray<readonly [number, number]> }): AnswerSeries {
-  const labels: Record<string, string> = {};
-  for (const [name, value] of Object.entries(series.metric)) if (name !== EXPERIMENT_LABEL && name !== VARIANT_LABEL) labels[name] = value;
-  return { labels, points: series.values };
 }
 
 /** Cuts one experiment's observation out of the shared measurement and its guardrail answers. */

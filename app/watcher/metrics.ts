@@ -27,7 +27,7 @@ export function createWatcherMetrics(options: { defaults?: boolean } = {}): Watc
     registers: [registry],
   });
   const queryErrors = new Counter({ name: 'phoenix_watcher_query_errors_total', help: 'Prometheus queries that failed after every attempt, by kind (unavailable or failed).', labelNames: ['kind'], registers: [registry] });
-  const queries = new Counter({ name: 'phoenix_watcher_queries_total', help: 'Prometheus queries issued, by kind (shared or guardrail).', labelNames: ['kind'], registers: [registry] });
+  const queries = new Counter({ name: 'phoenix_watcher_queries_total', help: 'Prometheus queries issued, by kind (shared, guardrail batched over experiments and variants, or guardrail-per-variant).', labelNames: ['kind'], registers: [registry] });
   const lastCycle = new Gauge({ name: 'phoenix_watcher_last_cycle_timestamp_seconds', help: 'Unix time the last cycle finished.', registers: [registry] });
   for (const kind of ['unavailable', 'failed']) queryErrors.inc({ kind }, 0);
   for (const verdict of ['pass', 'fail', 'inconclusive', 'error']) verdicts.inc({ verdict, action: 'none' }, 0);
@@ -44,7 +44,8 @@ export function createWatcherMetrics(options: { defaults?: boolean } = {}): Watc
       cycleDuration.observe(seconds);
       for (const decision of report.decisions) verdicts.inc({ verdict: decision.verdict, action: decision.action });
       queries.inc({ kind: 'shared' }, report.sharedQueries);
-      queries.inc({ kind: 'guardrail' }, report.guardrailQueries);
+      queries.inc({ kind: 'guardrail' }, report.guardrailQueries - report.perVariantGuardrailQueries);
+      queries.inc({ kind: 'guardrail-per-variant' }, report.perVariantGuardrailQueries);
       lastCycle.set(Date.parse(report.finishedAt) / 1000);
     },
   };

@@ -1,5 +1,5 @@
 import type { RangeQueryResult } from '../../clients/prometheus/types';
-import { PrometheusApiError, PrometheusUnavailableError } from '../../clients/prometheus/errors';
+import { PrometheusApiError, PrometheusUnavailableError, type UnavailableReason } from '../../clients/prometheus/errors';
 
 /** A range query against one Prometheus-compatible endpoint. */
 export type QueryRange = (expr: string, start: number, end: number, stepSeconds: number) => Promise<RangeQueryResult>;
@@ -8,6 +8,8 @@ export type QueryRange = (expr: string, start: number, end: number, stepSeconds:
 export interface QueryFailure {
   readonly kind: 'unavailable' | 'failed';
   readonly message: string;
+  /** Why an `unavailable` query was not answered. @default - not known */
+  readonly reason?: UnavailableReason;
 }
 
 /** The outcome of one query. */
@@ -79,6 +81,6 @@ export class QueryRunner {
 /** Unreachable (connection, timeout, 502/503/504) is "no data"; anything else Prometheus said is a failure. */
 export function classify(error: unknown): QueryFailure {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof PrometheusUnavailableError) return { kind: 'unavailable', message };
+  if (error instanceof PrometheusUnavailableError) return { kind: 'unavailable', message, reason: error.reason };
   return { kind: 'failed', message };
 }

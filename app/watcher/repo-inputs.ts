@@ -4,7 +4,6 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KustomizationStatusInput } from '../../analysis/decide/flux-revision';
 import type { EnvironmentInput, ExperimentInput, LifecycleInput, PriorRollback } from '../../analysis/decide/types';
-import { injectLabelMatchers } from '../../analysis/promql/inject';
 import { CommitStatusFluxReader, octokitCommitStatuses } from '../../clients/flux-status/commit-statuses';
 import { createGitHubClient } from '../../clients/github/octokit';
 import { FluxKustomizations } from '../../clients/kubernetes/flux-kustomizations';
@@ -16,11 +15,11 @@ import { loadEnvironments } from '../../environments/load-environments';
 import { ConfigCheckout } from './config-checkout';
 import { readCredential, WatcherConfigError, type EnvironmentWatchConfig, type WatcherConfig } from './config';
 import type { CycleInputs, FluxStatusReader, WatchEnvironment, WatchedExperiment } from './cycle';
+import { InputError } from '../../analysis/input-error';
+import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../analysis/labels';
 
 /** Folder of the synthesized tree in the config repo. */
 const GITOPS_DIR = 'gitops';
-const EXPERIMENT_LABEL = 'phoenix.dev/experiment';
-const MANIFEST_LABEL = 'phoenix.dev/experiment-manifest';
 const MANIFEST_KEY = 'experiment.json';
 
 /** Hooks for tests: how to reach Kubernetes. @default - the kubeconfig file and context from the config */
@@ -65,7 +64,6 @@ export async function loadRepoInputs(config: WatcherConfig, overrides: RepoInput
     environments,
     experiments: [...experiments.values()],
     contains: (change, applied) => checkout.contains(change, applied),
-    inject: injectLabelMatchers,
   };
 }
 
@@ -139,7 +137,7 @@ export function readManifests(dir: string): ExperimentManifest[] {
         try {
           out.push(JSON.parse(text) as ExperimentManifest);
         } catch (error) {
-          throw Object.assign(new Error(`${path.join(folder, file)}: data.${MANIFEST_KEY} is not JSON (${(error as Error).message}): re-run phoenix synth`), { exitCode: 2 });
+          throw new InputError(`${path.join(folder, file)}: data.${MANIFEST_KEY} is not JSON (${(error as Error).message}): re-run phoenix synth`);
         }
       }
     }
@@ -153,7 +151,7 @@ function kustomizationNames(dir: string): Map<string, string> {
   for (const file of safeList(dir).filter((f) => /\.ya?ml$/.test(f))) {
     for (const doc of parseAllDocuments(readFileSync(path.join(dir, file), 'utf8'))) {
       const object = doc.toJS() as { kind?: string; metadata?: { name?: string; labels?: Record<string, string> } } | null;
-      const experiment = object?.metadata?.labels?.[EXPERIMENT_LABEL];
+      const experiment = object?.metadata?.labels?.[EXPERIMENT_OBJECT_LABEL];
       if (object?.kind === 'Kustomization' && experiment && object.metadata?.name) names.set(experiment, object.metadata.name);
     }
   }

@@ -1,7 +1,9 @@
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { InputError } from '../../analysis/input-error';
+import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
 
 /** Default label naming the experiment on Phoenix's Kustomizations (`constructs/flux/common.ts`). */
-export const DEFAULT_EXPERIMENT_LABEL = 'phoenix.dev/experiment';
+export const DEFAULT_EXPERIMENT_LABEL = EXPERIMENT_OBJECT_LABEL;
 
 /** What the watcher needs from one Flux `Kustomization`'s status. */
 export interface KustomizationSummary {
@@ -20,8 +22,7 @@ export interface KustomizationSummary {
 }
 
 /** Reading Kustomizations failed: the API could not be reached or refused the request. */
-export class FluxStatusError extends Error {
-  readonly exitCode = 2;
+export class FluxStatusError extends InputError {
   constructor(message: string, readonly unavailable: boolean) {
     super(message);
     this.name = 'FluxStatusError';

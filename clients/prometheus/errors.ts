@@ -1,11 +1,11 @@
+import { InputError } from '../../analysis/input-error';
 /**
- * Errors of the Prometheus HTTP API client. Each carries `exitCode` 2 so the CLI prints the
+ * Errors of the Prometheus HTTP API client. Each is an InputError, so the CLI prints the
  * message (which names the URL and what to check) without a stack trace.
  */
 
 /** Base class: anything that went wrong talking to a Prometheus-compatible API. */
-export class PrometheusError extends Error {
-  readonly exitCode: number = 2;
+export class PrometheusError extends InputError {
   constructor(message: string, readonly url: string) {
     super(message);
     this.name = 'PrometheusError';

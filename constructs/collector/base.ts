@@ -1,3 +1,4 @@
+import { cloneData } from './clone-data';
 import type { CollectorComponent, ComponentKind } from './component';
 import { PASS_THROUGH, type ComponentEffects } from './effects';
 import { CollectorConfigError } from './errors';
@@ -43,7 +44,7 @@ export abstract class TypedComponent implements CollectorComponent {
     this.type = init.type;
     this.name = init.name;
     this.id = init.name === undefined ? init.type : `${init.type}/${init.name}`;
-    this.config = structuredClone(init.config);
+    this.config = cloneData(init.config);
     this.effects = Object.freeze({ ...(init.effects ?? PASS_THROUGH) });
   }
 
@@ -54,7 +55,7 @@ export abstract class TypedComponent implements CollectorComponent {
 
   /** The component's config as the collector reads it under its id (a copy). */
   render(): Record<string, unknown> {
-    return structuredClone(this.config) as Record<string, unknown>;
+    return cloneData(this.config) as Record<string, unknown>;
   }
 }
 

@@ -1,11 +1,10 @@
+import { InputError } from '../../analysis/input-error';
 /**
  * A user mistake in a collector model: bad factory props, an invalid pipeline, a malformed
- * imported config. Carries `exitCode` 2 so the CLI prints the message without a stack trace
+ * imported config. An {@link InputError}: the CLI prints the message without a stack trace
  * (see docs/adr/0003-errors-and-exit-codes.md) and one line per problem.
  */
-export class CollectorConfigError extends Error {
-  /** Input error: the CLI exits 2. */
-  readonly exitCode = 2;
+export class CollectorConfigError extends InputError {
   /** One message per problem, each naming the component id, pipeline, field or file:line. */
   readonly problems: readonly string[];
 

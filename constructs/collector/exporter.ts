@@ -54,7 +54,7 @@ export interface DebugExporterProps extends ComponentNameProps {
 /** An exporter: where metrics leave the collector. */
 export class Exporter extends TypedComponent {
   /**
-   * `prometheusremotewrite`: sends to a Prometheus-compatible remote-write endpoint.
+   * `prometheus_remote_write`: sends to a Prometheus-compatible remote-write endpoint.
    * Retries and a queue are on by default (this exporter's queue is `remote_write_queue`).
    */
   static prometheusRemoteWrite(url: string, props: PrometheusRemoteWriteProps = {}): Exporter {
@@ -78,27 +78,27 @@ export class Exporter extends TypedComponent {
       }
       config.external_labels = { ...props.externalLabels };
     }
-    return new Exporter({ type: 'prometheusremotewrite', name, config });
+    return new Exporter({ type: 'prometheus_remote_write', name, config });
   }
 
-  /** `otlp`: OTLP over gRPC to `host:port`. */
+  /** `otlp_grpc`: OTLP over gRPC to `host:port`. */
   static otlp(endpoint: string, props: OtlpExporterProps = {}): Exporter {
     const factory = 'Exporter.otlp';
     const name = checkName(factory, props.name);
     checkEndpoint(factory, 'endpoint', endpoint);
     const config: Record<string, unknown> = { endpoint, ...commonHttp(factory, props), ...queued(factory, props) };
     if (props.insecure) config.tls = { insecure: true };
-    return new Exporter({ type: 'otlp', name, config });
+    return new Exporter({ type: 'otlp_grpc', name, config });
   }
 
-  /** `otlphttp`: OTLP over HTTP to a base URL (`/v1/metrics` is appended by the exporter). */
+  /** `otlp_http`: OTLP over HTTP to a base URL (`/v1/metrics` is appended by the exporter). */
   static otlpHttp(url: string, props: OtlpExporterProps = {}): Exporter {
     const factory = 'Exporter.otlpHttp';
     const name = checkName(factory, props.name);
     checkUrl(factory, url);
     const config: Record<string, unknown> = { endpoint: url, ...commonHttp(factory, props), ...queued(factory, props) };
     if (props.insecure) config.tls = { insecure: true };
-    return new Exporter({ type: 'otlphttp', name, config });
+    return new Exporter({ type: 'otlp_http', name, config });
   }
 
   /** `prometheus`: serves the metrics on a `/metrics` endpoint for Prometheus to scrape. */

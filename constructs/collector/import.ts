@@ -1,4 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { assertValueBounded } from '../../analysis/value-bounds';
+import { cloneData } from './clone-data';
 import { parseComponentId, type TypedComponent } from './base';
 import type { ComponentKind } from './component';
 import { Connector } from './connector';
@@ -11,7 +13,7 @@ import type { PipelineSpec } from './pipeline-rules';
 import { Processor } from './processor';
 import { analyseFilter, analyseTransform, type StatementGroup } from './processor-transform';
 import { Receiver } from './receiver';
-import { phoenixComponentType } from './schemas/catalog';
+import { canonicalComponentType } from '../../analysis/naming';
 
 /** Maps a config path (`['processors', 'batch', 'timeout']`) to `file:line`, when known. */
 export type Locator = (path: readonly string[]) => string | undefined;
@@ -26,13 +28,14 @@ export interface ImportedConfig {
 }
 
 /**
- * Component types Phoenix models, per section (the snake_case names of the pinned collector
- * are read as these); anything else is kept verbatim and flagged.
+ * Component types Phoenix models, per section, by the name the pinned collector prefers (a
+ * deprecated spelling is read as its canonical name); anything else is kept verbatim and flagged.
+ * `routing` is modelled but not part of the pinned distribution (docs/adr/0010).
  */
 export const KNOWN_TYPES: Record<ComponentKind, readonly string[]> = {
   receiver: ['otlp', 'prometheus'],
-  processor: ['memory_limiter', 'batch', 'filter', 'transform', 'groupbyattrs', 'cumulativetodelta', 'deltatocumulative', 'metricstransform'],
-  exporter: ['prometheusremotewrite', 'otlp', 'otlphttp', 'prometheus', 'debug'],
+  processor: ['memory_limiter', 'batch', 'filter', 'transform', 'groupbyattrs', 'cumulative_to_delta', 'delta_to_cumulative', 'metrics_transform'],
+  exporter: ['prometheus_remote_write', 'otlp_grpc', 'otlp_http', 'prometheus', 'debug'],
   connector: ['forward', 'routing'],
   extension: ['health_check'],
 };
@@ -87,7 +90,7 @@ export function importConfig(config: unknown, source?: string, locate?: Locator)
       const raw = (body ?? {}) as Record<string, unknown>;
       const where = locate?.([section, id]) ?? `${section}.${id}`;
       let effects: ComponentEffects;
-      const modelled = phoenixComponentType(parsed.type);
+      const modelled = canonicalComponentType(kind, parsed.type);
       if (!KNOWN_TYPES[kind].includes(modelled)) {
         warnings.push(`${where}: ${kind} type '${parsed.type}' is not modelled by Phoenix; kept verbatim, its effect on series is unknown`);
         effects = { aggregates: false, stateful: false, opaque: true };
@@ -134,6 +137,22 @@ export function importConfig(config: unknown, source?: string, locate?: Locator)
 }
 
 /**
+ * {@link parseYamlConfig}, remembered per file while its text stays the same: an experiment is
+ * built once per environment and many experiments share a baseline file, so the same text would
+ * otherwise be parsed (with positions) again and again. Each call gets its own copy of the config.
+ */
+export function parseYamlConfigOnce(text: string, file: string): { config: unknown; locate: Locator } {
+  let parsed = parsedFiles.get(file);
+  if (!parsed || parsed.text !== text) {
+    if (parsedFiles.size >= 256) parsedFiles.clear();
+    parsedFiles.set(file, (parsed = { text, ...parseYamlConfig(text, file) }));
+  }
+  return { config: cloneData(parsed.config), locate: parsed.locate };
+}
+
+const parsedFiles = new Map<string, { text: string; config: unknown; locate: Locator }>();
+
+/**
  * Parses collector YAML, keeping positions: syntax errors throw `file:line:column: message`,
  * and the returned locator maps config paths to `file:line`.
  */
@@ -171,7 +190,15 @@ export function parseYamlConfig(text: string, file: string): { config: unknown; 
     }
     return at;
   };
-  return { config: doc.toJS(), locate };
+  let config: unknown;
+  try {
+    config = doc.toJS({ maxAliasCount: 1000 });
+    assertValueBounded(config, file);
+  } catch (error) {
+    // yaml's alias guard throws a ReferenceError; either way the file is refused, by name.
+    throw new CollectorConfigError(`${file}: ${String((error as Error).message).split('\n')[0]!.replace(/^\S+: /, '').slice(0, 300)}`);
+  }
+  return { config, locate };
 }
 
 function effectsOfImported(kind: ComponentKind, type: string, raw: Record<string, unknown>, where: string, warnings: string[]): ComponentEffects {
@@ -186,18 +213,18 @@ function effectsOfImported(kind: ComponentKind, type: string, raw: Record<string
       }
       return effects;
     }
-    case 'metricstransform': {
+    case 'metrics_transform': {
       const text = JSON.stringify(raw);
       const aggregates = /aggregate_labels|aggregate_label_values|"aggregation_type"/.test(text);
       return { aggregates, stateful: false, opaque: true, aggregation: aggregates ? { sums: 'sum', histograms: 'sum', mayTouchCounters: true } : undefined };
     }
     case 'groupbyattrs':
       return { aggregates: false, stateful: false, opaque: false, regroupsBy: Array.isArray(raw.keys) ? raw.keys.map(String) : [] };
-    case 'cumulativetodelta': {
+    case 'cumulative_to_delta': {
       const include = isRecord(raw.include) && Array.isArray(raw.include.metrics) && raw.include.match_type === 'strict' ? raw.include.metrics.map(String) : undefined;
       return { aggregates: false, stateful: true, opaque: false, temporality: 'cumulative-to-delta', metrics: include };
     }
-    case 'deltatocumulative':
+    case 'delta_to_cumulative':
       return { aggregates: false, stateful: true, opaque: false, temporality: 'delta-to-cumulative' };
     case 'filter':
       return analyseFilter(raw);

@@ -24,4 +24,6 @@ export * from './ottl/grammar';
 export { collectOttl, type OttlText } from './ottl/collect';
 export { ottlString, ottlStringList } from './ottl/emit';
 export { validateCollectorConfig, isGoDuration, type SchemaProblem } from './schemas/validate';
-export { DEPRECATED_TYPE_ALIASES, phoenixComponentType } from './schemas/catalog';
+export { SCHEMA_CATALOG, schemaLocationOf } from './schemas/catalog';
+export { DEPRECATED_COMPONENT_TYPES, canonicalComponentType, componentTypeOf } from '../../analysis/naming';
+export { COLLECTOR_RELEASE, COLLECTOR_CORE_STABLE_RELEASE, COLLECTOR_CONTRIB_IMAGE } from './release';

@@ -1,7 +1,7 @@
 import type { CollectorComponent, ComponentKind } from './component';
 import type { ComponentEffects } from './effects';
 import { routedPipelines } from './connector';
-import { phoenixComponentType } from './schemas/catalog';
+import { canonicalComponentType } from '../../analysis/naming';
 
 /** The parts of a pipeline model the rules read. */
 export interface PipelineModel {
@@ -127,7 +127,7 @@ function checkUnused(model: PipelineModel, report: RuleReport): void {
 function checkOrder(model: PipelineModel, id: string, spec: PipelineSpec, report: RuleReport): void {
   const where = `pipeline '${id}'`;
   const processorsPath = ['service', 'pipelines', id, 'processors'];
-  const types = spec.processors.map((p) => phoenixComponentType(model.components.get('processor')?.get(p)?.type ?? p.split('/')[0]));
+  const types = spec.processors.map((p) => canonicalComponentType('processor', model.components.get('processor')?.get(p)?.type ?? p.split('/')[0]!));
   const last = types.length - 1;
   types.forEach((type, i) => {
     if (type === 'memory_limiter' && i !== 0) flag(report, processorsPath, `${where}: '${spec.processors[i]}' must be the first processor (it is #${i + 1}) so it refuses data before any other processor holds it`);
@@ -187,7 +187,7 @@ function checkAggregationRules(model: PipelineModel, id: string, spec: PipelineS
           processorsPath,
           `${where}: '${step.id}' aggregates counters across series; when one of them resets (a pod restarted or replaced) the sum drops and ` +
             `rate() reads the drop as a reset, counting the whole remaining total again: put Processor.cumulativeToDelta() before it ` +
-            `(covering its metrics) and Processor.deltaToCumulative() after it${!toDelta ? ' (cumulativetodelta is missing)' : ' (deltatocumulative is missing)'}`,
+            `(covering its metrics) and Processor.deltaToCumulative() after it${!toDelta ? ' (cumulative_to_delta is missing)' : ' (delta_to_cumulative is missing)'}`,
         );
       }
     }

@@ -1,8 +1,9 @@
+import { cloneData } from './clone-data';
 import * as fs from 'node:fs';
 import type { CollectorComponent, ComponentKind } from './component';
 import type { CollectorConfig, CollectorPipelineConfig } from './config';
 import { CollectorConfigError } from './errors';
-import { importConfig, parseYamlConfig, type Locator } from './import';
+import { importConfig, parseYamlConfigOnce, type Locator } from './import';
 import { checkModel, effectsOf, type PipelineModel, type PipelineSpec } from './pipeline-rules';
 import { validateCollectorConfig } from './schemas/validate';
 
@@ -74,8 +75,16 @@ export class CollectorPipeline {
     } catch (error) {
       throw new CollectorConfigError(`${filePath}: cannot read the collector config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
-    const { config, locate } = parseYamlConfig(text, filePath);
-    return CollectorPipeline.imported(config, filePath, locate);
+    const { config, locate } = parseYamlConfigOnce(text, filePath);
+    const pipeline = CollectorPipeline.imported(config, filePath, locate);
+    // Imports of the same text render alike: render and validate the first, share the result.
+    let checked = importedRenderings.get(filePath);
+    if (!checked || checked.text !== text) {
+      if (importedRenderings.size >= 256) importedRenderings.clear();
+      importedRenderings.set(filePath, (checked = { text, ...pipeline.checkedRendering() }));
+    }
+    pipeline.checked = { revision: pipeline.revision, config: checked.config, problems: checked.problems };
+    return pipeline;
   }
 
   private static imported(config: unknown, source?: string, locate?: Locator): CollectorPipeline {
@@ -104,6 +113,9 @@ export class CollectorPipeline {
   private telemetryAsImported = false;
   private readonly source?: string;
   private locate?: Locator;
+  /** Bumped by every change, so the checked rendering below is reused only while nothing changed. */
+  private revision = 0;
+  private checked?: { readonly revision: number; readonly config: CollectorConfig; readonly problems: readonly string[] };
 
   constructor(props: CollectorPipelineProps = {}) {
     this.source = props.source;
@@ -136,7 +148,10 @@ export class CollectorPipeline {
   /** Adds an extension and lists it in `service.extensions`. */
   addExtension(extension: CollectorComponent): CollectorComponent {
     const added = this.add('extension', extension);
-    if (!this.serviceExtensions.includes(added.id)) this.serviceExtensions.push(added.id);
+    if (!this.serviceExtensions.includes(added.id)) {
+      this.serviceExtensions.push(added.id);
+      this.revision++;
+    }
     return added;
   }
 
@@ -154,6 +169,7 @@ export class CollectorPipeline {
         if (!allowed.includes(kind)) throw new CollectorConfigError(`pipeline '${id}': ${kind} '${item.id}' cannot be listed in '${field}'`);
         return this.add(kind, item).id;
       });
+    this.revision++;
     this.pipelines.set(id, {
       receivers: refs(props.receivers, 'receivers'),
       processors: refs(props.processors, 'processors'),
@@ -229,17 +245,25 @@ export class CollectorPipeline {
 
   /** Every problem that would make `render()` throw, one message each (empty when valid). */
   validate(): string[] {
-    return this.problemsOf(this.renderUnchecked());
+    return [...this.checkedRendering().problems];
   }
 
-  /** The config exactly as the collector reads it. Throws a `CollectorConfigError` listing every problem. */
+  /** The config exactly as the collector reads it (a copy of its own). Throws a `CollectorConfigError` listing every problem. */
   render(): CollectorConfig {
-    const config = this.renderUnchecked();
-    const problems = this.problemsOf(config);
+    const { config, problems } = this.checkedRendering();
     if (problems.length > 0) {
-      throw new CollectorConfigError(problems, `collector config${this.source ? ` from ${this.source}` : ''} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
+      throw new CollectorConfigError([...problems], `collector config${this.source ? ` from ${this.source}` : ''} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
     }
-    return config;
+    return cloneData(config);
+  }
+
+  /** The rendered config and its problems, computed once per revision: an experiment renders its baseline many times. Never handed out as is. */
+  private checkedRendering(): { readonly config: CollectorConfig; readonly problems: readonly string[] } {
+    if (this.checked?.revision !== this.revision) {
+      const config = this.renderUnchecked();
+      this.checked = { revision: this.revision, config, problems: this.problemsOf(config) };
+    }
+    return this.checked;
   }
 
   private problemsOf(config: CollectorConfig): string[] {
@@ -289,9 +313,13 @@ export class CollectorPipeline {
     }
     if (existing) return existing;
     section.set(component.id, component);
+    this.revision++;
     return component;
   }
 }
+
+/** The checked rendering of each imported file's text (see fromYaml). */
+const importedRenderings = new Map<string, { readonly text: string; readonly config: CollectorConfig; readonly problems: readonly string[] }>();
 
 /** Two components with the same id and identical config are one component. */
 function sameConfig(a: CollectorComponent, b: CollectorComponent): boolean {

@@ -166,21 +166,21 @@ export class Processor extends TypedComponent {
     });
   }
 
-  /** `cumulativetodelta`: turns cumulative sums and histograms into deltas (per-series state). */
+  /** `cumulative_to_delta`: turns cumulative sums and histograms into deltas (per-series state). */
   static cumulativeToDelta(props: CumulativeToDeltaProps = {}): Processor {
     const factory = 'Processor.cumulativeToDelta';
     const name = checkName(factory, props.name);
     checkStringList(factory, 'metrics', props.metrics);
     const config: Record<string, unknown> = props.metrics ? { include: { metrics: [...props.metrics], match_type: 'strict' } } : {};
     return new Processor({
-      type: 'cumulativetodelta',
+      type: 'cumulative_to_delta',
       name,
       config,
       effects: { aggregates: false, stateful: true, opaque: false, metrics: props.metrics ? [...props.metrics] : undefined, temporality: 'cumulative-to-delta' },
     });
   }
 
-  /** `deltatocumulative`: accumulates deltas into cumulative series (per-series state). */
+  /** `delta_to_cumulative`: accumulates deltas into cumulative series (per-series state). */
   static deltaToCumulative(props: DeltaToCumulativeProps = {}): Processor {
     const factory = 'Processor.deltaToCumulative';
     const name = checkName(factory, props.name);
@@ -189,7 +189,7 @@ export class Processor extends TypedComponent {
     const config: Record<string, unknown> = { max_stale: goDuration(props.maxStaleSeconds ?? 300) };
     if (props.maxStreams !== undefined) config.max_streams = props.maxStreams;
     return new Processor({
-      type: 'deltatocumulative',
+      type: 'delta_to_cumulative',
       name,
       config,
       effects: { aggregates: false, stateful: true, opaque: false, temporality: 'delta-to-cumulative' },

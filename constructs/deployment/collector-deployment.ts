@@ -3,10 +3,12 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { CollectorConfig } from '../collector/config';
+import { COLLECTOR_CONTRIB_IMAGE } from '../collector/release';
 import { healthEndpointOf, receiverPortsOf } from './health-check';
+import { InputError } from '../../analysis/input-error';
 
-/** The collector image Phoenix deploys by default: the contrib distribution, pinned by tag. */
-export const DEFAULT_COLLECTOR_IMAGE = 'otel/opentelemetry-collector-contrib:0.128.0';
+/** The collector image Phoenix deploys by default: the contrib distribution of the pinned release, by tag. */
+export const DEFAULT_COLLECTOR_IMAGE = COLLECTOR_CONTRIB_IMAGE;
 /** Annotation that stops Flux from substituting `${...}` inside collector configs (OTTL and env references use that syntax). */
 export const FLUX_SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 /** The workload kind the operator creates for the collector. */
@@ -54,8 +56,7 @@ export interface CollectorDeploymentProps {
 }
 
 /** Error for bad `CollectorDeployment` props; names the construct path. Exit code 2. */
-export class CollectorDeploymentError extends Error {
-  readonly exitCode = 2;
+export class CollectorDeploymentError extends InputError {
 }
 
 const NON_ROOT_UID = 10001;

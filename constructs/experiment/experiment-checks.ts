@@ -3,10 +3,10 @@ import type { ComponentEffects } from '../collector/effects';
 import type { ExperimentProps } from './experiment';
 import { scopeMatches, unmatchedScopeEntries, type MetricScope } from './scope';
 import { BASELINE_VARIANT, candidateProcessorProblems } from './shadow';
+import { InputError } from '../../analysis/input-error';
 
 /** Bad `Experiment` props: one line per problem, each prefixed with the construct path. Exit code 2. */
-export class ExperimentError extends Error {
-  readonly exitCode = 2;
+export class ExperimentError extends InputError {
   readonly problems: readonly string[];
   constructor(path: string, problems: readonly string[]) {
     super(problems.map((problem) => `${path}: ${problem}`).join('\n'));

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Lazy } from 'cdk8s';
 import { Construct, type IConstruct } from 'constructs';
+import { cloneData } from '../collector/clone-data';
 import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig } from '../collector/config';
 import type { CollectorPipeline } from '../collector/pipeline';
@@ -233,7 +234,7 @@ export class Experiment extends Construct {
     const baseline = this.baseline.render();
     const ids = shadowPipelineIds({ experiment: this.name, baseline, pipeline: this.productionPipeline, candidates: this.variantProcessors() });
     const production = baseline.service.pipelines[this.productionPipeline];
-    const baselineProcessors = (production.processors ?? []).map((id) => ({ id, type: id.split('/')[0], config: structuredClone((baseline.processors?.[id] ?? {}) as Record<string, unknown>) }));
+    const baselineProcessors = (production.processors ?? []).map((id) => ({ id, type: id.split('/')[0], config: cloneData((baseline.processors?.[id] ?? {}) as Record<string, unknown>) }));
     return {
       manifestVersion: EXPERIMENT_MANIFEST_VERSION,
       name: this.name,

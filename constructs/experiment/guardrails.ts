@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { queriesFromDashboard, queriesFromRuleFile, type SourcedQuery } from './guardrail-sources';
+import { queriesFromDashboard, queriesFromRuleFile, type SourcedQuery, type SourceReadResult } from './guardrail-sources';
 import { findPromqlSyntaxError } from './promql-syntax';
 
 /** A PromQL query that must keep returning the same answer, written as it runs in production. */
@@ -86,7 +86,7 @@ export function resolveGuardrails(props: GuardrailProps, baseDirectory: string):
         problems.push(`guardrails.${field}: '${file}' does not exist (paths are relative to ${baseDirectory})`);
         continue;
       }
-      const result = read(readFileSync(path, 'utf8'), file);
+      const result = readOnce(field, read, readFileSync(path, 'utf8'), file);
       sourced.push(...result.queries);
       problems.push(...result.problems);
     }
@@ -115,4 +115,17 @@ export function resolveGuardrails(props: GuardrailProps, baseDirectory: string):
     guardrails: { queries, ruleFiles: [...(props.ruleFiles ?? [])], dashboards: [...(props.dashboards ?? [])], collectorHealth, minSavingsPercent },
     problems,
   };
+}
+
+/** Rule files and dashboards read per (kind, file name) while their text stays the same: an experiment is built once per environment. */
+const sourcesRead = new Map<string, { text: string; result: SourceReadResult }>();
+
+function readOnce(field: string, read: (text: string, file: string) => SourceReadResult, text: string, file: string): SourceReadResult {
+  const key = `${field}\u0000${file}`;
+  let entry = sourcesRead.get(key);
+  if (!entry || entry.text !== text) {
+    if (sourcesRead.size >= 256) sourcesRead.clear();
+    sourcesRead.set(key, (entry = { text, result: read(text, file) }));
+  }
+  return entry.result;
 }

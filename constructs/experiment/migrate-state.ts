@@ -1,4 +1,5 @@
 import { CURRENT_STATE_VERSION } from './state-schema';
+import { InputError } from '../../analysis/input-error';
 
 /**
  * One step of the state file's migration path: turns a document of version `from` into one of
@@ -20,8 +21,7 @@ const MIGRATIONS: readonly MigrationStep[] = [
 ];
 
 /** Error raised when a state file cannot be migrated; carries exit code 2 (input error). */
-export class StateMigrationError extends Error {
-  readonly exitCode = 2;
+export class StateMigrationError extends InputError {
 }
 
 /** Version of a parsed state document: its `version` field, or 0 when it has none (the unversioned layout). */

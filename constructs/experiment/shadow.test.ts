@@ -47,25 +47,32 @@ describe('renderShadowConfig', () => {
 
   it('adds one pipeline per variant that reads the production receivers', () => {
     const pipelines = shadow().service.pipelines;
-    expect(Object.keys(pipelines)).toEqual(['metrics', 'metrics/phoenix-http-baseline', 'metrics/phoenix-http-keep-route']);
+    expect(Object.keys(pipelines)).toEqual(['metrics', 'metrics/phoenix-http-baseline', 'metrics/phoenix-http-keep-route', 'metrics/phoenix-http-telemetry']);
     expect(pipelines['metrics/phoenix-http-baseline'].receivers).toEqual(['otlp', 'prometheus']);
     expect(pipelines['metrics/phoenix-http-keep-route'].processors).toEqual([
       'memory_limiter', 'filter/phoenix-http-scope', 'transform/phoenix-http-keep-route', 'batch',
     ]);
   });
 
-  it('never adds a receiver (nothing is scraped twice)', () => {
-    expect(shadow().receivers).toEqual(BASELINE.receivers);
+  it('adds no receiver of production data (nothing is scraped twice): only the collector reading its own telemetry', () => {
+    const { ['prometheus/phoenix-http-telemetry']: telemetry, ...receivers } = shadow().receivers as Record<string, any>;
+    expect(receivers).toEqual(BASELINE.receivers);
+    const job = telemetry.config.scrape_configs[0];
+    expect(job.static_configs).toEqual([{ targets: ['127.0.0.1:8888'] }]);
+    // the variant comes from the component ids Phoenix chose; the experiment is stamped
+    expect(job.metric_relabel_configs).toContainEqual({ source_labels: ['exporter'], regex: '[^/]+/phoenix-http-(baseline|keep-route)', target_label: 'phoenix_variant', replacement: '$$1' });
+    expect(job.metric_relabel_configs).toContainEqual({ target_label: 'phoenix_experiment', replacement: 'http' });
+    expect(shadow().service.pipelines['metrics/phoenix-http-telemetry']).toEqual({ receivers: ['prometheus/phoenix-http-telemetry'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus_remote_write/phoenix-http-telemetry'] });
   });
 
   it('labels each variant through its own shadow exporter', () => {
     const exporters = shadow().exporters as Record<string, { endpoint: string; external_labels: Record<string, string>; headers?: object }>;
-    expect(exporters['prometheusremotewrite/phoenix-http-keep-route']).toEqual({
+    expect(exporters['prometheus_remote_write/phoenix-http-keep-route']).toEqual({
       endpoint: 'https://shadow.example/api/v1/push',
       headers: { 'X-Scope-OrgID': 'phoenix-shadow' },
       external_labels: { phoenix_experiment: 'http', phoenix_variant: 'keep-route' },
     });
-    expect(exporters['prometheusremotewrite/phoenix-http-baseline'].external_labels.phoenix_variant).toBe('baseline');
+    expect(exporters['prometheus_remote_write/phoenix-http-baseline'].external_labels.phoenix_variant).toBe('baseline');
   });
 
   it('filters every shadow to the scope with one OTTL condition', () => {

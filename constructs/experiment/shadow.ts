@@ -1,13 +1,11 @@
 import type { CollectorComponent } from '../collector/component';
 import type { CollectorConfig, CollectorPipelineConfig } from '../collector/config';
 import { outOfScopeCondition, type MetricScope } from './scope';
+import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../../analysis/labels';
 
 /** The variant name of the production pipeline's shadow copy. Reserved: no candidate may use it. */
 export const BASELINE_VARIANT = 'baseline';
-/** Prometheus label carrying the experiment name on every shadow series. */
-export const EXPERIMENT_LABEL = 'phoenix_experiment';
-/** Prometheus label carrying the variant name on every shadow series. */
-export const VARIANT_LABEL = 'phoenix_variant';
+export { EXPERIMENT_LABEL, VARIANT_LABEL };
 
 /** A candidate as the renderer needs it: a name and the processors added to the production pipeline. */
 export interface VariantProcessors {
@@ -124,7 +122,7 @@ export function shadowPipelineIds(input: Pick<ShadowInput, 'experiment' | 'basel
     return {
       variant: variant.name,
       pipeline: shadowPipelineId(input.experiment, variant.name),
-      exporter: `prometheusremotewrite/phoenix-${input.experiment}-${variant.name}`,
+      exporter: `prometheus_remote_write/phoenix-${input.experiment}-${variant.name}`,
       processors: [...limiter.head, scopeFilterId(input.experiment), ...batch.head, ...added, ...batch.tail],
     };
   });
@@ -165,7 +163,64 @@ export function renderShadowConfig(input: ShadowInput): CollectorConfig {
       exporters: [variantIds.exporter],
     };
   });
-  return { ...baseline, processors, exporters, service: { ...baseline.service, pipelines } };
+  const limiter = splitAfterMemoryLimiter(production.processors ?? []);
+  const telemetry = telemetryShadow(input, variants.map((variant) => variant.name), [...limiter.head, ...splitAtBatch(limiter.tail).tail]);
+  exporters[telemetry.exporterId] = telemetry.exporter;
+  pipelines[telemetry.pipelineId] = telemetry.pipeline;
+  const receivers = { ...(baseline.receivers ?? {}), [telemetry.receiverId]: telemetry.receiver };
+  return { ...baseline, receivers, processors, exporters, service: { ...baseline.service, pipelines } } as CollectorConfig;
+}
+
+/** Where the collector serves its own metrics inside its pod (its default reader); the telemetry shadow scrapes it. */
+export const COLLECTOR_TELEMETRY_PORT = 8888;
+/** Job name of the scrape that reads the collector's own metrics (tests point it elsewhere by this name). */
+export const TELEMETRY_JOB = 'phoenix-collector-telemetry';
+
+/**
+ * Per-variant health from what the real collector emits (ADR 0127). The collector labels its own
+ * metrics by component id (`exporter="prometheus_remote_write/phoenix-<experiment>-<variant>"`),
+ * so the collector scrapes its own telemetry endpoint and relabels: the variant comes from the
+ * component id Phoenix chose, the experiment is stamped; only the `otelcol_exporter_*` and
+ * `otelcol_processor_*` series of this experiment's components are kept. They go to the shadow
+ * destination through an exporter of their own.
+ */
+function telemetryShadow(input: ShadowInput, variants: readonly string[], processors: readonly string[]) {
+  const { experiment } = input;
+  const component = `[^/]+/phoenix-${escapeRegex(experiment)}-(${variants.map(escapeRegex).join('|')})`;
+  const fromLabel = (label: string) => ({ source_labels: [label], regex: component, target_label: VARIANT_LABEL, replacement: '$$1' });
+  const receiver = {
+    config: {
+      scrape_configs: [
+        {
+          job_name: TELEMETRY_JOB,
+          scrape_interval: '30s',
+          static_configs: [{ targets: [`127.0.0.1:${COLLECTOR_TELEMETRY_PORT}`] }],
+          metric_relabel_configs: [
+            { source_labels: ['__name__'], regex: 'otelcol_(exporter|processor)_.+', action: 'keep' },
+            fromLabel('exporter'),
+            fromLabel('processor'),
+            { source_labels: [VARIANT_LABEL], regex: '', action: 'drop' },
+            { target_label: EXPERIMENT_LABEL, replacement: experiment },
+          ],
+        },
+      ],
+    },
+  };
+  return {
+    receiverId: `prometheus/phoenix-${experiment}-telemetry`,
+    receiver,
+    exporterId: `prometheus_remote_write/phoenix-${experiment}-telemetry`,
+    exporter: {
+      endpoint: input.destination.remoteWriteUrl,
+      ...(input.destination.headers ? { headers: { ...input.destination.headers } } : {}),
+    },
+    pipelineId: `metrics/phoenix-${experiment}-telemetry`,
+    pipeline: { receivers: [`prometheus/phoenix-${experiment}-telemetry`], processors: [...processors], exporters: [`prometheus_remote_write/phoenix-${experiment}-telemetry`] } as CollectorPipelineConfig,
+  };
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -193,7 +248,7 @@ export function withoutShadow(config: CollectorConfig, experiment: string): Coll
   const keep = (section: Record<string, unknown> | undefined) =>
     section === undefined ? undefined : Object.fromEntries(Object.entries(section).filter(([id]) => !id.includes(marker)));
   const result: Record<string, unknown> = { ...config };
-  for (const key of ['processors', 'exporters'] as const) if (config[key] !== undefined) result[key] = keep(config[key]);
+  for (const key of ['receivers', 'processors', 'exporters'] as const) if (config[key] !== undefined) result[key] = keep(config[key]);
   result.service = { ...config.service, pipelines: keep(config.service.pipelines) };
   return result as unknown as CollectorConfig;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lifecycleFor, parseExperimentState, serializeExperimentState, withLifecycle } from './state';
+import { InputError } from '../../analysis/input-error';
 
 const RUNNING_AND_PROMOTED = `version: 1
 environments:
@@ -92,7 +93,7 @@ describe('parseExperimentState', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as { problems: string[] }).problems).toHaveLength(2);
-      expect((error as { exitCode: number }).exitCode).toBe(2);
+      expect(error).toBeInstanceOf(InputError);
     }
   });
 });

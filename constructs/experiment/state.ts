@@ -6,6 +6,7 @@ import type { EnvironmentLifecycle, FrozenSaving } from './definition';
 import { lineOfKeyPath } from '../yaml-key-line';
 import { migrateExperimentState, stateVersionOf } from './migrate-state';
 import { CURRENT_STATE_VERSION, experimentStateSchema } from './state-schema';
+import { InputError } from '../../analysis/input-error';
 
 /**
  * The lifecycle state of one experiment across environments, as stored in
@@ -20,8 +21,7 @@ export interface ExperimentState {
 }
 
 /** A state file that cannot be read: every problem found, one per line, each `file:line: field: message`. Exit code 2. */
-export class ExperimentStateError extends Error {
-  readonly exitCode = 2;
+export class ExperimentStateError extends InputError {
   constructor(readonly problems: readonly string[]) {
     super(problems.join('\n'));
     this.name = 'ExperimentStateError';

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
+import { InputError } from '../../analysis/input-error';
+import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
 
-/** Label on Phoenix's Flux objects naming the experiment they deploy (the watcher selects by it). */
-export const EXPERIMENT_LABEL = 'phoenix.dev/experiment';
 /** Label on every Flux object Phoenix writes; the commit-status Alert selects by it. */
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
 /** Value of `PART_OF_LABEL` on Phoenix's objects. */
@@ -10,8 +10,7 @@ export const PART_OF_VALUE = 'phoenix';
 export const FLUX_NAMESPACE = 'flux-system';
 
 /** A Flux object that cannot be rendered; the CLI prints the message and exits 2. */
-export class FluxObjectError extends Error {
-  readonly exitCode = 2;
+export class FluxObjectError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'FluxObjectError';
@@ -54,5 +53,5 @@ export function fluxDuration(duration: Duration, field: string, path: string): s
 
 /** Labels every Phoenix Flux object carries, plus the experiment label when there is one. */
 export function phoenixLabels(experiment: string | undefined, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
-  return { [PART_OF_LABEL]: PART_OF_VALUE, ...(experiment ? { [EXPERIMENT_LABEL]: experiment } : {}), ...extra };
+  return { [PART_OF_LABEL]: PART_OF_VALUE, ...(experiment ? { [EXPERIMENT_OBJECT_LABEL]: experiment } : {}), ...extra };
 }

@@ -1,4 +1,5 @@
 import * as jsYaml from 'js-yaml';
+import { assertValueBounded, mayHoldAliases } from '../../analysis/value-bounds';
 import { PolicyInputError } from '../errors';
 
 /** A parsed document and the slice of its file it came from (for locating findings later). */
@@ -16,22 +17,89 @@ export interface ParsedChunk {
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
 /**
- * Splits a YAML stream at its document markers and parses each document with js-yaml (the fast path;
- * YAML 1.2 core schema, as Kubernetes reads manifests). Empty documents are skipped.
- * Malformed YAML throws a PolicyInputError naming file:line:column.
+ * Splits a YAML stream at its document markers and parses it with js-yaml (the fast path; YAML 1.2
+ * core schema, as Kubernetes reads manifests). Empty documents are skipped. Malformed YAML throws a
+ * PolicyInputError naming file:line:column.
+ *
+ * The whole stream is parsed in one `loadAll` (what the floor of `npm run bench -- check` does) and
+ * its documents are paired with the chunks the split found, in order. When the pairing is not
+ * certain (a directive, a chunk that parses to nothing although it holds content), the stream
+ * may hold aliases (each document's expansion is bounded there) or it does not parse, each chunk is parsed on its own instead, which also names the failing line.
  */
 export function parseYamlStream(file: string, text: string): ParsedChunk[] {
-  const chunks: ParsedChunk[] = [];
   const starts = [0];
   DOCUMENT_MARKER.lastIndex = 0;
   for (let match = DOCUMENT_MARKER.exec(text); match; match = DOCUMENT_MARKER.exec(text)) {
     if (match.index > 0) starts.push(match.index);
   }
+  return parseWhole(file, text, starts) ?? parseEachChunk(file, text, starts);
+}
+
+/** One `loadAll` over the stream, paired with the chunks holding content; undefined when unsure. */
+function parseWhole(file: string, text: string, starts: readonly number[]): ParsedChunk[] | undefined {
+  // Aliases may expand beyond the value bounds: the per-chunk parse checks each document.
+  if (mayHoldAliases(text)) return undefined;
+  const withContent: number[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const content = chunkContent(text, starts[i]!, i + 1 < starts.length ? starts[i + 1]! : text.length);
+    if (content === 'directive') return undefined;
+    if (content) withContent.push(i);
+  }
+  let values: unknown[];
+  try {
+    values = jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA, filename: file }).filter((value) => value !== undefined && value !== null);
+  } catch {
+    return undefined;
+  }
+  if (values.length !== withContent.length) return undefined;
+  const chunks: ParsedChunk[] = [];
+  const aliases = mayHoldAliases(text);
+  let line = 0;
+  let counted = 0;
+  withContent.forEach((i, n) => {
+    const start = starts[i]!;
+    line += countLines(text, counted, start);
+    counted = start;
+    if (aliases) assertBounded(values[n], file, line);
+    chunks.push(...expandLists(values[n], start, i + 1 < starts.length ? starts[i + 1]! : text.length, line));
+  });
+  return chunks;
+}
+
+/**
+ * Whether a chunk holds anything but its marker, blank lines and comments (`'directive'` for a `%`
+ * directive, which only the per-chunk parse reports as it always has).
+ */
+function chunkContent(text: string, start: number, end: number): boolean | 'directive' {
+  let at = start;
+  if (text.startsWith('...', at)) {
+    // The per-chunk parse drops the whole `...` line.
+    const newline = text.indexOf('\n', at);
+    at = newline < 0 || newline > end ? end : newline + 1;
+  } else if (text.startsWith('---', at)) {
+    at += 3;
+    // Content on the marker line (`--- |`, `--- value`) counts.
+    while (at < end && (text[at] === ' ' || text[at] === '\t')) at++;
+    if (at < end && text[at] !== '\n' && text[at] !== '\r' && text[at] !== '#') return true;
+  }
+  while (at < end) {
+    let lineEnd = text.indexOf('\n', at);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    let first = at;
+    while (first < lineEnd && (text[first] === ' ' || text[first] === '\t' || text[first] === '\r')) first++;
+    if (first < lineEnd && text[first] !== '#') return text[first] === '%' && first === at ? 'directive' : true;
+    at = lineEnd + 1;
+  }
+  return false;
+}
+
+function parseEachChunk(file: string, text: string, starts: readonly number[]): ParsedChunk[] {
+  const chunks: ParsedChunk[] = [];
   let line = 0;
   let counted = 0;
   for (let i = 0; i < starts.length; i++) {
-    const start = starts[i];
-    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const start = starts[i]!;
+    const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
     line += countLines(text, counted, start);
     counted = start;
     let chunk = text.slice(start, end);
@@ -43,6 +111,7 @@ export function parseYamlStream(file: string, text: string): ParsedChunk[] {
       throw malformed(file, error, line);
     }
     if (value === undefined || value === null) continue;
+    if (mayHoldAliases(chunk)) assertBounded(value, file, line);
     chunks.push(...expandLists(value, start, end, line));
   }
   return chunks;
@@ -145,5 +214,15 @@ function failsOnlyAtEnd(prefix: string): boolean {
     if (/Unexpected end|Unterminated string/i.test(message)) return true;
     const at = /position (\d+)/.exec(message);
     return at !== null && Number(at[1]) >= prefix.length;
+  }
+}
+
+/** Refuses a document that expands past the value bounds (an alias bomb), naming file:line. */
+function assertBounded(value: unknown, file: string, line: number): void {
+  if (value === null || typeof value !== 'object') return;
+  try {
+    assertValueBounded(value, `${file}:${line + 1}`);
+  } catch (error) {
+    throw new PolicyInputError((error as Error).message);
   }
 }

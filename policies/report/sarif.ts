@@ -9,7 +9,6 @@ const WAIVER_RULES: Rule[] = [
   { id: 'waiver/expired', severity: 'error', description: 'Waivers past their expiry date suppress nothing and must be renewed or removed.', check: () => [] },
   { id: 'waiver/unused', severity: 'warning', description: 'Waivers that suppress no finding should be removed.', check: () => [] },
 ];
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { version } = require('../../package.json') as { version: string };
 
 /**

@@ -64,5 +64,5 @@ function matches(waiver: Waiver, finding: Finding): boolean {
   if (kind !== undefined && kind !== finding.object.kind) return false;
   if (namespace !== undefined && namespace !== finding.object.namespace) return false;
   if (waiver.selector.name !== undefined && !waiver.matchName(finding.object.name ?? '')) return false;
-  return waiver.matchFile(finding.file);
+  return waiver.matchFile(finding.file) && waiver.matchPointer(finding.pointer);
 }

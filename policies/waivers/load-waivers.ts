@@ -9,7 +9,7 @@ import { WAIVERS_SCHEMA } from './waiver-schema';
 /** One accepted exception to a rule: who, why, until when, for which objects. */
 export interface Waiver {
   readonly rule: string;
-  readonly selector: { readonly kind?: string; readonly namespace?: string; readonly name?: string; readonly file?: string };
+  readonly selector: { readonly kind?: string; readonly namespace?: string; readonly name?: string; readonly file?: string; readonly pointer?: string };
   readonly owner: string;
   readonly reason: string;
   /** Last day (UTC, YYYY-MM-DD) the waiver applies. */
@@ -21,6 +21,8 @@ export interface Waiver {
   /** Compiled name and file globs. */
   readonly matchName: (name: string) => boolean;
   readonly matchFile: (file: string) => boolean;
+  /** Compiled pointer glob: the field (for example the candidate's processor) the finding is about. */
+  readonly matchPointer: (pointer: string) => boolean;
 }
 
 interface RawWaiver {
@@ -79,6 +81,7 @@ export function loadWaivers(file: string, knownRules: ReadonlySet<string>, shown
       column: at.column,
       matchName: selector.name === undefined ? () => true : picomatch(selector.name),
       matchFile: selector.file === undefined ? () => true : picomatch(selector.file),
+      matchPointer: selector.pointer === undefined ? () => true : picomatch(selector.pointer, { dot: true }),
     };
   });
 }

@@ -20,6 +20,7 @@ export const WAIVERS_SCHEMA = {
               namespace: { type: 'string', minLength: 1 },
               name: { type: 'string', minLength: 1 },
               file: { type: 'string', minLength: 1 },
+              pointer: { type: 'string', minLength: 1 },
             },
           },
           owner: { type: 'string', minLength: 1 },

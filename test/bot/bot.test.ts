@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../clients/github/octokit';
 import { upsertStickyComment } from '../../clients/github/upsert-sticky-comment';
@@ -146,6 +148,35 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
     await bot.queue.idle();
     expect(h.github.calls('issues/create-comment')).toHaveLength(1);
     expect(h.stickyComments(2)).toHaveLength(1);
+  });
+
+  it('fails (never neutral) when hostile files sit beside a plaintext Secret: an alias bomb and prototype keys', async () => {
+    // GIVEN a head that adds a 787-byte YAML alias bomb and a config with prototype-named components next to a Secret
+    const hostile = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'hostile', name), 'utf8');
+    const head = h.push('hostile', { ...change(), 'gitops/experiments/prod/drop-pod-labels/bomb.yaml': hostile('bomb2.yaml'), 'gitops/experiments/prod/drop-pod-labels/proto.yaml': hostile('proto.yaml') }, 3);
+    h.github.addPull(FULL_NAME, { number: 3, headRef: 'hostile', headSha: head });
+    const { bot, url } = await h.bot();
+    const started = Date.now();
+    await h.deliver(url, 'opened', 3, head);
+    await bot.queue.idle();
+    // THEN the check run fails within seconds and still reports the Secret
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const [run] = h.github.repo(FULL_NAME).checkRuns;
+    expect(run).toMatchObject({ headSha: head, status: 'completed', conclusion: 'failure' });
+  });
+
+  it('concludes failure, not neutral, when the review cannot complete', async () => {
+    // GIVEN a pull request whose head commit the repository does not hold
+    const missing = 'f'.repeat(40);
+    h.github.addPull(FULL_NAME, { number: 4, headRef: 'gone', headSha: missing });
+    const { bot, url } = await h.bot();
+    await h.deliver(url, 'opened', 4, missing);
+    await bot.queue.idle();
+    // THEN the check run fails and says the review could not complete
+    const runs = h.github.repo(FULL_NAME).checkRuns;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ headSha: missing, status: 'completed', conclusion: 'failure' });
+    expect(JSON.stringify(runs[0])).toMatch(/could not (complete|review)/);
   });
 
   it('reviews a pull request from a fork through refs/pull/N/head, running nothing from it', async () => {

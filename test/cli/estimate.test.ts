@@ -30,7 +30,8 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
   it('estimates every example experiment from the shipped snapshot (json)', async () => {
     // GIVEN the example snapshot and experiments WHEN estimating for prod as JSON
     const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--env', 'prod', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
-    expect(code).toBe(0);
+    // THEN it exits 1: the deliberately harmful route-only candidate changes a guardrail's answer
+    expect(code).toBe(1);
     const report = JSON.parse(stdout);
     // THEN each experiment has its candidates with series, money as exact decimals and verdicts
     const http = report.experiments.find((e: { experiment: string }) => e.experiment === 'http-server-histograms');
@@ -38,7 +39,7 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     expect(routeOnly).toMatchObject({ seriesBefore: 2016, seriesAfter: 336, estimated: true, costPerMonthBefore: { amount: '13.104', currency: 'USD' } });
     const changed = routeOnly.guardrails.filter((g: { status: string }) => g.status === 'changed');
     expect(changed).toHaveLength(1);
-    expect(changed[0]).toMatchObject({ metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code', source: expect.stringMatching(/checkout-slo\.rules\.yaml:6/) });
+    expect(changed[0]).toMatchObject({ metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code', source: expect.stringMatching(/checkout-slo\.rules\.yaml:7/) });
     const routeStatus = http.candidates.find((c: { variant: string }) => c.variant === 'route-status');
     expect(routeStatus.guardrails.every((g: { status: string }) => g.status === 'unchanged')).toBe(true);
     expect(http.shadowCostPerMonth).toEqual({ amount: '21.84', currency: 'USD' });
@@ -51,9 +52,17 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/candidate by-mode: 192 → 24 series/);
   }, 180_000); // a cold tsx start on a busy machine
 
+  it('exits 0 when no candidate changes a guardrail, and with --fail-on never even when one does', async () => {
+    const dir = path.join(root, 'experiments');
+    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--experiments', dir])).code).toBe(0);
+    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--experiments', dir])).code).toBe(1);
+    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--fail-on', 'never', '--experiments', dir])).code).toBe(0);
+    expect((await run(['estimate', '--snapshot', snapshot, '--fail-on', 'sometimes', '--experiments', dir])).code).toBe(2);
+  });
+
   it('renders markdown for one experiment', async () => {
     const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--experiment', 'unused-runtime-metrics', '--format', 'markdown', '--experiments', path.join(root, 'experiments')]);
-    expect(code).toBe(0);
+    expect(code).toBe(1);
     expect(stdout).toMatch(/#### unused-runtime-metrics/);
     expect(stdout).toMatch(/\| drop-all \| 0 \| 0 \| USD 0\.00 \| USD 0\.21 \(100%\) \| 0 unchanged, 2 changed, 0 unknown \|/);
     expect(stdout).not.toMatch(/node-cpu-by-mode/);

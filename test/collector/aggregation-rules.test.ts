@@ -75,7 +75,7 @@ describe('aggregation rules', () => {
     // GIVEN a counter summed across pods straight from cumulative values
     const pipeline = pipelineWith([keepRoute()]);
     // THEN the rule rejects it, naming the missing processor
-    expect(() => pipeline.render()).toThrow(/'transform\/keep-attributes' aggregates counters across series; .* \(cumulativetodelta is missing\)/);
+    expect(() => pipeline.render()).toThrow(/'transform\/keep-attributes' aggregates counters across series; .* \(cumulative_to_delta is missing\)/);
   });
 
   it('shows why: a counter reset makes the straight sum drop', () => {
@@ -86,7 +86,7 @@ describe('aggregation rules', () => {
     expect(isMonotonic(naive)).toBe(false);
   });
 
-  it('keeps the sum monotonic through a reset with cumulativetodelta → aggregate → deltatocumulative', () => {
+  it('keeps the sum monotonic through a reset with cumulative_to_delta → aggregate → delta_to_cumulative', () => {
     // GIVEN the lossless pipeline
     const pipeline = pipelineWith([Processor.cumulativeToDelta({ metrics: ['http.server.requests'] }), keepRoute(), Processor.deltaToCumulative()]);
     // WHEN its effects run over the same samples
@@ -115,12 +115,12 @@ describe('aggregation rules', () => {
 
   it('fails when delta conversion does not cover the aggregated counter', () => {
     const pipeline = pipelineWith([Processor.cumulativeToDelta({ metrics: ['other.counter'] }), keepRoute(), Processor.deltaToCumulative()]);
-    expect(() => pipeline.render()).toThrow(/aggregates counters across series; .*\(cumulativetodelta is missing\)/);
+    expect(() => pipeline.render()).toThrow(/aggregates counters across series; .*\(cumulative_to_delta is missing\)/);
   });
 
   it('fails when deltas are never turned back into cumulative series', () => {
     const pipeline = pipelineWith([Processor.cumulativeToDelta(), keepRoute()]);
-    expect(() => pipeline.render()).toThrow(/\(deltatocumulative is missing\)/);
+    expect(() => pipeline.render()).toThrow(/\(delta_to_cumulative is missing\)/);
   });
 
   it('needs no delta conversion to aggregate gauges only, and warns that they merge per batch', () => {

@@ -16,6 +16,27 @@ function problemsOf(run: () => unknown): readonly string[] {
 }
 
 describe('CollectorPipeline.fromYaml', () => {
+  it('reads a file once per text, yet every import is a pipeline of its own', () => {
+    // GIVEN the same file imported twice, one import then changed
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-import-'));
+    try {
+      const file = path.join(dir, 'baseline.yaml');
+      fs.copyFileSync(fixture('production.yaml'), file);
+      const first = CollectorPipeline.fromYaml(file);
+      const second = CollectorPipeline.fromYaml(file);
+      first.addProcessor(Processor.batch({ name: 'extra' }));
+      // THEN the other import does not see the change
+      expect(first.componentsOf('processor').map((c) => c.id)).toContain('batch/extra');
+      expect(second.componentsOf('processor').map((c) => c.id)).not.toContain('batch/extra');
+      expect(JSON.stringify(second.render())).toBe(JSON.stringify(CollectorPipeline.fromYaml(file).render()));
+      // AND a file whose text changed is read again
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/timeout: [^\n]+/, 'timeout: 17s'));
+      expect(JSON.stringify(CollectorPipeline.fromYaml(file).render())).toContain('17s');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('imports a production config, keeping unknown components verbatim and flagging them', () => {
     // GIVEN a production config with components Phoenix does not model
     const pipeline = CollectorPipeline.fromYaml(fixture('production.yaml'));

@@ -33,6 +33,27 @@ function problemsOf(pipeline: CollectorPipeline): readonly string[] {
   return [];
 }
 
+describe('CollectorPipeline rendering', () => {
+  it('reflects every change made after an earlier render, and hands out copies', () => {
+    // GIVEN a pipeline rendered once, and the rendered copy changed by its reader
+    const pipeline = aggregatingPipeline();
+    const first = pipeline.render();
+    (first.processors as Record<string, unknown>).tampered = {};
+    expect(Object.keys(pipeline.render().processors ?? {})).not.toContain('tampered');
+    // WHEN components, a pipeline and an extension are added afterwards
+    pipeline.addExtension(Extension.verbatim('zpages', undefined, {}));
+    pipeline.addPipeline('metrics/second', { receivers: [Receiver.otlp()], processors: [Processor.batch({ name: 'second' })], exporters: [remoteWrite()] });
+    // THEN the next render and validation see them
+    const second = pipeline.render();
+    expect(Object.keys(second.service.pipelines)).toEqual(['metrics', 'metrics/second']);
+    expect(Object.keys(second.processors ?? {})).toContain('batch/second');
+    expect(second.service.extensions).toContain('zpages');
+    // AND a change that breaks the config is reported at once
+    pipeline.addPipeline('metrics/broken', { receivers: ['missing'], exporters: [remoteWrite()] });
+    expect(pipeline.validate().join('\n')).toMatch(/missing/);
+  });
+});
+
 describe('CollectorPipeline', () => {
   it('renders exactly what the collector reads', () => {
     // GIVEN a pipeline that aggregates through delta conversion
@@ -48,9 +69,9 @@ describe('CollectorPipeline', () => {
     expect(config.service.pipelines.metrics.processors).toEqual([
       'memory_limiter',
       'filter',
-      'cumulativetodelta',
+      'cumulative_to_delta',
       'transform/keep-attributes',
-      'deltatocumulative',
+      'delta_to_cumulative',
       'batch',
     ]);
     expect(config.service.extensions).toEqual(['health_check']);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareRangeResults } from '../../analysis/compare';
+import { componentTypeOf } from '../../analysis/naming';
 import { injectVariant } from '../../analysis/promql';
 import type { Series } from '../../analysis/series';
 import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '../../analysis/simulate';
@@ -109,14 +110,15 @@ afterAll(async () => {
 /** The rendered config with the scrape job on the loopback targets every second, batches flushed fast. */
 function loopback(rendered: Record<string, unknown>, targets: string[]): RenderedCollectorConfig & Record<string, unknown> {
   const copy = structuredClone(rendered) as Record<string, any>;
+  const production: string[] = copy.service.pipelines.metrics.receivers;
   for (const [id, receiver] of Object.entries<any>(copy.receivers)) {
-    if (id.split('/')[0] !== 'prometheus') continue;
+    if (componentTypeOf('receiver', id) !== 'prometheus' || !production.includes(id)) continue;
     for (const job of receiver.config.scrape_configs) {
       job.scrape_interval = '1s';
       job.static_configs = [{ targets }];
     }
   }
-  for (const [id, processor] of Object.entries<any>(copy.processors)) if (id.split('/')[0] === 'batch') processor.timeout = '200ms';
+  for (const [id, processor] of Object.entries<any>(copy.processors)) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
   return copy as RenderedCollectorConfig & Record<string, unknown>;
 }
 

@@ -134,7 +134,7 @@ export default { name: 'invalid', build(scope: any) {
     });
     const result = await cli(['synth', '-o', path.join(work, 'invalid'), '--experiments', dir, '--env', 'dev']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/invalid\.ts \(dev\) \[dev-invalid\/Collector\]: an experiment needs at least one candidate/);
+    expect(result.stderr).toMatch(/invalid\.ts \(dev\): invalid\/Collector: an experiment needs at least one candidate/);
   });
 
   it('fails with exit 2 and writes nothing when the output folder is not writable', async () => {

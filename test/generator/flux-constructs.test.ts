@@ -1,6 +1,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { Alert, EXPERIMENT_LABEL, GitRepository, Kustomization, Provider, fluxDuration } from '../../constructs/flux';
+import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
+import { Alert, GitRepository, Kustomization, Provider, fluxDuration } from '../../constructs/flux';
 import { fluxCrdValidator } from './crd-validator';
 
 const validate = fluxCrdValidator();
@@ -26,7 +27,7 @@ describe('Flux constructs', () => {
     // THEN the spec carries Flux's terms, the experiment label and later additions
     expect(object.spec).toMatchObject({ interval: '10m', retryInterval: '2m', timeout: '5m', prune: true, wait: true, path: './gitops/experiments/dev/http' });
     expect(object.spec.dependsOn).toEqual([{ name: 'phoenix-infrastructure' }, { name: 'phoenix-other' }]);
-    expect(object.metadata.labels[EXPERIMENT_LABEL]).toBe('http');
+    expect(object.metadata.labels[EXPERIMENT_OBJECT_LABEL]).toBe('http');
     expect(object.metadata.namespace).toBe('flux-system');
     expect(validate(object)).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { loadAll } from 'js-yaml';
 import { loadEnvironments } from '../../environments/load-environments';
 import { main } from '../../app/main';
 import { loadExperiments, synthesizeTree, synthToDisk, SUBSTITUTE_ANNOTATION } from '../../generators';
-import { EXPERIMENT_LABEL } from '../../constructs/flux';
+import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
 import { fluxCrdValidator } from './crd-validator';
 import { documents, fixtureExperiments, kustomize, readFiles, tempDir } from './helpers';
 
@@ -46,7 +46,7 @@ describe('phoenix synth: the tree', () => {
 
   it('gives each experiment its own Flux Kustomization: prune, wait, timeout, after the infrastructure, labelled', () => {
     const [alpha] = documents(path.join(tree, 'clusters/prod/phoenix-experiments.yaml'));
-    expect(alpha.metadata.labels[EXPERIMENT_LABEL]).toBe('alpha');
+    expect(alpha.metadata.labels[EXPERIMENT_OBJECT_LABEL]).toBe('alpha');
     expect(alpha.spec).toMatchObject({ prune: true, wait: true, timeout: '5m', path: './gitops/experiments/prod/alpha', dependsOn: [{ name: 'phoenix-infrastructure' }] });
   });
 
@@ -109,3 +109,26 @@ function restore(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
 }
+
+describe('phoenix synth: problems', () => {
+  it('reports a mistake once, naming every environment it holds in, not once per environment', () => {
+    // GIVEN an experiment whose promotion window is 0 minutes (wrong in every environment)
+    const experimentsDir = path.join(__dirname, '..', 'fixtures', 'generator', 'broken-experiments');
+    // WHEN it is synthesized for dev, staging and prod
+    let message = '';
+    try {
+      synthesizeTree({ environments: loadEnvironments(), experiments: loadExperiments(experimentsDir) });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // THEN the environment-independent problem is one line for all three
+    const whole = message.split('\n').filter((line) => line.includes('must be a whole number of at least 1'));
+    expect(whole).toHaveLength(1);
+    expect(whole[0]).toMatch(/zero-window\.ts \(dev, staging, prod\): node-cpu-by-mode\/node-cpu-by-mode: promotion\.windowMinutes \(0\)/);
+    // AND a problem whose words depend on the environment stays apart per distinct wording
+    const scrape = message.split('\n').filter((line) => line.includes('× the scrape interval'));
+    expect(scrape.length).toBeGreaterThanOrEqual(1);
+    expect(scrape.join('\n')).toMatch(/\(dev[,)]/);
+    expect(scrape.every((line) => !/\b(dev|staging|prod)-node-cpu/.test(line))).toBe(true);
+  });
+});

@@ -46,10 +46,23 @@ describe('phoenix check', () => {
     expect(plain.stdout).not.toContain('\u001b[');
   });
 
-  it('exits 0 in audit mode and still reports the errors', async () => {
-    const run = await runPhoenix(['check', 'gitops', '--mode', 'audit'], repoWithFindings(), { NO_COLOR: '1' });
+  it('exits 0 with --fail-on never (and the former --mode audit) and still reports the errors', async () => {
+    const root = repoWithFindings();
+    const run = await runPhoenix(['check', 'gitops', '--fail-on', 'never'], root, { NO_COLOR: '1' });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/1 error, 1 warning, 0 info .*audit mode: not failing/);
+    expect((await runPhoenix(['check', 'gitops', '--mode', 'audit'], root, { NO_COLOR: '1' })).code).toBe(0);
+  });
+
+  it('--fail-on warning fails on warnings alone; --fail-on error does not', async () => {
+    // GIVEN a tree whose only finding is a warning (prune: false)
+    const root = tempTree({ 'apps/README.md': 'apps', 'gitops/flux.yaml': [GIT_REPOSITORY, kustomization('w', 'prune: false\n  timeout: 5m')].join('---\n') });
+    const json = JSON.parse((await runPhoenix(['check', 'gitops', '--format', 'json'], root)).stdout) as { findings: Array<{ severity: string }> };
+    expect(json.findings.map((f) => f.severity)).toEqual(['warning']);
+    // WHEN checking with each threshold THEN only --fail-on warning fails
+    expect((await runPhoenix(['check', 'gitops'], root)).code).toBe(0);
+    expect((await runPhoenix(['check', 'gitops', '--fail-on', 'warning'], root)).code).toBe(1);
+    expect((await runPhoenix(['check', 'gitops', '--fail-on', 'sometimes'], root)).code).toBe(2);
   });
 
   it('writes SARIF 2.1.0 that validates against the schema and carries what GitHub code scanning needs', async () => {

@@ -92,7 +92,10 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
               const counts = [0, 0, 0, 0];
               let sum = 0;
               for (let i = life.from; i < life.to; i++) {
-                if (options.resetAt === i && life.pod === pods[1]) counts.fill(0), (sum = 0);
+                if (options.resetAt === i && life.pod === pods[1]) {
+                  counts.fill(0);
+                  sum = 0;
+                }
                 const observations = Math.floor(random() * 6);
                 for (let o = 0; o < observations; o++) {
                   const latency = Math.round(random() * 1500) / 1000;

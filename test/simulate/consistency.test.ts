@@ -49,7 +49,10 @@ for (const pod of ['api-0', 'api-1', 'api-2']) {
       const bucketSamples = buckets.map(() => [] as Array<[number, number]>);
       const sumSamples: Array<[number, number]> = [];
       times.forEach((t, i) => {
-        if (pod === 'api-1' && i === 60) buckets.fill(0), (sum = 0);
+        if (pod === 'api-1' && i === 60) {
+          buckets.fill(0);
+          sum = 0;
+        }
         const observations = Math.floor(random() * 10);
         for (let o = 0; o < observations; o++) {
           const latency = random() * 2;

@@ -39,7 +39,7 @@ export interface StartPrometheusOptions {
   readonly lookbackDelta?: string;
   /** How long to wait for `/-/ready`. @default 30000 */
   readonly readyTimeoutMs?: number;
-  /** Accept remote write at `/api/v1/write` (`--web.enable-remote-write-receiver`). @default false */
+  /** Accept remote write on `/api/v1/write` (`--web.enable-remote-write-receiver`). @default false */
   readonly remoteWriteReceiver?: boolean;
 }
 
@@ -53,6 +53,8 @@ export interface TestPrometheus {
   readonly port: number;
   /** The TSDB storage dir (a temp dir owned by the handle). */
   readonly dataDir: string;
+  /** The server's process id while it runs (benchmarks read its CPU time). @default - undefined when killed or stopped */
+  readonly pid: number | undefined;
   /** Kills the server and removes its storage dir. Safe to call twice. */
   stop(): Promise<void>;
   /** Kills the server but keeps its data, to simulate an outage; {@link restart} brings it back. */
@@ -108,6 +110,9 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
     },
     get port() {
       return port;
+    },
+    get pid() {
+      return child?.pid;
     },
     dataDir,
     async stop() {
@@ -205,7 +210,7 @@ async function createBlocks(root: string, dataDir: string, openMetrics: string):
     await execFileAsync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', file, dataDir], { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`promtool could not backfill ${file}: ${stderr.trim() || String(error)}`);
+    throw new Error(`promtool could not backfill ${file}: ${stderr.trim() || String(error)}`, { cause: error });
   } finally {
     await fs.rm(file, { force: true });
   }

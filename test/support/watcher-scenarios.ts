@@ -4,7 +4,6 @@
  * watcher inputs that describe them. Shared by the watcher tests, the status page tests and the
  * benchmark. Times are virtual: `now` lies in the past so backfilled blocks never meet the head.
  */
-import { injectLabelMatchers } from '../../analysis/promql/inject';
 import type { EnvironmentInput, ExperimentInput } from '../../analysis/decide/types';
 import type { KustomizationStatusInput } from '../../analysis/decide/flux-revision';
 import { PrometheusClient } from '../../clients/prometheus/client';
@@ -204,6 +203,5 @@ export function scenarioInputs(set: ScenarioSet, prometheusUrl: string, override
     })),
     experiments: set.experiments,
     contains: async (change, applied) => change === applied,
-    inject: injectLabelMatchers,
   };
 }

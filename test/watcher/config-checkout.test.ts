@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigCheckout, redact } from '../../app/watcher/config-checkout';
+import { InputError } from '../../analysis/input-error';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
@@ -46,7 +47,7 @@ describe('ConfigCheckout (real git, bare remote)', () => {
 
   it('fails with exit 2 and no credentials in the message when the remote cannot be fetched', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'phoenix-checkout-'));
-    await expect(ConfigCheckout.sync('https://user:s3cret@127.0.0.1:1/acme/config.git', 'main', path.join(root, 'clone'))).rejects.toMatchObject({ exitCode: 2 });
+    await expect(ConfigCheckout.sync('https://user:s3cret@127.0.0.1:1/acme/config.git', 'main', path.join(root, 'clone'))).rejects.toBeInstanceOf(InputError);
     await expect(ConfigCheckout.sync('https://user:s3cret@127.0.0.1:1/acme/config.git', 'main', path.join(root, 'clone2'))).rejects.not.toThrow(/s3cret/);
     expect(redact('https://user:s3cret@host/x')).toBe('https://***@host/x');
   });

@@ -42,13 +42,15 @@ describe('watcher cycle against a real Prometheus', () => {
     expect(empty.reason).toMatch(/no action on missing data/);
   });
 
-  it('issues a number of shared queries that does not grow with the experiments', async () => {
+  it('issues a number of shared and guardrail queries that does not grow with the experiments', async () => {
     const one = await runCycle(scenarioInputs({ ...set, experiments: set.experiments.slice(0, 1) }, prometheus.url), set.now, options);
     const all = await runCycle(scenarioInputs(set, prometheus.url), set.now, options);
     expect(all.sharedQueries).toBe(7);
     expect(one.sharedQueries).toBe(all.sharedQueries);
-    // guardrails grow: 2 guardrails × 2 variants per measured experiment (3 with data, 1 without still queried)
-    expect(all.guardrailQueries).toBe(4 * 2 * 2);
+    // one query per guardrail expression, whatever the number of experiments and variants
+    expect(all.guardrailQueries).toBe(2);
+    expect(one.guardrailQueries).toBe(2);
+    expect(all.perVariantGuardrailQueries).toBe(0);
   });
 
   it('keeps a noisy but fine candidate passing across cycles without flipping', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkSources } from '../../../policies/engine';
 import type { ReviewFinding } from './types';
+import { InputError } from '../../../analysis/input-error';
 
 /**
  * `phoenix check` over a committed tree: the policy engine runs on the files read from git (never
@@ -50,7 +51,7 @@ export const checkHeadTree: HeadTreeChecker = (input) => {
       fix: finding.fix,
     }));
   } catch (error) {
-    if (!(error instanceof Error) || !('exitCode' in error)) throw error;
+    if (!(error instanceof InputError)) throw error;
     const located = /^([^:\s]+):(\d+)(?::\d+)?:?\s*(.*)$/s.exec(error.message);
     return [{ ruleId: 'phoenix/input', severity: 'error', file: located?.[1] ?? sources[0].file, line: located ? Number(located[2]) : 1, message: located?.[3] ?? error.message, fix: 'make the file valid YAML (re-run phoenix synth)' }];
   } finally {

@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { lifecycleFor, parseExperimentState, type ExperimentState } from '../../../constructs/experiment/state';
 import type { CostEstimateInput, CostEstimator } from './review-refs';
 import type { CostChange } from './types';
+import { InputError } from '../../../analysis/input-error';
 
 /**
  * Cost changes from a measured snapshot (no network): the monthly cost of each variant of each
@@ -30,7 +31,7 @@ export function readCostSnapshot(file: string): CostSnapshot {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw Object.assign(new Error(`${file}: cannot read the cost snapshot: ${error instanceof Error ? error.message : String(error)}`), { exitCode: 2 });
+    throw new InputError(`${file}: cannot read the cost snapshot: ${error instanceof Error ? error.message : String(error)}`);
   }
   const problems: string[] = [];
   const snapshot = raw as CostSnapshot;
@@ -48,7 +49,7 @@ export function readCostSnapshot(file: string): CostSnapshot {
       }
     }
   }
-  if (problems.length > 0) throw Object.assign(new Error(problems.map((p) => `${file}: ${p}`).join('\n')), { exitCode: 2 });
+  if (problems.length > 0) throw new InputError(problems.map((p) => `${file}: ${p}`).join('\n'));
   return snapshot;
 }
 

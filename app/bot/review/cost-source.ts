@@ -5,6 +5,7 @@ import { loadSnapshotFile, loadSnapshotFromPrometheus } from '../../snapshot/loa
 import { snapshotCostEstimator } from './cost-snapshot';
 import type { CostEstimator } from './review-refs';
 import { seriesCostEstimator } from './series-cost';
+import { InputError } from '../../../analysis/input-error';
 
 /** Where the review's cost figures come from: at most one of these. */
 export interface CostSourceOptions {
@@ -22,7 +23,7 @@ export interface CostSourceOptions {
  */
 export function costEstimatorFor(options: CostSourceOptions): CostEstimator | undefined {
   const given = [options.costSnapshot, options.seriesSnapshot, options.prometheusUrl].filter((v) => v !== undefined);
-  if (given.length > 1) throw Object.assign(new Error('give at most one cost source: a cost snapshot, a series snapshot or a Prometheus URL'), { exitCode: 2 });
+  if (given.length > 1) throw new InputError('give at most one cost source: a cost snapshot, a series snapshot or a Prometheus URL');
   if (options.costSnapshot) return snapshotCostEstimator(options.costSnapshot);
   if (!options.seriesSnapshot && !options.prometheusUrl) return undefined;
   const environments = loadEnvironments();

@@ -2,6 +2,7 @@ import { LineCounter, parseAllDocuments, stringify } from 'yaml';
 import { diffTrees, environmentOfPath, type ObjectChange as GeneratorObjectChange } from '../../../generators/tree-diff';
 import { maskObject, maskText } from './mask-secrets';
 import type { EnvironmentChanges, ObjectChange } from './types';
+import { EXPERIMENT_OBJECT_LABEL } from '../../../analysis/labels';
 
 /**
  * The objects a pull request adds, changes and removes in each environment, from the committed
@@ -10,7 +11,6 @@ import type { EnvironmentChanges, ObjectChange } from './types';
  * diff is shown.
  */
 
-const EXPERIMENT_LABEL = 'phoenix.dev/experiment';
 
 /** A parsed object of a tree. */
 export interface TreeObject {
@@ -32,7 +32,7 @@ export function environmentOf(file: string, root = 'gitops'): string {
 
 function experimentOf(file: string, value: Record<string, unknown>, root: string): string | undefined {
   const labels = ((value.metadata as Record<string, unknown> | undefined)?.labels ?? {}) as Record<string, unknown>;
-  if (typeof labels[EXPERIMENT_LABEL] === 'string') return labels[EXPERIMENT_LABEL] as string;
+  if (typeof labels[EXPERIMENT_OBJECT_LABEL] === 'string') return labels[EXPERIMENT_OBJECT_LABEL] as string;
   const parts = file.split('/');
   const offset = parts[0] === root ? 1 : 0;
   return parts[offset] === 'experiments' && parts.length > offset + 3 ? parts[offset + 2] : undefined;

@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import { environmentOf } from './diff-gitops-trees';
 import type { EnvironmentChanges, GuardrailAtRisk, ReviewFinding } from './types';
+import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../../analysis/labels';
 
 /**
  * Which guardrail queries a change may alter. A guardrail is at risk when the changed lines of its
@@ -13,7 +14,6 @@ import type { EnvironmentChanges, GuardrailAtRisk, ReviewFinding } from './types
  * `phoenix.dev/experiment-manifest: "true"`, key `experiment.json`, `guardrails.queries[].{name,expr}`.
  */
 
-const MANIFEST_LABEL = 'phoenix.dev/experiment-manifest';
 const MANIFEST_KEY = 'experiment.json';
 
 const IGNORED_TOKENS = new Set(['key', 'keys', 'action', 'delete', 'insert', 'update', 'upsert', 'include', 'exclude', 'match_type', 'strict', 'regexp', 'metrics', 'metric', 'name', 'names', 'value', 'values', 'attributes', 'processors', 'pipelines', 'exporters', 'receivers', 'service', 'data', 'true', 'false', 'null', 'sum', 'rate', 'by', 'without', 'and', 'or', 'unless', 'phase', 'expr', 'guardrails', 'queries']);
@@ -39,7 +39,7 @@ function readGuardrails(head: ReadonlyMap<string, string>, root: string): Guardr
         continue;
       }
       const queries = Array.isArray(manifest.guardrails?.queries) ? (manifest.guardrails?.queries as Array<{ name?: unknown; expr?: unknown }>) : [];
-      const experiment = String(manifest.name ?? value.metadata?.labels?.['phoenix.dev/experiment'] ?? '');
+      const experiment = String(manifest.name ?? value.metadata?.labels?.[EXPERIMENT_OBJECT_LABEL] ?? '');
       const environment = typeof manifest.environment === 'string' ? manifest.environment : environmentOf(file, root);
       for (const query of queries) {
         if (typeof query.expr === 'string') guardrails.push({ experiment, environment, name: String(query.name ?? query.expr), expr: query.expr });

@@ -2,7 +2,7 @@ import { simpleGit } from 'simple-git';
 import { checkHeadTree, type HeadTreeChecker } from './check-head-tree';
 import { diffGitopsTrees } from './diff-gitops-trees';
 import { guardrailsAtRisk } from './guardrails-at-risk';
-import { listCommittedFiles, readBlobs, resolveCommit } from './read-committed-tree';
+import { listCommittedFiles, readBlobs, resolveCommit } from '../../../clients/git/committed-tree';
 import type { CostChange, EnvironmentChanges, ReviewFinding, ReviewReport } from './types';
 
 /**
@@ -81,7 +81,7 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
   const changed = changedExperiments(environments);
   let cost: readonly CostChange[] | undefined;
   let costUnavailable: string | undefined;
-  if (!options.estimateCost) costUnavailable = 'no cost source configured (pass --series-snapshot FILE, --prometheus URL or --cost-snapshot FILE)';
+  if (!options.estimateCost) costUnavailable = 'no cost source configured (pass --snapshot FILE, --prometheus URL or --cost-snapshot FILE)';
   else if (changed.length > 0) {
     const estimate = await options.estimateCost({ base: baseFiles, head: headFiles, changed, baseStates: filesOf(baseStateListed, texts, STATE_FILE), headStates: filesOf(headStateListed, texts, STATE_FILE) });
     if ('unavailable' in estimate) costUnavailable = estimate.unavailable;

@@ -3,16 +3,21 @@ import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import * as policies from '../../../policies';
 import type { CheckMode, ReportFormat } from '../../../policies';
+import { openCollectorBinary } from '../../../clients/collector/otelcol';
+import { COLLECTOR_RELEASE } from '../../../constructs/collector/release';
 import { ExitCode, UsageError } from '../errors';
 
 interface CheckFlags {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly waivers?: string;
-  readonly mode: CheckMode;
+  readonly failOn: 'error' | 'warning' | 'never';
+  readonly mode?: CheckMode;
   readonly maxFileSize: string;
   readonly fluxInterval?: string;
   readonly listRules?: boolean;
+  readonly collector?: string;
+  readonly collectorTimeout: string;
 }
 
 /** `phoenix check`: policies over the GitOps tree, or any manifests and collector configs. */
@@ -24,10 +29,13 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'markdown']).default('text'))
     .option('-o, --output <path>', 'write the report to this file instead of stdout')
     .option('--waivers <file>', 'waivers file (default: .phoenix/waivers.yaml when present)')
-    .addOption(new Option('--mode <mode>', 'enforce: exit 1 on error findings; audit: report only').choices(['enforce', 'audit']).default('enforce'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse remains (never: report only)').choices(['error', 'warning', 'never']).default('error'))
+    .addOption(new Option('--mode <mode>', 'former spelling: enforce = --fail-on error, audit = --fail-on never').choices(['enforce', 'audit']).hideHelp())
     .option('--max-file-size <MiB>', 'larger input files are an input error', '64')
     .option('--flux-interval <min..max>', 'allowed Flux reconcile intervals (Go durations)', '30s..24h')
     .option('--list-rules', 'list the rules and exit')
+    .option('--collector <path>', `also run rule collector/loads: the pinned collector (${COLLECTOR_RELEASE}) validates every collector config (default: $PHOENIX_OTELCOL)`)
+    .option('--collector-timeout <seconds>', 'a collector validate that takes longer is killed and reported', '20')
     .action((paths: string[], flags: CheckFlags) => {
       process.exitCode = runCheck(paths, flags);
     });
@@ -43,8 +51,16 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   const maxFileSizeMiB = Number(flags.maxFileSize);
   if (!Number.isFinite(maxFileSizeMiB) || maxFileSizeMiB <= 0) throw new UsageError(`--max-file-size '${flags.maxFileSize}' must be a positive number of MiB`);
   const inputs = paths.length > 0 ? paths : defaultPaths();
+  const failOn = flags.mode === 'audit' ? 'never' : flags.mode === 'enforce' ? 'error' : flags.failOn;
+  const collectorPath = flags.collector ?? process.env.PHOENIX_OTELCOL;
+  policies.registerBuiltinPacks();
+  const timeoutSeconds = Number(flags.collectorTimeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--collector-timeout '${flags.collectorTimeout}' must be a positive number of seconds`);
+  const collectorRule = collectorPath ? policies.createCollectorLoadsRule(openCollectorBinary(collectorPath, COLLECTOR_RELEASE, timeoutSeconds * 1000)) : undefined;
+  if (!collectorRule) process.stderr.write('info: collector/loads skipped: give --collector PATH (or PHOENIX_OTELCOL) to have the pinned collector validate every config\n');
   const report = policies.checkPaths(inputs, {
-    mode: flags.mode,
+    ...(collectorRule ? { rules: [...policies.allRules(), collectorRule] } : {}),
+    mode: failOn === 'never' ? 'audit' : 'enforce',
     waiversFile: flags.waivers,
     maxFileSizeBytes: maxFileSizeMiB * 2 ** 20,
     ruleOptions: parseIntervalRange(policies.parseGoDuration, flags.fluxInterval ?? '30s..24h'),
@@ -57,7 +73,8 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   } else {
     process.stdout.write(rendered);
   }
-  return report.failed ? ExitCode.findings : ExitCode.ok;
+  const failing = failOn === 'warning' ? report.counts.error + report.counts.warning : failOn === 'error' ? report.counts.error : 0;
+  return failing > 0 ? ExitCode.findings : ExitCode.ok;
 }
 
 function defaultPaths(): string[] {

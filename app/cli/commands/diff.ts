@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import * as generators from '../../../generators';
 import { loadEnvironments } from '../../../environments/load-environments';
 import { UsageError } from '../errors';
+import { runRevisionSynth } from '../run-revision-synth';
 
 interface DiffFlags {
   readonly base: string;
@@ -30,12 +31,12 @@ async function runDiff(flags: DiffFlags): Promise<number> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) {
     throw new UsageError(`unknown --format '${flags.format}': use one of ${FORMATS.join(', ')}`);
   }
-  const root = generators.repositoryRoot(process.cwd());
+  const root = generators.repositoryRoot(process.cwd(), 'phoenix diff compares git revisions');
   const baseCommit = generators.resolveCommit(root, flags.base);
   const headCommit = flags.head === undefined ? undefined : generators.resolveCommit(root, flags.head);
-  const baseSide = generators.synthesizeSide(root, { ref: baseCommit }, flags.experiments);
+  const baseSide = generators.synthesizeSide(root, { ref: baseCommit }, flags.experiments, runRevisionSynth);
   // One commit on both sides gives one tree: synthesize it once.
-  const headSide = headCommit === baseCommit ? baseSide : generators.synthesizeSide(root, { ref: headCommit }, flags.experiments);
+  const headSide = headCommit === baseCommit ? baseSide : generators.synthesizeSide(root, { ref: headCommit }, flags.experiments, runRevisionSynth);
   const [baseFiles, headFiles] = await Promise.all([baseSide, headSide]);
   const order = loadEnvironments().map((env) => env.name);
   const diff = generators.diffTrees(baseFiles, headFiles, order);

@@ -20,9 +20,11 @@ interface EstimateFlags {
   readonly experiments: string;
   readonly bytesPerSample: string;
   readonly output?: string;
+  readonly failOn: string;
 }
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
+const FAIL_ON = ['changed', 'never'] as const;
 
 /** `phoenix estimate`: what each experiment's candidates would save, before anything runs. */
 export function register(program: Command): void {
@@ -37,11 +39,14 @@ export function register(program: Command): void {
     .option('--experiments <dir>', 'folder of the experiment definitions', 'experiments')
     .option('--bytes-per-sample <n>', 'bytes per sample for the bytes estimate', String(DEFAULT_BYTES_PER_SAMPLE))
     .option('-o, --output <path>', 'write the report to a file (atomically) instead of stdout')
+    .option('--fail-on <verdict>', `exit 1 when a guardrail's answer changes under a candidate: ${FAIL_ON.join(' | ')}`, 'changed')
     .action(async (flags: EstimateFlags) => {
-      const report = await runEstimate(flags);
-      if (flags.output) writeAtomically(flags.output, report);
-      else process.stdout.write(report);
-      process.exitCode = 0;
+      if (!(FAIL_ON as readonly string[]).includes(flags.failOn)) throw new UsageError(`unknown --fail-on '${flags.failOn}': use one of ${FAIL_ON.join(', ')}`);
+      const report = await estimate(flags);
+      const rendered = renderEstimate(report, flags.format);
+      if (flags.output) writeAtomically(flags.output, rendered);
+      else process.stdout.write(rendered);
+      process.exitCode = flags.failOn === 'changed' && breaksAGuardrail(report) ? 1 : 0;
     });
 }
 
@@ -56,8 +61,17 @@ function writeAtomically(file: string, text: string): void {
   }
 }
 
-/** Runs the command and returns the rendered report. */
-export async function runEstimate(flags: EstimateFlags): Promise<string> {
+/** True when some candidate changes some guardrail's answer. */
+export function breaksAGuardrail(report: EstimateReport): boolean {
+  return report.estimates.some((estimate) => estimate.candidates.some((candidate) => candidate.guardrails.some(({ verdict }) => verdict.status === 'changed')));
+}
+
+function renderEstimate(report: EstimateReport, format: string): string {
+  return { text: renderEstimateText, json: renderEstimateJson, markdown: renderEstimateMarkdown }[format as (typeof FORMATS)[number]](report);
+}
+
+/** Runs the estimate and returns the report. */
+export async function estimate(flags: EstimateFlags): Promise<EstimateReport> {
   if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`unknown --format '${flags.format}': use one of ${FORMATS.join(', ')}`);
   if ((flags.snapshot === undefined) === (flags.prometheus === undefined)) {
     throw new UsageError('give exactly one of --snapshot FILE or --prometheus URL (an example snapshot ships as experiments/snapshots/example.prom)');
@@ -97,11 +111,10 @@ export async function runEstimate(flags: EstimateFlags): Promise<string> {
       );
     }
   }
-  const report: EstimateReport = {
+  return {
     environment: env.name,
     snapshot: { source: snapshot.source, series: snapshot.series.length, ...(snapshot.takenAt ? { takenAt: snapshot.takenAt } : {}) },
     bytesPerSample,
     estimates,
   };
-  return { text: renderEstimateText, json: renderEstimateJson, markdown: renderEstimateMarkdown }[flags.format as (typeof FORMATS)[number]](report);
 }

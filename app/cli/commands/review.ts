@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { costEstimatorFor } from '../../bot/review/cost-source';
 import { renderReviewMarkdown } from '../../bot/review/render-markdown';
 import { reviewRefs } from '../../bot/review/review-refs';
@@ -14,6 +14,7 @@ interface ReviewFlags {
   readonly repo: string;
   readonly tree: string;
   readonly costSnapshot?: string;
+  readonly snapshot?: string;
   readonly seriesSnapshot?: string;
   readonly prometheus?: string;
   readonly failOn: string;
@@ -33,7 +34,8 @@ export function register(program: Command): void {
     .option('--repo <dir>', 'the git repository to read', '.')
     .option('--tree <folder>', 'folder of the synthesized tree in the repository', 'gitops')
     .option('--cost-snapshot <file>', 'measured monthly cost per experiment variant (JSON, see docs/bot.md)')
-    .option('--series-snapshot <file>', 'active series (Prometheus / OpenMetrics text) to simulate the base and head collector configs over')
+    .option('--snapshot <file>', 'active series (Prometheus / OpenMetrics text) to simulate the base and head collector configs over, as in estimate and recommend')
+    .addOption(new Option('--series-snapshot <file>', 'former name of --snapshot').hideHelp())
     .option('--prometheus <url>', 'Prometheus-compatible API to read the active series from, for the cost estimate')
     .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists: error | warning | never', 'error')
     .action(async (flags: ReviewFlags) => {
@@ -50,7 +52,7 @@ async function runReview(flags: ReviewFlags): Promise<number> {
     base: flags.base as string,
     head: flags.head,
     treeFolder: flags.tree,
-    estimateCost: costEstimatorFor({ costSnapshot: flags.costSnapshot, seriesSnapshot: flags.seriesSnapshot, prometheusUrl: flags.prometheus }),
+    estimateCost: costEstimatorFor({ costSnapshot: flags.costSnapshot, seriesSnapshot: flags.snapshot ?? flags.seriesSnapshot, prometheusUrl: flags.prometheus }),
   });
   const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReviewMarkdown(report);
   if (flags.output) writeAtomic(flags.output, text);

@@ -9,6 +9,7 @@ import type { ActuationResult } from '../../watcher/actuation/actuate-decisions'
 import { createActuator } from '../../watcher/actuation/create-actuator';
 import type { PullRequestView } from '../../watcher/status-page/view-model';
 import { UsageError } from '../errors';
+import { InputError } from '../../../analysis/input-error';
 
 interface WatchFlags {
   readonly config: string;
@@ -61,7 +62,7 @@ export function register(program: Command): void {
       if (flags.once) {
         const report = await service.runOnce();
         if (loadError) throw loadError;
-        if (!report) throw Object.assign(new Error('the cycle failed (see the log above); nothing was decided'), { exitCode: 2 });
+        if (!report) throw new InputError('the cycle failed (see the log above); nothing was decided');
         process.stdout.write(`${JSON.stringify(service.experiments(), null, 2)}\n`);
         return;
       }

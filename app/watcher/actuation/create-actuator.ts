@@ -8,6 +8,7 @@ import { LeaseElector } from '../../../clients/kubernetes/lease-elector';
 import { readCredential, type WatcherConfig } from '../config';
 import { actuateDecisions, type ActuationResult } from './actuate-decisions';
 import { resynthesizeWithInstallation } from './resynthesize';
+import { InputError } from '../../../analysis/input-error';
 
 /**
  * Builds propose mode from the watcher config: a GitHub client (token or App installation), a
@@ -16,7 +17,7 @@ import { resynthesizeWithInstallation } from './resynthesize';
  */
 export function createActuator(config: WatcherConfig, log: Logger): (decisions: readonly Decision[]) => Promise<ActuationResult[]> {
   const github = config.github;
-  if (!github) throw Object.assign(new Error(`${config.file}: propose mode needs a 'github' section (repository and token or app)`), { exitCode: 2 });
+  if (!github) throw new InputError(`${config.file}: propose mode needs a 'github' section (repository and token or app)`);
   const client = createGitHubClient({
     baseUrl: github.apiUrl,
     auth: github.token

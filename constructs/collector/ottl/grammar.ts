@@ -1,3 +1,4 @@
+import { InputError } from '../../../analysis/input-error';
 /**
  * A small grammar of the OTTL (OpenTelemetry Transformation Language) forms Phoenix emits
  * and reads: editor statements with an optional `where` clause, and boolean conditions
@@ -48,8 +49,7 @@ export interface OttlStatement {
 }
 
 /** Thrown for text outside the grammar; `column` is 1-based. */
-export class OttlSyntaxError extends Error {
-  readonly exitCode = 2;
+export class OttlSyntaxError extends InputError {
   constructor(
     readonly text: string,
     readonly column: number,

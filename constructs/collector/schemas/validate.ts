@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ComponentKind } from '../component';
 import type { CollectorConfig } from '../config';
-import { SCHEMA_CATALOG } from './catalog';
+import { schemaLocationOf, type SchemaLocation } from './catalog';
 import { GO_DURATION, schemaId, schemaRegistry } from './loader';
 
 /** One schema problem of a rendered collector config. */
@@ -26,19 +26,22 @@ const SECTIONS: readonly [string, ComponentKind][] = [
 
 const validators = new Map<string, ValidateFunction>();
 
+/** How the collector spells a pipeline id: `<signal>[/<name>]`. */
+const PIPELINE_ID = /^(traces|metrics|logs|profiles)(\/[^/\s]+)?$/;
+
 /**
  * The validator of one component type (or of `service`), compiled on first use and reused
  * for the life of the process: one Ajv instance, each schema compiled once.
  */
-function validatorFor(kind: ComponentKind | 'service', type: string): ValidateFunction {
-  const key = `${kind}:${type}`;
+function validatorFor(kind: ComponentKind | 'service', type: string, where?: SchemaLocation): ValidateFunction {
+  const key = `${kind}:${where ? `${where.repo}${where.path}` : type}`;
   let validate = validators.get(key);
   if (!validate) {
     const ajv = schemaRegistry();
     if (kind === 'service') {
       validate = ajv.compile({ $ref: schemaId('phoenix', '/service'), unevaluatedProperties: false });
     } else {
-      const where = SCHEMA_CATALOG[kind][type];
+      if (!where) throw new Error(`no schema location for ${kind} ${type}`);
       validate = ajv.compile({ anyOf: [{ type: 'null' }, { $ref: schemaId(where.repo, where.path), unevaluatedProperties: false }] });
     }
     validators.set(key, validate);
@@ -74,21 +77,34 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
     }
     for (const [id, body] of Object.entries(entries as Record<string, unknown>)) {
       const type = id.split('/')[0];
-      if (!(type in SCHEMA_CATALOG[kind])) {
+      const where = schemaLocationOf(kind, type);
+      if (!where) {
         problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
         continue;
       }
-      const validate = validatorFor(kind, type);
-      if (!validate(body)) problems.push(...toProblems(validate.errors ?? [], body, [section, id]));
+      problems.push(...checked(kind, type, body, [section, id], where));
+    }
+  }
+  const pipelines = (raw.service as { pipelines?: unknown } | undefined)?.pipelines;
+  if (pipelines && typeof pipelines === 'object' && !Array.isArray(pipelines)) {
+    for (const id of Object.keys(pipelines)) {
+      if (!PIPELINE_ID.test(id)) {
+        problems.push({ severity: 'error', path: ['service', 'pipelines', id], message: `service.pipelines.${id}: a pipeline id is a signal (traces, metrics, logs, profiles), optionally followed by '/name'` });
+      }
     }
   }
   if (raw.service === undefined) {
     problems.push({ severity: 'error', path: ['service'], message: "service: required (it holds 'pipelines')" });
   } else {
-    const validate = validatorFor('service', 'service');
-    if (!validate(raw.service)) problems.push(...toProblems(validate.errors ?? [], raw.service, ['service']));
+    problems.push(...checked('service', 'service', raw.service, ['service']));
   }
   return problems;
+}
+
+/** The schema problems of one component's (or the service's) config. */
+function checked(kind: ComponentKind | 'service', type: string, body: unknown, at: readonly string[], where?: SchemaLocation): readonly SchemaProblem[] {
+  const validate = validatorFor(kind, type, where);
+  return validate(body) ? [] : toProblems(validate.errors ?? [], body, at);
 }
 
 function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: readonly string[]): SchemaProblem[] {

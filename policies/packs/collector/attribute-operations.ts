@@ -1,5 +1,5 @@
 import { isRecord } from '../../collector-configs';
-import { componentType, sectionOf } from './config-view';
+import { processorType, sectionOf } from './config-view';
 
 const DROP_CALL = /\b(delete_key|delete_matching_keys|keep_keys|keep_matching_keys)\(\s*(datapoint\.)?attributes\b/;
 const AGGREGATE_CALL = /\b(aggregate_on_attributes|aggregate_on_attribute_value)\(/;
@@ -11,14 +11,14 @@ export interface AttributeOperations {
   readonly aggregates: boolean;
 }
 
-/** Reads a processor's drops and aggregations (transform, attributes, metricstransform). */
+/** Reads a processor's drops and aggregations (transform, attributes, metrics_transform). */
 export function attributeOperations(config: Readonly<Record<string, unknown>>, processorId: string): AttributeOperations {
   const settings = sectionOf(config, 'processors')[processorId];
-  const type = componentType(processorId);
+  const type = processorType(processorId);
   if (!isRecord(settings)) return { drops: [], aggregates: false };
   if (type === 'transform') return transformOperations(settings);
   if (type === 'attributes') return attributesOperations(settings);
-  if (type === 'metricstransform') return { drops: [], aggregates: metricsTransformAggregates(settings) };
+  if (type === 'metrics_transform') return { drops: [], aggregates: metricsTransformAggregates(settings) };
   return { drops: [], aggregates: false };
 }
 

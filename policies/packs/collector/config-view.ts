@@ -1,3 +1,4 @@
+import { componentTypeOf } from '../../../analysis/naming';
 import { isRecord } from '../../collector-configs';
 import { pointerOf } from '../../rule-table';
 import type { CollectorConfigSource, RuleContext, RuleFinding, SourceDocument } from '../../types';
@@ -18,10 +19,15 @@ export interface PipelineView {
   readonly pointer: string;
 }
 
-/** The component type of an id (`batch/shadow` → `batch`). */
+/** The type part of an id as written (`batch/shadow` → `batch`; pipeline ids: `metrics/x` → `metrics`). */
 export function componentType(id: string): string {
   const slash = id.indexOf('/');
   return slash < 0 ? id : id.slice(0, slash);
+}
+
+/** The canonical type of a processor id: either spelling of a renamed type (`cumulativetodelta/x`, `cumulative_to_delta/x`) → `cumulative_to_delta`. */
+export function processorType(id: string): string {
+  return componentTypeOf('processor', id);
 }
 
 /** Ids listed in a string array field (anything else yields nothing). */

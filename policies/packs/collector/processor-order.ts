@@ -1,5 +1,5 @@
 import type { Rule, RuleFinding } from '../../types';
-import { COLLECTOR_KINDS, componentType, forEachConfig, pipelinesOf } from './config-view';
+import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, processorType } from './config-view';
 
 /** `memory_limiter` must be the first processor, so it refuses data before anything else buffers it. */
 export const memoryLimiterFirst: Rule = {
@@ -10,7 +10,7 @@ export const memoryLimiterFirst: Rule = {
   check: (doc, ctx) =>
     forEachConfig(doc, ctx, (source) =>
       pipelinesOf(source).flatMap((pipeline): RuleFinding[] => {
-        const at = pipeline.processors.findIndex((id) => componentType(id) === 'memory_limiter');
+        const at = pipeline.processors.findIndex((id) => processorType(id) === 'memory_limiter');
         if (at === 0) return [];
         if (at < 0) {
           return [{ pointer: pipeline.pointer, message: `pipeline '${pipeline.id}' has no memory_limiter processor`, fix: 'add a memory_limiter processor as the first processor of the pipeline' }];
@@ -29,7 +29,7 @@ export const batchLast: Rule = {
   check: (doc, ctx) =>
     forEachConfig(doc, ctx, (source) =>
       pipelinesOf(source).flatMap((pipeline): RuleFinding[] => {
-        const at = pipeline.processors.findIndex((id) => componentType(id) === 'batch');
+        const at = pipeline.processors.findIndex((id) => processorType(id) === 'batch');
         if (at < 0) {
           return [{ pointer: pipeline.pointer, message: `pipeline '${pipeline.id}' has no batch processor`, fix: 'add a batch processor as the last processor', severity: 'info' }];
         }

@@ -27,41 +27,54 @@ function keyOf(namespace: string | undefined, name: string | undefined): string 
 }
 
 interface RunGraph {
-  readonly dependencies: Map<SourceDocument, Dependency[]>;
+  /** Members of dependsOn cycles → the cycle's names. */
   readonly cycles: Map<SourceDocument, string[]>;
 }
 
 const graphs = new WeakMap<RuleContext, RunGraph>();
 
 /**
- * Dependencies and members of dependsOn cycles, computed once per run over every Kustomization in
- * linear time: first peel off every node that cannot reach a cycle (repeatedly drop nodes without
- * remaining dependencies), then run Tarjan's strongly connected components on what is left (usually nothing).
+ * Members of dependsOn cycles, computed once per run in linear time. Only a Kustomization that has
+ * a dependency and is itself depended on can be on a cycle, so the graph is cut down to those
+ * (usually a handful, whatever the number of Kustomizations); then every node that cannot reach a
+ * cycle is peeled off (repeatedly drop nodes without remaining dependencies), and Tarjan's strongly
+ * connected components run on what is left (usually nothing).
  */
 function graphOf(ctx: RuleContext): RunGraph {
   let graph = graphs.get(ctx);
   if (graph) return graph;
-  graph = { dependencies: new Map(), cycles: new Map() };
+  graph = { cycles: new Map() };
   graphs.set(ctx, graph);
-  const nodes: SourceDocument[] = [];
-  for (const doc of ctx.ofKind('Kustomization')) if (isFluxKustomization(doc)) nodes.push(doc);
-  const id = new Map<SourceDocument, number>();
-  for (let index = 0; index < nodes.length; index++) id.set(nodes[index], index);
-  const out: number[][] = new Array(nodes.length);
-  let anyEdge = false;
-  for (let index = 0; index < nodes.length; index++) {
-    const dependencies = dependenciesOf(nodes[index]);
-    graph.dependencies.set(nodes[index], dependencies);
-    const targets: number[] = [];
+  const withDependencies: SourceDocument[] = [];
+  const targetsOf: SourceDocument[][] = [];
+  const depended = new Set<SourceDocument>();
+  for (const doc of ctx.ofKind('Kustomization')) {
+    if (!isFluxKustomization(doc)) continue;
+    const dependencies = dependenciesOf(doc);
+    if (dependencies.length === 0) continue;
+    const targets: SourceDocument[] = [];
     for (const dependency of dependencies) {
       const target = ctx.find('Kustomization', dependency.name, dependency.namespace);
-      const targetId = target ? id.get(target) : undefined;
-      if (targetId !== undefined) targets.push(targetId);
+      if (target && isFluxKustomization(target)) {
+        targets.push(target);
+        depended.add(target);
+      }
     }
-    out[index] = targets;
-    anyEdge ||= targets.length > 0;
+    if (targets.length === 0) continue;
+    withDependencies.push(doc);
+    targetsOf.push(targets);
   }
-  if (!anyEdge) return graph;
+  const nodes: SourceDocument[] = [];
+  const nodeTargets: SourceDocument[][] = [];
+  withDependencies.forEach((doc, index) => {
+    if (!depended.has(doc)) return;
+    nodes.push(doc);
+    nodeTargets.push(targetsOf[index]!);
+  });
+  if (nodes.length === 0) return graph;
+  const id = new Map<SourceDocument, number>();
+  for (let index = 0; index < nodes.length; index++) id.set(nodes[index]!, index);
+  const out: number[][] = nodeTargets.map((targets) => targets.map((target) => id.get(target)).filter((target): target is number => target !== undefined));
   const remaining = peelAcyclic(out);
   if (remaining.length === 0) return graph;
   for (const component of stronglyConnected(remaining, out)) {
@@ -153,7 +166,7 @@ export const dependsOnResolvable: Rule = {
     if (!isFluxKustomization(doc)) return [];
     const graph = graphOf(ctx);
     const findings: RuleFinding[] = [];
-    for (const dependency of graph.dependencies.get(doc) ?? dependenciesOf(doc)) {
+    for (const dependency of dependenciesOf(doc)) {
       if (!ctx.find('Kustomization', dependency.name, dependency.namespace)) {
         findings.push({
           pointer: `/spec/dependsOn/${dependency.index}`,

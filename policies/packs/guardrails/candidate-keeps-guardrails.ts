@@ -2,12 +2,12 @@ import { analyzeQueries, formatQueryProblem, type QueryAnalysis } from '../../..
 import { isRecord } from '../../collector-configs';
 import { pointerOf } from '../../rule-table';
 import type { Rule, RuleContext, RuleFinding, SourceDocument } from '../../types';
-import { COLLECTOR_KINDS, componentType, pipelinesOf, sectionOf } from '../collector/config-view';
+import { COLLECTOR_KINDS, pipelinesOf, processorType, sectionOf } from '../collector/config-view';
 import { checkCandidateGuardrails, type CandidateProcessor } from './check';
 import { guardrailQueries, readFileIfExists, type GuardrailFileReader, type ManifestGuardrail } from './guardrail-queries';
+import { MANIFEST_LABEL } from '../../../analysis/labels';
 
 /** Label and data key of the experiment manifest ConfigMap (see constructs/experiment/manifest.ts). */
-const MANIFEST_LABEL = 'phoenix.dev/experiment-manifest';
 const MANIFEST_KEY = 'experiment.json';
 
 interface ManifestView {
@@ -89,7 +89,7 @@ function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFil
       }
       for (const candidate of candidates) {
         const processors: CandidateProcessor[] = candidate.processorIds.map((id) => ({
-          id, type: componentType(id), config: isRecord(processorsSection[id]) ? processorsSection[id] : {},
+          id, type: processorType(id), config: isRecord(processorsSection[id]) ? processorsSection[id] : {},
         }));
         for (const v of checkCandidateGuardrails(processors, analysis.analyzed)) {
           const where = `${v.query.origin.file}:${v.line}:${v.column}`;

@@ -20,7 +20,7 @@ type Token = { kind: 'str' | 'id' | 'op' | 'punct'; text: string };
 
 function tokenize(text: string): Token[] | undefined {
   const tokens: Token[] = [];
-  const re = /\s*(?:("(?:[^"\\]|\\.)*")|(==|!=|>=|<=|>|<)|([(),\[\]])|([A-Za-z_][A-Za-z0-9_.]*(?:\["(?:[^"\\]|\\.)*"\])*)|(-?\d+(?:\.\d+)?))/y;
+  const re = /\s*(?:("(?:[^"\\]|\\.)*")|(==|!=|>=|<=|>|<)|([(),[\]])|([A-Za-z_][A-Za-z0-9_.]*(?:\["(?:[^"\\]|\\.)*"\])*)|(-?\d+(?:\.\d+)?))/y;
   let i = 0;
   while (i < text.length) {
     if (/^\s*$/.test(text.slice(i))) break;

@@ -1,3 +1,4 @@
+import { canonicalComponentType } from '../../../analysis/naming';
 import type { AggregationFunction, MergeFunction } from '../../../analysis/promql';
 import { evaluateCondition, splitStatement, stringLiterals, type MetricFacts, type Truth } from './ottl-condition';
 
@@ -7,7 +8,7 @@ export type MetricPredicate = (metric: MetricFacts) => Truth;
 /**
  * What one processor does to metrics, on the OpenTelemetry side, as read from its rendered
  * config (the collector's documented config forms, not Phoenix's constructs):
- * - `drop`: matching metrics disappear (filter, metricstransform rename);
+ * - `drop`: matching metrics disappear (filter, metrics_transform rename);
  * - `keep-attributes`: data-point attributes not kept are removed and the series merged with `fn`;
  * - `remove-attributes`: the listed data-point attributes are removed (`implied`: declared implied
  *   by a kept attribute, so nothing merges);
@@ -23,19 +24,20 @@ export type OtelChange =
   | { readonly kind: 'opaque'; readonly when: MetricPredicate; readonly what: string };
 
 /** Processors that never change names, attributes or the set of metrics. */
-const NEUTRAL = new Set(['memory_limiter', 'batch', 'cumulativetodelta', 'deltatocumulative', 'groupbyattrs', 'k8sattributes', 'resourcedetection', 'probabilistic_sampler']);
+const NEUTRAL = new Set(['memory_limiter', 'batch', 'cumulative_to_delta', 'delta_to_cumulative', 'groupbyattrs', 'k8sattributes', 'resourcedetection', 'probabilistic_sampler']);
 const FUNCTIONS: readonly string[] = ['sum', 'mean', 'min', 'max', 'median', 'count'];
 
 const always: MetricPredicate = () => true;
 const whenCondition = (condition: string | undefined): MetricPredicate => (condition === undefined ? always : (m) => evaluateCondition(condition, m));
 
-/** The changes a processor makes, from its type and rendered config. */
-export function processorChanges(id: string, type: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
+/** The changes a processor makes, from its type (either spelling) and rendered config. */
+export function processorChanges(id: string, writtenType: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
+  const type = canonicalComponentType('processor', writtenType);
   if (NEUTRAL.has(type)) return [];
   switch (type) {
     case 'filter': return filterChanges(id, config);
     case 'transform': return transformChanges(id, config);
-    case 'metricstransform': return metricsTransformChanges(id, config);
+    case 'metrics_transform': return metricsTransformChanges(id, config);
     case 'attributes': return attributeActionChanges(id, config, 'datapoint');
     case 'resource': return attributeActionChanges(id, config, 'resource');
     default: return [{ kind: 'opaque', when: always, what: `(type ${type}) is not modelled` }];

@@ -100,7 +100,7 @@ export class BotHarness {
   }
 
   /** Delivers a real `pull_request` payload for the pull request's current head, signed. */
-  async deliver(serverUrl: string, action: string, pullNumber: number, headSha: string, mutate: (payload: Record<string, any>) => void = () => undefined): Promise<{ status: number; body: string }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async deliver(serverUrl: string, action: string, pullNumber: number, headSha: string, mutate: (payload: Record<string, any>) => void = () => undefined): Promise<{ status: number; body: string }> {  
     const payload = pullRequestExample(action);
     payload.number = pullNumber;
     payload.pull_request.number = pullNumber;

@@ -2,13 +2,13 @@ import crypto from 'node:crypto';
 import examples from '@octokit/webhooks-examples';
 
 /** Real `pull_request` payloads from @octokit/webhooks-examples, by action. */
-export function pullRequestExamples(action: string): Array<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const group = (examples as unknown as Array<{ name: string; examples: Array<Record<string, any>> }>).find((e) => e.name === 'pull_request'); // eslint-disable-line @typescript-eslint/no-explicit-any
+export function pullRequestExamples(action: string): Array<Record<string, any>> {  
+  const group = (examples as unknown as Array<{ name: string; examples: Array<Record<string, any>> }>).find((e) => e.name === 'pull_request');  
   return (group?.examples ?? []).filter((e) => e.action === action).map((e) => structuredClone(e));
 }
 
 /** The first real payload of an action that carries an installation id. */
-export function pullRequestExample(action: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function pullRequestExample(action: string): Record<string, any> {  
   const found = pullRequestExamples(action).find((e) => e.installation?.id !== undefined) ?? pullRequestExamples(action)[0];
   if (!found) throw new Error(`no pull_request.${action} example`);
   return found;

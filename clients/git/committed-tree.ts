@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { simpleGit } from 'simple-git';
+import { InputError } from '../../analysis/input-error';
 
 /**
  * Reads the files under one folder of a commit straight from git's object store: `git ls-tree` lists
@@ -27,7 +28,7 @@ export async function resolveCommit(repoDir: string, ref: string): Promise<strin
   // simple-git reports a non-zero exit without stderr as success, so an empty answer means "no such commit".
   const sha = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).then((out) => out.trim(), () => '');
   if (!/^[0-9a-f]{40,64}$/.test(sha)) {
-    throw Object.assign(new Error(`'${ref}' is not a commit in ${repoDir}: fetch it first (git fetch origin ${ref})`), { exitCode: 2 });
+    throw new InputError(`'${ref}' is not a commit in ${repoDir}: fetch it first (git fetch origin ${ref})`);
   }
   return sha;
 }
