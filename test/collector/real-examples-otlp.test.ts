@@ -1,6 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compareRangeResults } from '../../analysis/compare';
 import { componentTypeOf, prometheusMetricName } from '../../analysis/naming';
+import { injectVariant } from '../../analysis/promql';
 import type { MetricType, Series } from '../../analysis/series';
 import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '../../analysis/simulate';
 import { PrometheusClient } from '../../clients/prometheus';
@@ -54,8 +56,10 @@ async function runExample(name: string, metricsAt: (n: number, pod: number) => O
   const endpoint = [...collector.endpoints.entries()].find(([id]) => id.endsWith('/http'))![1];
   const start = Date.now() - 60_000;
   let last = 0;
+  const pushTimes: number[] = [];
   for (let n = 0; n < PUSHES; n++) {
     last = Date.now();
+    pushTimes.push(last / 1000);
     for (const pod of [0, 1]) await pushOtlp(endpoint, { 'service.name': name, 'service.instance.id': `pod-${pod}`, 'host.name': `node-${pod}` }, metricsAt(n, pod), last, start);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -68,7 +72,7 @@ async function runExample(name: string, metricsAt: (n: number, pod: number) => O
   };
   const production = await matrix(`{__name__=~"${selector}", phoenix_variant=""}[2m]`);
   if (production.length === 0) throw new Error(`nothing landed for production:\n${logTail(collector)}`);
-  return { client, config, experiment, production, matrix, at };
+  return { client, config, experiment, production, matrix, at, pushTimes };
 }
 
 function expectVariantsAsSimulated(run: Awaited<ReturnType<typeof runExample>>, name: string, selector: string) {
@@ -142,4 +146,26 @@ describe('http-server-histograms in the real collector', () => {
   }, 60_000);
 
   it('every variant lands what the simulation predicts', async () => expectVariantsAsSimulated(run, 'http-server-histograms', selector)(), 30_000);
+
+  it('zero loss: every guardrail (alerts also without their threshold) of route-status answers as the baseline; route-only is caught', async () => {
+    const short = (expr: string) => expr.replace(/\[5m\]/g, '[3s]');
+    // after each stream's first point (dropped by cumulativetodelta) has left the window
+    const from = run.pushTimes[3]! + 0.5;
+    const to = run.pushTimes[PUSHES - 1]! + 0.5;
+    const answer = async (expr: string, variant: string) => (await run.client.queryRange(short(injectVariant(expr, 'http-server-histograms', variant)), from, to, 0.25)).result;
+    const queries = run.experiment.guardrails.queries.flatMap((q) => {
+      const m = /^([\s\S]*\S)\s*>\s*[0-9.]+\s*$/.exec(q.expr);
+      return m ? [q.expr, m[1]!] : [q.expr];
+    });
+    expect(queries.length).toBeGreaterThanOrEqual(5);
+    const caught: string[] = [];
+    for (const query of queries) {
+      const baseline = await answer(query, 'baseline');
+      const same = compareRangeResults(baseline, await answer(query, 'route-status'), { ignoreLabels: ['phoenix_variant'] });
+      expect(same.differences, query).toEqual([]);
+      if (!/>\s*[0-9.]+\s*$/.test(query)) expect(same.comparedPoints, query).toBeGreaterThan(0);
+      if (!compareRangeResults(baseline, await answer(query, 'route-only'), { ignoreLabels: ['phoenix_variant'] }).same) caught.push(query);
+    }
+    expect(caught.some((q) => q.includes('http_response_status_code=~"5.."'))).toBe(true);
+  }, 30_000);
 });
