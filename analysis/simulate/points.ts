@@ -45,8 +45,13 @@ export class AttrsInterner {
   }
 }
 
-/** Labels made by the Prometheus translation itself: never attributes, never removed. */
-export const STRUCTURAL_LABELS: ReadonlySet<string> = new Set(['le', 'quantile']);
+/**
+ * Labels made by the Prometheus translation itself: never attributes, never removed. The
+ * exporter writes each point's instrumentation scope as `otel_scope_name`/`otel_scope_version`
+ * (measured on the pinned collector): a series read back from Prometheus carries them, and no
+ * attribute processor removes them.
+ */
+export const STRUCTURAL_LABELS: ReadonlySet<string> = new Set(['le', 'quantile', 'otel_scope_name', 'otel_scope_version']);
 
 /** A stable key of an attribute map. */
 export function attrsKey(attrs: Readonly<Record<string, string>>): string {

@@ -45,7 +45,8 @@ function render(name: string, remoteWrite: string): { config: RenderedCollectorC
 
 const typeOf = (name: string): MetricType => (name.endsWith('_total') ? 'counter' : /_(bucket|sum|count)$/.test(name) ? 'histogram' : 'gauge');
 const key = (name: string, labels: Record<string, string>) => `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
-const strip = (metric: Record<string, string>) => Object.fromEntries(Object.entries(metric).filter(([k]) => k !== '__name__' && !k.startsWith('otel_scope_')));
+// otel_scope_* stay: the simulation keeps them through attribute processors, as the collector does
+const strip = (metric: Record<string, string>) => Object.fromEntries(Object.entries(metric).filter(([k]) => k !== '__name__'));
 
 async function runExample(name: string, metricsAt: (n: number, pod: number) => OtlpMetric[], selector: string) {
   prometheus ??= await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
