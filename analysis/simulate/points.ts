@@ -48,17 +48,19 @@ export class AttrsInterner {
 
 /**
  * Labels made by the Prometheus translation itself, per metric type: `le` of a histogram's
- * buckets, `quantile` of a summary. Never attributes of that type, never removed. On any other
- * type (a gauge `…{quantile="0.9"}`) they are ordinary attributes.
+ * buckets, `quantile` of a summary; on any other type (a gauge `…{quantile="0.9"}`) they are
+ * ordinary attributes. The exporter also writes each point's instrumentation scope as
+ * `otel_scope_name`/`otel_scope_version` (measured on the pinned collector): never attributes,
+ * never removed, whatever the type.
  */
 export function structuralLabelsOf(type: MetricType | undefined): ReadonlySet<string> {
   if (type === 'histogram' || type === 'gaugehistogram') return HISTOGRAM_LABELS;
   if (type === 'summary') return SUMMARY_LABELS;
-  return NO_LABELS;
+  return SCOPE_LABELS;
 }
-const HISTOGRAM_LABELS: ReadonlySet<string> = new Set(['le']);
-const SUMMARY_LABELS: ReadonlySet<string> = new Set(['quantile']);
-const NO_LABELS: ReadonlySet<string> = new Set();
+const SCOPE_LABELS: ReadonlySet<string> = new Set(['otel_scope_name', 'otel_scope_version']);
+const HISTOGRAM_LABELS: ReadonlySet<string> = new Set(['le', ...SCOPE_LABELS]);
+const SUMMARY_LABELS: ReadonlySet<string> = new Set(['quantile', ...SCOPE_LABELS]);
 
 /** A stable key of an attribute map. */
 export function attrsKey(attrs: Readonly<Record<string, string>>): string {

@@ -89,6 +89,16 @@ describe('transform processor', () => {
     expect(result.collisions).toEqual([]);
   });
 
+  it('keep_keys leaves the otel_scope_* labels the exporter writes (they are the scope, not attributes)', () => {
+    // measured on the pinned collector (test/collector/real-examples-otlp.test.ts)
+    const scoped: Series[] = [
+      { name: 'http_requests_total', labels: { job: 'api', instance: 'a:80', http_route: '/users', user_id: 'u1', otel_scope_name: 'lib', otel_scope_version: '1.0' }, type: 'counter' },
+      { name: 'http_requests_total', labels: { job: 'api', instance: 'a:80', http_route: '/users', user_id: 'u2', otel_scope_name: 'lib', otel_scope_version: '1.0' }, type: 'counter' },
+    ];
+    const result = simulateProcessors([{ id: 'transform/keep', config: keepRoute }], { exporter: 'prometheusremotewrite' }, scoped);
+    expect(result.output.map((s) => s.labels)).toEqual([{ http_route: '/users', otel_scope_name: 'lib', otel_scope_version: '1.0', job: 'api', instance: 'a:80' }]);
+  });
+
   it('keep_keys without aggregation leaves duplicates that collide in Prometheus', () => {
     const result = run(['transform', { metric_statements: [keepRoute.metric_statements[0]] }]);
     expect(result.collisions).toEqual([{ series: 'http_requests_total{http_route="/users",instance="a:80",job="api"}', writers: 2, cause: 'transform' }]);

@@ -1,8 +1,8 @@
 /**
  * Runs the real collector ({@link collectorBinary}) on a config for a test: writes the config to a
  * temp file, moves every listening endpoint it knows (the `health_check` extension, `otlp`
- * receiver protocols, `prometheus` exporters, the collector's own telemetry) to free 127.0.0.1
- * ports, starts the binary in its own process group, waits for the health check, and captures
+ * receiver protocols, `prometheus` exporters, the collector's own telemetry, and scrape jobs aimed
+ * at that telemetry's default `127.0.0.1:8888`) to free 127.0.0.1 ports, starts the binary in its own process group, waits for the health check, and captures
  * its log. `stop()` kills the whole process group (SIGTERM, then SIGKILL) and is safe to call
  * twice; call it in `afterAll`/`finally` so a failing test never leaves a collector behind.
  */
@@ -50,6 +50,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Te
   const healthPort = await moveEndpoints(config, endpoints);
   const telemetryPort = await freePort();
   setTelemetry(config, telemetryPort);
+  pointSelfScrapes(config, telemetryPort);
 
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'phoenix-otelcol-'));
   const file = path.join(dir, 'config.yaml');
@@ -87,7 +88,7 @@ async function moveEndpoints(config: Record<string, unknown>, endpoints: Map<str
   const extensions = record(config, 'extensions');
   let healthPort: number | undefined;
   for (const [id, raw] of Object.entries(extensions)) {
-    if (id.split('/')[0] !== 'health_check') continue;
+    if (componentTypeOf('extension', id) !== 'health_check') continue;
     const port = await freePort();
     extensions[id] = { ...(isRecord(raw) ? raw : {}), endpoint: `127.0.0.1:${port}` };
     endpoints.set(id, `127.0.0.1:${port}`);
@@ -112,7 +113,7 @@ async function moveEndpoints(config: Record<string, unknown>, endpoints: Map<str
     }
   }
   for (const [id, raw] of Object.entries(record(config, 'exporters'))) {
-    if (id.split('/')[0] !== 'prometheus' || !isRecord(raw)) continue;
+    if (componentTypeOf('exporter', id) !== 'prometheus' || !isRecord(raw)) continue;
     const port = await freePort();
     raw.endpoint = `127.0.0.1:${port}`;
     endpoints.set(id, `127.0.0.1:${port}`);
@@ -126,6 +127,20 @@ function setTelemetry(config: Record<string, unknown>, port: number): void {
   const metrics = record(telemetry, 'metrics');
   metrics.readers = [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port } } } }];
   delete metrics.address;
+}
+
+/** Scrape jobs aimed at the collector's own default telemetry address follow it to its free port. */
+function pointSelfScrapes(config: Record<string, unknown>, port: number): void {
+  const self = /^(127\.0\.0\.1|localhost|0\.0\.0\.0):8888$/;
+  for (const [id, raw] of Object.entries(record(config, 'receivers'))) {
+    if (componentTypeOf('receiver', id) !== 'prometheus' || !isRecord(raw) || !isRecord(raw.config) || !Array.isArray(raw.config.scrape_configs)) continue;
+    for (const job of raw.config.scrape_configs) {
+      if (!isRecord(job) || !Array.isArray(job.static_configs)) continue;
+      for (const group of job.static_configs) {
+        if (isRecord(group) && Array.isArray(group.targets)) group.targets = group.targets.map((t: unknown) => (typeof t === 'string' && self.test(t) ? `127.0.0.1:${port}` : t));
+      }
+    }
+  }
 }
 
 async function waitHealthy(child: ChildProcess, url: string, timeoutMs: number, log: () => string): Promise<void> {

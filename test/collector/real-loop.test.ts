@@ -1,0 +1,285 @@
+import { join } from 'node:path';
+import { Chart, Testing } from 'cdk8s';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareRangeResults } from '../../analysis/compare';
+import { componentTypeOf } from '../../analysis/naming';
+import { injectVariant } from '../../analysis/promql';
+import type { Series } from '../../analysis/series';
+import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '../../analysis/simulate';
+import { PrometheusClient } from '../../clients/prometheus';
+import { CollectorPipeline, Processor } from '../../constructs/collector';
+import { Experiment } from '../../constructs/experiment/experiment';
+import { startCollector, logTail, type TestCollector } from '../support/collector-run';
+import { startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+
+// The shipped node-cpu-by-mode experiment (its baseline file, its lossless candidate, its guardrails)
+// plus a harmful candidate, rendered as `phoenix synth` renders it, run in the REAL collector:
+// the prometheus receiver scrapes a loopback exposition every second, every pipeline remote-writes
+// into a real Prometheus. Node a runs throughout and one of its counters resets; node b is replaced
+// by node c mid-window (the pod is replaced: instance changes).
+
+const NAME = 'node-cpu-by-mode';
+const METRIC = 'node_cpu_seconds_total';
+const SCRAPES = 12;
+const RESET_AT = 7; // node a, cpu 1 restarts from zero at this scrape
+const MODES = ['idle', 'user', 'system'];
+
+function cpuFamily(scrape: number, node: string, offset: number): ExpositionFamily[] {
+  const samples = [0, 1].flatMap((cpu) =>
+    MODES.map((mode, m) => {
+      let value = offset + 1000 * cpu + 100 * m + scrape * (3 + m + cpu) + 0.25;
+      if (node === 'a' && cpu === 1 && scrape >= RESET_AT) value = (scrape - RESET_AT + 1) * (2 + m);
+      return { name: METRIC, labels: { cpu: String(cpu), mode }, value };
+    }),
+  );
+  return [
+    { name: METRIC, type: 'counter', help: 'Seconds the CPUs spent in each mode.', samples },
+    { name: 'node_memory_MemAvailable_bytes', type: 'gauge', samples: [{ name: 'node_memory_MemAvailable_bytes', labels: {}, value: 1e9 + scrape }] },
+  ];
+}
+
+let prometheus: TestPrometheus;
+let exposition: ExpositionServer;
+let collector: TestCollector | undefined;
+let config: RenderedCollectorConfig & Record<string, unknown>;
+let client: PrometheusClient;
+let end = 0;
+
+beforeAll(async () => {
+  prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
+  client = new PrometheusClient({ baseUrl: prometheus.url });
+  exposition = await startExposition({
+    targets: {
+      a: (n) => (n < SCRAPES ? cpuFamily(n, 'a', 0) : []),
+      b: (n) => (n < 5 ? cpuFamily(n, 'b', 5000) : []),
+      c: (n) => (n >= 5 && n < SCRAPES ? cpuFamily(n, 'c', 9000) : []),
+    },
+  });
+  const chart = new Chart(Testing.app(), NAME);
+  const experiment = new Experiment(chart, NAME, {
+    baseline: CollectorPipeline.fromYaml(join(__dirname, '..', '..', 'experiments', 'baselines', 'node-exporter.yaml')),
+    scope: [METRIC],
+    candidates: [
+      {
+        name: 'by-mode',
+        processors: [
+          Processor.cumulativeToDelta({ name: 'by-mode', metrics: [METRIC] }),
+          Processor.keepAttributes({ name: 'by-mode', metrics: [{ name: METRIC, type: 'sum' }], keep: ['mode'] }),
+          Processor.deltaToCumulative({ name: 'by-mode' }),
+        ],
+      },
+      {
+        name: 'by-cpu',
+        processors: [
+          Processor.cumulativeToDelta({ name: 'by-cpu', metrics: [METRIC] }),
+          Processor.keepAttributes({ name: 'by-cpu', metrics: [{ name: METRIC, type: 'sum' }], keep: ['cpu'] }),
+          Processor.deltaToCumulative({ name: 'by-cpu' }),
+        ],
+      },
+    ],
+    guardrails: {
+      queries: [
+        { name: 'cpu seconds by node and mode', expr: 'sum by (instance, mode) (rate(node_cpu_seconds_total[5m]))' },
+        { name: 'node utilisation', expr: '1 - sum by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))' },
+        { name: 'busy node', expr: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m])) > 1' },
+      ],
+    },
+    target: {
+      environment: 'dev',
+      namespace: 'observability',
+      remoteWriteUrl: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost'),
+      shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
+      scrapeIntervalSeconds: 60,
+      lifecycle: { phase: 'running' },
+    },
+  });
+  config = loopback(experiment.renderedConfig() as unknown as Record<string, unknown>, [...exposition.addresses.values()]);
+  collector = await startCollector({ config, env: { PHOENIX_REMOTE_WRITE_URL: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost') } });
+  for (const target of ['a', 'b', 'c']) await exposition.waitForScrapes(target, SCRAPES + 1, 40_000);
+  end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
+  await waitForSamples(`count_over_time(${METRIC}{phoenix_variant="by-mode"}[1m])`, 2 * 3 * (SCRAPES - 1) - 3 - 1);
+}, 90_000);
+
+afterAll(async () => {
+  await collector?.stop();
+  await exposition?.stop();
+  await prometheus?.stop();
+});
+
+/** The rendered config with the scrape job on the loopback targets every second, batches flushed fast. */
+function loopback(rendered: Record<string, unknown>, targets: string[]): RenderedCollectorConfig & Record<string, unknown> {
+  const copy = structuredClone(rendered) as Record<string, any>;
+  const production: string[] = copy.service.pipelines.metrics.receivers;
+  for (const [id, receiver] of Object.entries<any>(copy.receivers)) {
+    if (componentTypeOf('receiver', id) !== 'prometheus' || !production.includes(id)) continue;
+    for (const job of receiver.config.scrape_configs) {
+      job.scrape_interval = '1s';
+      job.static_configs = [{ targets }];
+    }
+  }
+  for (const [id, processor] of Object.entries<any>(copy.processors)) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
+  return copy as RenderedCollectorConfig & Record<string, unknown>;
+}
+
+async function waitForSamples(expr: string, atLeast: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await client.query(`sum(${expr})`, end + 1);
+    const n = r.resultType === 'vector' && r.result[0] ? r.result[0].value[1] : 0;
+    if (n >= atLeast) return;
+    if (Date.now() > deadline) throw new Error(`only ${n} of ${atLeast} samples of ${expr} landed:\n${collector ? logTail(collector) : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The simulation's input: every scraped series with its samples, as the prometheus receiver reads them. */
+function scrapedInput(): { input: Series[]; samples: Array<Array<[number, number]>> } {
+  const index = new Map<string, number>();
+  const input: Series[] = [];
+  const samples: Array<Array<[number, number]>> = [];
+  for (const scrape of exposition.scrapes) {
+    const instance = exposition.addresses.get(scrape.target)!;
+    for (const family of scrape.families) {
+      if (family.name !== METRIC) continue;
+      for (const s of family.samples) {
+        const labels = { ...s.labels, job: 'node-exporter', instance };
+        const key = JSON.stringify([s.name, labels]);
+        let i = index.get(key);
+        if (i === undefined) {
+          index.set(key, (i = input.length));
+          input.push({ name: s.name, labels, type: 'counter' });
+          samples.push([]);
+        }
+        samples[i]!.push([scrape.timestampMs / 1000, s.value]);
+      }
+    }
+  }
+  return { input, samples };
+}
+
+async function landed(variant: string): Promise<Map<string, Array<[number, number]>>> {
+  const r = await client.query(`${METRIC}{phoenix_experiment="${NAME}", phoenix_variant="${variant}"}[2m]`, end + 1);
+  if (r.resultType !== 'matrix') throw new Error(`expected a matrix, got ${r.resultType}`);
+  const out = new Map<string, Array<[number, number]>>();
+  for (const s of r.result) {
+    const labels = Object.fromEntries(Object.entries(s.metric).filter(([k]) => k !== '__name__' && !k.startsWith('otel_scope_')));
+    out.set(key(labels), s.values.map(([t, v]) => [t, v]));
+  }
+  return out;
+}
+
+const key = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+
+describe('the real collector runs the synthesized experiment', () => {
+  it('lands every variant, names round-tripped: the counter keeps _total, job/instance from the scrape, target_info per target', async () => {
+    const names = await client.labelValues('__name__', { match: [`{phoenix_variant="by-mode"}`] });
+    expect(names).toContain(METRIC);
+    expect(names).toContain('target_info');
+    // the scope filter keeps the other node metrics out of the shadow variants
+    expect(names).not.toContain('node_memory_MemAvailable_bytes');
+    const info = await client.series([`target_info{phoenix_variant="by-mode"}`], end - 60, end + 1);
+    expect(info.map((l) => l.instance).sort()).toEqual([...exposition.addresses.values()].sort());
+    expect(info.every((l) => l.job === 'node-exporter')).toBe(true);
+  });
+
+  for (const variant of ['baseline', 'by-mode', 'by-cpu']) {
+    it(`lands the series and values analysis/simulate predicts for ${variant} (1e-9), but for the point at a counter reset`, async () => {
+      const { input, samples } = scrapedInput();
+      const result = simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
+      const predicted = simulateValues(result.output, samples);
+      const real = await landed(variant);
+      expect([...real.keys()].sort()).toEqual(predicted.map((p) => key({ ...p.labels })).sort());
+      const resetAt = exposition.scrapes.find((s) => s.target === 'a' && s.scrape === RESET_AT)!.timestampMs / 1000;
+      for (const p of predicted) {
+        const actual = real.get(key({ ...p.labels }))!;
+        const throughReset = variant !== 'baseline' && p.labels.instance === exposition.addresses.get('a') && (variant === 'by-mode' || p.labels.cpu === '1');
+        if (!throughReset) {
+          expect(actual.map(([t]) => t)).toEqual(p.samples.map(([t]) => t));
+          for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i]![1] - p.samples[i]![1])).toBeLessThanOrEqual(1e-9 * Math.abs(p.samples[i]![1]));
+          continue;
+        }
+        // cumulativetodelta drops the reset stream's point at the reset and counts its next increase
+        // from there: the merged counter misses that stream's value at its first scrape after the
+        // restart; when every merged stream reset, the merged point at the reset is missing too.
+        const everyStreamReset = p.labels.cpu === '1';
+        expect(actual.map(([t]) => t)).toEqual(p.samples.map(([t]) => t).filter((t) => !everyStreamReset || t !== resetAt));
+        const lost = input
+          .map((s, i) => ({ s, at: samples[i]!.find(([t]) => t === resetAt) }))
+          .filter(({ s }) => s.labels.instance === p.labels.instance && s.labels.cpu === '1' && (p.labels.mode === undefined || s.labels.mode === p.labels.mode))
+          .reduce((sum, { at }) => sum + (at ? at[1] : 0), 0);
+        expect(lost).toBeGreaterThan(0);
+        for (const [t, v] of actual) {
+          const expected = p.samples.find(([pt]) => pt === t)![1] - (t >= resetAt ? lost : 0);
+          expect(Math.abs(v - expected)).toBeLessThanOrEqual(1e-9 * Math.abs(expected));
+        }
+      }
+    });
+  }
+});
+
+describe('zero data loss, measured in the real Prometheus', () => {
+  const short = (expr: string) => expr.replace(/\[5m\]/g, '[3s]');
+  const operands = (expr: string): string[] => {
+    const m = /^(.*\S)\s*>\s*([0-9.]+)$/.exec(expr);
+    return m ? [expr, m[1]!] : [expr];
+  };
+  const answer = async (expr: string, variant: string, from: number, to: number) =>
+    (await client.queryRange(short(injectVariant(expr, NAME, variant)), from, to, 0.25)).result;
+  const steadyWindow = () => {
+    const a = exposition.scrapes.filter((s) => s.target === 'a').map((s) => s.timestampMs / 1000);
+    // after every stream's first point (dropped by cumulativetodelta), before the new pod c appears
+    return [a[3]! + 0.5, a[5]! - 0.1] as const;
+  };
+
+  it('every guardrail (alerts also without their threshold) of the lossless candidate answers as the baseline in steady state', async () => {
+    const [from, to] = steadyWindow();
+    for (const { expr } of [
+      { expr: 'sum by (instance, mode) (rate(node_cpu_seconds_total[5m]))' },
+      { expr: '1 - sum by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))' },
+      { expr: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m])) > 1' },
+    ]) {
+      for (const query of operands(expr)) {
+        const baseline = await answer(query, 'baseline', from, to);
+        expect(baseline.length, query).toBeGreaterThan(0);
+        const verdict = compareRangeResults(baseline, await answer(query, 'by-mode', from, to), { ignoreLabels: ['phoenix_variant'] });
+        expect(verdict.differences, query).toEqual([]);
+        expect(verdict.comparedPoints).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('the harmful candidate (drops mode) differs and is caught', async () => {
+    const [from, to] = steadyWindow();
+    const query = 'sum by (instance, mode) (rate(node_cpu_seconds_total[5m]))';
+    const verdict = compareRangeResults(await answer(query, 'baseline', from, to), await answer(query, 'by-cpu', from, to), { ignoreLabels: ['phoenix_variant'] });
+    expect(verdict.same).toBe(false);
+    expect(verdict.differences.map((d) => d.kind)).toContain('missing-series');
+  });
+
+  it('a counter reset: the rate of the merged counter misses exactly the reset stream\'s first value (the measured bound)', async () => {
+    const a = exposition.scrapes.filter((s) => s.target === 'a').map((s) => s.timestampMs / 1000);
+    const at = a[RESET_AT]! + 0.5;
+    const query = `sum by (instance, mode) (increase(node_cpu_seconds_total{instance="${exposition.addresses.get('a')}"}[3s]))`;
+    const values = async (variant: string) => {
+      const r = await client.query(short(injectVariant(query, NAME, variant)), at);
+      return r.resultType === 'vector' ? new Map(r.result.map((s) => [s.metric.mode!, s.value[1]])) : new Map<string, number>();
+    };
+    const baseline = await values('baseline');
+    const candidate = await values('by-mode');
+    expect([...candidate.keys()].sort()).toEqual([...baseline.keys()].sort());
+    for (const [m, mode] of MODES.entries()) {
+      // cpu 1's first value after the restart is 2 + m; increase() over the window scales it by its extrapolation
+      expect(baseline.get(mode)! - candidate.get(mode)!).toBeGreaterThan(0);
+      expect(baseline.get(mode)! - candidate.get(mode)!).toBeLessThanOrEqual(((2 + m) * 3) / 1.5);
+    }
+  });
+
+  it('a pod replaced mid-window: the new pod answers the same in both variants once it has two points', async () => {
+    const c = exposition.scrapes.filter((s) => s.target === 'c' && s.families.length > 0).map((s) => s.timestampMs / 1000);
+    const query = `sum by (instance, mode) (rate(node_cpu_seconds_total{instance="${exposition.addresses.get('c')}"}[5m]))`;
+    const verdict = compareRangeResults(await answer(query, 'baseline', c[3]! + 0.5, c[c.length - 1]!), await answer(query, 'by-mode', c[3]! + 0.5, c[c.length - 1]!), { ignoreLabels: ['phoenix_variant'] });
+    expect(verdict.differences).toEqual([]);
+    expect(verdict.comparedPoints).toBeGreaterThan(0);
+  });
+});
