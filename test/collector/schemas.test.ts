@@ -1,3 +1,4 @@
+import { COLLECTOR_CORE_STABLE_RELEASE, COLLECTOR_RELEASE } from '../../constructs/collector/release';
 import { describe, expect, it } from 'vitest';
 import {
   CollectorPipeline,
@@ -53,8 +54,8 @@ describe('schema loader', () => {
   it('stores structure only: no upstream descriptions', () => {
     expect(JSON.stringify(core)).not.toContain('"description"');
     expect(JSON.stringify(contrib)).not.toContain('"description"');
-    expect(core.source).toMatch(/v1\.65\.0\/v0\.159\.0/);
-    expect(contrib.source).toMatch(/v0\.159\.0/);
+    expect(core.source).toContain(`v${COLLECTOR_RELEASE} (stable modules v${COLLECTOR_CORE_STABLE_RELEASE})`);
+    expect(contrib.source).toContain(`v${COLLECTOR_RELEASE}:`);
   });
 });
 
