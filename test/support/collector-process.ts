@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
 import { collectorBinary } from './collector';
 import { freePort } from './prometheus';
+import { stopProcessGroup } from './process-group';
 
 /** A running collector. */
 export interface RunningCollector {
@@ -65,7 +66,7 @@ export async function startCollector(config: Config, options: { readonly readyTi
   child.stderr?.on('data', append);
   child.on('error', (error) => append(Buffer.from(`\n${error.message}\n`)));
   const stop = async () => {
-    await stopGroup(child);
+    await stopProcessGroup(child);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -91,18 +92,3 @@ async function waitHealthy(child: ChildProcess, url: string, timeoutMs: number, 
   throw new Error(`the collector was not healthy at ${url} within ${timeoutMs} ms:\n${log().slice(-4000)}`);
 }
 
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}

@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { componentTypeOf } from '../../analysis/naming/component-types';
 import { collectorBinary } from './collector';
 import { freePort } from './prometheus';
+import { stopProcessGroup } from './process-group';
 
 /** Options of {@link startCollector}. */
 export interface StartCollectorOptions {
@@ -67,7 +68,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Te
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await killGroup(child);
+    await stopProcessGroup(child);
     await fs.rm(dir, { recursive: true, force: true });
   };
   try {
@@ -160,21 +161,6 @@ async function waitHealthy(child: ChildProcess, url: string, timeoutMs: number, 
   throw new Error(`the collector was not healthy at ${url} within ${timeoutMs} ms:\n${tail(log())}`);
 }
 
-async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function tail(text: string): string {
   return text.trimEnd().split('\n').slice(-20).join('\n');
