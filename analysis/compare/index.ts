@@ -1,1 +1,3 @@
 export * from './same-answer';
+export * from './ties';
+export * from './strict-forms';

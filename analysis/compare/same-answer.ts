@@ -3,8 +3,11 @@
  * optionally ignoring some, e.g. `phoenix_variant`) and, at every timestamp, the same points
  * with values equal within a relative tolerance (absolute where either side is 0). NaN equals
  * NaN; a point or series absent on one side and present on the other is a difference.
- * The recommender, the consistency tests and the watcher all decide with this one function.
+ * The proofs through a real Prometheus (recommend, consistency, zero loss) decide with this
+ * function; a `topk`/`bottomk` answer is first aligned on its boundary ties (./ties.ts), as the
+ * watcher's windowed comparison does too.
  */
+import { alignSelectionTies, type Selection } from './ties';
 
 /** One series of a range result: labels and `[unix seconds, value]` points in time order. */
 export interface ResultSeries {
@@ -20,6 +23,11 @@ export interface SameAnswerOptions {
   readonly ignoreLabels?: readonly string[];
   /** At most this many differences are listed (the count is always exact). @default 20 */
   readonly maxDifferences?: number;
+  /**
+   * The query's answer is a `topk`/`bottomk` selection ({@link selectionOf}): series tied at the
+   * boundary value may stand in for each other ({@link alignSelectionTies}). @default - none
+   */
+  readonly selection?: Selection;
 }
 
 /** One way the two results differ. */
@@ -56,8 +64,9 @@ export function compareRangeResults(expected: readonly ResultSeries[], actual: r
     if (differences.length < limit) differences.push(d);
   };
 
+  const aligned = options.selection ? alignSelectionTies(expected, actual, options.selection, { ignoreLabels: [...ignore], tolerance }) : actual;
   const expectedByKey = indexByIdentity(expected, ignore);
-  const actualByKey = indexByIdentity(actual, ignore);
+  const actualByKey = indexByIdentity(aligned, ignore);
   for (const [key, want] of expectedByKey) {
     const got = actualByKey.get(key);
     if (!got) {

@@ -1,3 +1,4 @@
+import { alignSelectionTies, selectionOf } from '../compare';
 import { compareCounts, compareRelative, isZeroHeavy, meanOf, type Comparison } from './statistics';
 import type { AnswerSeries, CheckResult, GuardrailAnswer, GuardrailInput, WindowSpan } from './types';
 import { checkResult } from './verdict';
@@ -40,7 +41,7 @@ export function checkGuardrail(
   const windowSeconds = window.end - window.start;
   const minPoints = Math.max(1, Math.ceil((minPointsFraction * windowSeconds) / scrapeIntervalSeconds));
   const b = sliceWindow(baseline!.series ?? [], window);
-  const c = sliceWindow(candidate!.series ?? [], window);
+  const c = sliceWindow(alignTies(baseline!, candidate!), window);
   const keys = new Set([...b.keys(), ...c.keys()]);
   if (keys.size === 0) {
     return make('pass', 'absent equals absent', {}, 'neither variant returned a series in this window');
@@ -81,6 +82,19 @@ export function checkGuardrail(
   if (inconclusive) return make('inconclusive', worst?.statistic ?? 'none', {}, inconclusive);
   const best = worst!;
   return make('pass', best.statistic, { baseline: best.bm, candidate: best.cm, difference: best.comparison.difference, threshold: best.comparison.threshold }, `${keys.size} series within the tolerance; the closest to it is ${best.key}`);
+}
+
+/**
+ * The candidate's series with `topk`/`bottomk` boundary ties moved onto the baseline series they
+ * stand in for: both are right answers, picked by an order that includes `phoenix_variant`.
+ */
+function alignTies(baseline: GuardrailAnswer, candidate: GuardrailAnswer): readonly AnswerSeries[] {
+  const series = candidate.series ?? [];
+  const selection = selectionOf(baseline.query);
+  if (!selection || series.length === 0) return series;
+  const toResult = (s: AnswerSeries) => ({ metric: s.labels, values: s.points });
+  const aligned = alignSelectionTies((baseline.series ?? []).map(toResult), series.map(toResult), selection);
+  return aligned.map((s) => ({ labels: s.metric, points: s.values }));
 }
 
 /** Labels as a stable key: `{a="1",b="2"}`. */

@@ -1,39 +1,5 @@
-/**
- * Strict comparison of two answers. An equal empty answer proves nothing, and alerts are usually
- * empty (their threshold filters everything out), so a query is compared as written and also in
- * the forms that keep data: without its top-level comparison against a number, and each operand of
- * `and` / `or` / `unless` on its own (recursively).
- */
-import { parsePromQL, type Expr } from '../../analysis/promql';
-
-const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
-const SET_OPERATORS = new Set(['and', 'or', 'unless']);
-
-/** The query and every stricter form of it, as PromQL text (first the query itself). */
-export function strictForms(query: string): string[] {
-  const parsed = parsePromQL(query);
-  if (!parsed.ok) return [query];
-  const forms = new Set<string>([query.trim()]);
-  const text = (e: Expr) => query.slice(e.span.from, e.span.to).trim();
-  const visit = (e: Expr): void => {
-    const inner = e.kind === 'paren' ? e.expr : e;
-    if (inner.kind !== 'binary') return;
-    if (COMPARISONS.has(inner.op) && !inner.returnBool) {
-      const side = inner.rhs.kind === 'number' ? inner.lhs : inner.lhs.kind === 'number' ? inner.rhs : undefined;
-      if (side) {
-        forms.add(text(side));
-        visit(side);
-      }
-    } else if (SET_OPERATORS.has(inner.op)) {
-      for (const operand of [inner.lhs, inner.rhs]) {
-        forms.add(text(operand));
-        visit(operand);
-      }
-    }
-  };
-  visit(parsed.expr);
-  return [...forms];
-}
+/** Instant-answer comparison for the zero-loss tests; the strict forms are the product's own. */
+export { strictForms } from '../../analysis/compare';
 
 /** One sample of an instant answer. */
 export interface Sample {

@@ -7,6 +7,7 @@ import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '
 import { PrometheusClient } from '../../clients/prometheus';
 import { CollectorPipeline, Processor } from '../../constructs/collector';
 import { Experiment } from '../../constructs/experiment/experiment';
+import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
 import { logTail, startCollector, type TestCollector } from '../support/collector-run';
 import { seriesOfFamilies, startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
@@ -135,7 +136,7 @@ describe('every processor factory in the real collector', () => {
     it(`${variant}: the landed series and values equal the simulation (1e-9)`, async () => {
       const { input, samples } = scrapedInput();
       const predicted = simulateValues(simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true }).output, samples);
-      const r = await client.query(`{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info"}[2m]`, end + 1);
+      const r = await client.query(`{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
       if (r.resultType !== 'matrix') throw new Error('expected a matrix');
       const real = new Map(
         r.result.map((s) => {

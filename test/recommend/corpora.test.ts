@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareRangeResults } from '../../analysis/compare';
+import { compareRangeResults, selectionOf, strictForms } from '../../analysis/compare';
 import { injectVariant } from '../../analysis/promql';
 import { recommendReductions, renderExperimentSource, type RecommendationReport } from '../../analysis/recommend';
 import { simulateProcessors, simulateValues } from '../../analysis/simulate';
 import { PrometheusClient } from '../../clients/prometheus';
 import { loadEnvironments } from '../../environments/load-environments';
 import { alignedNowSeconds, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
-import { corpusNames, generateCorpusSeries, readCorpus, strictForms, type Corpus } from './corpus';
+import { corpusNames, generateCorpusSeries, readCorpus, type Corpus } from './corpus';
 import { candidateProcessors, makeLayout } from './support';
 
 // Every real-world corpus of test/fixtures/corpora: series generated for every metric its queries
@@ -79,7 +79,7 @@ async function compare(corpus: string, query: string) {
   // query expects once per instance) has no answer to keep: counted apart. A candidate rejected alone is a change.
   if ('error' in base) return { errorBoth: true, empty: false, same: true, differences: [] };
   if ('error' in cand) return { errorBoth: false, empty: false, same: false, differences: [cand.error] };
-  return { errorBoth: false, empty: base.result.length === 0 && cand.result.length === 0, ...compareRangeResults(base.result, cand.result, { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'] }) };
+  return { errorBoth: false, empty: base.result.length === 0 && cand.result.length === 0, ...compareRangeResults(base.result, cand.result, { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'], selection: selectionOf(query) }) };
 }
 
 describe('phoenix recommend on real-world corpora, strictly, on a real Prometheus', () => {

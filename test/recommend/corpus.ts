@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeQueries, findDashboardQueries, findRuleQueries, formatQueryProblem, parsePromQL, type AnalyzedQuery } from '../../analysis/promql';
-import type { Expr } from '../../analysis/promql/ast';
+import { analyzeQueries, findDashboardQueries, findRuleQueries, formatQueryProblem, type AnalyzedQuery } from '../../analysis/promql';
 import type { UnreadableSource } from '../../analysis/recommend';
 import type { FamilyMetadata, MetricType, Series } from '../../analysis/series';
 
@@ -158,30 +157,3 @@ function counterValues(times: readonly number[], rate: number, random: () => num
   return times.map((t) => [t, (value += Math.floor(random() * rate * 2))] as [number, number]);
 }
 
-/**
- * The strict forms of a query: the query itself, the query without a top-level comparison
- * against a number (the value an alert watches), and each operand of a top-level
- * `and`/`or`/`unless` (recursively, each also without its comparison). Equal empty answers prove
- * nothing, so each form is compared on its own.
- */
-export function strictForms(expr: string): string[] {
-  const parsed = parsePromQL(expr);
-  if (!parsed.ok) return [expr];
-  const out = new Set<string>([expr.trim()]);
-  const visit = (node: Expr) => {
-    const text = expr.slice(node.span.from, node.span.to).trim();
-    out.add(text);
-    if (node.kind === 'paren') return visit(node.expr);
-    if (node.kind !== 'binary') return;
-    if (node.op === 'and' || node.op === 'or' || node.op === 'unless') {
-      visit(node.lhs);
-      visit(node.rhs);
-      return;
-    }
-    const comparison = ['==', '!=', '>', '<', '>=', '<='].includes(node.op) && !node.returnBool;
-    if (comparison && node.rhs.kind === 'number') visit(node.lhs);
-    else if (comparison && node.lhs.kind === 'number') visit(node.rhs);
-  };
-  visit(parsed.expr);
-  return [...out].filter((t) => parsePromQL(t).ok);
-}
