@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { strictForms } from '../../analysis/compare';
 import type { KustomizationStatusInput } from '../../analysis/decide/flux-revision';
 import type { EnvironmentInput, ExperimentInput, LifecycleInput, PriorRollback } from '../../analysis/decide/types';
 import type { GitTokenSource } from '../../clients/git/run-git';
@@ -169,14 +170,21 @@ function safeList(dir: string): string[] {
   }
 }
 
-/** The decision inputs of a manifest: variants with spec hashes, guardrails, promotion. */
+/**
+ * The decision inputs of a manifest: variants with spec hashes, guardrails, promotion. Each
+ * guardrail is judged in its strict forms too (without its threshold, each operand of a set
+ * operator, a selection's operand: `strictForms`), each a check of its own named
+ * `name ⟨form⟩`: an alert empty for both variants proves nothing, its operand does.
+ */
 export function experimentInput(manifest: ExperimentManifest): ExperimentInput {
   const baseline = manifest.variants.find((v) => v.kind === 'baseline')?.name ?? 'baseline';
   return {
     name: manifest.name,
     baseline,
     variants: manifest.variants.map((v) => ({ name: v.name, specHash: specHash(v.processors) })),
-    guardrails: manifest.guardrails.queries.map((q) => ({ id: q.name, query: q.expr, hard: q.hard, relativeTolerance: q.tolerancePercent / 100 })),
+    guardrails: manifest.guardrails.queries.flatMap((q) =>
+      strictForms(q.expr).map((expr, i) => ({ id: i === 0 ? q.name : `${q.name} ⟨${expr}⟩`, query: expr, hard: q.hard, relativeTolerance: q.tolerancePercent / 100 })),
+    ),
     promotion: {
       windowMinutes: manifest.promotion.windowMinutes,
       windows: manifest.promotion.windows,
