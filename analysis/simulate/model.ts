@@ -11,9 +11,19 @@ export type AggregationFunction = 'sum' | 'max' | 'min' | 'mean' | 'median' | 'c
 export type ValueNode =
   | { readonly kind: 'input'; readonly index: number }
   | { readonly kind: 'aggregate'; readonly fn: AggregationFunction; readonly children: readonly ValueNode[] }
-  | { readonly kind: 'delta'; readonly child: ValueNode }
+  | { readonly kind: 'delta'; readonly child: ValueNode; readonly histogram?: HistogramPeers }
   | { readonly kind: 'cumulative'; readonly child: ValueNode }
   | { readonly kind: 'collide'; readonly children: readonly ValueNode[] };
+
+/**
+ * The series of one histogram data point (its `le` buckets and `_count`), as `cumulativetodelta`
+ * sees them: one point whose reset is decided over all of them. Shared by the delta nodes of
+ * every series of that point (`_sum` included).
+ */
+export interface HistogramPeers {
+  readonly count?: ValueNode;
+  readonly buckets: ReadonlyArray<{ readonly le: number; readonly node: ValueNode }>;
+}
 
 /**
  * One data point stream while it flows through the simulated pipeline: its Prometheus name,

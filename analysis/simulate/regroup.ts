@@ -1,4 +1,4 @@
-import type { Point } from './model';
+import type { Point, ValueNode } from './model';
 import { attrsKey, isRecord, stringList, type StepContext } from './points';
 
 /**
@@ -36,21 +36,41 @@ export function simulateGroupByAttrs(points: Point[], config: Record<string, unk
 /**
  * `cumulativetodelta`: monotonic sums (counters) and histograms selected by
  * `include` / `exclude` (`metrics`, `match_type` strict or regexp; all when absent) become
- * delta. Value level: the first point of each stream is dropped, a drop in value (a reset)
- * yields the new value as the delta (the counter restarted from zero).
+ * delta. Value level, as the pinned collector does it for points without a start time (see
+ * {@link evaluateNode}): the first point of each stream is dropped; at a reset (a decrease) a
+ * counter emits no delta and counts on from the value after the restart; a histogram point is
+ * one stream over its buckets and count: at a reset it emits nothing and keeps the point before
+ * the reset as its reference.
  */
 export function simulateCumulativeToDelta(points: Point[], config: Record<string, unknown>, ctx: StepContext): Point[] {
   const include = selector(config.include, ctx);
   const exclude = selector(config.exclude, ctx);
+  const histograms = new Map<string, { count?: ValueNode; buckets: Array<{ le: number; node: ValueNode }> }>();
   for (const p of points) {
     if (p.delta || (p.type !== 'counter' && p.type !== 'histogram')) continue;
     if (include && !include(p.name)) continue;
     if (exclude && exclude(p.name)) continue;
     p.delta = true;
-    if (ctx.track) p.node = { kind: 'delta', child: p.node! };
+    if (!ctx.track) continue;
+    if (p.type !== 'histogram') {
+      p.node = { kind: 'delta', child: p.node! };
+      continue;
+    }
+    const role = HISTOGRAM_ROLES.find((r) => p.name.endsWith(r)) ?? '';
+    const { le, ...rest } = p.attrs;
+    const key = `${p.group}\u0000${p.name.slice(0, p.name.length - role.length)}\u0000${attrsKey(rest)}`;
+    let peers = histograms.get(key);
+    if (!peers) histograms.set(key, (peers = { buckets: [] }));
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    if (role === '_bucket' && le !== undefined && !Number.isNaN(bound)) peers.buckets.push({ le: bound, node: p.node! });
+    else if (role === '_count') peers.count = p.node!;
+    p.node = { kind: 'delta', child: p.node!, histogram: peers };
   }
+  for (const peers of histograms.values()) peers.buckets.sort((a, b) => a.le - b.le);
   return points;
 }
+
+const HISTOGRAM_ROLES = ['_bucket', '_count', '_sum'];
 
 /** `deltatocumulative`: every delta stream becomes cumulative again (a running sum from its first delta). */
 export function simulateDeltaToCumulative(points: Point[], _config: Record<string, unknown>, ctx: StepContext): Point[] {

@@ -36,11 +36,42 @@ describe('simulateValues', () => {
     expect(simulate([aggregate('median')])[0]!.samples.map(([, v]) => v)).toEqual([55, 70, 62.5, 72.5]);
   });
 
-  it('through cumulativetodelta → sum → deltatocumulative, a reset adds the new value, as rate() does', () => {
-    // cumulativetodelta: first point dropped; a decrease is a reset and the delta is the new value.
+  it('through cumulativetodelta → sum → deltatocumulative, a reset emits no delta: the reset stream\'s first value after the restart is not counted', () => {
+    // cumulativetodelta: first point dropped; at a decrease (a reset) no delta, the new value becomes the reference.
     const [out] = simulate([{ id: 'cumulativetodelta', config: {} }, aggregate('sum'), { id: 'deltatocumulative', config: {} }]);
-    // deltas: t120 → 10 + 20, t180 → 10 + 5 (reset), t240 → 10 + 10
-    expect(out!.samples).toEqual([[120, 30], [180, 45], [240, 65]]);
+    // deltas: t120 → 10 + 20, t180 → 10 (p2 reset: 5 not counted), t240 → 10 + 10
+    expect(out!.samples).toEqual([[120, 30], [180, 40], [240, 60]]);
+    // against the baseline's increase (rate() counts the 5 after the restart), the merged counter is short by exactly 5 from the reset on
+    const baselineIncrease = [30, 45, 65];
+    expect(out!.samples.map(([, v], i) => baselineIncrease[i]! - v)).toEqual([0, 5, 5]);
+  });
+
+  it('a stream that resets alone leaves no merged point at the reset; one that disappears and comes back is compared with its last point', () => {
+    const [gap, alone] = [
+      [[60, 1], [120, 4], [240, 9], [300, 2], [360, 6]],
+      [[60, 5], [120, 7]],
+    ] as Array<Array<[number, number]>>;
+    const one: Series[] = [{ name: 'jobs_total', labels: { job: 'w', instance: 'i', queue: 'a', pod: 'p1' }, type: 'counter' }];
+    const result = simulateProcessors([{ id: 'cumulativetodelta', config: {} }, { id: 'deltatocumulative', config: {} }], { exporter: 'prometheusremotewrite' }, one, { trackValues: true });
+    // t240: 9 − 4 across the gap; t300: reset, nothing; t360: 6 − 2
+    expect(simulateValues(result.output, [gap!])[0]!.samples).toEqual([[120, 3], [240, 8], [360, 12]]);
+    expect(simulateValues(result.output, [alone!])[0]!.samples).toEqual([[120, 2]]);
+  });
+
+  it('a histogram point resets as a whole and keeps the point before the reset as its reference', () => {
+    const histogram: Series[] = ['0.5', '+Inf'].map((le) => ({ name: 'rt_seconds_bucket', labels: { job: 'w', instance: 'i', le }, type: 'histogram' as const }));
+    histogram.push({ name: 'rt_seconds_sum', labels: { job: 'w', instance: 'i' }, type: 'histogram' }, { name: 'rt_seconds_count', labels: { job: 'w', instance: 'i' }, type: 'histogram' });
+    // restart after t=120: the count drops; the le=0.5 bucket alone would not show it
+    const count = [[60, 10], [120, 20], [180, 5], [240, 15], [300, 25], [360, 30]] as Array<[number, number]>;
+    const low = [[60, 4], [120, 4], [180, 4], [240, 6], [300, 8], [360, 9]] as Array<[number, number]>;
+    const sum = count.map(([t, v]): [number, number] => [t, v / 2]);
+    const result = simulateProcessors([{ id: 'cumulativetodelta', config: {} }, { id: 'deltatocumulative', config: {} }], { exporter: 'prometheusremotewrite' }, histogram, { trackValues: true });
+    const values = new Map(simulateValues(result.output, [low, count, sum, count]).map((s) => [`${s.name}${s.labels.le ?? ''}`, s.samples]));
+    // t180 and t240 stay below t120's count (20): nothing; t300 is measured from t120
+    expect(values.get('rt_seconds_count')).toEqual([[120, 10], [300, 15], [360, 20]]);
+    expect(values.get('rt_seconds_bucket+Inf')).toEqual([[120, 10], [300, 15], [360, 20]]);
+    expect(values.get('rt_seconds_bucket0.5')).toEqual([[120, 0], [300, 4], [360, 5]]);
+    expect(values.get('rt_seconds_sum')).toEqual([[120, 5], [300, 7.5], [360, 10]]);
   });
 
   it('keeps the last writer where series collide', () => {
