@@ -11,25 +11,44 @@ export interface SeriesWithSamples {
   readonly samples: Samples;
 }
 
+/** Options of {@link simulateValues}. */
+export interface ValueOptions {
+  /**
+   * Which point `deltatocumulative` keeps when a merge leaves several points of one stream at one
+   * timestamp (their deltas start at different times, so `aggregate_on_attributes` does not add
+   * them; the collector keeps whichever comes first, in no fixed order): the one whose delta
+   * starts latest (the streams that reported at the previous scrape) or earliest (a stream back
+   * from a gap, or a histogram back above its pre-reset reference).
+   * @default 'latest-start'
+   */
+  readonly conflict?: 'latest-start' | 'earliest-start';
+}
+
 /**
  * Value-level simulation: the samples of each output series, computed from the input series'
  * samples (by input index) through the provenance the structural simulation recorded
  * (`trackValues: true`). Aggregation is per timestamp over the inputs that have a sample at
- * it (inputs are assumed scraped at the same instants); `cumulativetodelta` is modelled as the
- * pinned collector runs it on points without a start time (see {@link evaluateNode});
- * `deltatocumulative` is a running sum from the first delta; a collision keeps the last
- * writer's value at each timestamp.
+ * it (inputs are assumed scraped at the same instants; delta points only merge when their
+ * deltas start at the same time); `cumulativetodelta` and `deltatocumulative` are modelled as
+ * the pinned collector runs them on points without a start time (see {@link evaluateNode}); a
+ * collision keeps the last writer's value at each timestamp.
  */
-export function simulateValues(output: readonly OutputSeries[], inputSamples: ReadonlyArray<Samples>): SeriesWithSamples[] {
-  const cache: EvaluationCache = new Map();
+export function simulateValues(output: readonly OutputSeries[], inputSamples: ReadonlyArray<Samples>, options: ValueOptions = {}): SeriesWithSamples[] {
+  const cache: EvaluationCache = { histograms: new Map(), conflict: options.conflict ?? 'latest-start' };
   return output.map((series) => {
     if (!series.node) throw new Error(`output series ${series.name} has no value provenance: simulate with trackValues: true`);
-    return { name: series.name, labels: series.labels, samples: evaluateNode(series.node, inputSamples, cache) };
+    return { name: series.name, labels: series.labels, samples: collapse(evaluate(series.node, inputSamples, cache)) };
   });
 }
 
-/** Histogram reset decisions, computed once per histogram point for all of its series. */
-export type EvaluationCache = Map<HistogramPeers, ReadonlyMap<number, number>>;
+/** State shared by the evaluation of one output set: histogram reset decisions, computed once per histogram point. */
+interface EvaluationCache {
+  readonly histograms: Map<HistogramPeers, ReadonlyMap<number, number>>;
+  readonly conflict: 'latest-start' | 'earliest-start';
+}
+
+/** A sample while it flows: time, value and, for a delta, when the delta starts. */
+type Point = [t: number, v: number, start?: number];
 
 /**
  * The samples a provenance node produces. `delta` is the pinned collector's `cumulativetodelta`
@@ -42,47 +61,78 @@ export type EvaluationCache = Map<HistogramPeers, ReadonlyMap<number, number>>;
  *   the reference stays the point before the reset, so nothing is emitted until every bucket
  *   and the count are back above it, and the first delta then is measured from it;
  * - a stream that disappears and comes back is one stream: its next point is compared with its
- *   last one (the state lives for `max_staleness`, default 1 h, which is not modelled).
+ *   last one (the state lives for `max_staleness`, default 1 h, which is not modelled);
+ * - each delta starts at its reference's time. `aggregate_on_attributes` merges delta points
+ *   only when they start at the same time; `deltatocumulative` keeps one point per timestamp
+ *   (see {@link ValueOptions.conflict}) and is a running sum from the first delta.
  */
-export function evaluateNode(node: ValueNode, inputs: ReadonlyArray<Samples>, cache: EvaluationCache = new Map()): Array<[number, number]> {
+export function evaluateNode(node: ValueNode, inputs: ReadonlyArray<Samples>, options: ValueOptions = {}): Array<[number, number]> {
+  return collapse(evaluate(node, inputs, { histograms: new Map(), conflict: options.conflict ?? 'latest-start' }));
+}
+
+/** One sample per timestamp (delta points that did not merge are added: they never reach Prometheus as such). */
+function collapse(points: readonly Point[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const [t, v] of points) {
+    const last = out[out.length - 1];
+    if (last && last[0] === t) last[1] += v;
+    else out.push([t, v]);
+  }
+  return out;
+}
+
+function evaluate(node: ValueNode, inputs: ReadonlyArray<Samples>, cache: EvaluationCache): Point[] {
   switch (node.kind) {
     case 'input': {
       const samples = inputs[node.index];
       if (!samples) throw new Error(`no samples for input series #${node.index}`);
-      return samples.map(([t, v]) => [t, v]);
+      return samples.map(([t, v]): Point => [t, v]);
     }
     case 'aggregate':
-      return aggregateAt(node.children.map((c) => evaluateNode(c, inputs, cache)), node.fn);
+      return aggregateAt(node.children.map((c) => evaluate(c, inputs, cache)), node.fn);
     case 'delta': {
-      const child = evaluateNode(node.child, inputs, cache);
+      const child = collapse(evaluate(node.child, inputs, cache));
       if (node.histogram && (node.histogram.count || node.histogram.buckets.length > 0)) {
-        let references = cache.get(node.histogram);
-        if (!references) cache.set(node.histogram, (references = histogramReferences(node.histogram, inputs, cache)));
+        let references = cache.histograms.get(node.histogram);
+        if (!references) cache.histograms.set(node.histogram, (references = histogramReferences(node.histogram, inputs, cache)));
         const byTime = new Map(child);
-        const out: Array<[number, number]> = [];
+        const out: Point[] = [];
         for (const [t, v] of child) {
           const reference = references.get(t);
           const previous = reference === undefined ? undefined : byTime.get(reference);
-          if (previous !== undefined) out.push([t, v - previous]);
+          if (previous !== undefined) out.push([t, v - previous, reference]);
         }
         return out;
       }
-      const out: Array<[number, number]> = [];
-      let previous: number | undefined;
+      const out: Point[] = [];
+      let previous: [number, number] | undefined;
       for (const [t, current] of child) {
-        if (previous !== undefined && current >= previous) out.push([t, current - previous]);
-        previous = current;
+        if (previous !== undefined && current >= previous[1]) out.push([t, current - previous[1], previous[0]]);
+        previous = [t, current];
       }
       return out;
     }
     case 'cumulative': {
+      const child = evaluate(node.child, inputs, cache);
+      const out: Point[] = [];
       let total = 0;
-      return evaluateNode(node.child, inputs, cache).map(([t, v]): [number, number] => [t, (total += v)]);
+      for (let i = 0; i < child.length; ) {
+        let j = i;
+        let chosen = child[i]!;
+        for (; j < child.length && child[j]![0] === chosen[0]; j++) {
+          const start = child[j]![2] ?? -Infinity;
+          const best = chosen[2] ?? -Infinity;
+          if (cache.conflict === 'latest-start' ? start > best : start < best) chosen = child[j]!;
+        }
+        out.push([chosen[0], (total += chosen[1])]);
+        i = j;
+      }
+      return out;
     }
     case 'collide': {
-      const byTime = new Map<number, number>();
-      for (const child of node.children) for (const [t, v] of evaluateNode(child, inputs, cache)) byTime.set(t, v);
-      return [...byTime.entries()].sort((a, b) => a[0] - b[0]);
+      const byTime = new Map<number, Point>();
+      for (const child of node.children) for (const p of evaluate(child, inputs, cache)) byTime.set(p[0], p);
+      return [...byTime.values()].sort((a, b) => a[0] - b[0]);
     }
   }
 }
@@ -93,8 +143,9 @@ export function evaluateNode(node: ValueNode, inputs: ReadonlyArray<Samples>, ca
  * count (the difference of adjacent cumulative `le` buckets, as the collector holds them).
  */
 function histogramReferences(peers: HistogramPeers, inputs: ReadonlyArray<Samples>, cache: EvaluationCache): Map<number, number> {
-  const count = peers.count ? new Map(evaluateNode(peers.count, inputs, cache)) : undefined;
-  const buckets = peers.buckets.map((b) => new Map(evaluateNode(b.node, inputs, cache)));
+  const series = (node: ValueNode) => new Map(collapse(evaluate(node, inputs, cache)));
+  const count = peers.count ? series(peers.count) : undefined;
+  const buckets = peers.buckets.map((b) => series(b.node));
   const times = [...(count ?? buckets[0]!).keys()].sort((a, b) => a - b);
   const own = (t: number): number[] => {
     const cumulative = buckets.map((b) => b.get(t) ?? 0);
@@ -117,16 +168,20 @@ function histogramReferences(peers: HistogramPeers, inputs: ReadonlyArray<Sample
   return references;
 }
 
-function aggregateAt(children: ReadonlyArray<ReadonlyArray<[number, number]>>, fn: AggregationFunction): Array<[number, number]> {
-  const byTime = new Map<number, number[]>();
+/** Per timestamp (and, for delta points, per start), the aggregation of the children's points there. */
+function aggregateAt(children: ReadonlyArray<readonly Point[]>, fn: AggregationFunction): Point[] {
+  const groups = new Map<string, { t: number; start?: number; values: number[] }>();
   for (const child of children) {
-    for (const [t, v] of child) {
-      let list = byTime.get(t);
-      if (!list) byTime.set(t, (list = []));
-      list.push(v);
+    for (const [t, v, start] of child) {
+      const key = `${t}\u0000${start ?? ''}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { t, ...(start === undefined ? {} : { start }), values: [] }));
+      group.values.push(v);
     }
   }
-  return [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([t, values]) => [t, combine(values, fn)]);
+  return [...groups.values()]
+    .sort((a, b) => a.t - b.t || (a.start ?? 0) - (b.start ?? 0))
+    .map((g): Point => (g.start === undefined ? [g.t, combine(g.values, fn)] : [g.t, combine(g.values, fn), g.start]));
 }
 
 /** One aggregation function over the values present at one timestamp. */

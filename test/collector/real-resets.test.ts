@@ -1,0 +1,223 @@
+import { join } from 'node:path';
+import { Chart, Testing } from 'cdk8s';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { componentTypeOf } from '../../analysis/naming';
+import type { Series } from '../../analysis/series';
+import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '../../analysis/simulate';
+import { PrometheusClient } from '../../clients/prometheus';
+import { CollectorPipeline, Processor } from '../../constructs/collector';
+import { Experiment } from '../../constructs/experiment/experiment';
+import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
+import { logTail, startCollector, type TestCollector } from '../support/collector-run';
+import { seriesOfFamilies, startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+
+// What the REAL cumulativetodelta does at the edges of a stream, and that analysis/simulate
+// predicts it at every point (1e-9): a stream's first point, a counter reset, a counter that
+// disappears and comes back (higher: one stream across the gap; lower: a reset), and a histogram
+// reset (the point is one stream over its buckets and count; the reference stays the point before
+// the reset until every bucket is back above it). The candidate merges every stream between delta
+// conversions, so each of these shows in the merged series.
+
+const NAME = 'resets';
+const SCRAPES = 14;
+const RESET = 6;
+const JOB = 'app';
+
+/** Counter value of each worker at scrape n; undefined: absent from that scrape. */
+const WORKERS: Record<string, (n: number) => number | undefined> = {
+  steady: (n) => 10 + 2 * n,
+  restarts: (n) => (n < RESET ? 50 + 3 * n : 1.5 * (n - RESET + 1)),
+  returns: (n) => (n === 3 || n === 4 ? undefined : 20 + n),
+  'returns-lower': (n) => (n === 8 || n === 9 ? undefined : n < 8 ? 30 + n : 0.5 * (n - 9)),
+};
+
+/** Observation count of each route's histogram at scrape n: /b restarts at RESET and passes its old count three scrapes later. */
+const COUNTS: Record<string, (n: number) => number> = {
+  '/a': (n) => 2 * n + 1,
+  '/b': (n) => (n < RESET ? 3 * n : 4 * (n - RESET + 1)),
+};
+
+function families(n: number): ExpositionFamily[] {
+  const jobs = Object.entries(WORKERS).flatMap(([worker, value]) => {
+    const v = value(n);
+    return v === undefined ? [] : [{ name: 'app_jobs_total', labels: { worker, queue: 'q' }, value: v }];
+  });
+  const latency = Object.entries(COUNTS).flatMap(([route, count]) =>
+    ['GET', 'POST'].flatMap((method, m) => {
+      const c = count(n) + m;
+      return [
+        ...([['0.1', 0.25], ['1', 0.75], ['+Inf', 1]] as const).map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le }, value: Math.floor(c * share) })),
+        { name: 'app_latency_seconds_sum', labels: { route, method }, value: c * 0.125 },
+        { name: 'app_latency_seconds_count', labels: { route, method }, value: c },
+      ];
+    }),
+  );
+  return [
+    { name: 'app_jobs_total', type: 'counter', samples: jobs },
+    { name: 'app_latency_seconds', type: 'histogram', samples: latency },
+  ];
+}
+
+let prometheus: TestPrometheus;
+let exposition: ExpositionServer;
+let collector: TestCollector | undefined;
+let config: RenderedCollectorConfig & Record<string, any>;
+let client: PrometheusClient;
+let end = 0;
+
+beforeAll(async () => {
+  prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
+  client = new PrometheusClient({ baseUrl: prometheus.url });
+  exposition = await startExposition({ targets: { a: (n) => (n < SCRAPES ? families(n) : []) } });
+  const metrics = ['app_jobs_total', 'app_latency_seconds'];
+  const experiment = new Experiment(new Chart(Testing.app(), NAME), NAME, {
+    baseline: CollectorPipeline.fromYaml(join(__dirname, '..', '..', 'experiments', 'baselines', 'node-exporter.yaml')),
+    scope: metrics,
+    candidates: [
+      {
+        name: 'merged',
+        processors: [
+          Processor.cumulativeToDelta({ name: 'merged', metrics }),
+          Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'] }),
+          Processor.deltaToCumulative({ name: 'merged' }),
+        ],
+      },
+    ],
+    guardrails: { queries: [{ name: 'jobs by queue', expr: 'sum by (queue) (rate(app_jobs_total[5m]))' }] },
+    target: {
+      environment: 'dev',
+      namespace: 'observability',
+      remoteWriteUrl: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost'),
+      shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
+      scrapeIntervalSeconds: 60,
+      lifecycle: { phase: 'running' },
+    },
+  });
+  config = structuredClone(experiment.renderedConfig()) as unknown as RenderedCollectorConfig & Record<string, any>;
+  const production: string[] = config.service.pipelines.metrics!.receivers as string[];
+  for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) {
+    if (componentTypeOf('receiver', id) !== 'prometheus' || !production.includes(id)) continue;
+    receiver.config.scrape_configs = [{ job_name: JOB, scrape_interval: '1s', static_configs: [{ targets: [exposition.addresses.get('a')] }] }];
+  }
+  for (const [id, processor] of Object.entries<any>(config.processors ?? {})) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
+  collector = await startCollector({ config, env: { PHOENIX_REMOTE_WRITE_URL: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost') } });
+  await exposition.waitForScrapes('a', SCRAPES + 1, 40_000);
+  end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
+  const last = exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await client.query(`count(timestamp({phoenix_variant="merged", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1);
+    if (r.resultType === 'vector' && (r.result[0]?.value[1] ?? 0) >= 2) break;
+    if (Date.now() > deadline) throw new Error(`the candidate's last points did not land:\n${collector ? logTail(collector) : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}, 90_000);
+
+afterAll(async () => {
+  await collector?.stop();
+  await exposition?.stop();
+  await prometheus?.stop();
+});
+
+const key = (name: string, labels: Record<string, string>) => `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
+
+function scrapedInput(): { input: Series[]; samples: Array<Array<[number, number]>> } {
+  const index = new Map<string, number>();
+  const input: Series[] = [];
+  const samples: Array<Array<[number, number]>> = [];
+  for (const scrape of exposition.scrapes) {
+    for (const s of seriesOfFamilies(scrape.families, JOB, exposition.addresses.get(scrape.target)!)) {
+      const value = scrape.families.flatMap((f) => f.samples).find((x) => x.name === s.name && Object.entries(x.labels).every(([k, v]) => s.labels[k] === v))!.value;
+      const k = key(s.name, { ...s.labels });
+      let i = index.get(k);
+      if (i === undefined) {
+        index.set(k, (i = input.length));
+        input.push(s);
+        samples.push([]);
+      }
+      samples[i]!.push([scrape.timestampMs / 1000, value]);
+    }
+  }
+  return { input, samples };
+}
+
+async function landed(variant: string): Promise<Map<string, Array<[number, number]>>> {
+  const r = await client.query(`{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
+  if (r.resultType !== 'matrix') throw new Error('expected a matrix');
+  return new Map(
+    r.result.map((s) => {
+      const labels = Object.fromEntries(Object.entries(s.metric).filter(([k]) => k !== '__name__' && !k.startsWith('otel_scope_')));
+      return [key(s.metric.__name__!, labels), s.values.map(([t, v]) => [t, v] as [number, number])] as const;
+    }),
+  );
+}
+
+const scrapeN = (t: number) => exposition.scrapes.find((s) => s.timestampMs / 1000 === t)?.scrape;
+const scrapeTime = (n: number) => exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
+
+describe('cumulativetodelta at the edges of a stream, in the real collector', () => {
+  for (const variant of ['baseline', 'merged']) {
+    it(`${variant}: every landed point equals the simulation (1e-9), first points, resets and gaps included`, async () => {
+      const { input, samples } = scrapedInput();
+      const result = simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
+      // where a merge leaves two points of one stream at one timestamp, the collector keeps either: both predictions
+      const predictions = (['latest-start', 'earliest-start'] as const).map((conflict) => simulateValues(result.output, samples, { conflict }));
+      const real = await landed(variant);
+      expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => key(p.name, { ...p.labels })).sort());
+      const equal = (actual: Array<[number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
+        actual.length === predicted.length && actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
+      for (const [i, p] of predictions[0]!.entries()) {
+        const actual = real.get(key(p.name, { ...p.labels }))!;
+        const where = `${p.name} ${JSON.stringify(p.labels)}`;
+        const alternatives = predictions.map((prediction) => prediction[i]!.samples);
+        if (process.env.DEBUG_RESETS) process.stdout.write(`${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`);
+        expect(alternatives.some((a) => equal(actual, a)), `${where}: ${JSON.stringify(actual)} is none of ${JSON.stringify(alternatives)}`).toBe(true);
+      }
+      // the baseline has no merge: one prediction
+      if (variant === 'baseline') expect(predictions[0]).toEqual(predictions[1]);
+    });
+  }
+
+  it('the merged counter counts what rate() counts on the baseline but for each reset stream\'s first value after its restart, and one of two points where a stream comes back', async () => {
+    const merged = [...(await landed('merged')).entries()].find(([k]) => k.startsWith('app_jobs_total'))![1];
+    // per scrape, each stream's own increase since its previous point, except the first point of a stream and a
+    // point after a decrease (restart, or gone and back lower: 'restarts' at RESET, 'returns-lower' at 10)
+    const own = (value: (n: number) => number | undefined, n: number) => {
+      const now = value(n);
+      let m = n - 1;
+      while (m >= 0 && value(m) === undefined) m -= 1;
+      const before = m >= 0 ? value(m) : undefined;
+      return now === undefined || before === undefined || now < before ? 0 : now - before;
+    };
+    // at 5 'returns' is back: its delta spans the gap (starts at 2), the others' start at 4: two points, one is kept
+    const increase = (n: number, kept: 'others' | 'returns') =>
+      Object.entries(WORKERS).reduce((sum, [worker, value]) => (n === 5 && (worker === 'returns') !== (kept === 'returns') ? sum : sum + own(value, n)), 0);
+    const expected = (kept: 'others' | 'returns') => {
+      let total = 0;
+      return Array.from({ length: SCRAPES - 1 }, (_, i): [number, number] => [scrapeTime(i + 1), (total += increase(i + 1, kept))]);
+    };
+    expect(increase(RESET, 'others')).toBe(2 + 1 + 1); // 'restarts' adds nothing at its reset (its 1.5 is never counted)
+    expect(increase(10, 'others')).toBe(2 + 1.5 + 1); // 'returns-lower' back at 0.5: nothing
+    expect([expected('others'), expected('returns')]).toContainEqual(merged);
+  });
+
+  it('a merged histogram emits nothing for a reset route until its buckets are back above the point before the restart', async () => {
+    const real = await landed('merged');
+    const count = [...real.entries()].find(([k]) => k.startsWith('app_latency_seconds_count'))![1];
+    // /a adds 2 per method and scrape; /b adds 3 per method before RESET, then restarts (4·(n − RESET + 1) + m) and emits
+    // nothing until it passes its last count before the restart (3·(RESET − 1) + m), at RESET + 3; that delta starts at
+    // RESET − 1 while /a's starts at RESET + 2: one of the two points is kept
+    const expected = (kept: '/a' | '/b') => {
+      let total = 0;
+      return Array.from({ length: SCRAPES - 1 }, (_, i): [number, number] => {
+        const n = i + 1;
+        const a = 2 * 2;
+        const b = n < RESET ? 3 * 2 : n < RESET + 3 ? 0 : n === RESET + 3 ? 2 * (4 * 4 - 3 * (RESET - 1)) : 4 * 2;
+        return [scrapeTime(n), (total += n === RESET + 3 ? (kept === '/a' ? a : b) : a + b)];
+      });
+    };
+    expect([expected('/a'), expected('/b')]).toContainEqual(count);
+  });
+});
