@@ -133,9 +133,12 @@ export function generateCorpusSeries(corpus: Pick<Corpus, 'queries'>, times: rea
     for (const c of combos) {
       if (type === 'histogram') {
         const rate = 1 + Math.floor(random() * 10);
-        const shares = [0.5, 0.8, 1];
-        BUCKETS.forEach((le, i) => add(`${family}_bucket`, { ...c, le }, 'histogram', counterValues(times, rate * shares[i]!, random)));
-        add(`${family}_count`, c, 'histogram', counterValues(times, rate, random));
+        // a real histogram: each bucket's own count only grows, `le` buckets add them up, +Inf is the count
+        const shares = [0.5, 0.3, 0.2];
+        const own = BUCKETS.map((_, i) => counterValues(times, rate * shares[i]!, random));
+        const cumulative = own.map((_, i) => times.map((t, k): [number, number] => [t, own.slice(0, i + 1).reduce((sum, o) => sum + o[k]![1], 0)]));
+        BUCKETS.forEach((le, i) => add(`${family}_bucket`, { ...c, le }, 'histogram', cumulative[i]!));
+        add(`${family}_count`, c, 'histogram', cumulative[BUCKETS.length - 1]!.map(([t, v]) => [t, v]));
         add(`${family}_sum`, c, 'histogram', counterValues(times, rate * 0.3, random));
       } else if (type === 'counter') {
         add(family, c, 'counter', counterValues(times, 1 + Math.floor(random() * 20), random));
