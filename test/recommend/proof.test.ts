@@ -86,14 +86,53 @@ describe('phoenix recommend, proved on a real Prometheus', () => {
     console.log(`recommend target scenario: ${before} → ${after} active series (−${((1 - after / before) * 100).toFixed(1)}%)`);
   });
 
-  it.each(['steady', 'resets'])('keeps the answer of every rule and dashboard query (%s)', async (experiment) => {
+  it('keeps the answer of every rule and dashboard query (steady)', async () => {
     expect(queries.length).toBeGreaterThanOrEqual(18);
     for (const q of queries) {
-      const result = await compare(experiment, q.expr);
+      const result = await compare('steady', q.expr);
       // THEN point for point the same, and not vacuously
       expect(result.differences, `${q.where}: ${q.expr}`).toEqual([]);
       if (q.watched) expect(result.comparedPoints, `${q.where}: ${q.expr}`).toBeGreaterThan(50);
     }
+  });
+
+  it('with a pod restarted mid-window, differs only in windows the restart touches: counters while the range holds it, histograms until they are back above their counts before it', async () => {
+    const scenario = scenarios.resets!;
+    const restart = times[BIRTH]!;
+    // when every restarted histogram (buckets and count) is back above its last point before the restart
+    const points = new Map<string, number[]>();
+    scenario.series.forEach((s, i) => {
+      if (!/_(bucket|count)$/.test(s.name)) return;
+      const at = scenario.samples[i]!;
+      if (!(at[BIRTH]![1] < at[BIRTH - 1]![1])) return;
+      const { le: _le, ...rest } = s.labels;
+      const key = JSON.stringify([s.name.replace(/_(bucket|count)$/, ''), rest]);
+      points.set(key, [...(points.get(key) ?? []), i]);
+    });
+    let back = restart;
+    for (const indexes of points.values()) {
+      const k = times.findIndex((_, j) => j >= BIRTH && indexes.every((i) => scenario.samples[i]![j]![1] >= scenario.samples[i]![BIRTH - 1]![1]));
+      back = Math.max(back, k < 0 ? Infinity : times[k]!);
+    }
+    expect(points.size).toBeGreaterThan(0);
+    let worst = 0;
+    let differing = 0;
+    for (const q of queries) {
+      const result = await compare('resets', q.expr);
+      if (q.watched) expect(result.comparedPoints, q.expr).toBeGreaterThan(50);
+      const histogram = /_bucket|_count|_sum/.test(q.expr);
+      for (const d of result.differences) {
+        expect(d.kind, `${q.where}: ${q.expr}`).not.toMatch(/series/);
+        if (!('timestamp' in d)) continue;
+        expect(d.timestamp, `${q.where}: ${q.expr}`).toBeGreaterThanOrEqual(restart);
+        expect(d.timestamp, `${q.where}: ${q.expr}`).toBeLessThanOrEqual((histogram ? back : restart) + LONGEST_RANGE + STEP);
+      }
+      if (!result.same) differing += 1;
+      worst = Math.max(worst, result.maxRelativeError);
+    }
+    // the gap is real (cumulativetodelta counts neither a restarted counter's first value nor a restarted histogram until it is back)
+    expect(differing).toBeGreaterThan(0);
+    console.log(`recommend pod-restarted scenario: ${differing}/${queries.length} queries differ, counters only within ${LONGEST_RANGE / 60 + 1} min of the restart, histograms until ${back === Infinity ? 'the end of the window' : `${(back - restart) / 60 + LONGEST_RANGE / 60 + 1} min after it`}; largest relative error ${worst.toExponential(3)}`);
   });
 
   it('with a pod replaced mid-window, differs only in windows holding the new pod’s first sample, and measures the error', async () => {
