@@ -1,4 +1,4 @@
-import { assessQuery, COUNTER_RESET_CAVEAT, extractUsage, parsePromQL, type SeriesChange } from '../promql';
+import { assessQuery, COUNTER_RESET_CAVEAT, DELTA_RESET_CAVEAT, extractUsage, parsePromQL, type SeriesChange } from '../promql';
 import type { MetricChange } from '../simulate/changes';
 import type { Guardrail, GuardrailVerdict } from './estimate-experiment';
 
@@ -39,7 +39,7 @@ export function assessGuardrail(guardrail: Guardrail, changes: readonly MetricCh
         };
       }
       if (verdict.verdict === 'unknown') unknown.push(...verdict.reasons);
-      else for (const c of verdict.caveats) if (!(c === COUNTER_RESET_CAVEAT && change.mergedAsDelta)) caveats.add(c);
+      else for (const c of verdict.caveats) caveats.add(c === COUNTER_RESET_CAVEAT && change.mergedAsDelta ? DELTA_RESET_CAVEAT : c);
     }
   }
   if (unknown.length > 0) return { status: 'unknown', why: unknown.join('; ') };

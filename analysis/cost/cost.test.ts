@@ -4,6 +4,7 @@ import type { RenderedCollectorConfig } from '../simulate/simulate';
 import { assessGuardrail, CLOUDWATCH_CUSTOM_METRICS, estimateExperiment, GRAFANA_CLOUD_PRO, Money, monthlyCost } from './index';
 import type { MetricChange } from '../simulate/changes';
 import { estimateUsage } from '../simulate/rates';
+import { COUNTER_RESET_CAVEAT, DELTA_RESET_CAVEAT } from '../promql';
 
 describe('monthlyCost', () => {
   it('prices Grafana Cloud Pro series exactly', () => {
@@ -112,8 +113,10 @@ describe('assessGuardrail', () => {
 
 describe('assessGuardrail counter-reset caveat', () => {
   const summed: MetricChange = { metric: 'c_total', status: 'reduced', seriesBefore: 4, seriesAfter: 1, removedLabels: ['pod'], functions: ['sum'], collisions: 0, mergedAsDelta: false };
-  it('warns about counter resets when cumulative counters were summed, not when deltas were', () => {
-    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [summed])).toMatchObject({ status: 'unchanged', why: expect.stringMatching(/counter resets|resets/) });
-    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [{ ...summed, mergedAsDelta: true }])).toEqual({ status: 'unchanged' });
+  it('warns that a reset changes a sum of cumulative counters, and only by the restarted counter\'s first value when deltas were summed', () => {
+    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [summed])).toEqual({ status: 'unchanged', why: COUNTER_RESET_CAVEAT });
+    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [{ ...summed, mergedAsDelta: true }])).toEqual({ status: 'unchanged', why: DELTA_RESET_CAVEAT });
+    // a gauge read without a counter function carries neither
+    expect(assessGuardrail({ query: 'sum(c_total)' }, [{ ...summed, mergedAsDelta: true }])).toEqual({ status: 'unchanged' });
   });
 });

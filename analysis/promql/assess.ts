@@ -57,7 +57,16 @@ const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
 export const COUNTER_RESET_CAVEAT =
   'rate/increase of a sum equals the sum of the rates only while no merged counter resets; ' +
-  'aggregate after cumulativetodelta and convert back with deltatocumulative to keep resets exact';
+  'aggregate after cumulativetodelta and convert back with deltatocumulative, so a reset costs only the restarted counter\'s first value after the restart';
+
+/**
+ * The caveat of a merge between `cumulativetodelta` and `deltatocumulative` (measured with the
+ * pinned collector; ADR 0124): the answer is the same except in windows holding a restart.
+ */
+export const DELTA_RESET_CAVEAT =
+  'merged as deltas: rate()/increase() over a window holding a counter reset miss each restarted counter\'s increase ' +
+  'up to its first scrape after the restart (cumulativetodelta emits no delta at a reset); a restarted histogram is not ' +
+  'counted at all until every bucket and its count are back above their values before the restart (see docs/experiments.md)';
 
 /**
  * Does `change` keep this query's answer? Pure and conservative: `unchanged` only when the

@@ -1,7 +1,7 @@
 import { monthlyCost, type PriceModel } from '../cost/price-model';
 import { Money } from '../cost/money';
 import type { AnalyzedQuery } from '../promql/analyze';
-import { assessQuery, type SeriesChange } from '../promql/assess';
+import { assessQuery, DELTA_RESET_CAVEAT, type SeriesChange } from '../promql/assess';
 import type { FamilyMetadata, Series } from '../series/model';
 import { estimateUsage } from '../simulate/rates';
 import { countAfterKeep, groupFamilies, type MetricFamily } from './families';
@@ -42,7 +42,7 @@ const UNTOUCHABLE = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
 
 /** Message attached to every delta-wrapped aggregation (the measured error is in docs/recommend.md). */
 export const SERIES_BIRTH_CAVEAT =
-  'merged as deltas, so counter resets stay exact; a series that starts mid-window (a pod replaced) loses its first ' +
+  'merged as deltas: a series that starts mid-window (a pod replaced) loses its first ' +
   'sample in cumulativetodelta, so windows holding that first sample differ (see docs/recommend.md for the measured error)';
 
 /**
@@ -182,9 +182,9 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       if (failure) break;
     }
     if (!failure) {
-      // resets: the candidate merges counters and histograms between delta conversions
+      // resets: the candidate merges counters and histograms between delta conversions (what a reset still costs: ADR 0124)
       const kept = [...caveats].filter((c) => !/reset/.test(c));
-      if (isCumulative(family)) kept.push(SERIES_BIRTH_CAVEAT);
+      if (isCumulative(family)) kept.push(SERIES_BIRTH_CAVEAT, DELTA_RESET_CAVEAT);
       if (!isCumulative(family)) kept.push('gauges merge within one batch: the collector must see every series of a scrape in one batch');
       const how = `keeps ${keep.length === 0 ? 'no label' : keep.join(', ')} and merges ${remove.join(', ')} with ${fn}`;
       return { action: 'aggregate', keep, remove, function: fn, reason: `${how}; every one of ${reading.length} quer${reading.length === 1 ? 'y' : 'ies'} keeps its answer`, caveats: kept };

@@ -15,7 +15,7 @@ export interface MetricChange {
   readonly functions: readonly AggregationFunction[];
   /** Output series of this metric written by several points (corrupted). */
   readonly collisions: number;
-  /** True when every merge of this metric happened on delta points (counter resets stay exact). */
+  /** True when every merge of this metric happened on delta points (a reset costs only what ADR 0124 states, not a whole counter). */
   readonly mergedAsDelta: boolean;
 }
 

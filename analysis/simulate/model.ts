@@ -98,6 +98,6 @@ export interface AggregationRecord {
   readonly metric: string;
   readonly fn: AggregationFunction;
   readonly processor: string;
-  /** True when the merged points were delta (between cumulativetodelta and deltatocumulative): counter resets stay exact. */
+  /** True when the merged points were delta (between cumulativetodelta and deltatocumulative): a reset costs only what ADR 0124 states. */
   readonly delta: boolean;
 }

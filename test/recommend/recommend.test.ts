@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GRAFANA_CLOUD_PRO } from '../../analysis/cost';
-import { analyzeQueries, inlineQuery } from '../../analysis/promql';
+import { analyzeQueries, DELTA_RESET_CAVEAT, inlineQuery } from '../../analysis/promql';
 import { recommendReductions, renderExperimentSource, type RecommendInput } from '../../analysis/recommend';
 import type { FamilyMetadata, MetricType, Series } from '../../analysis/series';
 
@@ -38,6 +38,9 @@ describe('recommendReductions', () => {
     // THEN user and pod merge with sum between delta conversions: 2 series per queue... one per queue
     expect(byMetric.get('jobs_total')).toMatchObject({ action: 'aggregate', recommended: true, function: 'sum', deltaConversion: true, remove: ['pod', 'user'], seriesBefore: 16, seriesAfter: 2 });
     expect(byMetric.get('jobs_total')!.caveats.join()).toMatch(/first sample/);
+    // a reset is not "exact": the caveat states what it costs
+    expect(byMetric.get('jobs_total')!.caveats).toContain(DELTA_RESET_CAVEAT);
+    expect(byMetric.get('jobs_total')!.caveats.join()).not.toMatch(/stay exact/);
   });
 
   it('merges a gauge with max under max, and leaves it untouched when another query sums it', () => {
