@@ -174,6 +174,7 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
         const alternatives = predictions.map((prediction) => prediction[i]!.samples);
         if (process.env.DEBUG_RESETS) process.stdout.write(`${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`);
         expect(alternatives.some((a) => equal(actual, a)), `${where}: ${JSON.stringify(actual)} is none of ${JSON.stringify(alternatives)}`).toBe(true);
+        if (!equal(alternatives[0]!, alternatives[1]!)) process.stdout.write(`real-resets: ${p.name}${p.labels.le ? ` le=${p.labels.le}` : ''} kept the ${equal(actual, alternatives[0]!) ? 'latest' : 'earliest'}-start point\n`);
       }
       // the baseline has no merge: one prediction
       if (variant === 'baseline') expect(predictions[0]).toEqual(predictions[1]);
