@@ -166,7 +166,7 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
       const predictions = (['latest-start', 'earliest-start'] as const).map((conflict) => simulateValues(result.output, samples, { conflict }));
       const real = await landed(variant);
       expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => key(p.name, { ...p.labels })).sort());
-      const equal = (actual: Array<[number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
+      const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
         actual.length === predicted.length && actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
       for (const [i, p] of predictions[0]!.entries()) {
         const actual = real.get(key(p.name, { ...p.labels }))!;
