@@ -9,7 +9,8 @@ const HISTOGRAM = 'http.server.request.duration';
  * The checkout services' HTTP server histogram carries method, scheme, server address and
  * peer attributes nobody queries. Keep what dashboards and SLO rules use — the service
  * (resource: `job`), the route and the status code — and merge the rest, per pod.
- * Counter resets stay exact: aggregation runs between cumulative→delta and delta→cumulative.
+ * Aggregation runs between cumulative→delta and delta→cumulative, so a pod restart costs only what
+ * ADR 0124 states, never the whole remaining total.
  */
 export default defineExperiment({
   name: 'http-server-histograms',

@@ -29,7 +29,7 @@ function baseline(): CollectorPipeline {
   return CollectorPipeline.fromYaml(`${TESTDATA}/baseline.yaml`);
 }
 
-/** Keep route and status on the histogram: aggregate between delta conversions so counter resets stay exact. */
+/** Keep route and status on the histogram: aggregate between delta conversions, so a reset costs only what ADR 0124 states. */
 const keepRoute = () => [
   Processor.cumulativeToDelta({ name: 'keep-route', metrics: [HISTOGRAM] }),
   Processor.keepAttributes({ name: 'keep-route', metrics: [{ name: HISTOGRAM, type: 'histogram' }], keep: ['http.route', 'http.response.status_code'] }),
