@@ -74,6 +74,23 @@ describe('simulateValues', () => {
     expect(values.get('rt_seconds_sum')).toEqual([[120, 5], [300, 7.5], [360, 10]]);
   });
 
+  it('with start times set (OTLP), a restarted or new stream counts its first value whole, as its own point; only streams present from the start drop it', () => {
+    const result = simulateProcessors([{ id: 'cumulativetodelta', config: {} }, aggregate('sum'), { id: 'deltatocumulative', config: {} }], { exporter: 'prometheusremotewrite' }, counters, { trackValues: true });
+    const set = (input: Array<Array<[number, number]>>, conflict: 'latest-start' | 'earliest-start') => simulateValues(result.output, input, { startTimes: 'set', conflict })[0]!.samples;
+    // p2 restarts at 180 (30 → 5): a new start time, a new stream whose 5 counts whole; its delta starts at the
+    // restart, p1's at 120: two points at 180, deltatocumulative keeps one (p2's 5, or p1's 10)
+    expect(set(samples, 'latest-start')).toEqual([[120, 30], [180, 35], [240, 55]]);
+    expect(set(samples, 'earliest-start')).toEqual([[120, 30], [180, 40], [240, 60]]);
+    // both streams restarting together (one process): one point, exact
+    const both = [[[60, 100], [120, 110], [180, 4], [240, 14]], [[60, 10], [120, 30], [180, 5], [240, 15]]] as Array<Array<[number, number]>>;
+    expect(set(both, 'latest-start')).toEqual([[120, 30], [180, 39], [240, 59]]);
+    // without start times the restart's 9 is never counted
+    expect(simulateValues(result.output, both)[0]!.samples).toEqual([[120, 30], [240, 50]]);
+    // a pod first seen at 180 (after the input's first timestamp) started after the collector: its 7 counts
+    const late = [samples[0]!, [[180, 7], [240, 9]]] as Array<Array<[number, number]>>;
+    expect(set(late, 'latest-start')).toEqual([[120, 10], [180, 17], [240, 29]]);
+  });
+
   it('keeps the last writer where series collide', () => {
     const keepOnly: ConfiguredProcessor = { id: 'transform/k', config: { metric_statements: [{ context: 'datapoint', statements: ['keep_keys(attributes, ["queue"])'] }] } };
     const [out] = simulate([keepOnly]);

@@ -22,6 +22,17 @@ export interface ValueOptions {
    * @default 'latest-start'
    */
   readonly conflict?: 'latest-start' | 'earliest-start';
+  /**
+   * Whether the source sets start times, as OTLP SDKs do (`'set'`), or not, as the `prometheus`
+   * receiver's points (`'absent'`). With start times, `cumulativetodelta` knows a restarted or new
+   * stream by its new start time: a stream whose first sample is not at the input's first
+   * timestamp (a new pod) and a stream that decreases (a restarted process) started after the
+   * collector, and their first value counts whole (`initial_value: auto`); only the first point of
+   * a stream present from the input's start is dropped (its process predates the collector).
+   * Measured in test/collector/real-otlp-restart.test.ts.
+   * @default 'absent'
+   */
+  readonly startTimes?: 'absent' | 'set';
 }
 
 /**
@@ -34,7 +45,7 @@ export interface ValueOptions {
  * collision keeps the last writer's value at each timestamp.
  */
 export function simulateValues(output: readonly OutputSeries[], inputSamples: ReadonlyArray<Samples>, options: ValueOptions = {}): SeriesWithSamples[] {
-  const cache: EvaluationCache = { histograms: new Map(), conflict: options.conflict ?? 'latest-start' };
+  const cache = evaluationCache(inputSamples, options);
   return output.map((series) => {
     if (!series.node) throw new Error(`output series ${series.name} has no value provenance: simulate with trackValues: true`);
     return { name: series.name, labels: series.labels, samples: collapse(evaluate(series.node, inputSamples, cache)) };
@@ -45,7 +56,23 @@ export function simulateValues(output: readonly OutputSeries[], inputSamples: Re
 interface EvaluationCache {
   readonly histograms: Map<HistogramPeers, ReadonlyMap<number, number>>;
   readonly conflict: 'latest-start' | 'earliest-start';
+  /** With start times set: the input's first timestamp (a stream first seen later is new). */
+  readonly firstSeen?: number;
 }
+
+/** Reference time of a delta counted from zero (a stream that started after the collector): its value counts whole. */
+const FROM_ZERO = -Infinity;
+
+function evaluationCache(inputs: ReadonlyArray<Samples>, options: ValueOptions): EvaluationCache {
+  const conflict = options.conflict ?? 'latest-start';
+  if (options.startTimes !== 'set') return { histograms: new Map(), conflict };
+  let firstSeen = Infinity;
+  for (const samples of inputs) if (samples.length > 0 && samples[0]![0] < firstSeen) firstSeen = samples[0]![0];
+  return { histograms: new Map(), conflict, firstSeen };
+}
+
+/** A delta's start when its stream started after the collector at `t`: just before it, shared by every stream of that restart. */
+const restartStart = (t: number) => t - 1e-6;
 
 /** A sample while it flows: time, value and, for a delta, when the delta starts. */
 type Point = [t: number, v: number, start?: number];
@@ -67,7 +94,7 @@ type Point = [t: number, v: number, start?: number];
  *   (see {@link ValueOptions.conflict}) and is a running sum from the first delta.
  */
 export function evaluateNode(node: ValueNode, inputs: ReadonlyArray<Samples>, options: ValueOptions = {}): Array<[number, number]> {
-  return collapse(evaluate(node, inputs, { histograms: new Map(), conflict: options.conflict ?? 'latest-start' }));
+  return collapse(evaluate(node, inputs, evaluationCache(inputs, options)));
 }
 
 /** One sample per timestamp (delta points that did not merge are added: they never reach Prometheus as such). */
@@ -99,6 +126,7 @@ function evaluate(node: ValueNode, inputs: ReadonlyArray<Samples>, cache: Evalua
         const out: Point[] = [];
         for (const [t, v] of child) {
           const reference = references.get(t);
+          if (reference === FROM_ZERO) out.push([t, v, restartStart(t)]);
           const previous = reference === undefined ? undefined : byTime.get(reference);
           if (previous !== undefined) out.push([t, v - previous, reference]);
         }
@@ -106,8 +134,12 @@ function evaluate(node: ValueNode, inputs: ReadonlyArray<Samples>, cache: Evalua
       }
       const out: Point[] = [];
       let previous: [number, number] | undefined;
+      const started = cache.firstSeen !== undefined;
       for (const [t, current] of child) {
-        if (previous !== undefined && current >= previous[1]) out.push([t, current - previous[1], previous[0]]);
+        if (previous === undefined) {
+          if (started && t > cache.firstSeen!) out.push([t, current, restartStart(t)]);
+        } else if (current >= previous[1]) out.push([t, current - previous[1], previous[0]]);
+        else if (started) out.push([t, current, restartStart(t)]);
         previous = [t, current];
       }
       return out;
@@ -153,14 +185,22 @@ function histogramReferences(peers: HistogramPeers, inputs: ReadonlyArray<Sample
   };
   const references = new Map<number, number>();
   let reference: number | undefined;
+  const started = cache.firstSeen !== undefined;
   for (const t of times) {
     if (reference === undefined) {
+      if (started && t > cache.firstSeen!) references.set(t, FROM_ZERO);
       reference = t;
       continue;
     }
     const before = own(reference);
     const now = own(t);
     const reset = (count !== undefined && (count.get(t) ?? 0) < (count.get(reference) ?? 0)) || now.some((v, i) => v < before[i]!);
+    if (reset && started) {
+      // a new start time: a new stream, counted whole
+      references.set(t, FROM_ZERO);
+      reference = t;
+      continue;
+    }
     if (reset) continue;
     references.set(t, reference);
     reference = t;
