@@ -64,9 +64,10 @@ export const COUNTER_RESET_CAVEAT =
  * pinned collector; ADR 0124): the answer is the same except in windows holding a restart.
  */
 export const DELTA_RESET_CAVEAT =
-  'merged as deltas: rate()/increase() over a window holding a counter reset miss each restarted counter\'s increase ' +
+  'merged as deltas: for a scraped source, rate()/increase() over a window holding a counter reset miss each restarted counter\'s increase ' +
   'up to its first scrape after the restart (cumulativetodelta emits no delta at a reset); a restarted histogram is not ' +
-  'counted at all until every bucket and its count are back above their values before the restart (see docs/experiments.md)';
+  'counted at all until every bucket and its count are back above their values before the restart; with start times (OTLP) ' +
+  'a whole-process restart costs nothing (see docs/experiments.md)';
 
 /**
  * Does `change` keep this query's answer? Pure and conservative: `unchanged` only when the
