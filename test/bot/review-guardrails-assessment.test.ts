@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReviewMarkdown } from '../../app/bot/review/render-markdown';
 import { reviewRefs } from '../../app/bot/review/review-refs';
 import type { ReviewReport } from '../../app/bot/review/types';
+import { loadSnapshotFile } from '../../app/snapshot/load-snapshot';
 import { makeLayout } from '../recommend/support';
 
 // Issue item 6: a one-label edit of a real experiment (written by `phoenix recommend` from the redis
@@ -77,6 +78,14 @@ describe('review: guardrails at risk judged like estimate (redis mixin, one labe
     expect(new Set(broken.map(exprOf))).toEqual(changedByEstimate);
     expect([...changedByEstimate].every((q) => /sum by \(cmd\)/.test(q))).toBe(true);
     expect(broken[0]!.reason).toMatch(/label cmd/);
+  });
+
+  it('judges the same over the snapshot estimate used (phoenix review --snapshot)', async () => {
+    const series = (await loadSnapshotFile(path.join(layout.root, 'snapshot.prom'))).series;
+    const withSnapshot = await reviewRefs({ repoDir: layout.root, base: 'main', head: 'edit', assessmentSeries: series });
+    const broken = (r: ReviewReport) => assessed(r).filter((g) => g.verdict === 'broken').map((g) => g.guardrail).sort();
+    expect(broken(withSnapshot)).toEqual(broken(report));
+    expect(withSnapshot.guardrailsUnaffected).toEqual(report.guardrailsUnaffected);
   });
 
   it('counts the touched queries whose answers stay, instead of listing them', () => {
