@@ -8,6 +8,9 @@ import {
   otelMetricMatchesPrometheusName,
   otelNameCandidates,
   otelNamesOfFamily,
+  metricsInputNaming,
+  pipelineInputNaming,
+  receiversFeeding,
   placeResourceAttribute,
   prometheusLabelName,
   prometheusMetricName,
@@ -160,5 +163,36 @@ describe('otelNamesOfFamily', () => {
 
   it('has no name for a counter family without _total (the exporter always appends it)', () => {
     expect(otelNamesOfFamily('redis_commands', 'counter')).toEqual([]);
+  });
+});
+
+describe('pipelineInputNaming', () => {
+  const config = {
+    receivers: { otlp: {}, 'prometheus/redis': {}, hostmetrics: {} },
+    connectors: { 'forward/shadow': {} },
+    service: {
+      pipelines: {
+        'metrics/otlp': { receivers: ['otlp'], exporters: ['forward/shadow'] },
+        'metrics/scraped': { receivers: ['prometheus/redis'], exporters: ['x'] },
+        'metrics/shadow': { receivers: ['forward/shadow'], exporters: ['x'] },
+        'metrics/mixed': { receivers: ['hostmetrics', 'prometheus/redis'], exporters: ['x'] },
+        'metrics/loop': { receivers: ['forward/shadow'], exporters: ['forward/shadow'] },
+      },
+    },
+  };
+
+  it('follows connectors back to the receivers that feed a pipeline', () => {
+    expect(receiversFeeding(config, 'metrics/shadow')).toEqual(['otlp']);
+    expect(receiversFeeding(config, 'metrics/loop')).toEqual(['otlp']);
+  });
+
+  it('tells scraped names, OpenTelemetry names and both apart', () => {
+    expect(pipelineInputNaming(config, 'metrics/otlp')).toBe('otel');
+    expect(pipelineInputNaming(config, 'metrics/shadow')).toBe('otel');
+    expect(pipelineInputNaming(config, 'metrics/scraped')).toBe('scraped');
+    expect(pipelineInputNaming(config, 'metrics/mixed')).toBe('both');
+    expect(pipelineInputNaming(config, 'metrics/none')).toBe('none');
+    expect(metricsInputNaming(config)).toBe('both');
+    expect(metricsInputNaming({ receivers: { otlp: {} }, service: { pipelines: { metrics: { receivers: ['otlp'] }, traces: { receivers: ['jaeger'] } } } })).toBe('otel');
   });
 });
