@@ -8,3 +8,4 @@ export * from './metric-name';
 export * from './attributes';
 export { MAIN_UNIT_WORDS, PER_UNIT_WORDS, mainUnitWord, perUnitWord } from './units';
 export * from './component-types';
+export * from './pipeline-input';

@@ -219,3 +219,33 @@ export function readingsConsistentWith(otelName: string, prometheusName: string)
     return same(tokens, c.stemTokens) || same(tokens, withUnit) || same(bare, c.stemTokens) || same(bare, withUnit);
   });
 }
+
+/** The Prometheus type of a family, as far as {@link otelNamesOfFamily} needs it. */
+export type PrometheusFamilyKind = 'counter' | 'gauge' | 'histogram' | 'summary';
+
+/**
+ * The OpenTelemetry names a processor names to act on the metric that lands in Prometheus as the
+ * family `family` (a histogram's or summary's base name, a counter's `…_total`): the name's
+ * tokens without the suffixes the exporter appends (`_total` of a counter, `_ratio` of a unit-`1`
+ * gauge), with and without the unit words (the unit may be metadata — `http.server.request.duration`
+ * with unit `s` — or part of the name), each joined by `.` and by `_`. Every name returned is
+ * translated back into `family` by {@link prometheusMetricName} (with the unit its unit words
+ * spell, or with no unit when the name already carries them). A name spelled with mixed
+ * separators (`http.server.active_requests`) is not among them: a processor naming these leaves
+ * such a metric alone.
+ */
+export function otelNamesOfFamily(family: string, kind: PrometheusFamilyKind): string[] {
+  const type: OtelMetricType = kind === 'counter' ? 'sum' : kind;
+  const read = reading(family, type, 'value', kind === 'counter' ? true : undefined);
+  if (kind === 'counter' && !family.endsWith('_total')) return [];
+  const stems: string[][] = [read.stemTokens.slice()];
+  if (read.unitWords !== '') stems.push([...read.stemTokens, ...read.unitWords.split('_')]);
+  if (kind === 'gauge' && family.endsWith('_ratio')) stems.push(...stems.map((s) => [...s, 'ratio']));
+  const out = new Set<string>();
+  for (const tokens of stems) {
+    if (tokens.length === 0) continue;
+    out.add(tokens.join('.'));
+    out.add(tokens.join('_'));
+  }
+  return [...out];
+}

@@ -7,6 +7,10 @@ import {
   otelCandidatesFor,
   otelMetricMatchesPrometheusName,
   otelNameCandidates,
+  otelNamesOfFamily,
+  metricsInputNaming,
+  pipelineInputNaming,
+  receiversFeeding,
   placeResourceAttribute,
   prometheusLabelName,
   prometheusMetricName,
@@ -120,5 +124,75 @@ describe('readingsConsistentWith', () => {
     expect(readings.map((r) => r.type).sort()).toEqual(['histogram', 'summary']);
     expect(readingsConsistentWith('node_cpu_seconds_total', 'node_cpu_seconds_total').some((r) => r.type === 'sum' && r.monotonic)).toBe(true);
     expect(readingsConsistentWith('http.server.active_requests', 'http_server_request_duration_seconds_count')).toEqual([]);
+  });
+});
+
+describe('otelNamesOfFamily', () => {
+  it.each([
+    ['redis_commands_total', 'counter', ['redis.commands', 'redis_commands']],
+    ['http_server_request_duration_seconds', 'histogram', ['http.server.request.duration', 'http_server_request_duration', 'http.server.request.duration.seconds', 'http_server_request_duration_seconds']],
+    ['node_cpu_seconds_total', 'counter', ['node.cpu', 'node_cpu', 'node.cpu.seconds', 'node_cpu_seconds']],
+    ['redis_connected_clients', 'gauge', ['redis.connected.clients', 'redis_connected_clients']],
+    ['k8s_pod_network_io_bytes_per_second', 'gauge', ['k8s.pod.network.io', 'k8s_pod_network_io', 'k8s.pod.network.io.bytes.per.second', 'k8s_pod_network_io_bytes_per_second']],
+    ['up', 'gauge', ['up']],
+  ] as const)('names %s (%s) as %j', (family, kind, expected) => {
+    expect(otelNamesOfFamily(family, kind)).toEqual(expected);
+  });
+
+  it('gives only names the collector translates back into the family, never a Prometheus series name with _total or _bucket', () => {
+    // family, kind, the unit words the name ends in, the unit an OTel metric carries when its name leaves them out
+    const families = [
+      ['redis_commands_total', 'counter', '', ''],
+      ['http_server_request_duration_seconds', 'histogram', 'seconds', 's'],
+      ['node_cpu_seconds_total', 'counter', 'seconds', 's'],
+      ['mysql_global_status_bytes_received', 'gauge', '', ''],
+      ['k8s_pod_network_io_bytes_per_second', 'gauge', 'bytes_per_second', 'By/s'],
+      ['system_cpu_utilization_ratio', 'gauge', '', '1'],
+    ] as const;
+    for (const [family, kind, words, unitOutside] of families) {
+      const names = otelNamesOfFamily(family, kind);
+      expect(names.length, family).toBeGreaterThan(0);
+      for (const name of names) {
+        expect(name, family).not.toMatch(/_(total|bucket)$/);
+        const carriesUnit = words !== '' && name.replace(/\./g, '_').endsWith(words);
+        const unit = carriesUnit ? '' : unitOutside;
+        expect(prometheusMetricName({ name, type: kind === 'counter' ? 'sum' : kind, unit }), `${name} (${unit})`).toBe(family);
+      }
+    }
+  });
+
+  it('has no name for a counter family without _total (the exporter always appends it)', () => {
+    expect(otelNamesOfFamily('redis_commands', 'counter')).toEqual([]);
+  });
+});
+
+describe('pipelineInputNaming', () => {
+  const config = {
+    receivers: { otlp: {}, 'prometheus/redis': {}, hostmetrics: {} },
+    connectors: { 'forward/shadow': {} },
+    service: {
+      pipelines: {
+        'metrics/otlp': { receivers: ['otlp'], exporters: ['forward/shadow'] },
+        'metrics/scraped': { receivers: ['prometheus/redis'], exporters: ['x'] },
+        'metrics/shadow': { receivers: ['forward/shadow'], exporters: ['x'] },
+        'metrics/mixed': { receivers: ['hostmetrics', 'prometheus/redis'], exporters: ['x'] },
+        'metrics/loop': { receivers: ['forward/shadow'], exporters: ['forward/shadow'] },
+      },
+    },
+  };
+
+  it('follows connectors back to the receivers that feed a pipeline', () => {
+    expect(receiversFeeding(config, 'metrics/shadow')).toEqual(['otlp']);
+    expect(receiversFeeding(config, 'metrics/loop')).toEqual(['otlp']);
+  });
+
+  it('tells scraped names, OpenTelemetry names and both apart', () => {
+    expect(pipelineInputNaming(config, 'metrics/otlp')).toBe('otel');
+    expect(pipelineInputNaming(config, 'metrics/shadow')).toBe('otel');
+    expect(pipelineInputNaming(config, 'metrics/scraped')).toBe('scraped');
+    expect(pipelineInputNaming(config, 'metrics/mixed')).toBe('both');
+    expect(pipelineInputNaming(config, 'metrics/none')).toBe('none');
+    expect(metricsInputNaming(config)).toBe('both');
+    expect(metricsInputNaming({ receivers: { otlp: {} }, service: { pipelines: { metrics: { receivers: ['otlp'] }, traces: { receivers: ['jaeger'] } } } })).toBe('otel');
   });
 });

@@ -184,8 +184,24 @@ function composeWithReduction(sel: SelectorUsage, fn: MergeFunction): Outcome {
     }
     return {};
   }
+  // count by (Y) (count by (X) (…)): the outer count sees only which X groups exist, and a group
+  // exists after a merge exactly when it did before (the merge keeps X, nothing filters before it);
+  // arithmetic and set operators between them pass the groups on without looking at their values
+  if (ONE_SERIES_PER_GROUP.has(op) && !before.some(isFilter) && countsGroupsOnly(sel.steps.slice(sel.reducingStep + 1))) return {};
   return changed(`${describeStep(reducing)} depends on how many series there are and their individual values; merging with ${fn} changes it`);
 }
+
+/** Whether the steps after a per-group aggregation only pass its groups on, into a `count` or `group`. */
+function countsGroupsOnly(after: readonly UsageStep[]): boolean {
+  for (const step of after) {
+    if (step.kind === 'aggregation') return step.op === 'count' || step.op === 'group';
+    if (step.kind !== 'binary' || (COMPARISONS.has(step.op) && !step.returnBool)) return false;
+  }
+  return false;
+}
+
+/** Aggregations that answer one series per group, whatever the group holds. */
+const ONE_SERIES_PER_GROUP: ReadonlySet<string> = new Set(['count', 'avg', 'stddev', 'stdvar', 'quantile']);
 
 function isFilter(step: UsageStep): boolean {
   return step.kind === 'binary' && COMPARISONS.has(step.op) && !step.returnBool;

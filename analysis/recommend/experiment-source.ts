@@ -1,6 +1,14 @@
+import { attributeCandidatesFor, otelNamesOfFamily, type PrometheusFamilyKind } from '../naming';
 import { keptAttributes } from './kept-attributes';
 import type { MetricRecommendation } from './types';
 import { InputError } from '../input-error';
+
+/**
+ * Which names the baseline's processors see: `scraped` — the Prometheus receiver hands them the
+ * names as scraped (the snapshot's); `otel` — OTLP (and every other OpenTelemetry receiver) hands
+ * them OpenTelemetry names and attribute keys; `both` — the pipeline has receivers of both kinds.
+ */
+export type ProcessorNaming = 'scraped' | 'otel' | 'both';
 
 /** A guardrail query written inline in the experiment. */
 export interface InlineGuardrail {
@@ -27,6 +35,39 @@ export interface ExperimentSourceInput {
   readonly minSavingsPercent: number;
   /** One line on where the recommendation comes from, written as a comment. */
   readonly provenance: string;
+  /** The names the baseline's processors see (see {@link processorNamingOf}). @default 'scraped' */
+  readonly naming?: ProcessorNaming;
+}
+
+/**
+ * The metric names a processor must list to act on the family of `recommendation`: the family
+ * name for scraped input; for OpenTelemetry input, every name {@link otelNamesOfFamily} gives
+ * (no `_total`, the unit as metadata or in the name, `.` or `_` between the words); both for
+ * mixed input. A counter family without `_total` has no OpenTelemetry name and keeps its own.
+ */
+export function processorMetricNames(recommendation: Pick<MetricRecommendation, 'metric' | 'type'>, naming: ProcessorNaming = 'scraped'): string[] {
+  if (naming === 'scraped') return [recommendation.metric];
+  const otel = otelNamesOfFamily(recommendation.metric, familyKind(recommendation.type));
+  const names = naming === 'both' ? [recommendation.metric, ...otel] : otel;
+  return names.length === 0 ? [recommendation.metric] : [...new Set(names)];
+}
+
+/**
+ * The attribute keys a `keep` list must hold to keep the labels `labels`: the labels themselves
+ * for scraped input; for OpenTelemetry input also every key the collector turns into that label
+ * (`http_route` ← `http.route`; `.` or `_` at each underscore). Keeping a key that does not exist
+ * is harmless; missing the real one would merge the series, so every spelling is listed.
+ */
+export function processorAttributeKeys(labels: readonly string[], naming: ProcessorNaming = 'scraped'): string[] {
+  if (naming === 'scraped') return [...labels];
+  return [...new Set(labels.flatMap((label) => [label, ...attributeCandidatesFor(label)]))];
+}
+
+function familyKind(type: MetricRecommendation['type']): PrometheusFamilyKind {
+  if (type === 'counter') return 'counter';
+  if (type === 'histogram' || type === 'gaugehistogram') return 'histogram';
+  if (type === 'summary') return 'summary';
+  return 'gauge';
 }
 
 const CANDIDATE = 'recommended';
@@ -41,18 +82,20 @@ const CANDIDATE = 'recommended';
 export function renderExperimentSource(input: ExperimentSourceInput): string {
   const chosen = input.metrics.filter((m) => m.recommended);
   if (chosen.length === 0) throw new InputError('nothing to write: no metric has a recommended change');
-  const dropped = chosen.filter((m) => m.action === 'drop').map((m) => m.metric);
+  const naming = input.naming ?? 'scraped';
+  const namesOf = (m: MetricRecommendation) => processorMetricNames(m, naming);
+  const dropped = chosen.filter((m) => m.action === 'drop').flatMap(namesOf);
   const aggregated = chosen.filter((m) => m.action === 'aggregate');
-  const deltas = aggregated.filter((m) => m.deltaConversion).map((m) => m.metric);
+  const deltas = aggregated.filter((m) => m.deltaConversion).flatMap(namesOf);
 
   const groups = new Map<string, { keep: readonly string[]; fn: string; kind: 'sum' | 'histogram' | 'gauge'; metrics: string[] }>();
   for (const m of aggregated) {
     const kind = m.type === 'counter' ? 'sum' : m.type === 'histogram' || m.type === 'gaugehistogram' ? 'histogram' : 'gauge';
-    const keep = keptAttributes(m);
+    const keep = processorAttributeKeys(keptAttributes(m), naming);
     const key = `${kind}|${m.function}|${keep.join(',')}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { keep, fn: m.function ?? 'sum', kind, metrics: [] }));
-    group.metrics.push(m.metric);
+    group.metrics.push(...namesOf(m));
   }
 
   const q = (s: string) => JSON.stringify(s);
@@ -113,13 +156,16 @@ import { InputError } from '../input-error';
 // ${input.provenance}
 // Each change keeps the labels the rule and dashboard queries read and merges the rest with a
 // function every reading query tolerates; counters and histograms merge as deltas.
-${gateway}
+${naming === 'scraped' ? '' : `// The baseline receives OpenTelemetry names${naming === 'both' ? ' (and scraped names)' : ''}: each metric is listed under the names the collector
+// translates into its Prometheus name (no _total, the unit as metadata or in the name, '.' or '_' between words),
+// each kept label under every attribute key that becomes it.
+`}${gateway}
 export default defineExperiment({
   name: ${q(input.name)},
   build(scope, target) {
     new Experiment(scope, ${q(input.name)}, {
       baseline: ${baseline},
-      scope: ${list(chosen.map((m) => q(m.metric)), '      ')},
+      scope: ${list(chosen.flatMap(namesOf).map(q), '      ')},
       candidates: [
         {
           name: '${CANDIDATE}',

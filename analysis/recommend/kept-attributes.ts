@@ -4,6 +4,15 @@ import type { MetricType } from '../series/model';
 const RESOURCE_LABELS: ReadonlySet<string> = new Set(['job', 'instance']);
 
 /**
+ * Labels that are not data-point attributes, so no `keepAttributes` can remove them: the resource's
+ * `job`/`instance`, and the instrumentation scope's `otel_scope_name`, `otel_scope_version`,
+ * `otel_scope_…` that the exporter writes on every series of an OTLP-fed metric.
+ */
+export function isNonAttributeLabel(label: string): boolean {
+  return RESOURCE_LABELS.has(label) || label.startsWith('otel_scope_');
+}
+
+/**
  * Labels that are part of a metric type's structure rather than attributes: `le` for histograms
  * (the bucket bound), `quantile` for summaries. On any other type they are ordinary attributes (a
  * gauge `…{quantile="0.9"}`, a counter `…{le="100"}`) and must be kept like any other.
@@ -21,7 +30,7 @@ export function structuralLabels(type: MetricType): ReadonlySet<string> {
  */
 export function keptAttributes(recommendation: { readonly type: MetricType; readonly keep: readonly string[] }): string[] {
   const structural = structuralLabels(recommendation.type);
-  return recommendation.keep.filter((label) => !RESOURCE_LABELS.has(label) && !structural.has(label));
+  return recommendation.keep.filter((label) => !isNonAttributeLabel(label) && !structural.has(label));
 }
 
 /**
@@ -31,5 +40,5 @@ export function keptAttributes(recommendation: { readonly type: MetricType; read
 export function labelsLeft(type: MetricType, keep: readonly string[], familyLabels: readonly string[]): string[] {
   const attributes = new Set(keptAttributes({ type, keep }));
   const structural = structuralLabels(type);
-  return familyLabels.filter((label) => attributes.has(label) || RESOURCE_LABELS.has(label) || structural.has(label));
+  return familyLabels.filter((label) => attributes.has(label) || isNonAttributeLabel(label) || structural.has(label));
 }

@@ -5,7 +5,7 @@ import { assessQuery, DELTA_RESET_CAVEAT, type SeriesChange } from '../promql/as
 import type { FamilyMetadata, Series } from '../series/model';
 import { estimateUsage } from '../simulate/rates';
 import { countAfterKeep, groupFamilies, type MetricFamily } from './families';
-import { labelsLeft } from './kept-attributes';
+import { isNonAttributeLabel, labelsLeft } from './kept-attributes';
 import { protectedFamilies, type UnreadableSource } from './protect';
 import type { MetricRecommendation, QueryReference, RecommendationReport } from './types';
 
@@ -31,13 +31,13 @@ export interface RecommendInput {
   readonly dropUnused?: boolean;
 }
 
-/** Labels the collector's translation makes (or the resource carries): never removed. */
 /** How a counter or histogram must be read for a delta-wrapped merge to keep the answer. */
 const COUNTER_READS = new Set(['rate', 'increase', 'irate']);
 
 /** Functions that read a gauge as a counter (decreases are resets) or count its changes: not additive over series. */
 const GAUGE_AS_COUNTER_READS = new Set(['rate', 'increase', 'irate', 'resets', 'changes']);
 
+/** Labels the collector's translation makes (or the resource carries): never removed. */
 const UNTOUCHABLE = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
 
 /** Message attached to every delta-wrapped aggregation (the measured error is in docs/recommend.md). */
@@ -158,7 +158,7 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       else for (const label of family.labels) if (!sel.labels.labels.includes(label)) needed.add(label);
     }
   }
-  const remove = family.labels.filter((l) => !needed.has(l) && !UNTOUCHABLE.has(l));
+  const remove = family.labels.filter((l) => !needed.has(l) && !UNTOUCHABLE.has(l) && !isNonAttributeLabel(l));
   if (remove.length === 0) return untouched('the queries read every label it has');
   const keep = family.labels.filter((l) => !remove.includes(l));
   const candidates: Array<'sum' | 'max' | 'min'> = isCumulative(family) ? ['sum'] : ['sum', 'max', 'min'];

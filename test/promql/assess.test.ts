@@ -128,3 +128,26 @@ describe('findLosslessAggregation', () => {
     expect(findLosslessAggregation([usageOf('sum without (user_id) (x)')], 'x', labels)).toMatchObject({ possible: true, remove: ['user_id'] });
   });
 });
+
+describe('assessQuery: count of groups (snmp mixin, ALERTS)', () => {
+  // snmp-fleet dashboard: how many alerts fire per device
+  const fleet = 'count by (instance,job)(\n  count by (job,instance,alertname) (max_over_time(ALERTS{alertstate="firing", severity="warning"}[5m]))\n' +
+    '  * on(job,instance) group_left group by (job,instance) (sysUpTime)\n)';
+
+  it('keeps a count of inner groups when the merge keeps the inner grouping', () => {
+    expect(assessQuery(usageOf(fleet), sumAway('ALERTS', 'pod')).verdict).toBe('unchanged');
+    expect(assessQuery(usageOf('group by (job) (avg by (job, device) (x))'), sumAway('x', 'pod')).verdict).toBe('unchanged');
+  });
+
+  it('changes the inner count read on its own, a count after a filter, and a count of topk', () => {
+    expect(assessQuery(usageOf('count by (job,instance,alertname) (max_over_time(ALERTS{alertstate="firing"}[5m]))'), sumAway('ALERTS', 'pod')).verdict).toBe('changed');
+    expect(assessQuery(usageOf('count(count by (job) (x > 5))'), sumAway('x', 'pod')).verdict).not.toBe('unchanged');
+    expect(assessQuery(usageOf('count(topk by (job) (2, x))'), sumAway('x', 'pod')).verdict).toBe('changed');
+    expect(assessQuery(usageOf('sum(count by (job) (x))'), sumAway('x', 'pod')).verdict).toBe('changed');
+    expect(assessQuery(usageOf('count(count by (job) (x) > 3)'), sumAway('x', 'pod')).verdict).toBe('changed');
+  });
+
+  it('changes the count when the merge removes a label of the inner grouping', () => {
+    expect(assessQuery(usageOf(fleet), sumAway('ALERTS', 'alertname')).verdict).toBe('changed');
+  });
+});

@@ -53,7 +53,10 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     // AND the check is not vacuous: the same experiment with the route merged away fails it
     const file = at('experiments', 'checkout-lossless.ts');
     const source = fs.readFileSync(file, 'utf8');
-    const harmful = source.replace('keep: ["http_request_method", "http_response_status_code", "http_route"]', 'keep: ["http_request_method", "http_response_status_code"]');
+    // (the placeholder baseline is an OTLP gateway: the counter is written under its OpenTelemetry names, each kept label under every key that becomes it)
+    expect(source).toMatch(/\{ name: "http\.requests", type: 'sum' \}/);
+    expect(source).not.toMatch(/"http_requests_total"[^\n]*type:/);
+    const harmful = source.replace('"http.response.status.code", "http_route", "http.route"]', '"http.response.status.code"]');
     expect(harmful).not.toBe(source);
     fs.writeFileSync(file, harmful);
     expect(phoenix('synth', '-o', 'gitops').status).toBe(0);

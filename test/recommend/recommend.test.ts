@@ -132,3 +132,17 @@ describe('recommendReductions without type metadata', () => {
     expect(report.metrics[0]).toMatchObject({ type: 'counter', recommended: true, deltaConversion: true, seriesAfter: 2 });
   });
 });
+
+describe('names in the written processors', () => {
+  it('are the scraped names behind a Prometheus receiver, OpenTelemetry names behind OTLP, both for mixed input', async () => {
+    const { processorMetricNames, processorAttributeKeys } = await import('../../analysis/recommend');
+    const counter = { metric: 'redis_commands_total', type: 'counter' as const };
+    expect(processorMetricNames(counter)).toEqual(['redis_commands_total']);
+    expect(processorMetricNames(counter, 'otel')).toEqual(['redis.commands', 'redis_commands']);
+    expect(processorMetricNames(counter, 'both')).toEqual(['redis_commands_total', 'redis.commands', 'redis_commands']);
+    // a counter family without _total has no OpenTelemetry name: it keeps its own
+    expect(processorMetricNames({ metric: 'odd_counter', type: 'counter' }, 'otel')).toEqual(['odd_counter']);
+    expect(processorAttributeKeys(['http_route', 'cmd'], 'otel')).toEqual(['http_route', 'http.route', 'cmd']);
+    expect(processorAttributeKeys(['http_route'])).toEqual(['http_route']);
+  });
+});

@@ -1,6 +1,8 @@
 import { parseAllDocuments } from 'yaml';
+import type { Series } from '../../../analysis/series';
+import { assessCandidateGuardrails, type ManifestCandidate } from './assess-candidate-guardrails';
 import { environmentOf } from './diff-gitops-trees';
-import type { EnvironmentChanges, GuardrailAtRisk, ReviewFinding } from './types';
+import type { EnvironmentChanges, GuardrailAtRisk, GuardrailsUnaffected, ReviewFinding } from './types';
 import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../../analysis/labels';
 
 /**
@@ -12,6 +14,12 @@ import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../../analysis/label
  *
  * Guardrails are read from the head tree's experiment manifests: the ConfigMap labelled
  * `phoenix.dev/experiment-manifest: "true"`, key `experiment.json`, `guardrails.queries[].{name,expr}`.
+ *
+ * Each guardrail the change touches is then judged with the assessment `phoenix estimate` makes
+ * (`assessCandidateGuardrails`: the manifest's candidate processors simulated, `assessGuardrail`
+ * per query): broken, possibly changed (with why), or unaffected — the unaffected ones are only
+ * counted. Without candidate processors in the manifest the touch alone is reported, as possibly
+ * changed.
  */
 
 const MANIFEST_KEY = 'experiment.json';
@@ -25,14 +33,28 @@ interface Guardrail {
   readonly expr: string;
 }
 
-function readGuardrails(head: ReadonlyMap<string, string>, root: string): Guardrail[] {
+/** The candidates of each manifest, by `environment/experiment`. */
+type Candidates = Map<string, ManifestCandidate[]>;
+
+function candidatesOf(manifest: { variants?: unknown }): ManifestCandidate[] {
+  if (!Array.isArray(manifest.variants)) return [];
+  return manifest.variants.flatMap((variant: { name?: unknown; kind?: unknown; processors?: unknown }) => {
+    if (variant?.kind !== 'candidate' || !Array.isArray(variant.processors)) return [];
+    const processors = variant.processors
+      .filter((p: { id?: unknown; config?: unknown }) => typeof p?.id === 'string' && typeof p.config === 'object' && p.config !== null)
+      .map((p: { id: string; config: Record<string, unknown> }) => ({ id: p.id, config: p.config }));
+    return [{ name: String(variant.name ?? 'candidate'), processors }];
+  });
+}
+
+function readGuardrails(head: ReadonlyMap<string, string>, root: string, candidates: Candidates = new Map()): Guardrail[] {
   const guardrails: Guardrail[] = [];
   for (const [file, text] of head) {
     if (!/\.ya?ml$/.test(file) || !text.includes(MANIFEST_LABEL)) continue;
     for (const document of parseAllDocuments(text)) {
       const value = document.errors.length === 0 ? (document.toJS() as Record<string, any> | null) : null; // eslint-disable-line @typescript-eslint/no-explicit-any
       if (value?.kind !== 'ConfigMap' || value.metadata?.labels?.[MANIFEST_LABEL] !== 'true' || typeof value.data?.[MANIFEST_KEY] !== 'string') continue;
-      let manifest: { name?: unknown; environment?: unknown; guardrails?: { queries?: unknown } };
+      let manifest: { name?: unknown; environment?: unknown; guardrails?: { queries?: unknown }; variants?: unknown };
       try {
         manifest = JSON.parse(value.data[MANIFEST_KEY]);
       } catch {
@@ -41,6 +63,7 @@ function readGuardrails(head: ReadonlyMap<string, string>, root: string): Guardr
       const queries = Array.isArray(manifest.guardrails?.queries) ? (manifest.guardrails?.queries as Array<{ name?: unknown; expr?: unknown }>) : [];
       const experiment = String(manifest.name ?? value.metadata?.labels?.[EXPERIMENT_OBJECT_LABEL] ?? '');
       const environment = typeof manifest.environment === 'string' ? manifest.environment : environmentOf(file, root);
+      candidates.set(`${environment}/${experiment}`, candidatesOf(manifest));
       for (const query of queries) {
         if (typeof query.expr === 'string') guardrails.push({ experiment, environment, name: String(query.name ?? query.expr), expr: query.expr });
       }
@@ -66,10 +89,26 @@ function queryTokens(expr: string): Set<string> {
   return new Set([...expr.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)].map((m) => m[0]));
 }
 
-/** Guardrails whose answers the change may alter, one entry per guardrail and reason. */
-export function guardrailsAtRisk(environments: readonly EnvironmentChanges[], head: ReadonlyMap<string, string>, findings: readonly ReviewFinding[], root = 'gitops'): GuardrailAtRisk[] {
-  const guardrails = readGuardrails(head, root);
+/** Options of {@link guardrailsAtRisk}. */
+export interface GuardrailsAtRiskOptions {
+  /** The synthesized tree's folder. @default 'gitops' */
+  readonly root?: string;
+  /** Active series to simulate the candidates over (the review's snapshot). @default - made from the guardrails */
+  readonly series?: readonly Series[];
+}
+
+/** Guardrails whose answers the change may alter, one entry per guardrail and reason, and the count of those it leaves alone. */
+export function guardrailsAtRisk(
+  environments: readonly EnvironmentChanges[],
+  head: ReadonlyMap<string, string>,
+  findings: readonly ReviewFinding[],
+  options: GuardrailsAtRiskOptions = {},
+): { atRisk: GuardrailAtRisk[]; unaffected: GuardrailsUnaffected[] } {
+  const root = options.root ?? 'gitops';
+  const candidates: Candidates = new Map();
+  const guardrails = readGuardrails(head, root, candidates);
   const atRisk = new Map<string, GuardrailAtRisk>();
+  const unaffected: GuardrailsUnaffected[] = [];
   for (const env of environments) {
     const byExperiment = new Map<string, Set<string>>();
     const filesByExperiment = new Map<string, Set<string>>();
@@ -82,17 +121,34 @@ export function guardrailsAtRisk(environments: readonly EnvironmentChanges[], he
       filesByExperiment.set(change.experiment, (filesByExperiment.get(change.experiment) ?? new Set()).add(change.file));
     }
     for (const [experiment, tokens] of byExperiment) {
-      for (const guardrail of guardrails.filter((g) => g.experiment === experiment && g.environment === env.environment)) {
-        const hits = [...queryTokens(guardrail.expr)].filter((t) => tokens.has(t) || [...tokens].some((c) => t.startsWith(`${c}_`)));
-        if (hits.length > 0) {
-          atRisk.set(`${env.environment}/${experiment}/${guardrail.name}`, { experiment, environment: env.environment, guardrail: `${guardrail.name}: ${guardrail.expr}`, reason: `the change touches ${hits.map((h) => `\`${h}\``).join(', ')}, which the query uses` });
+      const touched = guardrails
+        .filter((g) => g.experiment === experiment && g.environment === env.environment)
+        .map((guardrail) => ({ guardrail, hits: [...queryTokens(guardrail.expr)].filter((t) => tokens.has(t) || [...tokens].some((c) => t.startsWith(`${c}_`))) }))
+        .filter((t) => t.hits.length > 0);
+      const experimentCandidates = (candidates.get(`${env.environment}/${experiment}`) ?? []).filter((c) => c.processors.length > 0);
+      const assessed = experimentCandidates.length > 0 ? assessCandidateGuardrails(touched.map((t) => t.guardrail.expr), experimentCandidates, options.series) : undefined;
+      let untouchedAnswers = 0;
+      touched.forEach(({ guardrail, hits }, i) => {
+        const touches = `the change touches ${hits.map((h) => `\`${h}\``).join(', ')}, which the query uses`;
+        const assessment = assessed?.[i];
+        if (assessment?.verdict === 'unaffected') {
+          untouchedAnswers += 1;
+          return;
         }
-      }
+        const entry: GuardrailAtRisk = assessment
+          ? { experiment, environment: env.environment, guardrail: `${guardrail.name}: ${guardrail.expr}`, verdict: assessment.verdict, reason: `${assessment.why} (${touches})` }
+          : { experiment, environment: env.environment, guardrail: `${guardrail.name}: ${guardrail.expr}`, verdict: 'possibly-changed', reason: `${touches}; the manifest holds no candidate processors to assess` };
+        atRisk.set(`${env.environment}/${experiment}/${guardrail.name}`, entry);
+      });
+      if (untouchedAnswers > 0) unaffected.push({ experiment, environment: env.environment, count: untouchedAnswers });
       const files = filesByExperiment.get(experiment) ?? new Set();
       for (const finding of findings.filter((f) => files.has(f.file) && /guardrail|attribute-drop|aggregation/.test(f.ruleId))) {
-        atRisk.set(`${env.environment}/${experiment}/${finding.ruleId}/${finding.line}`, { experiment, environment: env.environment, guardrail: finding.ruleId, reason: `${finding.message} (${finding.file}:${finding.line})` });
+        atRisk.set(`${env.environment}/${experiment}/${finding.ruleId}/${finding.line}`, {
+          experiment, environment: env.environment, guardrail: finding.ruleId, verdict: finding.severity === 'error' ? 'broken' : 'possibly-changed', reason: `${finding.message} (${finding.file}:${finding.line})`,
+        });
       }
     }
   }
-  return [...atRisk.values()];
+  const order = (g: GuardrailAtRisk) => (g.verdict === 'broken' ? 0 : 1);
+  return { atRisk: [...atRisk.values()].sort((a, b) => order(a) - order(b)), unaffected };
 }

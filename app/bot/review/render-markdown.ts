@@ -63,10 +63,16 @@ export function renderReviewMarkdown(report: ReviewReport): string {
   lines.push('');
 
   lines.push('### Guardrails at risk');
-  if (report.guardrails.length === 0) lines.push('', 'None found.');
-  else {
-    lines.push('');
-    for (const g of report.guardrails) lines.push(`- **${g.environment}/${g.experiment}** \`${cell(g.guardrail)}\`: ${g.reason}`);
+  const unaffected = report.guardrailsUnaffected ?? [];
+  if (report.guardrails.length === 0 && unaffected.length === 0) lines.push('', 'None found.');
+  for (const [verdict, title] of [['broken', 'Broken'], ['possibly-changed', 'Possibly changed']] as const) {
+    const listed = report.guardrails.filter((g) => g.verdict === verdict);
+    if (listed.length === 0) continue;
+    lines.push('', `**${title}** (${listed.length})`, '');
+    for (const g of listed) lines.push(`- **${g.environment}/${g.experiment}** \`${cell(g.guardrail)}\`: ${g.reason}`);
+  }
+  if (unaffected.length > 0) {
+    lines.push('', `**Unaffected**: ${unaffected.map((u) => `${u.count} of ${u.environment}/${u.experiment}`).join(', ')} — the change touches what they read, and every candidate keeps their answers.`);
   }
   lines.push('');
 

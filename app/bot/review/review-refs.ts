@@ -4,6 +4,7 @@ import { diffGitopsTrees } from './diff-gitops-trees';
 import { guardrailsAtRisk } from './guardrails-at-risk';
 import { listCommittedFiles, readBlobs, resolveCommit } from '../../../clients/git/committed-tree';
 import type { CostChange, EnvironmentChanges, ReviewFinding, ReviewReport } from './types';
+import type { Series } from '../../../analysis/series';
 
 /**
  * The review of one pull request (or any two refs): reads the committed `gitops/` trees of base and
@@ -37,6 +38,8 @@ export interface ReviewRefsOptions {
   readonly check?: HeadTreeChecker;
   /** Cost source. @default - none: the report says cost is not configured */
   readonly estimateCost?: CostEstimator;
+  /** Series to judge the guardrails at risk over (the snapshot of the cost source). @default - series made from the guardrails */
+  readonly assessmentSeries?: readonly Series[];
 }
 
 const WAIVERS_FILE = '.phoenix/waivers.yaml';
@@ -88,7 +91,7 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
     else cost = estimate.changes;
   } else cost = [];
 
-  const guardrails = guardrailsAtRisk(environments, headFiles, dedupedFindings, folder);
+  const guardrails = guardrailsAtRisk(environments, headFiles, dedupedFindings, { root: folder, ...(options.assessmentSeries ? { series: options.assessmentSeries } : {}) });
   const count = (kind: 'added' | 'changed' | 'removed') => environments.reduce((sum, env) => sum + env[kind].length, 0);
   return {
     base: { ref: options.base, commit: baseCommit },
@@ -97,7 +100,8 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
     findings: dedupedFindings,
     cost,
     costUnavailable,
-    guardrails,
+    guardrails: guardrails.atRisk,
+    guardrailsUnaffected: guardrails.unaffected,
     summary: {
       added: count('added'),
       changed: count('changed'),

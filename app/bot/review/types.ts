@@ -62,7 +62,19 @@ export interface GuardrailAtRisk {
   readonly experiment: string;
   readonly environment: string;
   readonly guardrail: string;
+  /**
+   * `broken`: the assessment `phoenix estimate` makes says a candidate changes the answer (or a
+   * policy error says so); `possibly-changed`: it cannot tell, and `reason` says why.
+   */
+  readonly verdict: 'broken' | 'possibly-changed';
   readonly reason: string;
+}
+
+/** How many guardrails the change touches whose answers every candidate keeps (listed by count only). */
+export interface GuardrailsUnaffected {
+  readonly experiment: string;
+  readonly environment: string;
+  readonly count: number;
 }
 
 /** The whole review. */
@@ -76,6 +88,8 @@ export interface ReviewReport {
   /** Why cost is missing, when it is. @default - cost present */
   readonly costUnavailable?: string;
   readonly guardrails: readonly GuardrailAtRisk[];
+  /** Guardrails the change touches that the assessment finds unaffected, counted per experiment and environment. */
+  readonly guardrailsUnaffected: readonly GuardrailsUnaffected[];
   readonly summary: ReviewSummary;
 }
 

@@ -11,7 +11,9 @@ import {
   type InlineGuardrail,
   type UnreadableSource,
 } from '../../../analysis/recommend';
+import { metricsInputNaming } from '../../../analysis/naming';
 import { DEFAULT_BYTES_PER_SAMPLE } from '../../../analysis/simulate/rates';
+import { CollectorPipeline } from '../../../constructs/collector';
 import type { SeriesSnapshot } from '../../../analysis/series';
 import { loadEnvironments } from '../../../environments/load-environments';
 import * as snapshots from '../../snapshot/load-snapshot';
@@ -72,6 +74,10 @@ export async function runRecommend(flags: RecommendFlags): Promise<string> {
   if (flags.output !== undefined && fs.existsSync(flags.output) && !flags.force) throw new UsageError(`${flags.output} exists: pass --force to overwrite it, or choose another -o file`);
   if (flags.baseline !== undefined && !fs.existsSync(flags.baseline)) throw new UsageError(`--baseline ${flags.baseline} does not exist: give the production collector config (YAML)`);
 
+  // The processors must name metrics as the baseline's receivers deliver them (OTLP: OpenTelemetry names).
+  const baselineInput = flags.baseline === undefined ? 'otel' : metricsInputNaming(CollectorPipeline.fromYaml(flags.baseline).render() as unknown as Readonly<Record<string, unknown>>);
+  const naming = baselineInput === 'none' ? 'scraped' : baselineInput;
+
   const environments = loadEnvironments();
   const env = flags.env === undefined ? environments[0] : environments.find((e) => e.name === flags.env);
   if (!env) throw new UsageError(`unknown --env '${flags.env}': use one of ${environments.map((e) => e.name).join(', ') || '(no environments found)'}`);
@@ -108,6 +114,7 @@ export async function runRecommend(flags: RecommendFlags): Promise<string> {
       dashboards: sources.wholeDashboards,
       inlineQueries: sources.inline,
       minSavingsPercent,
+      naming,
       provenance: `Written by \`phoenix recommend\` from ${snapshot.source}: ${report.seriesBefore} → ${report.seriesAfter} series, ${report.queriesAnalysed} queries.`,
     });
     writeAtomically(flags.output, source);

@@ -5,6 +5,7 @@ import { costEstimatorFor } from '../../bot/review/cost-source';
 import { renderReviewMarkdown } from '../../bot/review/render-markdown';
 import { reviewRefs } from '../../bot/review/review-refs';
 import { ExitCode, UsageError } from '../errors';
+import { loadSnapshotFile } from '../../snapshot/load-snapshot';
 
 interface ReviewFlags {
   readonly base?: string;
@@ -47,12 +48,15 @@ async function runReview(flags: ReviewFlags): Promise<number> {
   if (!FORMATS.includes(flags.format as (typeof FORMATS)[number])) throw new UsageError(`--format '${flags.format}' is not one of ${FORMATS.join(', ')}`);
   if (!['error', 'warning', 'never'].includes(flags.failOn)) throw new UsageError(`--fail-on '${flags.failOn}' is not one of error, warning, never`);
   if (!fs.existsSync(path.resolve(flags.repo))) throw new UsageError(`--repo ${flags.repo} does not exist`);
+  const seriesFile = flags.snapshot ?? flags.seriesSnapshot;
   const report = await reviewRefs({
     repoDir: path.resolve(flags.repo),
     base: flags.base as string,
     head: flags.head,
     treeFolder: flags.tree,
     estimateCost: costEstimatorFor({ costSnapshot: flags.costSnapshot, seriesSnapshot: flags.snapshot ?? flags.seriesSnapshot, prometheusUrl: flags.prometheus }),
+    // the guardrails at risk are judged over the same series as the cost, when a series snapshot is given
+    ...(seriesFile ? { assessmentSeries: (await loadSnapshotFile(seriesFile)).series } : {}),
   });
   const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReviewMarkdown(report);
   if (flags.output) writeAtomic(flags.output, text);

@@ -4,6 +4,7 @@ import { attributeDropWithoutAggregation } from './attribute-drop';
 import { noDetailedDebugOutsideDev } from './debug-exporter';
 import { exporterDelivery } from './exporter-delivery';
 import { healthCheckPresent } from './health-check';
+import { metricNamesMatchInput } from './metric-names-match-input';
 import { batchLast, memoryLimiterFirst } from './processor-order';
 import { referencesResolve } from './references-resolve';
 import { unusedComponents } from './unused-components';
@@ -22,5 +23,6 @@ export const collectorPack: RulePack = {
     healthCheckPresent,
     attributeDropWithoutAggregation,
     aggregationSingleReplica,
+    metricNamesMatchInput,
   ],
 };
