@@ -122,12 +122,27 @@ export function findRepoRoot(inputs: readonly string[], cwd = process.cwd()): st
   return cwd;
 }
 
-/** A cached `pathExists` over the file system under `root`. */
+/**
+ * A cached `pathExists` over the file system under `root`. A path that exists only through a
+ * symbolic link leading out of `root` does not exist in the repository.
+ */
 export function fileSystemPathExists(root: string): (relativePath: string) => boolean {
   const cache = new Map<string, boolean>();
+  let realRoot: string | undefined;
   return (relativePath) => {
     let exists = cache.get(relativePath);
-    if (exists === undefined) cache.set(relativePath, (exists = fs.existsSync(path.resolve(root, relativePath))));
+    if (exists === undefined) cache.set(relativePath, (exists = insideRoot(relativePath)));
     return exists;
   };
+
+  function insideRoot(relativePath: string): boolean {
+    try {
+      realRoot ??= fs.realpathSync(root);
+      const real = fs.realpathSync(path.resolve(root, relativePath));
+      const relative = path.relative(realRoot, real);
+      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+    } catch {
+      return false;
+    }
+  }
 }
