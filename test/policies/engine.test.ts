@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPaths, checkSources, registerPack, type Rule } from '../../policies';
 import { checkHeadTree } from '../../app/bot/review/check-head-tree';
-import { GIT_REPOSITORY, kustomization, tempTree } from './support';
+import { GIT_REPOSITORY, kustomization, tempFolder, tempTree } from './support';
 
 const options = { repoRoot: '/nonexistent', pathExists: () => true, waiversFile: undefined };
 
@@ -93,18 +93,31 @@ spec:
 });
 
 describe('policy engine: repository paths', () => {
-  it('resolves Flux paths against the parent of gitops/ when there is no git repository', () => {
-    // GIVEN a tree outside any git repository
+  it('resolves Flux paths against the git repository holding the target, not the working directory', () => {
+    // GIVEN a repository whose tree names one present and one absent folder
     const root = tempTree({
       'apps/present/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
       'gitops/flux.yaml': [GIT_REPOSITORY, kustomization('present').replace('./apps', './apps/present'), kustomization('absent').replace('./apps', './apps/absent')].join('---\n'),
     });
-    // WHEN checking gitops/ from elsewhere
-    const report = checkPaths([path.join(root, 'gitops')], { baseDir: root });
-    // THEN only the missing path is reported
-    expect(report.repoRoot).toBe(root);
-    expect(report.findings.filter((entry) => entry.ruleId === 'flux/path-exists').map((entry) => entry.object.name)).toEqual(['absent']);
-    fs.rmSync(root, { recursive: true, force: true });
+    try {
+      // WHEN checking its gitops/ with the report relative to another folder
+      const report = checkPaths([path.join(root, 'gitops')], { baseDir: os.tmpdir() });
+      // THEN the root is the repository's, and only the missing path is reported
+      expect(report.repoRoot).toBe(root);
+      expect(report.findings.filter((entry) => entry.ruleId === 'flux/path-exists').map((entry) => entry.object.name)).toEqual(['absent']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the target lies outside any git repository and no root is given', () => {
+    const root = tempFolder({ 'gitops/flux.yaml': GIT_REPOSITORY });
+    try {
+      expect(() => checkPaths([path.join(root, 'gitops')], { baseDir: root })).toThrow(/gitops is not inside a git repository: pass --repo-root DIR/);
+      expect(checkPaths([path.join(root, 'gitops')], { baseDir: root, repoRoot: root }).repoRoot).toBe(root);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
