@@ -154,7 +154,7 @@ describe('policy engine: paths that leave the repository', () => {
     // GIVEN the same Kustomizations read from git (the commit holds etc/, as a repository may)
     const files = new Map([['gitops/flux.yaml', [GIT_REPOSITORY, kustomization('climbs').replace('./apps', '../../etc'), kustomization('absolute').replace('./apps', '/etc')].join('---\n')]]);
     // WHEN the review checks the head tree
-    const findings = checkHeadTree({ files, allPaths: new Set(['gitops', 'gitops/flux.yaml', 'etc']) });
+    const { findings } = checkHeadTree({ files, allPaths: new Set(['gitops', 'gitops/flux.yaml', 'etc']) });
     // THEN both are reported as leaving the repository
     expect(findings.filter((entry) => entry.ruleId === 'flux/path-exists').map((entry) => entry.message)).toEqual([
       "path '../../etc' resolves outside the repository: it climbs above the repository root",
