@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { createLimitedServer, type ServerLimits } from '../server-limits';
 
 /**
  * The webhook endpoint. Order matters: size limit while reading, then the `X-Hub-Signature-256`
@@ -128,10 +129,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on host:port (port 0 picks a free one). */
-export async function listen(handler: http.RequestListener, host: string, port: number): Promise<RunningServer> {
-  const server = http.createServer(handler);
-  server.requestTimeout = 10_000;
+/** Listens on host:port (port 0 picks a free one), with the server limits (timeouts, connection cap). */
+export async function listen(handler: http.RequestListener, host: string, port: number, limits: ServerLimits = {}): Promise<RunningServer> {
+  const server = createLimitedServer(handler, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

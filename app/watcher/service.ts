@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Decision } from '../../analysis/decide/types';
 import { runCycle, type CycleInputs, type CycleReport } from './cycle';
 import { WatcherHttpServer } from './http-server';
+import type { ServerLimits } from '../server-limits';
 import { createWatcherMetrics, type WatcherMetrics } from './metrics';
 import type { ActuationResult } from './actuation/actuate-decisions';
 
@@ -24,6 +25,8 @@ export interface WatcherServiceOptions {
    * @default - observe mode: decide and report, never act
    */
   readonly actuate?: (decisions: readonly Decision[]) => Promise<ActuationResult[]>;
+  /** Timeouts and the connection cap of the HTTP server. @default - DEFAULT_SERVER_LIMITS */
+  readonly serverLimits?: ServerLimits;
 }
 
 /** One experiment in one environment, as `phoenix watch --once` prints it. */
@@ -58,7 +61,7 @@ export type CycleListener = (report: CycleReport, actuation: readonly ActuationR
  */
 export class WatcherService {
   /** The HTTP server; call `http.route(path, handler)` to mount more pages before or after `listen`. */
-  readonly http = new WatcherHttpServer();
+  readonly http: WatcherHttpServer;
   readonly metrics: WatcherMetrics;
   private latestReport?: CycleReport;
   private latestActuation: ActuationResult[] = [];
@@ -69,6 +72,7 @@ export class WatcherService {
   private readonly listeners = new Set<CycleListener>();
 
   constructor(private readonly options: WatcherServiceOptions) {
+    this.http = new WatcherHttpServer(options.serverLimits);
     this.metrics = options.metrics ?? createWatcherMetrics();
     this.http
       .route('/metrics', async (_req, res) => {
