@@ -3,6 +3,7 @@ import type { Decision } from '../../analysis/decide/types';
 import { runCycle, type CycleInputs, type CycleReport } from './cycle';
 import { WatcherHttpServer } from './http-server';
 import type { ServerLimits } from '../server-limits';
+import { redactMessage } from '../../clients/git/run-git';
 import { createWatcherMetrics, type WatcherMetrics } from './metrics';
 import type { ActuationResult } from './actuation/actuate-decisions';
 
@@ -176,7 +177,7 @@ export class WatcherService {
       inputs = await this.options.loadInputs();
     } catch (error) {
       this.metrics.cycles.inc({ outcome: 'failed' });
-      log.error({ err: { message: (error as Error).message } }, 'cannot load the config repo; keeping the previous decisions');
+      log.error({ err: { message: redactMessage((error as Error).message) } }, 'cannot load the config repo; keeping the previous decisions');
       return undefined;
     }
     const now = this.options.now?.() ?? Date.now() / 1000;
@@ -211,7 +212,7 @@ export class WatcherService {
         this.latestActuation = await this.options.actuate(report.decisions);
       } catch (error) {
         // Leader election or the config repo failed: nothing was proposed; the next cycle tries again.
-        log.error({ err: { message: (error as Error).message } }, 'acting on the decisions failed; will try again next cycle');
+        log.error({ err: { message: redactMessage((error as Error).message) } }, 'acting on the decisions failed; will try again next cycle');
       }
     }
     for (const listener of this.listeners) {
