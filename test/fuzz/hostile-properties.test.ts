@@ -33,7 +33,7 @@ function onlyInputErrors(action: () => unknown): void {
   try {
     action();
   } catch (error) {
-    if (!(error instanceof InputError)) throw new Error(`not an input error: ${(error as Error)?.stack ?? String(error)}`);
+    if (!(error instanceof InputError)) throw new Error(`not an input error: ${(error as Error)?.stack ?? String(error)}`, { cause: error });
     for (const line of error.message.split('\n')) expect(line.length).toBeLessThanOrEqual(MAX_ERROR_LINE);
   }
 }
@@ -172,7 +172,7 @@ describe('fuzz: CollectorPipeline.fromConfig and fromYaml (constructs/collector)
         try {
           CollectorPipeline.fromYaml(file).validate();
         } catch (error) {
-          if (!(error instanceof InputError)) throw new Error(`not an input error: ${(error as Error)?.stack ?? String(error)}`);
+          if (!(error instanceof InputError)) throw new Error(`not an input error: ${(error as Error)?.stack ?? String(error)}`, { cause: error });
           expect(error.message).toContain('collector.yaml');
         }
       }),
