@@ -6,7 +6,7 @@ export { synthesizeTree, renderChart, type SynthesizedTree, type SynthSummary } 
 export { layOut, objectKey, type KubeObject } from './layout';
 export { emitYaml, emitYamlDocuments } from './emit-yaml';
 export { writeTree, checkTree, isFresh, environmentsScope, wholeTree, OWNED_LIST, JOURNAL, type TreeDifferences, type WriteReport, type TreeScope } from './owned-tree';
-export { synthToDisk, synthCheck, synthesizeFromSources, fluxPathFor, type SynthTreeOptions } from './synth-tree';
+export { synthToDisk, synthCheck, synthesizeFromSources, fluxPathFor, DEFAULT_FLUX_PATH, type SynthTreeOptions } from './synth-tree';
 export { diffTrees, isEmptyDiff, environmentOfPath, type TreeDiff, type TreeFiles, type EnvironmentDiff, type ObjectChange } from './tree-diff';
 export { renderDiffText, renderDiffMarkdown, renderDiffJson, objectLabel } from './render-diff';
 export { unifiedLineDiff } from './line-diff';

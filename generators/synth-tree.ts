@@ -14,7 +14,9 @@ export interface SynthTreeOptions {
   readonly environmentsDir?: string;
   /** Only these environments (others' files are left as they are). @default - every environment */
   readonly environments?: readonly string[];
-  /** The tree's folder relative to the repository root, for Flux paths. @default - outDir relative to the current folder */
+  /** The repository root the tree belongs to. @default - the current folder */
+  readonly repoRoot?: string;
+  /** The tree's folder relative to the repository root, for Flux paths. @default - see fluxPathFor */
   readonly fluxPath?: string;
 }
 
@@ -22,7 +24,7 @@ export interface SynthTreeOptions {
 export function synthesizeFromSources(options: SynthTreeOptions): SynthesizedTree {
   const environments = selectEnvironments(loadEnvironments(options.environmentsDir), options.environments);
   const experiments = loadExperiments(options.experimentsDir);
-  return synthesizeTree({ environments, experiments, fluxPath: options.fluxPath ?? fluxPathFor(options.outDir) });
+  return synthesizeTree({ environments, experiments, fluxPath: options.fluxPath ?? fluxPathFor(options.outDir, options.repoRoot) });
 }
 
 /** Synthesizes and writes the tree (see `writeTree` for the safety rules). */
@@ -37,13 +39,18 @@ export function synthCheck(options: SynthTreeOptions): { tree: SynthesizedTree; 
   return { tree, differences: checkTree(options.outDir, tree.files, scopeOf(options)) };
 }
 
+/** Where the tree lives in a config repository unless told otherwise (`phoenix synth`'s default output). */
+export const DEFAULT_FLUX_PATH = 'gitops';
+
 /**
- * The Flux path of a tree written to `outDir`: its path relative to the current folder (the
- * repository root under `npm run synth`), or its folder name when it lies elsewhere.
+ * The Flux path of a tree written to `outDir`: its path relative to the repository root when it lies
+ * inside the repository; when it lies outside (a preview in a temporary folder), the path the tree
+ * has in the repository, `gitops`, so every output folder gets the same, resolvable Flux paths.
  */
-export function fluxPathFor(outDir: string): string {
-  const relative = path.relative(process.cwd(), path.resolve(outDir));
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return path.basename(path.resolve(outDir));
+export function fluxPathFor(outDir: string, repoRoot: string = process.cwd()): string {
+  const relative = path.relative(path.resolve(repoRoot), path.resolve(outDir));
+  if (relative === '') return '.';
+  if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return DEFAULT_FLUX_PATH;
   return relative.split(path.sep).join('/');
 }
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../analysis/input-error';
 import { collectorConfigsOf, isRecord } from './collector-configs';
 import type { CollectorConfigSource, RuleContext, RuleOptions, SourceDocument } from './types';
 
@@ -107,27 +108,56 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 }
 
 /**
- * The repository root for `path` checks: the nearest folder above the first input holding `.git`,
- * else the parent of a `gitops` folder on the input's path, else the working directory.
+ * The repository holding `target`: the nearest folder at or above it that holds `.git` (a folder, or
+ * the file of a linked worktree), or undefined when `target` lies outside every repository.
  */
-export function findRepoRoot(inputs: readonly string[], cwd = process.cwd()): string {
-  const first = path.resolve(cwd, inputs[0] ?? '.');
-  for (let dir = first; ; dir = path.dirname(dir)) {
+export function findRepoRoot(target: string): string | undefined {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) break;
+    if (path.dirname(dir) === dir) return undefined;
   }
-  const segments = first.split(path.sep);
-  const gitops = segments.lastIndexOf('gitops');
-  if (gitops > 0) return segments.slice(0, gitops).join(path.sep) || path.sep;
-  return cwd;
 }
 
-/** A cached `pathExists` over the file system under `root`. */
+/**
+ * The repository root a command works in: `given` (`--repo-root`) when set, else the repository
+ * holding `target`. Never the working directory: a command run from elsewhere reads the target's own
+ * repository (its Flux paths, its `.phoenix/waivers.yaml`). Throws an input error (exit 2) when there
+ * is neither, rather than guess.
+ */
+export function resolveRepoRoot(target: string, given?: string): string {
+  if (given !== undefined) {
+    const root = path.resolve(given);
+    if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`--repo-root ${given}: no such folder`);
+    return root;
+  }
+  const found = findRepoRoot(target);
+  if (found === undefined) {
+    throw new InputError(`${target} is not inside a git repository: pass --repo-root DIR (the folder that Flux paths and .phoenix/waivers.yaml are relative to)`);
+  }
+  return found;
+}
+
+/**
+ * A cached `pathExists` over the file system under `root`. A path that exists only through a
+ * symbolic link leading out of `root` does not exist in the repository.
+ */
 export function fileSystemPathExists(root: string): (relativePath: string) => boolean {
   const cache = new Map<string, boolean>();
+  let realRoot: string | undefined;
   return (relativePath) => {
     let exists = cache.get(relativePath);
-    if (exists === undefined) cache.set(relativePath, (exists = fs.existsSync(path.resolve(root, relativePath))));
+    if (exists === undefined) cache.set(relativePath, (exists = insideRoot(relativePath)));
     return exists;
   };
+
+  function insideRoot(relativePath: string): boolean {
+    try {
+      realRoot ??= fs.realpathSync(root);
+      const real = fs.realpathSync(path.resolve(root, relativePath));
+      const relative = path.relative(realRoot, real);
+      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+    } catch {
+      return false;
+    }
+  }
 }

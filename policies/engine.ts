@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRuleContext, fileSystemPathExists, findRepoRoot } from './context';
+import { createRuleContext, fileSystemPathExists, resolveRepoRoot } from './context';
 import { collectFiles, readInputFile } from './load/collect-files';
 import { displayPath, loadDocuments, type LoadedDocument, type SourceText } from './load/load-documents';
 import { registerBuiltinPacks } from './packs';
@@ -31,7 +31,7 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** Tunables of the built-in rules. @default - see DEFAULT_RULE_OPTIONS */
   readonly ruleOptions?: RuleOptions;
-  /** Root for Flux `path` checks. @default - found from the inputs (see findRepoRoot) */
+  /** Root for Flux `path` checks and the default waivers file. @default - the git repository holding the first input (see resolveRepoRoot); an input error when there is none */
   readonly repoRoot?: string;
   /** Overrides the file-system check of repository paths (the review bot checks a git tree). @default - the file system under repoRoot */
   readonly pathExists?: (relativePath: string) => boolean;
@@ -64,9 +64,8 @@ export interface CheckReport {
 export function checkPaths(paths: readonly string[], options: CheckOptions = {}): CheckReport {
   const baseDir = options.baseDir ?? process.cwd();
   const maxFileSizeBytes = options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE_BYTES;
-  const absolute = paths.map((given) => path.resolve(baseDir, given));
   const sources = collectFiles(paths, baseDir).map((file) => ({ file: displayPath(file, baseDir), text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)) }));
-  const repoRoot = options.repoRoot ?? findRepoRoot(absolute, baseDir);
+  const repoRoot = options.repoRoot ?? resolveRepoRoot(path.resolve(baseDir, paths[0] ?? '.'));
   return checkSources(sources, { ...options, repoRoot, baseDir });
 }
 

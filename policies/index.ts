@@ -5,6 +5,7 @@
  */
 export { checkPaths, checkSources, DEFAULT_MAX_FILE_SIZE_BYTES, DEFAULT_WAIVERS_FILE } from './engine';
 export type { CheckMode, CheckOptions, CheckReport, SeverityCounts } from './engine';
+export { findRepoRoot, resolveRepoRoot } from './context';
 export { registerPack, registeredPacks, allRules } from './registry';
 export { registerBuiltinPacks } from './packs';
 export type { CollectorConfigSource, Finding, ObjectRef, Rule, RuleContext, RuleFinding, RuleOptions, RulePack, Severity, SourceDocument } from './types';

@@ -131,7 +131,7 @@ export async function createBot(config: BotConfig, credentials: BotCredentials, 
     services,
     sweep,
     async start() {
-      server = await listen(handler, config.server.host, config.server.port);
+      server = await listen(handler, config.server.host, config.server.port, config.server.limits);
       log.info({ url: `${server.url}${config.server.path}` }, 'webhook endpoint listening');
       if (config.work.sweepIntervalSeconds > 0) {
         const runSweep = () => void sweep().then((n) => log.info({ enqueued: n }, 'sweep done'), (error: unknown) => log.error({ err: error }, 'sweep failed'));

@@ -28,6 +28,10 @@ export const botConfigSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         path: { type: 'string', pattern: '^/' },
         maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 26214400 },
+        headersTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+        requestTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+        keepAliveTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+        maxConnections: { type: 'integer', minimum: 1, maximum: 100000 },
       },
     },
     github: {

@@ -5,6 +5,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { botConfigSchema } from './config-schema';
 import { InputError } from '../../analysis/input-error';
+import type { ServerLimits } from '../server-limits';
 
 /** Where a secret comes from: an environment variable or a file. Never the secret itself. */
 export type CredentialRef = { readonly env: string } | { readonly file: string };
@@ -12,7 +13,7 @@ export type CredentialRef = { readonly env: string } | { readonly file: string }
 /** The bot's configuration, every default applied. */
 export interface BotConfig {
   readonly file: string;
-  readonly server: { readonly host: string; readonly port: number; readonly path: string; readonly maxBodyBytes: number };
+  readonly server: { readonly host: string; readonly port: number; readonly path: string; readonly maxBodyBytes: number; readonly limits: ServerLimits };
   readonly github: {
     readonly appId: number;
     readonly privateKey: CredentialRef;
@@ -66,7 +67,7 @@ export function parseBotConfig(text: string, file: string): BotConfig {
   const resolveRef = (ref: CredentialRef | undefined, fallbackEnv: string): CredentialRef => (ref && 'file' in ref ? { file: resolvePath(ref.file) as string } : (ref ?? { env: fallbackEnv }));
   return {
     file,
-    server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 3000, path: raw.server?.path ?? '/api/github/webhooks', maxBodyBytes: raw.server?.maxBodyBytes ?? 5 * 1024 * 1024 },
+    server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 3000, path: raw.server?.path ?? '/api/github/webhooks', maxBodyBytes: raw.server?.maxBodyBytes ?? 5 * 1024 * 1024, limits: serverLimitsOf(raw.server ?? {}) },
     github: {
       appId: raw.github.appId,
       privateKey: resolveRef(raw.github.privateKey, 'PHOENIX_GITHUB_PRIVATE_KEY'),
@@ -131,4 +132,15 @@ function readSecretFile(file: string, what: string): string {
     if (error instanceof BotConfigError) throw error;
     throw new BotConfigError([`${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): mount the secret there or change the config`]);
   }
+}
+
+/** The server limits a config sets (seconds in the file, milliseconds in {@link ServerLimits}); unset ones keep their defaults. */
+function serverLimitsOf(server: { headersTimeoutSeconds?: number; requestTimeoutSeconds?: number; keepAliveTimeoutSeconds?: number; maxConnections?: number }): ServerLimits {
+  const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+  return {
+    ...(server.headersTimeoutSeconds !== undefined ? { headersTimeoutMs: ms(server.headersTimeoutSeconds) } : {}),
+    ...(server.requestTimeoutSeconds !== undefined ? { requestTimeoutMs: ms(server.requestTimeoutSeconds) } : {}),
+    ...(server.keepAliveTimeoutSeconds !== undefined ? { keepAliveTimeoutMs: ms(server.keepAliveTimeoutSeconds) } : {}),
+    ...(server.maxConnections !== undefined ? { maxConnections: server.maxConnections } : {}),
+  };
 }

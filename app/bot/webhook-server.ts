@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { createLimitedServer, type ServerLimits } from '../server-limits';
 
 /**
  * The webhook endpoint. Order matters: size limit while reading, then the `X-Hub-Signature-256`
@@ -22,7 +23,11 @@ export async function createSignatureVerifier(secrets: readonly string[]): Promi
   return async (payload, signature) => {
     if (!signature || !/^sha256=[0-9a-f]{64}$/.test(signature)) return false;
     for (const verifier of verifiers) {
-      if (await verifier.verify(payload, signature)) return true;
+      try {
+        if (await verifier.verify(payload, signature)) return true;
+      } catch {
+        // @octokit/webhooks throws on some inputs (an empty body): that is a failed check, never a crash.
+      }
     }
     return false;
   };
@@ -128,10 +133,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on host:port (port 0 picks a free one). */
-export async function listen(handler: http.RequestListener, host: string, port: number): Promise<RunningServer> {
-  const server = http.createServer(handler);
-  server.requestTimeout = 10_000;
+/** Listens on host:port (port 0 picks a free one), with the server limits (timeouts, connection cap). */
+export async function listen(handler: http.RequestListener, host: string, port: number, limits: ServerLimits = {}): Promise<RunningServer> {
+  const server = createLimitedServer(handler, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { InputError } from '../../analysis/input-error';
-import { runRemoteGit, scrub, type GitTokenSource } from '../../clients/git/run-git';
+import { redactMessage, runRemoteGit, type GitTokenSource } from '../../clients/git/run-git';
 
 /**
  * The watcher's read-only clone of the config repo: fetched each cycle and moved to the tip of
@@ -24,7 +24,7 @@ export class ConfigCheckout {
       await runRemoteGit(['fetch', '--quiet', '--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], { cwd: dir, remoteUrl: url, tokens });
       await git.checkout(['--force', '--detach', `origin/${branch}`]);
     } catch (error) {
-      throw new InputError(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redact(scrub((error as Error).message.split('\n')[0] ?? ''))}`);
+      throw new InputError(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redactMessage((error as Error).message)}`);
     }
     const head = (await git.revparse(['HEAD'])).trim();
     return new ConfigCheckout(dir, git, head);
@@ -89,5 +89,5 @@ export class ConfigCheckout {
 
 /** Removes credentials from a URL or a message that quotes one. */
 export function redact(text: string): string {
-  return text.replace(/(\w+:\/\/)[^@/\s]+@/g, '$1***@');
+  return redactMessage(text);
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLimitedServer, type ServerLimits } from '../server-limits';
 
 /** A request handler; `url` is already parsed. Throwing answers 500 without details. */
 export type RouteHandler = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => void | Promise<void>;
@@ -28,6 +29,9 @@ export class WatcherHttpServer {
   private server?: http.Server;
   private readonly closers: Array<() => void> = [];
 
+  /** @param limits timeouts and the connection cap (see {@link ServerLimits}). @default - DEFAULT_SERVER_LIMITS */
+  constructor(private readonly limits: ServerLimits = {}) {}
+
   /** Registers `handler` for `path` (exact) or for every path under it when it ends in `/`. Later registrations win. */
   route(path: string, handler: RouteHandler, options: RouteOptions = {}): this {
     const route = { handler, methods: options.methods ?? READ_ONLY };
@@ -38,7 +42,7 @@ export class WatcherHttpServer {
 
   /** Starts listening; resolves to the base URL (`http://host:port`). */
   async listen(host: string, port: number): Promise<string> {
-    this.server = http.createServer((req, res) => void this.dispatch(req, res));
+    this.server = createLimitedServer((req, res) => void this.dispatch(req, res), this.limits);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(port, host, () => resolve());

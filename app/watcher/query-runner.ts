@@ -12,12 +12,34 @@ export interface QueryFailure {
   readonly reason?: UnavailableReason;
 }
 
+/** Waits between attempts: exponential backoff with full jitter. */
+export interface RetryBackoff {
+  /** The cap of the first retry's wait. @default 200 */
+  readonly baseMs?: number;
+  /** No wait is longer. @default 5000 */
+  readonly maxMs?: number;
+  /** Uniform in [0, 1). @default Math.random */
+  readonly random?: () => number;
+  /** @default - a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The wait before retry `retry` (1 for the first): uniform in [0, min(maxMs, baseMs × 2^(retry−1))]
+ * ("full jitter"), so watcher replicas and queries that failed together do not retry together.
+ */
+export function backoffDelayMs(retry: number, backoff: RetryBackoff = {}): number {
+  const cap = Math.min(backoff.maxMs ?? 5_000, (backoff.baseMs ?? 200) * 2 ** (retry - 1));
+  return Math.floor((backoff.random ?? Math.random)() * cap);
+}
+
 /** The outcome of one query. */
 export type QueryOutcome = { readonly ok: true; readonly result: RangeQueryResult } | { readonly ok: false; readonly failure: QueryFailure };
 
 /**
  * Runs a cycle's range queries: identical queries (same endpoint, expression, range and step)
- * are issued once, at most `concurrency` at a time, each tried up to `attempts` times. Counts
+ * are issued once, at most `concurrency` at a time, each tried up to `attempts` times with
+ * exponential backoff and full jitter between tries (see {@link backoffDelayMs}). Counts
  * what it issued, for the cycle report and the benchmark.
  */
 export class QueryRunner {
@@ -31,7 +53,12 @@ export class QueryRunner {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly attempts: number, private readonly concurrency: number, private readonly onFailure: (endpoint: string, failure: QueryFailure) => void = () => undefined) {}
+  constructor(
+    private readonly attempts: number,
+    private readonly concurrency: number,
+    private readonly onFailure: (endpoint: string, failure: QueryFailure) => void = () => undefined,
+    private readonly backoff: RetryBackoff = {},
+  ) {}
 
   /** Runs (or reuses) one range query on `endpoint` (a key naming the endpoint) through `run`. */
   range(endpoint: string, run: QueryRange, expr: string, start: number, end: number, step: number, category = 'query'): Promise<QueryOutcome> {
@@ -55,6 +82,10 @@ export class QueryRunner {
   private async tryRun(run: QueryRange, expr: string, start: number, end: number, step: number): Promise<QueryOutcome> {
     let failure: QueryFailure | undefined;
     for (let attempt = 0; attempt < this.attempts; attempt += 1) {
+      if (attempt > 0) {
+        const wait = backoffDelayMs(attempt, this.backoff);
+        await (this.backoff.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(wait);
+      }
       try {
         return { ok: true, result: await run(expr, start, end, step) };
       } catch (error) {

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Decision } from '../../analysis/decide/types';
 import { runCycle, type CycleInputs, type CycleReport } from './cycle';
 import { WatcherHttpServer } from './http-server';
+import type { ServerLimits } from '../server-limits';
+import { redactMessage } from '../../clients/git/run-git';
 import { createWatcherMetrics, type WatcherMetrics } from './metrics';
 import type { ActuationResult } from './actuation/actuate-decisions';
 
@@ -24,6 +26,8 @@ export interface WatcherServiceOptions {
    * @default - observe mode: decide and report, never act
    */
   readonly actuate?: (decisions: readonly Decision[]) => Promise<ActuationResult[]>;
+  /** Timeouts and the connection cap of the HTTP server. @default - DEFAULT_SERVER_LIMITS */
+  readonly serverLimits?: ServerLimits;
 }
 
 /** One experiment in one environment, as `phoenix watch --once` prints it. */
@@ -58,7 +62,7 @@ export type CycleListener = (report: CycleReport, actuation: readonly ActuationR
  */
 export class WatcherService {
   /** The HTTP server; call `http.route(path, handler)` to mount more pages before or after `listen`. */
-  readonly http = new WatcherHttpServer();
+  readonly http: WatcherHttpServer;
   readonly metrics: WatcherMetrics;
   private latestReport?: CycleReport;
   private latestActuation: ActuationResult[] = [];
@@ -69,6 +73,7 @@ export class WatcherService {
   private readonly listeners = new Set<CycleListener>();
 
   constructor(private readonly options: WatcherServiceOptions) {
+    this.http = new WatcherHttpServer(options.serverLimits);
     this.metrics = options.metrics ?? createWatcherMetrics();
     this.http
       .route('/metrics', async (_req, res) => {
@@ -172,7 +177,7 @@ export class WatcherService {
       inputs = await this.options.loadInputs();
     } catch (error) {
       this.metrics.cycles.inc({ outcome: 'failed' });
-      log.error({ err: { message: (error as Error).message } }, 'cannot load the config repo; keeping the previous decisions');
+      log.error({ err: { message: redactMessage((error as Error).message) } }, 'cannot load the config repo; keeping the previous decisions');
       return undefined;
     }
     const now = this.options.now?.() ?? Date.now() / 1000;
@@ -207,7 +212,7 @@ export class WatcherService {
         this.latestActuation = await this.options.actuate(report.decisions);
       } catch (error) {
         // Leader election or the config repo failed: nothing was proposed; the next cycle tries again.
-        log.error({ err: { message: (error as Error).message } }, 'acting on the decisions failed; will try again next cycle');
+        log.error({ err: { message: redactMessage((error as Error).message) } }, 'acting on the decisions failed; will try again next cycle');
       }
     }
     for (const listener of this.listeners) {

@@ -96,6 +96,25 @@ export function scrub(text: string, token?: string): string {
   return out;
 }
 
+/** The longest message {@link redactMessage} returns. */
+const MAX_REDACTED_LENGTH = 500;
+
+/**
+ * A git (or git host) error message made safe to show in the API, the status page and logs: URL
+ * user info (`https://user:token@host` → `https://***@host`), Authorization headers, GitHub tokens
+ * (`ghp_…`, `ghs_…`, `github_pat_…`), `x-access-token:…` and `token=`/`access_token=` query values are
+ * replaced by `***`, and `token` itself wherever it appears; one line, at most 500 characters.
+ */
+export function redactMessage(text: string, token?: string): string {
+  const firstLine = text.split('\n').find((line) => line.trim() !== '') ?? '';
+  const out = scrub(firstLine, token)
+    .replace(/\b(gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{20,})/g, '***')
+    .replace(/(x-access-token:)[^@\s]+/gi, '$1***')
+    .replace(/([?&](?:access_)?token=)[^&\s]+/gi, '$1***')
+    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***');
+  return out.length > MAX_REDACTED_LENGTH ? `${out.slice(0, MAX_REDACTED_LENGTH)}…` : out;
+}
+
 function withoutUserInfo(url: string): string {
   return url.replace(/^(\w+:\/\/)[^@/]+@/, '$1');
 }

@@ -51,11 +51,47 @@ describe('LeaseElector', () => {
     clock += 10_000;
     expect(await b.tryAcquire()).toBe(false);
     expect(await a.tryAcquire()).toBe(true);
-    clock += 16_000; // a stopped renewing
+    clock += 16_000; // a stopped renewing; b first sees its last renewal now
+    expect(await b.tryAcquire()).toBe(false);
+    clock += 15_000; // a full lease duration after b saw the record last change
     expect(await b.tryAcquire()).toBe(true);
     expect(await a.tryAcquire()).toBe(false);
     const lease = fake.get('coordination.k8s.io', 'v1', 'leases', 'phoenix', 'phoenix-watcher') as { spec: { leaseTransitions: number } };
     expect(lease.spec.leaseTransitions).toBe(1);
+  });
+
+  it("judges expiry by when this replica saw the record change, never by the holder's clock", async () => {
+    // GIVEN a holder whose clock is an hour behind: every renewTime it writes looks long expired
+    let holderClock = clock - 3_600_000;
+    const api = fake.kubeConfig().makeApiClient(CoordinationV1Api);
+    const a = new LeaseElector({ api, namespace: 'phoenix', identity: 'watcher-a', leaseDurationSeconds: 15, now: () => new Date(holderClock) });
+    const b = elector('watcher-b');
+    expect(await a.tryAcquire()).toBe(true);
+    // WHEN it keeps renewing every 10 s THEN the other replica never takes over
+    for (let step = 0; step < 5; step += 1) {
+      expect(await b.tryAcquire()).toBe(false);
+      clock += 10_000;
+      holderClock += 10_000;
+      expect(await a.tryAcquire()).toBe(true);
+    }
+    // WHEN it stops renewing THEN the other takes over one lease duration after it last saw a change
+    expect(await b.tryAcquire()).toBe(false);
+    clock += 14_000;
+    expect(await b.tryAcquire()).toBe(false);
+    clock += 1_000;
+    expect(await b.tryAcquire()).toBe(true);
+  });
+
+  it('does not wait for a holder whose clock runs ahead once it stops renewing', async () => {
+    // GIVEN a holder whose clock is an hour ahead (its renewTime looks valid for an hour)
+    const api = fake.kubeConfig().makeApiClient(CoordinationV1Api);
+    const a = new LeaseElector({ api, namespace: 'phoenix', identity: 'watcher-a', leaseDurationSeconds: 15, now: () => new Date(clock + 3_600_000) });
+    const b = elector('watcher-b');
+    expect(await a.tryAcquire()).toBe(true);
+    // WHEN it stops renewing THEN the other takes over after one lease duration of its own clock
+    expect(await b.tryAcquire()).toBe(false);
+    clock += 15_000;
+    expect(await b.tryAcquire()).toBe(true);
   });
 
   it('hands over at once when the holder releases on shutdown', async () => {

@@ -39,6 +39,8 @@ export class LeaseElector {
   private readonly now: () => Date;
   private leader = false;
   private lastHolder: LeaseHolder = {};
+  /** The other holder's record as last read, and the LOCAL time at which it was first seen so. */
+  private observed?: { readonly record: string; readonly at: number };
 
   constructor(private readonly options: LeaseElectorOptions) {
     this.leaseName = options.leaseName ?? 'phoenix-watcher';
@@ -74,9 +76,12 @@ export class LeaseElector {
       }
       const spec = current.spec ?? {};
       const holder = spec.holderIdentity;
-      const renewed = spec.renewTime ? new Date(spec.renewTime as unknown as string).getTime() : 0;
       const duration = (spec.leaseDurationSeconds ?? this.durationSeconds) * 1000;
-      const expired = renewed + duration <= now.getTime();
+      // As client-go does: the other holder's renewTime is its own clock, so it is never compared
+      // with ours. Expiry counts from the local time at which this replica saw the record change.
+      const record = JSON.stringify([holder, spec.renewTime, spec.acquireTime, spec.leaseTransitions, duration]);
+      if (this.observed?.record !== record) this.observed = { record, at: now.getTime() };
+      const expired = this.observed.at + duration <= now.getTime();
       if (holder !== identity && !expired && holder) {
         const url = current.metadata?.annotations?.[LEADER_URL_ANNOTATION];
         this.lastHolder = { identity: holder, ...(url ? { url } : {}) };

@@ -42,7 +42,7 @@ export function effectsOf(component: CollectorComponent | undefined): ComponentE
 /**
  * Runs every structural and aggregation rule over the model. Pipelines listed in
  * `asImported` are kept exactly as they run today: what the collector itself rejects
- * (references, unused components) stays a problem, Phoenix's own order and aggregation
+ * (references, a connector used on one side only) stays a problem, Phoenix's own order and aggregation
  * rules become warnings for them.
  */
 export function checkModel(model: PipelineModel, asImported: ReadonlySet<string> = new Set()): RuleReport {
@@ -98,9 +98,10 @@ function checkUnused(model: PipelineModel, report: RuleReport): void {
     spec.processors.forEach((p) => used.processors.add(p));
     spec.exporters.forEach((e) => used.exporters.add(e));
   }
+  // The collector loads a component no pipeline uses (it is simply not started): a warning, not a problem.
   const check = (kind: ComponentKind, set: Set<string>, hint: string) => {
     for (const id of model.components.get(kind)?.keys() ?? []) {
-      if (!set.has(id)) flag(report, [`${kind}s`, id], `${kind} '${id}' is defined but used by no pipeline: ${hint}`);
+      if (!set.has(id)) flag(report, [`${kind}s`, id], `${kind} '${id}' is defined but used by no pipeline: ${hint}`, 'warnings');
     }
   };
   check('receiver', used.receivers, "list it in a pipeline's receivers or remove it");
@@ -109,6 +110,11 @@ function checkUnused(model: PipelineModel, report: RuleReport): void {
   for (const [id, connector] of model.components.get('connector') ?? []) {
     const asExporter = used.exporters.has(id);
     const asReceiver = used.receivers.has(id);
+    if (!asExporter && !asReceiver) {
+      flag(report, ['connectors', id], `connector '${id}' is defined but used by no pipeline: list it as an exporter of one pipeline and a receiver of another, or remove it`, 'warnings');
+      continue;
+    }
+    // Used on one side only, the collector refuses to build the pipelines.
     if (!asExporter || !asReceiver) {
       flag(report, ['connectors', id], `connector '${id}' must be an exporter of one pipeline and a receiver of another (it is ${asExporter ? 'not a receiver' : 'not an exporter'} anywhere)`);
     }

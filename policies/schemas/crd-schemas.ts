@@ -24,7 +24,7 @@ export function crdValidator(apiVersion: string, kind: string): ValidateFunction
   const file = crdIndex().get(key);
   if (!file) return undefined;
   const body = JSON.parse(fs.readFileSync(file, 'utf8')) as CrdSchemaFile;
-  const validate = compileCached(body.schema);
+  const validate = compileCached(withDefaultsApplied(body.schema));
   compiled.set(key, validate);
   return validate;
 }
@@ -43,4 +43,28 @@ function crdIndex(): Map<string, string> {
     }
   }
   return index;
+}
+
+/**
+ * The schema as the API server validates it: it applies each property's `default` before validating
+ * (structural-schema defaulting), so a required field that has a default may be left out
+ * (`managementState` of an OpenTelemetryCollector defaults to `managed`). Those fields are taken out
+ * of `required`; everything else is unchanged.
+ */
+export function withDefaultsApplied(schema: object): object {
+  if (Array.isArray(schema)) return schema.map((item: unknown) => (isObject(item) ? withDefaultsApplied(item) : item));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = isObject(value) ? withDefaultsApplied(value) : value;
+  const properties = out.properties;
+  if (Array.isArray(out.required) && isObject(properties)) {
+    const defaulted = (name: unknown) => typeof name === 'string' && Object.hasOwn(properties, name) && isObject((properties as Record<string, unknown>)[name]) && 'default' in ((properties as Record<string, object>)[name]!);
+    const required = (out.required as unknown[]).filter((name) => !defaulted(name));
+    if (required.length > 0) out.required = required;
+    else delete out.required;
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

@@ -71,6 +71,43 @@ describe('phoenix review (committed trees of two refs)', () => {
     expect(report.summary.errors).toBeGreaterThan(0);
   });
 
+  it("lists the waived findings it relied on: rule, object, field and the waiver's reason", async () => {
+    // GIVEN a head whose waivers file waives the plaintext Secret on one field
+    const repo = repoWithChange();
+    repo.commit(
+      {
+        '.phoenix/waivers.yaml': [
+          'waivers:',
+          '  - rule: kubernetes/no-plaintext-secret',
+          '    selector: {kind: Secret, name: remote-write, pointer: "/stringData/*"}',
+          '    owner: team-metrics',
+          '    reason: test credentials of the shadow tenant',
+          '    expires: 2999-01-01',
+          '',
+        ].join('\n'),
+      },
+      'waive',
+    );
+    // WHEN it is reviewed
+    const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'feature' });
+    // THEN the finding is not among the findings, but is listed with its waiver
+    expect(report.findings.filter((f) => f.ruleId === 'kubernetes/no-plaintext-secret')).toEqual([]);
+    expect(report.waived).toEqual([
+      expect.objectContaining({
+        ruleId: 'kubernetes/no-plaintext-secret',
+        severity: 'error',
+        file: 'gitops/experiments/prod/drop-pod-labels/secret-remote-write.yaml',
+        object: 'Secret observability/remote-write',
+        pointer: expect.stringMatching(/^\/stringData\//),
+        waiver: { reason: 'test credentials of the shadow tenant', owner: 'team-metrics', expires: '2999-01-01', file: '.phoenix/waivers.yaml', line: 2 },
+      }),
+    ]);
+    const markdown = renderReviewMarkdown(report);
+    expect(markdown).toMatch(/### Waived findings relied on \(1\)/);
+    expect(markdown).toMatch(/\| `kubernetes\/no-plaintext-secret` \| Secret observability\/remote-write \| `\/stringData\/[^`]+` \| `gitops\/experiments\/prod\/drop-pod-labels\/secret-remote-write\.yaml:\d+` \| test credentials of the shadow tenant \(team-metrics, until 2999-01-01; `\.phoenix\/waivers\.yaml:2`\) \|/);
+    expect(markdown).not.toContain(HEAD_SECRET);
+  });
+
   it('flags the guardrail (from the experiment manifest) whose query uses a label the change drops, not the others', async () => {
     const repo = repoWithChange();
     const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'feature' });

@@ -71,6 +71,12 @@ describe('webhook endpoint: verified before parsed', () => {
     expect(delivered).toEqual([]);
   });
 
+  it('fails when the body is empty, even with a well-formed signature (401, found by fuzzing: the verifier threw)', async () => {
+    const response = await deliver(url, '', { 'x-hub-signature-256': `sha256=${'a0'.repeat(32)}` });
+    expect(response.status).toBe(401);
+    expect(delivered).toEqual([]);
+  });
+
   it('fails when the signature header is missing (401)', async () => {
     const response = await deliver(url, JSON.stringify(pullRequestExample('opened')), {});
     expect(response.status).toBe(401);

@@ -63,7 +63,7 @@ describe('phoenix check --collector (rule collector/loads)', { timeout: 300_000 
     const dir = path.join(root, 'refused');
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'otelcol.yaml'), REFUSED);
-    const run = await runPhoenix(['check', '--collector', binary, dir, '--format', 'json'], root);
+    const run = await runPhoenix(['check', '--collector', binary, dir, '--format', 'json', '--repo-root', root], root);
     expect(run.code).toBe(1);
     const findings = JSON.parse(run.stdout).findings as Array<{ ruleId: string; message: string; line: number }>;
     // the schemas alone accept it

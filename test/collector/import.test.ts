@@ -110,12 +110,45 @@ describe('CollectorPipeline.fromYaml', () => {
     ]);
   });
 
-  it('names file:line for pipeline problems of an imported file', () => {
+  it('names file:line for pipeline problems of an imported file, and warns of an unused component', () => {
     const pipeline = CollectorPipeline.fromYaml(fixture('bad-references.yaml'));
     expect(pipeline.validate()).toEqual([
       expect.stringMatching(/bad-references\.yaml:12: pipeline 'metrics': 'receivers' references 'prometheus', which is not defined/),
-      expect.stringMatching(/bad-references\.yaml:7: exporter 'otlp\/unused' is defined but used by no pipeline/),
     ]);
+    expect(pipeline.warnings()).toContainEqual(expect.stringMatching(/bad-references\.yaml:7: exporter 'otlp\/unused' is defined but used by no pipeline/));
+  });
+
+  it('accepts unused components, which the collector loads, with one warning each', () => {
+    // GIVEN a config (loaded by otelcol validate v0.161.0) defining a receiver, processors, an exporter
+    // and connectors that no pipeline lists
+    // WHEN imported and rendered
+    const pipeline = CollectorPipeline.fromYaml(fixture('unused-components.yaml'));
+    // THEN nothing is a problem, each unused component is a warning with file:line, and it renders verbatim
+    expect(pipeline.validate()).toEqual([]);
+    const unused = pipeline.warnings().filter((warning) => / is defined but used by no pipeline/.test(warning));
+    expect(unused.map((warning) => /: (\w+ '[^']+') is defined/.exec(warning)?.[1])).toEqual([
+      "receiver 'otlp/unused'",
+      "processor 'batch'",
+      "processor 'filter/unused'",
+      "exporter 'otlphttp'",
+      "connector 'forward'",
+      "connector 'forward/half'",
+    ]);
+    expect(unused[0]).toMatch(/unused-components\.yaml:6: /);
+    expect(Object.keys(pipeline.render().connectors ?? {})).toEqual(['forward', 'forward/half']);
+  });
+
+  it('fails when a connector is used on one side only, which the collector rejects', () => {
+    const text = fs.readFileSync(fixture('unused-components.yaml'), 'utf8').replace('exporters: [debug]', 'exporters: [debug, forward/half]');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-import-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'half.yaml'), text);
+      expect(CollectorPipeline.fromYaml(path.join(dir, 'half.yaml')).validate()).toEqual([
+        expect.stringMatching(/half\.yaml:\d+: connector 'forward\/half' must be an exporter of one pipeline and a receiver of another \(it is not a receiver anywhere\)/),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails naming the file when it cannot be read', () => {

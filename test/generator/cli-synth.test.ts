@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,8 +21,9 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
 }
 
 /** Writes experiment files into a fresh folder; `$CDK8S` and `$DEFINE` stand for absolute import paths. */
-function experimentsDir(files: Record<string, string>): string {
+function experimentsDir(files: Record<string, string>, options: { readonly repository?: boolean } = {}): string {
   const dir = tempDir('phoenix-exp-');
+  if (options.repository !== false) execFileSync('git', ['init', '--quiet', dir]);
   for (const [name, text] of Object.entries(files)) {
     fs.writeFileSync(path.join(dir, name), text
       .replace('$CDK8S', path.join(repoRoot, 'node_modules', 'cdk8s'))
@@ -150,4 +152,61 @@ export default { name: 'invalid', build(scope: any) {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^prod\s+alpha\s+pending/m);
   }, 180_000);
+});
+
+describe('phoenix synth: the repository root and Flux paths', () => {
+  let work: string;
+  beforeAll(() => {
+    work = tempDir();
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  const fluxPaths = (tree: Map<string, string>) => [...tree.get('clusters/dev/phoenix-experiments.yaml')!.matchAll(/path: (\S+)/g)].map((match) => match[1]);
+
+  it('writes the same tree, with Flux paths relative to the repository root, into any folder outside the repository', async () => {
+    // GIVEN two output folders outside the repository
+    const [first, second] = [path.join(work, 'one'), path.join(work, 'elsewhere', 'two')];
+    // WHEN synthesizing into each
+    expect((await cli(['synth', '-o', first, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
+    expect((await cli(['synth', '-o', second, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
+    // THEN the trees are identical and name the folders the tree has in the repository
+    expect(readFiles(second)).toEqual(readFiles(first));
+    expect(fluxPaths(readFiles(first))).toEqual(['./gitops/experiments/dev/alpha', './gitops/experiments/dev/beta']);
+  });
+
+  it('derives Flux paths from the repository root, not the working directory, for a folder inside it', async () => {
+    // GIVEN experiments in a repository and a working directory elsewhere
+    const repo = experimentsDir({ 'one.ts': "export default { name: 'one', build() {} };\n" });
+    const out = path.join(repo, 'deploy', 'tree');
+    const previous = process.cwd();
+    process.chdir(work);
+    try {
+      // WHEN synthesizing into a folder of that repository
+      expect((await cli(['synth', '-o', out, '--experiments', repo, '--env', 'dev'])).code).toBe(0);
+    } finally {
+      process.chdir(previous);
+    }
+    // THEN the Flux path is the folder's path in the repository
+    expect(fluxPaths(readFiles(out))).toEqual(['./deploy/tree/experiments/dev/one']);
+    // AND --flux-path names it explicitly
+    const named = path.join(work, 'named');
+    expect((await cli(['synth', '-o', named, '--experiments', repo, '--env', 'dev', '--flux-path', './clusters/config/'])).code).toBe(0);
+    expect(fluxPaths(readFiles(named))).toEqual(['./clusters/config/experiments/dev/one']);
+    expect((await cli(['synth', '-o', named, '--experiments', repo, '--flux-path', '../up'])).code).toBe(2);
+  });
+
+  it('fails with one line when the experiments lie outside any repository, and --repo-root names the root', async () => {
+    // GIVEN experiments outside any git repository
+    const dir = experimentsDir({ 'one.ts': "export default { name: 'one', build() {} };\n" }, { repository: false });
+    const out = path.join(work, 'outside');
+    // WHEN synthesized without a root THEN exit 2, one line, nothing written
+    const refused = await cli(['synth', '-o', out, '--experiments', dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/is not inside a git repository: pass --repo-root DIR/);
+    expect(fs.existsSync(out)).toBe(false);
+    // WHEN given --repo-root THEN it synthesizes
+    expect((await cli(['synth', '-o', out, '--experiments', dir, '--env', 'dev', '--repo-root', dir])).code).toBe(0);
+    expect(fluxPaths(readFiles(out))).toEqual(['./gitops/experiments/dev/one']);
+  });
 });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { GIT_REPOSITORY, kustomization, runPhoenix, tempTree } from './support';
+import { GIT_REPOSITORY, kustomization, runPhoenix, tempFolder, tempTree } from './support';
 
 const SCHEMAS = path.join(__dirname, 'fixtures', 'schemas');
 
@@ -155,5 +155,49 @@ describe('phoenix check: input errors exit 2', () => {
     expect((await runPhoenix(['check', 'in', '--max-file-size', 'lots'], root)).stderr).toMatch(/--max-file-size 'lots' must be a positive number/);
     expect((await runPhoenix(['check', 'in', '--flux-interval', '1h..1m'], root)).code).toBe(2);
     expect((await runPhoenix(['check', 'in', '--format', 'html'], root)).code).toBe(2);
+  });
+});
+
+describe('phoenix check: the repository of the target', () => {
+  const WAIVE_PATHS = 'waivers:\n  - {rule: flux/path-exists, selector: {kind: Kustomization, name: app}, owner: o, reason: r, expires: 2999-01-01}\n';
+  const tree = (folder: string) => [GIT_REPOSITORY, kustomization('app').replace('./apps', `./${folder}`)].join('---\n');
+
+  it("uses the target's own repository for Flux paths and waivers when run from another repository", async () => {
+    // GIVEN a repository holding apps/ and no waivers, and another one (the working directory)
+    // whose waivers would hide the finding and which has no apps/ folder
+    const target = tempTree({ 'apps/README.md': 'apps', 'gitops/flux.yaml': tree('apps') + '---\n' + kustomization('gone').replace('./apps', './gone') });
+    const elsewhere = tempTree({ '.phoenix/waivers.yaml': WAIVE_PATHS.replace('name: app', 'name: gone'), 'gitops/README.md': 'x' });
+    // WHEN checking the target's tree from the other repository
+    const run = await runPhoenix(['check', path.join(target, 'gitops'), '--format', 'json'], elsewhere);
+    // THEN apps/ resolves in the target's repository and the other repository's waiver does not apply
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string; object: { name: string } }>; waived: unknown[] };
+    expect(report.findings.filter((entry) => entry.ruleId === 'flux/path-exists').map((entry) => entry.object.name)).toEqual(['gone']);
+    expect(report.waived).toEqual([]);
+    expect(run.code).toBe(1);
+  });
+
+  it("reads the waivers of the target's repository", async () => {
+    const target = tempTree({ '.phoenix/waivers.yaml': WAIVE_PATHS, 'gitops/flux.yaml': tree('missing') });
+    const run = await runPhoenix(['check', path.join(target, 'gitops'), '--format', 'json'], tempFolder({}));
+    const report = JSON.parse(run.stdout) as { findings: Array<{ ruleId: string }>; waived: Array<{ finding: { ruleId: string } }> };
+    expect(report.waived.map((entry) => entry.finding.ruleId)).toEqual(['flux/path-exists']);
+    expect(run.code).toBe(0);
+  });
+
+  it('fails with one line when the target is outside any repository, and --repo-root names the root', async () => {
+    // GIVEN a tree outside any git repository
+    const root = tempFolder({ 'apps/README.md': 'apps', 'gitops/flux.yaml': tree('apps') });
+    // WHEN checked without a root THEN exit 2 with one line saying so
+    const refused = await runPhoenix(['check', 'gitops'], root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n').filter((line) => !line.startsWith('info: '))).toHaveLength(1);
+    expect(refused.stderr).toMatch(/gitops is not inside a git repository: pass --repo-root DIR/);
+    // WHEN given --repo-root THEN paths resolve against it
+    const given = await runPhoenix(['check', 'gitops', '--repo-root', '.', '--format', 'json'], root);
+    expect(given.code).toBe(0);
+    expect((JSON.parse(given.stdout) as { counts: { error: number } }).counts.error).toBe(0);
+    const wrong = await runPhoenix(['check', 'gitops', '--repo-root', 'nowhere'], root);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--repo-root nowhere: no such folder/);
   });
 });

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPaths, checkSources, registerPack, type Rule } from '../../policies';
-import { GIT_REPOSITORY, kustomization, tempTree } from './support';
+import { checkHeadTree } from '../../app/bot/review/check-head-tree';
+import { GIT_REPOSITORY, kustomization, tempFolder, tempTree } from './support';
 
 const options = { repoRoot: '/nonexistent', pathExists: () => true, waiversFile: undefined };
 
@@ -91,18 +93,73 @@ spec:
 });
 
 describe('policy engine: repository paths', () => {
-  it('resolves Flux paths against the parent of gitops/ when there is no git repository', () => {
-    // GIVEN a tree outside any git repository
+  it('resolves Flux paths against the git repository holding the target, not the working directory', () => {
+    // GIVEN a repository whose tree names one present and one absent folder
     const root = tempTree({
       'apps/present/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
       'gitops/flux.yaml': [GIT_REPOSITORY, kustomization('present').replace('./apps', './apps/present'), kustomization('absent').replace('./apps', './apps/absent')].join('---\n'),
     });
-    // WHEN checking gitops/ from elsewhere
-    const report = checkPaths([path.join(root, 'gitops')], { baseDir: root });
-    // THEN only the missing path is reported
-    expect(report.repoRoot).toBe(root);
-    expect(report.findings.filter((entry) => entry.ruleId === 'flux/path-exists').map((entry) => entry.object.name)).toEqual(['absent']);
-    fs.rmSync(root, { recursive: true, force: true });
+    try {
+      // WHEN checking its gitops/ with the report relative to another folder
+      const report = checkPaths([path.join(root, 'gitops')], { baseDir: os.tmpdir() });
+      // THEN the root is the repository's, and only the missing path is reported
+      expect(report.repoRoot).toBe(root);
+      expect(report.findings.filter((entry) => entry.ruleId === 'flux/path-exists').map((entry) => entry.object.name)).toEqual(['absent']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('fails when the target lies outside any git repository and no root is given', () => {
+    const root = tempFolder({ 'gitops/flux.yaml': GIT_REPOSITORY });
+    try {
+      expect(() => checkPaths([path.join(root, 'gitops')], { baseDir: root })).toThrow(/gitops is not inside a git repository: pass --repo-root DIR/);
+      expect(checkPaths([path.join(root, 'gitops')], { baseDir: root, repoRoot: root }).repoRoot).toBe(root);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('policy engine: paths that leave the repository', () => {
+  it('reports a Flux path that climbs out of the repository or is absolute, although the folder exists on disk', () => {
+    // GIVEN Kustomizations naming /etc through ../ and as an absolute path, and a symlink leading out
+    const climbs = '../'.repeat(path.resolve(os.tmpdir()).split(path.sep).length + 4) + 'etc';
+    const root = tempTree({
+      'apps/present/kustomization.yaml': 'resources: []\n',
+      'gitops/flux.yaml': [
+        GIT_REPOSITORY,
+        kustomization('climbs').replace('./apps', climbs),
+        kustomization('absolute').replace('./apps', '/etc'),
+        kustomization('linked').replace('./apps', './apps/link'),
+        kustomization('present').replace('./apps', './apps/present'),
+      ].join('---\n'),
+    });
+    fs.symlinkSync('/etc', path.join(root, 'apps', 'link'));
+    try {
+      // WHEN checked against that repository root
+      const report = checkPaths([path.join(root, 'gitops')], { baseDir: root, repoRoot: root });
+      // THEN each path that leaves the repository is an error; the one inside passes
+      const found = report.findings.filter((entry) => entry.ruleId === 'flux/path-exists');
+      expect(found.map((entry) => [entry.object.name, entry.severity])).toEqual([['climbs', 'error'], ['absolute', 'error'], ['linked', 'error']]);
+      expect(found[0].message).toMatch(/resolves outside the repository: it climbs above the repository root/);
+      expect(found[1].message).toMatch(/resolves outside the repository: it is absolute/);
+      expect(found[2].message).toMatch(/does not exist in the repository/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('gives the review the same finding over a committed tree', () => {
+    // GIVEN the same Kustomizations read from git (the commit holds etc/, as a repository may)
+    const files = new Map([['gitops/flux.yaml', [GIT_REPOSITORY, kustomization('climbs').replace('./apps', '../../etc'), kustomization('absolute').replace('./apps', '/etc')].join('---\n')]]);
+    // WHEN the review checks the head tree
+    const { findings } = checkHeadTree({ files, allPaths: new Set(['gitops', 'gitops/flux.yaml', 'etc']) });
+    // THEN both are reported as leaving the repository
+    expect(findings.filter((entry) => entry.ruleId === 'flux/path-exists').map((entry) => entry.message)).toEqual([
+      "path '../../etc' resolves outside the repository: it climbs above the repository root",
+      "path '/etc' resolves outside the repository: it is absolute; Flux paths are relative to the repository root",
+    ]);
   });
 });
 

@@ -1,10 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../app/cli/program';
 
-/** A temporary folder with the given files (path → content). */
+/** A temporary git repository with the given files (path → content), nothing committed. */
 export function tempTree(files: Record<string, string | Buffer>): string {
+  const root = tempFolder(files);
+  execFileSync('git', ['init', '--quiet', root]);
+  return root;
+}
+
+/** A temporary folder outside any git repository, with the given files (path → content). */
+export function tempFolder(files: Record<string, string | Buffer>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-policies-'));
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });

@@ -15,7 +15,7 @@ describe('the guardrails pack on the example experiments', () => {
     // both candidates in shadow mode
     expect(await runCli(['synth', '-o', out, '--env', 'staging'])).toBe(0);
     // WHEN the guardrails rule checks the tree (from the repository root, so rule files resolve)
-    const report = checkPaths([out], { rules: [createCandidateKeepsGuardrailsRule()], waiversFile: undefined });
+    const report = checkPaths([out], { rules: [createCandidateKeepsGuardrailsRule()], waiversFile: undefined, repoRoot: process.cwd() });
     // THEN route-only, which merges away the status code the error-ratio rule reads, is an error
     // at its processor, naming the rule file position; nothing else is reported as changed
     const errors = report.findings.filter((f) => f.severity === 'error');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,8 @@ export function makeLayout(scenario: Scenario): { root: string; cleanup: () => v
   for (const [file, text] of Object.entries(scenario.rules)) fs.writeFileSync(path.join(root, 'rules', file), text);
   for (const [file, text] of Object.entries(scenario.dashboards)) fs.writeFileSync(path.join(root, 'dashboards', file), text);
   fs.writeFileSync(path.join(root, 'snapshot.prom'), toExposition(scenario));
+  // A config repository of its own: synth and check work in the repository holding their target.
+  execFileSync('git', ['init', '--quiet', root]);
   return { root, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 

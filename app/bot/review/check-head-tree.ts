@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkSources } from '../../../policies/engine';
-import type { ReviewFinding } from './types';
+import { describeObject } from '../../../policies';
+import type { ReviewFinding, ReviewWaivedFinding } from './types';
 import { InputError } from '../../../analysis/input-error';
 
 /**
@@ -11,6 +12,9 @@ import { InputError } from '../../../analysis/input-error';
  * file is the one committed at head. Input the engine cannot read (a malformed YAML file) becomes an
  * error finding on that file, so the review still reports everything else.
  */
+
+/** Where the head's waivers are read from (the review shows waived findings against it). */
+export const WAIVERS_FILE = '.phoenix/waivers.yaml';
 
 /** The committed files the check needs. */
 export interface HeadTreeInput {
@@ -22,8 +26,14 @@ export interface HeadTreeInput {
   readonly waiversText?: string;
 }
 
+/** What the check found, and what the head's waivers suppressed. */
+export interface HeadTreeResult {
+  readonly findings: ReviewFinding[];
+  readonly waived: ReviewWaivedFinding[];
+}
+
 /** Runs the policy engine; a checker with this signature can replace it in tests. */
-export type HeadTreeChecker = (input: HeadTreeInput) => ReviewFinding[];
+export type HeadTreeChecker = (input: HeadTreeInput) => HeadTreeResult;
 
 export const checkHeadTree: HeadTreeChecker = (input) => {
   const sources = [...input.files]
@@ -31,7 +41,7 @@ export const checkHeadTree: HeadTreeChecker = (input) => {
     .filter(([file]) => /\.(ya?ml|json)$/i.test(file) && !file.split('/').some((segment) => segment.startsWith('.')))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([file, text]) => ({ file, text }));
-  if (sources.length === 0) return [];
+  if (sources.length === 0) return { findings: [], waived: [] };
   // A fresh folder stands in for the repository root: it holds only the committed waivers file.
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-review-'));
   try {
@@ -41,7 +51,7 @@ export const checkHeadTree: HeadTreeChecker = (input) => {
     }
     const pathExists = (relative: string) => input.allPaths.has(relative.replace(/^\.\//, '').replace(/\/+$/, ''));
     const report = checkSources(sources, { mode: 'enforce', pathExists, repoRoot: root, baseDir: root });
-    return report.findings.map((finding) => ({
+    const findings = report.findings.map((finding) => ({
       ruleId: finding.ruleId,
       severity: finding.severity,
       file: finding.file,
@@ -50,10 +60,21 @@ export const checkHeadTree: HeadTreeChecker = (input) => {
       message: finding.message,
       fix: finding.fix,
     }));
+    const waived = report.waived.map(({ finding, waiver }) => ({
+      ruleId: finding.ruleId,
+      severity: finding.severity,
+      file: finding.file,
+      line: finding.line,
+      object: describeObject(finding.object) || '-',
+      ...(finding.pointer ? { pointer: finding.pointer } : {}),
+      message: finding.message,
+      waiver: { reason: waiver.reason, owner: waiver.owner, expires: waiver.expires, file: WAIVERS_FILE, line: waiver.line },
+    }));
+    return { findings, waived };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const located = /^([^:\s]+):(\d+)(?::\d+)?:?\s*(.*)$/s.exec(error.message);
-    return [{ ruleId: 'phoenix/input', severity: 'error', file: located?.[1] ?? sources[0].file, line: located ? Number(located[2]) : 1, message: located?.[3] ?? error.message, fix: 'make the file valid YAML (re-run phoenix synth)' }];
+    return { waived: [], findings: [{ ruleId: 'phoenix/input', severity: 'error', file: located?.[1] ?? sources[0].file, line: located ? Number(located[2]) : 1, message: located?.[3] ?? error.message, fix: 'make the file valid YAML (re-run phoenix synth)' }] };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

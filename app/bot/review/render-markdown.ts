@@ -50,6 +50,15 @@ export function renderReviewMarkdown(report: ReviewReport): string {
     for (const f of report.findings) lines.push(`| ${SEVERITY_ICON[f.severity]} | \`${f.ruleId}\` | \`${cell(f.file)}:${f.line}\` | ${cell(f.message)} | ${cell(f.fix ?? '')} |`);
   }
   lines.push('');
+  if (report.waived.length > 0) {
+    lines.push(`### Waived findings relied on (${report.waived.length})`);
+    lines.push('', '| | Rule | Object | Field | Where | Waiver |', '|---|---|---|---|---|---|');
+    for (const w of report.waived) {
+      const waiver = `${cell(w.waiver.reason)} (${cell(w.waiver.owner)}, until ${w.waiver.expires}; \`${cell(w.waiver.file)}:${w.waiver.line}\`)`;
+      lines.push(`| ${SEVERITY_ICON[w.severity]} | \`${w.ruleId}\` | ${cell(w.object)} | ${w.pointer ? `\`${cell(w.pointer)}\`` : '—'} | \`${cell(w.file)}:${w.line}\` | ${waiver} |`);
+    }
+    lines.push('');
+  }
 
   lines.push('### Estimated cost change');
   if (!report.cost) lines.push('', `Not estimated: ${report.costUnavailable ?? 'no cost source'}.`);

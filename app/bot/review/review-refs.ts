@@ -1,5 +1,5 @@
 import { simpleGit } from 'simple-git';
-import { checkHeadTree, type HeadTreeChecker } from './check-head-tree';
+import { checkHeadTree, WAIVERS_FILE, type HeadTreeChecker } from './check-head-tree';
 import { diffGitopsTrees } from './diff-gitops-trees';
 import { guardrailsAtRisk } from './guardrails-at-risk';
 import { listCommittedFiles, readBlobs, resolveCommit } from '../../../clients/git/committed-tree';
@@ -42,7 +42,6 @@ export interface ReviewRefsOptions {
   readonly assessmentSeries?: readonly Series[];
 }
 
-const WAIVERS_FILE = '.phoenix/waivers.yaml';
 
 /** Every file and folder path of a commit (for Flux `path` checks). */
 async function allPathsOf(repoDir: string, commit: string): Promise<Set<string>> {
@@ -75,8 +74,9 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
   const { environments, problems } = diffGitopsTrees(baseFiles, headFiles, folder);
   const check = options.check ?? checkHeadTree;
   const waiversBlob = waiversListed.get(WAIVERS_FILE);
+  const checked = check({ files: headFiles, allPaths: await allPathsOf(options.repoDir, headCommit), waiversText: waiversBlob ? texts.get(waiversBlob) : undefined });
   const findings: ReviewFinding[] = [
-    ...check({ files: headFiles, allPaths: await allPathsOf(options.repoDir, headCommit), waiversText: waiversBlob ? texts.get(waiversBlob) : undefined }),
+    ...checked.findings,
     ...problems.filter((p) => p.startsWith('head ')).map(problemFinding),
   ];
   const dedupedFindings = dedupe(findings);
@@ -98,6 +98,7 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
     head: { ref: options.head, commit: headCommit },
     environments,
     findings: dedupedFindings,
+    waived: checked.waived,
     cost,
     costUnavailable,
     guardrails: guardrails.atRisk,

@@ -43,6 +43,21 @@ export interface ReviewFinding {
   readonly fix?: string;
 }
 
+/** A finding on the head tree that a waiver suppressed: the review relied on it, so it shows it. */
+export interface ReviewWaivedFinding {
+  readonly ruleId: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly file: string;
+  readonly line: number;
+  /** `Kind namespace/name` of the object, or `-` for a bare collector config. */
+  readonly object: string;
+  /** RFC 6901 pointer of the field the finding is about. @default - the whole object */
+  readonly pointer?: string;
+  readonly message: string;
+  /** The waiver: why, who owns it, until when, and where it is written. */
+  readonly waiver: { readonly reason: string; readonly owner: string; readonly expires: string; readonly file: string; readonly line: number };
+}
+
 /** Estimated cost change of one changed experiment in one environment. */
 export interface CostChange {
   readonly experiment: string;
@@ -83,6 +98,8 @@ export interface ReviewReport {
   readonly head: { readonly ref: string; readonly commit: string };
   readonly environments: readonly EnvironmentChanges[];
   readonly findings: readonly ReviewFinding[];
+  /** Findings the head's waivers suppressed (the verdict relies on them). */
+  readonly waived: readonly ReviewWaivedFinding[];
   /** Cost changes; undefined when no cost source is configured. */
   readonly cost?: readonly CostChange[];
   /** Why cost is missing, when it is. @default - cost present */

@@ -11,6 +11,7 @@ interface CheckFlags {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly waivers?: string;
+  readonly repoRoot?: string;
   readonly failOn: 'error' | 'warning' | 'never';
   readonly mode?: CheckMode;
   readonly maxFileSize: string;
@@ -28,7 +29,8 @@ export function register(program: Command): void {
     .argument('[paths...]', 'files or folders (*.yaml, *.yml, *.json, recursively)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'markdown']).default('text'))
     .option('-o, --output <path>', 'write the report to this file instead of stdout')
-    .option('--waivers <file>', 'waivers file (default: .phoenix/waivers.yaml when present)')
+    .option('--waivers <file>', 'waivers file (default: .phoenix/waivers.yaml of the repository root, when present)')
+    .option('--repo-root <dir>', 'the repository root that Flux paths and the default waivers file are relative to (default: the git repository holding the first path)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse remains (never: report only)').choices(['error', 'warning', 'never']).default('error'))
     .addOption(new Option('--mode <mode>', 'former spelling: enforce = --fail-on error, audit = --fail-on never').choices(['enforce', 'audit']).hideHelp())
     .option('--max-file-size <MiB>', 'larger input files are an input error', '64')
@@ -62,6 +64,7 @@ function runCheck(paths: string[], flags: CheckFlags): number {
     ...(collectorRule ? { rules: [...policies.allRules(), collectorRule] } : {}),
     mode: failOn === 'never' ? 'audit' : 'enforce',
     waiversFile: flags.waivers,
+    ...(flags.repoRoot !== undefined ? { repoRoot: policies.resolveRepoRoot(process.cwd(), flags.repoRoot) } : {}),
     maxFileSizeBytes: maxFileSizeMiB * 2 ** 20,
     ruleOptions: parseIntervalRange(policies.parseGoDuration, flags.fluxInterval ?? '30s..24h'),
   });

@@ -1,13 +1,16 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { isFresh, synthCheck, synthToDisk, type SynthSummary, type SynthTreeOptions } from '../../../generators';
-import { ExitCode } from '../errors';
+import { resolveRepoRoot } from '../../../policies/context';
+import { ExitCode, UsageError } from '../errors';
 
 interface SynthFlags {
   readonly output: string;
   readonly env?: string[];
   readonly check?: boolean;
   readonly experiments: string;
+  readonly repoRoot?: string;
+  readonly fluxPath?: string;
 }
 
 /** `phoenix synth`: experiments × environments → the GitOps tree Flux reconciles. */
@@ -19,13 +22,17 @@ export function register(program: Command): void {
     .option('--env <name...>', 'only these environments (the others are left as they are)')
     .option('--check', 'write nothing; exit 1 and list the differences when the tree on disk is stale')
     .option('--experiments <dir>', 'folder of the experiment definitions', 'experiments')
+    .option('--repo-root <dir>', 'the config repository the tree belongs to (default: the git repository holding the experiments folder)')
+    .option('--flux-path <path>', "the tree's folder relative to the repository root, as Flux sees it (default: the output folder's path in the repository, or gitops when it lies outside)")
     .action((flags: SynthFlags) => {
       process.exitCode = runSynth(flags);
     });
 }
 
 function runSynth(flags: SynthFlags): number {
-  const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env };
+  const repoRoot = resolveRepoRoot(path.resolve(flags.experiments), flags.repoRoot);
+  const fluxPath = flags.fluxPath === undefined ? undefined : checkedFluxPath(flags.fluxPath);
+  const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env, repoRoot, ...(fluxPath ? { fluxPath } : {}) };
   const shown = displayPath(flags.output);
   if (flags.check) {
     const { tree, differences } = synthCheck(options);
@@ -56,6 +63,14 @@ function summaryLine(summary: SynthSummary, shown: string): string {
   if (!summary.detail) return head;
   // The Experiment's line repeats name, environment and phase ("experiment x (dev, running): …"): keep what follows.
   return `${head}  ${summary.detail.replace(/^experiment \S+ \([^)]*\): /, '')}`;
+}
+
+function checkedFluxPath(given: string): string {
+  const normalized = path.posix.normalize(given.replace(/^\.\//, ''));
+  if (given.startsWith('/') || normalized === '..' || normalized.startsWith('../')) {
+    throw new UsageError(`--flux-path '${given}' must be a folder inside the repository, relative to its root (for example gitops)`);
+  }
+  return normalized.replace(/\/+$/, '') || '.';
 }
 
 function displayPath(output: string): string {

@@ -1,5 +1,5 @@
 import type { Decision } from '../../../analysis/decide/types';
-import { GitCommandError } from '../../../clients/git/run-git';
+import { GitCommandError, redactMessage } from '../../../clients/git/run-git';
 import { InstallationTokenError } from '../../../clients/github/installation-token';
 import { proposalFromDecision } from './proposal';
 import { closeStaleProposal, proposeChange, type ProposeContext, type ProposeOutcome } from './propose';
@@ -74,7 +74,8 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
         results.push({ ...base, action: stale === 'promote' ? 'close-stale-promote' : 'close-stale-rollback', closedPull });
       }
     } catch (error) {
-      const message = (error as Error).message;
+      // Reaches the API, the status page and the log: never a credential.
+      const message = redactMessage(String((error as Error)?.message ?? error));
       if (isSetupFailure(error)) setupFailure = message;
       options.log.warn({ ...base, err: { message } }, setupFailure ? 'proposal failed; no other proposal is tried this cycle; will try again next cycle' : 'proposal failed; will try again next cycle');
       results.push({ ...base, action: proposal?.action === 'rollback' ? 'rollback' : 'promote', error: message });

@@ -3,6 +3,7 @@ import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Decision } from '../../../analysis/decide/types';
 import { ConfigRepo } from '../../../clients/git/config-repo';
+import { redactMessage } from '../../../clients/git/run-git';
 import { LeaseElector } from '../../../clients/kubernetes/lease-elector';
 import type { WatcherConfig } from '../config';
 import { createGitHubAccess, type GitHubAccess } from '../github-access';
@@ -38,7 +39,7 @@ export function createActuator(
       await access.gitTokens.token();
       repo ??= await ConfigRepo.open(`${config.repository.workDir}-proposals`, config.repository.url, { baseBranch: config.repository.branch, tokens: access.gitTokens });
     } catch (error) {
-      const message = (error as Error).message.split('\n')[0]!;
+      const message = redactMessage(String((error as Error)?.message ?? error));
       log.error({ err: { message } }, 'cannot reach the config repository: nothing proposed this cycle; will try again next cycle');
       return decisions
         .filter((d) => d.phase === 'running' && d.action !== 'none')

@@ -1,12 +1,12 @@
 import { isRecord } from '../../collector-configs';
-import type { Rule } from '../../types';
+import type { Rule, RuleContext } from '../../types';
 import { isFluxKustomization, specOf } from './flux-objects';
 
 /** A Kustomization whose source is missing never reconciles. */
 export const sourceRefResolves: Rule = {
   id: 'flux/source-ref-resolves',
   severity: 'error',
-  description: "A Flux Kustomization's sourceRef names a source (GitRepository, OCIRepository, Bucket) present in the checked paths.",
+  description: "A Flux Kustomization's sourceRef names a source (GitRepository, OCIRepository, Bucket, ExternalArtifact or an ArtifactGenerator's artifact) present in the checked paths.",
   kinds: ['Kustomization'],
   check(doc, ctx) {
     if (!isFluxKustomization(doc)) return [];
@@ -14,6 +14,7 @@ export const sourceRefResolves: Rule = {
     if (!isRecord(ref) || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return [];
     const namespace = typeof ref.namespace === 'string' ? ref.namespace : doc.object.namespace;
     if (ctx.find(ref.kind, ref.name, namespace)) return [];
+    if (ref.kind === 'ExternalArtifact' && generatedArtifact(ctx, ref.name, namespace)) return [];
     return [{
       pointer: '/spec/sourceRef/name',
       message: `sourceRef ${ref.kind} ${namespace ?? '(no namespace)'}/${ref.name} is not among the checked objects`,
@@ -21,3 +22,15 @@ export const sourceRefResolves: Rule = {
     }];
   },
 };
+
+/**
+ * True when an ArtifactGenerator (Flux source-watcher) in `namespace` produces the ExternalArtifact
+ * `name`: the generator creates one ExternalArtifact per `spec.artifacts[].name`, in its own namespace.
+ */
+function generatedArtifact(ctx: RuleContext, name: string, namespace: string | undefined): boolean {
+  return ctx.ofKind('ArtifactGenerator').some((generator) => {
+    if (!generator.object.apiVersion?.startsWith('source.extensions.fluxcd.io/') || (generator.object.namespace ?? undefined) !== namespace) return false;
+    const artifacts = isRecord(generator.value.spec) ? generator.value.spec.artifacts : undefined;
+    return Array.isArray(artifacts) && artifacts.some((artifact) => isRecord(artifact) && artifact.name === name);
+  });
+}

@@ -3,18 +3,18 @@ import { pointerOf } from '../../rule-table';
 import type { SourceDocument } from '../../types';
 
 /** Where each workload kind keeps its pod spec. */
-const POD_SPEC_PATHS: Record<string, readonly string[]> = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
+const POD_SPEC_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['Pod', ['spec']],
+  ['Deployment', ['spec', 'template', 'spec']],
+  ['StatefulSet', ['spec', 'template', 'spec']],
+  ['DaemonSet', ['spec', 'template', 'spec']],
+  ['ReplicaSet', ['spec', 'template', 'spec']],
+  ['Job', ['spec', 'template', 'spec']],
+  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template', 'spec']],
+]);
 
 /** Kinds that run pods. */
-export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
+export const WORKLOAD_KINDS = [...POD_SPEC_PATHS.keys()];
 /** Kinds whose pods run to completion (no probes expected). */
 export const BATCH_KINDS = new Set(['Job', 'CronJob']);
 
@@ -36,7 +36,7 @@ export interface ContainerView {
 
 /** The pod spec of a workload, or undefined for other kinds. */
 export function podSpecOf(doc: SourceDocument): PodSpecView | undefined {
-  const path = POD_SPEC_PATHS[doc.object.kind ?? ''];
+  const path = POD_SPEC_PATHS.get(doc.object.kind ?? '');
   if (!path) return undefined;
   let node: unknown = doc.value;
   for (const segment of path) node = isRecord(node) ? node[segment] : undefined;
