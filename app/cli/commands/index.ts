@@ -8,7 +8,7 @@ import { register as experiment } from './experiment';
 import { register as estimate } from './estimate';
 import { register as watch } from './watch';
 import { register as recommend } from './recommend';
-import { register as statusServer } from './status-server';
+import { register as status } from './status';
 import { register as init } from './init';
 
 /**
@@ -25,7 +25,7 @@ const registrations: Array<(program: Command) => void> = [
   estimate,
   watch,
   recommend,
-  statusServer,
+  status,
   init,
 ];
 

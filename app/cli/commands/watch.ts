@@ -3,12 +3,12 @@ import pino, { type Logger } from 'pino';
 import { loadWatcherConfig, type WatcherConfig } from '../../watcher/config';
 import { loadRepoInputs } from '../../watcher/repo-inputs';
 import { WatcherService } from '../../watcher/service';
-import { mountWatcherStatusPage } from '../../watcher/status-page/watcher-status-source';
+import { mountWatcherStatusPage, type WatcherStatusSource } from '../../watcher/status-page/watcher-status-source';
 import type { Decision } from '../../../analysis/decide/types';
 import type { ActuationResult } from '../../watcher/actuation/actuate-decisions';
 import { createActuator, createElector } from '../../watcher/actuation/create-actuator';
 import { EVENTS_PATH, mountWatcherApi } from '../../watcher/api/mount-watcher-api';
-import { createGitHubAccess } from '../../watcher/github-access';
+import { createGitHubAccess, type GitHubAccess } from '../../watcher/github-access';
 import type { PullRequestView } from '../../watcher/status-page/view-model';
 import { UsageError } from '../errors';
 import { InputError } from '../../../analysis/input-error';
@@ -36,7 +36,10 @@ export interface WatcherRunOptions {
  * access built once from the config), the status page and the API on the same server. The loop,
  * the signals and `--once` are the command's; everything else is here, so tests run the same wiring.
  */
-export function createWatcher(config: WatcherConfig, options: WatcherRunOptions): { service: WatcherService; loadError: () => unknown } {
+export function createWatcher(
+  config: WatcherConfig,
+  options: WatcherRunOptions,
+): { service: WatcherService; source: WatcherStatusSource; pullRequests: Map<string, PullRequestView>; access: GitHubAccess | undefined; loadError: () => unknown } {
   const { mode, log } = options;
   const pullRequests = new Map<string, PullRequestView>();
   const elector = config.lease && (mode === 'propose' || config.api.actions.enabled) ? createElector(config) : undefined;
@@ -55,9 +58,9 @@ export function createWatcher(config: WatcherConfig, options: WatcherRunOptions)
     ...(options.now ? { now: options.now } : {}),
     actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, access, elector, { dryRun: options.dryRun }), pullRequests) : undefined,
   });
-  const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH });
+  const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH, proposalsPushed: mode === 'propose' && !options.dryRun });
   mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}) });
-  return { service, loadError: () => loadError };
+  return { service, source, pullRequests, access, loadError: () => loadError };
 }
 
 /**
@@ -87,6 +90,7 @@ export function register(program: Command): void {
       const { service, loadError } = createWatcher(config, { mode, log, dryRun: flags.dryRun });
       if (flags.once) {
         const report = await service.runOnce();
+        await service.stop();
         if (loadError()) throw loadError();
         if (!report) throw new InputError('the cycle failed (see the log above); nothing was decided');
         process.stdout.write(`${JSON.stringify(service.experiments(), null, 2)}\n`);
