@@ -1,9 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorBinary } from '../support/collector';
+import { FakeGitHub } from '../support/fake-github';
 import { installPacked, packRepository, type PackedPackage } from '../support/install-packed';
 import { runAction } from '../support/run-action';
 
@@ -106,6 +108,48 @@ describe('the packed package, installed without devDependencies', { timeout: 300
       ['review', 0, ''],
     ]);
     expect(fs.readFileSync(path.join(app, 'phoenix-review.md'), 'utf8')).toMatch(/phoenix/i);
+  });
+
+  it("proposes a person's decision whose commit carries the re-synthesized tree, so CI's synth --check passes", async () => {
+    // GIVEN the committed config repository (the test above) pushed to a remote, and GitHub (fake)
+    expect(fs.existsSync(path.join(app, '.git')), 'the action test above ran first').toBe(true);
+    const remote = path.join(root, 'remote.git');
+    execFileSync('git', ['clone', '--quiet', '--bare', app, remote]);
+    const github = await FakeGitHub.start();
+    try {
+      github.addRepo({ owner: 'platform-team', name: 'metrics-config' });
+      const branch = 'phoenix/start/drop-go-gc-metrics/dev';
+      github.setRef('platform-team/metrics-config', `heads/${branch}`, '2'.repeat(40));
+      const gitconfig = path.join(root, 'gitconfig');
+      fs.writeFileSync(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n');
+      const env = { ...process.env, GITHUB_TOKEN: 'a-person-token', GIT_CONFIG_GLOBAL: gitconfig, PHOENIX_DEBUG: '' };
+      const args = ['experiment', 'start', 'drop-go-gc-metrics', '--env', 'dev', '--remote', remote, '--repo', 'platform-team/metrics-config', '--github-url', github.baseUrl];
+      // (asynchronously: the GitHub fake answers from this process)
+      const run = (extra: string[]) =>
+        promisify(execFile)(bin, [...args, ...extra], { cwd: app, env, encoding: 'utf8' }).then(
+          ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+          (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+        );
+      // WHEN a dry run, then the real thing
+      const dry = await run(['--dry-run']);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.stdout).toMatch(/^dry run: would push phoenix\/start\/drop-go-gc-metrics\/dev \(.*gitops.*\)/);
+      expect(execFileSync('git', ['branch', '--list', 'phoenix/*'], { cwd: remote, encoding: 'utf8' })).toBe('');
+      const real = await run([]);
+      expect(real.code, real.stderr).toBe(0);
+      // THEN the pushed commit changes the state, the decision record and the tree, and the tree is fresh
+      const changed = execFileSync('git', ['diff', '--name-only', 'main', branch], { cwd: remote, encoding: 'utf8' }).trim().split('\n');
+      expect(changed).toEqual(expect.arrayContaining(['experiments/drop-go-gc-metrics.state.yaml', 'gitops/experiments/dev/drop-go-gc-metrics/opentelemetrycollector-drop-go-gc-metrics.yaml']));
+      expect(changed.filter((file) => file.startsWith('node_modules'))).toEqual([]);
+      const checkout = path.join(root, 'branch');
+      execFileSync('git', ['clone', '--quiet', '--branch', branch, remote, checkout]);
+      fs.symlinkSync(path.join(app, 'node_modules'), path.join(checkout, 'node_modules'), 'dir');
+      const fresh = spawnSync(bin, ['synth', '--check'], { cwd: checkout, encoding: 'utf8' });
+      expect(fresh.status, fresh.stdout + fresh.stderr).toBe(0);
+      expect(github.repo('platform-team/metrics-config').pulls[0]!.body).not.toMatch(/re-synthesi[sz]e/i);
+    } finally {
+      await github.stop();
+    }
   });
 
   it('content-type, which declares Node >= 22, loads and parses on this Node 20', () => {

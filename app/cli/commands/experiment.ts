@@ -8,6 +8,7 @@ import { staticGitToken } from '../../../clients/git/run-git';
 import { createGitHubClient } from '../../../clients/github/octokit';
 import type { PersonAction } from '../../watcher/actuation/proposal';
 import { DecisionRefusedError, proposePersonDecision } from '../../watcher/actuation/propose-person-decision';
+import { INSTALLATION_DIR, resynthesizeWithInstallation } from '../../watcher/actuation/resynthesize';
 import { UsageError } from '../errors';
 
 interface ExperimentOptions {
@@ -64,7 +65,17 @@ async function proposeFromCli(action: PersonAction, experiment: string, options:
     const github = createGitHubClient({ auth: token, baseUrl: options.githubUrl });
     const outcome = await proposePersonDecision(
       { experiment, environment: options.env, action, decidedBy: identity.name, ...(options.reason ? { reason: options.reason } : {}) },
-      { repo, github, owner, repoName, identity, experimentsDir: options.experimentsDir, dryRun: options.dryRun },
+      {
+        repo,
+        github,
+        owner,
+        repoName,
+        identity,
+        experimentsDir: options.experimentsDir,
+        dryRun: options.dryRun,
+        // The commit carries the re-synthesized tree when the person's checkout has the same lockfile.
+        resynthesize: resynthesizeWithInstallation(checkoutRoot() ?? INSTALLATION_DIR),
+      },
     ).catch((error: Error) => {
       if (error instanceof DecisionRefusedError) throw new UsageError(error.message);
       throw error;
@@ -75,6 +86,15 @@ async function proposeFromCli(action: PersonAction, experiment: string, options:
     return outcome.url ?? '';
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The root of the git checkout the command runs in, if any. */
+function checkoutRoot(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 
