@@ -4,8 +4,13 @@ import type { EnvironmentSpec } from './environment';
 import { EnvironmentError, environmentProblems } from './validate-environment';
 import { loadModule } from './load-module';
 
-/** The folder of this config repo's environments. */
-export const defaultEnvironmentsDir = __dirname;
+/**
+ * The folder of the config repository's environments: `environments/` in the current folder (the
+ * repository root, where `phoenix` runs), also when Phoenix is installed as a package.
+ */
+export function defaultEnvironmentsDir(): string {
+  return path.resolve('environments');
+}
 
 const NOT_ENVIRONMENTS = /(^index|^environment|^load-environments|^load-module|^validate-environment|\.test|\.d)\.ts$/;
 
@@ -16,12 +21,12 @@ const NOT_ENVIRONMENTS = /(^index|^environment|^load-environments|^load-module|^
  * unique. Returns the environments in promotion order. Adding an environment is one file.
  * Needs the TypeScript loader (tsx) when `dir` holds `.ts` files.
  */
-export function loadEnvironments(dir: string = defaultEnvironmentsDir): EnvironmentSpec[] {
+export function loadEnvironments(dir: string = defaultEnvironmentsDir()): EnvironmentSpec[] {
   let entries: string[];
   try {
     entries = fs.readdirSync(dir).filter((file) => /\.(ts|js)$/.test(file) && !NOT_ENVIRONMENTS.test(file)).sort();
   } catch (error) {
-    throw new EnvironmentError(`cannot read the environments folder ${dir}: ${(error as Error).message}`);
+    throw new EnvironmentError(`cannot read the environments folder ${dir}: ${(error as Error).message} (run phoenix in the config repository's root, or 'phoenix init' to create one)`);
   }
   const problems: string[] = [];
   const found: Array<{ spec: EnvironmentSpec; file: string }> = [];

@@ -80,6 +80,25 @@ describe('phoenix experiment pause|resume|abort', () => {
     expect(stderr).toMatch(/no GitHub token: set GITHUB_TOKEN/);
   });
 
+  it('--dry-run prints what it would push and open, and pushes nothing', async () => {
+    const code = await runCli([...args('pause'), '--dry-run']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^dry run: would push phoenix\/pause\/drop-pod-labels\/dev \(experiments\/drop-pod-labels\.state\.yaml, experiments\/decisions\/\S+\) and open a pull request 'pause drop-pod-labels in dev' against main$/m);
+    expect(git(remote, 'branch', '--list', 'phoenix/*')).toBe('');
+    expect(github.calls('pulls/create')).toHaveLength(0);
+  });
+
+  it('fails with exit 3 ("try again"), not as a bug, and pushes nothing when GitHub does not answer', async () => {
+    // GIVEN GitHub answers 503 to every try of the look-up (the client retries reads)
+    github.failNext('pulls/list', { status: 503, times: 4 });
+    const code = await runCli(args('abort'));
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/GitHub did not answer \(.*\): branch phoenix\/abort\/drop-pod-labels\/dev was not pushed; try again when GitHub is reachable/);
+    expect(stderr).not.toMatch(/looks like a bug/);
+    expect(git(remote, 'branch', '--list', 'phoenix/*')).toBe('');
+  }, 60_000);
+
   it('reads owner/name from https and ssh remotes', () => {
     expect(repoFromRemote('https://github.com/acme/config.git')).toBe('acme/config');
     expect(repoFromRemote('git@github.com:acme/config.git')).toBe('acme/config');

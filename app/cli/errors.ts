@@ -1,10 +1,14 @@
 import { InputError } from '../../analysis/input-error';
+import { GitCommandError } from '../../clients/git/run-git';
+import { GitHubUnavailableError } from '../../clients/github/github-unavailable';
+import { InstallationTokenError } from '../../clients/github/installation-token';
 
 /**
  * Exit codes every `phoenix` command uses, like kubeconform and conftest:
- * 0 nothing to report, 1 findings (or differences), 2 usage or input error.
+ * 0 nothing to report, 1 findings (or differences), 2 usage or input error,
+ * 3 GitHub or the git remote could not be reached: nothing was changed, run it again later.
  */
-export const ExitCode = { ok: 0, findings: 1, usage: 2 } as const;
+export const ExitCode = { ok: 0, findings: 1, usage: 2, unavailable: 3 } as const;
 
 /**
  * A mistake in how a command was called (arguments, options). Like every {@link InputError}
@@ -19,8 +23,13 @@ export class UsageError extends InputError {
 
 /**
  * The exit code for an error thrown anywhere below the CLI: 2 for an {@link InputError} (the one
- * input-error type, see docs/adr/0003); undefined for anything else, which is a bug.
+ * input-error type, see docs/adr/0003) and for refused credentials or rights (their message says
+ * what to change), 3 for GitHub or a git remote that did not answer; undefined for anything else,
+ * which is a bug.
  */
 export function exitCodeOf(error: unknown): number | undefined {
+  if (error instanceof GitHubUnavailableError) return ExitCode.unavailable;
+  if (error instanceof GitCommandError) return error.kind === 'unreachable' ? ExitCode.unavailable : ExitCode.usage;
+  if (error instanceof InstallationTokenError) return ExitCode.usage;
   return error instanceof InputError ? ExitCode.usage : undefined;
 }

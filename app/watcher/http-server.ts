@@ -59,10 +59,11 @@ export class WatcherHttpServer {
 
   /** Stops accepting connections, ends long-lived streams and closes idle connections. */
   async close(): Promise<void> {
+    // Closers run also when the server never listened (their timers would keep the process alive).
+    for (const closer of this.closers) closer();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const closer of this.closers) closer();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

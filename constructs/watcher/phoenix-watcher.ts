@@ -12,14 +12,15 @@ export interface PhoenixWatcherProps {
   /** The watcher's config file content (YAML), mounted at /etc/phoenix/watcher.yaml. */
   readonly configYaml: string;
   /**
-   * Secret holding the GitHub App credentials (keys `app-id`, `private-key`, `installation-id`),
+   * Secret holding the GitHub App's private key (key `private-key`) and optionally a token for Flux's
+   * commit statuses (key `github-token`, as `GITHUB_TOKEN`),
    * created out of band or SOPS-encrypted for Flux to decrypt; the tree never holds its data.
    * @default 'phoenix-github-app'
    */
   readonly githubAppSecretName?: string;
   /** Namespaces whose Flux Kustomizations the watcher reads. @default ['flux-system'] */
   readonly fluxNamespaces?: readonly string[];
-  /** HTTP port of /metrics, /healthz, /readyz, the API and the status page. @default 8080 */
+  /** HTTP port of /metrics, /healthz, /readyz, the API and the status page (the watcher's own default). @default 9464 */
   readonly port?: number;
   /** Emit a Prometheus-operator ServiceMonitor. @default true */
   readonly serviceMonitor?: boolean;
@@ -46,7 +47,7 @@ export class PhoenixWatcher extends Construct {
     if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`PhoenixWatcher 'replicas' (${replicas}) must be a whole number of at least 1`);
     this.namespace = props.namespace ?? 'phoenix-system';
     const namespace = this.namespace;
-    const port = props.port ?? 8080;
+    const port = props.port ?? 9464;
     const secret = props.githubAppSecretName ?? 'phoenix-github-app';
     const labels = { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/part-of': 'phoenix' };
     const metadata = { name: NAME, namespace, labels };
@@ -91,7 +92,9 @@ export class PhoenixWatcher extends Construct {
       metadata: { ...metadata, annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' } },
       data: { 'watcher.yaml': props.configYaml },
     });
-    const secretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
+    // The App id and installation id are in watcher.yaml (not secrets); the Secret holds the private key and,
+    // optionally, a token for reading Flux's commit statuses (`token: { env: GITHUB_TOKEN }` in watcher.yaml).
+    const optionalSecretEnv = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key, optional: true } } });
     new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -113,8 +116,7 @@ export class PhoenixWatcher extends Construct {
                 env: [
                   { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                   { name: 'PHOENIX_LEASE_NAMESPACE', value: namespace },
-                  secretEnv('PHOENIX_GITHUB_APP_ID', 'app-id'),
-                  secretEnv('PHOENIX_GITHUB_INSTALLATION_ID', 'installation-id'),
+                  optionalSecretEnv('GITHUB_TOKEN', 'github-token'),
                 ],
                 resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },

@@ -1,35 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { GitFixture } from './support/git-fixture';
+import { shippedEnvironmentFiles } from '../support/shipped-environments';
+import { runAction as runActionIn, type StepResult } from '../support/run-action';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-interface ActionStep {
-  readonly id: string;
-  readonly run: string;
-  readonly env?: Record<string, string>;
-}
-
-/** Runs the composite action's steps the way the runner does: bash, its env mapping, in the repository. */
-function runAction(repoDir: string, inputs: Record<string, string>): Array<{ id: string; status: number | null; stderr: string }> {
-  const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }>; runs: { steps: ActionStep[] } };
-  const outputFile = path.join(repoDir, '..', `${path.basename(repoDir)}-github-output`);
-  const summaryFile = path.join(repoDir, '..', `${path.basename(repoDir)}-step-summary`);
-  const expand = (value: string) =>
-    value
-      .replace(/\$\{\{\s*github\.action_path\s*\}\}/g, ROOT)
-      .replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_all, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '');
-  const results: Array<{ id: string; status: number | null; stderr: string }> = [];
-  for (const step of action.runs.steps) {
-    const env = { ...process.env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v)])) };
-    const result = spawnSync('bash', ['-c', step.run], { cwd: repoDir, env, encoding: 'utf8' });
-    results.push({ id: step.id, status: result.status, stderr: result.stderr });
-    if (result.status !== 0) break;
-  }
-  return results;
+function runAction(repoDir: string, inputs: Record<string, string>): StepResult[] {
+  return runActionIn(ROOT, repoDir, inputs);
 }
 
 describe('action.yml (composite action) on a real config repo', { timeout: 180_000 }, () => {
@@ -40,7 +20,7 @@ describe('action.yml (composite action) on a real config repo', { timeout: 180_0
   beforeAll(() => {
     // GIVEN a config repo whose main has no tree yet, and a branch that commits the synthesized tree
     repo = GitFixture.create('phoenix-action-');
-    base = repo.commit({ 'experiments/.keep': '', 'README.md': 'config repo\n' }, 'start');
+    base = repo.commit({ ...shippedEnvironmentFiles(), 'experiments/.keep': '', 'README.md': 'config repo\n' }, 'start');
     repo.git('checkout', '--quiet', '-b', 'tree');
     execFileSync(path.join(ROOT, 'bin', 'phoenix'), ['synth'], { cwd: repo.dir, encoding: 'utf8' });
     fresh = repo.commit({}, 'synthesize');

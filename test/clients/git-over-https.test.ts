@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { InstallationTokenError, installationTokenSource } from '../../clients/g
 import { createGitHubClient } from '../../clients/github/octokit';
 import { FakeGitHub } from '../support/fake-github';
 import { GitHttpServer, type GitAuthDecision } from '../support/git-http-server';
+import { filesContaining } from '../support/token-scan';
 
 const identity = { name: 'Phoenix', email: 'phoenix@example.invalid' };
 const WRITE_TOKEN = 'ghs_write0123456789abcdefWRITE';
@@ -18,26 +19,6 @@ const READ_TOKEN = 'ghs_read0123456789abcdefREAD';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.invalid' } }).trim();
-}
-
-/** Every file under `dir` (hidden ones and .git included) whose bytes contain `needle`, raw or base64 in a header. */
-export function filesContaining(dir: string, needle: string): string[] {
-  const forms = [needle, Buffer.from(`x-access-token:${needle}`).toString('base64')];
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const file = path.join(d, name);
-      const info = statSync(file, { throwIfNoEntry: false });
-      if (!info) continue;
-      if (info.isDirectory()) walk(file);
-      else if (info.isFile()) {
-        const bytes = readFileSync(file).toString('latin1');
-        if (forms.some((f) => bytes.includes(f))) hits.push(file);
-      }
-    }
-  };
-  walk(dir);
-  return hits;
 }
 
 /** A bare repo `acme/config.git` under `root`, seeded with one commit on main. */

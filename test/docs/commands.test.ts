@@ -35,6 +35,10 @@ function commandsOf(file: string): DocCommand[] {
 function whyNotRun(command: string, clone: string): string | undefined {
   if (/^npm (ci|install)\b/.test(command) || /npm run test:all/.test(command)) return 'installs or runs the whole suite (this test is part of it)';
   if (/^export /.test(command)) return 'sets a variable for a server command';
+  if (/^npx phoenix\b/.test(command)) return 'runs in a config repository that installed phoenix-metrics (test/package/packed-install.test.ts does that)';
+  if (/^(flux|docker|helm)\b/.test(command) || (/^kubectl (apply|create|get|logs|port-forward|rollout)\b/.test(command) && !/--dry-run=client/.test(command))) return 'needs a cluster, a container engine or a GitHub account';
+  if (/--from-file=/.test(command)) return 'reads key files the reader creates (app.pem, webhook-secret)';
+  if (/\bphoenix experiment (start|pause|resume|abort)\b/.test(command)) return 'opens a pull request on GitHub (needs a token and the repository)';
   if (/\b(watch|bot)\b/.test(command.split(' -- ').pop()!.split(' ').slice(0, 3).join(' '))) return 'starts a server';
   if (/https?:\/\//.test(command)) return 'reads a network address';
   const outputs = new Set<string>();

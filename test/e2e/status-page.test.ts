@@ -3,7 +3,8 @@
  * watcher scenarios, the real Kubernetes client against a fake API) serves it on a loopback port,
  * and Debian's chromium, driven by playwright-core, looks at it as a person would.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -173,9 +174,13 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     expect(await row(page, 'win').locator('.verdict').textContent()).toBe('pass');
     expect(await row(page, 'broken').locator('.verdict').textContent()).toBe('fail');
     expect(await row(page, 'win').textContent()).toMatch(/60\.0% \(by-route\)/);
-    // and the link to the pull request, or the proposal branch when no pull request is known
+    // and the link to the pull request; in observe mode a proposal is named, never linked (its branch does not exist)
     expect(await row(page, 'win').getByRole('link', { name: 'Promote by-route of win in dev' }).getAttribute('href')).toBe(PR_URL);
-    expect(await row(page, 'broken').getByRole('link', { name: 'phoenix/rollback/broken/dev' }).getAttribute('href')).toBe('https://github.example/acme/metrics-config/tree/phoenix/rollback/broken/dev');
+    expect(await row(page, 'broken').getByRole('link', { name: 'phoenix/rollback/broken/dev' }).count()).toBe(0);
+    expect(await row(page, 'broken').textContent()).toMatch(/would propose phoenix\/rollback\/broken\/dev \(observe mode\)/);
+    // and a running experiment's saving is projected, not saved
+    expect(await row(page, 'win').locator('[data-label="Projected / month"]').textContent()).toMatch(/USD \(by-route\)/);
+    expect(await row(page, 'win').locator('[data-label="Saved / month"]').textContent()).toBe('–');
     // and the money saved by promoted experiments
     expect(await page.locator('.totals').textContent()).toContain('1,234.50 USD per month');
     // and fits a 390 px screen without scrolling sideways
@@ -278,6 +283,37 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     } finally {
       await live.close();
     }
+  });
+
+  it('phoenix status --config prints the same truth from the repository and Prometheus, without a watcher', async () => {
+    // (asynchronously: the Kubernetes API fake answers from this process)
+    const phoenix = (...args: string[]) =>
+      promisify(execFile)(path.join(__dirname, '..', '..', 'bin', 'phoenix'), args, { encoding: 'utf8', timeout: 120_000 }).then(
+        ({ stdout, stderr }) => ({ status: 0 as number | null, stdout, stderr }),
+        (error: { code?: number | string; stdout: string; stderr: string }) => ({ status: typeof error.code === 'number' ? error.code : null, stdout: error.stdout, stderr: error.stderr }),
+      );
+    // WHEN a person runs phoenix status with the watcher's config (a cycle at the real time)
+    const result = await phoenix('status', '--config', cliConfigFile, '--format', 'json', '--log-level', 'silent');
+    expect(result.status, result.stderr).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<{ experiment: string; environment: string; phase: string; verdict: string; projectedSaving?: string; realizedSaving?: string; pullRequests: string[] }>;
+    // THEN every experiment × environment is listed; the promoted one has its realized saving and no verdict
+    expect(rows.map((r) => [r.experiment, r.environment, r.phase]).sort()).toEqual([
+      [HOSTILE, 'dev', 'promoted'],
+      ['broken', 'dev', 'running'],
+      ['win', 'dev', 'running'],
+    ]);
+    expect(rows.find((r) => r.experiment === HOSTILE)).toMatchObject({ verdict: 'none', realizedSaving: '1234.50 USD', pullRequests: [] });
+    expect(rows.find((r) => r.experiment === HOSTILE)!.projectedSaving).toBeUndefined();
+    // the running ones were measured (the backfilled data lies in the past, so at the real time: inconclusive) and saved nothing yet
+    for (const name of ['win', 'broken']) expect(rows.find((r) => r.experiment === name)).toMatchObject({ verdict: 'inconclusive' });
+    expect(rows.filter((r) => r.realizedSaving !== undefined).map((r) => r.experiment)).toEqual([HOSTILE]);
+    // and as a table
+    const text = await phoenix('status', '--config', cliConfigFile, '--env', 'dev', '--log-level', 'silent');
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toMatch(/^EXPERIMENT\s+ENV\s+PHASE\s+VERDICT\s+PROJECTED\/MONTH\s+SAVED\/MONTH\s+PULL REQUEST$/);
+    expect(text.stdout).toMatch(/promoted\s+none\s+-\s+1234\.50 USD/);
+    // and a wrong call is a usage error
+    expect((await phoenix('status')).status).toBe(2);
   });
 
   it('is served by `phoenix watch` on its own port', async () => {

@@ -28,6 +28,11 @@ export interface GitHttpServerOptions {
   readonly root: string;
   /** Decides a request from the token (undefined: none sent, or not as `x-access-token`). */
   readonly authorize: (token: string | undefined, service: 'upload-pack' | 'receive-pack') => GitAuthDecision;
+  /**
+   * Called after a push completed, before its answer is sent (so a hosting fake sees the new refs
+   * before the pusher's next request, as GitHub does). @default - nothing
+   */
+  readonly afterPush?: (repository: string) => void;
 }
 
 export class GitHttpServer {
@@ -121,6 +126,7 @@ export class GitHttpServer {
       res.write(head.subarray(end + 4));
     });
     child.on('close', (code) => {
+      if (code === 0 && service === 'receive-pack' && req.method === 'POST') this.options.afterPush?.(url.pathname.replace(/^\/|\.git\/git-receive-pack$/g, ''));
       if (!headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(`git http-backend exited ${code}: ${stderr}`);
       else res.end();
     });

@@ -427,12 +427,13 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
     try {
       expect(await runCli(['status', '--server', base, '--format', 'json'])).toBe(0);
-      const rows = JSON.parse(stdout) as Array<{ experiment: string; environment: string; verdict: string; saving?: string; pullRequests: string[] }>;
+      const rows = JSON.parse(stdout) as Array<{ experiment: string; environment: string; verdict: string; projectedSaving?: string; realizedSaving?: string; pullRequests: string[] }>;
       expect(rows.map((r) => r.experiment)).toEqual(['alpha', 'beta', 'drop-pod-labels', 'gamma']);
-      expect(rows[0]).toMatchObject({ environment: 'dev', saving: '702.00 USD (no-pod, measured)' });
+      expect(rows[0]).toMatchObject({ environment: 'dev', projectedSaving: '702.00 USD (no-pod)' });
+      expect(rows[0]!.realizedSaving).toBeUndefined();
       stdout = '';
       expect(await runCli(['status', '--server', base])).toBe(0);
-      expect(stdout.split('\n')[0]).toMatch(/^EXPERIMENT\s+ENV\s+PHASE\s+VERDICT\s+SAVING\/MONTH\s+PULL REQUEST$/);
+      expect(stdout.split('\n')[0]).toMatch(/^EXPERIMENT\s+ENV\s+PHASE\s+VERDICT\s+PROJECTED\/MONTH\s+SAVED\/MONTH\s+PULL REQUEST$/);
       expect(await runCli(['status', '--server', 'http://127.0.0.1:1'])).toBe(2);
       expect(stderr).toMatch(/cannot reach the watcher at http:\/\/127\.0\.0\.1:1/);
     } finally {

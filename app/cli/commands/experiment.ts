@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigRepo, type GitIdentity } from '../../../clients/git/config-repo';
+import { staticGitToken } from '../../../clients/git/run-git';
 import { createGitHubClient } from '../../../clients/github/octokit';
 import type { PersonAction } from '../../watcher/actuation/proposal';
 import { DecisionRefusedError, proposePersonDecision } from '../../watcher/actuation/propose-person-decision';
+import { INSTALLATION_DIR, resynthesizeWithInstallation } from '../../watcher/actuation/resynthesize';
 import { UsageError } from '../errors';
 
 interface ExperimentOptions {
@@ -17,6 +19,7 @@ interface ExperimentOptions {
   readonly base: string;
   readonly githubUrl: string;
   readonly experimentsDir: string;
+  readonly dryRun?: boolean;
 }
 
 const actions: Record<PersonAction, string> = {
@@ -39,6 +42,7 @@ export function register(program: Command): void {
       .option('--repo <owner/name>', 'GitHub repository (default: from the remote URL)')
       .option('--base <branch>', 'branch the pull request targets', 'main')
       .option('--experiments-dir <dir>', 'experiments folder in the repo', 'experiments')
+      .option('--dry-run', 'build the commit in a temporary clone and print what would be pushed and opened; push nothing, open nothing')
       .addOption(new Option('--github-url <url>', 'GitHub REST API URL').env('GITHUB_API_URL').default('https://api.github.com'))
       .action(async (name: string, options: ExperimentOptions) => {
         const url = await proposeFromCli(action, name, options);
@@ -56,20 +60,41 @@ async function proposeFromCli(action: PersonAction, experiment: string, options:
   const identity = personIdentity();
   const work = await mkdtemp(path.join(tmpdir(), 'phoenix-experiment-'));
   try {
-    const repo = await ConfigRepo.open(work, remote, { baseBranch: options.base });
+    // The token reaches git through its environment, for an https remote only (docs/adr/0150).
+    const repo = await ConfigRepo.open(work, remote, { baseBranch: options.base, tokens: staticGitToken(token) });
     const github = createGitHubClient({ auth: token, baseUrl: options.githubUrl });
     const outcome = await proposePersonDecision(
       { experiment, environment: options.env, action, decidedBy: identity.name, ...(options.reason ? { reason: options.reason } : {}) },
-      { repo, github, owner, repoName, identity, experimentsDir: options.experimentsDir },
+      {
+        repo,
+        github,
+        owner,
+        repoName,
+        identity,
+        experimentsDir: options.experimentsDir,
+        dryRun: options.dryRun,
+        // The commit carries the re-synthesized tree when the person's checkout has the same lockfile.
+        resynthesize: resynthesizeWithInstallation(checkoutRoot() ?? INSTALLATION_DIR),
+      },
     ).catch((error: Error) => {
       if (error instanceof DecisionRefusedError) throw new UsageError(error.message);
       throw error;
     });
     if (outcome.kind === 'conflict') throw new UsageError(`another pull request for ${experiment} in ${options.env} is open (${outcome.action}): ${outcome.url} — merge or close it first`);
     if (outcome.kind === 'proposed' && outcome.status === 'blocked') throw new UsageError(outcome.detail ?? 'the proposal branch is blocked');
+    if (outcome.kind === 'proposed' && outcome.status === 'dry-run') return `dry run: ${outcome.detail ?? ''}`;
     return outcome.url ?? '';
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The root of the git checkout the command runs in, if any. */
+function checkoutRoot(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,7 +8,8 @@ import { register as experiment } from './experiment';
 import { register as estimate } from './estimate';
 import { register as watch } from './watch';
 import { register as recommend } from './recommend';
-import { register as statusServer } from './status-server';
+import { register as status } from './status';
+import { register as init } from './init';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -24,7 +25,8 @@ const registrations: Array<(program: Command) => void> = [
   estimate,
   watch,
   recommend,
-  statusServer,
+  status,
+  init,
 ];
 
 /** Adds every subcommand to the program. */

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import pino from 'pino';
-import { loadWatcherConfig } from '../../watcher/config';
+import pino, { type Logger } from 'pino';
+import { loadWatcherConfig, type WatcherConfig } from '../../watcher/config';
 import { loadRepoInputs } from '../../watcher/repo-inputs';
 import { WatcherService } from '../../watcher/service';
-import { mountWatcherStatusPage } from '../../watcher/status-page/watcher-status-source';
+import { mountWatcherStatusPage, type WatcherStatusSource } from '../../watcher/status-page/watcher-status-source';
 import type { Decision } from '../../../analysis/decide/types';
 import type { ActuationResult } from '../../watcher/actuation/actuate-decisions';
 import { createActuator, createElector } from '../../watcher/actuation/create-actuator';
 import { EVENTS_PATH, mountWatcherApi } from '../../watcher/api/mount-watcher-api';
-import { createGitHubAccess } from '../../watcher/github-access';
+import { createGitHubAccess, type GitHubAccess } from '../../watcher/github-access';
 import type { PullRequestView } from '../../watcher/status-page/view-model';
 import { UsageError } from '../errors';
 import { InputError } from '../../../analysis/input-error';
@@ -18,6 +18,49 @@ interface WatchFlags {
   readonly once?: boolean;
   readonly mode?: string;
   readonly logLevel: string;
+  readonly dryRun?: boolean;
+}
+
+/** How {@link createWatcher} runs: the mode, the log, and for tests a clock. */
+export interface WatcherRunOptions {
+  readonly mode: 'observe' | 'propose';
+  readonly log: Logger;
+  /** Propose mode builds each commit but pushes nothing and opens nothing. @default false */
+  readonly dryRun?: boolean;
+  /** The clock, unix seconds. @default now */
+  readonly now?: () => number;
+}
+
+/**
+ * The watcher as `phoenix watch` runs it: the service, propose mode's actuator (with the GitHub
+ * access built once from the config), the status page and the API on the same server. The loop,
+ * the signals and `--once` are the command's; everything else is here, so tests run the same wiring.
+ */
+export function createWatcher(
+  config: WatcherConfig,
+  options: WatcherRunOptions,
+): { service: WatcherService; source: WatcherStatusSource; pullRequests: Map<string, PullRequestView>; access: GitHubAccess | undefined; loadError: () => unknown } {
+  const { mode, log } = options;
+  const pullRequests = new Map<string, PullRequestView>();
+  const elector = config.lease && (mode === 'propose' || config.api.actions.enabled) ? createElector(config) : undefined;
+  const access = createGitHubAccess(config, log);
+  let loadError: unknown;
+  const service = new WatcherService({
+    loadInputs: () =>
+      loadRepoInputs(config, { gitTokens: access?.gitTokens }).catch((error: unknown) => {
+        loadError = error;
+        throw error;
+      }),
+    intervalSeconds: config.intervalSeconds,
+    attempts: config.prometheus.attempts,
+    concurrency: config.prometheus.concurrency,
+    log,
+    ...(options.now ? { now: options.now } : {}),
+    actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, access, elector, { dryRun: options.dryRun }), pullRequests) : undefined,
+  });
+  const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH, proposalsPushed: mode === 'propose' && !options.dryRun });
+  mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}) });
+  return { service, source, pullRequests, access, loadError: () => loadError };
 }
 
 /**
@@ -34,39 +77,21 @@ export function register(program: Command): void {
     .option('--once', 'run one cycle, print the decisions as JSON and exit')
     .option('--mode <mode>', "propose: open pull requests for decisions; observe: decide and report, never act (default: the config's mode: propose when it has a 'github' section)")
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
+    .option('--dry-run', 'propose mode: build each proposal in the local clone and log what would be pushed and opened; push nothing, open nothing')
     .action(async (flags: WatchFlags) => {
       if (flags.mode !== undefined && flags.mode !== 'observe' && flags.mode !== 'propose') throw new UsageError(`--mode ${flags.mode}: use 'propose' (open pull requests) or 'observe' (decide and report, never act)`);
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) {
         throw new UsageError(`--log-level ${flags.logLevel}: use one of fatal, error, warn, info, debug, trace, silent`);
       }
       const config = loadWatcherConfig(flags.config);
-      const mode = flags.mode ?? config.mode;
+      const mode = (flags.mode ?? config.mode) as 'observe' | 'propose';
       if (mode === 'propose' && !config.github) throw new UsageError(`--mode propose needs a 'github' section in ${flags.config} (repository and token or app), or run with --mode observe`);
-      const log = pino(
-        { name: 'phoenix-watcher', level: flags.logLevel, redact: { paths: ['*.token', '*.authorization', '*.Authorization', '*.password'], censor: '[redacted]' } },
-        pino.destination({ fd: 2, sync: true }),
-      );
-      const pullRequests = new Map<string, PullRequestView>();
-      const elector = config.lease && (mode === 'propose' || config.api.actions.enabled) ? createElector(config) : undefined;
-      const access = createGitHubAccess(config, log);
-      let loadError: unknown;
-      const service = new WatcherService({
-        loadInputs: () =>
-          loadRepoInputs(config, { gitTokens: access?.gitTokens }).catch((error: unknown) => {
-            loadError = error;
-            throw error;
-          }),
-        intervalSeconds: config.intervalSeconds,
-        attempts: config.prometheus.attempts,
-        concurrency: config.prometheus.concurrency,
-        log,
-        actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, access, elector), pullRequests) : undefined,
-      });
-      const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH });
-      mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}) });
+      const log = createWatcherLog(flags.logLevel, pino.destination({ fd: 2, sync: true }));
+      const { service, loadError } = createWatcher(config, { mode, log, dryRun: flags.dryRun });
       if (flags.once) {
         const report = await service.runOnce();
-        if (loadError) throw loadError;
+        await service.stop();
+        if (loadError()) throw loadError();
         if (!report) throw new InputError('the cycle failed (see the log above); nothing was decided');
         process.stdout.write(`${JSON.stringify(service.experiments(), null, 2)}\n`);
         return;
@@ -81,6 +106,11 @@ export function register(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
       });
     });
+}
+
+/** The watcher's JSON log (pino): credentials under the usual field names are redacted. */
+export function createWatcherLog(level: string, destination: pino.DestinationStream): Logger {
+  return pino({ name: 'phoenix-watcher', level, redact: { paths: ['*.token', '*.authorization', '*.Authorization', '*.password'], censor: '[redacted]' } }, destination);
 }
 
 /** Keeps the pull requests propose mode opened, by branch, for the status page. */

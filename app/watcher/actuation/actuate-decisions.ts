@@ -1,6 +1,7 @@
 import type { Decision } from '../../../analysis/decide/types';
 import { GitCommandError, redactMessage } from '../../../clients/git/run-git';
 import { InstallationTokenError } from '../../../clients/github/installation-token';
+import { GitHubUnavailableError } from '../../../clients/github/github-unavailable';
 import { proposalFromDecision } from './proposal';
 import { closeStaleProposal, proposeChange, type ProposeContext, type ProposeOutcome } from './propose';
 
@@ -84,9 +85,9 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
   return results;
 }
 
-/** Failures every other proposal of the cycle would repeat: credentials, rights, an unreachable remote. */
+/** Failures every other proposal of the cycle would repeat: credentials, rights, an unreachable remote or GitHub. */
 export function isSetupFailure(error: unknown): boolean {
-  if (error instanceof InstallationTokenError) return true;
+  if (error instanceof InstallationTokenError || error instanceof GitHubUnavailableError) return true;
   if (error instanceof GitCommandError) return error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'unreachable';
   const status = (error as { status?: number }).status;
   return status === 401 || status === 403;

@@ -15,12 +15,15 @@ import { InputError } from '../../../analysis/input-error';
  * Builds propose mode from the watcher config: a GitHub client (token or App installation), a
  * clone of the config repo of its own for proposal branches, an optional Lease so only one
  * replica acts, and the re-synthesizer. Credentials are read here, once, and never logged.
+ * `dryRun` builds each proposal's commit in the clone and logs what would be pushed and opened,
+ * pushing nothing and changing nothing on GitHub.
  */
 export function createActuator(
   config: WatcherConfig,
   log: Logger,
   access: GitHubAccess | undefined = createGitHubAccess(config, log),
   elector: LeaseElector | undefined = config.lease ? createElector(config) : undefined,
+  options: { readonly dryRun?: boolean } = {},
 ): (decisions: readonly Decision[]) => Promise<ActuationResult[]> {
   const github = config.github;
   if (!github || !access) throw new InputError(`${config.file}: propose mode needs a 'github' section (repository and token or app)`);
@@ -57,6 +60,7 @@ export function createActuator(
         experimentsDir: config.repository.experimentsDir,
         resynthesize,
         autoMergeRollbacks: config.actuation.autoMergeRollbacks.includes(environment),
+        dryRun: options.dryRun,
       }),
     });
   };

@@ -1,4 +1,5 @@
 import { proposalBranch, type PersonAction, type Proposal } from './proposal';
+import { beforePushing } from '../../../clients/github/github-unavailable';
 import { findOpenPullRequest, proposeChange, type ProposeContext, type ProposeOutcome } from './propose';
 
 /** A person's decision about one experiment in one environment. */
@@ -42,7 +43,7 @@ const BLOCKING: readonly Proposal['action'][] = ['promote', 'rollback', 'start',
  */
 export async function proposePersonDecision(decision: PersonDecision, context: ProposeContext): Promise<PersonDecisionOutcome> {
   const own = proposalBranch(decision);
-  const existing = await findOpenPullRequest(context, own);
+  const existing = await beforePushing(`branch ${own}`, () => findOpenPullRequest(context, own));
   if (existing) return { kind: 'existing', branch: own, pullNumber: existing.number, url: existing.url };
   for (const action of BLOCKING.filter((a) => a !== decision.action)) {
     const branch = proposalBranch({ ...decision, action });

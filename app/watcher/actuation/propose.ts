@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import type { ConfigRepo, GitIdentity } from '../../../clients/git/config-repo';
+import { beforePushing } from '../../../clients/github/github-unavailable';
 import { emptyExperimentState, lifecycleFor, parseExperimentState, serializeExperimentState, withLifecycle } from '../../../constructs/experiment/state';
 import { decisionRecordPath, nextLifecycle, renderDecisionRecord } from './apply-proposal';
 import { proposalBranch, type Proposal } from './proposal';
@@ -34,19 +35,28 @@ export interface ProposeContext {
   readonly afterStep?: (step: 'committed' | 'pushed' | 'pull-request-created') => void;
   /** Merge rollback pull requests at once when GitHub allows it (per-environment opt-in). @default false */
   readonly autoMergeRollbacks?: boolean;
+  /**
+   * Build the commit in the local clone and report what would be pushed and opened, but push
+   * nothing and change nothing on GitHub (outcome `dry-run`). @default false
+   */
+  readonly dryRun?: boolean;
 }
 
 /** What became of a proposal. */
 export interface ProposeOutcome {
-  /** `opened` a new pull request, `updated` the existing one, `unchanged` (nothing new), or `blocked`. */
-  readonly status: 'opened' | 'updated' | 'unchanged' | 'blocked';
+  /** `opened` a new pull request, `updated` the existing one, `unchanged` (nothing new), `blocked`, or `dry-run` (nothing pushed). */
+  readonly status: 'opened' | 'updated' | 'unchanged' | 'blocked' | 'dry-run';
   readonly branch: string;
   readonly pullNumber?: number;
   readonly url?: string;
   /** Set when the rollback was merged at once. */
   readonly merged?: boolean;
-  /** Why it is blocked, or a note for the log. */
+  /** Why it is blocked, or a note for the log (in a dry run: what would be pushed and opened). */
   readonly detail?: string;
+  /** Files the proposal commit changes (repo-relative; a re-synthesized tree as its folder). */
+  readonly files?: readonly string[];
+  /** Title of the pull request opened or updated (or that a dry run would open). */
+  readonly title?: string;
 }
 
 /**
@@ -57,19 +67,27 @@ export interface ProposeOutcome {
  */
 export async function proposeChange(proposal: Proposal, context: ProposeContext): Promise<ProposeOutcome> {
   const branch = proposalBranch(proposal);
+  // GitHub answers before anything is pushed: an unreachable GitHub leaves no branch behind.
+  const before = await beforePushing(`branch ${branch}`, () => findOpenPullRequest(context, branch));
   for (let attempt = 1; ; attempt += 1) {
     const pushed = await buildAndPushBranch(proposal, context, branch);
     if (pushed.status === 'blocked') return { status: 'blocked', branch, detail: pushed.detail };
+    if (pushed.status === 'dry-run') {
+      const title = proposalTitle(proposal);
+      const pull = before ? `update pull request #${before.number} (${before.url})` : `open a pull request '${title}' against ${context.repo.baseBranch}`;
+      return { status: 'dry-run', branch, title, files: pushed.files, pullNumber: before?.number, url: before?.url, detail: `would push ${branch} (${pushed.files.join(', ')}) and ${pull}` };
+    }
     if (pushed.status === 'rejected') {
       if (attempt >= 3) throw new Error(`the push of ${branch} was rejected ${attempt} times: the branch keeps moving; will try again next cycle`);
       continue;
     }
-    return openOrUpdatePullRequest(proposal, context, branch, pushed.treeNotResynthesized, pushed.recordPath);
+    return { ...(await openOrUpdatePullRequest(proposal, context, branch, pushed.treeNotResynthesized, pushed.recordPath)), files: pushed.files };
   }
 }
 
 interface PushOutcome {
-  readonly status: 'pushed' | 'unchanged' | 'rejected' | 'blocked';
+  readonly status: 'pushed' | 'unchanged' | 'rejected' | 'blocked' | 'dry-run';
+  readonly files: readonly string[];
   readonly treeNotResynthesized: boolean;
   readonly recordPath: string;
   readonly detail?: string;
@@ -87,7 +105,7 @@ async function buildAndPushBranch(proposal: Proposal, context: ProposeContext, b
     const foreign = (await repo.branchCommits(branch)).filter((c) => c.authorEmail !== identity.email);
     if (foreign.length > 0) {
       const authors = [...new Set(foreign.map((c) => c.authorEmail))].join(', ');
-      return { status: 'blocked', branch, recordPath, treeNotResynthesized: false, detail: `branch ${branch} has commits by ${authors}; Phoenix leaves it alone — merge or delete it to let Phoenix propose again` };
+      return { status: 'blocked', branch, recordPath, files: [], treeNotResynthesized: false, detail: `branch ${branch} has commits by ${authors}; Phoenix leaves it alone — merge or delete it to let Phoenix propose again` };
     }
   }
   await repo.checkoutFresh(branch, base);
@@ -104,12 +122,13 @@ async function buildAndPushBranch(proposal: Proposal, context: ProposeContext, b
   const commit = await repo.commit(paths, `${subject}\n\n${proposal.reason}\n\nDecision record: ${recordPath}`, identity);
   if (!commit) throw new Error(`the proposal to ${proposal.action} ${proposal.experiment} in ${proposal.environment} changes nothing: the state file already says so`);
   context.afterStep?.('committed');
+  if (context.dryRun) return { status: 'dry-run', branch, recordPath, files: paths, treeNotResynthesized: !resynthesized };
   if (remote && (await repo.sameTree(commit, remote))) {
-    return { status: 'unchanged', branch, recordPath, treeNotResynthesized: !resynthesized };
+    return { status: 'unchanged', branch, recordPath, files: paths, treeNotResynthesized: !resynthesized };
   }
   const result = await repo.push(branch, remote);
   if (result === 'pushed') context.afterStep?.('pushed');
-  return { status: result, branch, recordPath, treeNotResynthesized: !resynthesized };
+  return { status: result, branch, recordPath, files: paths, treeNotResynthesized: !resynthesized };
 }
 
 async function openOrUpdatePullRequest(proposal: Proposal, context: ProposeContext, branch: string, treeNotResynthesized: boolean, recordPath: string): Promise<ProposeOutcome> {
@@ -133,7 +152,7 @@ async function openOrUpdatePullRequest(proposal: Proposal, context: ProposeConte
   }
   let merged = false;
   if (proposal.action === 'rollback' && context.autoMergeRollbacks) merged = await tryMerge(context, pull.number, pull.headSha);
-  return { status, branch, pullNumber: pull.number, url: pull.url, merged };
+  return { status, branch, pullNumber: pull.number, url: pull.url, merged, title };
 }
 
 interface FoundPull {

@@ -7,8 +7,10 @@ export const INSTALLATION_DIR = path.resolve(__dirname, '..', '..', '..');
 
 /**
  * Returns a re-synthesizer for proposals: in the config repo clone, when its `package-lock.json`
- * equals this installation's, it runs the clone's own `bin/phoenix synth` with this installation's
- * node_modules (linked in, never committed) and reports true; when the lockfiles differ it changes
+ * equals this installation's, it runs `phoenix synth` in the clone with this installation's
+ * node_modules (linked in, never committed: `.gitignore` keeps it out) — the clone's own
+ * `bin/phoenix` in Phoenix's repository, `node_modules/.bin/phoenix` in a config repository that
+ * depends on phoenix-metrics — and reports true; when the lockfiles differ it changes
  * nothing and reports false, so the pull request says CI must re-synthesize.
  */
 export function resynthesizeWithInstallation(installationDir = INSTALLATION_DIR): (repoDir: string) => Promise<boolean> {
@@ -18,7 +20,10 @@ export function resynthesizeWithInstallation(installationDir = INSTALLATION_DIR)
     const modules = path.join(repoDir, 'node_modules');
     const exists = await lstat(modules).then(() => true, () => false);
     if (!exists) await symlink(path.join(installationDir, 'node_modules'), modules, 'dir');
-    await run(process.execPath, [path.join(repoDir, 'bin', 'phoenix'), 'synth'], repoDir);
+    // Phoenix's own repository runs its bin/phoenix; a config repository the installed package's.
+    const ownBin = path.join(repoDir, 'bin', 'phoenix');
+    const bin = (await lstat(ownBin).then(() => true, () => false)) ? ownBin : path.join(repoDir, 'node_modules', '.bin', 'phoenix');
+    await run(process.execPath, [bin, 'synth'], repoDir);
     return true;
   };
 }

@@ -69,7 +69,7 @@ describe('buildStatusView', () => {
     expect(points.filter((p) => p.variant === 'by-route').map((p) => [p.time, p.activeSeries])).toEqual([[600_000, 300], [1_200_000, 350], [1_800_000, 400], [2_400_000, 400]]);
   });
 
-  it('links the known pull request, else the proposal branch, and the decision records in git', () => {
+  it('links the known pull request, else the pushed proposal branch, and the decision records in git', () => {
     const records = [{ experiment: 'drop-pod', environment: 'dev', path: 'experiments/decisions/drop-pod/dev-20261101T000000Z-rollback.json', action: 'rollback', decidedAt: '2026-11-01T00:00:00Z', verdict: 'fail', variant: 'v1' }];
     const known = buildStatusView({
       generatedAt: 'now',
@@ -83,10 +83,22 @@ describe('buildStatusView', () => {
       ['promote', undefined],
       ['rollback', 'https://git.example/o/r/blob/main/experiments/decisions/drop-pod/dev-20261101T000000Z-rollback.json'],
     ]);
-    const unknown = buildStatusView({ generatedAt: 'now', decisions: [decision({ action: 'rollback', verdict: 'fail' })], repoWebUrl: 'https://git.example/o/r' }).environments[0]!.experiments[0]!;
+    const unknown = buildStatusView({ generatedAt: 'now', decisions: [decision({ action: 'rollback', verdict: 'fail' })], repoWebUrl: 'https://git.example/o/r', proposalsPushed: true }).environments[0]!.experiments[0]!;
     expect(unknown.pullRequest).toBeUndefined();
-    expect(unknown.proposal).toEqual({ branch: 'phoenix/rollback/drop-pod/dev', url: 'https://git.example/o/r/tree/phoenix/rollback/drop-pod/dev' });
+    expect(unknown.proposal).toEqual({ branch: 'phoenix/rollback/drop-pod/dev', pushed: true, url: 'https://git.example/o/r/tree/phoenix/rollback/drop-pod/dev' });
+    // in observe mode (or a dry run) no branch exists: it is named, never linked
+    const observed = buildStatusView({ generatedAt: 'now', decisions: [decision({ action: 'rollback', verdict: 'fail' })], repoWebUrl: 'https://git.example/o/r' }).environments[0]!.experiments[0]!;
+    expect(observed.proposal).toEqual({ branch: 'phoenix/rollback/drop-pod/dev', pushed: false });
     expect(buildStatusView({ generatedAt: 'now', decisions: [decision({ action: 'none' })] }).environments[0]!.experiments[0]!.proposal).toBeUndefined();
+  });
+
+  it('shows a verdict only where one was made: none for pending, promoted and rolled-back experiments', () => {
+    for (const phase of ['pending', 'promoted', 'rolled-back'] as const) {
+      const view = buildStatusView({ generatedAt: 'now', decisions: [decision({ action: 'none', verdict: 'inconclusive' })], states: { 'drop-pod': { dev: { phase } } } });
+      expect(view.environments[0]!.experiments[0]).toMatchObject({ phase, verdict: 'none' });
+    }
+    const running = buildStatusView({ generatedAt: 'now', decisions: [decision({ action: 'none', verdict: 'inconclusive' })], states: { 'drop-pod': { dev: { phase: 'running' } } } });
+    expect(running.environments[0]!.experiments[0]).toMatchObject({ verdict: 'inconclusive' });
   });
 
   it('takes the worst verdict over candidates and the phase from the state file', () => {

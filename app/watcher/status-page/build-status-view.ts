@@ -42,8 +42,14 @@ export interface StatusInputs {
   readonly states?: Readonly<Record<string, Readonly<Record<string, EnvironmentLifecycle>>>>;
   /** Environment names in promotion order; others follow alphabetically. @default - alphabetical */
   readonly environmentOrder?: readonly string[];
-  /** Pull requests known by branch name (see `proposalBranch`). @default - none known: the proposal branch is linked */
+  /** Pull requests known by branch name (see `proposalBranch`). @default - none known */
   readonly pullRequests?: ReadonlyMap<string, PullRequestView>;
+  /**
+   * Whether the watcher pushes proposal branches (propose mode, not a dry run): only then is a
+   * proposal branch linked; otherwise it is named as what would be proposed.
+   * @default false
+   */
+  readonly proposalsPushed?: boolean;
   /** Decision records in the config repo. @default - none */
   readonly decisionRecords?: readonly DecisionRecordRef[];
   /** Web address of the config repo (e.g. `https://github.com/acme/metrics-config`), for record and branch links. @default - no links */
@@ -125,11 +131,14 @@ function experimentView(name: string, environment: string, decisions: readonly D
   const headline = acting ?? worst;
   const histories = decisions.map((d) => ({ decision: d, windows: mergedWindows(d, inputs.windowHistory?.get(historyKey(name, environment, d.variant))) }));
   const frozen = lifecycle?.phase === 'promoted' && lifecycle.frozenSaving ? { ...lifecycle.frozenSaving, ...(lifecycle.variant ? { variant: lifecycle.variant } : {}) } : undefined;
+  const phase = lifecycle?.phase ?? decisions[0]?.phase ?? 'pending';
+  // A verdict only where one is made: the watcher measures running and paused experiments only.
+  const measured = phase === 'running' || phase === 'paused';
   return {
     name,
     environment,
-    phase: lifecycle?.phase ?? decisions[0]?.phase ?? 'pending',
-    verdict: worst?.verdict ?? 'none',
+    phase,
+    verdict: measured ? (worst?.verdict ?? 'none') : 'none',
     ...(headline ? { reason: headline.reason } : lifecycle?.reason ? { reason: lifecycle.reason } : {}),
     variants: variantViews(histories.map((h) => ({ variant: h.decision.variant, windows: h.windows })), decisions[0]?.evidence.thresholds.currency ?? ''),
     ...pullRequestOf(name, environment, decisions, inputs),
@@ -244,7 +253,9 @@ function pullRequestOf(experiment: string, environment: string, decisions: reado
   const acting = decisions.find((d) => d.action !== 'none');
   if (!acting) return {};
   const branch = proposalBranch({ experiment, environment, action: acting.action as 'promote' | 'rollback' });
-  return { proposal: { branch, ...(inputs.repoWebUrl ? { url: `${inputs.repoWebUrl}/tree/${branch.split('/').map(encodeURIComponent).join('/')}` } : {}) } };
+  // Link a branch only where one is pushed; in observe mode (or a dry run) it does not exist.
+  if (!inputs.proposalsPushed) return { proposal: { branch, pushed: false } };
+  return { proposal: { branch, pushed: true, ...(inputs.repoWebUrl ? { url: `${inputs.repoWebUrl}/tree/${branch.split('/').map(encodeURIComponent).join('/')}` } : {}) } };
 }
 
 function decisionHistory(experiment: string, environment: string, decisions: readonly Decision[], inputs: StatusInputs): DecisionView[] {

@@ -45,12 +45,13 @@ function overviewTable(experiments: readonly ExperimentView[]): SafeHtml {
 <td data-label="Variants">${e.variants.map((v) => v.name).join(', ')}</td>
 <td data-label="Series" class="num">${baseline ? formatNumber(baseline.activeSeries) : '–'}${best ? html` → ${formatNumber(best.activeSeries)}` : ''}</td>
 <td data-label="Saving" class="num">${best ? `${best.seriesSavingPercent!.toFixed(1)}% (${best.name})` : '–'}</td>
-<td data-label="Saved / month" class="num">${moneySaved(e, best)}</td>
+<td data-label="Projected / month" class="num">${moneyProjected(best)}</td>
+<td data-label="Saved / month" class="num">${moneySaved(e)}</td>
 <td data-label="Pull request">${pullRequestCell(e)}</td>
 </tr>`;
   });
   return html`<table>
-<thead><tr><th scope="col">Experiment</th><th scope="col">Phase</th><th scope="col">Verdict</th><th scope="col">Variants</th><th scope="col" class="num">Series</th><th scope="col" class="num">Saving</th><th scope="col" class="num">Saved / month</th><th scope="col">Pull request</th></tr></thead>
+<thead><tr><th scope="col">Experiment</th><th scope="col">Phase</th><th scope="col">Verdict</th><th scope="col">Variants</th><th scope="col" class="num">Series</th><th scope="col" class="num">Saving</th><th scope="col" class="num" title="measured on the shadow pipelines, not yet realized">Projected / month</th><th scope="col" class="num" title="measured at promotion">Saved / month</th><th scope="col">Pull request</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
 }
@@ -118,6 +119,7 @@ function problems(view: StatusView): SafeHtml | string {
 
 function pullRequestCell(e: ExperimentView): SafeHtml | string {
   if (e.pullRequest) return html`<a href="${safeUrl(e.pullRequest.url)}" rel="noopener">${e.pullRequest.title}</a> (${e.pullRequest.state})`;
+  if (e.proposal && !e.proposal.pushed) return html`would propose <code>${e.proposal.branch}</code> <small>(observe mode)</small>`;
   if (e.proposal) return e.proposal.url ? html`proposal branch <a href="${safeUrl(e.proposal.url)}" rel="noopener"><code>${e.proposal.branch}</code></a>` : html`proposal branch <code>${e.proposal.branch}</code>`;
   return '–';
 }
@@ -128,10 +130,14 @@ function decisionLink(d: ExperimentView['decisions'][number]): SafeHtml | string
   return ' · latest cycle';
 }
 
-function moneySaved(e: ExperimentView, best: ExperimentView['variants'][number] | undefined): SafeHtml | string {
-  if (best?.monthlySaving !== undefined) return money(best.monthlySaving, best.currency);
-  if (e.frozenSaving) return html`${money(e.frozenSaving.monthlySaving, e.frozenSaving.currency)} <small>(frozen)</small>`;
-  return '–';
+/** What the best candidate would save, as measured on the shadow pipelines: projected, not realized. */
+function moneyProjected(best: ExperimentView['variants'][number] | undefined): SafeHtml | string {
+  return best?.monthlySaving !== undefined ? html`${money(best.monthlySaving, best.currency)} <small>(${best.name})</small>` : '–';
+}
+
+/** What a promotion saves: the saving measured at promotion, frozen in the state file. */
+function moneySaved(e: ExperimentView): SafeHtml | string {
+  return e.frozenSaving ? html`${money(e.frozenSaving.monthlySaving, e.frozenSaving.currency)} <small>(at promotion)</small>` : '–';
 }
 
 /** Only http(s) links: a `javascript:` address from a misconfigured source renders as no link target. */

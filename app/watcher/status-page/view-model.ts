@@ -41,7 +41,8 @@ export interface ExperimentView {
   /** Open or merged pull request proposing the next step. @default - none */
   readonly pullRequest?: PullRequestView;
   /** The branch of the proposed change when its pull request is not known. @default - none */
-  readonly proposal?: { readonly branch: string; readonly url?: string };
+  /** The proposal of the acting decision when no pull request is known; `pushed` false: observe mode or a dry run, the branch does not exist. */
+  readonly proposal?: { readonly branch: string; readonly pushed: boolean; readonly url?: string };
   /** The saving frozen at promotion (promoted experiments). @default - none */
   readonly frozenSaving?: FrozenSavingView;
   /** Cost per window per variant, for the chart. */

@@ -29,6 +29,8 @@ export interface WatcherStatusSourceOptions {
   readonly repoBranch?: string;
   /** Pull requests known by branch. @default - none known */
   readonly pullRequests?: () => ReadonlyMap<string, PullRequestView> | Promise<ReadonlyMap<string, PullRequestView>>;
+  /** The watcher pushes proposal branches (propose mode, not a dry run). @default false */
+  readonly proposalsPushed?: boolean;
   /** Windows kept per candidate for the cost charts. @default 288 */
   readonly maxWindows?: number;
   /** @default () => new Date() */
@@ -71,6 +73,7 @@ export class WatcherStatusSource implements StatusSource {
       decisionRecords: repo.records,
       ...(this.options.environments ? { environmentOrder: this.options.environments } : {}),
       ...(this.options.pullRequests ? { pullRequests: await this.options.pullRequests() } : {}),
+      proposalsPushed: this.options.proposalsPushed ?? false,
       ...(this.options.repoWebUrl ? { repoWebUrl: this.options.repoWebUrl } : {}),
       ...(this.options.repoBranch ? { repoBranch: this.options.repoBranch } : {}),
       problems: [...(report?.problems ?? []), ...repo.problems],
@@ -168,8 +171,10 @@ export function repoWebUrlOf(remote: string): string | undefined {
 
 /** What the watch command passes to {@link mountWatcherStatusPage}. */
 export interface WatcherStatusPageOptions {
-  /** Pull requests known by branch. @default - none known: proposal branches are linked */
+  /** Pull requests known by branch. @default - none known */
   readonly pullRequests?: WatcherStatusSourceOptions['pullRequests'];
+  /** The watcher pushes proposal branches (propose mode, not a dry run): only then are they linked. @default false */
+  readonly proposalsPushed?: boolean;
   /** @default - $PHOENIX_REPO_WEB_URL, else derived from repository.url */
   readonly repoWebUrl?: string;
   /** @default 30 */
@@ -192,6 +197,7 @@ export function mountWatcherStatusPage(service: { readonly http: WatcherHttpServ
     repoBranch: config.repository.branch,
     ...(repoWebUrl ? { repoWebUrl: repoWebUrl.replace(/\/$/, '') } : {}),
     ...(options.pullRequests ? { pullRequests: options.pullRequests } : {}),
+    proposalsPushed: options.proposalsPushed ?? false,
   });
   mountStatusPage(service.http, source, { refreshSeconds: options.refreshSeconds ?? 30, ...(options.eventsPath ? { eventsPath: options.eventsPath } : {}) });
   return source;
