@@ -88,7 +88,7 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
     else cost = estimate.changes;
   } else cost = [];
 
-  const guardrails = guardrailsAtRisk(environments, headFiles, dedupedFindings, folder);
+  const guardrails = guardrailsAtRisk(environments, headFiles, dedupedFindings);
   const count = (kind: 'added' | 'changed' | 'removed') => environments.reduce((sum, env) => sum + env[kind].length, 0);
   return {
     base: { ref: options.base, commit: baseCommit },

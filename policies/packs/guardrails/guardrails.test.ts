@@ -110,6 +110,7 @@ function experimentDocuments(phase: string, candidateKeeps: string[]): { manifes
       { name: 'route-only', kind: 'candidate', shadowPipeline: 'metrics/route-only', processors: [] },
     ],
     guardrails: { queries: [{ name: 'job:errors:ratio', source: 'rules/slo.yaml:5', expr: findRuleQueries('r', RULES).queries[0]!.expr }] },
+    promotion: { windowMinutes: 30, windows: 12, consecutivePasses: 4, failureLimit: 1 },
   };
   const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout-phoenix-experiment\n  namespace: ns\n  labels: {phoenix.dev/experiment-manifest: "true"}\ndata:\n  experiment.json: ${JSON.stringify(JSON.stringify(manifest))}\n`;
   const collector = {
