@@ -29,7 +29,7 @@ export async function synthesizeSide(repoRoot: string, side: SynthSide, experime
       await synth(repoRoot, out, experimentsDir, 'the working tree');
     } else {
       const commit = resolveCommit(repoRoot, side.ref);
-      await withDetachedWorktree(repoRoot, commit, path.join(temp, 'worktree'), (dir) => synth(dir, out, experimentsDir, side.ref!));
+      await withDetachedWorktree(repoRoot, commit, temp, (dir) => synth(dir, out, experimentsDir, side.ref!));
     }
     return readTree(out);
   } finally {
