@@ -15,7 +15,7 @@ import { readManifestsInYaml } from '../../constructs/experiment/read-manifest';
 import { parseExperimentState } from '../../constructs/experiment/state';
 import type { EnvironmentSpec } from '../../environments/environment';
 import { loadEnvironments } from '../../environments/load-environments';
-import { ConfigCheckout } from './config-checkout';
+import { ConfigCheckout } from '../../clients/git/config-checkout';
 import { readCredential, WatcherConfigError, type EnvironmentWatchConfig, type WatcherConfig } from './config';
 import type { CycleInputs, FluxStatusReader, WatchEnvironment, WatchedExperiment } from './cycle';
 import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
