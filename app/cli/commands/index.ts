@@ -9,6 +9,7 @@ import { register as estimate } from './estimate';
 import { register as watch } from './watch';
 import { register as recommend } from './recommend';
 import { register as statusServer } from './status-server';
+import { register as completion } from './completion';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -25,6 +26,7 @@ const registrations: Array<(program: Command) => void> = [
   watch,
   recommend,
   statusServer,
+  completion,
 ];
 
 /** Adds every subcommand to the program. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { isFresh, synthCheck, synthToDisk, type SynthSummary, type SynthTreeOptions } from '../../../generators';
 import { ExitCode } from '../errors';
+import { startProgress, type Progress } from '../progress';
 
 interface SynthFlags {
   readonly output: string;
@@ -25,10 +26,21 @@ export function register(program: Command): void {
 }
 
 function runSynth(flags: SynthFlags): number {
+  const progress = startProgress('synth');
+  try {
+    progress.step(flags.check ? 'synthesizing and comparing with the tree on disk' : 'synthesizing and writing the tree');
+    return synth(flags, progress);
+  } finally {
+    progress.done();
+  }
+}
+
+function synth(flags: SynthFlags, progress: Progress): number {
   const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env };
   const shown = displayPath(flags.output);
   if (flags.check) {
     const { tree, differences } = synthCheck(options);
+    progress.done();
     if (isFresh(differences)) {
       process.stdout.write(`${shown}/ is up to date (${tree.files.size} files, ${tree.summaries.length} experiment × environment pairs)\n`);
       return ExitCode.ok;
@@ -43,6 +55,7 @@ function runSynth(flags: SynthFlags): number {
     return ExitCode.findings;
   }
   const { tree, report } = synthToDisk(options);
+  progress.done();
   for (const summary of tree.summaries) process.stdout.write(`${summaryLine(summary, shown)}\n`);
   if (report.repaired) process.stdout.write('repaired the tree left by an interrupted synth\n');
   process.stdout.write(
