@@ -19,7 +19,7 @@ export * from './connector';
 export * from './extension';
 export * from './pipeline';
 export { effectsOf, type PipelineSpec } from './pipeline-rules';
-export { KNOWN_TYPES } from './import';
+export { KNOWN_TYPES, COMPONENT_REGISTRY, componentEntry, type ComponentEntry } from './registry';
 export {
   parseOttlCondition,
   parseOttlStatement,
