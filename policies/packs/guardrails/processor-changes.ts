@@ -1,4 +1,5 @@
 import { canonicalComponentType } from '../../../analysis/naming';
+import { COMPONENT_REGISTRY } from '../../../constructs/collector/registry';
 import type { AggregationFunction, MergeFunction } from '../../../analysis/promql';
 import {
   evaluateForMetric,
@@ -35,8 +36,16 @@ export type OtelChange =
   | { readonly kind: 'resource-remove'; readonly attributes: readonly string[]; readonly merges: boolean; readonly what: string }
   | { readonly kind: 'opaque'; readonly when: MetricPredicate; readonly what: string };
 
-/** Processors that never change names, attributes or the set of metrics. */
-const NEUTRAL = new Set(['memory_limiter', 'batch', 'cumulative_to_delta', 'delta_to_cumulative', 'groupbyattrs', 'k8sattributes', 'resourcedetection', 'probabilistic_sampler']);
+/**
+ * Processors that never change names, attributes or the set of metrics: those the component
+ * registry declares neutral, and processors of imported configs Phoenix does not model otherwise.
+ */
+const NEUTRAL: ReadonlySet<string> = new Set([
+  ...COMPONENT_REGISTRY.filter((e) => e.kind === 'processor' && e.policy === 'neutral').map((e) => e.type),
+  'k8sattributes',
+  'resourcedetection',
+  'probabilistic_sampler',
+]);
 const FUNCTIONS: readonly string[] = ['sum', 'mean', 'min', 'max', 'median', 'count'];
 
 const always: MetricPredicate = () => true;
