@@ -1,5 +1,5 @@
 import type { Point } from './model';
-import { evaluate, OttlNotModelled, parseCondition, re2, type OttlExpr } from './ottl';
+import { evaluate, OttlNotModelled, OttlSyntaxError, parseOttlCondition, re2, type OttlCondition } from '../ottl';
 import { isRecord, stringList, type StepContext } from './points';
 import { PointTarget } from './target';
 
@@ -57,16 +57,16 @@ export function simulateFilter(points: Point[], config: Record<string, unknown>,
 
 interface Compiled {
   readonly text: string;
-  readonly expr: OttlExpr;
+  readonly expr: OttlCondition;
 }
 
 function compile(texts: readonly string[], ctx: StepContext, field: string): Compiled[] {
   const out: Compiled[] = [];
   for (const text of texts) {
     try {
-      out.push({ text, expr: parseCondition(text) });
+      out.push({ text, expr: parseOttlCondition(text) });
     } catch (error) {
-      if (!(error instanceof OttlNotModelled)) throw error;
+      if (!(error instanceof OttlSyntaxError)) throw error;
       ctx.note(`${field}: ${JSON.stringify(text)} is not modelled (${error.message}); it drops nothing in the simulation`);
     }
   }

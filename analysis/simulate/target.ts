@@ -1,7 +1,7 @@
 import { otelMetricMatchesPrometheusName, otelNameCandidates, prometheusLabelName } from '../naming';
 import type { MetricType } from '../series/model';
 import type { Point } from './model';
-import { re2, type OttlTarget } from './ottl';
+import { re2, type OttlTarget } from '../ottl';
 
 const TYPE_ENUMS: Readonly<Record<MetricType, string>> = {
   counter: 'METRIC_DATA_TYPE_SUM',

@@ -1,5 +1,5 @@
 import type { AggregationFunction, Point } from './model';
-import { evaluate, OttlNotModelled, parseCondition, parseStatement, readsDatapoint, type OttlExpr, type OttlStatement } from './ottl';
+import { evaluate, isPath, OttlNotModelled, OttlSyntaxError, parseOttlCondition, parseOttlStatement, readsDatapoint, type OttlCondition, type OttlStatement, type OttlValue } from '../ottl';
 import { attrsKey, isRecord, mergeByKey, pickAttrs, type StepContext } from './points';
 import { PointTarget } from './target';
 
@@ -25,14 +25,14 @@ export function simulateTransform(points: Point[], config: Record<string, unknow
     }
     const context = group.context;
     // A group's `conditions`: the statements run only where one of them holds.
-    let groupCondition: OttlExpr | undefined;
+    let groupCondition: OttlCondition | undefined;
     const conditionTexts = Array.isArray(group.conditions) ? group.conditions.filter((c): c is string => typeof c === 'string') : [];
     if (conditionTexts.length > 0) {
       try {
-        const parsed = conditionTexts.map(parseCondition);
+        const parsed = conditionTexts.map(parseOttlCondition);
         groupCondition = parsed.length === 1 ? parsed[0] : { kind: 'or', operands: parsed };
       } catch (error) {
-        if (!(error instanceof OttlNotModelled)) throw error;
+        if (!(error instanceof OttlSyntaxError)) throw error;
         ctx.note(`metric_statements[${g}].conditions are not modelled (${error.message}); the group is skipped`);
         return;
       }
@@ -41,22 +41,22 @@ export function simulateTransform(points: Point[], config: Record<string, unknow
       if (typeof text !== 'string') continue;
       let statement: OttlStatement;
       try {
-        statement = parseStatement(text);
+        statement = parseOttlStatement(text);
       } catch (error) {
-        if (!(error instanceof OttlNotModelled)) throw error;
+        if (!(error instanceof OttlSyntaxError)) throw error;
         ctx.note(`${JSON.stringify(text)} is not modelled (${error.message}); skipped`);
         continue;
       }
       if (groupCondition) {
         statement = { ...statement, where: statement.where ? { kind: 'and', operands: [groupCondition, statement.where] } : groupCondition };
       }
-      current = applyStatement(current, context, statement, ctx);
+      current = applyStatement(current, context, statement, text, ctx);
     }
   });
   return current;
 }
 
-function applyStatement(points: Point[], context: string, statement: OttlStatement, ctx: StepContext): Point[] {
+function applyStatement(points: Point[], context: string, statement: OttlStatement, text: string, ctx: StepContext): Point[] {
   const target = new PointTarget(context === 'metric' ? 'metric' : context === 'resource' ? 'resource' : 'datapoint', ctx.names);
   let broken = false;
   // A clause that reads no data-point field has one value per metric and resource: cache it.
@@ -77,21 +77,21 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
     } catch (error) {
       if (!(error instanceof OttlNotModelled)) throw error;
       broken = true;
-      ctx.note(`${JSON.stringify(statement.text)}: where clause not evaluated (${error.message}); statement skipped`);
+      ctx.note(`${JSON.stringify(text)}: where clause not evaluated (${error.message}); statement skipped`);
       return false;
     }
   };
   const skip = (why: string): Point[] => {
-    ctx.note(`${JSON.stringify(statement.text)} ${why}; skipped`);
+    ctx.note(`${JSON.stringify(text)} ${why}; skipped`);
     return points;
   };
-  const firstPath = statement.args[0];
-  const onAttributes = firstPath?.kind === 'path' && firstPath.path === 'attributes' && firstPath.keys.length === 0;
+  const [first, second] = statement.args.map((a) => a.value);
+  const onAttributes = isPath(first, 'attributes');
 
   if (context === 'datapoint' || context === 'resource') {
     const onResource = context === 'resource';
     if (statement.editor === 'keep_keys' && onAttributes) {
-      const keys = literalStrings(statement.args[1]);
+      const keys = literalStrings(second);
       if (!keys) return skip('needs a literal list of keys');
       const keep = new Set(onResource ? keys : keys.map((k) => ctx.names.label(k)));
       for (const p of points) {
@@ -101,8 +101,8 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
       }
       return points;
     }
-    if (statement.editor === 'delete_key' && onAttributes && statement.args[1]?.kind === 'string') {
-      const key = onResource ? statement.args[1].value : ctx.names.label(statement.args[1].value);
+    if (statement.editor === 'delete_key' && onAttributes && second?.kind === 'string') {
+      const key = onResource ? second.value : ctx.names.label(second.value);
       for (const p of points) {
         if (!matches(p)) continue;
         const bag = onResource ? p.resource : p.attrs;
@@ -115,10 +115,9 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
       }
       return points;
     }
-    const setTarget = statement.args[0];
-    if (statement.editor === 'set' && !onResource && setTarget?.kind === 'path' && setTarget.path === 'attributes' && setTarget.keys.length === 1 && statement.args[1]?.kind === 'string') {
-      const label = ctx.names.label(setTarget.keys[0]!);
-      const value = statement.args[1].value;
+    if (statement.editor === 'set' && !onResource && isPath(first, 'attributes', 1) && second?.kind === 'string') {
+      const label = ctx.names.label(first.keys[0]!);
+      const value = second.value;
       for (const p of points) if (matches(p)) p.attrs = { ...p.attrs, [label]: value };
       return points;
     }
@@ -126,10 +125,10 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
   }
 
   if (context === 'metric' && statement.editor === 'aggregate_on_attributes') {
-    const fn = statement.args[0]?.kind === 'string' ? statement.args[0].value : undefined;
+    const fn = first?.kind === 'string' ? first.value : undefined;
     if (!fn || !FUNCTIONS.has(fn)) return skip(`has an unknown aggregation function ${JSON.stringify(fn)}`);
-    const keys = statement.args[1] === undefined ? undefined : literalStrings(statement.args[1]);
-    if (statement.args[1] !== undefined && !keys) return skip('needs a literal list of attributes');
+    const keys = second === undefined ? undefined : literalStrings(second);
+    if (second !== undefined && !keys) return skip('needs a literal list of attributes');
     const keep = keys ? new Set(keys.map((k) => ctx.names.label(k))) : undefined;
     const verdicts = new Map<string, Map<string, boolean>>();
     let noted = false;
@@ -142,7 +141,7 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
         if (applies === undefined) {
           applies = matches(p);
           if (applies && (p.type === 'summary' || ((p.type === 'histogram' || p.type === 'gaugehistogram') && fn !== 'sum'))) {
-            if (!noted) ctx.note(`${JSON.stringify(statement.text)}: ${p.type} metrics cannot be aggregated with ${fn}; left unchanged, as the collector does`);
+            if (!noted) ctx.note(`${JSON.stringify(text)}: ${p.type} metrics cannot be aggregated with ${fn}; left unchanged, as the collector does`);
             noted = true;
             applies = false;
           }
@@ -159,7 +158,7 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
   return skip(`is not modelled in the ${context} context`);
 }
 
-function literalStrings(expr: OttlExpr | undefined): string[] | undefined {
+function literalStrings(expr: OttlValue | undefined): string[] | undefined {
   if (expr?.kind !== 'list') return undefined;
   const out: string[] = [];
   for (const item of expr.items) {

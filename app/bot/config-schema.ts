@@ -2,16 +2,7 @@
  * JSON schema of the review bot's config file (`phoenix bot --config FILE`). Credentials are never in
  * the file: only the names of environment variables or the paths of files that hold them.
  */
-const credential = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-    file: { type: 'string', minLength: 1 },
-  },
-  minProperties: 1,
-  maxProperties: 1,
-} as const;
+import { credentialSchema as credential } from '../config/schema-parts';
 
 export const botConfigSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',

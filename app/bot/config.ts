@@ -1,14 +1,11 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { ConfigFileError, loadConfigFile, parseConfigFile, type ConfigFileKind } from '../config/config-file';
+import type { CredentialRef } from '../config/read-credential';
 import { botConfigSchema } from './config-schema';
-import { InputError } from '../../analysis/input-error';
 import type { ServerLimits } from '../server-limits';
 
-/** Where a secret comes from: an environment variable or a file. Never the secret itself. */
-export type CredentialRef = { readonly env: string } | { readonly file: string };
+export { readCredential, type CredentialRef } from '../config/read-credential';
 
 /** The bot's configuration, every default applied. */
 export interface BotConfig {
@@ -29,39 +26,34 @@ export interface BotConfig {
   readonly repositories?: readonly string[];
 }
 
-/** A config file that cannot be used: one `file:line: field: message` per problem. Exit code 2. */
-export class BotConfigError extends InputError {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
+/** A bot config file that cannot be used: one `file:line: field: message` per problem. Exit code 2. */
+export class BotConfigError extends ConfigFileError {
+  constructor(problems: readonly string[]) {
+    super(problems);
     this.name = 'BotConfigError';
   }
 }
 
-let validate: ReturnType<Ajv['compile']> | undefined;
+const BOT_CONFIG: ConfigFileKind<BotConfig> = {
+  what: 'bot',
+  schema: botConfigSchema,
+  docs: 'docs/bot.md, "Configuration"',
+  unknownFieldHint: 'secrets never go in this file',
+  error: (problems) => new BotConfigError(problems),
+  complete: (raw, file) => complete(raw as Record<string, any>, file), // eslint-disable-line @typescript-eslint/no-explicit-any
+};
 
 /** Reads, validates and completes a bot config file (YAML or JSON). */
 export function loadBotConfig(file: string): BotConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new BotConfigError([`${file}: cannot read the bot config: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
-  }
-  return parseBotConfig(text, file);
+  return loadConfigFile(file, BOT_CONFIG);
 }
 
 /** Parses and validates config text; `file` names it in messages and anchors relative paths. */
 export function parseBotConfig(text: string, file: string): BotConfig {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    throw new BotConfigError(document.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: malformed YAML: ${e.message.split('\n')[0]}`));
-  }
-  const raw = (document.toJS() ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(botConfigSchema);
-  if (!validate(raw)) {
-    throw new BotConfigError([...new Set((validate.errors ?? []).map((e) => describe(e, document, lineCounter, file)))]);
-  }
+  return parseConfigFile(text, file, BOT_CONFIG);
+}
+
+function complete(raw: Record<string, any>, file: string): BotConfig { // eslint-disable-line @typescript-eslint/no-explicit-any
   const dir = path.dirname(path.resolve(file));
   const resolvePath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(dir, p));
   const resolveRef = (ref: CredentialRef | undefined, fallbackEnv: string): CredentialRef => (ref && 'file' in ref ? { file: resolvePath(ref.file) as string } : (ref ?? { env: fallbackEnv }));
@@ -92,48 +84,6 @@ export function parseBotConfig(text: string, file: string): BotConfig {
     repositories: raw.repositories,
   };
 }
-
-function describe(error: ErrorObject, document: Document, lineCounter: LineCounter, file: string): string {
-  const at = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let field = at;
-  let message = error.message ?? 'invalid';
-  if (error.keyword === 'required') {
-    field = [...at, String(error.params.missingProperty)];
-    message = 'missing required field';
-  } else if (error.keyword === 'additionalProperties') {
-    field = [...at, String(error.params.additionalProperty)];
-    message = 'unknown field: check its spelling (see docs/bot.md, "Configuration"); secrets never go in this file';
-  } else if (error.keyword === 'minProperties' || error.keyword === 'maxProperties') {
-    message = "give exactly one of 'env' (a variable name) or 'file' (a path)";
-  }
-  const node = document.getIn(field.length > 0 ? field : [], true) as { range?: [number, number, number] } | undefined;
-  const parent = document.getIn(at, true) as { range?: [number, number, number] } | undefined;
-  const offset = node?.range?.[0] ?? parent?.range?.[0] ?? 0;
-  return `${file}:${lineCounter.linePos(offset).line}: ${field.join('.') || '(top level)'}: ${message}`;
-}
-
-/** Reads a secret; the message names where it looked, never what it found. */
-export function readCredential(ref: CredentialRef, what: string, env: NodeJS.ProcessEnv = process.env): string {
-  if ('env' in ref) {
-    const fileVariable = `${ref.env}_FILE`;
-    const value = env[ref.env] ?? (env[fileVariable] ? readSecretFile(env[fileVariable] as string, what) : undefined);
-    if (!value) throw new BotConfigError([`${what}: environment variable ${ref.env} (or ${fileVariable}) is not set: set it to the ${what}`]);
-    return value.trim();
-  }
-  return readSecretFile(ref.file, what);
-}
-
-function readSecretFile(file: string, what: string): string {
-  try {
-    const value = fs.readFileSync(file, 'utf8').trim();
-    if (!value) throw new BotConfigError([`${what}: ${file} is empty`]);
-    return value;
-  } catch (error) {
-    if (error instanceof BotConfigError) throw error;
-    throw new BotConfigError([`${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): mount the secret there or change the config`]);
-  }
-}
-
 /** The server limits a config sets (seconds in the file, milliseconds in {@link ServerLimits}); unset ones keep their defaults. */
 function serverLimitsOf(server: { headersTimeoutSeconds?: number; requestTimeoutSeconds?: number; keepAliveTimeoutSeconds?: number; maxConnections?: number }): ServerLimits {
   const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));

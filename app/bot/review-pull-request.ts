@@ -3,7 +3,7 @@ import { completeCheckRun, startCheckRun, type CheckAnnotation, type StartedChec
 import type { GitHubClient } from '../../clients/github/octokit';
 import { upsertStickyComment } from '../../clients/github/upsert-sticky-comment';
 import type { BotConfig } from './config';
-import { fetchPullRequest, hasCommit, isAncestor, mergeBase } from './pull-request-mirror';
+import { fetchPullRequest, hasCommit, isAncestor, mergeBase } from '../../clients/git/pull-request-mirror';
 import { cutMarkdown, GITHUB_COMMENT_LIMIT, renderReviewMarkdown } from './review/render-markdown';
 import { reviewRefs, type CostEstimator } from './review/review-refs';
 import type { ReviewFinding, ReviewReport } from './review/types';

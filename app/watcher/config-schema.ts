@@ -2,16 +2,7 @@
  * JSON schema of the watcher's config file (`phoenix watch --config FILE`). Credentials are never
  * in the file: only the names of environment variables or the paths of files that hold them.
  */
-const credential = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'environment variable holding the secret' },
-    file: { type: 'string', minLength: 1, description: 'file holding the secret' },
-  },
-  minProperties: 1,
-  maxProperties: 1,
-} as const;
+import { credentialSchema as credential, serverSchema } from '../config/schema-parts';
 
 export const watcherConfigSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -96,14 +87,7 @@ export const watcherConfigSchema = {
         },
       },
     },
-    server: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        host: { type: 'string', minLength: 1 },
-        port: { type: 'integer', minimum: 0, maximum: 65535 },
-      },
-    },
+    server: serverSchema,
     prometheus: {
       type: 'object',
       additionalProperties: false,

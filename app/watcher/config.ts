@@ -1,14 +1,10 @@
-import Ajv, { type ErrorObject } from 'ajv';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { lineOfKeyPath } from '../../constructs/yaml-key-line';
+import { ConfigFileError, loadConfigFile, parseConfigFile, type ConfigFileKind } from '../config/config-file';
+import type { CredentialRef } from '../config/read-credential';
 import { watcherConfigSchema } from './config-schema';
-import { InputError } from '../../analysis/input-error';
 
-/** Where a secret comes from: an environment variable or a file. Never the secret itself. */
-export type CredentialRef = { readonly env: string } | { readonly file: string };
+export { readCredential, type CredentialRef } from '../config/read-credential';
 
 /** Flux status source of one environment. */
 export type FluxSourceConfig =
@@ -48,43 +44,30 @@ export interface WatcherConfig {
   readonly environments: Readonly<Record<string, EnvironmentWatchConfig>>;
 }
 
-/** A config file that cannot be used: one `file:line: field: message` per problem. Exit code 2. */
-export class WatcherConfigError extends InputError {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
+/** A watcher config file that cannot be used: one `file:line: field: message` per problem. Exit code 2. */
+export class WatcherConfigError extends ConfigFileError {
+  constructor(problems: readonly string[]) {
+    super(problems);
     this.name = 'WatcherConfigError';
   }
 }
 
-let validate: ReturnType<Ajv['compile']> | undefined;
+const WATCHER_CONFIG: ConfigFileKind<WatcherConfig> = {
+  what: 'watcher',
+  schema: watcherConfigSchema,
+  docs: 'docs/watcher.md, "Configuration"',
+  error: (problems) => new WatcherConfigError(problems),
+  complete: (raw, file) => complete(raw as RawConfig, file),
+};
 
 /** Reads, validates and completes a watcher config file (YAML or JSON). */
 export function loadWatcherConfig(file: string): WatcherConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file: check the path given to --config' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new WatcherConfigError([`${file}: cannot read the watcher config: ${why}`]);
-  }
-  return parseWatcherConfig(text, file);
+  return loadConfigFile(file, WATCHER_CONFIG);
 }
 
 /** Parses and validates config text; `file` names it in messages and anchors relative paths. */
 export function parseWatcherConfig(text: string, file: string): WatcherConfig {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    throw new WatcherConfigError(document.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: malformed YAML: ${e.message.split('\n')[0]}`));
-  }
-  const raw = document.toJS() as unknown;
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(watcherConfigSchema);
-  if (!validate(raw)) {
-    const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => describe(e, document, lineCounter, file));
-    throw new WatcherConfigError([...new Set(problems)]);
-  }
-  return complete(raw as RawConfig, file);
+  return parseConfigFile(text, file, WATCHER_CONFIG);
 }
 
 interface RawConfig {
@@ -168,48 +151,3 @@ function complete(raw: RawConfig, file: string): WatcherConfig {
 function resolveCredential(ref: CredentialRef, resolve: (p: string) => string): CredentialRef {
   return 'file' in ref ? { file: resolve(ref.file) } : ref;
 }
-
-/** Reads a secret from its reference; the error names the variable or file, never a value. */
-export function readCredential(ref: CredentialRef, field: string): string {
-  if ('env' in ref) {
-    const value = process.env[ref.env];
-    if (!value) throw new WatcherConfigError([`${field}: environment variable ${ref.env} is not set: export it before starting the watcher`]);
-    return value.trim();
-  }
-  try {
-    return readFileSync(ref.file, 'utf8').trim();
-  } catch (error) {
-    throw new WatcherConfigError([`${field}: cannot read ${ref.file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path and its permissions`]);
-  }
-}
-
-function describe(error: ErrorObject, document: Document, lineCounter: LineCounter, file: string): string {
-  const at = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let field = at;
-  let message: string;
-  switch (error.keyword) {
-    case 'required':
-      field = [...at, String(error.params.missingProperty)];
-      message = 'missing required field';
-      break;
-    case 'additionalProperties':
-      field = [...at, String(error.params.additionalProperty)];
-      message = 'unknown field: check its spelling (see docs/watcher.md, "Configuration")';
-      break;
-    case 'enum':
-      message = `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-      break;
-    case 'propertyNames':
-      field = [...at, String(error.params.propertyName)];
-      message = 'environment names are DNS labels (lowercase letters, digits and -)';
-      break;
-    case 'minProperties':
-    case 'maxProperties':
-      message = at.at(-1) === 'token' || at.at(-1) === 'bearerToken' ? "give exactly one of 'env' (a variable name) or 'file' (a path)" : 'must not be empty';
-      break;
-    default:
-      message = error.message ?? 'invalid';
-  }
-  return `${file}:${lineOfKeyPath(document, field, lineCounter)}: ${field.join('.') || '(top level)'}: ${message}`;
-}
-

@@ -11,18 +11,17 @@ import { createGitHubClient } from '../../clients/github/octokit';
 import { FluxKustomizations } from '../../clients/kubernetes/flux-kustomizations';
 import { PrometheusClient } from '../../clients/prometheus/client';
 import type { ExperimentManifest } from '../../constructs/experiment/manifest';
+import { readManifestsInYaml } from '../../constructs/experiment/read-manifest';
 import { parseExperimentState } from '../../constructs/experiment/state';
 import type { EnvironmentSpec } from '../../environments/environment';
 import { loadEnvironments } from '../../environments/load-environments';
-import { ConfigCheckout } from './config-checkout';
+import { ConfigCheckout } from '../../clients/git/config-checkout';
 import { readCredential, WatcherConfigError, type EnvironmentWatchConfig, type WatcherConfig } from './config';
 import type { CycleInputs, FluxStatusReader, WatchEnvironment, WatchedExperiment } from './cycle';
-import { InputError } from '../../analysis/input-error';
-import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../analysis/labels';
+import { EXPERIMENT_OBJECT_LABEL } from '../../analysis/labels';
 
 /** Folder of the synthesized tree in the config repo. */
 const GITOPS_DIR = 'gitops';
-const MANIFEST_KEY = 'experiment.json';
 
 /** Hooks for tests: how to reach Kubernetes. @default - the kubeconfig file and context from the config */
 export interface RepoInputOverrides {
@@ -133,17 +132,8 @@ export function readManifests(dir: string): ExperimentManifest[] {
   for (const name of readdirSync(dir).sort()) {
     const folder = path.join(dir, name);
     for (const file of safeList(folder).filter((f) => /\.ya?ml$/.test(f))) {
-      for (const doc of parseAllDocuments(readFileSync(path.join(folder, file), 'utf8'))) {
-        const object = doc.toJS() as { kind?: string; metadata?: { labels?: Record<string, string> }; data?: Record<string, string> } | null;
-        if (object?.kind !== 'ConfigMap' || object.metadata?.labels?.[MANIFEST_LABEL] !== 'true') continue;
-        const text = object.data?.[MANIFEST_KEY];
-        if (!text) continue;
-        try {
-          out.push(JSON.parse(text) as ExperimentManifest);
-        } catch (error) {
-          throw new InputError(`${path.join(folder, file)}: data.${MANIFEST_KEY} is not JSON (${(error as Error).message}): re-run phoenix synth`);
-        }
-      }
+      const filePath = path.join(folder, file);
+      out.push(...readManifestsInYaml(readFileSync(filePath, 'utf8'), filePath));
     }
   }
   return out;

@@ -88,3 +88,9 @@ export async function readCommittedTree(repoDir: string, ref: string, folder = '
   for (const [file, blob] of listed) files.set(file, { blob, text: texts.get(blob) ?? '' });
   return { commit, files };
 }
+
+/** Every file and folder path of a commit (for Flux `path` checks). */
+export async function allPathsOf(repoDir: string, commit: string): Promise<Set<string>> {
+  const out = await simpleGit({ baseDir: repoDir }).raw(['ls-tree', '-r', '-t', '-z', '--name-only', '--full-tree', commit]);
+  return new Set(out.split('\0').filter(Boolean));
+}

@@ -1,7 +1,7 @@
 import { TypedComponent, checkName, type ComponentInit, type ComponentNameProps } from './base';
 import type { ComponentEffects } from './effects';
 import { CollectorConfigError } from './errors';
-import { parseOttlCondition } from './ottl/grammar';
+import { parseOttlCondition } from '../../analysis/ottl';
 import type { OttlErrorMode } from './processor-metrics';
 import { checkErrorMode } from './processor-metrics';
 

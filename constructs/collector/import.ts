@@ -5,13 +5,12 @@ import { parseComponentId, type TypedComponent } from './base';
 import type { ComponentKind } from './component';
 import { Connector } from './connector';
 import type { ComponentEffects } from './effects';
-import { PASS_THROUGH } from './effects';
 import { CollectorConfigError } from './errors';
 import { Exporter } from './exporter';
 import { Extension } from './extension';
 import type { PipelineSpec } from './pipeline-rules';
 import { Processor } from './processor';
-import { analyseFilter, analyseTransform, type StatementGroup } from './processor-transform';
+import { componentEntry } from './registry';
 import { Receiver } from './receiver';
 import { canonicalComponentType } from '../../analysis/naming';
 
@@ -32,13 +31,6 @@ export interface ImportedConfig {
  * deprecated spelling is read as its canonical name); anything else is kept verbatim and flagged.
  * `routing` is modelled but not part of the pinned distribution (docs/adr/0010).
  */
-export const KNOWN_TYPES: Record<ComponentKind, readonly string[]> = {
-  receiver: ['otlp', 'prometheus'],
-  processor: ['memory_limiter', 'batch', 'filter', 'transform', 'groupbyattrs', 'cumulative_to_delta', 'delta_to_cumulative', 'metrics_transform'],
-  exporter: ['prometheus_remote_write', 'otlp_grpc', 'otlp_http', 'prometheus', 'debug'],
-  connector: ['forward', 'routing'],
-  extension: ['health_check'],
-};
 
 const SECTIONS: readonly [string, ComponentKind][] = [
   ['receivers', 'receiver'],
@@ -90,12 +82,12 @@ export function importConfig(config: unknown, source?: string, locate?: Locator)
       const raw = (body ?? {}) as Record<string, unknown>;
       const where = locate?.([section, id]) ?? `${section}.${id}`;
       let effects: ComponentEffects;
-      const modelled = canonicalComponentType(kind, parsed.type);
-      if (!KNOWN_TYPES[kind].includes(modelled)) {
+      const entry = componentEntry(kind, canonicalComponentType(kind, parsed.type));
+      if (!entry) {
         warnings.push(`${where}: ${kind} type '${parsed.type}' is not modelled by Phoenix; kept verbatim, its effect on series is unknown`);
         effects = { aggregates: false, stateful: false, opaque: true };
       } else {
-        effects = effectsOfImported(kind, modelled, raw, where, warnings);
+        effects = entry.effects(raw, where, warnings);
       }
       components.push(FACTORY[kind].verbatim(parsed.type, parsed.name, raw, effects));
     }
@@ -201,37 +193,6 @@ export function parseYamlConfig(text: string, file: string): { config: unknown; 
   return { config, locate };
 }
 
-function effectsOfImported(kind: ComponentKind, type: string, raw: Record<string, unknown>, where: string, warnings: string[]): ComponentEffects {
-  if (kind !== 'processor') return PASS_THROUGH;
-  switch (type) {
-    case 'transform': {
-      const groups = Array.isArray(raw.metric_statements) ? (raw.metric_statements as StatementGroup[]) : [];
-      const { effects, problems } = analyseTransform(groups.filter((g) => isRecord(g) && typeof g.context === 'string'), where);
-      for (const p of problems) warnings.push(`${p} (kept verbatim)`);
-      if (!Array.isArray(raw.metric_statements) && raw.metric_statements !== undefined) {
-        warnings.push(`${where}: metric_statements in a form Phoenix does not read; kept verbatim, its effect on series is unknown`);
-      }
-      return effects;
-    }
-    case 'metrics_transform': {
-      const text = JSON.stringify(raw);
-      const aggregates = /aggregate_labels|aggregate_label_values|"aggregation_type"/.test(text);
-      return { aggregates, stateful: false, opaque: true, aggregation: aggregates ? { sums: 'sum', histograms: 'sum', mayTouchCounters: true } : undefined };
-    }
-    case 'groupbyattrs':
-      return { aggregates: false, stateful: false, opaque: false, regroupsBy: Array.isArray(raw.keys) ? raw.keys.map(String) : [] };
-    case 'cumulative_to_delta': {
-      const include = isRecord(raw.include) && Array.isArray(raw.include.metrics) && raw.include.match_type === 'strict' ? raw.include.metrics.map(String) : undefined;
-      return { aggregates: false, stateful: true, opaque: false, temporality: 'cumulative-to-delta', metrics: include };
-    }
-    case 'delta_to_cumulative':
-      return { aggregates: false, stateful: true, opaque: false, temporality: 'delta-to-cumulative' };
-    case 'filter':
-      return analyseFilter(raw);
-    default:
-      return PASS_THROUGH;
-  }
-}
 
 function idList(value: unknown, path: string[], at: (path: string[], message: string) => void): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {

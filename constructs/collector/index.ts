@@ -19,10 +19,21 @@ export * from './connector';
 export * from './extension';
 export * from './pipeline';
 export { effectsOf, type PipelineSpec } from './pipeline-rules';
-export { KNOWN_TYPES } from './import';
-export * from './ottl/grammar';
-export { collectOttl, type OttlText } from './ottl/collect';
-export { ottlString, ottlStringList } from './ottl/emit';
+export { KNOWN_TYPES, COMPONENT_REGISTRY, componentEntry, type ComponentEntry } from './registry';
+export {
+  parseOttlCondition,
+  parseOttlStatement,
+  printOttlCondition,
+  printOttlStatement,
+  OttlSyntaxError,
+  ottlString,
+  ottlStringList,
+  type OttlArgument,
+  type OttlCondition,
+  type OttlStatement,
+  type OttlValue,
+} from '../../analysis/ottl';
+export { collectOttl, type OttlText } from './collect-ottl';
 export { validateCollectorConfig, isGoDuration, type SchemaProblem } from './schemas/validate';
 export { SCHEMA_CATALOG, schemaLocationOf } from './schemas/catalog';
 export { DEPRECATED_COMPONENT_TYPES, canonicalComponentType, componentTypeOf } from '../../analysis/naming';

@@ -1,7 +1,7 @@
 import { checkStringList, type ComponentInit } from './base';
 import type { AggregationEffect, AggregationFunction, AttributeLevel } from './effects';
 import { CollectorConfigError } from './errors';
-import { nameIn, ottlString, ottlStringList, re2Problem, typeIn, METRIC_TYPE_ENUM } from './ottl/emit';
+import { nameIn, ottlString, ottlStringList, re2Problem, typeIn, METRIC_TYPE_ENUM } from '../../analysis/ottl';
 
 /** How the processors that run OTTL react to a statement error. */
 export type OttlErrorMode = 'ignore' | 'silent' | 'propagate';

@@ -1,6 +1,6 @@
 import type { AggregationFunction, ComponentEffects } from './effects';
 import { CollectorConfigError } from './errors';
-import { parseOttlCondition, parseOttlStatement, type OttlCondition, type OttlStatement, type OttlValue } from './ottl/grammar';
+import { isPath, parseOttlCondition, parseOttlStatement, type OttlCondition, type OttlStatement, type OttlValue } from '../../analysis/ottl';
 
 /** The OTTL contexts of the transform processor's `metric_statements`. */
 const CONTEXTS = new Set(['resource', 'scope', 'metric', 'datapoint']);
@@ -98,9 +98,7 @@ export function metricNames(condition: OttlCondition): string[] | undefined {
 }
 
 function isNamePath(value: OttlValue | undefined): boolean {
-  if (!value || value.kind !== 'path' || value.keys.length > 0) return false;
-  const path = value.segments.join('.');
-  return path === 'name' || path === 'metric.name';
+  return isPath(value, 'name') || isPath(value, 'metric.name');
 }
 
 function stringArg(value: OttlValue | undefined): string | undefined {

@@ -10,7 +10,8 @@ import { CollectorDeployment, FLUX_SUBSTITUTE_ANNOTATION, type CollectorDeployme
 import type { EnvironmentLifecycle, ExperimentTarget } from './definition';
 import { checkCandidates, checkShadowDestination, ExperimentError, pickProductionPipeline, scopeProblems } from './experiment-checks';
 import { resolveGuardrails, type GuardrailProps, type ResolvedGuardrails } from './guardrails';
-import { EXPERIMENT_MANIFEST_VERSION, MANIFEST_CONFIGMAP_SUFFIX, MANIFEST_DATA_KEY, MANIFEST_LABEL, type ExperimentManifest } from './manifest';
+import { MANIFEST_LABEL } from '../../analysis/labels';
+import { EXPERIMENT_MANIFEST_VERSION, MANIFEST_CONFIGMAP_SUFFIX, MANIFEST_DATA_KEY, type ExperimentManifest } from './manifest';
 import { resolvePromotion, type PromotionProps, type ResolvedPromotion } from './promotion';
 import { describeScope, normaliseScope, type MetricScope, type ScopeMatcher } from './scope';
 import { telemetryTarget } from './self-telemetry';

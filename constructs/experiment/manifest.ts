@@ -2,7 +2,6 @@ import type { LifecyclePhase } from './definition';
 import type { ResolvedGuardrails } from './guardrails';
 import type { ResolvedPromotion } from './promotion';
 import type { MetricScope } from './scope';
-import { MANIFEST_LABEL } from '../../analysis/labels';
 
 /** Version of the `ExperimentManifest` format; bumped on any incompatible change. */
 export const EXPERIMENT_MANIFEST_VERSION = 1;
@@ -10,7 +9,6 @@ export const EXPERIMENT_MANIFEST_VERSION = 1;
 export const MANIFEST_CONFIGMAP_SUFFIX = '-phoenix-experiment';
 /** Key of the manifest inside that ConfigMap's `data`. */
 export const MANIFEST_DATA_KEY = 'experiment.json';
-export { MANIFEST_LABEL };
 
 /** A processor of a variant, rendered. */
 export interface ManifestProcessor {

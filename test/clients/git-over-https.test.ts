@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigCheckout } from '../../app/watcher/config-checkout';
+import { ConfigCheckout } from '../../clients/git/config-checkout';
 import { ConfigRepo } from '../../clients/git/config-repo';
 import { GitCommandError, describeGitFailure, gitRemoteEnv, staticGitToken } from '../../clients/git/run-git';
 import { InstallationTokenError, installationTokenSource } from '../../clients/github/installation-token';

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { injectVariant } from '../../analysis/promql';
-import { startCollector, type RunningCollector } from '../support/collector-process';
+import { startCollector, type TestCollector } from '../support/collector-run';
 import { loopbackConfig, writeTargets } from '../support/collector-loop';
-import { startExpositionServer, type ExposedSeries, type ExpositionServer } from '../support/exposition-server';
+import { startSampleExposition, type ExposedSeries, type SampleExposition } from '../support/exposition';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -26,7 +26,7 @@ export function renderedCollectorConfig(environment: string, experiment: string)
 /** One simulated pod: an exposition endpoint whose counters move on every scrape. */
 export interface Pod {
   readonly name: string;
-  server: ExpositionServer;
+  server: SampleExposition;
   /** Series at scrape n (0-based, since the process started) of process generation g (0 first, +1 per restart). */
   readonly series: (scrape: number, generation: number) => ExposedSeries[];
   /** Added to the scrape count: a restart sets it so counters start again from scrape 0. */
@@ -39,7 +39,7 @@ export interface Pod {
 
 export interface Loop {
   readonly prometheus: TestPrometheus;
-  readonly collector: RunningCollector;
+  readonly collector: TestCollector;
   readonly pods: Pod[];
   /** Replaces a pod's endpoint by a new one (new instance), as when Kubernetes replaces the pod. */
   replacePod(name: string): Promise<void>;
@@ -65,7 +65,7 @@ export async function startLoop(
   const targetsFile = path.join(dir, 'targets.json');
   const prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '1m' });
   const running: Pod[] = [];
-  let collector: RunningCollector | undefined;
+  let collector: TestCollector | undefined;
   const cleanup = async () => {
     await collector?.stop();
     await Promise.all(running.map((pod) => pod.server.close()));
@@ -73,10 +73,10 @@ export async function startLoop(
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const serve = async (pod: Pod | Omit<Pod, 'server' | 'offset' | 'generation'>): Promise<ExpositionServer> => {
+    const serve = async (pod: Pod | Omit<Pod, 'server' | 'offset' | 'generation'>): Promise<SampleExposition> => {
       let scrape = 0;
       let seenGeneration = -1;
-      const server = await startExpositionServer(() => {
+      const server = await startSampleExposition(() => {
         const entry = pod as Pod;
         const now = Date.now() / 1000;
         if (scrape === 0) entry.firstScrapeAt = now;
@@ -97,7 +97,7 @@ export async function startLoop(
     publish();
     const wired = await loopbackConfig(config, { targetsFile, remoteWriteUrl: `${prometheus.url}/api/v1/write` });
     adjust(wired);
-    collector = await startCollector(wired);
+    collector = await startCollector({ config: wired });
     const loop: Loop = {
       prometheus,
       collector,

@@ -8,9 +8,9 @@ import type { CollectorComponent } from '../../constructs/collector/component';
 import type { CollectorConfig } from '../../constructs/collector/config';
 import { normaliseScope } from '../../constructs/experiment/scope';
 import { renderShadowConfig } from '../../constructs/experiment/shadow';
-import { startExpositionServer, type ExpositionServer } from '../support/exposition-server';
+import { startSampleExposition, type SampleExposition } from '../support/exposition';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
-import { startCollector, type RunningCollector } from '../support/collector-process';
+import { startCollector, type TestCollector } from '../support/collector-run';
 import { FakeKubeApi } from '../support/fake-kube-api';
 import { createWatcherRepo } from '../support/watcher-repo';
 import type { ScenarioSet } from '../support/watcher-scenarios';
@@ -31,9 +31,9 @@ function filter(id: string, metrics: Record<string, string[]>): CollectorCompone
 }
 
 describe('the watcher over real collector output', () => {
-  let app: ExpositionServer;
+  let app: SampleExposition;
   let prometheus: TestPrometheus;
-  let collector: RunningCollector;
+  let collector: TestCollector;
   let kube: FakeKubeApi;
   let decisions: Decision[];
   let scratch: string | undefined;
@@ -43,7 +43,7 @@ describe('the watcher over real collector output', () => {
     // (counters grow with real time at fixed rates, so every pair of scrapes gives the same rate)
     const started = Date.now();
     const counters = ['/a', '/b'].flatMap((route, r) => ['p1', 'p2', 'p3'].map((pod, p) => ({ route, pod, perSecond: 1 + r + p / 2 })));
-    app = await startExpositionServer(() => {
+    app = await startSampleExposition(() => {
       const seconds = (Date.now() - started) / 1000;
       return [
         ...counters.map(({ route, pod, perSecond }) => ({ name: 'app_requests_total', labels: { route, pod }, value: perSecond * seconds })),
@@ -74,7 +74,7 @@ describe('the watcher over real collector output', () => {
       scrapeIntervalSeconds: SCRAPE_SECONDS,
     });
     // (the test runner moves health_check and the collector's own metrics to free loopback ports)
-    collector = await startCollector(config as unknown as Record<string, unknown>);
+    collector = await startCollector({ config: config as unknown as Record<string, unknown> });
     // WHEN the collector has run for two complete windows after its first scrape
     const firstComplete = Math.ceil((Date.now() / 1000 + SCRAPE_SECONDS) / WINDOW_SECONDS) * WINDOW_SECONDS + WINDOW_SECONDS;
     const now = firstComplete + WINDOW_SECONDS + 3;

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import {
   CollectorPipeline,
   Connector,
@@ -8,6 +11,9 @@ import {
   collectOttl,
   parseOttlCondition,
   parseOttlStatement,
+  printOttlCondition,
+  printOttlStatement,
+  type CollectorConfig,
 } from '../../constructs/collector';
 
 describe('OTTL grammar', () => {
@@ -100,5 +106,33 @@ describe('OTTL Phoenix emits', () => {
     const filter = Processor.filterMetrics({ dropNames: ['a"b\\c'] });
     const [condition] = (filter.render().metrics as { metric: string[] }).metric;
     expect(parseOttlCondition(condition)).toMatchObject({ right: { kind: 'string', value: 'a"b\\c' } });
+  });
+});
+
+describe('OTTL in the committed tree', () => {
+  it('parses and prints back to the same tree every statement and condition of every synthesized collector', () => {
+    // GIVEN every OpenTelemetryCollector object of the committed gitops/ tree
+    const root = join(__dirname, '..', '..', 'gitops', 'experiments');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /opentelemetrycollector-.*\.yaml$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    let count = 0;
+    for (const file of files) {
+      const doc = parse(readFileSync(join(root, file), 'utf8')) as { spec: { config: CollectorConfig } };
+      // WHEN each OTTL text is parsed, printed and parsed again
+      for (const { kind, text } of collectOttl(doc.spec.config)) {
+        count++;
+        if (kind === 'statement') {
+          const tree = parseOttlStatement(text);
+          // THEN the tree is the same, and Phoenix's own text is already in printed form
+          expect(parseOttlStatement(printOttlStatement(tree)), `${file}: ${text}`).toEqual(tree);
+          expect(printOttlStatement(tree)).toBe(text);
+        } else {
+          const tree = parseOttlCondition(text);
+          expect(parseOttlCondition(printOttlCondition(tree)), `${file}: ${text}`).toEqual(tree);
+          expect(printOttlCondition(tree)).toBe(text);
+        }
+      }
+    }
+    expect(count).toBeGreaterThanOrEqual(5);
   });
 });

@@ -8,7 +8,7 @@ import { InputError } from '../../analysis/input-error';
 import { extractUsage, findRuleQueries, parsePromQL } from '../../analysis/promql';
 import { createSignatureVerifier } from '../../app/bot/webhook-server';
 import { CollectorPipeline } from '../../constructs/collector';
-import { parseOttlCondition, parseOttlStatement } from '../../constructs/collector/ottl/grammar';
+import { parseOttlCondition, parseOttlStatement } from '../../analysis/ottl';
 import { checkSources } from '../../policies';
 
 /**

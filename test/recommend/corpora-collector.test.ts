@@ -6,7 +6,7 @@ import { simulateProcessors, simulateValues } from '../../analysis/simulate';
 import { PrometheusClient } from '../../clients/prometheus';
 import { loadEnvironments } from '../../environments/load-environments';
 import { logTail, startCollector, type TestCollector } from '../support/collector-run';
-import { startExpositionServer, type ExpositionServer } from '../support/exposition-server';
+import { startSampleExposition, type SampleExposition } from '../support/exposition';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { corpusNames, generateCorpusSeries, readCorpus, type Corpus } from './corpus';
 import { candidateProcessors, makeLayout } from './support';
@@ -75,7 +75,7 @@ async function run(name: string) {
     return count === undefined ? corpus.samples[i]![at]![1] : Math.floor((SHARES[le] ?? 1) * corpus.samples[count]![at]![1]);
   };
   let scrape = 0;
-  const exposition: ExpositionServer = await startExpositionServer(() => {
+  const exposition: SampleExposition = await startSampleExposition(() => {
     const at = Math.min(scrape++, times.length - 1);
     return corpus.series.map((s, i) => ({ name: s.name, labels: s.labels, value: valueAt(i, at) }));
   }, new Map([...corpus.families].map(([family, meta]) => [family, meta.type === 'histogram' ? 'histogram' : meta.type === 'counter' ? 'counter' : 'gauge'])));

@@ -30,7 +30,7 @@ export async function loopbackConfig(config: Config, endpoints: LoopEndpoints): 
   for (const [id, receiver] of Object.entries<Config>(out.receivers ?? {})) {
     if (typeOf(id) === 'prometheus') {
       for (const job of receiver?.config?.scrape_configs ?? []) {
-        if (job.job_name === TELEMETRY_JOB) continue; // the collector's own metrics: collector-process points it at the test port
+        if (job.job_name === TELEMETRY_JOB) continue; // the collector's own metrics: collector-run points it at the test port
         for (const key of Object.keys(job)) if (key.endsWith('_sd_configs') || key === 'static_configs') delete job[key];
         job.file_sd_configs = [{ files: [endpoints.targetsFile], refresh_interval: '1s' }];
         job.scrape_interval = interval;

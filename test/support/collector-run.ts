@@ -2,8 +2,9 @@
  * Runs the real collector ({@link collectorBinary}) on a config for a test: writes the config to a
  * temp file, moves every listening endpoint it knows (the `health_check` extension, `otlp`
  * receiver protocols, `prometheus` exporters, the collector's own telemetry, and scrape jobs aimed
- * at that telemetry's default `127.0.0.1:8888`) to free 127.0.0.1 ports, starts the binary in its own process group, waits for the health check, and captures
- * its log. `stop()` kills the whole process group (SIGTERM, then SIGKILL) and is safe to call
+ * at that telemetry's default `127.0.0.1:8888`, or named as the telemetry shadow's job) to free
+ * 127.0.0.1 ports, starts the binary in its own process group, waits for the health check, and
+ * captures its log (level info). The one harness for the real collector in tests. `stop()` kills the whole process group (SIGTERM, then SIGKILL) and is safe to call
  * twice; call it in `afterAll`/`finally` so a failing test never leaves a collector behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { componentTypeOf } from '../../analysis/naming/component-types';
+import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
 import { collectorBinary } from './collector';
 import { freePort } from './prometheus';
 import { stopProcessGroup } from './process-group';
@@ -126,8 +128,9 @@ function setTelemetry(config: Record<string, unknown>, port: number): void {
   const service = record(config, 'service');
   const telemetry = record(service, 'telemetry');
   const metrics = record(telemetry, 'metrics');
-  metrics.readers = [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port } } } }];
+  metrics.readers = [{ pull: { exporter: { prometheus: { host: '127.0.0.1', port, without_scope_info: true } } } }];
   delete metrics.address;
+  telemetry.logs = { ...record(telemetry, 'logs'), level: 'info', encoding: 'console' };
 }
 
 /** Scrape jobs aimed at the collector's own default telemetry address follow it to its free port. */
@@ -136,6 +139,13 @@ function pointSelfScrapes(config: Record<string, unknown>, port: number): void {
   for (const [id, raw] of Object.entries(record(config, 'receivers'))) {
     if (componentTypeOf('receiver', id) !== 'prometheus' || !isRecord(raw) || !isRecord(raw.config) || !Array.isArray(raw.config.scrape_configs)) continue;
     for (const job of raw.config.scrape_configs) {
+      if (isRecord(job) && job.job_name === TELEMETRY_JOB) {
+        // The telemetry shadow scrapes the collector's own metrics: follow them, at a test pace.
+        job.static_configs = [{ targets: [`127.0.0.1:${port}`] }];
+        job.scrape_interval = '1s';
+        job.scrape_timeout = '1s';
+        continue;
+      }
       if (!isRecord(job) || !Array.isArray(job.static_configs)) continue;
       for (const group of job.static_configs) {
         if (isRecord(group) && Array.isArray(group.targets)) group.targets = group.targets.map((t: unknown) => (typeof t === 'string' && self.test(t) ? `127.0.0.1:${port}` : t));

@@ -162,3 +162,51 @@ function formatValue(value: number): string {
   if (value === -Infinity) return '-Inf';
   return String(value);
 }
+
+/** One loose sample of {@link startSampleExposition}: full Prometheus name, labels, value. */
+export interface ExposedSeries {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** A single-target exposition of loose samples, re-rendered on every scrape. */
+export interface SampleExposition {
+  /** `host:port`, as a scrape config's target. */
+  readonly target: string;
+  /** Scrapes served so far. */
+  scrapes(): number;
+  /** Resolves once `count` more scrapes have been served after the call. */
+  waitForScrapes(count: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One target serving `render()` at every scrape, without timestamps, its samples grouped into
+ * families by `types` (family name → type; a sample `x_bucket`, `x_sum`, `x_count`, `x_total`
+ * belongs to family `x` when `x` is typed there; any other sample is an untyped family of its own).
+ */
+export async function startSampleExposition(render: () => readonly ExposedSeries[], types: ReadonlyMap<string, string> = new Map()): Promise<SampleExposition> {
+  const server = await startExposition({ targets: { target: () => familiesOf(render(), types) }, timestamps: false, record: false });
+  return {
+    target: server.addresses.get('target')!,
+    scrapes: () => server.count('target'),
+    waitForScrapes: (count, timeoutMs = 60_000) => server.waitForScrapes('target', server.count('target') + count, timeoutMs),
+    close: () => server.stop(),
+  };
+}
+
+/** Loose samples as families, in family-name order. */
+export function familiesOf(samples: readonly ExposedSeries[], types: ReadonlyMap<string, string>): ExpositionFamily[] {
+  const familyOf = (name: string): string => {
+    if (types.has(name)) return name;
+    for (const suffix of ['_bucket', '_sum', '_count', '_total']) if (name.endsWith(suffix) && types.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+    return name;
+  };
+  const families = new Map<string, ExpositionSample[]>();
+  for (const sample of samples) {
+    const family = familyOf(sample.name);
+    families.set(family, [...(families.get(family) ?? []), sample]);
+  }
+  return [...families.keys()].sort().map((name) => ({ name, type: (types.get(name) ?? 'untyped') as ExpositionType, samples: families.get(name)! }));
+}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigCheckout, redact } from '../../app/watcher/config-checkout';
+import { ConfigCheckout, redact } from '../../clients/git/config-checkout';
 import { InputError } from '../../analysis/input-error';
 
 function git(cwd: string, ...args: string[]): string {

@@ -1,9 +1,9 @@
-import { parseAllDocuments } from 'yaml';
+import { InputError } from '../../../analysis/input-error';
 import type { Series } from '../../../analysis/series';
+import type { ExperimentManifest } from '../../../constructs/experiment/manifest';
+import { readManifestsInYaml } from '../../../constructs/experiment/read-manifest';
 import { assessCandidateGuardrails, type ManifestCandidate } from './assess-candidate-guardrails';
-import { environmentOf } from './diff-gitops-trees';
 import type { EnvironmentChanges, GuardrailAtRisk, GuardrailsUnaffected, ReviewFinding } from './types';
-import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../../analysis/labels';
 
 /**
  * Which guardrail queries a change may alter. A guardrail is at risk when the changed lines of its
@@ -12,8 +12,9 @@ import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../../analysis/label
  * dropped attributes fires on the experiment's files (`guardrails/candidate-keeps-answers` proves a
  * candidate changes an answer).
  *
- * Guardrails are read from the head tree's experiment manifests: the ConfigMap labelled
- * `phoenix.dev/experiment-manifest: "true"`, key `experiment.json`, `guardrails.queries[].{name,expr}`.
+ * Guardrails are read from the head tree's experiment manifests (`readManifestsInYaml`). A
+ * manifest that cannot be read is left out here: the policy rule `guardrails/candidate-keeps-answers`
+ * reports it as an error finding of the review.
  *
  * Each guardrail the change touches is then judged with the assessment `phoenix estimate` makes
  * (`assessCandidateGuardrails`: the manifest's candidate processors simulated, `assessGuardrail`
@@ -21,8 +22,6 @@ import { EXPERIMENT_OBJECT_LABEL, MANIFEST_LABEL } from '../../../analysis/label
  * counted. Without candidate processors in the manifest the touch alone is reported, as possibly
  * changed.
  */
-
-const MANIFEST_KEY = 'experiment.json';
 
 const IGNORED_TOKENS = new Set(['key', 'keys', 'action', 'delete', 'insert', 'update', 'upsert', 'include', 'exclude', 'match_type', 'strict', 'regexp', 'metrics', 'metric', 'name', 'names', 'value', 'values', 'attributes', 'processors', 'pipelines', 'exporters', 'receivers', 'service', 'data', 'true', 'false', 'null', 'sum', 'rate', 'by', 'without', 'and', 'or', 'unless', 'phase', 'expr', 'guardrails', 'queries']);
 
@@ -47,25 +46,21 @@ function candidatesOf(manifest: { variants?: unknown }): ManifestCandidate[] {
   });
 }
 
-function readGuardrails(head: ReadonlyMap<string, string>, root: string, candidates: Candidates = new Map()): Guardrail[] {
+function readGuardrails(head: ReadonlyMap<string, string>, candidates: Candidates = new Map()): Guardrail[] {
   const guardrails: Guardrail[] = [];
   for (const [file, text] of head) {
-    if (!/\.ya?ml$/.test(file) || !text.includes(MANIFEST_LABEL)) continue;
-    for (const document of parseAllDocuments(text)) {
-      const value = document.errors.length === 0 ? (document.toJS() as Record<string, any> | null) : null; // eslint-disable-line @typescript-eslint/no-explicit-any
-      if (value?.kind !== 'ConfigMap' || value.metadata?.labels?.[MANIFEST_LABEL] !== 'true' || typeof value.data?.[MANIFEST_KEY] !== 'string') continue;
-      let manifest: { name?: unknown; environment?: unknown; guardrails?: { queries?: unknown }; variants?: unknown };
-      try {
-        manifest = JSON.parse(value.data[MANIFEST_KEY]);
-      } catch {
-        continue;
-      }
-      const queries = Array.isArray(manifest.guardrails?.queries) ? (manifest.guardrails?.queries as Array<{ name?: unknown; expr?: unknown }>) : [];
-      const experiment = String(manifest.name ?? value.metadata?.labels?.[EXPERIMENT_OBJECT_LABEL] ?? '');
-      const environment = typeof manifest.environment === 'string' ? manifest.environment : environmentOf(file, root);
-      candidates.set(`${environment}/${experiment}`, candidatesOf(manifest));
-      for (const query of queries) {
-        if (typeof query.expr === 'string') guardrails.push({ experiment, environment, name: String(query.name ?? query.expr), expr: query.expr });
+    if (!/\.ya?ml$/.test(file)) continue;
+    let manifests: ExperimentManifest[];
+    try {
+      manifests = readManifestsInYaml(text, file);
+    } catch (error) {
+      if (error instanceof InputError) continue; // reported by guardrails/candidate-keeps-answers
+      throw error;
+    }
+    for (const manifest of manifests) {
+      candidates.set(`${manifest.environment}/${manifest.name}`, candidatesOf(manifest as unknown as { variants?: unknown }));
+      for (const query of manifest.guardrails.queries) {
+        guardrails.push({ experiment: manifest.name, environment: manifest.environment, name: query.name, expr: query.expr });
       }
     }
   }
@@ -104,9 +99,8 @@ export function guardrailsAtRisk(
   findings: readonly ReviewFinding[],
   options: GuardrailsAtRiskOptions = {},
 ): { atRisk: GuardrailAtRisk[]; unaffected: GuardrailsUnaffected[] } {
-  const root = options.root ?? 'gitops';
   const candidates: Candidates = new Map();
-  const guardrails = readGuardrails(head, root, candidates);
+  const guardrails = readGuardrails(head, candidates);
   const atRisk = new Map<string, GuardrailAtRisk>();
   const unaffected: GuardrailsUnaffected[] = [];
   for (const env of environments) {

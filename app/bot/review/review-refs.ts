@@ -1,8 +1,7 @@
-import { simpleGit } from 'simple-git';
 import { checkHeadTree, WAIVERS_FILE, type HeadTreeChecker } from './check-head-tree';
 import { diffGitopsTrees } from './diff-gitops-trees';
 import { guardrailsAtRisk } from './guardrails-at-risk';
-import { listCommittedFiles, readBlobs, resolveCommit } from '../../../clients/git/committed-tree';
+import { allPathsOf, listCommittedFiles, readBlobs, resolveCommit } from '../../../clients/git/committed-tree';
 import type { CostChange, EnvironmentChanges, ReviewFinding, ReviewReport } from './types';
 import type { Series } from '../../../analysis/series';
 
@@ -42,12 +41,6 @@ export interface ReviewRefsOptions {
   readonly assessmentSeries?: readonly Series[];
 }
 
-
-/** Every file and folder path of a commit (for Flux `path` checks). */
-async function allPathsOf(repoDir: string, commit: string): Promise<Set<string>> {
-  const out = await simpleGit({ baseDir: repoDir }).raw(['ls-tree', '-r', '-t', '-z', '--name-only', '--full-tree', commit]);
-  return new Set(out.split('\0').filter(Boolean));
-}
 
 function filesOf(listed: ReadonlyMap<string, string>, texts: ReadonlyMap<string, string>, pattern = /./): Map<string, string> {
   return new Map([...listed].filter(([file]) => pattern.test(file)).map(([file, blob]) => [file, texts.get(blob) ?? '']));

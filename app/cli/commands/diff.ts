@@ -3,6 +3,7 @@ import * as generators from '../../../generators';
 import { loadEnvironments } from '../../../environments/load-environments';
 import { UsageError } from '../errors';
 import { runRevisionSynth } from '../run-revision-synth';
+import { withProgress } from '../progress';
 
 interface DiffFlags {
   readonly base: string;
@@ -34,12 +35,16 @@ async function runDiff(flags: DiffFlags): Promise<number> {
   const root = generators.repositoryRoot(process.cwd(), 'phoenix diff compares git revisions');
   const baseCommit = generators.resolveCommit(root, flags.base);
   const headCommit = flags.head === undefined ? undefined : generators.resolveCommit(root, flags.head);
-  const baseSide = generators.synthesizeSide(root, { ref: baseCommit }, flags.experiments, runRevisionSynth);
-  // One commit on both sides gives one tree: synthesize it once.
-  const headSide = headCommit === baseCommit ? baseSide : generators.synthesizeSide(root, { ref: headCommit }, flags.experiments, runRevisionSynth);
-  const [baseFiles, headFiles] = await Promise.all([baseSide, headSide]);
-  const order = loadEnvironments().map((env) => env.name);
-  const diff = generators.diffTrees(baseFiles, headFiles, order);
+  const diff = await withProgress('diff', async (progress) => {
+    progress.step(`synthesizing ${flags.base} (${baseCommit.slice(0, 12)}) and ${flags.head ?? 'the working tree'}`);
+    const baseSide = generators.synthesizeSide(root, { ref: baseCommit }, flags.experiments, runRevisionSynth);
+    // One commit on both sides gives one tree: synthesize it once.
+    const headSide = headCommit === baseCommit ? baseSide : generators.synthesizeSide(root, { ref: headCommit }, flags.experiments, runRevisionSynth);
+    const [baseFiles, headFiles] = await Promise.all([baseSide, headSide]);
+    progress.step('comparing the trees');
+    const order = loadEnvironments().map((env) => env.name);
+    return generators.diffTrees(baseFiles, headFiles, order);
+  });
   const render = { text: generators.renderDiffText, markdown: generators.renderDiffMarkdown, json: generators.renderDiffJson }[flags.format as (typeof FORMATS)[number]];
   process.stdout.write(render(diff));
   return generators.isEmptyDiff(diff) ? 0 : 1;

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { localGitOutput } from '../../../clients/git/local-git';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,19 +91,13 @@ async function proposeFromCli(action: PersonAction, experiment: string, options:
 
 /** The root of the git checkout the command runs in, if any. */
 function checkoutRoot(): string | undefined {
-  try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return localGitOutput(['rev-parse', '--show-toplevel']) || undefined;
 }
 
 function gitOutput(args: string[], failure: string): string {
-  try {
-    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    throw new UsageError(failure);
-  }
+  const output = localGitOutput(args);
+  if (output === undefined) throw new UsageError(failure);
+  return output;
 }
 
 /** owner/name from an https or ssh GitHub remote URL. */

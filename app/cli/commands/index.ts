@@ -10,6 +10,7 @@ import { register as watch } from './watch';
 import { register as recommend } from './recommend';
 import { register as status } from './status';
 import { register as init } from './init';
+import { register as completion } from './completion';
 
 /**
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
@@ -27,6 +28,7 @@ const registrations: Array<(program: Command) => void> = [
   recommend,
   status,
   init,
+  completion,
 ];
 
 /** Adds every subcommand to the program. */

@@ -16,6 +16,7 @@ import { DEFAULT_BYTES_PER_SAMPLE } from '../../../analysis/simulate/rates';
 import { CollectorPipeline } from '../../../constructs/collector';
 import type { SeriesSnapshot } from '../../../analysis/series';
 import { loadEnvironments } from '../../../environments/load-environments';
+import { startProgress } from '../progress';
 import * as snapshots from '../../snapshot/load-snapshot';
 import { UsageError } from '../errors';
 
@@ -82,22 +83,32 @@ export async function runRecommend(flags: RecommendFlags): Promise<string> {
   const env = flags.env === undefined ? environments[0] : environments.find((e) => e.name === flags.env);
   if (!env) throw new UsageError(`unknown --env '${flags.env}': use one of ${environments.map((e) => e.name).join(', ') || '(no environments found)'}`);
 
-  const sources = readQuerySources(flags.rules, flags.dashboards);
-  const snapshot: SeriesSnapshot = flags.snapshot !== undefined ? await snapshots.loadSnapshotFile(flags.snapshot) : await snapshots.loadSnapshotFromPrometheus(flags.prometheus!);
-  if (snapshot.series.length === 0) throw new UsageError(`the snapshot from ${snapshot.source} holds no series: nothing to recommend`);
-
-  const report = recommendReductions({
-    series: snapshot.series,
-    families: snapshot.families,
-    queries: sources.analyzed,
-    unreadable: sources.unreadable,
-    problems: sources.problems,
-    priceModel: env.priceModel,
-    intervalSeconds: env.metrics.scrapeIntervalSeconds,
-    bytesPerSample,
-    minSavingsPercent,
-    dropUnused: flags.dropUnused ?? false,
-  });
+  const progress = startProgress('recommend');
+  let sources: ReturnType<typeof readQuerySources>;
+  let snapshot: SeriesSnapshot;
+  let report: ReturnType<typeof recommendReductions>;
+  try {
+    progress.step('reading rules and dashboards');
+    sources = readQuerySources(flags.rules, flags.dashboards);
+    progress.step(`reading the snapshot${flags.prometheus !== undefined ? ' from Prometheus' : ''}`);
+    snapshot = flags.snapshot !== undefined ? await snapshots.loadSnapshotFile(flags.snapshot) : await snapshots.loadSnapshotFromPrometheus(flags.prometheus!);
+    if (snapshot.series.length === 0) throw new UsageError(`the snapshot from ${snapshot.source} holds no series: nothing to recommend`);
+    progress.step(`searching lossless reductions over ${snapshot.series.length} series`);
+    report = recommendReductions({
+      series: snapshot.series,
+      families: snapshot.families,
+      queries: sources.analyzed,
+      unreadable: sources.unreadable,
+      problems: sources.problems,
+      priceModel: env.priceModel,
+      intervalSeconds: env.metrics.scrapeIntervalSeconds,
+      bytesPerSample,
+      minSavingsPercent,
+      dropUnused: flags.dropUnused ?? false,
+    });
+  } finally {
+    progress.done();
+  }
 
   let written = '';
   if (flags.output !== undefined && !report.metrics.some((m) => m.recommended)) {

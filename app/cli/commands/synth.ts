@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isFresh, synthCheck, synthToDisk, type SynthSummary, type SynthTreeOptions } from '../../../generators';
 import { resolveRepoRoot } from '../../../policies/context';
 import { ExitCode, UsageError } from '../errors';
+import { startProgress, type Progress } from '../progress';
 
 interface SynthFlags {
   readonly output: string;
@@ -30,12 +31,23 @@ export function register(program: Command): void {
 }
 
 function runSynth(flags: SynthFlags): number {
+  const progress = startProgress('synth');
+  try {
+    progress.step(flags.check ? 'synthesizing and comparing with the tree on disk' : 'synthesizing and writing the tree');
+    return synth(flags, progress);
+  } finally {
+    progress.done();
+  }
+}
+
+function synth(flags: SynthFlags, progress: Progress): number {
   const repoRoot = resolveRepoRoot(path.resolve(flags.experiments), flags.repoRoot);
   const fluxPath = flags.fluxPath === undefined ? undefined : checkedFluxPath(flags.fluxPath);
   const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env, repoRoot, ...(fluxPath ? { fluxPath } : {}) };
   const shown = displayPath(flags.output);
   if (flags.check) {
     const { tree, differences } = synthCheck(options);
+    progress.done();
     if (isFresh(differences)) {
       process.stdout.write(`${shown}/ is up to date (${tree.files.size} files, ${tree.summaries.length} experiment × environment pairs)\n`);
       return ExitCode.ok;
@@ -50,6 +62,7 @@ function runSynth(flags: SynthFlags): number {
     return ExitCode.findings;
   }
   const { tree, report } = synthToDisk(options);
+  progress.done();
   for (const summary of tree.summaries) process.stdout.write(`${summaryLine(summary, shown)}\n`);
   if (report.repaired) process.stdout.write('repaired the tree left by an interrupted synth\n');
   process.stdout.write(

@@ -5,10 +5,9 @@ import type { Rule, RuleContext, RuleFinding, SourceDocument } from '../../types
 import { COLLECTOR_KINDS, pipelinesOf, processorType, sectionOf } from '../collector/config-view';
 import { checkCandidateGuardrails, type CandidateProcessor } from './check';
 import { guardrailQueries, readFileIfExists, type GuardrailFileReader, type ManifestGuardrail } from './guardrail-queries';
-import { MANIFEST_LABEL } from '../../../analysis/labels';
-
-/** Label and data key of the experiment manifest ConfigMap (see constructs/experiment/manifest.ts). */
-const MANIFEST_KEY = 'experiment.json';
+import { InputError } from '../../../analysis/input-error';
+import { MANIFEST_DATA_KEY } from '../../../constructs/experiment/manifest';
+import { readExperimentManifest } from '../../../constructs/experiment/read-manifest';
 
 interface ManifestView {
   readonly doc: SourceDocument;
@@ -22,33 +21,36 @@ interface ManifestView {
   readonly guardrails: readonly ManifestGuardrail[];
 }
 
-const manifestCache = new WeakMap<object, ManifestView | undefined>();
+/** A manifest ConfigMap's view, or the error that made it unreadable. */
+const manifestCache = new WeakMap<object, ManifestView | InputError | undefined>();
 
-function manifestOf(doc: SourceDocument): ManifestView | undefined {
+function readManifest(doc: SourceDocument): ManifestView | InputError | undefined {
   if (manifestCache.has(doc.value)) return manifestCache.get(doc.value);
-  let view: ManifestView | undefined;
-  const labels = isRecord(doc.value.metadata) && isRecord(doc.value.metadata.labels) ? doc.value.metadata.labels : {};
-  const data = isRecord(doc.value.data) ? doc.value.data : {};
-  if (labels[MANIFEST_LABEL] === 'true' && typeof data[MANIFEST_KEY] === 'string') {
-    try {
-      const m = JSON.parse(data[MANIFEST_KEY]) as Record<string, any>;
-      view = {
-        doc,
-        name: String(m.name),
-        phase: String(m.phase),
-        ...(typeof m.promotedVariant === 'string' ? { promotedVariant: m.promotedVariant } : {}),
-        productionPipeline: String(m.collector?.productionPipeline ?? 'metrics'),
-        ...(typeof m.collector?.name === 'string' ? { collectorName: m.collector.name } : {}),
-        ...(typeof m.collector?.namespace === 'string' ? { collectorNamespace: m.collector.namespace } : {}),
-        variants: Array.isArray(m.variants) ? m.variants : [],
-        guardrails: Array.isArray(m.guardrails?.queries) ? m.guardrails.queries : [],
-      };
-    } catch {
-      view = undefined; // an unreadable manifest is the schema pack's finding
-    }
+  let view: ManifestView | InputError | undefined;
+  try {
+    const m = readExperimentManifest(doc.value, { file: doc.file });
+    view = m && {
+      doc,
+      name: m.name,
+      phase: m.phase,
+      ...(m.promotedVariant !== undefined ? { promotedVariant: m.promotedVariant } : {}),
+      productionPipeline: m.collector.productionPipeline,
+      ...(typeof m.collector.name === 'string' ? { collectorName: m.collector.name } : {}),
+      ...(typeof m.collector.namespace === 'string' ? { collectorNamespace: m.collector.namespace } : {}),
+      variants: m.variants,
+      guardrails: m.guardrails.queries,
+    };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    view = error;
   }
   manifestCache.set(doc.value, view);
   return view;
+}
+
+function manifestOf(doc: SourceDocument): ManifestView | undefined {
+  const view = readManifest(doc);
+  return view instanceof InputError ? undefined : view;
 }
 
 /**
@@ -68,6 +70,15 @@ export function createCandidateKeepsGuardrailsRule(read: GuardrailFileReader = r
 }
 
 function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFileReader, analyses: WeakMap<ManifestView, QueryAnalysis>): RuleFinding[] {
+  const unreadable = readManifest(doc);
+  if (unreadable instanceof InputError) {
+    // Fail closed: a manifest this Phoenix cannot read leaves its guardrails unchecked.
+    return [{
+      pointer: pointerOf('data', MANIFEST_DATA_KEY),
+      message: `guardrails cannot be checked: ${unreadable.message.replace(`${doc.file}: `, '')}`,
+      fix: 're-synthesize the tree (phoenix synth) with the Phoenix version that checks it',
+    }];
+  }
   const configs = ctx.collectorConfigs(doc);
   if (configs.length === 0) return [];
   const manifests = ctx.ofKind('ConfigMap').map(manifestOf).filter((m): m is ManifestView => m !== undefined && describesCollector(m, doc));

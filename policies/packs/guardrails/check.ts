@@ -3,7 +3,7 @@ import {
   type OtelMetricType,
 } from '../../../analysis/naming';
 import { assessQuery, type AnalyzedQuery, type FoundQuery, type SeriesChange } from '../../../analysis/promql';
-import type { MetricFacts, Truth } from './ottl-condition';
+import type { MetricFacts, Truth } from '../../../analysis/ottl';
 import { processorChanges, type OtelChange } from './processor-changes';
 
 /** A processor a candidate adds, as rendered. */

@@ -4,30 +4,9 @@ import { checkSources } from '../../engine';
 import { checkCandidateGuardrails, type CandidateProcessor } from './check';
 import { createCandidateKeepsGuardrailsRule } from './candidate-keeps-guardrails';
 import { guardrailQueries } from './guardrail-queries';
-import { evaluateCondition, splitStatement } from './ottl-condition';
 import { processorChanges } from './processor-changes';
 
 const HIST = { name: 'http.server.request.duration', type: 'METRIC_DATA_TYPE_HISTOGRAM' };
-
-describe('evaluateCondition', () => {
-  it('evaluates name and type conditions with and/or/not and IsMatch', () => {
-    expect(evaluateCondition('metric.name == "http.server.request.duration" and metric.type == METRIC_DATA_TYPE_HISTOGRAM', HIST)).toBe(true);
-    expect(evaluateCondition('(name == "a" or name == "b")', HIST)).toBe(false);
-    expect(evaluateCondition('not (name == "http.server.request.duration")', HIST)).toBe(false);
-    expect(evaluateCondition('IsMatch(name, "^http\\\\..*")', HIST)).toBe(true);
-    expect(evaluateCondition('name != "a" and name != "b"', HIST)).toBe(true);
-  });
-
-  it('is unknown when the condition reads more than the name and type', () => {
-    expect(evaluateCondition('attributes["http.route"] == "/"', HIST)).toBeUndefined();
-    expect(evaluateCondition('name == "other" and attributes["x"] == "y"', HIST)).toBe(false);
-  });
-
-  it('splits statements into editor, arguments and condition', () => {
-    expect(splitStatement('aggregate_on_attributes("sum", ["a", "b"]) where name == "m"')).toEqual({ editor: 'aggregate_on_attributes', args: '"sum", ["a", "b"]', condition: 'name == "m"' });
-    expect(splitStatement('delete_key(attributes, "x")')).toEqual({ editor: 'delete_key', args: 'attributes, "x"' });
-  });
-});
 
 describe('processorChanges', () => {
   it('reads the collector forms of filters, transforms, metricstransform and attributes', () => {
@@ -131,6 +110,7 @@ function experimentDocuments(phase: string, candidateKeeps: string[]): { manifes
       { name: 'route-only', kind: 'candidate', shadowPipeline: 'metrics/route-only', processors: [] },
     ],
     guardrails: { queries: [{ name: 'job:errors:ratio', source: 'rules/slo.yaml:5', expr: findRuleQueries('r', RULES).queries[0]!.expr }] },
+    promotion: { windowMinutes: 30, windows: 12, consecutivePasses: 4, failureLimit: 1 },
   };
   const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout-phoenix-experiment\n  namespace: ns\n  labels: {phoenix.dev/experiment-manifest: "true"}\ndata:\n  experiment.json: ${JSON.stringify(JSON.stringify(manifest))}\n`;
   const collector = {

@@ -1,6 +1,19 @@
 import { canonicalComponentType } from '../../../analysis/naming';
+import { COMPONENT_REGISTRY } from '../../../constructs/collector/registry';
 import type { AggregationFunction, MergeFunction } from '../../../analysis/promql';
-import { evaluateCondition, splitStatement, stringLiterals, type MetricFacts, type Truth } from './ottl-condition';
+import {
+  evaluateForMetric,
+  isPath,
+  OttlSyntaxError,
+  parseOttlCondition,
+  parseOttlStatement,
+  re2,
+  stringLiterals,
+  type MetricFacts,
+  type OttlCondition,
+  type OttlStatement,
+  type Truth,
+} from '../../../analysis/ottl';
 
 /** Which metrics a processor step applies to: true, false, or unknown from the name and type alone. */
 export type MetricPredicate = (metric: MetricFacts) => Truth;
@@ -23,12 +36,31 @@ export type OtelChange =
   | { readonly kind: 'resource-remove'; readonly attributes: readonly string[]; readonly merges: boolean; readonly what: string }
   | { readonly kind: 'opaque'; readonly when: MetricPredicate; readonly what: string };
 
-/** Processors that never change names, attributes or the set of metrics. */
-const NEUTRAL = new Set(['memory_limiter', 'batch', 'cumulative_to_delta', 'delta_to_cumulative', 'groupbyattrs', 'k8sattributes', 'resourcedetection', 'probabilistic_sampler']);
+/**
+ * Processors that never change names, attributes or the set of metrics: those the component
+ * registry declares neutral, and processors of imported configs Phoenix does not model otherwise.
+ */
+const NEUTRAL: ReadonlySet<string> = new Set([
+  ...COMPONENT_REGISTRY.filter((e) => e.kind === 'processor' && e.policy === 'neutral').map((e) => e.type),
+  'k8sattributes',
+  'resourcedetection',
+  'probabilistic_sampler',
+]);
 const FUNCTIONS: readonly string[] = ['sum', 'mean', 'min', 'max', 'median', 'count'];
 
 const always: MetricPredicate = () => true;
-const whenCondition = (condition: string | undefined): MetricPredicate => (condition === undefined ? always : (m) => evaluateCondition(condition, m));
+const unknown: MetricPredicate = () => undefined;
+const whenCondition = (condition: OttlCondition | undefined): MetricPredicate => (condition === undefined ? always : (m) => evaluateForMetric(condition, m));
+
+/** A condition as written: one that does not parse is unknown for every metric. */
+function whenText(text: string): MetricPredicate {
+  try {
+    return whenCondition(parseOttlCondition(text));
+  } catch (error) {
+    if (error instanceof OttlSyntaxError) return unknown;
+    throw error;
+  }
+}
 
 /** The changes a processor makes, from its type (either spelling) and rendered config. */
 export function processorChanges(id: string, writtenType: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
@@ -48,7 +80,7 @@ function filterChanges(id: string, config: Readonly<Record<string, unknown>>): O
   const metrics = record(config.metrics);
   const out: OtelChange[] = [];
   for (const condition of strings(metrics.metric)) {
-    out.push({ kind: 'drop', when: whenCondition(condition), what: `drops metrics where ${condition}` });
+    out.push({ kind: 'drop', when: whenText(condition), what: `drops metrics where ${condition}` });
   }
   if (strings(metrics.datapoint).length > 0) {
     out.push({ kind: 'opaque', when: always, what: `drops data points by condition (${strings(metrics.datapoint).join('; ')})` });
@@ -68,33 +100,35 @@ function filterChanges(id: string, config: Readonly<Record<string, unknown>>): O
 function transformChanges(id: string, config: Readonly<Record<string, unknown>>): OtelChange[] {
   const out: OtelChange[] = [];
   const groups = Array.isArray(config.metric_statements) ? config.metric_statements : [];
-  const aggregations: Array<{ keep: string[]; fn: AggregationFunction; condition?: string }> = [];
-  const keeps: Array<{ keep: string[]; condition?: string }> = [];
+  const aggregations: Array<{ keep: string[]; fn: AggregationFunction; condition?: OttlCondition }> = [];
+  const keeps: Array<{ keep: string[]; condition?: OttlCondition }> = [];
   for (const group of groups.map(record)) {
     const context = typeof group.context === 'string' ? group.context : 'datapoint';
     for (const statement of strings(group.statements)) {
-      const parsed = splitStatement(statement);
+      const parsed = parseStatement(statement);
       const what = statement;
       if (!parsed) {
         out.push({ kind: 'opaque', when: always, what });
         continue;
       }
       const literals = stringLiterals(parsed.args);
-      const onAttributes = /^\s*attributes\s*,/.test(parsed.args);
+      const target = parsed.args[0]?.value;
+      const onAttributes = isPath(target, 'attributes') && parsed.args.length > 1;
+      const condition = parsed.where;
       if (parsed.editor === 'aggregate_on_attributes' && FUNCTIONS.includes(literals[0] ?? '')) {
-        aggregations.push({ keep: literals.slice(1), fn: literals[0] as AggregationFunction, ...(parsed.condition ? { condition: parsed.condition } : {}) });
+        aggregations.push({ keep: literals.slice(1), fn: literals[0] as AggregationFunction, ...(condition ? { condition } : {}) });
       } else if (parsed.editor === 'keep_keys' && onAttributes && context === 'resource') {
         out.push({ kind: 'resource-keep', keep: literals, what });
       } else if (parsed.editor === 'keep_keys' && onAttributes) {
-        keeps.push({ keep: literals, ...(parsed.condition ? { condition: parsed.condition } : {}) });
+        keeps.push({ keep: literals, ...(condition ? { condition } : {}) });
       } else if (parsed.editor === 'delete_key' && onAttributes && context === 'resource') {
         out.push({ kind: 'resource-remove', attributes: literals, merges: false, what });
       } else if (parsed.editor === 'delete_key' && onAttributes) {
-        out.push({ kind: 'remove-attributes', when: whenCondition(parsed.condition), attributes: literals, fn: 'implied', what });
-      } else if (parsed.editor === 'set' && /^\s*attributes\["phoenix_/.test(parsed.args)) {
+        out.push({ kind: 'remove-attributes', when: whenCondition(condition), attributes: literals, fn: 'implied', what });
+      } else if (parsed.editor === 'set' && isPath(target, 'attributes', 1) && target.keys[0]!.startsWith('phoenix_')) {
         continue;
       } else {
-        out.push({ kind: 'opaque', when: whenCondition(parsed.condition), what });
+        out.push({ kind: 'opaque', when: whenCondition(condition), what });
       }
     }
   }
@@ -174,9 +208,18 @@ function nameMatcher(spec: Record<string, unknown>): MetricPredicate {
   return () => undefined;
 }
 
+function parseStatement(text: string): OttlStatement | undefined {
+  try {
+    return parseOttlStatement(text);
+  } catch (error) {
+    if (error instanceof OttlSyntaxError) return undefined;
+    throw error;
+  }
+}
+
 function safeRegex(source: string): RegExp | undefined {
   try {
-    return new RegExp(source.replace(/\(\?P</g, '(?<'));
+    return re2(source);
   } catch {
     return undefined;
   }

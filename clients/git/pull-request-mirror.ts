@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { runRemoteGit, staticGitToken } from '../../clients/git/run-git';
+import { runRemoteGit, staticGitToken } from './run-git';
 
 /**
  * A local bare mirror per repository, into which the bot fetches a pull request's head

@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
+import { isAncestor } from './local-git';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { InputError } from '../../analysis/input-error';
-import { redactMessage, runRemoteGit, type GitTokenSource } from '../../clients/git/run-git';
+import { redactMessage, runRemoteGit, type GitTokenSource } from './run-git';
 
 /**
  * The watcher's read-only clone of the config repo: fetched each cycle and moved to the tip of
@@ -66,13 +66,8 @@ export class ConfigCheckout {
     const key = `${ancestor}..${descendant}`;
     let pending = this.ancestry.get(key);
     if (!pending) {
-      // simple-git reports exit code 1 without stderr as success, so ask git directly: 0 yes, 1 no, else unknown.
-      pending = new Promise((resolve) => {
-        execFile('git', ['merge-base', '--is-ancestor', ancestor, descendant], { cwd: this.dir }, (error) => {
-          if (!error) resolve(true);
-          else resolve((error as { code?: unknown }).code === 1 ? false : undefined);
-        });
-      });
+      // simple-git reports exit code 1 without stderr as success, so ask git by exit code.
+      pending = isAncestor(this.dir, ancestor, descendant);
       this.ancestry.set(key, pending);
     }
     return pending;

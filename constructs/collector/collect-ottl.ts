@@ -1,4 +1,4 @@
-import type { CollectorConfig } from '../config';
+import type { CollectorConfig } from './config';
 
 /** One piece of OTTL text found in a collector config. */
 export interface OttlText {

@@ -1,7 +1,7 @@
-import { InputError } from '../../../analysis/input-error';
+import { InputError } from '../input-error';
 /**
- * A small grammar of the OTTL (OpenTelemetry Transformation Language) forms Phoenix emits
- * and reads: editor statements with an optional `where` clause, and boolean conditions
+ * The one OTTL (OpenTelemetry Transformation Language) grammar of Phoenix: the forms it emits
+ * (constructs), simulates (analysis/simulate) and reasons about (policies): editor statements with an optional `where` clause, and boolean conditions
  * built from comparisons, converter calls, `and` / `or` / `not` and parentheses.
  *
  *   statement  := Editor "(" args? ")" ("where" condition)?
@@ -14,7 +14,8 @@ import { InputError } from '../../../analysis/input-error';
  *   op         := "==" | "!=" | "<" | "<=" | ">" | ">="
  *
  * It is deliberately smaller than the collector's: passing it says the text is in a form
- * Phoenix understands, not that the collector accepts every function named.
+ * Phoenix understands, not that the collector accepts every function named. `print.ts` writes
+ * these trees back as text, `evaluate.ts` evaluates conditions against a metric or a point.
  */
 
 /** A parsed OTTL value. */
@@ -57,6 +58,17 @@ export class OttlSyntaxError extends InputError {
   ) {
     super(`OTTL syntax error at column ${column}: ${detail} in ${JSON.stringify(text)}`);
     this.name = 'OttlSyntaxError';
+  }
+}
+
+/**
+ * OTTL in the grammar that an evaluator does not model (a path, function or comparison it
+ * cannot evaluate); the simulation notes it and leaves the data unchanged.
+ */
+export class OttlNotModelled extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'OttlNotModelled';
   }
 }
 
@@ -297,4 +309,26 @@ class Parser {
     }
     return { kind: 'path', segments, keys };
   }
+}
+
+/** The dotted name of a path without its keys: `metric.name`, `resource.attributes`. */
+export function pathName(value: Extract<OttlValue, { kind: 'path' }>): string {
+  return value.segments.length === 1 ? value.segments[0] : value.segments.join('.');
+}
+
+/** Whether `value` is the path `dotted` (`attributes`, `metric.name`) with exactly `keys` keys. */
+export function isPath(value: OttlValue | undefined, dotted: string, keys = 0): value is Extract<OttlValue, { kind: 'path' }> {
+  return value?.kind === 'path' && value.keys.length === keys && pathName(value) === dotted;
+}
+
+/** The string literals of an argument list, in order, lists flattened (`"sum", ["a", "b"]` → sum, a, b). */
+export function stringLiterals(args: readonly OttlArgument[]): string[] {
+  const out: string[] = [];
+  const visit = (value: OttlValue): void => {
+    if (value.kind === 'string') out.push(value.value);
+    else if (value.kind === 'list') value.items.forEach(visit);
+    else if (value.kind === 'call') value.args.forEach((a) => visit(a.value));
+  };
+  args.forEach((a) => visit(a.value));
+  return out;
 }

@@ -1,0 +1,26 @@
+import { execFile, execFileSync } from 'node:child_process';
+
+/**
+ * Small local git questions (no remote, no credentials): a setting, a remote's URL, ancestry.
+ * Every git process Phoenix runs is started in `clients/git`.
+ */
+
+/** What `git <args>` prints (trimmed), run in `cwd`; `undefined` when git fails (unset setting, no such remote, not a repository). */
+export function localGitOutput(args: readonly string[], cwd: string = process.cwd()): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `descendant` contains `ancestor` in the repository at `repoDir`; `undefined` when either commit is unknown there. */
+export function isAncestor(repoDir: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
+  // `git merge-base --is-ancestor` answers by exit code: 0 yes, 1 no, anything else unknown.
+  return new Promise((resolve) => {
+    execFile('git', ['merge-base', '--is-ancestor', '--end-of-options', ancestor, descendant], { cwd: repoDir }, (error) => {
+      if (!error) resolve(true);
+      else resolve((error as { code?: unknown }).code === 1 ? false : undefined);
+    });
+  });
+}
