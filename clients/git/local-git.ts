@@ -24,3 +24,8 @@ export function isAncestor(repoDir: string, ancestor: string, descendant: string
     });
   });
 }
+
+/** Makes `dir` a new git repository whose first branch is `branch`. */
+export function initRepository(dir: string, branch: string): void {
+  execFileSync('git', ['init', '--quiet', '--initial-branch', branch, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+}

@@ -26,7 +26,7 @@ export function makeLayout(scenario: Scenario): { root: string; cleanup: () => v
   for (const [file, text] of Object.entries(scenario.dashboards)) fs.writeFileSync(path.join(root, 'dashboards', file), text);
   fs.writeFileSync(path.join(root, 'snapshot.prom'), toExposition(scenario));
   // A config repository of its own: synth and check work in the repository holding their target.
-  execFileSync('git', ['init', '--quiet', root]);
+  execFileSync('git', ['init', '--quiet', '--initial-branch', 'main', root]);
   return { root, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -34,7 +34,7 @@ describe('git errors on the way to the API', () => {
     const results = await actuateDecisions([decision], { log: pino({ level: 'silent' }), contextFor: () => failing as never });
     // THEN the result says what failed, without the token
     expect(results).toHaveLength(1);
-    expect(results[0].error).toBe('git push failed: https://***@github.com/acme/config.git rejected');
+    expect(results[0].error).toContain('git push failed: https://***@github.com/acme/config.git rejected');
     expect(JSON.stringify(results)).not.toContain(TOKEN);
   });
 });

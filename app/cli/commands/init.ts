@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { initRepository, localGitOutput } from '../../../clients/git/local-git';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../errors';
 
@@ -83,6 +83,11 @@ function runInit(dir: string, flags: InitFlags): number {
   if (!/^[A-Za-z0-9._/-]+$/.test(flags.branch) || flags.branch.startsWith('-')) throw new UsageError(`--branch '${flags.branch}' is not a branch name`);
   fs.mkdirSync(root, { recursive: true });
   const results = scaffold(root, { name, repositoryUrl, branch: flags.branch });
+  // synth and check take their repository root from git: a new folder becomes a repository
+  if (localGitOutput(['rev-parse', '--show-toplevel'], root) === undefined) {
+    initRepository(root, flags.branch);
+    results.push({ file: '.git/', outcome: 'written' });
+  }
   for (const { file, outcome } of results) process.stdout.write(`${outcome === 'written' ? 'created' : 'kept   '}  ${file}\n`);
   const dependsOnUs = declaresDependency(path.join(root, 'package.json'));
   const shown = path.relative(process.cwd(), root) || '.';
@@ -91,7 +96,7 @@ function runInit(dir: string, flags: InitFlags): number {
     ...(dependsOnUs ? ['npm install'] : [`npm install --save-exact ${PACKAGE_NAME}@${PACKAGE_VERSION}`]),
     'npx phoenix synth      # experiments × environments → gitops/',
     'npx phoenix check      # policies over gitops/',
-    'git init && git add -A && git commit -m "phoenix: config repository"',
+    'git add -A && git commit -m "phoenix: config repository"',
   ];
   process.stdout.write(`\nnext:\n${steps.map((step) => `  ${step}`).join('\n')}\n`);
   return ExitCode.ok;
@@ -113,13 +118,12 @@ function assertRepositoryUrl(url: string): void {
 
 /** The https URL of the folder's git remote `origin`, when it has one. */
 function originOf(root: string): string | undefined {
-  try {
-    const url = execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const url = fs.existsSync(root) ? localGitOutput(['remote', 'get-url', 'origin'], root) : undefined;
+  if (!url) return undefined;
+  {
     const ssh = /^git@([^:]+):(.+?)(\.git)?$/.exec(url);
     const https = ssh ? `https://${ssh[1]}/${ssh[2]}` : url.replace(/\.git$/, '');
     return https.startsWith('https://') ? https : undefined;
-  } catch {
-    return undefined;
   }
 }
 
