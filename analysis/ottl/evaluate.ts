@@ -125,8 +125,7 @@ function value(v: OttlValue, target: OttlTarget): Evaluated {
       if (v.keys.length === 0) {
         if (path === 'name' && target.context === 'metric') return { kind: 'name' };
         if (path === 'metric.name' && target.context === 'datapoint') return { kind: 'name' };
-        if ((path === 'type' && target.context === 'metric') || (path === 'metric.type' && target.context === 'datapoint'))
-          return { kind: 'value', value: target.typeEnum };
+        if ((path === 'type' && target.context === 'metric') || (path === 'metric.type' && target.context === 'datapoint')) return { kind: 'value', value: target.typeEnum };
       }
       if (v.keys.length === 1) {
         const found = attributeAt(v, target);

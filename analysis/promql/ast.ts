@@ -128,4 +128,13 @@ export interface StringLiteral {
 }
 
 export type Expr =
-  VectorSelector | MatrixSelector | SubqueryExpr | AggregateExpr | CallExpr | BinaryExpr | UnaryExpr | ParenExpr | NumberLiteral | StringLiteral;
+  | VectorSelector
+  | MatrixSelector
+  | SubqueryExpr
+  | AggregateExpr
+  | CallExpr
+  | BinaryExpr
+  | UnaryExpr
+  | ParenExpr
+  | NumberLiteral
+  | StringLiteral;

@@ -20,14 +20,7 @@ export interface BotConfig {
     /** `{owner}`/`{repo}` template of the URL fetched from. @default - the repository's `clone_url` from the webhook */
     readonly cloneUrlTemplate?: string;
   };
-  readonly review: {
-    readonly treeFolder: string;
-    readonly checkRunName: string;
-    readonly costSnapshot?: string;
-    readonly seriesSnapshot?: string;
-    readonly prometheusUrl?: string;
-    readonly reviewDrafts: boolean;
-  };
+  readonly review: { readonly treeFolder: string; readonly checkRunName: string; readonly costSnapshot?: string; readonly seriesSnapshot?: string; readonly prometheusUrl?: string; readonly reviewDrafts: boolean };
   readonly work: { readonly dir: string; readonly concurrency: number; readonly sweepIntervalSeconds: number };
   /** Only these `owner/name` repositories are reviewed. @default - every repository the app is installed on */
   readonly repositories?: readonly string[];
@@ -60,21 +53,13 @@ export function parseBotConfig(text: string, file: string): BotConfig {
   return parseConfigFile(text, file, BOT_CONFIG);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function complete(raw: Record<string, any>, file: string): BotConfig {
+function complete(raw: Record<string, any>, file: string): BotConfig { // eslint-disable-line @typescript-eslint/no-explicit-any
   const dir = path.dirname(path.resolve(file));
   const resolvePath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(dir, p));
-  const resolveRef = (ref: CredentialRef | undefined, fallbackEnv: string): CredentialRef =>
-    ref && 'file' in ref ? { file: resolvePath(ref.file) as string } : (ref ?? { env: fallbackEnv });
+  const resolveRef = (ref: CredentialRef | undefined, fallbackEnv: string): CredentialRef => (ref && 'file' in ref ? { file: resolvePath(ref.file) as string } : (ref ?? { env: fallbackEnv }));
   return {
     file,
-    server: {
-      host: raw.server?.host ?? '0.0.0.0',
-      port: raw.server?.port ?? 3000,
-      path: raw.server?.path ?? '/api/github/webhooks',
-      maxBodyBytes: raw.server?.maxBodyBytes ?? 5 * 1024 * 1024,
-      limits: serverLimitsOf(raw.server ?? {}),
-    },
+    server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 3000, path: raw.server?.path ?? '/api/github/webhooks', maxBodyBytes: raw.server?.maxBodyBytes ?? 5 * 1024 * 1024, limits: serverLimitsOf(raw.server ?? {}) },
     github: {
       appId: raw.github.appId,
       privateKey: resolveRef(raw.github.privateKey, 'PHOENIX_GITHUB_PRIVATE_KEY'),
@@ -100,12 +85,7 @@ function complete(raw: Record<string, any>, file: string): BotConfig {
   };
 }
 /** The server limits a config sets (seconds in the file, milliseconds in {@link ServerLimits}); unset ones keep their defaults. */
-function serverLimitsOf(server: {
-  headersTimeoutSeconds?: number;
-  requestTimeoutSeconds?: number;
-  keepAliveTimeoutSeconds?: number;
-  maxConnections?: number;
-}): ServerLimits {
+function serverLimitsOf(server: { headersTimeoutSeconds?: number; requestTimeoutSeconds?: number; keepAliveTimeoutSeconds?: number; maxConnections?: number }): ServerLimits {
   const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
   return {
     ...(server.headersTimeoutSeconds !== undefined ? { headersTimeoutMs: ms(server.headersTimeoutSeconds) } : {}),

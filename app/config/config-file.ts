@@ -43,8 +43,7 @@ export function loadConfigFile<T>(file: string, kind: ConfigFileKind<T>): T {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file: check the path given to --config' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
+    const why = code === 'ENOENT' ? 'no such file: check the path given to --config' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
     throw kind.error([`${file}: cannot read the ${kind.what} config: ${why}`]);
   }
   return parseConfigFile(text, file, kind);
@@ -68,10 +67,7 @@ export function parseConfigFile<T>(text: string, file: string, kind: ConfigFileK
 }
 
 function describe(error: ErrorObject, document: Document, lineCounter: LineCounter, file: string, kind: ConfigFileKind<unknown>): string {
-  const at = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const at = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let field = at;
   let message: string;
   switch (error.keyword) {

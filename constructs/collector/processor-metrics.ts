@@ -91,7 +91,10 @@ export function buildFilterMetrics(props: FilterMetricsProps, name: string | und
     const problem = re2Problem(regex);
     if (problem) throw new CollectorConfigError(`${factory}: dropRegexes[${i}] (${JSON.stringify(regex)}) ${problem}`);
   });
-  const conditions = [...dropNames.map((n) => `name == ${ottlString(n)}`), ...dropRegexes.map((r) => `IsMatch(name, ${ottlString(r)})`)];
+  const conditions = [
+    ...dropNames.map((n) => `name == ${ottlString(n)}`),
+    ...dropRegexes.map((r) => `IsMatch(name, ${ottlString(r)})`),
+  ];
   if (props.keepOnly !== undefined) {
     conditions.push(props.keepOnly.map((n) => `name != ${ottlString(n)}`).join(' and '));
   }
@@ -187,9 +190,7 @@ export function buildDropAttribute(props: DropAttributeProps, name: string | und
   }
   checkStringList(factory, 'metrics', props.metrics);
   if (level === 'resource' && props.metrics) {
-    throw new CollectorConfigError(
-      `${factory}: 'metrics' applies to data-point attributes only; a resource attribute is shared by every metric of the resource`,
-    );
+    throw new CollectorConfigError(`${factory}: 'metrics' applies to data-point attributes only; a resource attribute is shared by every metric of the resource`);
   }
   const where = props.metrics ? ` where ${nameIn(props.metrics, 'metric.name')}` : '';
   const statement = `delete_key(attributes, ${ottlString(props.attribute)})${where}`;

@@ -176,13 +176,7 @@ export class Processor extends TypedComponent {
       type: 'cumulative_to_delta',
       name,
       config,
-      effects: {
-        aggregates: false,
-        stateful: true,
-        opaque: false,
-        metrics: props.metrics ? [...props.metrics] : undefined,
-        temporality: 'cumulative-to-delta',
-      },
+      effects: { aggregates: false, stateful: true, opaque: false, metrics: props.metrics ? [...props.metrics] : undefined, temporality: 'cumulative-to-delta' },
     });
   }
 

@@ -30,18 +30,13 @@ export function renderJunit(report: CheckReport): string {
         ...errors.map((finding) => `      <failure type="${escape(finding.ruleId)}" message="${escape(finding.message)}">${escape(lineOf(finding))}</failure>`),
         ...(others.length > 0 ? [`      <system-out>${escape(others.map(lineOf).join('\n'))}</system-out>`] : []),
       ];
-      cases.push(
-        `    <testcase classname="${escape(file)}" name="${escape(object)}" file="${escape(file)}" line="${findings[0].line}">\n${body.join('\n')}\n    </testcase>`,
-      );
+      cases.push(`    <testcase classname="${escape(file)}" name="${escape(object)}" file="${escape(file)}" line="${findings[0].line}">\n${body.join('\n')}\n    </testcase>`);
     }
     const clean = (report.documentsPerFile.get(file) ?? 0) - objects.size;
-    if (clean > 0 || cases.length === 0)
-      cases.push(`    <testcase classname="${escape(file)}" name="${Math.max(clean, 0)} documents without findings" file="${escape(file)}"/>`);
+    if (clean > 0 || cases.length === 0) cases.push(`    <testcase classname="${escape(file)}" name="${Math.max(clean, 0)} documents without findings" file="${escape(file)}"/>`);
     totalTests += cases.length;
     totalFailures += failures;
-    suites.push(
-      `  <testsuite name="${escape(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" file="${escape(file)}">\n${cases.join('\n')}\n  </testsuite>`,
-    );
+    suites.push(`  <testsuite name="${escape(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" file="${escape(file)}">\n${cases.join('\n')}\n  </testsuite>`);
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -57,13 +52,6 @@ function lineOf(finding: Finding): string {
 }
 
 function escape(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-  );
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

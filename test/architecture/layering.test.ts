@@ -32,9 +32,7 @@ function sources(layer: Layer): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1]!,
-  );
+  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
 }
 
 describe('layering', () => {
@@ -63,8 +61,7 @@ describe('layering', () => {
         const where = relative(ROOT, file);
         if (where.startsWith('clients/git/')) continue;
         const text = readFileSync(file, 'utf8');
-        if (/from ['"]simple-git['"]/.test(text) || /\b(?:spawn|spawnSync|execFile|execFileSync|exec|execSync)\(\s*['"]git['"]/.test(text))
-          violations.push(where);
+        if (/from ['"]simple-git['"]/.test(text) || /\b(?:spawn|spawnSync|execFile|execFileSync|exec|execSync)\(\s*['"]git['"]/.test(text)) violations.push(where);
       }
     }
     expect(violations).toEqual([]);

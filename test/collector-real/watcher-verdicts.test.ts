@@ -43,24 +43,16 @@ describe('the watcher over real collector output', () => {
     // (counters grow with real time at fixed rates, so every pair of scrapes gives the same rate)
     const started = Date.now();
     const counters = ['/a', '/b'].flatMap((route, r) => ['p1', 'p2', 'p3'].map((pod, p) => ({ route, pod, perSecond: 1 + r + p / 2 })));
-    app = await startSampleExposition(
-      () => {
-        const seconds = (Date.now() - started) / 1000;
-        return [
-          ...counters.map(({ route, pod, perSecond }) => ({ name: 'app_requests_total', labels: { route, pod }, value: perSecond * seconds })),
-          ...['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })),
-        ];
-      },
-      new Map([
-        ['app_requests', 'counter'],
-        ['app_debug_info', 'gauge'],
-      ]),
-    );
+    app = await startSampleExposition(() => {
+      const seconds = (Date.now() - started) / 1000;
+      return [
+        ...counters.map(({ route, pod, perSecond }) => ({ name: 'app_requests_total', labels: { route, pod }, value: perSecond * seconds })),
+        ...['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })),
+      ];
+    }, new Map([['app_requests', 'counter'], ['app_debug_info', 'gauge']]));
     prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '30s' });
     const baseline: CollectorConfig = {
-      receivers: {
-        prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [app.target] }] }] } },
-      },
+      receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [app.target] }] }] } } },
       exporters: { debug: { verbosity: 'basic' } },
       extensions: { health_check: {} },
       service: {
@@ -88,20 +80,10 @@ describe('the watcher over real collector output', () => {
     const now = firstComplete + WINDOW_SECONDS + 3;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, now * 1000 - Date.now())));
     // … and `phoenix watch --once` runs in observe mode over that Prometheus
-    const environment: EnvironmentInput = {
-      name: 'dev',
-      promotionOrder: 0,
-      bakeTimeMinutes: 0,
-      scrapeIntervalSeconds: SCRAPE_SECONDS,
-      priceModel: { currency: 'USD', perThousandSeriesMonth: '6.50' },
-    };
+    const environment: EnvironmentInput = { name: 'dev', promotionOrder: 0, bakeTimeMinutes: 0, scrapeIntervalSeconds: SCRAPE_SECONDS, priceModel: { currency: 'USD', perThousandSeriesMonth: '6.50' } };
     const experiment: ExperimentInput = {
       name: EXPERIMENT,
-      variants: [
-        { name: 'baseline', specHash: 'b' },
-        { name: 'drop-debug', specHash: 'd' },
-        { name: 'drop-pod', specHash: 'p' },
-      ],
+      variants: [{ name: 'baseline', specHash: 'b' }, { name: 'drop-debug', specHash: 'd' }, { name: 'drop-pod', specHash: 'p' }],
       guardrails: [{ id: 'requests-by-route', query: `sum by (route) (rate(app_requests_total[${4 * SCRAPE_SECONDS}s]))`, relativeTolerance: 0.02 }],
       promotion: { windowMinutes: WINDOW_SECONDS / 60, consecutivePasses: 1, failureLimit: 1, minSavingsPercent: 1, windows: 2 },
     };
@@ -119,29 +101,22 @@ describe('the watcher over real collector output', () => {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: `phoenix-experiment-${EXPERIMENT}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': EXPERIMENT } },
-      status: {
-        observedGeneration: 1,
-        lastAppliedRevision: revision,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }],
-      },
+      status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }] },
     });
     writeFileSync(path.join(repo.scratch, 'kubeconfig'), kube.kubeConfig().exportConfig());
     const configFile = path.join(repo.scratch, 'watcher.yaml');
-    writeFileSync(
-      configFile,
-      [
-        'repository:',
-        `  url: ${repo.remote}`,
-        '  workDir: ./work',
-        'mode: observe',
-        'server: { host: 127.0.0.1, port: 0 }',
-        'prometheus: { attempts: 2, timeoutMs: 10000 }',
-        'environments:',
-        '  dev:',
-        '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(configFile, [
+      'repository:',
+      `  url: ${repo.remote}`,
+      '  workDir: ./work',
+      'mode: observe',
+      'server: { host: 127.0.0.1, port: 0 }',
+      'prometheus: { attempts: 2, timeoutMs: 10000 }',
+      'environments:',
+      '  dev:',
+      '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
+      '',
+    ].join('\n'));
     const chunks: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => (chunks.push(String(chunk)), true)) as typeof process.stdout.write;

@@ -17,10 +17,7 @@ function apply(steps: readonly ComponentEffects[], input: readonly Sample[]): nu
       series = series.map((s) => ({
         labels: s.labels,
         values: s.values.map((v, i) => {
-          const prev = s.values
-            .slice(0, i)
-            .filter((x) => x !== undefined)
-            .pop();
+          const prev = s.values.slice(0, i).filter((x) => x !== undefined).pop();
           if (v === undefined) return undefined;
           if (prev === undefined) return 0; // first point only sets the baseline
           return v >= prev ? v - prev : v; // a drop is a reset: the new value is the delta
@@ -32,10 +29,7 @@ function apply(steps: readonly ComponentEffects[], input: readonly Sample[]): nu
       for (const s of series) {
         const key = JSON.stringify(keep.map((k) => s.labels[k]));
         const acc = groups.get(key) ?? s.values.map(() => undefined);
-        groups.set(
-          key,
-          acc.map((a, i) => (s.values[i] === undefined ? a : (a ?? 0) + s.values[i]!)),
-        );
+        groups.set(key, acc.map((a, i) => (s.values[i] === undefined ? a : (a ?? 0) + s.values[i]!)));
       }
       series = [...groups.values()].map((values) => ({ labels: {}, values }));
     } else if (step.temporality === 'delta-to-cumulative') {
@@ -146,9 +140,7 @@ describe('aggregation rules', () => {
       Processor.deltaToCumulative(),
     ]);
     // THEN the aggregation cannot see the other resources' series without a groupbyattrs regroup
-    expect(() => pipeline.render()).toThrow(
-      /'transform\/keep-resource-attributes' removes resource attributes, .* regroup them after it with Processor.groupByAttributes\(\[\]\)/,
-    );
+    expect(() => pipeline.render()).toThrow(/'transform\/keep-resource-attributes' removes resource attributes, .* regroup them after it with Processor.groupByAttributes\(\[\]\)/);
   });
 
   it('accepts aggregation across resources after a groupbyattrs regroup', () => {

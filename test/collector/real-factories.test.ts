@@ -22,23 +22,13 @@ const JOB = 'app';
 
 function families(n: number): ExpositionFamily[] {
   const requests = ['p0', 'p1'].flatMap((pod, p) =>
-    ['/a', '/b'].flatMap((route, r) =>
-      ['GET', 'POST'].map((method, m) => ({
-        name: 'app_requests_total',
-        labels: { route, method, pod, pod_uid: `uid-${pod}` },
-        value: 10 * p + r + n * (1 + m + r) + 0.5,
-      })),
-    ),
+    ['/a', '/b'].flatMap((route, r) => ['GET', 'POST'].map((method, m) => ({ name: 'app_requests_total', labels: { route, method, pod, pod_uid: `uid-${pod}` }, value: 10 * p + r + n * (1 + m + r) + 0.5 }))),
   );
   const latency = ['/a', '/b'].flatMap((route, r) =>
     ['GET', 'POST'].flatMap((method, m) => {
       const count = n * (2 + r + m);
       return [
-        ...[
-          ['0.1', 0.25],
-          ['1', 0.75],
-          ['+Inf', 1],
-        ].map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le: String(le) }, value: Math.floor(count * Number(share)) })),
+        ...[['0.1', 0.25], ['1', 0.75], ['+Inf', 1]].map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le: String(le) }, value: Math.floor(count * Number(share)) })),
         { name: 'app_latency_seconds_sum', labels: { route, method }, value: count * 0.125 },
         { name: 'app_latency_seconds_count', labels: { route, method }, value: count },
       ];
@@ -47,11 +37,7 @@ function families(n: number): ExpositionFamily[] {
   return [
     { name: 'app_requests_total', type: 'counter', samples: requests },
     { name: 'app_latency_seconds', type: 'histogram', samples: latency },
-    {
-      name: 'app_queue_depth',
-      type: 'gauge',
-      samples: ['0', '1', '2'].map((shard) => ({ name: 'app_queue_depth', labels: { shard }, value: Number(shard) * 7 + (n % 3) })),
-    },
+    { name: 'app_queue_depth', type: 'gauge', samples: ['0', '1', '2'].map((shard) => ({ name: 'app_queue_depth', labels: { shard }, value: Number(shard) * 7 + (n % 3) })) },
     { name: 'go_goroutines', type: 'gauge', samples: [{ name: 'go_goroutines', labels: {}, value: 40 + n }] },
     { name: 'go_memstats_heap_bytes', type: 'gauge', samples: [{ name: 'go_memstats_heap_bytes', labels: {}, value: 1e6 * n }] },
   ];
@@ -79,23 +65,11 @@ beforeAll(async () => {
         name: 'keep-route',
         processors: [
           Processor.cumulativeToDelta({ name: 'keep-route', metrics: delta }),
-          Processor.keepAttributes({
-            name: 'keep-route',
-            metrics: [
-              { name: 'app_requests_total', type: 'sum' },
-              { name: 'app_latency_seconds', type: 'histogram' },
-              { name: 'app_queue_depth', type: 'gauge' },
-            ],
-            keep: ['route'],
-            gaugeFunction: 'max',
-          }),
+          Processor.keepAttributes({ name: 'keep-route', metrics: [{ name: 'app_requests_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }, { name: 'app_queue_depth', type: 'gauge' }], keep: ['route'], gaugeFunction: 'max' }),
           Processor.deltaToCumulative({ name: 'keep-route' }),
         ],
       },
-      {
-        name: 'drop-uid',
-        processors: [Processor.dropAttribute({ name: 'drop-uid', attribute: 'pod_uid', impliedBy: 'pod', metrics: ['app_requests_total'] })],
-      },
+      { name: 'drop-uid', processors: [Processor.dropAttribute({ name: 'drop-uid', attribute: 'pod_uid', impliedBy: 'pod', metrics: ['app_requests_total'] })] },
       { name: 'drop-go-mem', processors: [Processor.filterMetrics({ name: 'drop-go-mem', dropRegexes: ['^go_memstats_.*$'] })] },
       { name: 'regroup', processors: [Processor.groupByAttributes([], { name: 'regroup' })] },
     ],
@@ -143,9 +117,7 @@ function scrapedInput(): { input: Series[]; samples: Array<Array<[number, number
   const samples: Array<Array<[number, number]>> = [];
   for (const scrape of exposition.scrapes) {
     for (const s of seriesOfFamilies(scrape.families, JOB, exposition.addresses.get(scrape.target)!)) {
-      const value = scrape.families
-        .flatMap((f) => f.samples)
-        .find((x) => x.name === s.name && Object.entries(x.labels).every(([k, v]) => s.labels[k] === v))!.value;
+      const value = scrape.families.flatMap((f) => f.samples).find((x) => x.name === s.name && Object.entries(x.labels).every(([k, v]) => s.labels[k] === v))!.value;
       const k = key(s.name, { ...s.labels });
       let i = index.get(k);
       if (i === undefined) {
@@ -164,10 +136,7 @@ describe('every processor factory in the real collector', () => {
     it(`${variant}: the landed series and values equal the simulation (1e-9)`, async () => {
       const { input, samples } = scrapedInput();
       const predicted = simulateValues(simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true }).output, samples);
-      const r = await client.query(
-        `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`,
-        end + 1,
-      );
+      const r = await client.query(`{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
       if (r.resultType !== 'matrix') throw new Error('expected a matrix');
       const real = new Map(
         r.result.map((s) => {
@@ -178,13 +147,8 @@ describe('every processor factory in the real collector', () => {
       expect([...real.keys()].sort()).toEqual(predicted.map((p) => key(p.name, { ...p.labels })).sort());
       for (const p of predicted) {
         const actual = real.get(key(p.name, { ...p.labels }))!;
-        expect(
-          actual.map(([t]) => t),
-          p.name,
-        ).toEqual(p.samples.map(([t]) => t));
-        actual.forEach(([, v], i) =>
-          expect(Math.abs(v - p.samples[i]![1]), `${p.name} ${JSON.stringify(p.labels)}`).toBeLessThanOrEqual(1e-9 * Math.abs(p.samples[i]![1])),
-        );
+        expect(actual.map(([t]) => t), p.name).toEqual(p.samples.map(([t]) => t));
+        actual.forEach(([, v], i) => expect(Math.abs(v - p.samples[i]![1]), `${p.name} ${JSON.stringify(p.labels)}`).toBeLessThanOrEqual(1e-9 * Math.abs(p.samples[i]![1])));
       }
     });
   }

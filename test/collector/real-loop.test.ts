@@ -81,10 +81,7 @@ beforeAll(async () => {
     guardrails: {
       queries: [
         { name: 'cpu seconds by node and mode', expr: 'sum by (instance, mode) (rate(node_cpu_seconds_total[5m]))' },
-        {
-          name: 'node utilisation',
-          expr: '1 - sum by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))',
-        },
+        { name: 'node utilisation', expr: '1 - sum by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))' },
         { name: 'busy node', expr: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m])) > 1' },
       ],
     },
@@ -167,10 +164,7 @@ async function landed(variant: string): Promise<Map<string, Array<[number, numbe
   const out = new Map<string, Array<[number, number]>>();
   for (const s of r.result) {
     const labels = Object.fromEntries(Object.entries(s.metric).filter(([k]) => k !== '__name__' && !k.startsWith('otel_scope_')));
-    out.set(
-      key(labels),
-      s.values.map(([t, v]) => [t, v]),
-    );
+    out.set(key(labels), s.values.map(([t, v]) => [t, v]));
   }
   return out;
 }
@@ -198,16 +192,13 @@ describe('the real collector runs the synthesized experiment', () => {
       expect([...real.keys()].sort()).toEqual(predicted.map((p) => key({ ...p.labels })).sort());
       for (const p of predicted) {
         const actual = real.get(key({ ...p.labels }))!;
-        expect(
-          actual.map(([t]) => t),
-          JSON.stringify(p.labels),
-        ).toEqual(p.samples.map(([t]) => t));
+        expect(actual.map(([t]) => t), JSON.stringify(p.labels)).toEqual(p.samples.map(([t]) => t));
         for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i]![1] - p.samples[i]![1])).toBeLessThanOrEqual(1e-9 * Math.abs(p.samples[i]![1]));
       }
     });
   }
 
-  it("the merged counter misses exactly the reset stream's first value after the restart (the measured bound)", async () => {
+  it('the merged counter misses exactly the reset stream\'s first value after the restart (the measured bound)', async () => {
     const { input, samples } = scrapedInput();
     const resetAt = exposition.scrapes.find((s) => s.target === 'a' && s.scrape === RESET_AT)!.timestampMs / 1000;
     const real = await landed('by-mode');
@@ -222,8 +213,7 @@ describe('the real collector runs the synthesized experiment', () => {
       const streams = input.map((s, i) => ({ s, points: samples[i]! })).filter(({ s }) => s.labels.instance === instance && s.labels.mode === mode);
       const increase = (t: number) =>
         streams.reduce((sum, { points }) => {
-          for (let i = 1; i < points.length && points[i]![0] <= t; i++)
-            sum += points[i]![1] >= points[i - 1]![1] ? points[i]![1] - points[i - 1]![1] : points[i]![1];
+          for (let i = 1; i < points.length && points[i]![0] <= t; i++) sum += points[i]![1] >= points[i - 1]![1] ? points[i]![1] - points[i - 1]![1] : points[i]![1];
           return sum;
         }, 0);
       const reset = streams.find(({ s }) => s.labels.cpu === '1')!.points.find(([t]) => t === resetAt)![1];
@@ -272,14 +262,12 @@ describe('zero data loss, measured in the real Prometheus', () => {
   it('the harmful candidate (drops mode) differs and is caught', async () => {
     const [from, to] = steadyWindow();
     const query = 'sum by (instance, mode) (rate(node_cpu_seconds_total[5m]))';
-    const verdict = compareRangeResults(await answer(query, 'baseline', from, to), await answer(query, 'by-cpu', from, to), {
-      ignoreLabels: ['phoenix_variant'],
-    });
+    const verdict = compareRangeResults(await answer(query, 'baseline', from, to), await answer(query, 'by-cpu', from, to), { ignoreLabels: ['phoenix_variant'] });
     expect(verdict.same).toBe(false);
     expect(verdict.differences.map((d) => d.kind)).toContain('missing-series');
   });
 
-  it("a counter reset: increase() of the merged counter misses exactly the reset stream's first value, extrapolated as the window is (the measured bound)", async () => {
+  it('a counter reset: increase() of the merged counter misses exactly the reset stream\'s first value, extrapolated as the window is (the measured bound)', async () => {
     const a = exposition.scrapes.filter((s) => s.target === 'a').map((s) => s.timestampMs / 1000);
     const at = a[RESET_AT]! + 0.5;
     const query = `sum by (instance, mode) (increase(node_cpu_seconds_total{instance="${exposition.addresses.get('a')}"}[3s]))`;
@@ -308,11 +296,7 @@ describe('zero data loss, measured in the real Prometheus', () => {
   it('a pod replaced mid-window: the new pod answers the same in both variants once it has two points', async () => {
     const c = exposition.scrapes.filter((s) => s.target === 'c' && s.families.length > 0).map((s) => s.timestampMs / 1000);
     const query = `sum by (instance, mode) (rate(node_cpu_seconds_total{instance="${exposition.addresses.get('c')}"}[5m]))`;
-    const verdict = compareRangeResults(
-      await answer(query, 'baseline', c[3]! + 0.5, c[c.length - 1]!),
-      await answer(query, 'by-mode', c[3]! + 0.5, c[c.length - 1]!),
-      { ignoreLabels: ['phoenix_variant'] },
-    );
+    const verdict = compareRangeResults(await answer(query, 'baseline', c[3]! + 0.5, c[c.length - 1]!), await answer(query, 'by-mode', c[3]! + 0.5, c[c.length - 1]!), { ignoreLabels: ['phoenix_variant'] });
     expect(verdict.differences).toEqual([]);
     expect(verdict.comparedPoints).toBeGreaterThan(0);
   });

@@ -38,16 +38,14 @@ beforeAll(async () => {
   prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
   client = new PrometheusClient({ baseUrl: prometheus.url });
   const chart = new Chart(Testing.app(), NAME);
-  experiments
-    .find((d) => d.name === NAME)!
-    .build(chart, {
-      environment: 'dev',
-      namespace: 'observability',
-      remoteWriteUrl: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost'),
-      shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
-      scrapeIntervalSeconds: 60,
-      lifecycle: { phase: 'running' },
-    });
+  experiments.find((d) => d.name === NAME)!.build(chart, {
+    environment: 'dev',
+    namespace: 'observability',
+    remoteWriteUrl: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost'),
+    shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
+    scrapeIntervalSeconds: 60,
+    lifecycle: { phase: 'running' },
+  });
   config = structuredClone(Experiment.findAll(chart)[0]!.renderedConfig()) as unknown as RenderedCollectorConfig & Record<string, any>;
   for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) if (componentTypeOf('receiver', id) === 'otlp') receiver.protocols.http ??= {};
   for (const [id, processor] of Object.entries<any>(config.processors ?? {})) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
@@ -66,10 +64,7 @@ beforeAll(async () => {
         kind: 'histogram',
         points: ['GET', 'POST'].map((method, m) => {
           const k = kAt(n, m);
-          return {
-            attributes: { 'http.route': '/pay', 'http.response.status_code': '200', 'http.request.method': method },
-            histogram: { bounds: BOUNDS, counts: [k, 2 * k, k, 0], sum: k * 0.25 },
-          };
+          return { attributes: { 'http.route': '/pay', 'http.response.status_code': '200', 'http.request.method': method }, histogram: { bounds: BOUNDS, counts: [k, 2 * k, k, 0], sum: k * 0.25 } };
         }),
       },
     ];
@@ -119,21 +114,12 @@ describe('a restart behind the otlp receiver (start times set), in the real coll
     for (const variant of ['baseline', 'route-status']) {
       const result = simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
       const predicted = simulateValues(result.output, samples, { startTimes: 'set' });
-      const real = new Map(
-        (await matrix(`{__name__=~"http_server_request_duration_seconds_.+", phoenix_variant="${variant}"}[2m]`)).map(
-          (s) => [key(s.metric.__name__!, strip(s.metric)), s.values] as const,
-        ),
-      );
+      const real = new Map((await matrix(`{__name__=~"http_server_request_duration_seconds_.+", phoenix_variant="${variant}"}[2m]`)).map((s) => [key(s.metric.__name__!, strip(s.metric)), s.values] as const));
       expect([...real.keys()].sort(), variant).toEqual(predicted.map((p) => key(p.name, { ...p.labels })).sort());
       for (const p of predicted) {
         const actual = real.get(key(p.name, { ...p.labels }))!;
-        expect(
-          actual.map(([t]) => t),
-          `${variant} ${p.name}`,
-        ).toEqual(p.samples.map(([t]) => t));
-        actual.forEach(([, v], i) =>
-          expect(Math.abs(v - p.samples[i]![1]), `${variant} ${p.name} ${JSON.stringify(p.labels)}`).toBeLessThanOrEqual(1e-9 * Math.abs(p.samples[i]![1])),
-        );
+        expect(actual.map(([t]) => t), `${variant} ${p.name}`).toEqual(p.samples.map(([t]) => t));
+        actual.forEach(([, v], i) => expect(Math.abs(v - p.samples[i]![1]), `${variant} ${p.name} ${JSON.stringify(p.labels)}`).toBeLessThanOrEqual(1e-9 * Math.abs(p.samples[i]![1])));
       }
       // the default (no start times: the prometheus receiver's points) predicts the restart's loss instead
       if (variant === 'route-status') expect(simulateValues(result.output, samples)).not.toEqual(predicted);

@@ -47,13 +47,7 @@ function families(n: number): ExpositionFamily[] {
     ['GET', 'POST'].flatMap((method, m) => {
       const c = count(n) + m;
       return [
-        ...(
-          [
-            ['0.1', 0.25],
-            ['1', 0.75],
-            ['+Inf', 1],
-          ] as const
-        ).map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le }, value: Math.floor(c * share) })),
+        ...([['0.1', 0.25], ['1', 0.75], ['+Inf', 1]] as const).map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le }, value: Math.floor(c * share) })),
         { name: 'app_latency_seconds_sum', labels: { route, method }, value: c * 0.125 },
         { name: 'app_latency_seconds_count', labels: { route, method }, value: c },
       ];
@@ -85,14 +79,7 @@ beforeAll(async () => {
         name: 'merged',
         processors: [
           Processor.cumulativeToDelta({ name: 'merged', metrics }),
-          Processor.keepAttributes({
-            name: 'merged',
-            metrics: [
-              { name: 'app_jobs_total', type: 'sum' },
-              { name: 'app_latency_seconds', type: 'histogram' },
-            ],
-            keep: ['queue'],
-          }),
+          Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'] }),
           Processor.deltaToCumulative({ name: 'merged' }),
         ],
       },
@@ -142,9 +129,7 @@ function scrapedInput(): { input: Series[]; samples: Array<Array<[number, number
   const samples: Array<Array<[number, number]>> = [];
   for (const scrape of exposition.scrapes) {
     for (const s of seriesOfFamilies(scrape.families, JOB, exposition.addresses.get(scrape.target)!)) {
-      const value = scrape.families
-        .flatMap((f) => f.samples)
-        .find((x) => x.name === s.name && Object.entries(x.labels).every(([k, v]) => s.labels[k] === v))!.value;
+      const value = scrape.families.flatMap((f) => f.samples).find((x) => x.name === s.name && Object.entries(x.labels).every(([k, v]) => s.labels[k] === v))!.value;
       const k = key(s.name, { ...s.labels });
       let i = index.get(k);
       if (i === undefined) {
@@ -182,31 +167,21 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
       const real = await landed(variant);
       expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => key(p.name, { ...p.labels })).sort());
       const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
-        actual.length === predicted.length &&
-        actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
+        actual.length === predicted.length && actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
       for (const [i, p] of predictions[0]!.entries()) {
         const actual = real.get(key(p.name, { ...p.labels }))!;
         const where = `${p.name} ${JSON.stringify(p.labels)}`;
         const alternatives = predictions.map((prediction) => prediction[i]!.samples);
-        if (process.env.DEBUG_RESETS)
-          process.stdout.write(
-            `${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`,
-          );
-        expect(
-          alternatives.some((a) => equal(actual, a)),
-          `${where}: ${JSON.stringify(actual)} is none of ${JSON.stringify(alternatives)}`,
-        ).toBe(true);
-        if (!equal(alternatives[0]!, alternatives[1]!))
-          process.stdout.write(
-            `real-resets: ${p.name}${p.labels.le ? ` le=${p.labels.le}` : ''} kept the ${equal(actual, alternatives[0]!) ? 'latest' : 'earliest'}-start point\n`,
-          );
+        if (process.env.DEBUG_RESETS) process.stdout.write(`${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`);
+        expect(alternatives.some((a) => equal(actual, a)), `${where}: ${JSON.stringify(actual)} is none of ${JSON.stringify(alternatives)}`).toBe(true);
+        if (!equal(alternatives[0]!, alternatives[1]!)) process.stdout.write(`real-resets: ${p.name}${p.labels.le ? ` le=${p.labels.le}` : ''} kept the ${equal(actual, alternatives[0]!) ? 'latest' : 'earliest'}-start point\n`);
       }
       // the baseline has no merge: one prediction
       if (variant === 'baseline') expect(predictions[0]).toEqual(predictions[1]);
     });
   }
 
-  it("the merged counter counts what rate() counts on the baseline but for each reset stream's first value after its restart, and one of two points where a stream comes back", async () => {
+  it('the merged counter counts what rate() counts on the baseline but for each reset stream\'s first value after its restart, and one of two points where a stream comes back', async () => {
     const merged = [...(await landed('merged')).entries()].find(([k]) => k.startsWith('app_jobs_total'))![1];
     // per scrape, each stream's own increase since its previous point, except the first point of a stream and a
     // point after a decrease (restart, or gone and back lower: 'restarts' at RESET, 'returns-lower' at 10)

@@ -29,11 +29,7 @@ const HOSTILE = '<script>';
 const PR_URL = 'https://github.example/acme/metrics-config/pull/42';
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' },
-  }).trim();
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' } }).trim();
 }
 
 /** Adds a promoted experiment with a hostile name (state file with a frozen saving and its decision record) to the config repo. */
@@ -57,20 +53,7 @@ function addPromotedHostileExperiment(remote: string, scratch: string): string {
       '',
     ].join('\n'),
   );
-  writeFileSync(
-    path.join(work, record),
-    JSON.stringify({
-      kind: 'PhoenixDecisionRecord',
-      version: 1,
-      experiment: HOSTILE,
-      environment: 'dev',
-      action: 'promote',
-      variant: 'x',
-      decidedAt: '2026-11-01T10:00:00Z',
-      decidedBy: 'phoenix-watcher',
-      reason: 'won',
-    }),
-  );
+  writeFileSync(path.join(work, record), JSON.stringify({ kind: 'PhoenixDecisionRecord', version: 1, experiment: HOSTILE, environment: 'dev', action: 'promote', variant: 'x', decidedAt: '2026-11-01T10:00:00Z', decidedBy: 'phoenix-watcher', reason: 'won' }));
   git(work, 'add', '-A');
   git(work, 'commit', '--quiet', '-m', 'promote');
   git(work, 'push', '--quiet', 'origin', 'main');
@@ -82,11 +65,7 @@ function kustomization(name: string, revision: string, since: string) {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
     metadata: { name: `phoenix-experiment-${name}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': name } },
-    status: {
-      observedGeneration: 1,
-      lastAppliedRevision: revision,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied', lastTransitionTime: since }],
-    },
+    status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied', lastTransitionTime: since }] },
   };
 }
 
@@ -94,7 +73,7 @@ function kustomization(name: string, revision: string, since: string) {
 function distinctBytesOfPng(png: Buffer): number {
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   const idat: Buffer[] = [];
-  for (let offset = 8; offset < png.length;) {
+  for (let offset = 8; offset < png.length; ) {
     const length = png.readUInt32BE(offset);
     const type = png.subarray(offset + 4, offset + 8).toString('latin1');
     if (type === 'IDAT') idat.push(png.subarray(offset + 8, offset + 8 + length));
@@ -132,25 +111,14 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
         '  dev:',
         '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
         '    prometheus:',
-        '      matchers: [\'phoenix_env="dev"\']',
+        "      matchers: ['phoenix_env=\"dev\"']",
         '',
       ].join('\n'),
     );
     cliConfigFile = path.join(repo.scratch, 'watcher-cli.yaml');
-    writeFileSync(
-      cliConfigFile,
-      readFileSync(configFile, 'utf8')
-        .replace('workDir: ./work', 'workDir: ./work-cli')
-        .replace('environments:', 'server: { host: 127.0.0.1, port: 0 }\nenvironments:'),
-    );
+    writeFileSync(cliConfigFile, readFileSync(configFile, 'utf8').replace('workDir: ./work', 'workDir: ./work-cli').replace('environments:', 'server: { host: 127.0.0.1, port: 0 }\nenvironments:'));
     const config = loadWatcherConfig(configFile);
-    service = new WatcherService({
-      loadInputs: () => loadRepoInputs(config),
-      intervalSeconds: 60,
-      attempts: 2,
-      log: pino({ level: 'silent' }),
-      now: () => set.now,
-    });
+    service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 2, log: pino({ level: 'silent' }), now: () => set.now });
     source = mountWatcherStatusPage(service, config, {
       repoWebUrl: 'https://github.example/acme/metrics-config',
       refreshSeconds: 1,
@@ -161,15 +129,7 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     });
   }, 60_000);
 
@@ -330,24 +290,12 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     const phoenix = (...args: string[]) =>
       promisify(execFile)(path.join(__dirname, '..', '..', 'bin', 'phoenix'), args, { encoding: 'utf8', timeout: 120_000 }).then(
         ({ stdout, stderr }) => ({ status: 0 as number | null, stdout, stderr }),
-        (error: { code?: number | string; stdout: string; stderr: string }) => ({
-          status: typeof error.code === 'number' ? error.code : null,
-          stdout: error.stdout,
-          stderr: error.stderr,
-        }),
+        (error: { code?: number | string; stdout: string; stderr: string }) => ({ status: typeof error.code === 'number' ? error.code : null, stdout: error.stdout, stderr: error.stderr }),
       );
     // WHEN a person runs phoenix status with the watcher's config (a cycle at the real time)
     const result = await phoenix('status', '--config', cliConfigFile, '--format', 'json', '--log-level', 'silent');
     expect(result.status, result.stderr).toBe(0);
-    const rows = JSON.parse(result.stdout) as Array<{
-      experiment: string;
-      environment: string;
-      phase: string;
-      verdict: string;
-      projectedSaving?: string;
-      realizedSaving?: string;
-      pullRequests: string[];
-    }>;
+    const rows = JSON.parse(result.stdout) as Array<{ experiment: string; environment: string; phase: string; verdict: string; projectedSaving?: string; realizedSaving?: string; pullRequests: string[] }>;
     // THEN every experiment × environment is listed; the promoted one has its realized saving and no verdict
     expect(rows.map((r) => [r.experiment, r.environment, r.phase]).sort()).toEqual([
       [HOSTILE, 'dev', 'promoted'],
@@ -391,10 +339,7 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Phoenix experiments');
       expect(await page.locator('.totals').textContent()).toContain('1,234.50 USD per month');
       // and its API answers real decisions with their evidence as the contract describes them
-      const api = await apiFetch<{ experiments: Array<{ name: string; environments: Array<{ decisions: Array<{ evidence: unknown }> }> }> }>(
-        base,
-        '/api/v1/experiments',
-      );
+      const api = await apiFetch<{ experiments: Array<{ name: string; environments: Array<{ decisions: Array<{ evidence: unknown }> }> }> }>(base, '/api/v1/experiments');
       expect(api.body.experiments.find((e) => e.name === 'win')!.environments[0]!.decisions[0]!.evidence).toBeDefined();
       expect((await apiFetch(base, `/api/v1/experiments/${encodeURIComponent(HOSTILE)}/decisions`)).status).toBe(200);
       expect((await apiFetch(base, '/api/v1/experiments/win/environments/dev/pause', { method: 'POST' })).status).toBe(403);

@@ -49,11 +49,7 @@ export function readersOf(family: MetricFamily, queries: readonly AnalyzedQuery[
 }
 
 /** Every candidate of every family with a label to merge, each family's ranked by series left (fewest first). */
-export function referenceCandidates(
-  series: readonly Series[],
-  metadata: ReadonlyMap<string, FamilyMetadata>,
-  queries: readonly AnalyzedQuery[],
-): Map<string, ReferenceCandidate[]> {
+export function referenceCandidates(series: readonly Series[], metadata: ReadonlyMap<string, FamilyMetadata>, queries: readonly AnalyzedQuery[]): Map<string, ReferenceCandidate[]> {
   const out = new Map<string, ReferenceCandidate[]>();
   for (const family of groupFamilies(series, metadata)) {
     if (family.type !== 'counter' && family.type !== 'gauge' && family.type !== 'histogram') continue;
@@ -65,22 +61,10 @@ export function referenceCandidates(
     const subsets = [removable, ...(removable.length > 1 ? removable.map((l) => [l]) : [])];
     for (const remove of subsets) {
       const keep = family.labels.filter((l) => !remove.includes(l) && !RESOURCE.has(l) && !structuralLabels(family.type).has(l));
-      const seriesAfter = new Set(
-        family.series.map(
-          (s) =>
-            `${s.name}${JSON.stringify(
-              Object.entries(s.labels)
-                .filter(([l]) => !remove.includes(l))
-                .sort(),
-            )}`,
-        ),
-      ).size;
+      const seriesAfter = new Set(family.series.map((s) => `${s.name}${JSON.stringify(Object.entries(s.labels).filter(([l]) => !remove.includes(l)).sort())}`)).size;
       for (const fn of fns) candidates.push({ family: family.name, remove, fn, seriesAfter, processors: processorsFor(family, keep, fn) });
     }
-    out.set(
-      family.name,
-      candidates.sort((a, b) => a.seriesAfter - b.seriesAfter),
-    );
+    out.set(family.name, candidates.sort((a, b) => a.seriesAfter - b.seriesAfter));
   }
   return out;
 }
@@ -89,12 +73,7 @@ function processorsFor(family: MetricFamily, keep: readonly string[], fn: 'sum' 
   const type = family.type === 'counter' ? 'sum' : family.type === 'histogram' ? 'histogram' : 'gauge';
   const components = [
     ...(isCumulative(family) ? [Processor.cumulativeToDelta({ name: 'ref', metrics: [family.name] })] : []),
-    Processor.keepAttributes({
-      name: 'ref',
-      metrics: [{ name: family.name, type }],
-      keep,
-      ...(type === 'gauge' ? { gaugeFunction: fn } : type === 'sum' ? { aggregation: fn } : {}),
-    }),
+    Processor.keepAttributes({ name: 'ref', metrics: [{ name: family.name, type }], keep, ...(type === 'gauge' ? { gaugeFunction: fn } : type === 'sum' ? { aggregation: fn } : {}) }),
     ...(isCumulative(family) ? [Processor.deltaToCumulative({ name: 'ref' })] : []),
   ];
   return components.map((c) => ({ id: c.id, config: c.render() }));

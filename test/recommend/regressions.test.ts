@@ -24,21 +24,12 @@ describe('recommend on real-world queries', () => {
     const panel = found.find((q) => q.expr.includes('prometheus_engine_query_duration_seconds{') && q.expr.includes('max by'));
     expect(panel?.expr).toMatch(/max by \(slice\)/);
     const series: Series[] = [];
-    for (const quantile of ['0.5', '0.9', '0.99'])
-      for (const slice of ['inner_eval', 'prepare_time', 'queue_time', 'result_sort'])
-        for (const pod of ['p0', 'p1', 'p2']) {
-          series.push({
-            name: 'prometheus_engine_query_duration_seconds',
-            labels: { job: 'prometheus', instance: 'prom-0', quantile, slice, pod },
-            type: 'gauge',
-          });
-        }
+    for (const quantile of ['0.5', '0.9', '0.99']) for (const slice of ['inner_eval', 'prepare_time', 'queue_time', 'result_sort']) for (const pod of ['p0', 'p1', 'p2']) {
+      series.push({ name: 'prometheus_engine_query_duration_seconds', labels: { job: 'prometheus', instance: 'prom-0', quantile, slice, pod }, type: 'gauge' });
+    }
     const families = new Map<string, FamilyMetadata>([['prometheus_engine_query_duration_seconds', { type: 'gauge' }]]);
     const scenario: Scenario = {
-      series,
-      samples: [],
-      families,
-      rules: {},
+      series, samples: [], families, rules: {},
       dashboards: { 'prometheus.json': JSON.stringify({ panels: [{ type: 'timeseries', targets: [{ expr: panel!.expr }] }] }) },
     };
     const layout = makeLayout(scenario);
@@ -84,9 +75,7 @@ describe('recommend on real-world queries', () => {
   });
 
   it('binds `offset` to the operand before it (awesome-prometheus-alerts KubernetesContainerOomKiller)', () => {
-    const found = findRuleQueries('k.yml', read('awesome-prometheus-alerts/rules/kubernetes-kubestate-exporter.yml')).queries.find(
-      (q) => q.origin.name === 'KubernetesContainerOomKiller',
-    )!;
+    const found = findRuleQueries('k.yml', read('awesome-prometheus-alerts/rules/kubernetes-kubestate-exporter.yml')).queries.find((q) => q.origin.name === 'KubernetesContainerOomKiller')!;
     const parsed = parsePromQL(found.expr);
     expect(parsed.ok).toBe(true);
     const text = JSON.stringify(parsed.ok ? parsed.expr : undefined);

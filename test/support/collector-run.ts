@@ -148,8 +148,7 @@ function pointSelfScrapes(config: Record<string, unknown>, port: number): void {
       }
       if (!isRecord(job) || !Array.isArray(job.static_configs)) continue;
       for (const group of job.static_configs) {
-        if (isRecord(group) && Array.isArray(group.targets))
-          group.targets = group.targets.map((t: unknown) => (typeof t === 'string' && self.test(t) ? `127.0.0.1:${port}` : t));
+        if (isRecord(group) && Array.isArray(group.targets)) group.targets = group.targets.map((t: unknown) => (typeof t === 'string' && self.test(t) ? `127.0.0.1:${port}` : t));
       }
     }
   }
@@ -171,6 +170,7 @@ async function waitHealthy(child: ChildProcess, url: string, timeoutMs: number, 
   }
   throw new Error(`the collector was not healthy at ${url} within ${timeoutMs} ms:\n${tail(log())}`);
 }
+
 
 function tail(text: string): string {
   return text.trimEnd().split('\n').slice(-20).join('\n');

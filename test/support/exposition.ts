@@ -108,10 +108,7 @@ export async function startExposition(options: StartExpositionOptions): Promise<
       const deadline = Date.now() + timeoutMs;
       while ((counts.get(target) ?? 0) < n) {
         const left = deadline - Date.now();
-        if (left <= 0)
-          throw new Error(
-            `target ${target} was scraped ${counts.get(target) ?? 0} times, not ${n}, within ${timeoutMs} ms: is the collector scraping ${addresses.get(target)}?`,
-          );
+        if (left <= 0) throw new Error(`target ${target} was scraped ${counts.get(target) ?? 0} times, not ${n}, within ${timeoutMs} ms: is the collector scraping ${addresses.get(target)}?`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 250));
           waiters.push(() => {
@@ -203,8 +200,7 @@ export async function startSampleExposition(render: () => readonly ExposedSeries
 export function familiesOf(samples: readonly ExposedSeries[], types: ReadonlyMap<string, string>): ExpositionFamily[] {
   const familyOf = (name: string): string => {
     if (types.has(name)) return name;
-    for (const suffix of ['_bucket', '_sum', '_count', '_total'])
-      if (name.endsWith(suffix) && types.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+    for (const suffix of ['_bucket', '_sum', '_count', '_total']) if (name.endsWith(suffix) && types.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
     return name;
   };
   const families = new Map<string, ExpositionSample[]>();

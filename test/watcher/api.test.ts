@@ -427,14 +427,7 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
     try {
       expect(await runCli(['status', '--server', base, '--format', 'json'])).toBe(0);
-      const rows = JSON.parse(stdout) as Array<{
-        experiment: string;
-        environment: string;
-        verdict: string;
-        projectedSaving?: string;
-        realizedSaving?: string;
-        pullRequests: string[];
-      }>;
+      const rows = JSON.parse(stdout) as Array<{ experiment: string; environment: string; verdict: string; projectedSaving?: string; realizedSaving?: string; pullRequests: string[] }>;
       expect(rows.map((r) => r.experiment)).toEqual(['alpha', 'beta', 'drop-pod-labels', 'gamma']);
       expect(rows[0]).toMatchObject({ environment: 'dev', projectedSaving: '702.00 USD (no-pod)' });
       expect(rows[0]!.realizedSaving).toBeUndefined();

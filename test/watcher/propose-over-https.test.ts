@@ -88,11 +88,7 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'phoenix-experiment-win', namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': 'win' } },
-      status: {
-        observedGeneration: 1,
-        lastAppliedRevision: revision,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }],
-      },
+      status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }] },
     });
     const work = path.join(root, 'watcher');
     mkdirSync(work);
@@ -140,9 +136,7 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
     expect(pushes()).toBe(0);
     expect(remoteBranch()).toBeUndefined();
     expect(github.calls('pulls/create')).toHaveLength(0);
-    expect(logLines.join('')).toMatch(
-      /"status":"dry-run".*would push phoenix\/promote\/win\/dev \(experiments\/win\.state\.yaml, experiments\/decisions\/[^)]*\) and open a pull request 'promote/,
-    );
+    expect(logLines.join('')).toMatch(/"status":"dry-run".*would push phoenix\/promote\/win\/dev \(experiments\/win\.state\.yaml, experiments\/decisions\/[^)]*\) and open a pull request 'promote/);
   });
 
   it('pushes nothing while GitHub does not answer, and says it will try again', async () => {
@@ -185,16 +179,7 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
     // AND its API and status page show the decision
     const url = await restarted.service.http.listen('127.0.0.1', 0);
     try {
-      for (const route of [
-        '/api/v1/health',
-        '/api/v1/ready',
-        '/api/v1/experiments',
-        '/api/v1/experiments/win',
-        '/api/v1/experiments/win/decisions',
-        '/',
-        '/experiments/win',
-        '/metrics',
-      ]) {
+      for (const route of ['/api/v1/health', '/api/v1/ready', '/api/v1/experiments', '/api/v1/experiments/win', '/api/v1/experiments/win/decisions', '/', '/experiments/win', '/metrics']) {
         const response = await fetch(`${url}${route}`);
         expect(response.status, route).toBeLessThan(500);
         const headers: string[] = [];

@@ -7,10 +7,7 @@ export interface LocatedJson {
 
 /** A JSON syntax error with its character offset. */
 export class JsonSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
+  constructor(message: string, readonly offset: number) {
     super(message);
   }
 }
@@ -50,11 +47,7 @@ export function parseLocatedJson(text: string): LocatedJson {
       const obj: Record<string, unknown> = {};
       const located: Record<string, readonly [number, number]> = {};
       ws();
-      if (text[i] === '}') {
-        i++;
-        spans.set(obj, located);
-        return obj;
-      }
+      if (text[i] === '}') { i++; spans.set(obj, located); return obj; }
       for (;;) {
         ws();
         const key = str();
@@ -66,14 +59,8 @@ export function parseLocatedJson(text: string): LocatedJson {
         obj[key] = value();
         located[key] = [from, i];
         ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          break;
-        }
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === '}') { i++; break; }
         fail(`expected ',' or '}' in object, found ${JSON.stringify(text[i] ?? 'end of file')}`);
       }
       spans.set(obj, located);
@@ -83,21 +70,12 @@ export function parseLocatedJson(text: string): LocatedJson {
       i++;
       const arr: unknown[] = [];
       ws();
-      if (text[i] === ']') {
-        i++;
-        return arr;
-      }
+      if (text[i] === ']') { i++; return arr; }
       for (;;) {
         arr.push(value());
         ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          break;
-        }
+        if (text[i] === ',') { i++; continue; }
+        if (text[i] === ']') { i++; break; }
         fail(`expected ',' or ']' in array, found ${JSON.stringify(text[i] ?? 'end of file')}`);
       }
       return arr;

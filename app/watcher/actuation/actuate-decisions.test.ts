@@ -16,43 +16,15 @@ const identity = { name: 'Phoenix', email: 'phoenix@example.invalid' };
 const silent = { info: () => undefined, warn: () => undefined };
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.invalid' },
-  }).trim();
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.invalid' } }).trim();
 }
 
 function decision(overrides: Partial<Decision>): Decision {
   return {
-    experiment: 'drop-pod-labels',
-    environment: 'dev',
-    variant: 'no-pod',
-    specHash: 'abc',
-    phase: 'running',
-    action: 'none',
-    verdict: 'pass',
-    standing: 'pass',
-    reason: 'three passing windows',
-    savingPercent: 90,
-    evidence: {
-      queries: [],
-      thresholds: {
-        consecutivePasses: 3,
-        failureLimit: 2,
-        minSavingsPercent: 10,
-        windowMinutes: 10,
-        warmUpMinutes: 5,
-        bakeTimeMinutes: 60,
-        bytesPerSampleEstimate: 2,
-        currency: 'USD',
-      },
-      deployment: { source: 'kubernetes', current: true },
-      measurementStart: null,
-      failures: [],
-    },
-    windows: [],
-    decidedAt: '2026-11-25T11:00:00Z',
+    experiment: 'drop-pod-labels', environment: 'dev', variant: 'no-pod', specHash: 'abc', phase: 'running', action: 'none',
+    verdict: 'pass', standing: 'pass', reason: 'three passing windows', savingPercent: 90,
+    evidence: { queries: [], thresholds: { consecutivePasses: 3, failureLimit: 2, minSavingsPercent: 10, windowMinutes: 10, warmUpMinutes: 5, bakeTimeMinutes: 60, bytesPerSampleEstimate: 2, currency: 'USD' }, deployment: { source: 'kubernetes', current: true }, measurementStart: null, failures: [] },
+    windows: [], decidedAt: '2026-11-25T11:00:00Z',
     ...overrides,
   };
 }
@@ -81,10 +53,7 @@ describe('actuateDecisions', () => {
     kube = new FakeKubeApi();
     await kube.start();
     client = createGitHubClient({
-      auth: 'test-token',
-      baseUrl: github.baseUrl,
-      throttle: false,
-      retries: 0,
+      auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0,
       fetch: async (input, init) => {
         for (const line of git(remote, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n').filter(Boolean)) {
           const [ref, sha] = line.split(' ');
@@ -104,12 +73,7 @@ describe('actuateDecisions', () => {
 
   async function watcher(name: string, withLease = true): Promise<ActuateOptions> {
     const repo = await ConfigRepo.open(path.join(root, `work-${name}`), remote);
-    const elector = new LeaseElector({
-      api: kube.kubeConfig().makeApiClient(CoordinationV1Api),
-      namespace: 'phoenix-system',
-      identity: name,
-      leaseDurationSeconds: 60,
-    });
+    const elector = new LeaseElector({ api: kube.kubeConfig().makeApiClient(CoordinationV1Api), namespace: 'phoenix-system', identity: name, leaseDurationSeconds: 60 });
     return {
       log: silent,
       isLeader: withLease ? () => elector.tryAcquire() : undefined,
@@ -144,13 +108,7 @@ describe('actuateDecisions', () => {
   it('reports a failed proposal and carries on with the next decision', async () => {
     const options = await watcher('solo', false);
     github.failNext('pulls/create', { status: 502, applied: false });
-    const results = await actuateDecisions(
-      [
-        decision({ action: 'rollback', variant: 'a', experiment: 'drop-pod-labels' }),
-        decision({ action: 'rollback', environment: 'dev', experiment: 'other' }),
-      ],
-      options,
-    );
+    const results = await actuateDecisions([decision({ action: 'rollback', variant: 'a', experiment: 'drop-pod-labels' }), decision({ action: 'rollback', environment: 'dev', experiment: 'other' })], options);
     expect(results[0].error).toMatch(/Server Error/);
     expect(results[1].outcome?.status).toBe('opened');
   });

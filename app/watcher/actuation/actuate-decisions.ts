@@ -78,10 +78,7 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
       // Reaches the API, the status page and the log: never a credential.
       const message = redactMessage(String((error as Error)?.message ?? error));
       if (isSetupFailure(error)) setupFailure = message;
-      options.log.warn(
-        { ...base, err: { message } },
-        setupFailure ? 'proposal failed; no other proposal is tried this cycle; will try again next cycle' : 'proposal failed; will try again next cycle',
-      );
+      options.log.warn({ ...base, err: { message } }, setupFailure ? 'proposal failed; no other proposal is tried this cycle; will try again next cycle' : 'proposal failed; will try again next cycle');
       results.push({ ...base, action: proposal?.action === 'rollback' ? 'rollback' : 'promote', error: message });
     }
   }
@@ -91,8 +88,7 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
 /** Failures every other proposal of the cycle would repeat: credentials, rights, an unreachable remote or GitHub. */
 export function isSetupFailure(error: unknown): boolean {
   if (error instanceof InstallationTokenError || error instanceof GitHubUnavailableError) return true;
-  if (error instanceof GitCommandError)
-    return error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'unreachable';
+  if (error instanceof GitCommandError) return error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'unreachable';
   const status = (error as { status?: number }).status;
   return status === 401 || status === 403;
 }

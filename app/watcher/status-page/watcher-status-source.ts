@@ -131,14 +131,7 @@ export class WatcherStatusSource implements StatusSource {
 /** The fields of a decision record the page shows; undefined for a file that is not one (a person's note). */
 function readRecord(file: string): Omit<DecisionRecordRef, 'experiment' | 'path'> | undefined {
   try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as {
-      kind?: string;
-      environment?: string;
-      action?: string;
-      decidedAt?: string;
-      variant?: string;
-      decision?: { verdict?: string };
-    };
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { kind?: string; environment?: string; action?: string; decidedAt?: string; variant?: string; decision?: { verdict?: string } };
     if (typeof record.environment !== 'string' || typeof record.action !== 'string' || typeof record.decidedAt !== 'string') return undefined;
     return {
       environment: record.environment,
@@ -194,11 +187,7 @@ export interface WatcherStatusPageOptions {
  * Mounts the status page on a watcher service's server, reading the config repo clone the watcher
  * keeps in `repository.workDir`. One call from the watch command's start-up.
  */
-export function mountWatcherStatusPage(
-  service: { readonly http: WatcherHttpServer; readonly latest: CycleReport | undefined },
-  config: WatcherConfig,
-  options: WatcherStatusPageOptions = {},
-): WatcherStatusSource {
+export function mountWatcherStatusPage(service: { readonly http: WatcherHttpServer; readonly latest: CycleReport | undefined }, config: WatcherConfig, options: WatcherStatusPageOptions = {}): WatcherStatusSource {
   const repoWebUrl = options.repoWebUrl ?? process.env.PHOENIX_REPO_WEB_URL ?? repoWebUrlOf(config.repository.url);
   const source = new WatcherStatusSource({
     report: () => service.latest,

@@ -65,11 +65,7 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
   }
   for (const key of Object.keys(raw)) {
     if (key !== 'service' && !SECTIONS.some(([s]) => s === key)) {
-      problems.push({
-        severity: 'error',
-        path: [key],
-        message: `${key}: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)`,
-      });
+      problems.push({ severity: 'error', path: [key], message: `${key}: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)` });
     }
   }
   for (const [section, kind] of SECTIONS) {
@@ -83,12 +79,7 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
       const type = id.split('/')[0];
       const where = schemaLocationOf(kind, type);
       if (!where) {
-        problems.push({
-          severity: 'warning',
-          path: [section, id],
-          componentId: id,
-          message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked`,
-        });
+        problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
         continue;
       }
       problems.push(...checked(kind, type, body, [section, id], where));
@@ -98,11 +89,7 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
   if (pipelines && typeof pipelines === 'object' && !Array.isArray(pipelines)) {
     for (const id of Object.keys(pipelines)) {
       if (!PIPELINE_ID.test(id)) {
-        problems.push({
-          severity: 'error',
-          path: ['service', 'pipelines', id],
-          message: `service.pipelines.${id}: a pipeline id is a signal (traces, metrics, logs, profiles), optionally followed by '/name'`,
-        });
+        problems.push({ severity: 'error', path: ['service', 'pipelines', id], message: `service.pipelines.${id}: a pipeline id is a signal (traces, metrics, logs, profiles), optionally followed by '/name'` });
       }
     }
   }
@@ -125,10 +112,7 @@ function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: reado
   const seen = new Set<string>();
   const out: SchemaProblem[] = [];
   for (const error of relevant) {
-    const inner = error.instancePath
-      .split('/')
-      .slice(1)
-      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const inner = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const path = [...prefix, ...inner];
     let field = path;
     let message: string;
@@ -157,10 +141,7 @@ function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: reado
 
 /** Errors of the `null` branch of optional fields, and the summary `anyOf` errors, add nothing. */
 function isBranchNoise(error: ErrorObject, all: readonly ErrorObject[]): boolean {
-  if (error.keyword === 'anyOf')
-    return all.some(
-      (e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'),
-    );
+  if (error.keyword === 'anyOf') return all.some((e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'));
   if (error.keyword === 'type' && error.params.type === 'null') return all.length > 1;
   return false;
 }

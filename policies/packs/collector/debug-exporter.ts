@@ -5,7 +5,7 @@ import { COLLECTOR_KINDS, componentType, forEachConfig, sectionOf } from './conf
 
 /** True for a debug (or the older logging) exporter that prints every data point. */
 function isDetailed(type: string, settings: unknown): boolean {
-  if ((type !== 'debug' && type !== 'logging') || !isRecord(settings)) return false;
+  if (type !== 'debug' && type !== 'logging' || !isRecord(settings)) return false;
   return settings.verbosity === 'detailed' || settings.loglevel === 'debug';
 }
 
@@ -25,7 +25,7 @@ export const noDetailedDebugOutsideDev: Rule = {
         findings.push({
           pointer: source.pointer + pointerOf('exporters', id),
           message: `exporter '${id}' logs every data point (verbosity: detailed) ${where}`,
-          fix: 'use verbosity: basic, or keep the detailed debug exporter to dev (label the object environment: dev or place it under gitops/<section>/dev/)',
+          fix: "use verbosity: basic, or keep the detailed debug exporter to dev (label the object environment: dev or place it under gitops/<section>/dev/)",
           severity: doc.environment === undefined ? 'warning' : undefined,
         });
       }

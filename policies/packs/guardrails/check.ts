@@ -1,10 +1,5 @@
 import {
-  otelCandidatesFor,
-  otelNameCandidates,
-  placeResourceAttribute,
-  prometheusLabelName,
-  readingsConsistentWith,
-  TARGET_INFO,
+  otelCandidatesFor, otelNameCandidates, placeResourceAttribute, prometheusLabelName, readingsConsistentWith, TARGET_INFO,
   type OtelMetricType,
 } from '../../../analysis/naming';
 import { assessQuery, type AnalyzedQuery, type FoundQuery, type SeriesChange } from '../../../analysis/promql';
@@ -60,12 +55,7 @@ export function checkCandidateGuardrails(processors: readonly CandidateProcessor
   return violations;
 }
 
-function firstViolation(
-  processorId: string,
-  changes: readonly OtelChange[],
-  literals: readonly string[],
-  query: AnalyzedQuery,
-): GuardrailViolation | undefined {
+function firstViolation(processorId: string, changes: readonly OtelChange[], literals: readonly string[], query: AnalyzedQuery): GuardrailViolation | undefined {
   const metrics = [...new Set(query.usage.selectors.map((s) => s.metric).filter((m): m is string => m !== undefined))];
   let unknown: GuardrailViolation | undefined;
   for (const metric of metrics) {
@@ -77,8 +67,7 @@ function firstViolation(
       if (applies === undefined || seriesChange === undefined) {
         if (seriesChange === undefined || assessQuery(query.usage, seriesChange).verdict !== 'unchanged') {
           unknown ??= locate(query, processorId, 'unknown', query.usage.selectors.find((s) => s.metric === metric)!.span.from, {
-            metric,
-            reason: `${change.what}; whether it applies to ${metric} cannot be told from the metric's name and type`,
+            metric, reason: `${change.what}; whether it applies to ${metric} cannot be told from the metric's name and type`,
           });
         }
         continue;
@@ -87,17 +76,12 @@ function firstViolation(
       if (verdict.verdict === 'changed') {
         const r = verdict.reasons[0]!;
         return locate(query, processorId, 'changed', r.span.from, {
-          metric: r.metric,
-          ...(r.label ? { label: r.label } : {}),
-          ...(r.function ? { function: r.function } : {}),
+          metric: r.metric, ...(r.label ? { label: r.label } : {}), ...(r.function ? { function: r.function } : {}),
           reason: `${change.what}: ${r.reason}`,
         });
       }
       if (verdict.verdict === 'unknown') {
-        unknown ??= locate(query, processorId, 'unknown', query.usage.selectors.find((s) => s.metric === metric)!.span.from, {
-          metric,
-          reason: `${change.what}: ${verdict.reasons[0]}`,
-        });
+        unknown ??= locate(query, processorId, 'unknown', query.usage.selectors.find((s) => s.metric === metric)!.span.from, { metric, reason: `${change.what}: ${verdict.reasons[0]}` });
       }
     }
   }
@@ -134,10 +118,8 @@ function appliesTo(change: OtelChange, facts: readonly MetricFacts[]): Truth {
 
 function toSeriesChange(change: OtelChange, metric: string): SeriesChange | undefined {
   switch (change.kind) {
-    case 'drop':
-      return { kind: 'drop-metric', metric };
-    case 'keep-attributes':
-      return { kind: 'aggregate', metric, function: change.fn, keep: change.keep.map(prometheusLabelName) };
+    case 'drop': return { kind: 'drop-metric', metric };
+    case 'keep-attributes': return { kind: 'aggregate', metric, function: change.fn, keep: change.keep.map(prometheusLabelName) };
     case 'remove-attributes': {
       const labels = change.attributes.map(prometheusLabelName);
       return change.fn === 'implied' ? { kind: 'drop-labels', metric, labels } : { kind: 'aggregate', metric, function: change.fn, remove: labels };
@@ -155,8 +137,7 @@ function toSeriesChange(change: OtelChange, metric: string): SeriesChange | unde
       });
       return change.merges ? { kind: 'aggregate', metric, function: 'collide', remove: labels } : { kind: 'drop-labels', metric, labels };
     }
-    case 'opaque':
-      return undefined;
+    case 'opaque': return undefined;
   }
 }
 
