@@ -170,10 +170,13 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
     expect(pulls).toHaveLength(1);
     expect(pulls[0]).toMatchObject({ headRef: BRANCH, state: 'open' });
     expect(pulls[0]!.user.login).toBe('phoenix[bot]');
-    // AND a restarted watcher's cycle finds it, pushes nothing new and opens no second one
+    // AND a restarted watcher's cycle finds it and opens no second one; the branch keeps the same
+    // decision (a newer cycle may refresh its decision record's evidence, never the state it proposes)
     const restarted = watcher();
     await restarted.service.runOnce();
-    expect(remoteBranch()).toBe(head);
+    const after = parseExperimentState(git(bare, 'show', `${BRANCH}:experiments/win.state.yaml`), 'state');
+    expect(after.environments.dev).toMatchObject({ phase: 'promoted', variant: 'by-route' });
+    if (remoteBranch() !== head) expect(git(bare, 'rev-list', '--count', `${head}..${BRANCH}`)).toBe('1');
     expect(github.calls('pulls/create')).toHaveLength(1);
     expect(github.repo('acme/config').pulls).toHaveLength(1);
     // AND its API and status page show the decision
