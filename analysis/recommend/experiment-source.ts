@@ -75,7 +75,8 @@ const CANDIDATE = 'recommended';
 /**
  * The TypeScript source of an experiment (`experiments/<name>.ts`) holding the recommended
  * changes as one candidate: a filter for dropped metrics, `cumulativetodelta` for the counters
- * and histograms it merges, one `keepAttributes` per (kept labels, function, metric type),
+ * and histograms it merges, one `keepAttributes` per (kept labels, function, metric type;
+ * delta starts aligned for counters and histograms, ADR 0137),
  * `deltatocumulative`; the changed metrics as scope; the queries as guardrails.
  * Throws when nothing is recommended (an experiment needs a candidate that changes something).
  */
@@ -107,8 +108,10 @@ export function renderExperimentSource(input: ExperimentSourceInput): string {
     const type = g.kind;
     const metrics = list(g.metrics.map((m) => `{ name: ${q(m)}, type: '${type}' }`), '              ');
     const fn = type === 'gauge' ? `gaugeFunction: '${g.fn}'` : type === 'sum' ? `aggregation: '${g.fn}'` : undefined;
+    // counters and histograms merge as deltas: every delta point of one timestamp must merge (ADR 0137)
+    const options = [fn, type === 'gauge' ? undefined : 'alignDeltaStarts: true'].filter((o) => o !== undefined);
     processors.push(
-      `Processor.keepAttributes({\n              name: '${CANDIDATE}-${i + 1}',\n              metrics: ${metrics},\n              keep: [${g.keep.map(q).join(', ')}],${fn ? `\n              ${fn},` : ''}\n            })`,
+      `Processor.keepAttributes({\n              name: '${CANDIDATE}-${i + 1}',\n              metrics: ${metrics},\n              keep: [${g.keep.map(q).join(', ')}],${options.map((o) => `\n              ${o},`).join('')}\n            })`,
     );
   });
   if (deltas.length > 0) processors.push(`Processor.deltaToCumulative({ name: '${CANDIDATE}' })`);

@@ -106,6 +106,11 @@ describe('renderExperimentSource', () => {
     expect(source).toMatch(/cumulativeToDelta\(\{ name: 'recommended', metrics: \[\n\s+"latency_seconds",\n\s+"jobs_total",\n\s+\] \}\)/);
     expect(source).toMatch(/\{ name: "queue_depth", type: 'gauge' \}[\s\S]*gaugeFunction: 'max'/);
     expect(source.match(/Processor\.keepAttributes/g)).toHaveLength(3);
+    // the counter and histogram merges align their delta starts (ADR 0137), the gauge merge has none to align
+    const calls = source.split('Processor.keepAttributes(').slice(1).map((c) => c.slice(0, c.indexOf('})')));
+    const aligned = calls.filter((c) => c.includes('alignDeltaStarts: true'));
+    expect(aligned).toHaveLength(2);
+    expect(aligned.every((c) => /type: '(sum|histogram)'/.test(c) && !c.includes("'gauge'"))).toBe(true);
   });
 
   it('fails when nothing is recommended', () => {
