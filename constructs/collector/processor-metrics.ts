@@ -49,6 +49,16 @@ export interface KeepAttributesProps {
    * @default false
    */
   readonly alignDeltaStarts?: boolean;
+  /**
+   * The listed sums are read only as absolute values (`sum by (…) (x)`, never `rate(x)`): they merge as
+   * cumulative values, without delta conversion — at every scrape the merged value is the sum the
+   * queries compute, resets included — so Phoenix does not require `cumulativeToDelta` /
+   * `deltaToCumulative` around them. A `rate()` over the merged sum would read one series' reset as a
+   * reset of the sum: give it only when no query reads the sums as rates (ADR 0138). Histograms and
+   * untyped metrics still need the delta conversion.
+   * @default false
+   */
+  readonly absoluteSums?: boolean;
   /** @default 'ignore' */
   readonly errorMode?: OttlErrorMode;
 }
@@ -134,8 +144,8 @@ export function buildKeepAttributes(props: KeepAttributesProps, name: string | u
   checkStringList(factory, 'metrics', names);
   checkStringList(factory, 'keep', props.keep, true);
   if (props.keep === undefined) throw new CollectorConfigError(`${factory}: 'keep' is required (an empty list merges every series of each metric)`);
-  if (props.alignDeltaStarts !== undefined && typeof props.alignDeltaStarts !== 'boolean') {
-    throw new CollectorConfigError(`${factory}: 'alignDeltaStarts' must be true or false`);
+  for (const option of ['alignDeltaStarts', 'absoluteSums'] as const) {
+    if (props[option] !== undefined && typeof props[option] !== 'boolean') throw new CollectorConfigError(`${factory}: '${option}' must be true or false`);
   }
   const sums = checkAggregation(factory, 'aggregation', props.aggregation ?? 'sum');
   const gauges = props.gaugeFunction === undefined ? undefined : checkAggregation(factory, 'gaugeFunction', props.gaugeFunction);
@@ -163,12 +173,14 @@ export function buildKeepAttributes(props: KeepAttributesProps, name: string | u
     datapoint.push(`keep_keys(attributes, ${keep}) where ${nameIn(groupNames, 'metric.name')} and ${typeIn(group.types, 'metric.type')}`);
     metric.push(`aggregate_on_attributes(${ottlString(group.fn)}, ${keep}) where ${nameIn(groupNames, 'name')} and ${typeIn(group.types, 'type')}`);
   }
+  // sums read as absolute values merge as cumulative values (ADR 0138); every other counter or histogram needs delta conversion
+  const counters = metrics.filter((m) => m.type !== 'gauge' && !(props.absoluteSums === true && m.type === 'sum'));
   const aggregation: AggregationEffect = {
     sums,
     histograms: 'sum',
     gauges,
-    mayTouchCounters: metrics.some((m) => m.type !== 'gauge'),
-    counterMetrics: metrics.filter((m) => m.type !== 'gauge').map((m) => m.name),
+    mayTouchCounters: counters.length > 0,
+    counterMetrics: counters.map((m) => m.name),
   };
   return {
     type: 'transform',
