@@ -52,7 +52,7 @@ export interface StatusInputs {
   readonly proposalsPushed?: boolean;
   /** Decision records in the config repo. @default - none */
   readonly decisionRecords?: readonly DecisionRecordRef[];
-  /** Web address of the config repo (e.g. `https://github.com/acme/metrics-config`), for record and branch links. @default - no links */
+  /** Web address of the config repo (e.g. `https://github.com/OWNER/metrics-config`), for record and branch links. @default - no links */
   readonly repoWebUrl?: string;
   /** Branch the decision records live on. @default 'main' */
   readonly repoBranch?: string;
