@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
 import { FakeGitHub } from '../support/fake-github';
 import { GitHttpServer, type GitAuthDecision } from '../support/git-http-server';
+import { syncBranchesToGitHub } from '../support/propose-rig';
 
 const WRITER = 'ghp_writer0123456789abcdefWRITER';
 const READER = 'ghp_reader0123456789abcdefREADER';
@@ -54,13 +55,7 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
         if (token === READER) return service === 'receive-pack' ? 'forbidden' : 'ok';
         return 'unauthorized';
       },
-      // GitHub knows a branch as soon as it is pushed
-      afterPush: () => {
-        for (const line of git(bare, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n')) {
-          const [ref, sha] = line.split(' ');
-          github.setRef('acme/config', ref!.replace(/^refs\//, ''), sha!);
-        }
-      },
+      afterPush: () => syncBranchesToGitHub(github, 'acme/config', bare),
     });
     github = await FakeGitHub.start();
     github.addRepo({ owner: 'acme', name: 'config' });

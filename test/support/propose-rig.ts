@@ -23,6 +23,15 @@ export const RIG_APP_ID = 4242;
 export const RIG_INSTALLATION = 7;
 export const RIG_REPOSITORY = 'acme/config';
 
+/** Tells the GitHub fake every branch of `bare`, as GitHub knows a branch as soon as it is pushed (a `GitHttpServer` `afterPush`). */
+export function syncBranchesToGitHub(github: FakeGitHub, repository: string, bare: string): void {
+  const refs = execFileSync('git', ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads'], { cwd: bare, encoding: 'utf8' }).trim();
+  for (const line of refs.split('\n').filter(Boolean)) {
+    const [ref, sha] = line.split(' ');
+    github.setRef(repository, ref!.replace(/^refs\//, ''), sha!);
+  }
+}
+
 /** Decides a git request from the installation the token was issued to (undefined: not a token GitHub issued). */
 export type GitPolicy = (installationId: number | undefined, service: 'upload-pack' | 'receive-pack') => GitAuthDecision;
 
@@ -79,13 +88,7 @@ export async function startProposeRig(kinds: Readonly<Record<string, ScenarioKin
     const server = await GitHttpServer.start({
       root: path.join(root, 'repos'),
       authorize: (token, service) => rig.policy(token === undefined ? undefined : github.state.tokens.get(token)?.installationId, service),
-      // GitHub knows a branch as soon as it is pushed
-      afterPush: (repository) => {
-        for (const line of git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n')) {
-          const [ref, sha] = line.split(' ');
-          github.setRef(repository, ref!.replace(/^refs\//, ''), sha!);
-        }
-      },
+      afterPush: (repository) => syncBranchesToGitHub(github, repository, bare),
     });
     stops.push(() => server.stop());
 
