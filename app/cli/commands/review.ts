@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { costEstimatorFor } from '../../bot/review/cost-source';
 import { renderReviewMarkdown } from '../../bot/review/render-markdown';
+import { renderReviewText } from '../../bot/review/render-text';
 import { reviewRefs } from '../../bot/review/review-refs';
 import { ExitCode, UsageError } from '../errors';
 import { loadSnapshotFile } from '../../snapshot/load-snapshot';
@@ -21,7 +22,7 @@ interface ReviewFlags {
   readonly failOn: string;
 }
 
-const FORMATS = ['markdown', 'json'] as const;
+const FORMATS = ['text', 'markdown', 'json'] as const;
 
 /** `phoenix review`: what a change does to each cluster, from the committed trees of two refs. */
 export function register(program: Command): void {
@@ -30,7 +31,7 @@ export function register(program: Command): void {
     .description('review the committed gitops/ trees of two refs: objects added/changed/removed per environment, policy findings on head, cost change, guardrails at risk (runs no code from the refs)')
     .requiredOption('--base <ref>', 'the ref the change goes into (e.g. origin/main)')
     .option('--head <ref>', 'the ref holding the change', 'HEAD')
-    .option('--format <format>', `output format: ${FORMATS.join(' | ')}`, 'markdown')
+    .option('--format <format>', `output format: ${FORMATS.join(' | ')} (markdown: what the bot posts)`, 'text')
     .option('-o, --output <path>', 'write the report to a file instead of stdout')
     .option('--repo <dir>', 'the git repository to read', '.')
     .option('--tree <folder>', 'folder of the synthesized tree in the repository', 'gitops')
@@ -58,7 +59,7 @@ async function runReview(flags: ReviewFlags): Promise<number> {
     // the guardrails at risk are judged over the same series as the cost, when a series snapshot is given
     ...(seriesFile ? { assessmentSeries: (await loadSnapshotFile(seriesFile)).series } : {}),
   });
-  const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReviewMarkdown(report);
+  const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'markdown' ? renderReviewMarkdown(report) : renderReviewText(report);
   if (flags.output) writeAtomic(flags.output, text);
   else process.stdout.write(text);
   const failing = flags.failOn === 'never' ? 0 : flags.failOn === 'warning' ? report.summary.errors + report.summary.warnings : report.summary.errors;
