@@ -194,7 +194,7 @@ describe('phoenix review (committed trees of two refs)', () => {
     await expect(reviewRefs({ repoDir: repo.dir, base: 'main', head: 'no-such-branch' })).rejects.toThrow(/'no-such-branch' is not a commit/);
   });
 
-  it('writes JSON with -o and exits 1 when head has error findings (CLI)', async () => {
+  it('writes JSON with -o and exits 1 when head has error findings (CLI; --repo: the former name of --repo-root)', async () => {
     const repo = repoWithChange();
     const out = path.join(repo.dir, 'out', 'review.json');
     const code = await runCli(['review', '--base', 'main', '--head', 'feature', '--repo', repo.dir, '--format', 'json', '-o', out]);
@@ -208,7 +208,7 @@ describe('phoenix review (committed trees of two refs)', () => {
     const repo = repoWithChange();
     const out = path.join(repo.dir, 'out', 'review.txt');
     // WHEN it is reviewed without --format
-    const code = await runCli(['review', '--base', 'main', '--head', 'feature', '--repo', repo.dir, '-o', out]);
+    const code = await runCli(['review', '--base', 'main', '--head', 'feature', '--repo-root', repo.dir, '-o', out]);
     // THEN the text report has the sections of the markdown one, without markdown, and fails like it
     const text = fs.readFileSync(out, 'utf8');
     const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'feature' });
@@ -224,7 +224,7 @@ describe('phoenix review (committed trees of two refs)', () => {
     expect(text).not.toContain(BASE_SECRET);
     // AND --format markdown is still what the bot posts
     const md = path.join(repo.dir, 'out', 'review.md');
-    await runCli(['review', '--base', 'main', '--head', 'feature', '--repo', repo.dir, '--format', 'markdown', '-o', md]);
+    await runCli(['review', '--base', 'main', '--head', 'feature', '--repo-root', repo.dir, '--format', 'markdown', '-o', md]);
     expect(fs.readFileSync(md, 'utf8')).toBe(renderReviewMarkdown(report));
   });
 

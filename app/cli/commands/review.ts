@@ -13,7 +13,9 @@ interface ReviewFlags {
   readonly head: string;
   readonly format: string;
   readonly output?: string;
-  readonly repo: string;
+  readonly repoRoot?: string;
+  /** Former name of `repoRoot`. */
+  readonly repo?: string;
   readonly tree: string;
   readonly costSnapshot?: string;
   readonly snapshot?: string;
@@ -33,7 +35,8 @@ export function register(program: Command): void {
     .option('--head <ref>', 'the ref holding the change', 'HEAD')
     .option('--format <format>', `output format: ${FORMATS.join(' | ')} (markdown: what the bot posts)`, 'text')
     .option('-o, --output <path>', 'write the report to a file instead of stdout')
-    .option('--repo <dir>', 'the git repository to read', '.')
+    .option('--repo-root <dir>', 'the git repository to read, as in check and synth (default: .)')
+    .addOption(new Option('--repo <dir>', 'former name of --repo-root').hideHelp())
     .option('--tree <folder>', 'folder of the synthesized tree in the repository', 'gitops')
     .option('--cost-snapshot <file>', 'measured monthly cost per experiment variant (JSON, see docs/bot.md)')
     .option('--snapshot <file>', 'active series (Prometheus / OpenMetrics text) to simulate the base and head collector configs over, as in estimate and recommend')
@@ -48,10 +51,11 @@ export function register(program: Command): void {
 async function runReview(flags: ReviewFlags): Promise<number> {
   if (!FORMATS.includes(flags.format as (typeof FORMATS)[number])) throw new UsageError(`--format '${flags.format}' is not one of ${FORMATS.join(', ')}`);
   if (!['error', 'warning', 'never'].includes(flags.failOn)) throw new UsageError(`--fail-on '${flags.failOn}' is not one of error, warning, never`);
-  if (!fs.existsSync(path.resolve(flags.repo))) throw new UsageError(`--repo ${flags.repo} does not exist`);
+  const repo = flags.repoRoot ?? flags.repo ?? '.';
+  if (!fs.existsSync(path.resolve(repo))) throw new UsageError(`--repo-root ${repo} does not exist`);
   const seriesFile = flags.snapshot ?? flags.seriesSnapshot;
   const report = await reviewRefs({
-    repoDir: path.resolve(flags.repo),
+    repoDir: path.resolve(repo),
     base: flags.base as string,
     head: flags.head,
     treeFolder: flags.tree,
