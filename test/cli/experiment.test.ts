@@ -3,10 +3,10 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../app/cli/program';
-import { repoFromRemote } from '../app/cli/commands/experiment';
-import { parseExperimentState } from '../constructs/experiment/state';
-import { FakeGitHub } from './support/fake-github';
+import { runCli } from '../../app/cli/program';
+import { repoFromRemote } from '../../app/cli/commands/experiment';
+import { parseExperimentState } from '../../constructs/experiment/state';
+import { FakeGitHub } from '../support/fake-github';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
