@@ -35,7 +35,12 @@ describe('one PromQL source reader for constructs, policies and the recommender'
     expect(fromPolicies.map((q) => q.origin.file)).toEqual(guardrails.queries.map((q) => (q.source.startsWith(RULE) ? RULE : DASHBOARD)));
     // AND the PrometheusRule's four alerts are all there, with the line of each expression
     const rules = guardrails.queries.filter((q) => q.source.startsWith(`${RULE}:`));
-    expect(rules.map((q) => q.name)).toEqual(['KubeStateMetricsListErrors', 'KubeStateMetricsWatchErrors', 'KubeStateMetricsShardingMismatch', 'KubeStateMetricsShardsMissing']);
+    expect(rules.map((q) => q.name)).toEqual([
+      'KubeStateMetricsListErrors',
+      'KubeStateMetricsWatchErrors',
+      'KubeStateMetricsShardingMismatch',
+      'KubeStateMetricsShardsMissing',
+    ]);
     expect(rules.map((q) => q.source)).toEqual([`${RULE}:23`, `${RULE}:36`, `${RULE}:49`, `${RULE}:59`]);
     // AND the dashboard's $__rate_interval reads as one window everywhere, never as the macro
     const panels = guardrails.queries.filter((q) => q.source.startsWith(`${DASHBOARD}:`));
