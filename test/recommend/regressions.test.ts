@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,7 +47,7 @@ describe('recommend on real-world queries', () => {
     expect(new Set(output.map((s) => s.labels.quantile))).toEqual(new Set(['0.5', '0.9', '0.99']));
   });
 
-  it('merges a counter every query reads as an absolute value as cumulative values (awesome-prometheus-alerts PostgresqlTooManyConnections)', () => {
+  it('merges a counter every query reads as an absolute value as cumulative values (awesome-prometheus-alerts PostgresqlTooManyConnections)', { timeout: 120_000 }, () => {
     // GIVEN the real rule file: pg_stat_activity_count (a counter by its name) read only as `sum by (instance, job, server) (…) > …`
     // and `sum by (datname) (…) < 5`, never through rate(), with an unread pod label
     const file = 'postgresql-postgres-exporter.yml';
@@ -69,6 +70,15 @@ describe('recommend on real-world queries', () => {
     expect(rec).toMatchObject({ recommended: true, function: 'sum', remove: ['pod'], deltaConversion: false, seriesBefore: 6, seriesAfter: 2 });
     expect(rec.caveats).toContain(ABSOLUTE_SUM_CAVEAT);
     expect(processors.some((p) => p.id.startsWith('cumulative_to_delta'))).toBe(false);
+    // AND the written experiment synthesizes and passes phoenix check (the delta-conversion rule exempts the declared sums)
+    const phoenix = (...args: string[]) => spawnSync(process.execPath, ['bin/phoenix', ...args], { cwd: layout.root, encoding: 'utf8' });
+    fs.writeFileSync(path.join(layout.root, 'experiments', 'absolute-counter.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
+    const synth = phoenix('synth', '-o', 'gitops');
+    expect(synth.status, synth.stderr).toBe(0);
+    const check = phoenix('check', 'gitops', '--format', 'json');
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    const findings = (JSON.parse(check.stdout) as { findings: Array<{ severity: string; message: string }> }).findings;
+    expect(findings.filter((f) => f.severity === 'error' || /counter/.test(f.message))).toEqual([]);
     // AND at every scrape, a pod's restart included, the merged series is the sum the queries compute on the originals
     const counters = series.filter((s) => s.name === 'pg_stat_activity_count');
     const samples = counters.map((_, i) => [0, 60, 120, 180].map((t, k): [number, number] => [t, i === 1 && k >= 2 ? 3 * (k - 1) : 100 * (i + 1) + 7 * k]));
