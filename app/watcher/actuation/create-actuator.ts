@@ -66,13 +66,6 @@ export function createActuator(
   };
 }
 
-/** The GitHub client proposals go through (token or App installation), from the config's 'github' section. */
-export function createProposalGitHubClient(config: WatcherConfig, log: Logger): GitHubAccess['client'] {
-  const access = createGitHubAccess(config, log);
-  if (!access) throw new InputError(`${config.file}: proposing pull requests needs a 'github' section (repository and token or app)`);
-  return access.client;
-}
-
 /** The Lease elector of the watcher config (one per process: propose mode and the API's actions share it). */
 export function createElector(config: WatcherConfig): LeaseElector {
   const lease = config.lease!;

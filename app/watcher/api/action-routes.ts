@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { redactMessage } from '../../../clients/git/run-git';
 import type { PersonAction } from '../actuation/proposal';
 import { DecisionRefusedError, type PersonDecision, type PersonDecisionOutcome } from '../actuation/propose-person-decision';
 import { ApiError, badRequest, notFound } from './api-error';
@@ -121,7 +122,7 @@ async function act(decision: PersonDecision, options: ActionRoutesOptions): Prom
     outcome = await options.propose(decision);
   } catch (error) {
     if (error instanceof DecisionRefusedError) throw new ApiError(409, 'conflict', error.message);
-    options.log.warn({ ...base, err: { message: (error as Error).message } }, 'API action failed');
+    options.log.warn({ ...base, err: { message: redactMessage(String((error as Error)?.message ?? error)) } }, 'API action failed');
     throw new ApiError(
       502,
       'upstream_failed',
