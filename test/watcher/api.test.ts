@@ -17,6 +17,7 @@ import type { CycleReport } from '../../app/watcher/cycle';
 import { WatcherHttpServer } from '../../app/watcher/http-server';
 import { buildStatusView } from '../../app/watcher/status-page/build-status-view';
 import { FakeGitHub } from '../support/fake-github';
+import { GitHttpServer } from '../support/git-http-server';
 import { apiFetch, assertAnswerMatchesContract, assertEventMatchesContract, validateServedAnswers, type ServedAnswers } from '../support/api-contract';
 
 const TOKEN = 's3cret-token-for-tests';
@@ -586,6 +587,71 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       await service.http.close();
       delete process.env.PHOENIX_TEST_API_GITHUB_TOKEN;
     }
+  });
+
+  it('from a watcher config: actions clone and push with the configured credentials, through an authenticating git server', async () => {
+    // GIVEN the config repo behind a git server that accepts only the GitHub token, and a second repo on the fake
+    const GH_TOKEN = 'gh-token-for-git';
+    const bare = path.join(root, 'repos', 'acme', 'config-https.git');
+    await mkdir(path.dirname(bare), { recursive: true });
+    git(root, 'clone', '--quiet', '--bare', remote, bare);
+    github.addRepo({ owner: 'acme', name: 'config-https' });
+    const gitServer = await GitHttpServer.start({
+      root: path.join(root, 'repos'),
+      authorize: (token) => (token === GH_TOKEN ? 'ok' : 'unauthorized'),
+      afterPush: (repository) => {
+        for (const line of git(bare, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n').filter(Boolean)) {
+          const [ref, sha] = line.split(' ');
+          github.setRef(repository, ref!.replace(/^refs\//, ''), sha!);
+        }
+      },
+    });
+    process.env.PHOENIX_TEST_API_GIT_TOKEN = GH_TOKEN;
+    const config = parseWatcherConfig(
+      [
+        `repository: { url: '${gitServer.url('acme/config-https')}', workDir: ${path.join(root, 'https-work')} }`,
+        `github: { repository: acme/config-https, apiUrl: '${github.baseUrl}', token: { env: PHOENIX_TEST_API_GIT_TOKEN } }`,
+        'actuation: { resynthesize: false }',
+        `api: { actions: { enabled: true, token: { file: ${path.join(root, 'api-token')} }, ratePerMinute: 600, burst: 10 } }`,
+        'environments:',
+        '  dev: { flux: { source: kubernetes } }',
+      ].join('\n'),
+      path.join(root, 'watcher-https.yaml'),
+    );
+    const service = new WatcherService({
+      loadInputs: async () => ({ environments: [], experiments: [], contains: async () => undefined }),
+      intervalSeconds: 60,
+      log: pino({ level: 'silent' }),
+    });
+    const checked = validateServedAnswers(service.http);
+    mountWatcherApi(service, config, {
+      source: { view: () => buildStatusView({ generatedAt: 'x', decisions: [], states: { alpha: { dev: { phase: 'running' } } }, environmentOrder: ['dev'] }) },
+      pullRequests: new Map(),
+      log: pino({ level: 'silent' }),
+    });
+    const url = await service.http.listen('127.0.0.1', 0);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    try {
+      // an environment named like a member every object has is not a watched one
+      for (const env of ['constructor', '__proto__', 'toString']) {
+        const answer = await apiFetch<{ error: { field: string } }>(url, `/api/v1/experiments/alpha/environments/${env}/pause`, { method: 'POST', headers: auth });
+        expect(answer.status, env).toBe(404);
+        expect(answer.body.error.field).toBe('env');
+      }
+      // WHEN a person pauses alpha through the API
+      const answer = await apiFetch<{ status: string }>(url, '/api/v1/experiments/alpha/environments/dev/pause', { method: 'POST', headers: auth });
+      // THEN the clone and the push went through with the token, and one pull request is open
+      expect(answer.status, answer.text).toBe(201);
+      expect(gitServer.requests.some((r) => r.service === 'receive-pack' && r.method === 'POST' && r.decision === 'ok')).toBe(true);
+      expect(gitServer.requests.filter((r) => r.decision !== 'ok')).toEqual([]);
+      expect(github.repo('acme/config-https').pulls.filter((p) => p.headRef === 'phoenix/pause/alpha/dev')).toHaveLength(1);
+      expect(git(bare, 'show', 'phoenix/pause/alpha/dev:experiments/alpha.state.yaml')).toMatch(/phase: paused/);
+    } finally {
+      await service.http.close();
+      await gitServer.stop();
+      delete process.env.PHOENIX_TEST_API_GIT_TOKEN;
+    }
+    expect(await checked.problems()).toEqual([]);
   });
 
   it('phoenix status --server reads the API: every experiment per environment, no checkout needed', async () => {
