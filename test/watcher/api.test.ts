@@ -8,6 +8,7 @@ import { runCli } from '../../app/cli/program';
 import { mountWatcherApi } from '../../app/watcher/api/mount-watcher-api';
 import { parseWatcherConfig } from '../../app/watcher/config';
 import { WatcherService } from '../../app/watcher/service';
+import { createGitHubAccess } from '../../app/watcher/github-access';
 import type { Decision } from '../../analysis/decide/types';
 import { ConfigRepo } from '../../clients/git/config-repo';
 import { createGitHubClient } from '../../clients/github/octokit';
@@ -606,6 +607,7 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
         }
       },
     });
+    await writeFile(path.join(root, 'api-token'), `${TOKEN}\n`);
     process.env.PHOENIX_TEST_API_GIT_TOKEN = GH_TOKEN;
     const config = parseWatcherConfig(
       [
@@ -624,14 +626,30 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       log: pino({ level: 'silent' }),
     });
     const checked = validateServedAnswers(service.http);
+    const lines: string[] = [];
+    const answers: string[] = [];
+    const log = pino({ level: 'trace' }, { write: (line: string) => void lines.push(line) });
     mountWatcherApi(service, config, {
       source: { view: () => buildStatusView({ generatedAt: 'x', decisions: [], states: { alpha: { dev: { phase: 'running' } } }, environmentOrder: ['dev'] }) },
       pullRequests: new Map(),
-      log: pino({ level: 'silent' }),
+      log,
+      // (as phoenix watch does: the access built once from the config; here without retries, to fail fast)
+      access: createGitHubAccess(config, log, { retries: 0 }),
     });
     const url = await service.http.listen('127.0.0.1', 0);
     const auth = { authorization: `Bearer ${TOKEN}` };
+    const events = readEvents(url, 1, {}, 'pull-request-opened');
     try {
+      // a wrong token, a token with one more character, and a failing GitHub on the way
+      for (const authorization of [`Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(1)}`, `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`]) {
+        const refused = await apiFetch(url, '/api/v1/experiments/alpha/environments/dev/pause', { method: 'POST', headers: { authorization } });
+        expect(refused.status).toBe(authorization.startsWith('Basic') ? 401 : 403);
+        answers.push(refused.text);
+      }
+      github.failNext('pulls/list', { status: 503 });
+      const unavailable = await apiFetch(url, '/api/v1/experiments/alpha/environments/dev/pause', { method: 'POST', headers: auth });
+      expect(unavailable.status).toBe(502);
+      answers.push(unavailable.text);
       // an environment named like a member every object has is not a watched one
       for (const env of ['constructor', '__proto__', 'toString']) {
         const answer = await apiFetch<{ error: { field: string } }>(url, `/api/v1/experiments/alpha/environments/${env}/pause`, { method: 'POST', headers: auth });
@@ -646,12 +664,20 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       expect(gitServer.requests.filter((r) => r.decision !== 'ok')).toEqual([]);
       expect(github.repo('acme/config-https').pulls.filter((p) => p.headRef === 'phoenix/pause/alpha/dev')).toHaveLength(1);
       expect(git(bare, 'show', 'phoenix/pause/alpha/dev:experiments/alpha.state.yaml')).toMatch(/phase: paused/);
+      answers.push(answer.text, JSON.stringify(await events));
     } finally {
       await service.http.close();
       await gitServer.stop();
       delete process.env.PHOENIX_TEST_API_GIT_TOKEN;
     }
     expect(await checked.problems()).toEqual([]);
+    // AND neither token is in any answer, event or log line (the log did record the actions)
+    expect(lines.join('')).toMatch(/API action failed/);
+    expect(lines.join('')).toMatch(/"msg":"API action"/);
+    for (const secret of [TOKEN, GH_TOKEN]) {
+      expect(answers.join('\n')).not.toContain(secret);
+      expect(lines.join('')).not.toContain(secret);
+    }
   });
 
   it('phoenix status --server reads the API: every experiment per environment, no checkout needed', async () => {
