@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import { LeaseElector } from '../../clients/kubernetes/lease-elector';
 import { runCli } from '../../app/cli/program';
 import { mountWatcherApi } from '../../app/watcher/api/mount-watcher-api';
 import { parseWatcherConfig } from '../../app/watcher/config';
@@ -18,6 +20,7 @@ import type { CycleReport } from '../../app/watcher/cycle';
 import { WatcherHttpServer } from '../../app/watcher/http-server';
 import { buildStatusView } from '../../app/watcher/status-page/build-status-view';
 import { FakeGitHub } from '../support/fake-github';
+import { FakeKubeApi } from '../support/fake-kube-api';
 import { GitHttpServer } from '../support/git-http-server';
 import { apiFetch, assertAnswerMatchesContract, assertEventMatchesContract, validateServedAnswers, type ServedAnswers } from '../support/api-contract';
 
@@ -678,6 +681,66 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       expect(answers.join('\n')).not.toContain(secret);
       expect(lines.join('')).not.toContain(secret);
     }
+  });
+
+  it('from a watcher config with a Lease: a follower answers where the leader is, and acts once it holds the Lease', async () => {
+    // GIVEN another replica holding the Lease and serving its API at a known address
+    const kube = new FakeKubeApi();
+    await kube.start();
+    const elector = (identity: string, url: string) =>
+      new LeaseElector({ api: kube.kubeConfig().makeApiClient(CoordinationV1Api), namespace: 'phoenix-system', identity, leaseDurationSeconds: 60, url });
+    const leader = elector('watcher-a', 'http://10.0.0.7:9464');
+    expect(await leader.tryAcquire()).toBe(true);
+    await writeFile(path.join(root, 'api-token'), `${TOKEN}\n`);
+    process.env.PHOENIX_TEST_API_GITHUB_TOKEN = 'gh-token';
+    const config = parseWatcherConfig(
+      [
+        `repository: { url: ${remote}, workDir: ${path.join(root, 'lease-work')} }`,
+        `github: { repository: acme/config, apiUrl: '${github.baseUrl}', token: { env: PHOENIX_TEST_API_GITHUB_TOKEN } }`,
+        'actuation: { resynthesize: false }',
+        `api: { actions: { enabled: true, token: { file: ${path.join(root, 'api-token')} } } }`,
+        'environments:',
+        '  dev: { flux: { source: kubernetes } }',
+      ].join('\n'),
+      path.join(root, 'watcher-lease.yaml'),
+    );
+    const service = new WatcherService({
+      loadInputs: async () => ({ environments: [], experiments: [], contains: async () => undefined }),
+      intervalSeconds: 60,
+      log: pino({ level: 'silent' }),
+    });
+    const checked = validateServedAnswers(service.http);
+    mountWatcherApi(service, config, {
+      source: { view: () => buildStatusView({ generatedAt: 'x', decisions: [], states: { omega: { dev: { phase: 'pending' } } }, environmentOrder: ['dev'] }) },
+      pullRequests: new Map(),
+      log: pino({ level: 'silent' }),
+      elector: elector('watcher-b', 'http://10.0.0.8:9464'),
+    });
+    const url = await service.http.listen('127.0.0.1', 0);
+    const pause = () =>
+      apiFetch<{ error: { code: string; message: string; leader?: unknown } }>(url, '/api/v1/experiments/omega/environments/dev/pause', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+    try {
+      // WHEN a person asks this follower
+      const follower = await pause();
+      // THEN it does not act, and says where the leader is
+      expect(follower.status).toBe(503);
+      expect(follower.headers.get('retry-after')).toBe('5');
+      expect(follower.body.error).toMatchObject({ code: 'not_leader', leader: { identity: 'watcher-a', url: 'http://10.0.0.7:9464' } });
+      expect(follower.body.error.message).toContain('send the request to http://10.0.0.7:9464');
+      // AND once the leader gave the Lease up, the same request reaches the proposal (which refuses pausing a pending experiment)
+      await leader.release();
+      const acting = await pause();
+      expect(acting.status).toBe(409);
+      expect(acting.body.error.message).toBe('cannot pause: the experiment is pending, not running, in dev');
+    } finally {
+      await service.http.close();
+      await kube.stop();
+      delete process.env.PHOENIX_TEST_API_GITHUB_TOKEN;
+    }
+    expect(await checked.problems()).toEqual([]);
   });
 
   it('phoenix status --server reads the API: every experiment per environment, no checkout needed', async () => {
