@@ -12,8 +12,8 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import yaml from 'js-yaml';
 import type http from 'node:http';
-import OpenAPIBackend from 'openapi-backend';
-import type { Document } from 'openapi-backend';
+import OpenAPIBackend, { SetMatchType } from 'openapi-backend';
+import type { Document, Operation } from 'openapi-backend';
 import type { WatcherHttpServer } from '../../app/watcher/http-server';
 
 export const OPENAPI_FILE = path.join(__dirname, '..', '..', 'docs', 'api', 'openapi.yaml');
@@ -80,6 +80,7 @@ export async function assertAnswerMatchesContract(
     if (text !== '') throw new Error(`${where}: a HEAD answer has no body`);
     if (!operation ? response.status < 400 : !Object.keys(operation.responses ?? {}).some((s) => s === String(response.status) || s === 'default'))
       throw new Error(`${where}: status not declared for the GET it mirrors`);
+    if (operation) assertHeaders(api, operation, response, where);
     return;
   }
   if (!operation) {
@@ -90,6 +91,7 @@ export async function assertAnswerMatchesContract(
   const declared = Object.keys(operation.responses ?? {});
   if (!declared.includes(String(response.status)) && !declared.includes('default'))
     throw new Error(`${where}: status not declared for ${operation.operationId}`);
+  assertHeaders(api, operation, response, where);
   if (response.status === 304) {
     if (text !== '') throw new Error(`${where}: a 304 has no body`);
     if (!response.headers.get('etag')) throw new Error(`${where}: a 304 carries the ETag`);
@@ -107,6 +109,14 @@ export async function assertAnswerMatchesContract(
   if (result.errors?.length)
     throw new Error(`${where}: answer drifts from docs/api/openapi.yaml: ${JSON.stringify(result.errors.slice(0, 5))}\n${text.slice(0, 2000)}`);
   if (response.status >= 400) assertErrorShape(api, response, text, where);
+}
+
+/** The headers the operation's answer for this status declares (`required` ones must be there). */
+function assertHeaders(api: OpenAPIBackend, operation: Operation, response: AnswerHead, where: string): void {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  const result = api.validator.validateResponseHeaders(headers, operation, { statusCode: response.status, setMatchType: SetMatchType.Superset });
+  if (result.errors?.length) throw new Error(`${where}: headers drift from docs/api/openapi.yaml: ${JSON.stringify(result.errors)}`);
 }
 
 function assertErrorShape(api: OpenAPIBackend, response: AnswerHead, text: string, where: string): void {

@@ -513,7 +513,7 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
   it('the contract helper fails an answer that drifts', async () => {
     const drifting = new Response(JSON.stringify({ name: 'beta', environments: [{ environment: 'dev' }] }), {
       status: 200,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', etag: '"abc"' },
     });
     await expect(assertAnswerMatchesContract('GET', new URL(`${base}/api/v1/experiments/beta`), {}, drifting, await drifting.clone().text())).rejects.toThrow(
       /drifts from docs\/api\/openapi\.yaml/,
@@ -527,14 +527,16 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       if (url.pathname.endsWith('/events')) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.end('id: 1\nevent: verdict-changed\ndata: {"experiment":"a"}\n\n');
-      } else if (url.pathname.endsWith('/health')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"fine"}');
+      } else if (url.pathname.endsWith('/health')) res.writeHead(200, { 'content-type': 'application/json', etag: '"abc"' }).end('{"status":"fine"}');
+      else if (url.pathname.endsWith('/ready')) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ready":true,"lastCycleAt":null}');
       else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     });
     const at = await drifting2.listen('127.0.0.1', 0);
     try {
-      for (const route of ['/api/v1/health', '/api/v1/events', '/api/v1/nothing']) await (await fetch(`${at}${route}`)).text();
+      for (const route of ['/api/v1/health', '/api/v1/ready', '/api/v1/events', '/api/v1/nothing']) await (await fetch(`${at}${route}`)).text();
       const problems = await watched.problems();
-      expect(problems).toHaveLength(3);
+      expect(problems).toHaveLength(4);
+      expect(problems.join('\n')).toMatch(/GET \/api\/v1\/ready → 200: headers drift .*etag/);
       expect(problems.join('\n')).toMatch(/GET \/api\/v1\/health → 200: answer drifts/);
       expect(problems.join('\n')).toMatch(/event verdict-changed drifts/);
       expect(problems.join('\n')).toMatch(/not JSON/);
