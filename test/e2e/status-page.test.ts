@@ -216,12 +216,21 @@ describe('status page in a real browser', () => {
   });
 
   it('shows the same content without JavaScript', async () => {
-    const { page } = await phonePage(false);
-    await page.goto(`${url}/`);
-    expect(await row(page, 'win').locator('.verdict').textContent()).toBe('pass');
-    expect(await row(page, 'win').getByRole('link', { name: 'Promote by-route of win in dev' }).getAttribute('href')).toBe(PR_URL);
-    await page.goto(`${url}/experiments/dev/win`);
-    expect(await page.locator('svg[role="img"]').first().locator('g.series').count()).toBe(2);
+    // (served without the one-second reload of the other pages, which would race the assertions)
+    const still = new WatcherHttpServer();
+    mountStatusPage(still, source, { refreshSeconds: 3600 });
+    const stillUrl = await still.listen('127.0.0.1', 0);
+    try {
+      const { page } = await phonePage(false);
+      await page.goto(`${stillUrl}/`);
+      expect(await row(page, 'win').locator('.verdict').textContent()).toBe('pass');
+      expect(await row(page, 'win').getByRole('link', { name: 'Promote by-route of win in dev' }).getAttribute('href')).toBe(PR_URL);
+      await page.goto(`${stillUrl}/experiments/dev/win`);
+      expect(await page.locator('svg[role="img"]').first().locator('g.series').count()).toBe(2);
+      await page.context().close();
+    } finally {
+      await still.close();
+    }
   });
 
   it('renders a hostile experiment name as text and links its decision record', async () => {

@@ -151,6 +151,9 @@ export interface ApiAnswer<T = unknown> {
  */
 export async function apiFetch<T = unknown>(base: string, pathAndQuery: string, init: RequestInit = {}): Promise<ApiAnswer<T>> {
   const url = new URL(pathAndQuery, base);
+  // Compiled before the request, not between two: a slow first compile must not outlast the
+  // server's keep-alive timeout and have the next request meet a closing connection.
+  await apiContract();
   const response = await fetch(url, init);
   const text = await response.text();
   const headers: Record<string, string> = {};
