@@ -336,6 +336,19 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       (await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{not json' })).body
         .error,
     ).toMatchObject({ field: 'body' });
+    const asText = await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'text/plain' }, body: 'please' });
+    expect(asText.status).toBe(415);
+    expect(asText.body.error).toMatchObject({ code: 'unsupported_media_type', field: 'body' });
+    const huge = await post('/api/v1/experiments/alpha/environments/dev/pause', {
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'x'.repeat(17 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({ code: 'payload_too_large', field: 'body' });
+    expect(
+      (await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{"reason": "two\\nlines"}' }))
+        .body.error,
+    ).toMatchObject({ field: 'reason' });
     expect((await post('/api/v1/experiments/nope/environments/dev/pause', { headers: auth })).body.error).toMatchObject({ code: 'not_found', field: 'name' });
     expect((await post('/api/v1/experiments/alpha/environments/mars/pause', { headers: auth })).body.error).toMatchObject({ code: 'not_found', field: 'env' });
     leader = false;
@@ -864,5 +877,59 @@ describe('the action routes when turned off, and their rate limit', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the decision history', () => {
+  it('pages newest first, and a record landing between two pages neither repeats nor skips one', async () => {
+    // GIVEN five recorded decisions of alpha in dev
+    const record = (minute: number) => ({
+      experiment: 'alpha',
+      environment: 'dev',
+      path: `experiments/decisions/alpha/dev-202611251${minute}00Z-pause.json`,
+      action: minute % 2 ? 'pause' : 'resume',
+      decidedAt: `2026-11-25T1${minute}:00:00Z`,
+    });
+    const records = [1, 2, 3, 4, 5].map(record);
+    const server = new WatcherHttpServer();
+    const served = validateServedAnswers(server);
+    mountApi(server, {
+      source: {
+        view: () =>
+          buildStatusView({
+            generatedAt: '2026-11-25T20:00:00Z',
+            decisions: [],
+            states: { alpha: { dev: { phase: 'running' } } },
+            environmentOrder: ['dev'],
+            decisionRecords: records,
+          }),
+      },
+      report: () => undefined,
+      mode: () => 'observe',
+      ready: () => true,
+      environments: ['dev'],
+    });
+    const base = await server.listen('127.0.0.1', 0);
+    type History = { decisions: Array<{ time: string }>; nextCursor?: string };
+    try {
+      const first = await apiFetch<History>(base, '/api/v1/experiments/alpha/decisions?limit=2');
+      expect(first.body.decisions.map((d) => d.time)).toEqual(['2026-11-25T15:00:00Z', '2026-11-25T14:00:00Z']);
+      // WHEN a newer record lands before the next page is asked for
+      records.push(record(6));
+      const second = await apiFetch<History>(base, `/api/v1/experiments/alpha/decisions?limit=2&cursor=${first.body.nextCursor}`);
+      const third = await apiFetch<History>(base, `/api/v1/experiments/alpha/decisions?limit=2&cursor=${second.body.nextCursor}`);
+      // THEN the pages go on where the first stopped
+      expect(second.body.decisions.map((d) => d.time)).toEqual(['2026-11-25T13:00:00Z', '2026-11-25T12:00:00Z']);
+      expect(third.body.decisions.map((d) => d.time)).toEqual(['2026-11-25T11:00:00Z']);
+      expect(third.body.nextCursor).toBeUndefined();
+      // and the list's entity tag changed with it
+      const again = await apiFetch(base, '/api/v1/experiments/alpha/decisions?limit=2', { headers: { 'if-none-match': first.headers.get('etag')! } });
+      expect(again.status).toBe(200);
+      expect((again.body as History).decisions[0]!.time).toBe('2026-11-25T16:00:00Z');
+      expect((await apiFetch<{ error: { field: string } }>(base, '/api/v1/experiments/alpha/decisions?environment=mars')).body.error.field).toBe('environment');
+    } finally {
+      await server.close();
+    }
+    expect(await served.problems()).toEqual([]);
   });
 });
