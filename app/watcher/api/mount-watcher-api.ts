@@ -4,11 +4,12 @@ import type { Logger } from 'pino';
 import { InputError } from '../../../analysis/input-error';
 import { ConfigRepo } from '../../../clients/git/config-repo';
 import type { LeaseElector } from '../../../clients/kubernetes/lease-elector';
+import { createProposalGitHubAccess } from '../actuation/create-actuator';
 import { proposalBranch } from '../actuation/proposal';
 import { proposePersonDecision, type PersonDecision } from '../actuation/propose-person-decision';
 import { resynthesizeWithInstallation } from '../actuation/resynthesize';
 import { readCredential, type WatcherConfig } from '../config';
-import { createGitHubAccess, type GitHubAccess } from '../github-access';
+import type { GitHubAccess } from '../github-access';
 import type { WatcherService } from '../service';
 import type { StatusSource } from '../status-page/mount-status-page';
 import type { PullRequestView } from '../status-page/view-model';
@@ -58,8 +59,8 @@ export function mountWatcherApi(
 
 function actionOptions(config: WatcherConfig, options: ApiHostOptions): ActionRoutesOptions {
   const settings = config.api.actions;
-  const access = options.access ?? createGitHubAccess(config, options.log);
-  if (!config.github || !access) throw new InputError(`${config.file}: api.actions opens pull requests and needs a 'github' section (repository and token or app)`);
+  const access = options.access ?? createProposalGitHubAccess(config, options.log);
+  if (!config.github) throw new InputError(`${config.file}: api.actions opens pull requests and needs a 'github' section (repository and token or app)`);
   const github = access.client;
   const { owner, repo: repoName } = config.github;
   const identity = { name: config.actuation.authorName, email: config.actuation.authorEmail };
