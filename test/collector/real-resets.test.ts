@@ -19,7 +19,7 @@ import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 // the reset until every bucket is back above it). The candidate merges every stream between delta
 // conversions, so each of these shows in the merged series. Where a stream's delta starts elsewhere than
 // the others' (back from a gap, a histogram back above its counts), `merged` keeps one of the two points
-// (Go map order); `aligned` — the shape `phoenix recommend` writes (`alignDeltaStarts`, ADR 0137) — sets
+// (Go map order; `alignDeltaStarts: false`); `aligned` — the default (`alignDeltaStarts`, ADRs 0137, 0139) — sets
 // every delta's start to 0 before the merge and counts both.
 
 const NAME = 'resets';
@@ -82,7 +82,7 @@ beforeAll(async () => {
         name: 'merged',
         processors: [
           Processor.cumulativeToDelta({ name: 'merged', metrics }),
-          Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'] }),
+          Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'], alignDeltaStarts: false }),
           Processor.deltaToCumulative({ name: 'merged' }),
         ],
       },
