@@ -156,7 +156,7 @@ function unaligned(): RenderedCollectorConfig {
 
 describe('the shipped node-cpu-by-mode through the real collector: a counter reset and returning streams', () => {
   it('the shipped candidate aligns the delta starts before it merges', () => {
-    const statements = Object.entries<any>(config.processors).filter(([id]) => id.includes('by-mode') && componentTypeOf('processor', id) === 'transform').flatMap(([, p]) => p.metric_statements.flatMap((g: any) => g.statements as string[]));
+    const statements = Object.entries<any>(config.processors ?? {}).filter(([id]) => id.includes('by-mode') && componentTypeOf('processor', id) === 'transform').flatMap(([, p]) => p.metric_statements.flatMap((g: any) => g.statements as string[]));
     const align = statements.findIndex((s) => s.startsWith(`set(start_time_unix_nano, 0) where metric.name == "${METRIC}"`));
     expect(align).toBeGreaterThanOrEqual(0);
     expect(align).toBeLessThan(statements.findIndex((s) => s.startsWith('aggregate_on_attributes')));

@@ -1,4 +1,4 @@
-import { evaluateForMetric, isPath, OttlSyntaxError, parseOttlStatement, type OttlCondition } from '../../../analysis/ottl';
+import { evaluateForMetric, isPath, OttlSyntaxError, parseOttlStatement, re2, type OttlCondition } from '../../../analysis/ottl';
 import { isRecord } from '../../collector-configs';
 import type { Rule, RuleFinding } from '../../types';
 import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, processorType, sectionOf, type PipelineView } from './config-view';
@@ -51,16 +51,19 @@ function unalignedMerges(pipeline: PipelineView, processors: Readonly<Record<str
       continue;
     }
     if (type !== 'transform') continue;
-    const converted = types.slice(0, index).includes('cumulative_to_delta');
+    const conversions = pipeline.processors.slice(0, index).filter((_, i) => types[i] === 'cumulative_to_delta');
     const accumulated = types.slice(index + 1).includes('delta_to_cumulative');
     const unaligned = new Set<string>();
+    let converted = false;
     for (const statement of statementsOf(processors[id])) {
       if (statement.editor === 'align') {
         aligns.push(statement);
         continue;
       }
-      if (!converted && !accumulated) continue;
       for (const metric of mergedDeltaMetrics(statement)) {
+        const delta = conversions.some((c) => converts(processors[c], metric.name));
+        if (!delta && !accumulated) continue;
+        converted ||= delta;
         if (!aligns.some((a) => a.where === undefined || evaluateForMetric(a.where, metric) !== false)) unaligned.add(metric.name === ANY ? 'every sum and histogram it selects' : `'${metric.name}'`);
       }
     }
@@ -76,6 +79,21 @@ function unalignedMerges(pipeline: PipelineView, processors: Readonly<Record<str
     });
   }
   return findings;
+}
+
+/** Whether a `cumulativetodelta` converts the metric: no `include`, or an `include` naming it (unknown names: yes). */
+function converts(settings: unknown, name: string): boolean {
+  const include = isRecord(settings) && isRecord(settings.include) ? settings.include : undefined;
+  const listed = include && Array.isArray(include.metrics) ? include.metrics.filter((m): m is string => typeof m === 'string') : undefined;
+  if (!include || !listed || name === ANY) return true;
+  if ((include.match_type ?? 'strict') === 'strict') return listed.includes(name);
+  return listed.some((pattern) => {
+    try {
+      return re2(pattern).test(name);
+    } catch {
+      return true;
+    }
+  });
 }
 
 /** The (name, type) pairs an aggregation statement may merge among sums and histograms. */
