@@ -162,6 +162,7 @@ export const dependsOnResolvable: Rule = {
   severity: 'error',
   description: "A Flux Kustomization's dependsOn names Kustomizations in the checked paths, without cycles.",
   kinds: ['Kustomization'],
+  reads: { Kustomization: ['spec.dependsOn'] },
   check(doc, ctx) {
     if (!isFluxKustomization(doc)) return [];
     const graph = graphOf(ctx);
