@@ -20,7 +20,7 @@ interface BlockEntry {
   readonly value: BlockNode | undefined;
 }
 
-interface Line {
+export interface Line {
   readonly indent: number;
   /** Offset of the first character after the indentation. */
   readonly offset: number;
@@ -29,14 +29,14 @@ interface Line {
 }
 
 /** A key `String(yaml's key value)` gives back unchanged: a plain name that no core-schema tag resolves. */
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-const RESOLVED_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
-const REFUSED_VALUE_START = new Set(['&', '*', '!', '%', '@', '`', '?', '{', '[', ',', '#']);
+export const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+export const RESOLVED_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
+export const REFUSED_VALUE_START = new Set(['&', '*', '!', '%', '@', '`', '?', '{', '[', ']', '}', ',', '#', ':']);
 
 /** Thrown inside the reader for anything outside the subset; never escapes this module. */
-class OutsideSubset extends Error {}
+export class OutsideSubset extends Error {}
 
-function outside(): never {
+export function outside(): never {
   throw new OutsideSubset();
 }
 
@@ -84,7 +84,7 @@ export function blockOffset(root: BlockNode, segments: readonly string[]): numbe
   return position;
 }
 
-function splitLines(slice: string): Line[] {
+export function splitLines(slice: string): Line[] {
   const lines: Line[] = [];
   let at = 0;
   let first = true;
@@ -203,12 +203,12 @@ class BlockReader {
   }
 }
 
-function isItem(text: string): boolean {
+export function isItem(text: string): boolean {
   return text === '-' || text.startsWith('- ');
 }
 
 /** Index of the colon ending a mapping key on this line (`key:` then a space or the line end). */
-function keyEnd(text: string): number {
+export function keyEnd(text: string): number {
   const colon = text.indexOf(':');
   if (colon <= 0 || (colon + 1 < text.length && text[colon + 1] !== ' ')) outside();
   return colon;
