@@ -1,3 +1,5 @@
+import { isItem, keyEnd, outside, OutsideSubset, PLAIN_KEY, REFUSED_VALUE_START, RESOLVED_WORDS, splitLines, type Line } from './block-parse';
+
 /**
  * Locates a JSON pointer in a document written in plain block YAML (what generators emit: block
  * mappings and sequences, plain or one-line quoted scalars, block scalars as leaves) by reading its
@@ -18,26 +20,6 @@ interface BlockEntry {
   readonly key: string;
   readonly keyStart: number;
   readonly value: BlockNode | undefined;
-}
-
-export interface Line {
-  readonly indent: number;
-  /** Offset of the first character after the indentation. */
-  readonly offset: number;
-  /** The line from `offset`, without its line end. */
-  readonly text: string;
-}
-
-/** A key `String(yaml's key value)` gives back unchanged: a plain name that no core-schema tag resolves. */
-export const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
-export const RESOLVED_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL']);
-export const REFUSED_VALUE_START = new Set(['&', '*', '!', '%', '@', '`', '?', '{', '[', ']', '}', ',', '#', ':']);
-
-/** Thrown inside the reader for anything outside the subset; never escapes this module. */
-export class OutsideSubset extends Error {}
-
-export function outside(): never {
-  throw new OutsideSubset();
 }
 
 /** The root node of a chunk, or undefined when the chunk is not plain block YAML. */
@@ -82,28 +64,6 @@ export function blockOffset(root: BlockNode, segments: readonly string[]): numbe
     }
   }
   return position;
-}
-
-export function splitLines(slice: string): Line[] {
-  const lines: Line[] = [];
-  let at = 0;
-  let first = true;
-  while (at < slice.length) {
-    let end = slice.indexOf('\n', at);
-    if (end < 0) end = slice.length;
-    let indent = 0;
-    while (slice.charCodeAt(at + indent) === 32) indent++;
-    const text = slice.slice(at + indent, end);
-    if (first && at === 0 && slice.startsWith('---', 0)) {
-      if (text.trimEnd() !== '---') outside();
-    } else if (text.trimEnd() !== '' && !text.startsWith('#')) {
-      if (text.startsWith('---') || text.startsWith('...') || text.includes(' #')) outside();
-      lines.push({ indent, offset: at + indent, text: text.trimEnd() });
-    }
-    first = false;
-    at = end + 1;
-  }
-  return lines;
 }
 
 class BlockReader {
@@ -201,15 +161,4 @@ class BlockReader {
     this.next = at;
     return { type: 'leaf', start };
   }
-}
-
-export function isItem(text: string): boolean {
-  return text === '-' || text.startsWith('- ');
-}
-
-/** Index of the colon ending a mapping key on this line (`key:` then a space or the line end). */
-export function keyEnd(text: string): number {
-  const colon = text.indexOf(':');
-  if (colon <= 0 || (colon + 1 < text.length && text[colon + 1] !== ' ')) outside();
-  return colon;
 }
