@@ -35,6 +35,25 @@ interface ImplicitType {
 }
 const IMPLICIT = (jsYaml.CORE_SCHEMA as unknown as { compiledImplicit: readonly ImplicitType[] }).compiledImplicit;
 
+/** The core schema's words (null, bool): the only plain scalars starting with a letter that are not strings. */
+const WORDS = new Map<string, unknown>([
+  ['null', null], ['Null', null], ['NULL', null],
+  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+]);
+
+/**
+ * A plain scalar's value: a string unless it is one of the core schema's words, or starts like a
+ * number or `~` and one of js-yaml's own resolvers takes it.
+ */
+function resolvePlain(text: string): unknown {
+  const first = text.charCodeAt(0);
+  const letter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
+  if (letter) return WORDS.has(text) ? WORDS.get(text) : text;
+  if (!/^[-+.0-9~]/.test(text)) return text;
+  for (const type of IMPLICIT) if (type.resolve(text)) return type.construct(text);
+  return text;
+}
+
 /** Deeper documents go to js-yaml. */
 const MAX_DEPTH = 64;
 
@@ -123,8 +142,7 @@ class BlockParser {
       const second = text.charCodeAt(1);
       if (Number.isNaN(second) || second === 32) outside();
     }
-    for (const type of IMPLICIT) if (type.resolve(text)) return type.construct(text);
-    return text;
+    return resolvePlain(text);
   }
 }
 
