@@ -9,8 +9,8 @@ import * as jsYaml from 'js-yaml';
  * plain names, duplicate keys, escapes) returns undefined, and the caller parses with js-yaml;
  * test/policies/block-parse.test.ts compares both on real trees and on generated documents.
  */
-export function parseBlockDocument(slice: string): Record<string, unknown> | undefined {
-  if (slice.includes('\r') || slice.includes('\t') || NOT_PRINTABLE.test(slice)) return undefined;
+export function parseBlockDocument(slice: string, printable = isPrintable(slice)): Record<string, unknown> | undefined {
+  if (!printable || slice.includes('\r') || slice.includes('\t')) return undefined;
   try {
     const lines = splitLines(slice);
     if (lines.length === 0) return undefined;
@@ -27,6 +27,11 @@ export function parseBlockDocument(slice: string): Record<string, unknown> | und
 /** Outside YAML's printable set (c-printable: tab, line ends, x20-x7E, x85, xA0-xD7FF, xE000-xFFFD, surrogate pairs). */
 // eslint-disable-next-line no-control-regex -- the regular expression is about control characters
 const NOT_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+
+/** True when the text holds only characters YAML may hold (js-yaml refuses the stream otherwise). */
+export function isPrintable(text: string): boolean {
+  return !NOT_PRINTABLE.test(text);
+}
 
 /** js-yaml's core-schema resolvers for plain scalars (null, bool, int, float), in its order. */
 interface ImplicitType {

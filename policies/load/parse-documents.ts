@@ -1,7 +1,7 @@
 import * as jsYaml from 'js-yaml';
 import { assertValueBounded, mayHoldAliases } from '../../analysis/value-bounds';
 import { PolicyInputError } from '../errors';
-import { parseBlockDocument } from './block-parse';
+import { isPrintable, parseBlockDocument } from './block-parse';
 
 /** A parsed document and the slice of its file it came from (for locating findings later). */
 export interface ParsedChunk {
@@ -41,13 +41,14 @@ export function parseYamlStream(file: string, text: string): ParsedChunk[] {
  * soon as one chunk holds anything else, and then the whole stream takes the js-yaml paths.
  */
 function parseBlocks(text: string, starts: readonly number[]): ParsedChunk[] | undefined {
+  if (!isPrintable(text)) return undefined;
   const chunks: ParsedChunk[] = [];
   let line = 0;
   let counted = 0;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i]!;
     const end = i + 1 < starts.length ? starts[i + 1]! : text.length;
-    const value = parseBlockDocument(text.slice(start, end));
+    const value = parseBlockDocument(text.slice(start, end), true);
     if (value === undefined) {
       if (chunkContent(text, start, end) === false) continue;
       return undefined;
