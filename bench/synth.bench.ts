@@ -5,6 +5,7 @@
  *
  * PHOENIX_BENCH_EXPERIMENTS    experiments (default 1000); the example experiments, cycled under new names
  * PHOENIX_BENCH_FULL=1         also 100 / 1,000 / 10,000 experiments, for linearity (Phoenix only above 1,000)
+ *                              (best of 5 interleaved rounds at 100, of 2 up to 1,000, one round above)
  * PHOENIX_BENCH_BASELINE_MAX   largest size the App-per-chart baseline is run at (default 1000)
  * PHOENIX_BENCH_ONE_APP_MAX    largest size the one-App baseline is run at (default 200: it is quadratic in the number of charts)
  * PHOENIX_BENCH_SYNTH_DIR      where both write their output (default /dev/shm when present, else the temp dir)
@@ -190,8 +191,10 @@ export async function run(): Promise<void> {
     for (const count of sizes) {
       const input = sources(count);
       const environments = input.environments.length;
-      // Up to 1,000 experiments: best of two rounds, interleaved, so neither side runs with colder JIT caches.
-      const rounds = count <= 1000 ? 2 : 1;
+      // Interleaved rounds, best of each side, so neither runs with colder JIT caches or a collection
+      // the other left behind: five at 100 experiments (a round is half a second there, so one
+      // collection moves the figure), two up to 1,000, one above.
+      const rounds = count <= 100 ? 5 : count <= 1000 ? 2 : 1;
       let phoenix: Measurement | undefined;
       let perChart: Measurement | undefined;
       for (let round = 0; round < rounds; round++) {

@@ -73,7 +73,7 @@ export interface RuleOptions {
 
 /** What a rule can see besides its own document: every document of the run, indexed. */
 export interface RuleContext {
-  /** Every document of the run, in input order. */
+  /** Every document of the run, in input order (as views for rules that declare `reads`: see Rule.reads). */
   readonly documents: readonly SourceDocument[];
   /** Documents of one kind (fast: indexed once). */
   ofKind(kind: string): readonly SourceDocument[];
