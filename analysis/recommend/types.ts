@@ -29,7 +29,10 @@ export interface MetricRecommendation {
   readonly remove: readonly string[];
   /** The merge function every reading query tolerates (aggregate). */
   readonly function?: 'sum' | 'max' | 'min';
-  /** Counters and histograms merge as deltas (`cumulativetodelta` → aggregate → `deltatocumulative`). */
+  /**
+   * Counters and histograms merge as deltas (`cumulativetodelta` → aggregate → `deltatocumulative`);
+   * false for a counter every query reads as an absolute value, merged as cumulative values (ADR 0138).
+   */
   readonly deltaConversion: boolean;
   readonly seriesBefore: number;
   readonly seriesAfter: number;
