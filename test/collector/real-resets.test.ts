@@ -1,15 +1,24 @@
-import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { componentTypeOf } from '../../analysis/naming';
-import type { Series } from '../../analysis/series';
-import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '../../analysis/simulate';
+import { simulatePipeline, simulateValues } from '../../analysis/simulate';
 import { PrometheusClient } from '../../clients/prometheus';
-import { CollectorPipeline, Processor } from '../../constructs/collector';
+import { Processor } from '../../constructs/collector';
 import { Experiment } from '../../constructs/experiment/experiment';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
-import { logTail, startCollector, type TestCollector } from '../support/collector-run';
-import { seriesOfFamilies, startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
+import {
+  landedSeries,
+  loopbackTarget,
+  nodeExporterBaseline,
+  samplesDifference,
+  scrapeEverySecond,
+  seriesKey,
+  startRenderedCollector,
+  testConfigOf,
+  waitForValue,
+  type TestCollector,
+  type TestCollectorConfig,
+} from '../support/collector-run';
+import { scrapedInput, startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 
 // What the REAL cumulativetodelta does at the edges of a stream, and that analysis/simulate
@@ -62,7 +71,7 @@ function families(n: number): ExpositionFamily[] {
 let prometheus: TestPrometheus;
 let exposition: ExpositionServer;
 let collector: TestCollector | undefined;
-let config: RenderedCollectorConfig & Record<string, any>;
+let config: TestCollectorConfig;
 let client: PrometheusClient;
 let end = 0;
 
@@ -72,7 +81,7 @@ beforeAll(async () => {
   exposition = await startExposition({ targets: { a: (n) => (n < SCRAPES ? families(n) : []) } });
   const metrics = ['app_jobs_total', 'app_latency_seconds'];
   const experiment = new Experiment(new Chart(Testing.app(), NAME), NAME, {
-    baseline: CollectorPipeline.fromYaml(join(__dirname, '..', '..', 'experiments', 'baselines', 'node-exporter.yaml')),
+    baseline: nodeExporterBaseline(),
     scope: metrics,
     candidates: [
       {
@@ -85,33 +94,15 @@ beforeAll(async () => {
       },
     ],
     guardrails: { queries: [{ name: 'jobs by queue', expr: 'sum by (queue) (rate(app_jobs_total[5m]))' }] },
-    target: {
-      environment: 'dev',
-      namespace: 'observability',
-      remoteWriteUrl: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost'),
-      shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
-      scrapeIntervalSeconds: 60,
-      lifecycle: { phase: 'running' },
-    },
+    target: loopbackTarget(prometheus),
   });
-  config = structuredClone(experiment.renderedConfig()) as unknown as RenderedCollectorConfig & Record<string, any>;
-  const production: string[] = config.service.pipelines.metrics!.receivers as string[];
-  for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) {
-    if (componentTypeOf('receiver', id) !== 'prometheus' || !production.includes(id)) continue;
-    receiver.config.scrape_configs = [{ job_name: JOB, scrape_interval: '1s', static_configs: [{ targets: [exposition.addresses.get('a')] }] }];
-  }
-  for (const [id, processor] of Object.entries<any>(config.processors ?? {})) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
-  collector = await startCollector({ config, env: { PHOENIX_REMOTE_WRITE_URL: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost') } });
+  config = testConfigOf(experiment);
+  scrapeEverySecond(config, JOB, [exposition.addresses.get('a')!]);
+  collector = await startRenderedCollector(config, prometheus);
   await exposition.waitForScrapes('a', SCRAPES + 1, 40_000);
   end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
   const last = exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const r = await client.query(`count(timestamp({phoenix_variant="merged", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1);
-    if (r.resultType === 'vector' && (r.result[0]?.value[1] ?? 0) >= 2) break;
-    if (Date.now() > deadline) throw new Error(`the candidate's last points did not land:\n${collector ? logTail(collector) : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  await waitForValue(client, `count(timestamp({phoenix_variant="merged", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1, 2, collector, "the candidate's last points did not land");
   await new Promise((resolve) => setTimeout(resolve, 500));
 }, 90_000);
 
@@ -121,38 +112,7 @@ afterAll(async () => {
   await prometheus?.stop();
 });
 
-const key = (name: string, labels: Record<string, string>) => `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
-
-function scrapedInput(): { input: Series[]; samples: Array<Array<[number, number]>> } {
-  const index = new Map<string, number>();
-  const input: Series[] = [];
-  const samples: Array<Array<[number, number]>> = [];
-  for (const scrape of exposition.scrapes) {
-    for (const s of seriesOfFamilies(scrape.families, JOB, exposition.addresses.get(scrape.target)!)) {
-      const value = scrape.families.flatMap((f) => f.samples).find((x) => x.name === s.name && Object.entries(x.labels).every(([k, v]) => s.labels[k] === v))!.value;
-      const k = key(s.name, { ...s.labels });
-      let i = index.get(k);
-      if (i === undefined) {
-        index.set(k, (i = input.length));
-        input.push(s);
-        samples.push([]);
-      }
-      samples[i]!.push([scrape.timestampMs / 1000, value]);
-    }
-  }
-  return { input, samples };
-}
-
-async function landed(variant: string): Promise<Map<string, Array<[number, number]>>> {
-  const r = await client.query(`{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
-  if (r.resultType !== 'matrix') throw new Error('expected a matrix');
-  return new Map(
-    r.result.map((s) => {
-      const labels = Object.fromEntries(Object.entries(s.metric).filter(([k]) => k !== '__name__' && !k.startsWith('otel_scope_')));
-      return [key(s.metric.__name__!, labels), s.values.map(([t, v]) => [t, v] as [number, number])] as const;
-    }),
-  );
-}
+const landed = (variant: string) => landedSeries(client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
 
 const scrapeN = (t: number) => exposition.scrapes.find((s) => s.timestampMs / 1000 === t)?.scrape;
 const scrapeTime = (n: number) => exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
@@ -160,16 +120,15 @@ const scrapeTime = (n: number) => exposition.scrapes.find((s) => s.scrape === n)
 describe('cumulativetodelta at the edges of a stream, in the real collector', () => {
   for (const variant of ['baseline', 'merged']) {
     it(`${variant}: every landed point equals the simulation (1e-9), first points, resets and gaps included`, async () => {
-      const { input, samples } = scrapedInput();
+      const { input, samples } = scrapedInput(exposition, JOB);
       const result = simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
       // where a merge leaves two points of one stream at one timestamp, the collector keeps either: both predictions
       const predictions = (['latest-start', 'earliest-start'] as const).map((conflict) => simulateValues(result.output, samples, { conflict }));
       const real = await landed(variant);
-      expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => key(p.name, { ...p.labels })).sort());
-      const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
-        actual.length === predicted.length && actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
+      expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => seriesKey(p.name, p.labels)).sort());
+      const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) => samplesDifference(actual, predicted) === undefined;
       for (const [i, p] of predictions[0]!.entries()) {
-        const actual = real.get(key(p.name, { ...p.labels }))!;
+        const actual = real.get(seriesKey(p.name, p.labels))!;
         const where = `${p.name} ${JSON.stringify(p.labels)}`;
         const alternatives = predictions.map((prediction) => prediction[i]!.samples);
         if (process.env.DEBUG_RESETS) process.stdout.write(`${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`);

@@ -156,6 +156,33 @@ export function seriesOfFamilies(families: readonly ExpositionFamily[], job: str
   return out;
 }
 
+/**
+ * The simulation's input from what `exposition` served so far: every scraped series (as
+ * {@link seriesOfFamilies} names it, scraped as job `job`, `instance` the target's address) once,
+ * in the order first served, with its samples at the serve times; only the families `include` keeps.
+ */
+export function scrapedInput(exposition: ExpositionServer, job: string, include: (family: ExpositionFamily) => boolean = () => true): { input: Series[]; samples: Array<Array<[number, number]>> } {
+  const index = new Map<string, number>();
+  const input: Series[] = [];
+  const samples: Array<Array<[number, number]>> = [];
+  for (const scrape of exposition.scrapes) {
+    const instance = exposition.addresses.get(scrape.target)!;
+    for (const family of scrape.families.filter(include)) {
+      for (const [j, series] of seriesOfFamilies([family], job, instance).entries()) {
+        const key = JSON.stringify([series.name, Object.entries(series.labels).sort(([a], [b]) => a.localeCompare(b))]);
+        let i = index.get(key);
+        if (i === undefined) {
+          index.set(key, (i = input.length));
+          input.push(series);
+          samples.push([]);
+        }
+        samples[i]!.push([scrape.timestampMs / 1000, family.samples[j]!.value]);
+      }
+    }
+  }
+  return { input, samples };
+}
+
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '+Inf';
