@@ -20,7 +20,8 @@ export interface WatcherRepo {
   readonly scratch: string;
 }
 
-function git(cwd: string, ...args: string[]): string {
+/** Runs git in `cwd` as a test author; returns its trimmed output. */
+export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' } }).trim();
 }
 

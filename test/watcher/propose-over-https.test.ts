@@ -8,20 +8,17 @@ import { createWatcher, createWatcherLog } from '../../app/cli/commands/watch';
 import { loadWatcherConfig } from '../../app/watcher/config';
 import { parseExperimentState } from '../../constructs/experiment/state';
 import { FakeGitHub } from '../support/fake-github';
-import { FakeKubeApi } from '../support/fake-kube-api';
+import type { FakeKubeApi } from '../support/fake-kube-api';
 import { GitHttpServer } from '../support/git-http-server';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { filesContaining, occurrences } from '../support/token-scan';
-import { createWatcherRepo } from '../support/watcher-repo';
+import { createWatcherRepo, git } from '../support/watcher-repo';
 import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
+import { startFluxApi, writeWatcherConfig } from '../support/watcher-setup';
 
 const APP_ID = 4242;
 const INSTALLATION = 7;
 const BRANCH = 'phoenix/promote/win/dev';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
 
 /**
  * Propose mode as deployed: a GitHub App (key on disk, installation tokens minted by the GitHub
@@ -80,27 +77,14 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
         }
       },
     });
-    kube = new FakeKubeApi();
-    await kube.start();
     const since = set.experiments[0]!.environments.dev!.lifecycle.since!;
-    const revision = `main@sha1:${git(bare, 'rev-parse', 'main')}`;
-    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', {
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: 'phoenix-experiment-win', namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': 'win' } },
-      status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }] },
-    });
     const work = path.join(root, 'watcher');
     mkdirSync(work);
-    writeFileSync(path.join(work, 'kubeconfig'), kube.kubeConfig().exportConfig());
+    kube = await startFluxApi(work, { win: `main@sha1:${git(bare, 'rev-parse', 'main')}` }, since);
     writeFileSync(path.join(work, 'app.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
-    configFile = path.join(work, 'watcher.yaml');
-    writeFileSync(
-      configFile,
-      [
-        'repository:',
-        `  url: ${server.url('acme/config')}`,
-        '  workDir: ./work',
+    configFile = writeWatcherConfig(path.join(work, 'watcher.yaml'), {
+      url: server.url('acme/config'),
+      settings: [
         'mode: propose',
         'intervalSeconds: 60',
         'server: { host: 127.0.0.1, port: 0 }',
@@ -109,14 +93,8 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
         '  repository: acme/config',
         `  apiUrl: ${github.baseUrl}`,
         `  app: { appId: ${APP_ID}, installationId: ${INSTALLATION}, privateKey: { file: ./app.pem } }`,
-        'environments:',
-        '  dev:',
-        '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
-        '    prometheus:',
-        '      matchers: [\'phoenix_env="dev"\']',
-        '',
-      ].join('\n'),
-    );
+      ],
+    });
   });
 
   afterAll(async () => {
