@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { describeSchemaError, dottedField, gave, type SchemaMessage } from '../../../analysis/schema';
 import type { ComponentKind } from '../component';
 import type { CollectorConfig } from '../config';
 import { schemaLocationOf, type SchemaLocation } from './catalog';
@@ -112,24 +113,10 @@ function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: reado
   const seen = new Set<string>();
   const out: SchemaProblem[] = [];
   for (const error of relevant) {
-    const inner = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const path = [...prefix, ...inner];
-    let field = path;
-    let message: string;
-    if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
-      const key = String(error.params.unevaluatedProperty ?? error.params.additionalProperty);
-      field = [...path, key];
-      message = `unknown field '${key}' (the collector rejects keys it does not know)`;
-    } else if (error.keyword === 'format' && error.params.format === 'duration') {
-      message = `must be a Go duration such as 5s, 1m30s or 250ms (got ${JSON.stringify(valueAt(root, inner))})`;
-    } else if (error.keyword === 'enum') {
-      message = `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(valueAt(root, inner))})`;
-    } else if (error.keyword === 'type') {
-      message = `must be ${error.params.type} (got ${JSON.stringify(valueAt(root, inner))})`;
-    } else {
-      message = error.message ?? error.keyword;
-    }
-    const dotted = field.join('.') || '(config)';
+    const described = describeSchemaError(error, { valueAt: (inner) => valueAt(root, inner), messages: COLLECTOR_MESSAGES });
+    const field = [...prefix, ...described.field];
+    const message = described.message;
+    const dotted = dottedField(field, '(config)');
     const key = `${dotted}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -138,6 +125,14 @@ function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: reado
   }
   return out;
 }
+
+/** The collector's words for its schema errors (the rest are shared: analysis/schema). */
+const COLLECTOR_MESSAGES: Readonly<Record<string, SchemaMessage>> = {
+  additionalProperties: (error) => `unknown field '${String(error.params.additionalProperty)}' (the collector rejects keys it does not know)`,
+  unevaluatedProperties: (error) => `unknown field '${String(error.params.unevaluatedProperty)}' (the collector rejects keys it does not know)`,
+  propertyNames: (error) => error.message ?? error.keyword,
+  format: (error, got) => (error.params.format === 'duration' ? `must be a Go duration such as 5s, 1m30s or 250ms${gave(got)}` : (error.message ?? error.keyword)),
+};
 
 /** Errors of the `null` branch of optional fields, and the summary `anyOf` errors, add nothing. */
 function isBranchNoise(error: ErrorObject, all: readonly ErrorObject[]): boolean {
