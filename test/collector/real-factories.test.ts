@@ -1,24 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatePipeline, simulateValues } from '../../analysis/simulate';
-import { PrometheusClient } from '../../clients/prometheus';
 import { Processor } from '../../constructs/collector';
-import { Experiment } from '../../constructs/experiment/experiment';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
-import {
-  landedDifferences,
-  landedSeries,
-  loopbackTarget,
-  nodeExporterBaseline,
-  scrapeEverySecond,
-  startRenderedCollector,
-  testConfigOf,
-  waitForValue,
-  type TestCollector,
-  type TestCollectorConfig,
-} from '../support/collector-run';
-import { scrapedInput, startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
-import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { landedDifferences, landedSeries, startScrapedExperiment, waitForValue, type ScrapedExperiment } from '../support/collector-run';
+import { scrapedInput, type ExpositionFamily } from '../support/exposition';
 
 // Each metric processor factory as a candidate of one synthesized experiment, run in the REAL
 // collector over a scraped exposition (counter, histogram, gauges): what lands per variant equals
@@ -52,58 +37,45 @@ function families(n: number): ExpositionFamily[] {
 }
 
 const VARIANTS = ['baseline', 'keep-route', 'drop-uid', 'drop-go-mem', 'regroup'];
-let prometheus: TestPrometheus;
-let exposition: ExpositionServer;
-let collector: TestCollector | undefined;
-let config: TestCollectorConfig;
-let client: PrometheusClient;
-let end = 0;
+let run: ScrapedExperiment;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
-  client = new PrometheusClient({ baseUrl: prometheus.url });
-  exposition = await startExposition({ targets: { a: (n) => (n < SCRAPES ? families(n) : []) } });
   const delta = ['app_requests_total', 'app_latency_seconds'];
-  const experiment = new Experiment(new Chart(Testing.app(), NAME), NAME, {
-    baseline: nodeExporterBaseline(),
-    scope: ['app_requests_total', 'app_latency_seconds', 'app_queue_depth', /go_.*/],
-    candidates: [
-      {
-        name: 'keep-route',
-        processors: [
-          Processor.cumulativeToDelta({ name: 'keep-route', metrics: delta }),
-          Processor.keepAttributes({ name: 'keep-route', metrics: [{ name: 'app_requests_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }, { name: 'app_queue_depth', type: 'gauge' }], keep: ['route'], gaugeFunction: 'max' }),
-          Processor.deltaToCumulative({ name: 'keep-route' }),
-        ],
-      },
-      { name: 'drop-uid', processors: [Processor.dropAttribute({ name: 'drop-uid', attribute: 'pod_uid', impliedBy: 'pod', metrics: ['app_requests_total'] })] },
-      { name: 'drop-go-mem', processors: [Processor.filterMetrics({ name: 'drop-go-mem', dropRegexes: ['^go_memstats_.*$'] })] },
-      { name: 'regroup', processors: [Processor.groupByAttributes([], { name: 'regroup' })] },
-    ],
-    guardrails: { queries: [{ name: 'requests by route', expr: 'sum by (route) (rate(app_requests_total[5m]))' }] },
-    target: loopbackTarget(prometheus),
+  run = await startScrapedExperiment({
+    name: NAME,
+    job: JOB,
+    targets: { a: (n) => (n < SCRAPES ? families(n) : []) },
+    scrapes: SCRAPES + 1,
+    experiment: {
+      scope: ['app_requests_total', 'app_latency_seconds', 'app_queue_depth', /go_.*/],
+      candidates: [
+        {
+          name: 'keep-route',
+          processors: [
+            Processor.cumulativeToDelta({ name: 'keep-route', metrics: delta }),
+            Processor.keepAttributes({ name: 'keep-route', metrics: [{ name: 'app_requests_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }, { name: 'app_queue_depth', type: 'gauge' }], keep: ['route'], gaugeFunction: 'max' }),
+            Processor.deltaToCumulative({ name: 'keep-route' }),
+          ],
+        },
+        { name: 'drop-uid', processors: [Processor.dropAttribute({ name: 'drop-uid', attribute: 'pod_uid', impliedBy: 'pod', metrics: ['app_requests_total'] })] },
+        { name: 'drop-go-mem', processors: [Processor.filterMetrics({ name: 'drop-go-mem', dropRegexes: ['^go_memstats_.*$'] })] },
+        { name: 'regroup', processors: [Processor.groupByAttributes([], { name: 'regroup' })] },
+      ],
+      guardrails: { queries: [{ name: 'requests by route', expr: 'sum by (route) (rate(app_requests_total[5m]))' }] },
+    },
   });
-  config = testConfigOf(experiment);
-  scrapeEverySecond(config, JOB, [exposition.addresses.get('a')!]);
-  collector = await startRenderedCollector(config, prometheus);
-  await exposition.waitForScrapes('a', SCRAPES + 1, 40_000);
-  end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
-  await waitForValue(client, `count(count_over_time({phoenix_variant="keep-route", __name__="app_requests_total"}[1m]) >= ${SCRAPES - 1})`, end + 1, 2, collector, "the candidate's series did not land");
+  await waitForValue(run.client, `count(count_over_time({phoenix_variant="keep-route", __name__="app_requests_total"}[1m]) >= ${SCRAPES - 1})`, run.end + 1, 2, run.collector, "the candidate's series did not land");
   await new Promise((resolve) => setTimeout(resolve, 500));
 }, 90_000);
 
-afterAll(async () => {
-  await collector?.stop();
-  await exposition?.stop();
-  await prometheus?.stop();
-});
+afterAll(async () => run?.stop());
 
 describe('every processor factory in the real collector', () => {
   for (const variant of VARIANTS) {
     it(`${variant}: the landed series and values equal the simulation (1e-9)`, async () => {
-      const { input, samples } = scrapedInput(exposition, JOB);
-      const predicted = simulateValues(simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true }).output, samples);
-      const real = await landedSeries(client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
+      const { input, samples } = scrapedInput(run.exposition, JOB);
+      const predicted = simulateValues(simulatePipeline(run.config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true }).output, samples);
+      const real = await landedSeries(run.client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, run.end + 1);
       expect(real.size).toBe(predicted.length);
       expect(landedDifferences(real, predicted)).toEqual([]);
     });

@@ -1,25 +1,9 @@
-import { Chart, Testing } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatePipeline, simulateValues } from '../../analysis/simulate';
-import { PrometheusClient } from '../../clients/prometheus';
 import { Processor } from '../../constructs/collector';
-import { Experiment } from '../../constructs/experiment/experiment';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
-import {
-  landedSeries,
-  loopbackTarget,
-  nodeExporterBaseline,
-  samplesDifference,
-  scrapeEverySecond,
-  seriesKey,
-  startRenderedCollector,
-  testConfigOf,
-  waitForValue,
-  type TestCollector,
-  type TestCollectorConfig,
-} from '../support/collector-run';
-import { scrapedInput, startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
-import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { landedSeries, samplesDifference, seriesKey, startScrapedExperiment, waitForValue, type ScrapedExperiment } from '../support/collector-run';
+import { scrapedInput, type ExpositionFamily } from '../support/exposition';
 
 // What the REAL cumulativetodelta does at the edges of a stream, and that analysis/simulate
 // predicts it at every point (1e-9): a stream's first point, a counter reset, a counter that
@@ -68,60 +52,47 @@ function families(n: number): ExpositionFamily[] {
   ];
 }
 
-let prometheus: TestPrometheus;
-let exposition: ExpositionServer;
-let collector: TestCollector | undefined;
-let config: TestCollectorConfig;
-let client: PrometheusClient;
-let end = 0;
+let run: ScrapedExperiment;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
-  client = new PrometheusClient({ baseUrl: prometheus.url });
-  exposition = await startExposition({ targets: { a: (n) => (n < SCRAPES ? families(n) : []) } });
   const metrics = ['app_jobs_total', 'app_latency_seconds'];
-  const experiment = new Experiment(new Chart(Testing.app(), NAME), NAME, {
-    baseline: nodeExporterBaseline(),
-    scope: metrics,
-    candidates: [
-      {
-        name: 'merged',
-        processors: [
-          Processor.cumulativeToDelta({ name: 'merged', metrics }),
-          Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'] }),
-          Processor.deltaToCumulative({ name: 'merged' }),
-        ],
-      },
-    ],
-    guardrails: { queries: [{ name: 'jobs by queue', expr: 'sum by (queue) (rate(app_jobs_total[5m]))' }] },
-    target: loopbackTarget(prometheus),
+  run = await startScrapedExperiment({
+    name: NAME,
+    job: JOB,
+    targets: { a: (n) => (n < SCRAPES ? families(n) : []) },
+    scrapes: SCRAPES + 1,
+    experiment: {
+      scope: metrics,
+      candidates: [
+        {
+          name: 'merged',
+          processors: [
+            Processor.cumulativeToDelta({ name: 'merged', metrics }),
+            Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'] }),
+            Processor.deltaToCumulative({ name: 'merged' }),
+          ],
+        },
+      ],
+      guardrails: { queries: [{ name: 'jobs by queue', expr: 'sum by (queue) (rate(app_jobs_total[5m]))' }] },
+    },
   });
-  config = testConfigOf(experiment);
-  scrapeEverySecond(config, JOB, [exposition.addresses.get('a')!]);
-  collector = await startRenderedCollector(config, prometheus);
-  await exposition.waitForScrapes('a', SCRAPES + 1, 40_000);
-  end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
-  const last = exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
-  await waitForValue(client, `count(timestamp({phoenix_variant="merged", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1, 2, collector, "the candidate's last points did not land");
+  const last = run.exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
+  await waitForValue(run.client, `count(timestamp({phoenix_variant="merged", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1, 2, run.collector, "the candidate's last points did not land");
   await new Promise((resolve) => setTimeout(resolve, 500));
 }, 90_000);
 
-afterAll(async () => {
-  await collector?.stop();
-  await exposition?.stop();
-  await prometheus?.stop();
-});
+afterAll(async () => run?.stop());
 
-const landed = (variant: string) => landedSeries(client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
+const landed = (variant: string) => landedSeries(run.client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, run.end + 1);
 
-const scrapeN = (t: number) => exposition.scrapes.find((s) => s.timestampMs / 1000 === t)?.scrape;
-const scrapeTime = (n: number) => exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
+const scrapeN = (t: number) => run.exposition.scrapes.find((s) => s.timestampMs / 1000 === t)?.scrape;
+const scrapeTime = (n: number) => run.exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
 
 describe('cumulativetodelta at the edges of a stream, in the real collector', () => {
   for (const variant of ['baseline', 'merged']) {
     it(`${variant}: every landed point equals the simulation (1e-9), first points, resets and gaps included`, async () => {
-      const { input, samples } = scrapedInput(exposition, JOB);
-      const result = simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
+      const { input, samples } = scrapedInput(run.exposition, JOB);
+      const result = simulatePipeline(run.config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
       // where a merge leaves two points of one stream at one timestamp, the collector keeps either: both predictions
       const predictions = (['latest-start', 'earliest-start'] as const).map((conflict) => simulateValues(result.output, samples, { conflict }));
       const real = await landed(variant);

@@ -15,14 +15,15 @@ import { Chart, Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { componentTypeOf } from '../../analysis/naming/component-types';
 import type { RenderedCollectorConfig, SeriesWithSamples } from '../../analysis/simulate';
-import type { PrometheusClient } from '../../clients/prometheus';
+import { PrometheusClient } from '../../clients/prometheus';
 import { CollectorPipeline } from '../../constructs/collector';
 import type { ExperimentTarget } from '../../constructs/experiment/definition';
-import { Experiment } from '../../constructs/experiment/experiment';
+import { Experiment, type ExperimentProps } from '../../constructs/experiment/experiment';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
 import { experiments } from '../../experiments';
 import { collectorBinary } from './collector';
-import { freePort } from './prometheus';
+import { startExposition, type ExpositionServer, type ExpositionSource } from './exposition';
+import { freePort, startPrometheus, type TestPrometheus } from './prometheus';
 import { stopProcessGroup } from './process-group';
 
 /** Options of {@link startCollector}. */
@@ -149,6 +150,63 @@ export function scrapeEverySecond(config: TestCollectorConfig, job: string, targ
   for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) {
     if (componentTypeOf('receiver', id) !== 'prometheus' || !production.includes(id)) continue;
     receiver.config.scrape_configs = [{ job_name: job, scrape_interval: '1s', static_configs: [{ targets: [...targets] }] }];
+  }
+}
+
+/** Options of {@link startScrapedExperiment}. */
+export interface ScrapedExperimentOptions {
+  /** The experiment's name (and its chart's). */
+  readonly name: string;
+  /** Its scope, candidates and guardrails: the baseline is {@link nodeExporterBaseline}, the target {@link loopbackTarget}. */
+  readonly experiment: Omit<ExperimentProps, 'baseline' | 'target'>;
+  /** Target name → what it serves at each scrape. */
+  readonly targets: Readonly<Record<string, ExpositionSource>>;
+  /** The name of the one scrape job (the `job` label). */
+  readonly job: string;
+  /** Returns once every target was scraped this many times. */
+  readonly scrapes: number;
+}
+
+/** An experiment running in the real collector over a scraped exposition, writing into a real Prometheus. */
+export interface ScrapedExperiment {
+  readonly prometheus: TestPrometheus;
+  readonly client: PrometheusClient;
+  readonly exposition: ExpositionServer;
+  readonly collector: TestCollector;
+  /** The config the collector runs (as rendered, scraping the exposition every second, batches fast). */
+  readonly config: TestCollectorConfig;
+  /** Unix seconds of the last scrape served when every target had been scraped `scrapes` times. */
+  readonly end: number;
+  /** Stops the collector, the exposition and Prometheus. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real Prometheus (remote-write receiver, 3 s lookback), the exposition and the collector
+ * running the experiment rendered into {@link loopbackTarget}, and waits for `scrapes` scrapes of every
+ * target. The caller must `stop()` it (in `afterAll`); on failure everything started is stopped.
+ */
+export async function startScrapedExperiment(options: ScrapedExperimentOptions): Promise<ScrapedExperiment> {
+  const prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
+  let exposition: ExpositionServer | undefined;
+  let collector: TestCollector | undefined;
+  const stop = async () => {
+    await collector?.stop();
+    await exposition?.stop();
+    await prometheus.stop();
+  };
+  try {
+    exposition = await startExposition({ targets: options.targets });
+    const experiment = new Experiment(new Chart(Testing.app(), options.name), options.name, { ...options.experiment, baseline: nodeExporterBaseline(), target: loopbackTarget(prometheus) });
+    const config = testConfigOf(experiment);
+    scrapeEverySecond(config, options.job, [...exposition.addresses.values()]);
+    collector = await startRenderedCollector(config, prometheus);
+    for (const target of exposition.addresses.keys()) await exposition.waitForScrapes(target, options.scrapes, 40_000);
+    const end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
+    return { prometheus, client: new PrometheusClient({ baseUrl: prometheus.url }), exposition, collector, config, end, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
 
