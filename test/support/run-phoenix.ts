@@ -8,9 +8,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `phoenix <argv>` in-process from `cwd`, capturing stdout and stderr. */
-export async function runPhoenix(argv: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/**
+ * Runs `phoenix <argv>` in-process from `cwd` with `env` set (undefined: unset), capturing stdout
+ * and stderr; the working directory, the environment and `process.exitCode` are restored after.
+ */
+export async function runPhoenix(argv: string[], cwd = process.cwd(), env: Record<string, string | undefined> = {}): Promise<CliRun> {
   const previousCwd = process.cwd();
+  const previousExitCode = process.exitCode;
   const previousEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   const out: string[] = [];
   const err: string[] = [];
@@ -34,6 +38,6 @@ export async function runPhoenix(argv: string[], cwd: string, env: Record<string
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
-    process.exitCode = undefined;
+    process.exitCode = previousExitCode;
   }
 }
