@@ -3,7 +3,7 @@ import { simulatePipeline, simulateValues } from '../../analysis/simulate';
 import { Processor } from '../../constructs/collector';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
 import { landedDifferences, landedSeries, startScrapedExperiment, waitForValue, type ScrapedExperiment } from '../support/collector-run';
-import { scrapedInput, type ExpositionFamily } from '../support/exposition';
+import { histogramSamples, scrapedInput, type ExpositionFamily } from '../support/exposition';
 
 // Each metric processor factory as a candidate of one synthesized experiment, run in the REAL
 // collector over a scraped exposition (counter, histogram, gauges): what lands per variant equals
@@ -17,16 +17,7 @@ function families(n: number): ExpositionFamily[] {
   const requests = ['p0', 'p1'].flatMap((pod, p) =>
     ['/a', '/b'].flatMap((route, r) => ['GET', 'POST'].map((method, m) => ({ name: 'app_requests_total', labels: { route, method, pod, pod_uid: `uid-${pod}` }, value: 10 * p + r + n * (1 + m + r) + 0.5 }))),
   );
-  const latency = ['/a', '/b'].flatMap((route, r) =>
-    ['GET', 'POST'].flatMap((method, m) => {
-      const count = n * (2 + r + m);
-      return [
-        ...[['0.1', 0.25], ['1', 0.75], ['+Inf', 1]].map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le: String(le) }, value: Math.floor(count * Number(share)) })),
-        { name: 'app_latency_seconds_sum', labels: { route, method }, value: count * 0.125 },
-        { name: 'app_latency_seconds_count', labels: { route, method }, value: count },
-      ];
-    }),
-  );
+  const latency = ['/a', '/b'].flatMap((route, r) => ['GET', 'POST'].flatMap((method, m) => histogramSamples('app_latency_seconds', { route, method }, n * (2 + r + m))));
   return [
     { name: 'app_requests_total', type: 'counter', samples: requests },
     { name: 'app_latency_seconds', type: 'histogram', samples: latency },

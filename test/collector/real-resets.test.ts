@@ -3,7 +3,7 @@ import { simulatePipeline, simulateValues } from '../../analysis/simulate';
 import { Processor } from '../../constructs/collector';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
 import { landedSeries, samplesDifference, seriesKey, startScrapedExperiment, waitForValue, type ScrapedExperiment } from '../support/collector-run';
-import { scrapedInput, type ExpositionFamily } from '../support/exposition';
+import { histogramSamples, scrapedInput, type ExpositionFamily } from '../support/exposition';
 
 // What the REAL cumulativetodelta does at the edges of a stream, and that analysis/simulate
 // predicts it at every point (1e-9): a stream's first point, a counter reset, a counter that
@@ -36,16 +36,7 @@ function families(n: number): ExpositionFamily[] {
     const v = value(n);
     return v === undefined ? [] : [{ name: 'app_jobs_total', labels: { worker, queue: 'q' }, value: v }];
   });
-  const latency = Object.entries(COUNTS).flatMap(([route, count]) =>
-    ['GET', 'POST'].flatMap((method, m) => {
-      const c = count(n) + m;
-      return [
-        ...([['0.1', 0.25], ['1', 0.75], ['+Inf', 1]] as const).map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le }, value: Math.floor(c * share) })),
-        { name: 'app_latency_seconds_sum', labels: { route, method }, value: c * 0.125 },
-        { name: 'app_latency_seconds_count', labels: { route, method }, value: c },
-      ];
-    }),
-  );
+  const latency = Object.entries(COUNTS).flatMap(([route, count]) => ['GET', 'POST'].flatMap((method, m) => histogramSamples('app_latency_seconds', { route, method }, count(n) + m)));
   return [
     { name: 'app_jobs_total', type: 'counter', samples: jobs },
     { name: 'app_latency_seconds', type: 'histogram', samples: latency },

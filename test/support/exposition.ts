@@ -157,6 +157,18 @@ export function seriesOfFamilies(families: readonly ExpositionFamily[], job: str
 }
 
 /**
+ * The samples of one histogram series of `count` observations: buckets `le` 0.1, 1 and +Inf holding
+ * a quarter, three quarters and all of them (rounded down), `_sum` an eighth of a second each, `_count`.
+ */
+export function histogramSamples(name: string, labels: Readonly<Record<string, string>>, count: number): ExpositionSample[] {
+  return [
+    ...([['0.1', 0.25], ['1', 0.75], ['+Inf', 1]] as const).map(([le, share]) => ({ name: `${name}_bucket`, labels: { ...labels, le }, value: Math.floor(count * share) })),
+    { name: `${name}_sum`, labels, value: count * 0.125 },
+    { name: `${name}_count`, labels, value: count },
+  ];
+}
+
+/**
  * The simulation's input from what `exposition` served so far: every scraped series (as
  * {@link seriesOfFamilies} names it, scraped as job `job`, `instance` the target's address) once,
  * in the order first served, with its samples at the serve times; only the families `include` keeps.

@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describeSchemaError, dottedField, gave, type SchemaMessage } from '../../../analysis/schema';
-import type { ComponentKind } from '../component';
+import { COMPONENT_SECTIONS, type ComponentKind } from '../component';
 import type { CollectorConfig } from '../config';
 import { schemaLocationOf, type SchemaLocation } from './catalog';
 import { GO_DURATION, schemaId, schemaRegistry } from './loader';
@@ -17,13 +17,6 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-const SECTIONS: readonly [string, ComponentKind][] = [
-  ['receivers', 'receiver'],
-  ['processors', 'processor'],
-  ['exporters', 'exporter'],
-  ['connectors', 'connector'],
-  ['extensions', 'extension'],
-];
 
 const validators = new Map<string, ValidateFunction>();
 
@@ -65,11 +58,11 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
     return [{ severity: 'error', path: [], message: '(config): must be a map with receivers, processors, exporters and service' }];
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'service' && !SECTIONS.some(([s]) => s === key)) {
+    if (key !== 'service' && !COMPONENT_SECTIONS.some(([s]) => s === key)) {
       problems.push({ severity: 'error', path: [key], message: `${key}: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)` });
     }
   }
-  for (const [section, kind] of SECTIONS) {
+  for (const [section, kind] of COMPONENT_SECTIONS) {
     const entries = raw[section];
     if (entries === undefined || entries === null) continue;
     if (typeof entries !== 'object' || Array.isArray(entries)) {
@@ -120,7 +113,7 @@ function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: reado
     const key = `${dotted}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const componentId = SECTIONS.some(([s]) => s === field[0]) ? field[1] : undefined;
+    const componentId = COMPONENT_SECTIONS.some(([s]) => s === field[0]) ? field[1] : undefined;
     out.push({ severity: 'error', path: field, componentId, message: `${dotted}: ${message}` });
   }
   return out;
