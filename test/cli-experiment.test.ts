@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,6 +7,7 @@ import { runCli } from '../app/cli/program';
 import { repoFromRemote } from '../app/cli/commands/experiment';
 import { parseExperimentState } from '../constructs/experiment/state';
 import { FakeGitHub } from './support/fake-github';
+import { seedConfigRepo } from './support/seed-config-repo';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -27,15 +28,7 @@ describe('phoenix experiment pause|resume|abort', () => {
     await writeFile(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
     process.env.GIT_CONFIG_GLOBAL = gitconfig;
     process.env.GITHUB_TOKEN = 'test-token';
-    remote = path.join(root, 'remote.git');
-    const seed = path.join(root, 'seed');
-    git(root, 'init', '--quiet', '--bare', remote);
-    git(root, 'clone', '--quiet', remote, seed);
-    await mkdir(path.join(seed, 'experiments'));
-    await writeFile(path.join(seed, 'experiments/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
-    git(seed, 'add', '.');
-    git(seed, 'commit', '--quiet', '-m', 'init');
-    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    ({ remote } = seedConfigRepo(root));
     github = await FakeGitHub.start();
     github.addRepo({ owner: 'acme', name: 'config' });
     stdout = '';

@@ -11,6 +11,7 @@ import { FakeGitHub } from '../support/fake-github';
 import type { FakeKubeApi } from '../support/fake-kube-api';
 import { GitHttpServer } from '../support/git-http-server';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { mirrorBranches } from '../support/seed-config-repo';
 import { filesContaining, occurrences } from '../support/token-scan';
 import { createWatcherRepo, git } from '../support/watcher-repo';
 import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
@@ -70,12 +71,7 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
       root: path.join(root, 'repos'),
       authorize: (token) => (token !== undefined && github.state.tokens.has(token) ? 'ok' : 'unauthorized'),
       // GitHub knows a branch as soon as it is pushed
-      afterPush: (repository) => {
-        for (const line of git(bare, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n')) {
-          const [ref, sha] = line.split(' ');
-          github.setRef(repository, ref!.replace(/^refs\//, ''), sha!);
-        }
-      },
+      afterPush: (repository) => mirrorBranches(bare, github, repository),
     });
     const since = set.experiments[0]!.environments.dev!.lifecycle.since!;
     const work = path.join(root, 'watcher');
