@@ -7,5 +7,6 @@ export * from './constructs/collector';
 export * from './constructs/experiment';
 export * from './constructs/deployment';
 export * from './constructs/flux';
+export * from './constructs/watcher/phoenix-image';
 export * from './constructs/watcher/phoenix-watcher';
 export type { EnvironmentSpec, FluxSettings, MetricsBackend, CollectorOverrides, PriceModelSpec, WatcherHosting } from './environments/environment';

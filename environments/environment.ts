@@ -40,7 +40,7 @@ export interface EnvironmentSpec {
  * GitHub repository Flux's notification-controller posts commit statuses to.
  */
 export interface FluxSettings {
-  /** HTTPS URL of the config repo, e.g. `https://github.com/acme/metrics-config`. */
+  /** HTTPS URL of the config repo, e.g. `https://github.com/OWNER/metrics-config` (`phoenix init` fills it in). */
   readonly repositoryUrl: string;
   /** Branch the cluster follows. @default 'main' */
   readonly branch?: string;
@@ -102,8 +102,11 @@ export interface PriceModelSpec {
 
 /** How the watcher runs in the environment that hosts it. */
 export interface WatcherHosting {
-  /** Container image pinned by tag or digest. */
-  readonly image: string;
+  /**
+   * Container image pinned by tag or digest: the one image setting of the environment.
+   * @default - the image Phoenix's release workflow publishes for the installed version (`ghcr.io/<Phoenix's repository>:<version>`)
+   */
+  readonly image?: string;
   /** The watcher's config file content (see docs/watcher.md); never holds credentials. */
   readonly configYaml: string;
   /** @default 2 (only the Lease holder acts) */

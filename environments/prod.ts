@@ -21,8 +21,9 @@ const prod: EnvironmentSpec = {
   cardinalityBudgetSeries: 2_000_000,
   collector: { cpuRequestMillis: 500, cpuLimitMillis: 2000, memoryRequestMiB: 1024, memoryLimitMiB: 2048 },
   flux: { ...configRepository, intervalMinutes: 10 },
-  // prod hosts the watcher (two replicas, one Lease holder acts) for every environment.
-  watcher: { image: 'ghcr.io/acme/phoenix:0.1.0', configYaml: readFileSync(join(__dirname, 'watcher.yaml'), 'utf8') },
+  // prod hosts the watcher (two replicas, one Lease holder acts) for every environment, in the image
+  // Phoenix publishes for the installed version (set `image` to run another, pinned).
+  watcher: { configYaml: readFileSync(join(__dirname, 'watcher.yaml'), 'utf8') },
 };
 
 export default prod;

@@ -1,10 +1,16 @@
+import { PHOENIX_REPOSITORY_URL } from '../constructs/watcher/phoenix-image';
+
 /**
  * Settings every environment of this config repo shares. A helper module (no default export):
  * the environment loader skips it.
  */
 export const configRepository = {
-  /** The config repo Flux reads and the review bot and watcher write pull requests to. */
-  repositoryUrl: 'https://github.com/acme/metrics-config',
+  /**
+   * The config repo Flux reads and the review bot and watcher write pull requests to: the example
+   * tree ships in Phoenix's own repository (package.json `repository`). A config repository made by
+   * `phoenix init` names its own (`--repository`, or its git remote 'origin').
+   */
+  repositoryUrl: PHOENIX_REPOSITORY_URL,
   branch: 'main',
 } as const;
 

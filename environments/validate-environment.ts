@@ -61,7 +61,7 @@ const checks: readonly Check[] = [
   })),
   { field: 'collector.cpuLimitMillis', when: (s) => s.collector?.cpuLimitMillis < s.collector?.cpuRequestMillis, message: 'must be at least collector.cpuRequestMillis' },
   { field: 'collector.memoryLimitMiB', when: (s) => s.collector?.memoryLimitMiB < s.collector?.memoryRequestMiB, message: 'must be at least collector.memoryRequestMiB' },
-  { field: 'watcher.image', when: (s) => s.watcher !== undefined && !(typeof s.watcher?.image === 'string' && /^[^:@\s]+(:[^:@\s]+|@sha256:[0-9a-f]{64})$/.test(s.watcher.image) && !s.watcher.image.endsWith(':latest')), message: "must be an image pinned by a tag other than 'latest' or by a digest" },
+  { field: 'watcher.image', when: (s) => s.watcher?.image !== undefined && !(typeof s.watcher?.image === 'string' && /^[^:@\s]+(:[^:@\s]+|@sha256:[0-9a-f]{64})$/.test(s.watcher.image) && !s.watcher.image.endsWith(':latest')), message: "must be an image pinned by a tag other than 'latest' or by a digest" },
   { field: 'watcher.configYaml', when: (s) => s.watcher !== undefined && !(typeof s.watcher?.configYaml === 'string' && s.watcher.configYaml.trim().length > 0), message: 'must hold the watcher config (e.g. readFileSync of a watcher.yaml beside the environment)' },
   { field: 'flux.repositoryUrl', when: (s) => s.flux !== undefined && !isUrl(s.flux?.repositoryUrl), message: 'must be the https URL of the config repo' },
   { field: 'flux.branch', when: (s) => !isOptional(s.flux?.branch, (v) => typeof v === 'string' && v.length > 0), message: 'must be a branch name when set' },

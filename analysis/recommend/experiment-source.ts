@@ -35,7 +35,7 @@ export interface ExperimentSourceInput {
   readonly minSavingsPercent: number;
   /** One line on where the recommendation comes from, written as a comment. */
   readonly provenance: string;
-  /** The names the baseline's processors see (see {@link processorNamingOf}). @default 'scraped' */
+  /** The names the baseline's processors see (its receivers' naming, `metricsInputNaming` of analysis/naming). @default 'scraped' */
   readonly naming?: ProcessorNaming;
 }
 

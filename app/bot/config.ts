@@ -40,7 +40,7 @@ const BOT_CONFIG: ConfigFileKind<BotConfig> = {
   docs: 'docs/bot.md, "Configuration"',
   unknownFieldHint: 'secrets never go in this file',
   error: (problems) => new BotConfigError(problems),
-  complete: (raw, file) => complete(raw as Record<string, any>, file), // eslint-disable-line @typescript-eslint/no-explicit-any
+  complete: (raw, file) => complete(raw as RawBotConfig, file),
 };
 
 /** Reads, validates and completes a bot config file (YAML or JSON). */
@@ -53,7 +53,30 @@ export function parseBotConfig(text: string, file: string): BotConfig {
   return parseConfigFile(text, file, BOT_CONFIG);
 }
 
-function complete(raw: Record<string, any>, file: string): BotConfig { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A bot config file as its schema (./config-schema.ts) has already checked it. */
+interface RawBotConfig {
+  server?: { host?: string; port?: number; path?: string; maxBodyBytes?: number } & RawServerLimits;
+  github: {
+    appId: number;
+    privateKey?: CredentialRef;
+    webhookSecret?: CredentialRef;
+    previousWebhookSecret?: CredentialRef;
+    apiUrl?: string;
+    cloneUrlTemplate?: string;
+  };
+  review?: { treeFolder?: string; checkRunName?: string; costSnapshot?: string; seriesSnapshot?: string; prometheusUrl?: string; reviewDrafts?: boolean };
+  work?: { dir?: string; concurrency?: number; sweepIntervalSeconds?: number };
+  repositories?: string[];
+}
+
+interface RawServerLimits {
+  headersTimeoutSeconds?: number;
+  requestTimeoutSeconds?: number;
+  keepAliveTimeoutSeconds?: number;
+  maxConnections?: number;
+}
+
+function complete(raw: RawBotConfig, file: string): BotConfig {
   const dir = path.dirname(path.resolve(file));
   const resolvePath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(dir, p));
   const resolveRef = (ref: CredentialRef | undefined, fallbackEnv: string): CredentialRef => (ref && 'file' in ref ? { file: resolvePath(ref.file) as string } : (ref ?? { env: fallbackEnv }));
@@ -85,7 +108,7 @@ function complete(raw: Record<string, any>, file: string): BotConfig { // eslint
   };
 }
 /** The server limits a config sets (seconds in the file, milliseconds in {@link ServerLimits}); unset ones keep their defaults. */
-function serverLimitsOf(server: { headersTimeoutSeconds?: number; requestTimeoutSeconds?: number; keepAliveTimeoutSeconds?: number; maxConnections?: number }): ServerLimits {
+function serverLimitsOf(server: RawServerLimits): ServerLimits {
   const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
   return {
     ...(server.headersTimeoutSeconds !== undefined ? { headersTimeoutMs: ms(server.headersTimeoutSeconds) } : {}),

@@ -1,6 +1,6 @@
 import { InputError } from '../../analysis/input-error';
 import { GitCommandError } from '../../clients/git/run-git';
-import { GitHubUnavailableError } from '../../clients/github/github-unavailable';
+import { GitHubRefusedError, GitHubUnavailableError } from '../../clients/github/github-failure';
 import { InstallationTokenError } from '../../clients/github/installation-token';
 
 /**
@@ -23,13 +23,15 @@ export class UsageError extends InputError {
 
 /**
  * The exit code for an error thrown anywhere below the CLI: 2 for an {@link InputError} (the one
- * input-error type, see docs/adr/0003) and for refused credentials or rights (their message says
- * what to change), 3 for GitHub or a git remote that did not answer; undefined for anything else,
- * which is a bug.
+ * input-error type, see docs/adr/0003) and for refused credentials, rights, an App not installed or a
+ * protected branch (their message says what to change), 3 only for what trying again fixes: GitHub
+ * or a git remote that did not answer, a branch that kept moving; undefined for anything else, which
+ * is a bug. The classification lives in clients/git/run-git.ts and clients/github/github-failure.ts.
  */
 export function exitCodeOf(error: unknown): number | undefined {
   if (error instanceof GitHubUnavailableError) return ExitCode.unavailable;
-  if (error instanceof GitCommandError) return error.kind === 'unreachable' ? ExitCode.unavailable : ExitCode.usage;
-  if (error instanceof InstallationTokenError) return ExitCode.usage;
+  if (error instanceof GitHubRefusedError) return ExitCode.usage;
+  if (error instanceof GitCommandError) return error.kind === 'unreachable' || error.kind === 'rejected' ? ExitCode.unavailable : ExitCode.usage;
+  if (error instanceof InstallationTokenError) return error.kind === 'unreachable' ? ExitCode.unavailable : ExitCode.usage;
   return error instanceof InputError ? ExitCode.usage : undefined;
 }

@@ -66,6 +66,7 @@ export class WatcherService {
   readonly metrics: WatcherMetrics;
   private latestReport?: CycleReport;
   private latestActuation: ActuationResult[] = [];
+  private failure?: string;
   private lastSuccess?: number;
   private timer?: NodeJS.Timeout;
   private running?: Promise<CycleReport | undefined>;
@@ -96,6 +97,14 @@ export class WatcherService {
   /** What propose mode did in the latest cycle. */
   get latestActuationResults(): readonly ActuationResult[] {
     return this.latestActuation;
+  }
+
+  /**
+   * Why the latest cycle could not load the config repo or act on its decisions (one line, no
+   * credential); undefined once a cycle loads and acts again. The status page and the API show it.
+   */
+  get latestFailure(): string | undefined {
+    return this.failure;
   }
 
   /** Calls `listener` after every cycle that finished; returns the function that stops it. */
@@ -177,9 +186,12 @@ export class WatcherService {
       inputs = await this.options.loadInputs();
     } catch (error) {
       this.metrics.cycles.inc({ outcome: 'failed' });
-      log.error({ err: { message: redactMessage((error as Error).message) } }, 'cannot load the config repo; keeping the previous decisions');
+      const message = redactMessage((error as Error).message);
+      this.failure = `cannot load the config repo: ${message}`;
+      log.error({ err: { message } }, 'cannot load the config repo; keeping the previous decisions; will try again next cycle');
       return undefined;
     }
+    this.failure = undefined;
     const now = this.options.now?.() ?? Date.now() / 1000;
     let report: CycleReport;
     try {
@@ -212,7 +224,9 @@ export class WatcherService {
         this.latestActuation = await this.options.actuate(report.decisions);
       } catch (error) {
         // Leader election or the config repo failed: nothing was proposed; the next cycle tries again.
-        log.error({ err: { message: redactMessage((error as Error).message) } }, 'acting on the decisions failed; will try again next cycle');
+        const message = redactMessage((error as Error).message);
+        this.failure = `acting on the decisions failed: ${message}`;
+        log.error({ err: { message } }, 'acting on the decisions failed; will try again next cycle');
       }
     }
     for (const listener of this.listeners) {

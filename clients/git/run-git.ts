@@ -123,7 +123,7 @@ function withoutUserInfo(url: string): string {
 export function describeGitFailure(verb: string, remoteUrl: string, output: string, timedOut = false): GitCommandError {
   const where = `git ${verb} ${withoutUserInfo(remoteUrl)}`;
   const rules: Array<{ when: RegExp; kind: GitFailureKind; message: string }> = [
-    { when: /protected branch|GH006|hook declined|pre-receive hook/i, kind: 'protected', message: 'the branch is protected on the remote (a rule or hook declined the push): exempt Phoenix\'s branches (phoenix/*) from branch protection' },
+    { when: /protected branch|GH006|GH013|repository rule violations|hook declined|pre-receive hook/i, kind: 'protected', message: 'the branch is protected on the remote (a rule or hook declined the push): exempt Phoenix\'s branches (phoenix/*) from branch protection' },
     { when: /\[rejected\]|stale info|non-fast-forward|fetch first/i, kind: 'rejected', message: 'the remote branch moved since it was fetched' },
     { when: /returned error: 403|permission to .* denied|write access .* not granted|403 forbidden/i, kind: 'forbidden', message: 'the token may read but not push (HTTP 403): give the GitHub App "Contents: read and write" on the config repository' },
     { when: /returned error: 401|authentication failed|could not read (username|password)|invalid credentials|terminal prompts disabled/i, kind: 'unauthorized', message: 'the remote refused the credentials (HTTP 401): check the GitHub App id, private key and installation, or the token' },

@@ -51,12 +51,13 @@ export function installationTokenSource(client: GitHubClient, options: Installat
 }
 
 /** What a failed `POST /app/installations/{id}/access_tokens` (or signing its JWT) means. Exported for tests. */
-export function describeTokenFailure(error: unknown, options: Pick<InstallationTokenOptions, 'appId' | 'installationId'>): InstallationTokenError {
+export function describeTokenFailure(error: unknown, options: { readonly appId?: number | string; readonly installationId?: number }): InstallationTokenError {
   const status = (error as { status?: number }).status;
-  const app = `GitHub App ${options.appId}`;
+  const app = options.appId === undefined ? 'GitHub App' : `GitHub App ${options.appId}`;
+  const installation = options.installationId === undefined ? 'the installation' : `installation ${options.installationId}`;
   if (status === 401) return new InstallationTokenError(`${app}: GitHub refused the App's signed token (HTTP 401): the private key is wrong or was revoked, or the App id is not the key's App — generate a new key on the App's settings page and update the Secret`, 'credentials');
-  if (status === 404) return new InstallationTokenError(`${app}: installation ${options.installationId} not found (HTTP 404): install the App on the config repository, or fix the installation id`, 'credentials');
-  if (status === 403 || status === 422) return new InstallationTokenError(`${app}: GitHub refused a token for installation ${options.installationId} (HTTP ${status}): the installation is suspended or lacks the requested permissions`, 'credentials');
+  if (status === 404) return new InstallationTokenError(`${app}: ${installation} not found (HTTP 404): install the App on the config repository, or fix the installation id`, 'credentials');
+  if (status === 403 || status === 422) return new InstallationTokenError(`${app}: GitHub refused a token for ${installation} (HTTP ${status}): the installation is suspended or lacks the requested permissions`, 'credentials');
   if (status === undefined && /key|pem|asn1|decoder|sign/i.test((error as Error)?.message ?? '')) {
     return new InstallationTokenError(`${app}: cannot sign with the private key: it is not a PEM RSA private key (use the .pem file GitHub generated)`, 'credentials');
   }

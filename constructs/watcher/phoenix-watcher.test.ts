@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { PHOENIX_IMAGE } from './phoenix-image';
 import { PhoenixWatcher } from './phoenix-watcher';
 
 function synth(props: Partial<ConstructorParameters<typeof PhoenixWatcher>[2]> = {}) {
@@ -41,6 +42,14 @@ describe('PhoenixWatcher', () => {
     const monitor = synth().find((o) => o.kind === 'ServiceMonitor')!;
     expect(monitor.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s' }]);
     expect(synth({ serviceMonitor: false }).some((o) => o.kind === 'ServiceMonitor')).toBe(false);
+  });
+
+  it("runs the image Phoenix publishes for this version unless told otherwise", () => {
+    const chart = new Chart(Testing.app(), 'phoenix');
+    new PhoenixWatcher(chart, 'Watcher', { configYaml: 'repo: {}\n' });
+    const deployment = (Testing.synth(chart) as Array<Record<string, any>>).find((o) => o.kind === 'Deployment')!;
+    expect(deployment.spec.template.spec.containers[0].image).toBe(PHOENIX_IMAGE);
+    expect(PHOENIX_IMAGE).toBe(`ghcr.io/phoenix-metrics/phoenix:${require('../../package.json').version}`);
   });
 
   it('fails when the image is not pinned', () => {

@@ -1,12 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PHOENIX_IMAGE } from './phoenix-image';
 
 /** Props of {@link PhoenixWatcher}. */
 export interface PhoenixWatcherProps {
   /** Namespace the watcher runs in. @default 'phoenix-system' */
   readonly namespace?: string;
-  /** Container image, pinned by tag or digest (never `latest`). */
-  readonly image: string;
+  /**
+   * Container image, pinned by tag or digest (never `latest`).
+   * @default - the image Phoenix's release workflow publishes for this version (`ghcr.io/<Phoenix's repository>:<version>`, see phoenix-image.ts)
+   */
+  readonly image?: string;
   /** Replicas; only the holder of the Lease acts, so two are safe. @default 2 */
   readonly replicas?: number;
   /** The watcher's config file content (YAML), mounted at /etc/phoenix/watcher.yaml. */
@@ -40,8 +44,9 @@ export class PhoenixWatcher extends Construct {
 
   constructor(scope: Construct, id: string, props: PhoenixWatcherProps) {
     super(scope, id);
-    if (/:latest$|^[^:@]+$/.test(props.image)) {
-      throw new Error(`PhoenixWatcher 'image' (${props.image}) must be pinned by a tag other than 'latest' or by a digest`);
+    const image = props.image ?? PHOENIX_IMAGE;
+    if (/:latest$|^[^:@]+$/.test(image)) {
+      throw new Error(`PhoenixWatcher 'image' (${image}) must be pinned by a tag other than 'latest' or by a digest`);
     }
     const replicas = props.replicas ?? 2;
     if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`PhoenixWatcher 'replicas' (${replicas}) must be a whole number of at least 1`);
@@ -110,7 +115,7 @@ export class PhoenixWatcher extends Construct {
             containers: [
               {
                 name: 'watcher',
-                image: props.image,
+                image,
                 args: ['watch', '--config', '/etc/phoenix/watcher.yaml'],
                 ports: [{ name: 'http', containerPort: port }],
                 env: [

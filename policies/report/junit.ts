@@ -51,7 +51,17 @@ function lineOf(finding: Finding): string {
   return `${finding.file}:${finding.line}:${finding.column} ${finding.severity} ${finding.ruleId}: ${finding.message} (fix: ${finding.fix})`;
 }
 
+/** Escapes text for XML attributes and content, leaving out what XML 1.0 cannot carry. */
 function escape(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return withoutControlCharacters(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The C0 control characters other than tab, line feed and carriage return are not allowed in XML 1.0. */
+function withoutControlCharacters(text: string): string {
+  let kept = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code >= 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) kept += char;
+  }
+  return kept;
 }

@@ -1,39 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, resolve, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf, LAYERS, MAY_IMPORT, ROOT, sources, type Layer } from './layers';
 
 /**
  * The layering of ADR 0180 and DESIGN.md, checked on the sources (tests and benchmarks aside):
  * imports point one way, nothing imports `app/`, and git runs only in `clients/git`.
  */
-
-const ROOT = resolve(__dirname, '..', '..');
-const LAYERS = ['analysis', 'constructs', 'environments', 'experiments', 'generators', 'policies', 'clients', 'app'] as const;
-type Layer = (typeof LAYERS)[number];
-
-/** What each layer may import of ours (besides itself). */
-const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
-  analysis: [],
-  constructs: ['analysis'],
-  environments: ['constructs', 'analysis'],
-  experiments: ['constructs', 'environments', 'analysis'],
-  generators: ['constructs', 'environments', 'experiments', 'clients', 'analysis'],
-  policies: ['constructs', 'analysis'],
-  clients: ['analysis'],
-  app: ['analysis', 'constructs', 'environments', 'experiments', 'generators', 'policies', 'clients'],
-};
-
-function sources(layer: Layer): string[] {
-  const dir = join(ROOT, layer);
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.includes('node_modules'))
-    .map((f) => join(dir, f));
-}
-
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm), ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
-}
 
 describe('layering', () => {
   it('every layer imports only the layers below it, and nothing imports app/', () => {

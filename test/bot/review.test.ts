@@ -194,13 +194,38 @@ describe('phoenix review (committed trees of two refs)', () => {
     await expect(reviewRefs({ repoDir: repo.dir, base: 'main', head: 'no-such-branch' })).rejects.toThrow(/'no-such-branch' is not a commit/);
   });
 
-  it('writes JSON with -o and exits 1 when head has error findings (CLI)', async () => {
+  it('writes JSON with -o and exits 1 when head has error findings (CLI; --repo: the former name of --repo-root)', async () => {
     const repo = repoWithChange();
     const out = path.join(repo.dir, 'out', 'review.json');
     const code = await runCli(['review', '--base', 'main', '--head', 'feature', '--repo', repo.dir, '--format', 'json', '-o', out]);
     expect(code).toBe(1);
     const written = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(written.summary.changed).toBe(2);
+  });
+
+  it('writes plain text by default, like the other commands, with file:line per finding and change and no secret (CLI)', async () => {
+    // GIVEN a change with an error finding on head
+    const repo = repoWithChange();
+    const out = path.join(repo.dir, 'out', 'review.txt');
+    // WHEN it is reviewed without --format
+    const code = await runCli(['review', '--base', 'main', '--head', 'feature', '--repo-root', repo.dir, '-o', out]);
+    // THEN the text report has the sections of the markdown one, without markdown, and fails like it
+    const text = fs.readFileSync(out, 'utf8');
+    const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'feature' });
+    expect(code).toBe(1);
+    expect(text).toMatch(/^phoenix review: main \([0-9a-f]{7}\) → feature \([0-9a-f]{7}\)\n2 added, 2 changed, 1 removed; experiments: drop-pod-labels\n/);
+    for (const title of ['Policy findings on head', 'Estimated cost change', 'Guardrails at risk', 'Changes per environment']) expect(text).toContain(`\n${title}\n`);
+    const finding = report.findings.find((f) => f.severity === 'error')!;
+    expect(text).toContain(`  ${finding.file}:${finding.line}${finding.column === undefined ? '' : `:${finding.column}`} error ${finding.ruleId}: `);
+    expect(text).toContain('    removed Service/observability/collector  gitops/experiments/prod/drop-pod-labels/service-collector.yaml:1');
+    expect(text).toMatch(/^ {6}- +- key: pod$/m);
+    expect(text).not.toMatch(/```|<details>|^#/m);
+    expect(text).not.toContain(HEAD_SECRET);
+    expect(text).not.toContain(BASE_SECRET);
+    // AND --format markdown is still what the bot posts
+    const md = path.join(repo.dir, 'out', 'review.md');
+    await runCli(['review', '--base', 'main', '--head', 'feature', '--repo-root', repo.dir, '--format', 'markdown', '-o', md]);
+    expect(fs.readFileSync(md, 'utf8')).toBe(renderReviewMarkdown(report));
   });
 
   it('fails with exit 2 on an unknown format (CLI)', async () => {

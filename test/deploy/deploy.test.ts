@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PHOENIX_IMAGE, PHOENIX_REPOSITORY } from '../../constructs/watcher/phoenix-image';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -71,7 +72,7 @@ describe('the container image (Dockerfile, .dockerignore)', () => {
 });
 
 describe('the CI workflow', () => {
-  const workflow = parse(read('.github/workflows/ci.yml')) as { on: Record<string, unknown>; jobs: Record<string, { if?: string; needs?: string; steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }>; permissions?: Record<string, string> }> };
+  const workflow = parse(read('.github/workflows/ci.yml')) as { on: Record<string, unknown>; jobs: Record<string, { if?: string; needs?: string; steps: Array<{ id?: string; uses?: string; run?: string; with?: Record<string, unknown> }>; permissions?: Record<string, string> }> };
 
   it('runs CI on pushes and pull requests, and builds and publishes the image with provenance only on tags', () => {
     expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
@@ -82,8 +83,15 @@ describe('the CI workflow', () => {
     const build = image.steps.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
     expect(build.with).toMatchObject({ context: '.', push: true, provenance: 'mode=max', sbom: true });
     expect(image.permissions).toMatchObject({ packages: 'write', 'id-token': 'write' });
-    // no organisation is written into it: the image goes to the repository owner's registry
-    expect(read('.github/workflows/ci.yml')).toContain('ghcr.io/${{ github.repository_owner }}/phoenix');
+    // no organisation is written into it: the image is named after the repository it is built in,
+    // which for Phoenix's own repository is the default image the constructs deploy (PHOENIX_IMAGE)
+    const naming = image.steps.find((s) => s.id === 'image')!;
+    const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-gh-output-')), 'out');
+    execFileSync('bash', ['-c', naming.run!], { env: { PATH: process.env.PATH, GITHUB_REPOSITORY: PHOENIX_REPOSITORY, GITHUB_OUTPUT: output } });
+    const published = fs.readFileSync(output, 'utf8').trim().replace(/^name=/, '');
+    fs.rmSync(path.dirname(output), { recursive: true, force: true });
+    expect(PHOENIX_IMAGE).toBe(`${published}:${require('../../package.json').version}`);
+    expect(image.steps.find((s) => s.uses?.startsWith('docker/metadata-action@'))!.with!.images).toBe('${{ steps.image.outputs.name }}');
     expect(fs.existsSync(path.join(ROOT, workflow.jobs.test!.steps.find((s) => s.with?.['go-version-file'])!.with!['go-version-file'] as string))).toBe(true);
   });
 });

@@ -6,11 +6,12 @@ import type { AddressInfo } from 'node:net';
  * A real smart-HTTP git server on 127.0.0.1 for tests: git's own `git http-backend` run as a CGI
  * behind a small Node server that, like GitHub, demands HTTP Basic `x-access-token:<token>` and asks
  * `authorize` whether the token may read (upload-pack) or write (receive-pack). Anything else is
- * answered 401 (no or unknown credentials) or 403 (known token without the right).
+ * answered 401 (no or unknown credentials), 403 (known token without the right) or 404 (a token that
+ * may not see the repository).
  */
 
-/** What the server decides for a request. */
-export type GitAuthDecision = 'ok' | 'unauthorized' | 'forbidden';
+/** What the server decides for a request (`not-found`: the token may not see the repository, as GitHub answers then). */
+export type GitAuthDecision = 'ok' | 'unauthorized' | 'forbidden' | 'not-found';
 
 /** One request as the server saw it (the token itself is never recorded). */
 export interface GitHttpRequest {
@@ -79,6 +80,10 @@ export class GitHttpServer {
     }
     if (decision === 'forbidden') {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Permission denied\n');
+      return;
+    }
+    if (decision === 'not-found') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found\n');
       return;
     }
     const child = spawn('git', ['http-backend'], {

@@ -337,6 +337,7 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     // THEN a clear 502 and nothing pushed
     expect(failed.status).toBe(502);
     expect(failed.body.error.code).toBe('upstream_failed');
+    expect(failed.body.error.message).toMatch(/^GitHub did not answer \(.*\): branch phoenix\/pause\/gamma\/dev was not pushed; try again when GitHub is reachable — no pull request was opened$/);
     expect(failed.text).not.toMatch(/\bat \S+:\d+:\d+/);
     expect(git(remote, 'branch', '--list', 'phoenix/pause/gamma/dev')).toBe('');
     // WHEN the create takes effect but its answer is lost

@@ -24,10 +24,15 @@ export interface SeriesCostOptions {
   readonly intervalSeconds?: number;
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A parsed YAML document, as far as this module reads it (every field is checked before use). */
+interface DocumentView {
+  readonly kind?: unknown;
+  readonly spec?: { readonly config?: unknown } | null;
+  readonly data?: unknown;
+}
 
 function isCollectorConfig(value: unknown): value is RenderedCollectorConfig {
-  const pipelines = (value as Json | undefined)?.service?.pipelines;
+  const pipelines = (value as { service?: { pipelines?: unknown } | null } | null | undefined)?.service?.pipelines;
   return !!pipelines && typeof pipelines === 'object';
 }
 
@@ -38,8 +43,9 @@ export function collectorConfigOf(files: ReadonlyMap<string, string>, environmen
     if (!`/${file}`.includes(folder) || !/\.ya?ml$/.test(file)) continue;
     for (const document of parseAllDocuments(text)) {
       if (document.errors.length > 0) continue;
-      const value = document.toJS() as Json | null;
-      if (value?.kind === 'OpenTelemetryCollector' && isCollectorConfig(value.spec?.config)) return value.spec.config;
+      const value = document.toJS() as DocumentView | null;
+      const config = value?.spec?.config;
+      if (value?.kind === 'OpenTelemetryCollector' && isCollectorConfig(config)) return config;
       if (value?.kind === 'ConfigMap' && value.data && typeof value.data === 'object') {
         for (const entry of Object.values(value.data as Record<string, unknown>)) {
           if (typeof entry !== 'string' || !entry.includes('pipelines')) continue;

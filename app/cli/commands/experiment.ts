@@ -18,7 +18,9 @@ interface ExperimentOptions {
   readonly repo?: string;
   readonly base: string;
   readonly githubUrl: string;
-  readonly experimentsDir: string;
+  readonly experiments?: string;
+  /** Former spelling of `experiments`. */
+  readonly experimentsDir?: string;
   readonly dryRun?: boolean;
 }
 
@@ -41,7 +43,8 @@ export function register(program: Command): void {
       .option('--remote <url>', 'config repo remote to clone and push to (default: origin of the current repo)')
       .option('--repo <owner/name>', 'GitHub repository (default: from the remote URL)')
       .option('--base <branch>', 'branch the pull request targets', 'main')
-      .option('--experiments-dir <dir>', 'experiments folder in the repo', 'experiments')
+      .option('--experiments <dir>', 'folder of the experiment definitions in the repository (default: experiments)')
+      .addOption(new Option('--experiments-dir <dir>', 'former name of --experiments').hideHelp())
       .option('--dry-run', 'build the commit in a temporary clone and print what would be pushed and opened; push nothing, open nothing')
       .addOption(new Option('--github-url <url>', 'GitHub REST API URL').env('GITHUB_API_URL').default('https://api.github.com'))
       .action(async (name: string, options: ExperimentOptions) => {
@@ -71,7 +74,7 @@ async function proposeFromCli(action: PersonAction, experiment: string, options:
         owner,
         repoName,
         identity,
-        experimentsDir: options.experimentsDir,
+        experimentsDir: options.experiments ?? options.experimentsDir ?? 'experiments',
         dryRun: options.dryRun,
         // The commit carries the re-synthesized tree when the person's checkout has the same lockfile.
         resynthesize: resynthesizeWithInstallation(checkoutRoot() ?? INSTALLATION_DIR),

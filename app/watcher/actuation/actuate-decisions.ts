@@ -1,7 +1,7 @@
 import type { Decision } from '../../../analysis/decide/types';
 import { GitCommandError, redactMessage } from '../../../clients/git/run-git';
 import { InstallationTokenError } from '../../../clients/github/installation-token';
-import { GitHubUnavailableError } from '../../../clients/github/github-unavailable';
+import { GitHubRefusedError, GitHubUnavailableError } from '../../../clients/github/github-failure';
 import { proposalFromDecision } from './proposal';
 import { closeStaleProposal, proposeChange, type ProposeContext, type ProposeOutcome } from './propose';
 
@@ -85,10 +85,14 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
   return results;
 }
 
-/** Failures every other proposal of the cycle would repeat: credentials, rights, an unreachable remote or GitHub. */
+/**
+ * Failures every other proposal of the cycle would repeat: credentials, rights, an App not installed,
+ * a protection rule on Phoenix's branches, an unreachable remote, GitHub not answering the look-up
+ * that comes before any push (a failure after this proposal's push concerns it alone).
+ */
 export function isSetupFailure(error: unknown): boolean {
-  if (error instanceof InstallationTokenError || error instanceof GitHubUnavailableError) return true;
-  if (error instanceof GitCommandError) return error.kind === 'unauthorized' || error.kind === 'forbidden' || error.kind === 'not-found' || error.kind === 'unreachable';
-  const status = (error as { status?: number }).status;
-  return status === 401 || status === 403;
+  if (error instanceof GitHubUnavailableError) return !error.afterPush;
+  if (error instanceof InstallationTokenError || error instanceof GitHubRefusedError) return true;
+  if (error instanceof GitCommandError) return error.kind !== 'rejected' && error.kind !== 'failed';
+  return false;
 }

@@ -66,11 +66,11 @@ export function createActuator(
   };
 }
 
-/** The GitHub client proposals go through (token or App installation), from the config's 'github' section. */
-export function createProposalGitHubClient(config: WatcherConfig, log: Logger): GitHubAccess['client'] {
+/** The GitHub client and git tokens proposals go through (token or App installation), from the config's 'github' section. */
+export function createProposalGitHubAccess(config: WatcherConfig, log: Logger): GitHubAccess {
   const access = createGitHubAccess(config, log);
   if (!access) throw new InputError(`${config.file}: proposing pull requests needs a 'github' section (repository and token or app)`);
-  return access.client;
+  return access;
 }
 
 /** The Lease elector of the watcher config (one per process: propose mode and the API's actions share it). */

@@ -1,5 +1,5 @@
 import { proposalBranch, type PersonAction, type Proposal } from './proposal';
-import { beforePushing } from '../../../clients/github/github-unavailable';
+import { beforePushing } from '../../../clients/github/github-failure';
 import { findOpenPullRequest, proposeChange, type ProposeContext, type ProposeOutcome } from './propose';
 
 /** A person's decision about one experiment in one environment. */
@@ -47,7 +47,7 @@ export async function proposePersonDecision(decision: PersonDecision, context: P
   if (existing) return { kind: 'existing', branch: own, pullNumber: existing.number, url: existing.url };
   for (const action of BLOCKING.filter((a) => a !== decision.action)) {
     const branch = proposalBranch({ ...decision, action });
-    const other = await findOpenPullRequest(context, branch);
+    const other = await beforePushing(`branch ${own}`, () => findOpenPullRequest(context, branch));
     if (other) return { kind: 'conflict', branch, action, url: other.url, pullNumber: other.number };
   }
   const proposal: Proposal = {

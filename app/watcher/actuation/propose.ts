@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
 import type { ConfigRepo, GitIdentity } from '../../../clients/git/config-repo';
-import { beforePushing } from '../../../clients/github/github-unavailable';
+import { GitCommandError } from '../../../clients/git/run-git';
+import { beforePushing, describeGitHubFailure, GitHubUnavailableError } from '../../../clients/github/github-failure';
 import { emptyExperimentState, lifecycleFor, parseExperimentState, serializeExperimentState, withLifecycle } from '../../../constructs/experiment/state';
 import { decisionRecordPath, nextLifecycle, renderDecisionRecord } from './apply-proposal';
 import { proposalBranch, type Proposal } from './proposal';
@@ -78,10 +79,15 @@ export async function proposeChange(proposal: Proposal, context: ProposeContext)
       return { status: 'dry-run', branch, title, files: pushed.files, pullNumber: before?.number, url: before?.url, detail: `would push ${branch} (${pushed.files.join(', ')}) and ${pull}` };
     }
     if (pushed.status === 'rejected') {
-      if (attempt >= 3) throw new Error(`the push of ${branch} was rejected ${attempt} times: the branch keeps moving; will try again next cycle`);
+      if (attempt >= 3) throw new GitCommandError(`the push of ${branch} was rejected ${attempt} times: the branch keeps moving; will try again next cycle`, 'rejected');
       continue;
     }
-    return { ...(await openOrUpdatePullRequest(proposal, context, branch, pushed.treeNotResynthesized, pushed.recordPath)), files: pushed.files };
+    try {
+      return { ...(await openOrUpdatePullRequest(proposal, context, branch, pushed.treeNotResynthesized, pushed.recordPath)), files: pushed.files };
+    } catch (error) {
+      const failure = describeGitHubFailure(error, `branch ${branch} is pushed but its pull request was not opened or updated (the next try does it)`);
+      throw failure instanceof GitHubUnavailableError ? new GitHubUnavailableError(failure.message, true) : failure;
+    }
   }
 }
 

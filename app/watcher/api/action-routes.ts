@@ -1,6 +1,9 @@
 import type http from 'node:http';
 import type { PersonAction } from '../actuation/proposal';
 import { DecisionRefusedError, type PersonDecision, type PersonDecisionOutcome } from '../actuation/propose-person-decision';
+import { GitCommandError, redactMessage } from '../../../clients/git/run-git';
+import { GitHubRefusedError, GitHubUnavailableError } from '../../../clients/github/github-failure';
+import { InstallationTokenError } from '../../../clients/github/installation-token';
 import { ApiError, badRequest, notFound } from './api-error';
 import { checkBearerToken } from './bearer-token';
 import { RateLimiter } from './rate-limiter';
@@ -121,11 +124,16 @@ async function act(decision: PersonDecision, options: ActionRoutesOptions): Prom
     outcome = await options.propose(decision);
   } catch (error) {
     if (error instanceof DecisionRefusedError) throw new ApiError(409, 'conflict', error.message);
-    options.log.warn({ ...base, err: { message: (error as Error).message } }, 'API action failed');
+    const message = redactMessage((error as Error).message);
+    options.log.warn({ ...base, err: { message } }, 'API action failed');
+    // A classified failure says what to do (clients/git, clients/github); anything else stays vague.
+    const classified = [GitHubUnavailableError, GitHubRefusedError, GitCommandError, InstallationTokenError].some((type) => error instanceof type);
     throw new ApiError(
       502,
       'upstream_failed',
-      'the config repo or GitHub could not be reached or refused the change; no pull request was opened — try again (the watcher log has the details)',
+      classified
+        ? `${message} — no pull request was opened`
+        : 'the config repo or GitHub could not be reached or refused the change; no pull request was opened — try again (the watcher log has the details)',
     );
   }
   if (outcome.kind === 'conflict') {

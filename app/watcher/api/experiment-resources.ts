@@ -27,6 +27,8 @@ export interface ApiExperimentEnvironment {
   readonly pullRequests: readonly ApiPullRequest[];
   /** The latest cycle's decisions, one per candidate, with their evidence and windows. */
   readonly decisions: readonly Decision[];
+  /** Why the latest cycle's decision could not be proposed, one line saying what to do. @default - none */
+  readonly proposalError?: string;
 }
 
 /** One experiment across the watched environments (schema `Experiment`). */
@@ -114,5 +116,6 @@ function environmentOf(view: ExperimentView, decisions: readonly Decision[], pul
     },
     pullRequests,
     decisions,
+    ...(view.proposal?.error ? { proposalError: view.proposal.error } : {}),
   };
 }

@@ -81,9 +81,9 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
     },
   });
 
-  const experiments = async (): Promise<{ list: ApiExperiment[]; environments: Set<string> }> => {
+  const experiments = async (): Promise<{ list: ApiExperiment[]; environments: Set<string>; problems: readonly string[] }> => {
     const { view, environments } = await known();
-    return { list: buildExperiments(view, options.report()?.decisions ?? [], options.pullRequests?.() ?? new Map()), environments };
+    return { list: buildExperiments(view, options.report()?.decisions ?? [], options.pullRequests?.() ?? new Map()), environments, problems: view.problems ?? [] };
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
@@ -124,7 +124,7 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
         return;
       case 'list': {
         onlyParams(params, ['environment', 'limit', 'cursor']);
-        const { list, environments } = await experiments();
+        const { list, environments, problems } = await experiments();
         const environment = params.get('environment');
         if (environment !== null && !environments.has(environment))
           throw notFound('environment', `the watcher does not watch an environment named '${clip(environment)}'`);
@@ -137,6 +137,7 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
           mode: options.mode(),
           cycle: cycleOf(options.report()),
           experiments: page.items,
+          ...(problems.length ? { problems } : {}),
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
         });
         return;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigRepo } from '../../../clients/git/config-repo';
 import type { LeaseElector } from '../../../clients/kubernetes/lease-elector';
-import { createProposalGitHubClient } from '../actuation/create-actuator';
+import { createProposalGitHubAccess } from '../actuation/create-actuator';
 import { proposalBranch } from '../actuation/proposal';
 import { proposePersonDecision, type PersonDecision } from '../actuation/propose-person-decision';
 import { resynthesizeWithInstallation } from '../actuation/resynthesize';
@@ -49,7 +49,7 @@ function actionOptions(
   options: { readonly source: StatusSource; readonly pullRequests: Map<string, PullRequestView>; readonly log: Logger; readonly elector?: LeaseElector },
 ): ActionRoutesOptions {
   const settings = config.api.actions;
-  const github = createProposalGitHubClient(config, options.log);
+  const access = createProposalGitHubAccess(config, options.log);
   const identity = { name: config.actuation.authorName, email: config.actuation.authorEmail };
   const resynthesize = config.actuation.resynthesize ? resynthesizeWithInstallation() : undefined;
   let repo: Promise<ConfigRepo> | undefined;
@@ -71,7 +71,7 @@ function actionOptions(
       return config.environments[environment] ? undefined : 'environment';
     },
     propose: async (decision: PersonDecision) => {
-      repo ??= ConfigRepo.open(`${config.repository.workDir}-api-actions`, config.repository.url, { baseBranch: config.repository.branch }).catch(
+      repo ??= ConfigRepo.open(`${config.repository.workDir}-api-actions`, config.repository.url, { baseBranch: config.repository.branch, tokens: access.gitTokens }).catch(
         (error: unknown) => {
           repo = undefined;
           throw error;
@@ -79,7 +79,7 @@ function actionOptions(
       );
       return proposePersonDecision(decision, {
         repo: await repo,
-        github,
+        github: access.client,
         owner: config.github!.owner,
         repoName: config.github!.repo,
         identity,

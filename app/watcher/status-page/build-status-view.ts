@@ -52,7 +52,7 @@ export interface StatusInputs {
   readonly proposalsPushed?: boolean;
   /** Decision records in the config repo. @default - none */
   readonly decisionRecords?: readonly DecisionRecordRef[];
-  /** Web address of the config repo (e.g. `https://github.com/acme/metrics-config`), for record and branch links. @default - no links */
+  /** Web address of the config repo (e.g. `https://github.com/OWNER/metrics-config`), for record and branch links. @default - no links */
   readonly repoWebUrl?: string;
   /** Branch the decision records live on. @default 'main' */
   readonly repoBranch?: string;
@@ -60,6 +60,8 @@ export interface StatusInputs {
   readonly guardrailQueries?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string>>>>>>;
   /** Problems of the latest cycle. @default - none */
   readonly problems?: readonly string[];
+  /** Why a decision's proposal failed (one line), keyed by {@link historyKey}. @default - none */
+  readonly proposalErrors?: ReadonlyMap<string, string>;
   /** When the latest cycle finished. @default - none */
   readonly lastCycleAt?: string;
 }
@@ -253,7 +255,9 @@ function pullRequestOf(experiment: string, environment: string, decisions: reado
   const acting = decisions.find((d) => d.action !== 'none');
   if (!acting) return {};
   const branch = proposalBranch({ experiment, environment, action: acting.action as 'promote' | 'rollback' });
-  // Link a branch only where one is pushed; in observe mode (or a dry run) it does not exist.
+  const error = inputs.proposalErrors?.get(historyKey(experiment, environment, acting.variant));
+  // Link a branch only where one is pushed; in observe mode (or a dry run) it does not exist, nor when pushing failed.
+  if (error) return { proposal: { branch, pushed: false, error } };
   if (!inputs.proposalsPushed) return { proposal: { branch, pushed: false } };
   return { proposal: { branch, pushed: true, ...(inputs.repoWebUrl ? { url: `${inputs.repoWebUrl}/tree/${branch.split('/').map(encodeURIComponent).join('/')}` } : {}) } };
 }
@@ -270,6 +274,9 @@ function decisionHistory(experiment: string, environment: string, decisions: rea
       recordPath: r.path,
       ...(inputs.repoWebUrl ? { recordUrl: `${inputs.repoWebUrl}/blob/${encodeURIComponent(branch)}/${r.path.split('/').map(encodeURIComponent).join('/')}` } : {}),
     }));
-  const latest: DecisionView[] = decisions.map((d) => ({ time: d.decidedAt, action: d.action, verdict: d.verdict, variant: d.variant }));
+  const latest: DecisionView[] = decisions.map((d) => {
+    const error = d.action === 'none' ? undefined : inputs.proposalErrors?.get(historyKey(experiment, environment, d.variant));
+    return { time: d.decidedAt, action: d.action, verdict: d.verdict, variant: d.variant, ...(error ? { proposalError: error } : {}) };
+  });
   return [...latest, ...recorded].sort((a, b) => b.time.localeCompare(a.time));
 }

@@ -34,11 +34,29 @@ const refreshScript = `
 (function(){var b=document.body,h=document.documentElement,s=Number(b.getAttribute('data-refresh-seconds'))||30,e=b.getAttribute('data-events'),l=false,p=0;function r(){if(document.hidden){l=true;return;}l=false;fetch(location.href,{headers:{accept:'text/html'},cache:'no-store'}).then(function(x){return x.ok?x.text():null}).then(function(t){if(!t)return;var d=new DOMParser().parseFromString(t,'text/html');['main','header time'].forEach(function(q){var n=d.querySelector(q),o=document.querySelector(q);if(n&&o)o.replaceWith(n);});h.setAttribute('data-refreshed',String(Date.now()));}).catch(function(){});}function poll(){if(!p){p=setInterval(r,s*1000);h.setAttribute('data-live','polling');}}document.addEventListener('visibilitychange',function(){if(!document.hidden&&l)r();});if(e&&window.EventSource){var x=new EventSource(e);x.onopen=function(){h.setAttribute('data-live','events');};['cycle-finished','verdict-changed','pull-request-opened'].forEach(function(t){x.addEventListener(t,r);});x.onerror=function(){if(x.readyState===2)poll();};}else poll();})();
 `;
 
-/** CSP source expressions for the page's one inline stylesheet and one inline script (their sha256). */
-export const inlineHashes = {
-  style: `'sha256-${createHash('sha256').update(styles).digest('base64')}'`,
-  script: `'sha256-${createHash('sha256').update(refreshScript).digest('base64')}'`,
-};
+/** An inline `<style>` or `<script>` element and the CSP source expression that allows it. */
+interface InlineElement {
+  /** The whole element, ready to interpolate into a page. */
+  readonly element: SafeHtml;
+  /** `'sha256-…'` of the element's content. */
+  readonly hash: string;
+}
+
+/**
+ * Builds the element and its hash from one text, so the content served is byte for byte the
+ * content hashed: whatever reformats the page template (Prettier formats `html` tagged templates
+ * as HTML) moves the element as a whole and cannot put text between the tags.
+ */
+function inlineElement(tag: 'style' | 'script', text: string): InlineElement {
+  return {
+    element: new SafeHtml(`<${tag}>${text}</${tag}>`),
+    hash: `'sha256-${createHash('sha256').update(text).digest('base64')}'`,
+  };
+}
+
+/** The page's one inline stylesheet and one inline script. */
+const inlineStyle = inlineElement('style', styles);
+const inlineScript = inlineElement('script', refreshScript);
 
 /**
  * The Content-Security-Policy of every status page: nothing but the page's own inline stylesheet and
@@ -46,8 +64,8 @@ export const inlineHashes = {
  */
 export const contentSecurityPolicy = [
   "default-src 'none'",
-  `style-src ${inlineHashes.style}`,
-  `script-src ${inlineHashes.script}`,
+  `style-src ${inlineStyle.hash}`,
+  `script-src ${inlineScript.hash}`,
   "connect-src 'self'",
   "img-src 'self'",
   "base-uri 'none'",
@@ -68,12 +86,12 @@ export function renderLayout(title: string, generatedAt: string, content: SafeHt
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Phoenix</title>
-<style>${new SafeHtml(styles)}</style>
+${inlineStyle.element}
 </head>
 <body data-refresh-seconds="${refreshSeconds}"${eventsPath ? html` data-events="${eventsPath}"` : ''}>
 <header><h1>${title}</h1><p>Updated <time datetime="${generatedAt}">${readableTime(generatedAt)}</time></p></header>
 <main>${content}</main>
-<script>${new SafeHtml(refreshScript)}</script>
+${inlineScript.element}
 </body>
 </html>`.value}\n`;
 }

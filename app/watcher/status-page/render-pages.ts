@@ -79,7 +79,7 @@ export function renderExperimentPage(view: ExperimentView, generatedAt: string, 
   const columns = (rows: ReadonlyArray<{ values: ReadonlyArray<{ variant: string }> }>) =>
     (rows[0]?.values ?? view.variants.map((v) => ({ variant: v.name }))).map((v) => html`<th scope="col" class="num">${v.variant}</th>`);
   const decisions = view.decisions.map(
-    (d) => html`<li><time datetime="${d.time}">${readableTime(d.time)}</time> — ${d.action}${d.variant ? ` ${d.variant}` : ''} (${d.verdict})${decisionLink(d)}</li>`,
+    (d) => html`<li><time datetime="${d.time}">${readableTime(d.time)}</time> — ${d.action}${d.variant ? ` ${d.variant}` : ''} (${d.verdict})${decisionLink(d)}${d.proposalError ? html` · <span class="proposal-error">not proposed: ${d.proposalError}</span>` : ''}</li>`,
   );
   const frozen = view.frozenSaving;
   const content = html`<p><a href="../../">← All experiments</a></p>
@@ -114,11 +114,12 @@ function costChart(view: ExperimentView): SafeHtml | string {
 
 function problems(view: StatusView): SafeHtml | string {
   if (!view.problems?.length) return '';
-  return html`<section class="problems" aria-labelledby="problems"><h2 id="problems">Latest cycle problems</h2><p>Affected experiments are inconclusive until the next cycle.</p><ul>${view.problems.map((p) => html`<li>${p}</li>`)}</ul></section>`;
+  return html`<section class="problems" aria-labelledby="problems"><h2 id="problems">Latest cycle problems</h2><p>Affected experiments are inconclusive, or not proposed, until a later cycle succeeds; every cycle tries again.</p><ul>${view.problems.map((p) => html`<li>${p}</li>`)}</ul></section>`;
 }
 
 function pullRequestCell(e: ExperimentView): SafeHtml | string {
   if (e.pullRequest) return html`<a href="${safeUrl(e.pullRequest.url)}" rel="noopener">${e.pullRequest.title}</a> (${e.pullRequest.state})`;
+  if (e.proposal?.error) return html`<span class="proposal-error">not proposed: ${e.proposal.error}</span>`;
   if (e.proposal && !e.proposal.pushed) return html`would propose <code>${e.proposal.branch}</code> <small>(observe mode)</small>`;
   if (e.proposal) return e.proposal.url ? html`proposal branch <a href="${safeUrl(e.proposal.url)}" rel="noopener"><code>${e.proposal.branch}</code></a>` : html`proposal branch <code>${e.proposal.branch}</code>`;
   return '–';

@@ -40,9 +40,12 @@ export interface ExperimentView {
   readonly variants: readonly VariantView[];
   /** Open or merged pull request proposing the next step. @default - none */
   readonly pullRequest?: PullRequestView;
-  /** The branch of the proposed change when its pull request is not known. @default - none */
-  /** The proposal of the acting decision when no pull request is known; `pushed` false: observe mode or a dry run, the branch does not exist. */
-  readonly proposal?: { readonly branch: string; readonly pushed: boolean; readonly url?: string };
+  /**
+   * The proposal of the acting decision when no pull request is known; `pushed` false: observe mode,
+   * a dry run, or proposing failed (`error`, one line saying what to do) — the branch does not exist.
+   * @default - none
+   */
+  readonly proposal?: { readonly branch: string; readonly pushed: boolean; readonly url?: string; readonly error?: string };
   /** The saving frozen at promotion (promoted experiments). @default - none */
   readonly frozenSaving?: FrozenSavingView;
   /** Cost per window per variant, for the chart. */
@@ -123,4 +126,6 @@ export interface DecisionView {
   readonly recordPath?: string;
   /** Link to the decision record in the config repo. @default - none */
   readonly recordUrl?: string;
+  /** Why the latest cycle's decision could not be proposed (one line saying what to do). @default - none */
+  readonly proposalError?: string;
 }

@@ -4,6 +4,7 @@ import type { WindowResult } from '../../../analysis/decide/types';
 import type { EnvironmentLifecycle } from '../../../constructs/experiment/definition';
 import { parseExperimentState } from '../../../constructs/experiment/state';
 import type { WatcherConfig } from '../config';
+import type { ActuationResult } from '../actuation/actuate-decisions';
 import type { CycleReport } from '../cycle';
 import type { WatcherHttpServer } from '../http-server';
 import { readManifests } from '../repo-inputs';
@@ -15,6 +16,10 @@ import type { PullRequestView, StatusView } from './view-model';
 export interface WatcherStatusSourceOptions {
   /** The watcher's latest cycle report. */
   readonly report: () => CycleReport | undefined;
+  /** What propose mode did with the latest cycle's decisions (failed proposals carry their one-line error). @default - nothing */
+  readonly actuation?: () => readonly ActuationResult[];
+  /** Why the latest cycle could not load the config repo or act, one line. @default - never */
+  readonly failure?: () => string | undefined;
   /** The watcher's clone of the config repo (state files, decision records, committed tree). @default - no repo data */
   readonly repoDir?: string;
   /** @default 'experiments' */
@@ -64,6 +69,11 @@ export class WatcherStatusSource implements StatusSource {
       this.repo = this.readRepo();
     }
     const repo = this.repo;
+    const failure = this.options.failure?.();
+    const proposalErrors = new Map<string, string>();
+    for (const result of this.options.actuation?.() ?? []) {
+      if (result.error) proposalErrors.set(historyKey(result.experiment, result.environment, result.variant), result.error);
+    }
     return buildStatusView({
       generatedAt: (this.options.now?.() ?? new Date()).toISOString(),
       decisions: report?.decisions ?? [],
@@ -76,7 +86,9 @@ export class WatcherStatusSource implements StatusSource {
       proposalsPushed: this.options.proposalsPushed ?? false,
       ...(this.options.repoWebUrl ? { repoWebUrl: this.options.repoWebUrl } : {}),
       ...(this.options.repoBranch ? { repoBranch: this.options.repoBranch } : {}),
-      problems: [...(report?.problems ?? []), ...repo.problems],
+      proposalErrors,
+      // A failure every proposal shares (credentials, rights, an App not installed) is one line here.
+      problems: [...(failure ? [failure] : []), ...(report?.problems ?? []), ...new Set([...proposalErrors.values()].map((e) => `not proposed: ${e}`)), ...repo.problems],
       ...(report ? { lastCycleAt: report.finishedAt } : {}),
     });
   }
@@ -187,10 +199,16 @@ export interface WatcherStatusPageOptions {
  * Mounts the status page on a watcher service's server, reading the config repo clone the watcher
  * keeps in `repository.workDir`. One call from the watch command's start-up.
  */
-export function mountWatcherStatusPage(service: { readonly http: WatcherHttpServer; readonly latest: CycleReport | undefined }, config: WatcherConfig, options: WatcherStatusPageOptions = {}): WatcherStatusSource {
+export function mountWatcherStatusPage(
+  service: { readonly http: WatcherHttpServer; readonly latest: CycleReport | undefined; readonly latestActuationResults?: readonly ActuationResult[]; readonly latestFailure?: string },
+  config: WatcherConfig,
+  options: WatcherStatusPageOptions = {},
+): WatcherStatusSource {
   const repoWebUrl = options.repoWebUrl ?? process.env.PHOENIX_REPO_WEB_URL ?? repoWebUrlOf(config.repository.url);
   const source = new WatcherStatusSource({
     report: () => service.latest,
+    actuation: () => service.latestActuationResults ?? [],
+    failure: () => service.latestFailure,
     repoDir: config.repository.workDir,
     experimentsDir: config.repository.experimentsDir,
     environments: Object.keys(config.environments),

@@ -47,10 +47,14 @@ export class GitHubHttpError extends Error {
   }
 }
 
-/** The repository named by the path, or a 404 like GitHub's. */
+/**
+ * The repository named by the path, or a 404 like GitHub's: also for a private repository that an
+ * installation token's installation does not cover (the App is not installed on it).
+ */
 export function requireRepo(request: HandlerRequest): FakeRepo {
   const repo = request.state.repo(request.params.owner, request.params.repo);
   if (!repo) throw new GitHubHttpError(404, 'Not Found');
+  if (repo.private && request.installationId !== undefined && repo.installationId !== request.installationId) throw new GitHubHttpError(404, 'Not Found');
   return repo;
 }
 

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const bin = path.join(__dirname, '..', 'bin', 'phoenix');
+const bin = path.join(__dirname, '..', '..', 'bin', 'phoenix');
 
 describe('phoenix CLI', () => {
   it('prints the package version', () => {
     // GIVEN the installed CLI WHEN asked for its version
     const out = execFileSync(bin, ['--version'], { encoding: 'utf8' });
     // THEN it is the package.json version
-    expect(out.trim()).toBe(require('../package.json').version);
+    expect(out.trim()).toBe(require('../../package.json').version);
   });
 
   it('fails with exit 2 and no stack trace on an unknown command', () => {

@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../app/cli/program';
-import { repoFromRemote } from '../app/cli/commands/experiment';
-import { parseExperimentState } from '../constructs/experiment/state';
-import { FakeGitHub } from './support/fake-github';
-import { seedConfigRepo } from './support/seed-config-repo';
+import { runCli } from '../../app/cli/program';
+import { repoFromRemote } from '../../app/cli/commands/experiment';
+import { parseExperimentState } from '../../constructs/experiment/state';
+import { FakeGitHub } from '../support/fake-github';
+import { seedConfigRepo } from '../support/seed-config-repo';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -80,6 +80,25 @@ describe('phoenix experiment pause|resume|abort', () => {
     expect(stdout).toMatch(/^dry run: would push phoenix\/pause\/drop-pod-labels\/dev \(experiments\/drop-pod-labels\.state\.yaml, experiments\/decisions\/\S+\) and open a pull request 'pause drop-pod-labels in dev' against main$/m);
     expect(git(remote, 'branch', '--list', 'phoenix/*')).toBe('');
     expect(github.calls('pulls/create')).toHaveLength(0);
+  });
+
+  it('reads the state in the folder --experiments names, like synth and estimate (--experiments-dir: its former name)', async () => {
+    // GIVEN the repository also holds the experiment paused in conf/ (running in experiments/)
+    const seed = path.join(root, 'seed');
+    await mkdir(path.join(seed, 'conf'));
+    await writeFile(path.join(seed, 'conf/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: paused\n');
+    git(seed, 'add', '.');
+    git(seed, 'commit', '--quiet', '-m', 'conf');
+    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    for (const flag of ['--experiments', '--experiments-dir']) {
+      stdout = '';
+      // WHEN a resume is proposed with that folder
+      const code = await runCli([...args('resume'), flag, 'conf', '--dry-run']);
+      // THEN it resumes the paused experiment of conf/ and writes there
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^dry run: would push phoenix\/resume\/drop-pod-labels\/dev \(conf\/drop-pod-labels\.state\.yaml, conf\/decisions\/\S+\)/m);
+    }
   });
 
   it('fails with exit 3 ("try again"), not as a bug, and pushes nothing when GitHub does not answer', async () => {
