@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
-import { FakeGitHub } from '../support/fake-github';
+import { FakeGitHub, syncBranchesToGitHub } from '../support/fake-github';
 import { GitHttpServer, type GitAuthDecision } from '../support/git-http-server';
-import { syncBranchesToGitHub } from '../support/propose-rig';
 
 const WRITER = 'ghp_writer0123456789abcdefWRITER';
 const READER = 'ghp_reader0123456789abcdefREADER';

@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
 import { repoFromRemote } from '../../app/cli/commands/experiment';
 import { parseExperimentState } from '../../constructs/experiment/state';
-import { FakeGitHub } from '../support/fake-github';
-import { seedConfigRepo } from '../support/seed-config-repo';
+import { FakeGitHub, seedConfigRepo } from '../support/fake-github';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();

@@ -24,13 +24,15 @@ export function readyKustomization(name: string, revision: string, since: string
 
 /**
  * Starts the Kubernetes API fake holding a Ready Kustomization per experiment (name → applied
- * revision, `main@sha1:…`) since `since`, and writes its kubeconfig (context `fake`) to
- * `<dir>/kubeconfig`. The caller must `stop()` it.
+ * revision, `main@sha1:…`), Ready since `since` (one time, or each experiment's), and writes its
+ * kubeconfig (context `fake`) to `<dir>/kubeconfig`. The caller must `stop()` it.
  */
-export async function startFluxApi(dir: string, applied: Readonly<Record<string, string>>, since: string): Promise<FakeKubeApi> {
+export async function startFluxApi(dir: string, applied: Readonly<Record<string, string>>, since: string | ((experiment: string) => string)): Promise<FakeKubeApi> {
   const kube = new FakeKubeApi();
   await kube.start();
-  for (const [name, revision] of Object.entries(applied)) kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', readyKustomization(name, revision, since));
+  for (const [name, revision] of Object.entries(applied)) {
+    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', readyKustomization(name, revision, typeof since === 'string' ? since : since(name)));
+  }
   writeFileSync(path.join(dir, 'kubeconfig'), kube.kubeConfig().exportConfig());
   return kube;
 }

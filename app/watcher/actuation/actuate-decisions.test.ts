@@ -7,9 +7,8 @@ import type { Decision } from '../../../analysis/decide/types';
 import { ConfigRepo } from '../../../clients/git/config-repo';
 import { createGitHubClient, type GitHubClient } from '../../../clients/github/octokit';
 import { LeaseElector } from '../../../clients/kubernetes/lease-elector';
-import { FakeGitHub } from '../../../test/support/fake-github';
+import { FakeGitHub, seedConfigRepo, syncingFetch } from '../../../test/support/fake-github';
 import { FakeKubeApi } from '../../../test/support/fake-kube-api';
-import { mirroringFetch, seedConfigRepo } from '../../../test/support/seed-config-repo';
 import { actuateDecisions, type ActuateOptions } from './actuate-decisions';
 
 const identity = { name: 'Phoenix', email: 'phoenix@example.invalid' };
@@ -40,7 +39,7 @@ describe('actuateDecisions', () => {
     github.addRepo({ owner: 'acme', name: 'config' });
     kube = new FakeKubeApi();
     await kube.start();
-    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: mirroringFetch(remote, github) });
+    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncingFetch(github, 'acme/config', remote) });
   });
 
   afterEach(async () => {

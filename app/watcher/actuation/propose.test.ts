@@ -7,8 +7,7 @@ import type { Decision } from '../../../analysis/decide/types';
 import { ConfigRepo } from '../../../clients/git/config-repo';
 import { createGitHubClient, type GitHubClient } from '../../../clients/github/octokit';
 import { parseExperimentState } from '../../../constructs/experiment/state';
-import { FakeGitHub } from '../../../test/support/fake-github';
-import { mirroringFetch, seedConfigRepo } from '../../../test/support/seed-config-repo';
+import { FakeGitHub, seedConfigRepo, syncingFetch } from '../../../test/support/fake-github';
 import { proposalFromDecision, type Proposal } from './proposal';
 import { closeStaleProposal, proposeChange, type ProposeContext } from './propose';
 
@@ -60,7 +59,7 @@ describe('proposeChange', () => {
     ({ remote, seed } = seedConfigRepo(root));
     github = await FakeGitHub.start();
     github.addRepo({ owner: 'acme', name: 'config' });
-    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: mirroringFetch(remote, github) });
+    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncingFetch(github, 'acme/config', remote) });
   });
 
   afterEach(async () => {

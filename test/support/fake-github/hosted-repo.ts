@@ -1,11 +1,17 @@
 /**
- * A config repository for the actuation tests: a bare remote whose `main` holds a few files, and
- * its branches mirrored into the GitHub fake as a push to GitHub would make them known there.
+ * The git side of a repository the fake hosts: a bare remote whose `main` holds a few files (the
+ * actuation tests' config repository), and its branches told to the fake as GitHub knows a branch
+ * as soon as it is pushed.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FakeGitHub } from './fake-github';
-import { git } from './watcher-repo';
+
+function git(cwd: string, ...args: string[]): string {
+  const author = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...author } }).trim();
+}
 
 /** The state file of the experiment the actuation tests act on: drop-pod-labels, running in dev. */
 export const RUNNING_IN_DEV = { 'experiments/drop-pod-labels.state.yaml': 'version: 1\nenvironments:\n  dev:\n    phase: running\n' };
@@ -32,18 +38,18 @@ export function seedConfigRepo(root: string, files: Readonly<Record<string, stri
   return { remote, seed };
 }
 
-/** Makes every branch of the bare `remote` a ref of `repository` in the GitHub fake. */
-export function mirrorBranches(remote: string, github: FakeGitHub, repository = 'acme/config'): void {
-  for (const line of git(remote, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n').filter(Boolean)) {
+/** Tells the GitHub fake every branch of `bare`, as GitHub knows a branch as soon as it is pushed (a `GitHttpServer` `afterPush`). */
+export function syncBranchesToGitHub(github: FakeGitHub, repository: string, bare: string): void {
+  for (const line of git(bare, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n').filter(Boolean)) {
     const [ref, sha] = line.split(' ');
     github.setRef(repository, ref!.replace(/^refs\//, ''), sha!);
   }
 }
 
-/** A `fetch` that mirrors the remote's branches into the fake before every GitHub call. */
-export function mirroringFetch(remote: string, github: FakeGitHub, repository = 'acme/config'): typeof fetch {
+/** A `fetch` that tells the fake the branches of `bare` before every GitHub call (for pushes that bypass a git server). */
+export function syncingFetch(github: FakeGitHub, repository: string, bare: string): typeof fetch {
   return async (input, init) => {
-    mirrorBranches(remote, github, repository);
+    syncBranchesToGitHub(github, repository, bare);
     return fetch(input, init);
   };
 }
