@@ -13,8 +13,18 @@ export interface QueryReference {
   readonly expr: string;
 }
 
+/** Series and cost before and after a change, and what it saves. */
+export interface SeriesSaving {
+  readonly seriesBefore: number;
+  readonly seriesAfter: number;
+  readonly costBefore: Money;
+  readonly costAfter: Money;
+  readonly saving: Money;
+  readonly savingPercent: number;
+}
+
 /** The recommendation for one metric family, with its evidence. */
-export interface MetricRecommendation {
+export interface MetricRecommendation extends SeriesSaving {
   /** Family name, as the collector's processors see a scraped metric. */
   readonly metric: string;
   readonly type: MetricType;
@@ -31,12 +41,6 @@ export interface MetricRecommendation {
   readonly function?: 'sum' | 'max' | 'min';
   /** Counters and histograms merge as deltas (`cumulativetodelta` → aggregate → `deltatocumulative`). */
   readonly deltaConversion: boolean;
-  readonly seriesBefore: number;
-  readonly seriesAfter: number;
-  readonly costBefore: Money;
-  readonly costAfter: Money;
-  readonly saving: Money;
-  readonly savingPercent: number;
   /** Every query that reads the family. */
   readonly queries: readonly QueryReference[];
   /** Why the change keeps every answer, or why there is no change. */
@@ -46,14 +50,8 @@ export interface MetricRecommendation {
 }
 
 /** The recommender's answer for a whole snapshot. */
-export interface RecommendationReport {
+export interface RecommendationReport extends SeriesSaving {
   readonly metrics: readonly MetricRecommendation[];
-  readonly seriesBefore: number;
-  readonly seriesAfter: number;
-  readonly costBefore: Money;
-  readonly costAfter: Money;
-  readonly saving: Money;
-  readonly savingPercent: number;
   readonly queriesAnalysed: number;
   /** Queries or files that could not be analysed, `file:line:column: message`. */
   readonly problems: readonly string[];
