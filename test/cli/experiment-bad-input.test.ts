@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
-import { FakeGitHub, syncBranchesToGitHub } from '../support/fake-github';
+import { FakeGitHub, seedConfigRepo, syncBranchesToGitHub } from '../support/fake-github';
 import { GitHttpServer, type GitAuthDecision } from '../support/git-http-server';
 
 const WRITER = 'ghp_writer0123456789abcdefWRITER';
@@ -37,16 +37,7 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
     const gitconfig = path.join(root, 'gitconfig');
     writeFileSync(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
     process.env.GIT_CONFIG_GLOBAL = gitconfig;
-    bare = path.join(root, 'repos', 'acme', 'config.git');
-    mkdirSync(path.dirname(bare), { recursive: true });
-    git(root, 'init', '--quiet', '--bare', bare);
-    const seed = path.join(root, 'seed');
-    git(root, 'clone', '--quiet', bare, seed);
-    mkdirSync(path.join(seed, 'experiments'));
-    writeFileSync(path.join(seed, 'experiments/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
-    git(seed, 'add', '.');
-    git(seed, 'commit', '--quiet', '-m', 'init');
-    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    ({ remote: bare } = seedConfigRepo(root, { remote: path.join(root, 'repos', 'acme', 'config.git') }));
     server = await GitHttpServer.start({
       root: path.join(root, 'repos'),
       authorize: (token, service): GitAuthDecision => {

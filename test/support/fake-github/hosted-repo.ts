@@ -22,13 +22,22 @@ export interface SeededConfigRepo {
   readonly seed: string;
 }
 
-/** Creates `<root>/remote.git` with one commit on `main` holding `files` (path → text), pushed from `<root>/seed`. */
-export function seedConfigRepo(root: string, files: Readonly<Record<string, string>> = RUNNING_IN_DEV): SeededConfigRepo {
-  const remote = path.join(root, 'remote.git');
+/** Options of {@link seedConfigRepo}. */
+export interface SeedOptions {
+  /** What `main` holds: path → text. @default RUNNING_IN_DEV */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Where the bare remote goes (a git server's folder). @default '<root>/remote.git' */
+  readonly remote?: string;
+}
+
+/** Creates a bare remote with one commit on `main` holding the files, pushed from `<root>/seed`. */
+export function seedConfigRepo(root: string, options: SeedOptions = {}): SeededConfigRepo {
+  const remote = options.remote ?? path.join(root, 'remote.git');
   const seed = path.join(root, 'seed');
+  mkdirSync(path.dirname(remote), { recursive: true });
   git(root, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
   git(root, 'clone', '--quiet', remote, seed);
-  for (const [file, text] of Object.entries(files)) {
+  for (const [file, text] of Object.entries(options.files ?? RUNNING_IN_DEV)) {
     mkdirSync(path.dirname(path.join(seed, file)), { recursive: true });
     writeFileSync(path.join(seed, file), text);
   }
