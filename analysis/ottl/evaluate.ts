@@ -21,6 +21,11 @@ export interface OttlTarget {
   nameMatches(regex: string): boolean;
   /** The OTTL enum of the metric type, e.g. `METRIC_DATA_TYPE_SUM`. */
   readonly typeEnum: string;
+  /**
+   * The OTTL enum of the metric's temporality (`AGGREGATION_TEMPORALITY_DELTA`, `…_CUMULATIVE`,
+   * `…_UNSPECIFIED` for gauges and summaries); absent: not modelled.
+   */
+  readonly temporalityEnum?: string;
   /** A data-point attribute by OTel name, `undefined` when absent. */
   attribute(key: string): string | undefined;
   /** A resource attribute by OTel name, `undefined` when absent. */
@@ -126,6 +131,9 @@ function value(v: OttlValue, target: OttlTarget): Evaluated {
         if (path === 'name' && target.context === 'metric') return { kind: 'name' };
         if (path === 'metric.name' && target.context === 'datapoint') return { kind: 'name' };
         if ((path === 'type' && target.context === 'metric') || (path === 'metric.type' && target.context === 'datapoint')) return { kind: 'value', value: target.typeEnum };
+        const temporality = target.temporalityEnum;
+        const temporalityPath = (path === 'aggregation_temporality' && target.context === 'metric') || (path === 'metric.aggregation_temporality' && target.context === 'datapoint');
+        if (temporalityPath && temporality !== undefined) return { kind: 'value', value: temporality };
       }
       if (v.keys.length === 1) {
         const found = attributeAt(v, target);

@@ -75,7 +75,9 @@ const CANDIDATE = 'recommended';
 /**
  * The TypeScript source of an experiment (`experiments/<name>.ts`) holding the recommended
  * changes as one candidate: a filter for dropped metrics, `cumulativetodelta` for the counters
- * and histograms it merges, one `keepAttributes` per (kept labels, function, metric type),
+ * and histograms it merges, one `keepAttributes` per (kept labels, function, metric type;
+ * delta starts aligned for counters and histograms, ADR 0137; counters read only as absolute values
+ * merged as cumulative values, ADR 0138),
  * `deltatocumulative`; the changed metrics as scope; the queries as guardrails.
  * Throws when nothing is recommended (an experiment needs a candidate that changes something).
  */
@@ -88,13 +90,13 @@ export function renderExperimentSource(input: ExperimentSourceInput): string {
   const aggregated = chosen.filter((m) => m.action === 'aggregate');
   const deltas = aggregated.filter((m) => m.deltaConversion).flatMap(namesOf);
 
-  const groups = new Map<string, { keep: readonly string[]; fn: string; kind: 'sum' | 'histogram' | 'gauge'; metrics: string[] }>();
+  const groups = new Map<string, { keep: readonly string[]; fn: string; kind: 'sum' | 'histogram' | 'gauge'; delta: boolean; metrics: string[] }>();
   for (const m of aggregated) {
     const kind = m.type === 'counter' ? 'sum' : m.type === 'histogram' || m.type === 'gaugehistogram' ? 'histogram' : 'gauge';
     const keep = processorAttributeKeys(keptAttributes(m), naming);
-    const key = `${kind}|${m.function}|${keep.join(',')}`;
+    const key = `${kind}|${m.function}|${m.deltaConversion}|${keep.join(',')}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { keep, fn: m.function ?? 'sum', kind, metrics: [] }));
+    if (!group) groups.set(key, (group = { keep, fn: m.function ?? 'sum', kind, delta: m.deltaConversion, metrics: [] }));
     group.metrics.push(...namesOf(m));
   }
 
@@ -107,8 +109,11 @@ export function renderExperimentSource(input: ExperimentSourceInput): string {
     const type = g.kind;
     const metrics = list(g.metrics.map((m) => `{ name: ${q(m)}, type: '${type}' }`), '              ');
     const fn = type === 'gauge' ? `gaugeFunction: '${g.fn}'` : type === 'sum' ? `aggregation: '${g.fn}'` : undefined;
+    // counters and histograms merge as deltas: every delta point of one timestamp must merge (ADR 0137); counters
+    // every query reads as absolute values merge as cumulative values (ADR 0138)
+    const options = [fn, g.delta ? 'alignDeltaStarts: true' : type === 'sum' ? 'absoluteSums: true' : undefined].filter((o) => o !== undefined);
     processors.push(
-      `Processor.keepAttributes({\n              name: '${CANDIDATE}-${i + 1}',\n              metrics: ${metrics},\n              keep: [${g.keep.map(q).join(', ')}],${fn ? `\n              ${fn},` : ''}\n            })`,
+      `Processor.keepAttributes({\n              name: '${CANDIDATE}-${i + 1}',\n              metrics: ${metrics},\n              keep: [${g.keep.map(q).join(', ')}],${options.map((o) => `\n              ${o},`).join('')}\n            })`,
     );
   });
   if (deltas.length > 0) processors.push(`Processor.deltaToCumulative({ name: '${CANDIDATE}' })`);

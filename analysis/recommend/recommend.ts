@@ -37,6 +37,14 @@ const COUNTER_READS = new Set(['rate', 'increase', 'irate']);
 /** Functions that read a gauge as a counter (decreases are resets) or count its changes: not additive over series. */
 const GAUGE_AS_COUNTER_READS = new Set(['rate', 'increase', 'irate', 'resets', 'changes']);
 
+/**
+ * What a counter merged as cumulative values (no delta conversion) costs: nothing for the queries
+ * that read it as an absolute value, which is why it is chosen only when every reader does (ADR 0138).
+ */
+export const ABSOLUTE_SUM_CAVEAT =
+  'merged as cumulative values (no delta conversion): every query reads the absolute value, which the merged sum keeps at every scrape, ' +
+  'resets included; a query that adds rate()/increase() over it later would read one series\' reset as a reset of the sum';
+
 /** Labels the collector's translation makes (or the resource carries): never removed. */
 const UNTOUCHABLE = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
 
@@ -85,7 +93,7 @@ export function recommendReductions(input: RecommendInput): RecommendationReport
       keep: decision.keep,
       remove: decision.remove,
       ...(decision.function ? { function: decision.function } : {}),
-      deltaConversion: decision.action === 'aggregate' && isCumulative(family),
+      deltaConversion: decision.action === 'aggregate' && isCumulative(family) && decision.absolute !== true,
       seriesBefore,
       seriesAfter: recommended ? seriesAfter : seriesBefore,
       costBefore,
@@ -123,6 +131,8 @@ interface Decision {
   readonly keep: readonly string[];
   readonly remove: readonly string[];
   readonly function?: 'sum' | 'max' | 'min';
+  /** A counter every query reads as an absolute value: merged as cumulative values (ADR 0138). */
+  readonly absolute?: boolean;
   readonly reason: string;
   readonly caveats: readonly string[];
 }
@@ -142,12 +152,14 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
   if (family.type === 'summary') return untouched('a summary: the collector does not aggregate summaries (quantiles do not merge)');
   const names = new Set(family.seriesNames);
   const needed = new Set<string>();
+  // a counter no query reads through rate/increase/irate/resets/changes is read as an absolute value only
+  const absolute = family.type === 'counter' && reading.every((q) => q.usage.selectors.every((sel) => sel.metric === undefined || !names.has(sel.metric) || !GAUGE_AS_COUNTER_READS.has(sel.functions[0] ?? '')));
   for (const q of reading) {
     for (const sel of q.usage.selectors) {
       if (sel.metric === undefined || !names.has(sel.metric)) continue;
       const where = `${q.query.origin.file}:${q.query.origin.line}:${q.query.origin.column}`;
       if (sel.labels.kind === 'all') return untouched(`read with every label at ${where} (${sel.functions.join(' → ') || 'raw selector'})`);
-      if (isCumulative(family) && !COUNTER_READS.has(sel.functions[0] ?? '')) {
+      if (isCumulative(family) && !absolute && !COUNTER_READS.has(sel.functions[0] ?? '')) {
         return untouched(`${sel.metric} is read at ${where} without rate/increase/irate (${sel.functions.join(' → ') || 'raw selector'}): merged as deltas, its absolute value restarts from zero`);
       }
       if (!isCumulative(family) && GAUGE_AS_COUNTER_READS.has(sel.functions[0] ?? '')) {
@@ -184,10 +196,12 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
     if (!failure) {
       // resets: the candidate merges counters and histograms between delta conversions (what a reset still costs: ADR 0124)
       const kept = [...caveats].filter((c) => !/reset/.test(c));
-      if (isCumulative(family)) kept.push(SERIES_BIRTH_CAVEAT, DELTA_RESET_CAVEAT);
+      if (absolute) kept.push(ABSOLUTE_SUM_CAVEAT);
+      else if (isCumulative(family)) kept.push(SERIES_BIRTH_CAVEAT, DELTA_RESET_CAVEAT);
       if (!isCumulative(family)) kept.push('gauges merge within one batch: the collector must see every series of a scrape in one batch');
+      if (absolute) kept.push('cumulative counters merge within one batch: the collector must see every series of a scrape in one batch');
       const how = `keeps ${keep.length === 0 ? 'no label' : keep.join(', ')} and merges ${remove.join(', ')} with ${fn}`;
-      return { action: 'aggregate', keep, remove, function: fn, reason: `${how}; every one of ${reading.length} quer${reading.length === 1 ? 'y' : 'ies'} keeps its answer`, caveats: kept };
+      return { action: 'aggregate', keep, remove, function: fn, ...(absolute ? { absolute } : {}), reason: `${how}${absolute ? ' as cumulative values (every query reads it as an absolute value)' : ''}; every one of ${reading.length} quer${reading.length === 1 ? 'y' : 'ies'} keeps its answer`, caveats: kept };
     }
     rejections.push(failure);
   }

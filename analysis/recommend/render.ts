@@ -6,7 +6,7 @@ const pct = (n: number) => `${n.toFixed(1)}%`;
 function change(m: MetricRecommendation): string {
   if (!m.recommended) return 'untouched';
   if (m.action === 'drop') return 'drop';
-  return `keep [${m.keep.join(', ')}], ${m.function} over [${m.remove.join(', ')}]${m.deltaConversion ? ' (as deltas)' : ''}`;
+  return `keep [${m.keep.join(', ')}], ${m.function} over [${m.remove.join(', ')}]${m.deltaConversion ? ' (as deltas)' : m.type === 'counter' ? ' (as cumulative values)' : ''}`;
 }
 
 function queryList(m: MetricRecommendation): string {

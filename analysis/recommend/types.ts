@@ -39,7 +39,10 @@ export interface MetricRecommendation extends SeriesSaving {
   readonly remove: readonly string[];
   /** The merge function every reading query tolerates (aggregate). */
   readonly function?: 'sum' | 'max' | 'min';
-  /** Counters and histograms merge as deltas (`cumulativetodelta` → aggregate → `deltatocumulative`). */
+  /**
+   * Counters and histograms merge as deltas (`cumulativetodelta` → aggregate → `deltatocumulative`);
+   * false for a counter every query reads as an absolute value, merged as cumulative values (ADR 0138).
+   */
   readonly deltaConversion: boolean;
   /** Every query that reads the family. */
   readonly queries: readonly QueryReference[];

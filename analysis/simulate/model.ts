@@ -6,13 +6,16 @@ export type AggregationFunction = 'sum' | 'max' | 'min' | 'mean' | 'median' | 'c
 /**
  * How an output series' values derive from the input series, for value-level simulation:
  * an input series, an aggregation per timestamp, a cumulative→delta or delta→cumulative
- * conversion, or a collision (two series written under one identity: last write wins).
+ * conversion, a start time set to one value (`set(start_time_unix_nano, n)`: every delta then
+ * starts there, so delta points of one timestamp merge whatever their stream's history), or a
+ * collision (two series written under one identity: last write wins).
  */
 export type ValueNode =
   | { readonly kind: 'input'; readonly index: number }
   | { readonly kind: 'aggregate'; readonly fn: AggregationFunction; readonly children: readonly ValueNode[] }
   | { readonly kind: 'delta'; readonly child: ValueNode; readonly histogram?: HistogramPeers }
   | { readonly kind: 'cumulative'; readonly child: ValueNode }
+  | { readonly kind: 'start'; readonly at: number; readonly child: ValueNode }
   | { readonly kind: 'collide'; readonly children: readonly ValueNode[] };
 
 /**

@@ -91,6 +91,11 @@ export class PointTarget implements OttlTarget {
   get typeEnum(): string {
     return typeEnumOf(this.point.type);
   }
+  get temporalityEnum(): string {
+    const { type, delta } = this.point;
+    if (type !== 'counter' && type !== 'histogram' && type !== 'gaugehistogram') return 'AGGREGATION_TEMPORALITY_UNSPECIFIED';
+    return delta ? 'AGGREGATION_TEMPORALITY_DELTA' : 'AGGREGATION_TEMPORALITY_CUMULATIVE';
+  }
   attribute(key: string): string | undefined {
     return this.point.attrs[this.names.label(key)];
   }

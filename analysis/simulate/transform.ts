@@ -8,7 +8,8 @@ const FUNCTIONS: ReadonlySet<string> = new Set(['sum', 'max', 'min', 'mean', 'me
 /**
  * The `transform` processor's `metric_statements`, group by group, statement by statement:
  * - `datapoint`: `keep_keys(attributes, [...])`, `delete_key(attributes, "k")`,
- *   `set(attributes["k"], "v")`;
+ *   `set(attributes["k"], "v")`, `set(start_time_unix_nano, n)` (a number: the points' deltas then
+ *   all start at `n`, so `aggregate_on_attributes` merges every delta point of one timestamp);
  * - `resource`: `keep_keys(attributes, [...])`, `delete_key(attributes, "k")`;
  * - `metric`: `aggregate_on_attributes(fn, [keys]?)`: within one resource entry and one metric,
  *   merge the points with equal kept attributes (no list: equal attributes); histograms only
@@ -113,6 +114,11 @@ function applyStatement(points: Point[], context: string, statement: OttlStateme
           else p.attrs = copy;
         }
       }
+      return points;
+    }
+    if (statement.editor === 'set' && !onResource && isPath(first, 'start_time_unix_nano') && second?.kind === 'number') {
+      const at = second.value;
+      for (const p of points) if (matches(p) && p.node) p.node = { kind: 'start', at, child: p.node };
       return points;
     }
     if (statement.editor === 'set' && !onResource && isPath(first, 'attributes', 1) && second?.kind === 'string') {

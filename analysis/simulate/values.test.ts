@@ -91,6 +91,39 @@ describe('simulateValues', () => {
     expect(set(late, 'latest-start')).toEqual([[120, 10], [180, 17], [240, 29]]);
   });
 
+  it('with the delta starts aligned before the merge, a histogram back above its counts and a counter back from a gap add to the others (no conflict)', () => {
+    const keep = (align: boolean): ConfiguredProcessor => ({
+      id: 'transform/keep',
+      config: {
+        metric_statements: [
+          { context: 'datapoint', statements: [...(align ? ['set(start_time_unix_nano, 0) where metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA'] : []), 'keep_keys(attributes, ["queue"])'] },
+          { context: 'metric', statements: ['aggregate_on_attributes("sum", ["queue"])'] },
+        ],
+      },
+    });
+    const run = (series: Series[], input: Array<Array<[number, number]>>, align: boolean, name = 'jobs_total') => {
+      const result = simulateProcessors([{ id: 'cumulativetodelta', config: {} }, keep(align), { id: 'deltatocumulative', config: {} }], { exporter: 'prometheusremotewrite' }, series, { trackValues: true });
+      expect(result.notes).toEqual([]);
+      return (['latest-start', 'earliest-start'] as const).map((conflict) => simulateValues(result.output, input, { conflict }).find((s) => s.name === name)!.samples);
+    };
+    // p2 is gone at 180 and back at 240: its delta starts at 120, p1's at 180
+    const gap = [samples[0]!, [[60, 10], [120, 30], [240, 45]]] as Array<Array<[number, number]>>;
+    expect(run(counters, gap, false)).toEqual([[[120, 30], [180, 40], [240, 50]], [[120, 30], [180, 40], [240, 55]]]);
+    expect(run(counters, gap, true)).toEqual([[[120, 30], [180, 40], [240, 65]], [[120, 30], [180, 40], [240, 65]]]);
+    // one histogram route per pod; p2's lower bucket's own count drops at 180 (a reset) and is back at 240
+    const histogram: Series[] = ['p1', 'p2'].flatMap((pod) => [
+      ...['0.5', '+Inf'].map((le) => ({ name: 'rt_seconds_bucket', labels: { job: 'w', instance: 'i', queue: 'a', pod, le }, type: 'histogram' as const })),
+      { name: 'rt_seconds_count', labels: { job: 'w', instance: 'i', queue: 'a', pod }, type: 'histogram' as const },
+    ]);
+    const p1 = [[60, 10], [120, 12], [180, 14], [240, 16]] as Array<[number, number]>;
+    const p2 = [[60, 20], [120, 23], [180, 26], [240, 29]] as Array<[number, number]>;
+    const p2low = [[60, 5], [120, 8], [180, 7], [240, 9]] as Array<[number, number]>;
+    const [unaligned, aligned] = [false, true].map((align) => run(histogram, [p1, p1, p1, p2low, p2, p2], align, 'rt_seconds_count'));
+    // at 240: p1 adds 2 (from 180), p2 adds 6 (from 120): either one (unaligned) or both (aligned)
+    expect(unaligned).toEqual([[[120, 5], [180, 7], [240, 9]], [[120, 5], [180, 7], [240, 13]]]);
+    expect(aligned).toEqual([[[120, 5], [180, 7], [240, 15]], [[120, 5], [180, 7], [240, 15]]]);
+  });
+
   it('keeps the last writer where series collide', () => {
     const keepOnly: ConfiguredProcessor = { id: 'transform/k', config: { metric_statements: [{ context: 'datapoint', statements: ['keep_keys(attributes, ["queue"])'] }] } };
     const [out] = simulate([keepOnly]);

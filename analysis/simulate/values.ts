@@ -144,6 +144,8 @@ function evaluate(node: ValueNode, inputs: ReadonlyArray<Samples>, cache: Evalua
       }
       return out;
     }
+    case 'start':
+      return evaluate(node.child, inputs, cache).map(([t, v]): Point => [t, v, node.at]);
     case 'cumulative': {
       const child = evaluate(node.child, inputs, cache);
       const out: Point[] = [];

@@ -38,6 +38,27 @@ export interface KeepAttributesProps {
    * @default - gauges are not aggregated
    */
   readonly gaugeFunction?: AggregationFunction;
+  /**
+   * Before merging, set the start time of the listed sums' and histograms' DELTA points to 0
+   * (unknown), so every delta point of one timestamp merges into one. `aggregate_on_attributes`
+   * merges delta points only when they start at the same time; a stream whose delta starts
+   * elsewhere (back from a gap, a histogram back above its counts before a reset, an OTLP
+   * stream's first point) stays a second point, and `deltatocumulative` keeps only one of the two
+   * (the other is dropped as out of order; which one depends on Go map order). Use it between
+   * `cumulativeToDelta` and `deltaToCumulative` (ADR 0137); cumulative points are left alone.
+   * @default false
+   */
+  readonly alignDeltaStarts?: boolean;
+  /**
+   * The listed sums are read only as absolute values (`sum by (…) (x)`, never `rate(x)`): they merge as
+   * cumulative values, without delta conversion — at every scrape the merged value is the sum the
+   * queries compute, resets included — so Phoenix does not require `cumulativeToDelta` /
+   * `deltaToCumulative` around them. A `rate()` over the merged sum would read one series' reset as a
+   * reset of the sum: give it only when no query reads the sums as rates (ADR 0138). Histograms and
+   * untyped metrics still need the delta conversion.
+   * @default false
+   */
+  readonly absoluteSums?: boolean;
   /** @default 'ignore' */
   readonly errorMode?: OttlErrorMode;
 }
@@ -123,6 +144,9 @@ export function buildKeepAttributes(props: KeepAttributesProps, name: string | u
   checkStringList(factory, 'metrics', names);
   checkStringList(factory, 'keep', props.keep, true);
   if (props.keep === undefined) throw new CollectorConfigError(`${factory}: 'keep' is required (an empty list merges every series of each metric)`);
+  for (const option of ['alignDeltaStarts', 'absoluteSums'] as const) {
+    if (props[option] !== undefined && typeof props[option] !== 'boolean') throw new CollectorConfigError(`${factory}: '${option}' must be true or false`);
+  }
   const sums = checkAggregation(factory, 'aggregation', props.aggregation ?? 'sum');
   const gauges = props.gaugeFunction === undefined ? undefined : checkAggregation(factory, 'gaugeFunction', props.gaugeFunction);
   const declaredGauges = metrics.filter((m) => m.type === 'gauge').map((m) => m.name);
@@ -143,15 +167,20 @@ export function buildKeepAttributes(props: KeepAttributesProps, name: string | u
   for (const group of groups) {
     const groupNames = metrics.filter((m) => m.type === undefined || m.type === group.metricType).map((m) => m.name);
     if (groupNames.length === 0 || group.fn === undefined) continue;
+    if (props.alignDeltaStarts === true && group.metricType !== 'gauge') {
+      datapoint.push(`set(start_time_unix_nano, 0) where ${nameIn(groupNames, 'metric.name')} and ${typeIn(group.types, 'metric.type')} and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA`);
+    }
     datapoint.push(`keep_keys(attributes, ${keep}) where ${nameIn(groupNames, 'metric.name')} and ${typeIn(group.types, 'metric.type')}`);
     metric.push(`aggregate_on_attributes(${ottlString(group.fn)}, ${keep}) where ${nameIn(groupNames, 'name')} and ${typeIn(group.types, 'type')}`);
   }
+  // sums read as absolute values merge as cumulative values (ADR 0138); every other counter or histogram needs delta conversion
+  const counters = metrics.filter((m) => m.type !== 'gauge' && !(props.absoluteSums === true && m.type === 'sum'));
   const aggregation: AggregationEffect = {
     sums,
     histograms: 'sum',
     gauges,
-    mayTouchCounters: metrics.some((m) => m.type !== 'gauge'),
-    counterMetrics: metrics.filter((m) => m.type !== 'gauge').map((m) => m.name),
+    mayTouchCounters: counters.length > 0,
+    counterMetrics: counters.map((m) => m.name),
   };
   return {
     type: 'transform',

@@ -113,6 +113,19 @@ describe('aggregation rules', () => {
     expect(isMonotonic(total)).toBe(true);
   });
 
+  it('accepts sums declared as read only as absolute values without delta conversion, and still requires it for histograms', () => {
+    // GIVEN the counter declared as read only by sum (never rate): its cumulative values merge as they are
+    const absolute = (metrics: Parameters<typeof Processor.keepAttributes>[0]['metrics']) => Processor.keepAttributes({ metrics, keep: ['http.route'], absoluteSums: true });
+    const pipeline = pipelineWith([absolute([{ name: 'http.server.requests', type: 'sum' }])]);
+    expect(() => pipeline.render()).not.toThrow();
+    // AND the straight sum is what sum by (route) reads on the originals at every scrape, the reset included
+    const sums = apply(effectsOfPipeline(pipeline), counterReset);
+    expect(sums).toEqual(counterReset[0]!.values.map((v, i) => v! + counterReset[1]!.values[i]!));
+    // BUT a histogram, or an untyped metric, in the same processor still needs the delta conversion
+    expect(() => pipelineWith([absolute([{ name: 'http.server.requests', type: 'sum' }, { name: 'http.server.duration', type: 'histogram' }])]).render()).toThrow(/cumulative_to_delta is missing/);
+    expect(() => pipelineWith([absolute(['http.server.requests'])]).render()).toThrow(/cumulative_to_delta is missing/);
+  });
+
   it('fails when delta conversion does not cover the aggregated counter', () => {
     const pipeline = pipelineWith([Processor.cumulativeToDelta({ metrics: ['other.counter'] }), keepRoute(), Processor.deltaToCumulative()]);
     expect(() => pipeline.render()).toThrow(/aggregates counters across series; .*\(cumulative_to_delta is missing\)/);

@@ -99,6 +99,27 @@ describe('Processor', () => {
     expect(keep.effects).toMatchObject({ aggregates: true, keptAttributes: ['http.route'], metrics: ['http.server.request.duration'] });
   });
 
+  it('with alignDeltaStarts, sets the start of delta sums and histograms to 0 before merging them, never of gauges', () => {
+    const keep = Processor.keepAttributes({
+      metrics: [{ name: 'jobs', type: 'sum' }, { name: 'latency', type: 'histogram' }, { name: 'queue.length', type: 'gauge' }],
+      keep: ['queue'],
+      gaugeFunction: 'max',
+      alignDeltaStarts: true,
+    });
+    const [datapoint] = keep.render().metric_statements as { context: string; statements: string[] }[];
+    expect(datapoint!.statements).toEqual([
+      'set(start_time_unix_nano, 0) where metric.name == "jobs" and metric.type == METRIC_DATA_TYPE_SUM and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA',
+      'keep_keys(attributes, ["queue"]) where metric.name == "jobs" and metric.type == METRIC_DATA_TYPE_SUM',
+      'set(start_time_unix_nano, 0) where metric.name == "latency" and (metric.type == METRIC_DATA_TYPE_HISTOGRAM or metric.type == METRIC_DATA_TYPE_EXPONENTIAL_HISTOGRAM) and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA',
+      'keep_keys(attributes, ["queue"]) where metric.name == "latency" and (metric.type == METRIC_DATA_TYPE_HISTOGRAM or metric.type == METRIC_DATA_TYPE_EXPONENTIAL_HISTOGRAM)',
+      'keep_keys(attributes, ["queue"]) where metric.name == "queue.length" and metric.type == METRIC_DATA_TYPE_GAUGE',
+    ]);
+    // without it, no start is touched
+    const plain = Processor.keepAttributes({ metrics: [{ name: 'jobs', type: 'sum' }], keep: ['queue'] });
+    expect(JSON.stringify(plain.render())).not.toContain('start_time');
+    expect(() => Processor.keepAttributes({ metrics: ['a'], keep: [], alignDeltaStarts: 'yes' as never })).toThrow(/'alignDeltaStarts' must be true or false/);
+  });
+
   it('aggregates a declared gauge only with its explicit function', () => {
     const keep = Processor.keepAttributes({ metrics: [{ name: 'queue.length', type: 'gauge' }], keep: ['queue'], gaugeFunction: 'max' });
     const metric = (keep.render().metric_statements as { statements: string[] }[])[1].statements;

@@ -10,7 +10,10 @@ import { histogramSamples, scrapedInput, type ExpositionFamily } from '../suppor
 // disappears and comes back (higher: one stream across the gap; lower: a reset), and a histogram
 // reset (the point is one stream over its buckets and count; the reference stays the point before
 // the reset until every bucket is back above it). The candidate merges every stream between delta
-// conversions, so each of these shows in the merged series.
+// conversions, so each of these shows in the merged series. Where a stream's delta starts elsewhere than
+// the others' (back from a gap, a histogram back above its counts), `merged` keeps one of the two points
+// (Go map order); `aligned` — the shape `phoenix recommend` writes (`alignDeltaStarts`, ADR 0137) — sets
+// every delta's start to 0 before the merge and counts both.
 
 const NAME = 'resets';
 const SCRAPES = 14;
@@ -63,12 +66,20 @@ beforeAll(async () => {
             Processor.deltaToCumulative({ name: 'merged' }),
           ],
         },
+        {
+          name: 'aligned',
+          processors: [
+            Processor.cumulativeToDelta({ name: 'aligned', metrics }),
+            Processor.keepAttributes({ name: 'aligned', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'], alignDeltaStarts: true }),
+            Processor.deltaToCumulative({ name: 'aligned' }),
+          ],
+        },
       ],
       guardrails: { queries: [{ name: 'jobs by queue', expr: 'sum by (queue) (rate(app_jobs_total[5m]))' }] },
     },
   });
   const last = run.exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
-  await waitForValue(run.client, `count(timestamp({phoenix_variant="merged", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1, 2, run.collector, "the candidate's last points did not land");
+  await waitForValue(run.client, `count(timestamp({phoenix_variant=~"merged|aligned", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1, 4, run.collector, "the candidates' last points did not land");
   await new Promise((resolve) => setTimeout(resolve, 500));
 }, 90_000);
 
@@ -80,7 +91,7 @@ const scrapeN = (t: number) => run.exposition.scrapes.find((s) => s.timestampMs 
 const scrapeTime = (n: number) => run.exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
 
 describe('cumulativetodelta at the edges of a stream, in the real collector', () => {
-  for (const variant of ['baseline', 'merged']) {
+  for (const variant of ['baseline', 'merged', 'aligned']) {
     it(`${variant}: every landed point equals the simulation (1e-9), first points, resets and gaps included`, async () => {
       const { input, samples } = scrapedInput(run.exposition, JOB);
       const result = simulatePipeline(run.config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
@@ -97,8 +108,10 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
         expect(alternatives.some((a) => equal(actual, a)), `${where}: ${JSON.stringify(actual)} is none of ${JSON.stringify(alternatives)}`).toBe(true);
         if (!equal(alternatives[0]!, alternatives[1]!)) process.stdout.write(`real-resets: ${p.name}${p.labels.le ? ` le=${p.labels.le}` : ''} kept the ${equal(actual, alternatives[0]!) ? 'latest' : 'earliest'}-start point\n`);
       }
-      // the baseline has no merge: one prediction
-      if (variant === 'baseline') expect(predictions[0]).toEqual(predictions[1]);
+      // the baseline has no merge, and the aligned merge leaves one point per timestamp: one prediction
+      if (variant !== 'merged') expect(predictions[0]).toEqual(predictions[1]);
+      // the start alignment is modelled, not skipped
+      if (variant === 'aligned') expect(result.notes.filter((n) => n.message.includes('start_time'))).toEqual([]);
     });
   }
 
@@ -114,32 +127,38 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
       return now === undefined || before === undefined || now < before ? 0 : now - before;
     };
     // at 5 'returns' is back: its delta spans the gap (starts at 2), the others' start at 4: two points, one is kept
-    const increase = (n: number, kept: 'others' | 'returns') =>
-      Object.entries(WORKERS).reduce((sum, [worker, value]) => (n === 5 && (worker === 'returns') !== (kept === 'returns') ? sum : sum + own(value, n)), 0);
-    const expected = (kept: 'others' | 'returns') => {
+    const increase = (n: number, kept: 'others' | 'returns' | 'both') =>
+      Object.entries(WORKERS).reduce((sum, [worker, value]) => (n === 5 && kept !== 'both' && (worker === 'returns') !== (kept === 'returns') ? sum : sum + own(value, n)), 0);
+    const expected = (kept: 'others' | 'returns' | 'both') => {
       let total = 0;
       return Array.from({ length: SCRAPES - 1 }, (_, i): [number, number] => [scrapeTime(i + 1), (total += increase(i + 1, kept))]);
     };
     expect(increase(RESET, 'others')).toBe(2 + 1 + 1); // 'restarts' adds nothing at its reset (its 1.5 is never counted)
     expect(increase(10, 'others')).toBe(2 + 1.5 + 1); // 'returns-lower' back at 0.5: nothing
     expect([expected('others'), expected('returns')]).toContainEqual(merged);
+    // aligned: both points merge at 5 — every increase but the restarts' first values
+    const aligned = [...(await landed('aligned')).entries()].find(([k]) => k.startsWith('app_jobs_total'))![1];
+    expect(expected('both')).not.toEqual(expected('others'));
+    expect(aligned).toEqual(expected('both'));
   });
 
   it('a merged histogram emits nothing for a reset route until its buckets are back above the point before the restart', async () => {
-    const real = await landed('merged');
-    const count = [...real.entries()].find(([k]) => k.startsWith('app_latency_seconds_count'))![1];
+    const countOf = async (variant: string) => [...(await landed(variant)).entries()].find(([k]) => k.startsWith('app_latency_seconds_count'))![1];
     // /a adds 2 per method and scrape; /b adds 3 per method before RESET, then restarts (4·(n − RESET + 1) + m) and emits
     // nothing until it passes its last count before the restart (3·(RESET − 1) + m), at RESET + 3; that delta starts at
     // RESET − 1 while /a's starts at RESET + 2: one of the two points is kept
-    const expected = (kept: '/a' | '/b') => {
+    const expected = (kept: '/a' | '/b' | 'both') => {
       let total = 0;
       return Array.from({ length: SCRAPES - 1 }, (_, i): [number, number] => {
         const n = i + 1;
         const a = 2 * 2;
         const b = n < RESET ? 3 * 2 : n < RESET + 3 ? 0 : n === RESET + 3 ? 2 * (4 * 4 - 3 * (RESET - 1)) : 4 * 2;
-        return [scrapeTime(n), (total += n === RESET + 3 ? (kept === '/a' ? a : b) : a + b)];
+        return [scrapeTime(n), (total += n === RESET + 3 && kept !== 'both' ? (kept === '/a' ? a : b) : a + b)];
       });
     };
-    expect([expected('/a'), expected('/b')]).toContainEqual(count);
+    expect([expected('/a'), expected('/b')]).toContainEqual(await countOf('merged'));
+    // aligned: /b's delta from RESET − 1 merges with /a's at RESET + 3 — nothing of /a is lost, and /b loses only
+    // what it counted between the restart and its return above its old counts (ADR 0124)
+    expect(await countOf('aligned')).toEqual(expected('both'));
   });
 });

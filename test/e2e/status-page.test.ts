@@ -18,7 +18,7 @@ import { mountApi } from '../../app/watcher/api/mount-api';
 import { WatcherHttpServer } from '../../app/watcher/http-server';
 import { mountStatusPage } from '../../app/watcher/status-page/mount-status-page';
 import { mountWatcherStatusPage, type WatcherStatusSource } from '../../app/watcher/status-page/watcher-status-source';
-import { apiFetch } from '../support/api-contract';
+import { apiFetch, validateServedAnswers } from '../support/api-contract';
 import type { FakeKubeApi } from '../support/fake-kube-api';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { createWatcherRepo, git } from '../support/watcher-repo';
@@ -70,7 +70,7 @@ function distinctBytesOfPng(png: Buffer): number {
   return new Set(inflateSync(Buffer.concat(idat))).size;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
+describe('status page in a real browser', () => {
   let prometheus: TestPrometheus;
   let kube: FakeKubeApi;
   let set: ScenarioSet;
@@ -81,6 +81,7 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
   let source: WatcherStatusSource;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the status page is tested in Debian's chromium (apt-get install chromium)`);
     set = buildScenarioSet({ win: 'clear-win', broken: 'guardrail-broken' });
     prometheus = await startPrometheus({ openMetrics: set.openMetrics() });
     const repo = createWatcherRepo(set, prometheus.url);
@@ -187,12 +188,21 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
   });
 
   it('shows the same content without JavaScript', async () => {
-    const { page } = await phonePage(false);
-    await page.goto(`${url}/`);
-    expect(await row(page, 'win').locator('.verdict').textContent()).toBe('pass');
-    expect(await row(page, 'win').getByRole('link', { name: 'Promote by-route of win in dev' }).getAttribute('href')).toBe(PR_URL);
-    await page.goto(`${url}/experiments/dev/win`);
-    expect(await page.locator('svg[role="img"]').first().locator('g.series').count()).toBe(2);
+    // (served without the one-second reload of the other pages, which would race the assertions)
+    const still = new WatcherHttpServer();
+    mountStatusPage(still, source, { refreshSeconds: 3600 });
+    const stillUrl = await still.listen('127.0.0.1', 0);
+    try {
+      const { page } = await phonePage(false);
+      await page.goto(`${stillUrl}/`);
+      expect(await row(page, 'win').locator('.verdict').textContent()).toBe('pass');
+      expect(await row(page, 'win').getByRole('link', { name: 'Promote by-route of win in dev' }).getAttribute('href')).toBe(PR_URL);
+      await page.goto(`${stillUrl}/experiments/dev/win`);
+      expect(await page.locator('svg[role="img"]').first().locator('g.series').count()).toBe(2);
+      await page.context().close();
+    } finally {
+      await still.close();
+    }
   });
 
   it('renders a hostile experiment name as text and links its decision record', async () => {
@@ -233,6 +243,8 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
   it('updates from the API Server-Sent Events instead of polling, under the same strict CSP', async () => {
     // GIVEN the status page and the API on one server, polling set to an hour so only an event can refresh it
     const live = new WatcherHttpServer();
+    // (what the browser receives from the API, its event stream included, is checked against the contract)
+    const served = validateServedAnswers(live);
     mountStatusPage(live, source, { refreshSeconds: 3600, eventsPath: '/api/v1/events' });
     const api = mountApi(live, { source, report: () => service.latest, mode: () => 'observe', ready: () => true });
     const liveUrl = await live.listen('127.0.0.1', 0);
@@ -255,6 +267,45 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in a real browser', () => {
     } finally {
       await live.close();
     }
+    expect(served.count).toBeGreaterThan(0);
+    expect(await served.problems()).toEqual([]);
+  });
+
+  it('polls instead when the event stream is refused', async () => {
+    // GIVEN an API that refuses every stream (503 too_many_streams), and a page polling every second
+    const live = new WatcherHttpServer();
+    const served = validateServedAnswers(live);
+    mountStatusPage(live, source, { refreshSeconds: 1, eventsPath: '/api/v1/events' });
+    mountApi(live, { source, report: () => service.latest, mode: () => 'observe', ready: () => true, events: { maxClients: 0 } });
+    const liveUrl = await live.listen('127.0.0.1', 0);
+    try {
+      const { page } = await phonePage(true);
+      await page.goto(`${liveUrl}/`);
+      // THEN it falls back to polling, and a finished cycle still shows without a reload
+      await page.waitForFunction(() => document.documentElement.getAttribute('data-live') === 'polling', undefined, { timeout: 10_000 });
+      const before = await page.locator('.cycle time').getAttribute('datetime');
+      await service.runOnce();
+      await page.waitForFunction((old) => document.querySelector('.cycle time')?.getAttribute('datetime') !== old, before, { timeout: 10_000 });
+      expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+      await page.context().close();
+    } finally {
+      await live.close();
+    }
+    expect(await served.problems()).toEqual([]);
+  });
+
+  it('reloads itself without JavaScript', async () => {
+    const { page } = await phonePage(false);
+    let loads = 0;
+    page.on('load', () => (loads += 1));
+    await page.goto(`${url}/`);
+    const before = await page.locator('.cycle time').getAttribute('datetime');
+    // WHEN another cycle finishes
+    await service.runOnce();
+    // THEN the page shows it after its own reload (refreshSeconds is 1 here)
+    await expect.poll(async () => page.locator('.cycle time').getAttribute('datetime'), { timeout: 10_000 }).not.toBe(before);
+    expect(loads).toBeGreaterThan(1);
+    await page.context().close();
   });
 
   it('phoenix status --config prints the same truth from the repository and Prometheus, without a watcher', async () => {

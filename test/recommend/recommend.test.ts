@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GRAFANA_CLOUD_PRO } from '../../analysis/cost';
 import { analyzeQueries, DELTA_RESET_CAVEAT, inlineQuery } from '../../analysis/promql';
-import { recommendReductions, renderExperimentSource, type RecommendInput } from '../../analysis/recommend';
+import { ABSOLUTE_SUM_CAVEAT, recommendReductions, renderExperimentSource, type RecommendInput } from '../../analysis/recommend';
 import type { FamilyMetadata, MetricType, Series } from '../../analysis/series';
 
 const families = new Map<string, FamilyMetadata>([
@@ -50,13 +50,29 @@ describe('recommendReductions', () => {
     expect(mixed.reason).toMatch(/no merge function keeps every answer/);
   });
 
-  it('never touches a metric read raw, nor a counter read without rate', () => {
+  it('never touches a metric read raw, nor a counter read both through rate and without it', () => {
     const raw = recommend(['queue_depth > 10']).byMetric.get('queue_depth')!;
     expect(raw).toMatchObject({ recommended: false, action: 'keep' });
     expect(raw.reason).toMatch(/read with every label at q\.yaml:1:1/);
-    const absolute = recommend(['sum by (queue) (jobs_total)']).byMetric.get('jobs_total')!;
-    expect(absolute.recommended).toBe(false);
-    expect(absolute.reason).toMatch(/without rate\/increase\/irate/);
+    const mixed = recommend(['sum by (queue) (jobs_total)', 'sum by (queue) (rate(jobs_total[5m]))']).byMetric.get('jobs_total')!;
+    expect(mixed.recommended).toBe(false);
+    expect(mixed.reason).toMatch(/without rate\/increase\/irate/);
+    // resets()/changes() of a sum are not the sum of the parts: not an absolute read
+    expect(recommend(['sum by (queue) (resets(jobs_total[5m]))']).byMetric.get('jobs_total')!.recommended).toBe(false);
+  });
+
+  it('merges a counter every query reads as an absolute value as cumulative values, without delta conversion (ADR 0138)', () => {
+    const { report, byMetric } = recommend(['sum by (queue) (jobs_total) > 100']);
+    expect(byMetric.get('jobs_total')).toMatchObject({ recommended: true, action: 'aggregate', function: 'sum', deltaConversion: false, remove: ['pod', 'user'], seriesAfter: 2 });
+    expect(byMetric.get('jobs_total')!.caveats).toContain(ABSOLUTE_SUM_CAVEAT);
+    expect(byMetric.get('jobs_total')!.caveats.join()).not.toMatch(/first sample|merged as deltas/);
+    // a reader whose answer a sum does not keep still stops it
+    expect(recommend(['max by (queue) (jobs_total)']).byMetric.get('jobs_total')!.recommended).toBe(false);
+    // written as a keepAttributes with absoluteSums, outside the delta conversion
+    const source = renderExperimentSource({ name: 'x', metrics: report.metrics, baseDirectory: '..', ruleFiles: ['rules/a.yaml'], dashboards: [], inlineQueries: [], minSavingsPercent: 10, provenance: 'test' });
+    expect(source).not.toContain('cumulativeToDelta');
+    expect(source).toMatch(/\{ name: "jobs_total", type: 'sum' \}[\s\S]*absoluteSums: true/);
+    expect(source).not.toContain('alignDeltaStarts');
   });
 
   it('treats a histogram as one metric: the union of what its bucket and count queries read', () => {
@@ -106,6 +122,11 @@ describe('renderExperimentSource', () => {
     expect(source).toMatch(/cumulativeToDelta\(\{ name: 'recommended', metrics: \[\n\s+"latency_seconds",\n\s+"jobs_total",\n\s+\] \}\)/);
     expect(source).toMatch(/\{ name: "queue_depth", type: 'gauge' \}[\s\S]*gaugeFunction: 'max'/);
     expect(source.match(/Processor\.keepAttributes/g)).toHaveLength(3);
+    // the counter and histogram merges align their delta starts (ADR 0137), the gauge merge has none to align
+    const calls = source.split('Processor.keepAttributes(').slice(1).map((c) => c.slice(0, c.indexOf('})')));
+    const aligned = calls.filter((c) => c.includes('alignDeltaStarts: true'));
+    expect(aligned).toHaveLength(2);
+    expect(aligned.every((c) => /type: '(sum|histogram)'/.test(c) && !c.includes("'gauge'"))).toBe(true);
   });
 
   it('fails when nothing is recommended', () => {

@@ -126,7 +126,7 @@ describe('the brute-force reference beside Phoenix, on the real-world corpora', 
     expect(referenceAfter).toBeLessThanOrEqual(report.seriesAfter);
     const gains = [...best].map(([family, c]) => {
       const m = byMetric.get(family)!;
-      return `${family} ${m.seriesAfter}→${c.seriesAfter} (merge ${c.remove.join(', ')} with ${c.fn}; Phoenix: ${m.reason.slice(0, 200)})`;
+      return `${family} ${m.seriesAfter}→${c.seriesAfter} (merge ${c.remove.join(', ')} with ${c.fn}${c.cumulative ? ' (cumulative)' : ''}; Phoenix: ${m.reason.slice(0, 200)})`;
     });
     console.log(
       `reference ${name}: series ${report.seriesBefore} → Phoenix ${report.seriesAfter} (−${percent(report.seriesAfter).toFixed(1)}%), reference ${referenceAfter} (−${percent(referenceAfter).toFixed(1)}%), ` +

@@ -8,7 +8,8 @@ import { Processor } from '../../constructs/collector';
  * The brute-force reference of docs/recommend.md: per metric family, every reduction of the kind
  * Phoenix recommends — keep a subset of the labels and merge the rest within a resource
  * (`job`/`instance` and the type's structural label stay), counters and histograms with `sum`
- * between delta conversions, gauges with `sum`, `max` or `min` — ranked by the series it leaves,
+ * between delta conversions, counters that a query reads without rate/increase/irate also with `sum`
+ * of their cumulative values (ADR 0138), gauges with `sum`, `max` or `min` — ranked by the series it leaves,
  * to be checked strictly on a real Prometheus; the best one that changes no strict answer is the
  * family's reference. Candidates merge only labels no reading query names or returns (merging those
  * changes the answer by construction: the returned label set, or the matcher's outcome); the subsets
@@ -20,6 +21,8 @@ export interface ReferenceCandidate {
   readonly family: string;
   readonly remove: readonly string[];
   readonly fn: 'sum' | 'max' | 'min';
+  /** A counter merged as cumulative values (no delta conversion). */
+  readonly cumulative?: boolean;
   readonly seriesAfter: number;
   readonly processors: readonly ConfiguredProcessor[];
 }
@@ -57,24 +60,31 @@ export function referenceCandidates(series: readonly Series[], metadata: Readonl
     const removable = unreadLabels(family, queries).slice(0, 4);
     if (removable.length === 0) continue;
     const fns: Array<'sum' | 'max' | 'min'> = isCumulative(family) ? ['sum'] : ['sum', 'max', 'min'];
+    // a counter some query reads without rate/increase/irate: its absolute value restarts under a delta merge, a cumulative sum keeps it
+    const names = new Set(family.seriesNames);
+    const absoluteRead = family.type === 'counter' && queries.some((q) => q.usage.selectors.some((sel) => sel.metric !== undefined && names.has(sel.metric) && !RATE_READS.has(sel.functions[0] ?? '')));
     const candidates: ReferenceCandidate[] = [];
     const subsets = [removable, ...(removable.length > 1 ? removable.map((l) => [l]) : [])];
     for (const remove of subsets) {
       const keep = family.labels.filter((l) => !remove.includes(l) && !RESOURCE.has(l) && !structuralLabels(family.type).has(l));
       const seriesAfter = new Set(family.series.map((s) => `${s.name}${JSON.stringify(Object.entries(s.labels).filter(([l]) => !remove.includes(l)).sort())}`)).size;
       for (const fn of fns) candidates.push({ family: family.name, remove, fn, seriesAfter, processors: processorsFor(family, keep, fn) });
+      if (absoluteRead) candidates.push({ family: family.name, remove, fn: 'sum', cumulative: true, seriesAfter, processors: processorsFor(family, keep, 'sum', true) });
     }
     out.set(family.name, candidates.sort((a, b) => a.seriesAfter - b.seriesAfter));
   }
   return out;
 }
 
-function processorsFor(family: MetricFamily, keep: readonly string[], fn: 'sum' | 'max' | 'min'): ConfiguredProcessor[] {
+const RATE_READS = new Set(['rate', 'increase', 'irate']);
+
+function processorsFor(family: MetricFamily, keep: readonly string[], fn: 'sum' | 'max' | 'min', cumulative = false): ConfiguredProcessor[] {
   const type = family.type === 'counter' ? 'sum' : family.type === 'histogram' ? 'histogram' : 'gauge';
+  const delta = isCumulative(family) && !cumulative;
   const components = [
-    ...(isCumulative(family) ? [Processor.cumulativeToDelta({ name: 'ref', metrics: [family.name] })] : []),
-    Processor.keepAttributes({ name: 'ref', metrics: [{ name: family.name, type }], keep, ...(type === 'gauge' ? { gaugeFunction: fn } : type === 'sum' ? { aggregation: fn } : {}) }),
-    ...(isCumulative(family) ? [Processor.deltaToCumulative({ name: 'ref' })] : []),
+    ...(delta ? [Processor.cumulativeToDelta({ name: 'ref', metrics: [family.name] })] : []),
+    Processor.keepAttributes({ name: 'ref', metrics: [{ name: family.name, type }], keep, ...(type === 'gauge' ? { gaugeFunction: fn } : type === 'sum' ? { aggregation: fn } : {}), ...(cumulative ? { absoluteSums: true } : {}) }),
+    ...(delta ? [Processor.deltaToCumulative({ name: 'ref' })] : []),
   ];
   return components.map((c) => ({ id: c.id, config: c.render() }));
 }

@@ -1,6 +1,7 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiFetch } from '../support/api-contract';
 import { installationMayPush, RIG_REPOSITORY, startProposeRig, type ProposeRig } from '../support/propose-rig';
 
 const TOKEN_MINTS = 'apps/create-installation-access-token';
@@ -29,8 +30,9 @@ describe('propose mode with bad GitHub credentials or rights', { timeout: 240_00
     const url = await watcher.service.http.listen('127.0.0.1', 0);
     try {
       const page = await (await fetch(`${url}/`)).text();
-      const list = (await (await fetch(`${url}/api/v1/experiments`)).json()) as { problems?: string[]; experiments: Array<{ name: string; environments: Array<{ proposalError?: string }> }> };
-      const history = (await (await fetch(`${url}/api/v1/experiments/win/decisions`)).json()) as { decisions: Array<{ action: string; proposalError?: string }> };
+      // (apiFetch checks each answer against docs/api/openapi.yaml)
+      const list = (await apiFetch<{ problems?: string[]; experiments: Array<{ name: string; environments: Array<{ proposalError?: string }> }> }>(url, '/api/v1/experiments')).body;
+      const history = (await apiFetch<{ decisions: Array<{ action: string; proposalError?: string }> }>(url, '/api/v1/experiments/win/decisions')).body;
       return { log: rig.logLines.slice(before), page, list, history };
     } finally {
       await watcher.service.http.close();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExperimentState } from '../../constructs/experiment/state';
+import { apiFetch } from '../support/api-contract';
 import { startProposeRig, type ProposeRig } from '../support/propose-rig';
 import { filesContaining, occurrences } from '../support/token-scan';
 
@@ -87,11 +88,12 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
     const url = await restarted.service.http.listen('127.0.0.1', 0);
     try {
       for (const route of ['/api/v1/health', '/api/v1/ready', '/api/v1/experiments', '/api/v1/experiments/win', '/api/v1/experiments/win/decisions', '/', '/experiments/win', '/metrics']) {
-        const response = await fetch(`${url}${route}`);
+        // (apiFetch checks every /api/v1 answer against docs/api/openapi.yaml)
+        const response = await apiFetch(url, route);
         expect(response.status, route).toBeLessThan(500);
         const headers: string[] = [];
         response.headers.forEach((value, name) => headers.push(`${name}: ${value}`));
-        apiBodies.push(`${route}\n${headers.join('\n')}\n${await response.text()}`);
+        apiBodies.push(`${route}\n${headers.join('\n')}\n${response.text}`);
       }
     } finally {
       await restarted.service.http.close();

@@ -120,11 +120,33 @@ export async function fetchExperiments(server: string, environment?: string, fet
         `the watcher at ${base.origin} answered ${response.status}${body?.error?.message ? `: ${body.error.message}` : ' without the API (is it a Phoenix watcher?)'}`,
       );
     }
+    const malformed = body.experiments.findIndex((e) => !isApiExperiment(e));
+    if (malformed >= 0)
+      throw new UsageError(`the watcher at ${base.origin} answered an experiment (#${malformed + 1} of ${url.pathname}) that is not in the API's shape (is it a Phoenix watcher of API v1?)`);
     experiments.push(...body.experiments);
     cursor = body.nextCursor;
     if (!cursor) return experiments;
   }
   throw new UsageError(`the watcher at ${base.origin} kept paging past ${MAX_PAGES} pages: stopping`);
+}
+
+/** Whether a value has the fields of an `Experiment` that the status rows read (docs/api/openapi.yaml). */
+function isApiExperiment(value: unknown): value is ApiExperiment {
+  const e = value as ApiExperiment | null;
+  return (
+    typeof e?.name === 'string' &&
+    Array.isArray(e.environments) &&
+    e.environments.every(
+      (env) =>
+        typeof env?.environment === 'string' &&
+        typeof env.phase === 'string' &&
+        typeof env.verdict === 'string' &&
+        typeof env.savings === 'object' &&
+        env.savings !== null &&
+        Array.isArray(env.pullRequests) &&
+        env.pullRequests.every((p: { url?: unknown } | null) => typeof p?.url === 'string'),
+    )
+  );
 }
 
 /** The rows of the status table, one per experiment and environment. */
@@ -150,8 +172,20 @@ function renderRows(rows: readonly StatusRow[]): string {
   if (rows.length === 0) return 'no experiments\n';
   const table = [
     ['EXPERIMENT', 'ENV', 'PHASE', 'VERDICT', 'PROJECTED/MONTH', 'SAVED/MONTH', 'PULL REQUEST'],
-    ...rows.map((r) => [r.experiment, r.environment, r.phase, r.verdict, r.projectedSaving ?? '-', r.realizedSaving ?? '-', r.pullRequests.join(' ') || '-']),
+    ...rows.map((r) =>
+      [r.experiment, r.environment, r.phase, r.verdict, r.projectedSaving ?? '-', r.realizedSaving ?? '-', r.pullRequests.join(' ') || '-'].map(printable),
+    ),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   return `${table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
+}
+
+/** A cell as the terminal shows it: control characters (escape sequences from a server) as `?`. */
+function printable(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? '?' : char;
+  }
+  return out;
 }

@@ -59,7 +59,7 @@ export function createWatcher(
     actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, access, elector, { dryRun: options.dryRun }), pullRequests) : undefined,
   });
   const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH, proposalsPushed: mode === 'propose' && !options.dryRun });
-  mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}) });
+  mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}), ...(access ? { access } : {}) });
   return { service, source, pullRequests, access, loadError: () => loadError };
 }
 

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Decision } from '../../../analysis/decide/types';
+import { redactMessage } from '../../../clients/git/run-git';
 import type { ActuationResult } from '../actuation/actuate-decisions';
 import type { CycleReport } from '../cycle';
 import type { WatcherHttpServer } from '../http-server';
@@ -31,6 +32,8 @@ export interface MountApiOptions {
   /** The action routes. @default - turned off */
   readonly actions?: Omit<ActionRoutesOptions, 'unknown'> & { readonly unknown?: ActionRoutesOptions['unknown'] };
   readonly events?: EventStreamOptions;
+  /** Where failures behind a 500 are told (the answer says only that the log has the details). @default - nowhere */
+  readonly log?: { error(object: object, message: string): void };
 }
 
 /** The mounted API: its event stream, to publish what happened. */
@@ -50,6 +53,7 @@ const SEVERITY: Readonly<Record<string, number>> = { pass: 0, inconclusive: 1, f
  */
 export function mountApi(server: WatcherHttpServer, options: MountApiOptions): MountedApi {
   const events = new EventStream(options.events);
+  const log = options.log ?? { error: () => undefined };
   server.onClose(() => events.close());
   const known = async (): Promise<{ view: Awaited<ReturnType<StatusSource['view']>>; environments: Set<string> }> => {
     const view = await options.source.view();
@@ -87,17 +91,14 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
-    const segments = url.pathname
-      .slice(API_BASE.length + 1)
-      .split('/')
-      .map(decodeSegment);
-    const route = routeOf(segments);
-    if (!route) throw new ApiError(404, 'not_found', `no API route ${clip(url.pathname)}: see docs/api/openapi.yaml for the routes of ${API_BASE}`);
-    const allowed = route === 'action' ? ['POST'] : ['GET', 'HEAD'];
+    const matched = matchApiRoute(url.pathname);
+    if (!matched) throw new ApiError(404, 'not_found', `no API route ${clip(url.pathname)}: see docs/api/openapi.yaml for the routes of ${API_BASE}`);
+    const { route, segments } = matched;
+    const allowed = route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
     if (!allowed.includes(req.method ?? ''))
-      throw new ApiError(405, 'method_not_allowed', `${req.method} is not allowed here: use ${allowed.join(' or ')}`, {}, { allow: allowed.join(', ') });
+      throw new ApiError(405, 'method_not_allowed', `${clip(req.method ?? '')} is not allowed here: use ${allowed.join(' or ')}`, {}, { allow: allowed.join(', ') });
     const params = url.searchParams;
-    switch (route) {
+    switch (route.id) {
       case 'health':
         onlyParams(params, []);
         sendCacheableJson(req, res, { status: 'ok' });
@@ -174,17 +175,20 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
     }
   };
 
-  server.route(
-    `${API_BASE}/`,
-    async (req, res, url) => {
-      try {
-        await handle(req, res, url);
-      } catch (error) {
-        sendError(req, res, error instanceof ApiError ? error : new ApiError(500, 'internal', 'the watcher failed to answer; the watcher log has the details'));
+  const serve = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
+    try {
+      await handle(req, res, url);
+    } catch (error) {
+      if (!(error instanceof ApiError)) {
+        const { message, frames } = describeFailure(error);
+        log.error({ method: req.method, path: clip(url.pathname), err: { message, stack: frames } }, 'API answer failed');
       }
-    },
-    { methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] },
-  );
+      sendError(req, res, error instanceof ApiError ? error : new ApiError(500, 'internal', 'the watcher failed to answer; the watcher log has the details'));
+    }
+  };
+  // Every method and the bare base too, so that whatever reaches /api/v1 answers in the one error shape.
+  server.route(API_BASE, serve, { methods: ANY_METHOD });
+  server.route(`${API_BASE}/`, serve, { methods: ANY_METHOD });
 
   const verdicts = new Map<string, string>();
   return {
@@ -215,18 +219,48 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
   };
 }
 
-type Route = 'health' | 'ready' | 'events' | 'list' | 'one' | 'decisions' | 'action';
+/** One route of `/api/v1`: its method and path template exactly as docs/api/openapi.yaml spells them. */
+export interface ApiRoute {
+  readonly id: 'health' | 'ready' | 'events' | 'list' | 'one' | 'decisions' | 'action';
+  /** GET routes also answer HEAD. */
+  readonly method: 'GET' | 'POST';
+  /** Relative to {@link API_BASE}; `{param}` matches one non-empty path segment. */
+  readonly path: string;
+}
 
-function routeOf(segments: ReadonlyArray<string | undefined>): Route | undefined {
+/** Every route the API serves: the router matches requests against this table and nothing else. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  { id: 'health', method: 'GET', path: '/health' },
+  { id: 'ready', method: 'GET', path: '/ready' },
+  { id: 'events', method: 'GET', path: '/events' },
+  { id: 'list', method: 'GET', path: '/experiments' },
+  { id: 'one', method: 'GET', path: '/experiments/{name}' },
+  { id: 'decisions', method: 'GET', path: '/experiments/{name}/decisions' },
+  { id: 'action', method: 'POST', path: '/experiments/{name}/environments/{env}/{action}' },
+];
+
+/** Methods the API's mount accepts, so that it (not the server) answers every method in the error shape. */
+const ANY_METHOD = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'];
+
+const TEMPLATES = API_ROUTES.map((route) => ({ route, parts: route.path.slice(1).split('/') }));
+
+/** The route serving `pathname` (under {@link API_BASE}) and its decoded path segments. */
+export function matchApiRoute(pathname: string): { readonly route: ApiRoute; readonly segments: readonly string[] } | undefined {
+  if (!pathname.startsWith(`${API_BASE}/`)) return undefined;
+  const segments = pathname.slice(API_BASE.length + 1).split('/').map(decodeSegment);
   if (segments.some((s) => s === undefined || s === '')) return undefined;
-  const [head, name, third, env, action] = segments;
-  if (segments.length === 1)
-    return head === 'health' ? 'health' : head === 'ready' ? 'ready' : head === 'events' ? 'events' : head === 'experiments' ? 'list' : undefined;
-  if (head !== 'experiments' || !name) return undefined;
-  if (segments.length === 2) return 'one';
-  if (segments.length === 3 && third === 'decisions') return 'decisions';
-  if (segments.length === 5 && third === 'environments' && env && action) return 'action';
-  return undefined;
+  const decoded = segments as string[];
+  const found = TEMPLATES.find(
+    ({ parts }) => parts.length === decoded.length && parts.every((part, i) => part.startsWith('{') || part === decoded[i]),
+  );
+  return found ? { route: found.route, segments: decoded } : undefined;
+}
+
+/** A failure's message (redacted, one line) and its stack frames, for the log only. */
+function describeFailure(error: unknown): { message: string; frames: string } {
+  const message = redactMessage(String((error as Error)?.message ?? error));
+  const stack = typeof (error as Error)?.stack === 'string' ? (error as Error).stack! : '';
+  return { message, frames: stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 12).join('\n') };
 }
 
 function onlyParams(params: URLSearchParams, allowed: readonly string[]): void {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { InputError } from '../../../analysis/input-error';
 import { ConfigRepo } from '../../../clients/git/config-repo';
 import type { LeaseElector } from '../../../clients/kubernetes/lease-elector';
 import { createProposalGitHubAccess } from '../actuation/create-actuator';
@@ -8,6 +9,7 @@ import { proposalBranch } from '../actuation/proposal';
 import { proposePersonDecision, type PersonDecision } from '../actuation/propose-person-decision';
 import { resynthesizeWithInstallation } from '../actuation/resynthesize';
 import { readCredential, type WatcherConfig } from '../config';
+import type { GitHubAccess } from '../github-access';
 import type { WatcherService } from '../service';
 import type { StatusSource } from '../status-page/mount-status-page';
 import type { PullRequestView } from '../status-page/view-model';
@@ -15,6 +17,16 @@ import type { ActionRoutesOptions } from './action-routes';
 import { API_BASE, mountApi, type MountedApi } from './mount-api';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+/** What {@link mountWatcherApi} needs besides the config. */
+export interface ApiHostOptions {
+  readonly source: StatusSource;
+  readonly pullRequests: Map<string, PullRequestView>;
+  readonly log: Logger;
+  readonly elector?: LeaseElector;
+  /** The watcher's GitHub client and git tokens, built once from the config. @default - built here from the config */
+  readonly access?: GitHubAccess;
+}
 
 /** The address of the API's Server-Sent Events, for the status page. */
 export const EVENTS_PATH = `${API_BASE}/events`;
@@ -28,7 +40,7 @@ export const EVENTS_PATH = `${API_BASE}/events`;
 export function mountWatcherApi(
   service: WatcherService,
   config: WatcherConfig,
-  options: { readonly source: StatusSource; readonly pullRequests: Map<string, PullRequestView>; readonly log: Logger; readonly elector?: LeaseElector },
+  options: ApiHostOptions,
 ): MountedApi {
   const settings = config.api.actions;
   const api = mountApi(service.http, {
@@ -39,17 +51,18 @@ export function mountWatcherApi(
     environments: Object.keys(config.environments),
     pullRequests: () => options.pullRequests,
     actions: settings.enabled ? actionOptions(config, options) : undefined,
+    log: options.log,
   });
   service.onCycle((report, actuation) => api.publishCycle(report, actuation));
   return api;
 }
 
-function actionOptions(
-  config: WatcherConfig,
-  options: { readonly source: StatusSource; readonly pullRequests: Map<string, PullRequestView>; readonly log: Logger; readonly elector?: LeaseElector },
-): ActionRoutesOptions {
+function actionOptions(config: WatcherConfig, options: ApiHostOptions): ActionRoutesOptions {
   const settings = config.api.actions;
-  const access = createProposalGitHubAccess(config, options.log);
+  const access = options.access ?? createProposalGitHubAccess(config, options.log);
+  if (!config.github) throw new InputError(`${config.file}: api.actions opens pull requests and needs a 'github' section (repository and token or app)`);
+  const github = access.client;
+  const { owner, repo: repoName } = config.github;
   const identity = { name: config.actuation.authorName, email: config.actuation.authorEmail };
   const resynthesize = config.actuation.resynthesize ? resynthesizeWithInstallation() : undefined;
   let repo: Promise<ConfigRepo> | undefined;
@@ -68,20 +81,22 @@ function actionOptions(
       if (!inView && !SAFE_NAME.test(experiment)) return 'experiment';
       const dir = path.join(config.repository.workDir, config.repository.experimentsDir);
       if (!inView && !existsSync(path.join(dir, `${experiment}.state.yaml`)) && !existsSync(path.join(dir, `${experiment}.ts`))) return 'experiment';
-      return config.environments[environment] ? undefined : 'environment';
+      return Object.hasOwn(config.environments, environment) ? undefined : 'environment';
     },
     propose: async (decision: PersonDecision) => {
-      repo ??= ConfigRepo.open(`${config.repository.workDir}-api-actions`, config.repository.url, { baseBranch: config.repository.branch, tokens: access.gitTokens }).catch(
-        (error: unknown) => {
-          repo = undefined;
-          throw error;
-        },
-      );
+      // The same credentials as the cycle's clone: an App installation's token, or the configured one.
+      repo ??= ConfigRepo.open(`${config.repository.workDir}-api-actions`, config.repository.url, {
+        baseBranch: config.repository.branch,
+        tokens: access.gitTokens,
+      }).catch((error: unknown) => {
+        repo = undefined;
+        throw error;
+      });
       return proposePersonDecision(decision, {
         repo: await repo,
-        github: access.client,
-        owner: config.github!.owner,
-        repoName: config.github!.repo,
+        github,
+        owner,
+        repoName,
         identity,
         experimentsDir: config.repository.experimentsDir,
         resynthesize,

@@ -24,11 +24,12 @@ code{word-break:break-all}
 
 /**
  * Refreshes the page's <main> and its "updated" time in place when JavaScript is on; without it the
- * page is complete as served. With `data-events` on <body> (the API's Server-Sent Events address)
- * it refreshes when the watcher announces a finished cycle, a changed verdict or an opened pull
- * request, and polls only if the event stream is refused; otherwise (or without EventSource) it
- * polls every `data-refresh-seconds` seconds (30 by default). A hidden tab refreshes when shown
- * again. Constant text, so the Content-Security-Policy allows it by hash.
+ * page is complete as served and reloads itself every `refreshSeconds` (a `<noscript>` meta
+ * refresh). With `data-events` on <body> (the API's Server-Sent Events address) it refreshes when
+ * the watcher announces a finished cycle, a changed verdict or an opened pull request, and polls
+ * only if the event stream is refused; otherwise (or without EventSource) it polls every
+ * `data-refresh-seconds` seconds (30 by default). A hidden tab refreshes when shown again.
+ * Constant text, so the Content-Security-Policy allows it by hash.
  */
 const refreshScript = `
 (function(){var b=document.body,h=document.documentElement,s=Number(b.getAttribute('data-refresh-seconds'))||30,e=b.getAttribute('data-events'),l=false,p=0;function r(){if(document.hidden){l=true;return;}l=false;fetch(location.href,{headers:{accept:'text/html'},cache:'no-store'}).then(function(x){return x.ok?x.text():null}).then(function(t){if(!t)return;var d=new DOMParser().parseFromString(t,'text/html');['main','header time'].forEach(function(q){var n=d.querySelector(q),o=document.querySelector(q);if(n&&o)o.replaceWith(n);});h.setAttribute('data-refreshed',String(Date.now()));}).catch(function(){});}function poll(){if(!p){p=setInterval(r,s*1000);h.setAttribute('data-live','polling');}}document.addEventListener('visibilitychange',function(){if(!document.hidden&&l)r();});if(e&&window.EventSource){var x=new EventSource(e);x.onopen=function(){h.setAttribute('data-live','events');};['cycle-finished','verdict-changed','pull-request-opened'].forEach(function(t){x.addEventListener(t,r);});x.onerror=function(){if(x.readyState===2)poll();};}else poll();})();
@@ -87,6 +88,7 @@ export function renderLayout(title: string, generatedAt: string, content: SafeHt
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Phoenix</title>
 ${inlineStyle.element}
+<noscript><meta http-equiv="refresh" content="${refreshSeconds}"></noscript>
 </head>
 <body data-refresh-seconds="${refreshSeconds}"${eventsPath ? html` data-events="${eventsPath}"` : ''}>
 <header><h1>${title}</h1><p>Updated <time datetime="${generatedAt}">${readableTime(generatedAt)}</time></p></header>

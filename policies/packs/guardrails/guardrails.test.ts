@@ -20,6 +20,15 @@ describe('processorChanges', () => {
     expect(processorChanges('spanmetrics', 'spanmetrics', {})[0]!.kind).toBe('opaque');
   });
 
+  it('reads a delta start set to a number as no change (it decides which delta points merge, not an answer)', () => {
+    const changes = processorChanges('transform/x', 'transform', {
+      metric_statements: [{ context: 'datapoint', statements: ['set(start_time_unix_nano, 0) where metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA'] }],
+    });
+    expect(changes).toEqual([]);
+    // any other value set stays opaque
+    expect(processorChanges('transform/x', 'transform', { metric_statements: [{ context: 'datapoint', statements: ['set(start_time_unix_nano, time_unix_nano)'] }] })[0]!.kind).toBe('opaque');
+  });
+
   it('treats keep_keys followed by aggregate_on_attributes over the same keys as one aggregation', () => {
     const changes = processorChanges('transform/x', 'transform', {
       metric_statements: [

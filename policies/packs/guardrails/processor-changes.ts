@@ -127,6 +127,9 @@ function transformChanges(id: string, config: Readonly<Record<string, unknown>>)
         out.push({ kind: 'remove-attributes', when: whenCondition(condition), attributes: literals, fn: 'implied', what });
       } else if (parsed.editor === 'set' && isPath(target, 'attributes', 1) && target.keys[0]!.startsWith('phoenix_')) {
         continue;
+      } else if (parsed.editor === 'set' && isPath(target, 'start_time_unix_nano') && parsed.args[1]?.value.kind === 'number') {
+        // a start time is no label and no value: it decides which delta points merge (ADR 0137), no answer
+        continue;
       } else {
         out.push({ kind: 'opaque', when: whenCondition(condition), what });
       }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeOf } from '../../app/cli/errors';
-import { FakeGitHub } from '../../test/support/fake-github';
-import { describeGitHubFailure, GitHubRefusedError, GitHubUnavailableError } from './github-failure';
-import { InstallationTokenError } from './installation-token';
-import { createGitHubClient } from './octokit';
+import { FakeGitHub } from '../support/fake-github';
+import { describeGitHubFailure, GitHubRefusedError, GitHubUnavailableError } from '../../clients/github/github-failure';
+import { InstallationTokenError } from '../../clients/github/installation-token';
+import { createGitHubClient } from '../../clients/github/octokit';
 
 const CONSEQUENCE = 'branch phoenix/x was not pushed';
 
