@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
-import { FakeGitHub, seedConfigRepo, syncBranchesToGitHub } from '../support/fake-github';
+import { FakeGitHub, seedConfigRepo, syncBranchesToGitHub, usePersonGitIdentity } from '../support/fake-github';
 import { GitHttpServer, type GitAuthDecision } from '../support/git-http-server';
 
 const WRITER = 'ghp_writer0123456789abcdefWRITER';
@@ -34,9 +34,7 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
 
   beforeEach(async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'phoenix-exp-bad-'));
-    const gitconfig = path.join(root, 'gitconfig');
-    writeFileSync(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
-    process.env.GIT_CONFIG_GLOBAL = gitconfig;
+    usePersonGitIdentity(root);
     ({ remote: bare } = seedConfigRepo(root, { remote: path.join(root, 'repos', 'acme', 'config.git') }));
     server = await GitHttpServer.start({
       root: path.join(root, 'repos'),

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
 import { repoFromRemote } from '../../app/cli/commands/experiment';
 import { parseExperimentState } from '../../constructs/experiment/state';
-import { FakeGitHub, seedConfigRepo } from '../support/fake-github';
+import { FakeGitHub, seedConfigRepo, usePersonGitIdentity } from '../support/fake-github';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
@@ -23,9 +23,7 @@ describe('phoenix experiment pause|resume|abort', () => {
   beforeEach(async () => {
     // GIVEN a config repo where drop-pod-labels runs in dev, a person's git identity and a GitHub token
     root = await mkdtemp(path.join(tmpdir(), 'phoenix-exp-cli-'));
-    const gitconfig = path.join(root, 'gitconfig');
-    await writeFile(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
-    process.env.GIT_CONFIG_GLOBAL = gitconfig;
+    usePersonGitIdentity(root);
     process.env.GITHUB_TOKEN = 'test-token';
     ({ remote } = seedConfigRepo(root));
     github = await FakeGitHub.start();

@@ -21,7 +21,8 @@ import { mountWatcherStatusPage, type WatcherStatusSource } from '../../app/watc
 import { apiFetch, validateServedAnswers } from '../support/api-contract';
 import type { FakeKubeApi } from '../support/fake-kube-api';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
-import { createWatcherRepo, git } from '../support/watcher-repo';
+import { git } from '../support/git';
+import { createWatcherRepo } from '../support/watcher-repo';
 import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
 import { spawnWatcher, startFluxApi, writeWatcherConfig } from '../support/watcher-setup';
 

@@ -3,15 +3,10 @@
  * actuation tests' config repository), and its branches told to the fake as GitHub knows a branch
  * as soon as it is pushed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { git } from '../git';
 import type { FakeGitHub } from './fake-github';
-
-function git(cwd: string, ...args: string[]): string {
-  const author = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...author } }).trim();
-}
 
 /** The state file of the experiment the actuation tests act on: drop-pod-labels, running in dev. */
 export const RUNNING_IN_DEV = { 'experiments/drop-pod-labels.state.yaml': 'version: 1\nenvironments:\n  dev:\n    phase: running\n' };
@@ -53,6 +48,17 @@ export function syncBranchesToGitHub(github: FakeGitHub, repository: string, bar
     const [ref, sha] = line.split(' ');
     github.setRef(repository, ref!.replace(/^refs\//, ''), sha!);
   }
+}
+
+/**
+ * Gives git a person's identity (Alice Operator, alice@example.invalid; `main` as the default branch)
+ * through `<root>/gitconfig` and `GIT_CONFIG_GLOBAL`, as a person running `phoenix experiment` has;
+ * the test restores `process.env` after.
+ */
+export function usePersonGitIdentity(root: string): void {
+  const gitconfig = path.join(root, 'gitconfig');
+  writeFileSync(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
+  process.env.GIT_CONFIG_GLOBAL = gitconfig;
 }
 
 /** A `fetch` that tells the fake the branches of `bare` before every GitHub call (for pushes that bypass a git server). */
