@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
+import { git } from '../support/git';
 import { FakeGitHub, seedConfigRepo, syncBranchesToGitHub, usePersonGitIdentity } from '../support/fake-github';
 import { GitHttpServer, type GitAuthDecision } from '../support/git-http-server';
 
@@ -12,10 +12,6 @@ const READER = 'ghp_reader0123456789abcdefREADER';
 /** A token git accepts but GitHub's API no longer does (revoked between the two). */
 const REVOKED_FOR_API = 'ghs_revokedApi0123456789abcdef';
 const BRANCH = 'phoenix/abort/drop-pod-labels/dev';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
 
 /**
  * `phoenix experiment abort` as a person meets a wrong setup: a refused token, a token GitHub's API

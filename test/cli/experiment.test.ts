@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,11 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
 import { repoFromRemote } from '../../app/cli/commands/experiment';
 import { parseExperimentState } from '../../constructs/experiment/state';
+import { git } from '../support/git';
 import { FakeGitHub, seedConfigRepo, usePersonGitIdentity } from '../support/fake-github';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
 
 describe('phoenix experiment pause|resume|abort', () => {
   let root: string;
