@@ -9,6 +9,7 @@ import { collectorRule, pipelinesOf } from './config-view';
 export const attributeDropWithoutAggregation = collectorRule({
   id: 'collector/attribute-drop-merges-series',
   severity: 'warning',
+  reads: 'document',
   description: 'Metric pipelines that drop data point attributes aggregate afterwards, or series that differed only in them collide.',
   check: (source) =>
     pipelinesOf(source)

@@ -6,6 +6,7 @@ const HEALTH_EXTENSIONS = new Set(['health_check', 'healthcheckv2']);
 export const healthCheckPresent = collectorRule({
   id: 'collector/health-check',
   severity: 'warning',
+  reads: 'document',
   description: 'The health_check extension is enabled, so liveness and readiness probes can see a wedged collector.',
   check: (source) => {
     const service = (source.config.service ?? {}) as Record<string, unknown>;

@@ -13,6 +13,7 @@ import { collectorRule, pipelinesOf, sectionOf } from './config-view';
 export const metricNamesMatchInput = collectorRule({
   id: 'collector/metric-names-match-input',
   severity: 'warning',
+  reads: 'document',
   description: 'Processors of pipelines fed by OTLP name metrics by their OpenTelemetry names, not by Prometheus series names (…_total, …_bucket) that no OTLP metric carries.',
   check: (source) => {
     const processors = sectionOf(source.config, 'processors');

@@ -5,6 +5,7 @@ import { collectorRule, pipelinesOf, processorType } from './config-view';
 export const memoryLimiterFirst = collectorRule({
   id: 'collector/memory-limiter-first',
   severity: 'warning',
+  reads: 'document',
   description: 'Each pipeline starts with a memory_limiter processor, so an overloaded collector refuses data instead of crashing.',
   check: (source) =>
     pipelinesOf(source).flatMap((pipeline): RuleFinding[] => {
@@ -21,6 +22,7 @@ export const memoryLimiterFirst = collectorRule({
 export const batchLast = collectorRule({
   id: 'collector/batch-last',
   severity: 'warning',
+  reads: 'document',
   description: 'The batch processor comes last in each pipeline, after every processor that filters or rewrites data.',
   check: (source) =>
     pipelinesOf(source).flatMap((pipeline): RuleFinding[] => {

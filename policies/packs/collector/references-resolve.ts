@@ -6,6 +6,7 @@ import { collectorRule, idsOf, pipelinesOf, sectionOf } from './config-view';
 export const referencesResolve = collectorRule({
   id: 'collector/references-resolve',
   severity: 'error',
+  reads: 'document',
   description: 'Every receiver, processor, exporter, connector and extension the service names is defined in its section.',
   check: (source) => {
     const findings: RuleFinding[] = [];

@@ -6,6 +6,7 @@ import { collectorRule, idsOf, pipelinesOf, sectionOf } from './config-view';
 export const unusedComponents = collectorRule({
   id: 'collector/unused-components',
   severity: 'warning',
+  reads: 'document',
   description: 'Every defined component is used by a pipeline (extensions: enabled in service.extensions).',
   check: (source) => {
     const used = new Set<string>();
