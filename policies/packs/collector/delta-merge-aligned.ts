@@ -1,7 +1,7 @@
 import { evaluateForMetric, isPath, OttlSyntaxError, parseOttlStatement, re2, type OttlCondition } from '../../../analysis/ottl';
 import { isRecord } from '../../collector-configs';
-import type { Rule, RuleFinding } from '../../types';
-import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, processorType, sectionOf, type PipelineView } from './config-view';
+import type { RuleFinding } from '../../types';
+import { collectorRule, pipelinesOf, processorType, sectionOf, type PipelineView } from './config-view';
 
 /**
  * `aggregate_on_attributes` merges delta points only when they start at the same time, and
@@ -12,20 +12,19 @@ import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, processorType, sectionOf, 
  * one value before the merge (`set(start_time_unix_nano, 0)`, what `Processor.keepAttributes` renders
  * by default, ADR 0139) makes them merge.
  */
-export const deltaMergeStartsAligned: Rule = {
+export const deltaMergeStartsAligned = collectorRule({
   id: 'collector/delta-merge-starts-aligned',
   severity: 'error',
+  reads: 'document',
   description:
     'Pipelines that merge delta sums or histograms (aggregate_on_attributes after cumulativetodelta, or before deltatocumulative) set their start time to one value first, or deltatocumulative drops one of two points of the merged stream at every reset or returning stream.',
-  kinds: COLLECTOR_KINDS,
-  check: (doc, ctx) =>
-    forEachConfig(doc, ctx, (source) => {
-      const processors = sectionOf(source.config, 'processors');
-      return pipelinesOf(source)
-        .filter((pipeline) => pipeline.signal === 'metrics')
-        .flatMap((pipeline) => unalignedMerges(pipeline, processors));
-    }),
-};
+  check: (source) => {
+    const processors = sectionOf(source.config, 'processors');
+    return pipelinesOf(source)
+      .filter((pipeline) => pipeline.signal === 'metrics')
+      .flatMap((pipeline) => unalignedMerges(pipeline, processors));
+  },
+});
 
 /** OTTL enums of the types a delta conversion produces (gauges and summaries carry no temporality). */
 const DELTA_TYPES = ['METRIC_DATA_TYPE_SUM', 'METRIC_DATA_TYPE_HISTOGRAM', 'METRIC_DATA_TYPE_EXPONENTIAL_HISTOGRAM'] as const;
