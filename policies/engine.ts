@@ -65,7 +65,10 @@ export interface CheckReport {
 export function checkPaths(paths: readonly string[], options: CheckOptions = {}): CheckReport {
   const baseDir = options.baseDir ?? process.cwd();
   const maxFileSizeBytes = options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE_BYTES;
-  const sources = collectFiles(paths, baseDir).map((file) => ({ file: displayPath(file, baseDir), text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)) }));
+  const sources = collectFiles(paths, baseDir).map((file) => ({
+    file: displayPath(file, baseDir),
+    text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)),
+  }));
   const repoRoot = options.repoRoot ?? resolveRepoRoot(path.resolve(baseDir, paths[0] ?? '.'));
   return checkSources(sources, { ...options, repoRoot, baseDir });
 }
@@ -160,7 +163,9 @@ function runOn(doc: LoadedDocument, rules: readonly Rule[], ctx: RuleContext, fi
     } catch (error) {
       // One broken rule never ends the run: it becomes one finding for that rule on that document.
       const at = doc.locator.locate(doc.chunk, doc.chunk.pointerPrefix);
-      const message = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 300);
+      const message = String((error as Error)?.message ?? error)
+        .split('\n')[0]!
+        .slice(0, 300);
       findings.push({
         ruleId: rule.id,
         severity: 'error',

@@ -51,7 +51,7 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
         if (!isMap(rule)) continue;
         const name = scalarValue(rule.get('alert', true)) ?? scalarValue(rule.get('record', true));
         const exprNode = rule.get('expr', true);
-        if (!isScalar(exprNode) || typeof exprNode.value !== 'string' && typeof exprNode.value !== 'number') {
+        if (!isScalar(exprNode) || (typeof exprNode.value !== 'string' && typeof exprNode.value !== 'number')) {
           problemAt((rule as YAMLMap).range?.[0] ?? 0, `rule ${name ?? '(unnamed)'} has no expr`);
           continue;
         }
