@@ -28,6 +28,9 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
       problemAt(root.range?.[0] ?? 0, 'expected a rule file (groups:) or a PrometheusRule object');
       continue;
     }
+    // `{}`: promtool accepts a mapping without groups as a file without rules (the rendered
+    // rules.yaml of many monitoring mixins is exactly this)
+    if (root.items.length === 0) continue;
     const kind = scalarValue(root.get('kind', true));
     let groups: unknown = root.get('groups', true);
     let source: 'rule-file' | 'prometheus-rule' = 'rule-file';
@@ -38,6 +41,8 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
     } else if (kind !== undefined) {
       continue; // another Kubernetes object in a multi-document file: not a rule source
     }
+    // `groups:` or `groups: null`, accepted by promtool as no groups
+    if (source === 'rule-file' && root.has('groups') && (groups === null || (isScalar(groups) && groups.value === null))) continue;
     if (!isSeq(groups)) {
       problemAt(root.range?.[0] ?? 0, `no rule groups found: expected ${source === 'prometheus-rule' ? 'spec.groups' : 'groups'} to be a list`);
       continue;
