@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRuleContext, fileSystemPathExists, resolveRepoRoot } from './context';
-import { collectFiles, readInputFile } from './load/collect-files';
+import { collectNamedFiles, readInputFile } from './load/collect-files';
+import { kustomizePatchFiles } from './load/kustomize-patches';
 import { displayPath, loadDocuments, type LoadedDocument, type SourceText } from './load/load-documents';
 import { registerBuiltinPacks } from './packs';
 import { allRules } from './registry';
@@ -64,7 +65,7 @@ export interface CheckReport {
 export function checkPaths(paths: readonly string[], options: CheckOptions = {}): CheckReport {
   const baseDir = options.baseDir ?? process.cwd();
   const maxFileSizeBytes = options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE_BYTES;
-  const sources = collectFiles(paths, baseDir).map((file) => ({ file: displayPath(file, baseDir), text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)) }));
+  const sources = collectNamedFiles(paths, baseDir).map(({ file, named }) => ({ file: displayPath(file, baseDir), text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)), named }));
   const repoRoot = options.repoRoot ?? resolveRepoRoot(path.resolve(baseDir, paths[0] ?? '.'));
   return checkSources(sources, { ...options, repoRoot, baseDir });
 }
@@ -75,7 +76,9 @@ export function checkSources(sources: readonly SourceText[], options: CheckOptio
   const baseDir = options.baseDir ?? process.cwd();
   const repoRoot = options.repoRoot ?? baseDir;
   const rules = options.rules ?? allRules();
-  const documents = loadDocuments(sources);
+  const loaded = loadDocuments(sources);
+  const patchFiles = kustomizePatchFiles(loaded);
+  const documents = patchFiles.size === 0 ? loaded : loaded.filter((doc) => !patchFiles.has(doc.file));
   const ctx = createRuleContext(documents, options.ruleOptions ?? {}, options.pathExists ?? fileSystemPathExists(repoRoot));
   const raw = runRules(documents, rules, ctx);
 

@@ -124,7 +124,7 @@ describe('phoenix check: input errors exit 2', () => {
     { name: 'fails when the YAML is malformed, naming file:line', files: { 'in/a.yaml': `${GIT_REPOSITORY}---\nkind: [unclosed\n` }, message: /in\/a\.yaml:11:\d+: malformed YAML/ },
     { name: 'fails when a document is a list', files: { 'in/a.yaml': '- a\n- b\n' }, message: /in\/a\.yaml:1:1: document 1 is a list; expected a mapping/ },
     { name: 'fails when kind is not a string', files: { 'in/a.yaml': 'apiVersion: v1\nkind: 3\n' }, message: /in\/a\.yaml:1:1: 'kind' is a number \(3\); expected a string/ },
-    { name: 'fails when the file holds no documents', files: { 'in/a.yaml': '# nothing\n---\n' }, message: /in\/a\.yaml: holds no documents/ },
+    { name: 'fails when a file named on the command line holds no documents', files: { 'in/a.yaml': '# nothing\n---\n' }, args: ['in/a.yaml'], message: /in\/a\.yaml: holds no documents/ },
     { name: 'fails when the file is binary', files: { 'in/a.yaml': Buffer.from([0x61, 0x3a, 0x00, 0x01]) }, message: /in\/a\.yaml: binary file/ },
     { name: 'fails when the file is over the size limit', files: { 'in/a.yaml': GIT_REPOSITORY }, args: ['--max-file-size', '0.0001'], message: /in\/a\.yaml: 0\.0 MiB is over the 0 MiB limit; split it or raise --max-file-size/ },
     { name: 'fails when the JSON is malformed', files: { 'in/a.json': '{"apiVersion": "v1",\n "kind": }' }, message: /in\/a\.json:2: malformed JSON/ },
