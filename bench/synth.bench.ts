@@ -5,6 +5,7 @@
  *
  * PHOENIX_BENCH_EXPERIMENTS    experiments (default 1000); the example experiments, cycled under new names
  * PHOENIX_BENCH_FULL=1         also 100 / 1,000 / 10,000 experiments, for linearity (Phoenix only above 1,000)
+ *                              (best of 5 interleaved rounds at 100, of 2 up to 1,000, one round above)
  * PHOENIX_BENCH_BASELINE_MAX   largest size the App-per-chart baseline is run at (default 1000)
  * PHOENIX_BENCH_ONE_APP_MAX    largest size the one-App baseline is run at (default 200: it is quadratic in the number of charts)
  * PHOENIX_BENCH_SYNTH_DIR      where both write their output (default /dev/shm when present, else the temp dir)
@@ -27,6 +28,8 @@ import { App } from 'cdk8s';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { loadEnvironments } from '../environments/load-environments';
 import * as YAML from 'yaml';
 import { dump as dumpYaml } from 'js-yaml';
@@ -53,8 +56,17 @@ function sources(count: number): TreeSources {
   return { environments: loadEnvironments(), experiments, fluxPath: 'gitops' };
 }
 
+/**
+ * A full garbage collection before each measurement, so that neither side pays for the garbage the
+ * other left (at 100 experiments one collection is a third of a round).
+ */
+const collectGarbage: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+})();
+
 function measure(work: () => number): Measurement {
-  (globalThis as { gc?: () => void }).gc?.();
+  collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
   let heapPeak = heapBefore;
   const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 50);
@@ -190,8 +202,10 @@ export async function run(): Promise<void> {
     for (const count of sizes) {
       const input = sources(count);
       const environments = input.environments.length;
-      // Up to 1,000 experiments: best of two rounds, interleaved, so neither side runs with colder JIT caches.
-      const rounds = count <= 1000 ? 2 : 1;
+      // Interleaved rounds, best of each side, so neither runs with colder JIT caches or a collection
+      // the other left behind: five at 100 experiments (a round is half a second there, so one
+      // collection moves the figure), two up to 1,000, one above.
+      const rounds = count <= 100 ? 5 : count <= 1000 ? 2 : 1;
       let phoenix: Measurement | undefined;
       let perChart: Measurement | undefined;
       for (let round = 0; round < rounds; round++) {

@@ -58,6 +58,27 @@ export function createRuleContext(
   };
 }
 
+/**
+ * The context of rules that read only their own document (`reads: 'document'`), which run before
+ * the other files are parsed: asking it for other documents is a bug in the rule's declaration.
+ */
+export function createDocumentContext(options: RuleOptions, pathExists: (relativePath: string) => boolean): RuleContext {
+  const undeclared = (what: string) => (): never => {
+    throw new Error(`the rule reads other documents (${what}) but declares reads: 'document'; declare what it reads (ADR 0163)`);
+  };
+  return {
+    get documents(): readonly SourceDocument[] {
+      return undeclared('ctx.documents')();
+    },
+    ofKind: undeclared('ctx.ofKind'),
+    find: undeclared('ctx.find'),
+    maxReplicas: undeclared('ctx.maxReplicas'),
+    collectorConfigs: (doc): readonly CollectorConfigSource[] => collectorConfigsOf(doc),
+    pathExists,
+    options: { ...DEFAULT_RULE_OPTIONS, ...stripUndefined(options) },
+  };
+}
+
 function computeMaxReplicas(doc: SourceDocument, ofKind: (kind: string) => readonly SourceDocument[]): number | undefined {
   const spec = isRecord(doc.value.spec) ? doc.value.spec : {};
   if (doc.object.kind === 'OpenTelemetryCollector') {

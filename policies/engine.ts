@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRuleContext, fileSystemPathExists, resolveRepoRoot } from './context';
+import { createDocumentContext, createRuleContext, fileSystemPathExists, resolveRepoRoot } from './context';
+import { planViews, viewOf } from './document-views';
 import { collectNamedFiles, readInputFile } from './load/collect-files';
 import { kustomizePatchFiles } from './load/kustomize-patches';
 import { displayPath, loadDocuments, type LoadedDocument, type SourceText } from './load/load-documents';
 import { registerBuiltinPacks } from './packs';
 import { allRules } from './registry';
-import type { Finding, Rule, RuleOptions, Severity } from './types';
+import type { Finding, Rule, RuleContext, RuleOptions, Severity } from './types';
 import { applyWaivers, type WaivedFinding } from './waivers/apply-waivers';
 import { loadWaivers } from './waivers/load-waivers';
 
@@ -76,11 +77,7 @@ export function checkSources(sources: readonly SourceText[], options: CheckOptio
   const baseDir = options.baseDir ?? process.cwd();
   const repoRoot = options.repoRoot ?? baseDir;
   const rules = options.rules ?? allRules();
-  const loaded = loadDocuments(sources);
-  const patchFiles = kustomizePatchFiles(loaded);
-  const documents = patchFiles.size === 0 ? loaded : loaded.filter((doc) => !patchFiles.has(doc.file));
-  const ctx = createRuleContext(documents, options.ruleOptions ?? {}, options.pathExists ?? fileSystemPathExists(repoRoot));
-  const raw = runRules(documents, rules, ctx);
+  const { raw, documentsPerFile, documents } = runRules(sources, rules, options.ruleOptions ?? {}, options.pathExists ?? fileSystemPathExists(repoRoot));
 
   const waiversFile =
     options.waiversFile === false ? undefined : options.waiversFile !== undefined ? path.resolve(baseDir, options.waiversFile) : defaultWaiversFile(repoRoot);
@@ -91,9 +88,6 @@ export function checkSources(sources: readonly SourceText[], options: CheckOptio
 
   const counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
   for (const finding of findings) counts[finding.severity]++;
-  const documentsPerFile = new Map<string, number>();
-  for (const source of sources) documentsPerFile.set(source.file, 0);
-  for (const doc of documents) documentsPerFile.set(doc.file, (documentsPerFile.get(doc.file) ?? 0) + 1);
   const mode = options.mode ?? 'enforce';
   return {
     mode,
@@ -102,7 +96,7 @@ export function checkSources(sources: readonly SourceText[], options: CheckOptio
     counts,
     files: sources.map((source) => source.file),
     documentsPerFile,
-    documents: documents.length,
+    documents,
     rules,
     repoRoot,
     baseDir,
@@ -110,54 +104,99 @@ export function checkSources(sources: readonly SourceText[], options: CheckOptio
   };
 }
 
-function runRules(documents: readonly LoadedDocument[], rules: readonly Rule[], ctx: ReturnType<typeof createRuleContext>): Finding[] {
-  const rulesByKind = new Map<string, Rule[]>();
-  const rulesFor = (kind: string): Rule[] => {
-    let list = rulesByKind.get(kind);
-    if (!list) rulesByKind.set(kind, (list = rules.filter((rule) => !rule.kinds || rule.kinds.includes(kind))));
-    return list;
-  };
+/**
+ * Runs the rules file by file (ADR 0163): rules that read only their own document run right after
+ * each file is parsed; of each document, only the view the cross-object rules declared is kept, and
+ * those rules run once every file is parsed. Throws PolicyInputError for malformed input.
+ */
+function runRules(
+  sources: readonly SourceText[],
+  rules: readonly Rule[],
+  ruleOptions: RuleOptions,
+  pathExists: (relativePath: string) => boolean,
+): { raw: Finding[]; documentsPerFile: Map<string, number>; documents: number } {
+  const perDocument = rules.filter((rule) => rule.reads === 'document');
+  const crossObject = rules.filter((rule) => rule.reads !== 'document');
+  const plan = planViews(crossObject);
+  const keep = crossObject.length > 0;
+  const kept: LoadedDocument[] = [];
+  const documentsPerFile = new Map<string, number>();
+  for (const source of sources) documentsPerFile.set(source.file, 0);
   const findings: Finding[] = [];
-  for (const doc of documents) {
-    for (const rule of rulesFor(doc.object.kind ?? '')) {
-      let results;
-      try {
-        results = rule.check(doc, ctx);
-      } catch (error) {
-        // One broken rule never ends the run: it becomes one finding for that rule on that document.
-        const at = doc.locator.locate(doc.chunk, doc.chunk.pointerPrefix);
-        const message = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 300);
-        findings.push({
-          ruleId: rule.id,
-          severity: 'error',
-          file: doc.file,
-          line: at.line,
-          column: at.column,
-          object: doc.object,
-          pointer: doc.chunk.pointerPrefix,
-          message: `the rule could not check this document: ${message}`,
-          fix: 'fix the document where it is malformed; if it is valid, report this as a bug in Phoenix with the document',
-        });
-        continue;
-      }
-      for (const result of results) {
-        const pointer = doc.chunk.pointerPrefix + result.pointer;
-        const at = doc.locator.locate(doc.chunk, pointer);
-        findings.push({
-          ruleId: rule.id,
-          severity: result.severity ?? rule.severity,
-          file: doc.file,
-          line: at.line,
-          column: at.column,
-          object: doc.object,
-          pointer,
-          message: result.message,
-          fix: result.fix,
-        });
-      }
+  const ownDocumentContext = createDocumentContext(ruleOptions, pathExists);
+  const perDocumentFor = rulesByKind(perDocument);
+  let documents = 0;
+  // kustomize reads only files of these names; the patches they name are not objects (ADR 0190)
+  const patchFiles = kustomizePatchFiles(loadDocuments(sources.filter((source) => KUSTOMIZATION_FILE.test(source.file))));
+  for (const source of sources) {
+    const loaded = loadDocuments([source]);
+    if (patchFiles.has(source.file)) continue;
+    documents += loaded.length;
+    documentsPerFile.set(source.file, (documentsPerFile.get(source.file) ?? 0) + loaded.length);
+    for (const doc of loaded) {
+      runOn(doc, perDocumentFor(doc.object.kind ?? ''), ownDocumentContext, findings);
+      if (keep) kept.push(viewOf(doc, plan));
     }
   }
-  return findings;
+  if (crossObject.length > 0) {
+    const ctx = createRuleContext(kept, ruleOptions, pathExists);
+    const crossObjectFor = rulesByKind(crossObject);
+    for (const doc of kept) runOn(doc, crossObjectFor(doc.object.kind ?? ''), ctx, findings);
+  }
+  return { raw: findings, documentsPerFile, documents };
+}
+
+/** The file names kustomize reads as a kustomization. */
+const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+
+/** The rules that look at documents of a kind, computed once per kind. */
+function rulesByKind(rules: readonly Rule[]): (kind: string) => readonly Rule[] {
+  const byKind = new Map<string, Rule[]>();
+  return (kind) => {
+    let list = byKind.get(kind);
+    if (!list) byKind.set(kind, (list = rules.filter((rule) => !rule.kinds || rule.kinds.includes(kind))));
+    return list;
+  };
+}
+
+function runOn(doc: LoadedDocument, rules: readonly Rule[], ctx: RuleContext, findings: Finding[]): void {
+  for (const rule of rules) {
+    let results;
+    try {
+      results = rule.check(doc, ctx);
+    } catch (error) {
+      // One broken rule never ends the run: it becomes one finding for that rule on that document.
+      const at = doc.locator.locate(doc.chunk, doc.chunk.pointerPrefix);
+      const message = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 300);
+      findings.push({
+        ruleId: rule.id,
+        severity: 'error',
+        file: doc.file,
+        line: at.line,
+        column: at.column,
+        object: doc.object,
+        pointer: doc.chunk.pointerPrefix,
+        message: `the rule could not check this document: ${message}`,
+        fix: 'fix the document where it is malformed; if it is valid, report this as a bug in Phoenix with the document',
+      });
+      continue;
+    }
+    for (const result of results) {
+      const pointer = doc.chunk.pointerPrefix + result.pointer;
+      const at = doc.locator.locate(doc.chunk, pointer);
+      findings.push({
+        ruleId: rule.id,
+        severity: result.severity ?? rule.severity,
+        file: doc.file,
+        line: at.line,
+        column: at.column,
+        object: doc.object,
+        pointer,
+        message: result.message,
+        fix: result.fix,
+      });
+    }
+  }
 }
 
 function defaultWaiversFile(repoRoot: string): string | undefined {

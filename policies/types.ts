@@ -73,7 +73,7 @@ export interface RuleOptions {
 
 /** What a rule can see besides its own document: every document of the run, indexed. */
 export interface RuleContext {
-  /** Every document of the run, in input order. */
+  /** Every document of the run, in input order (as views for rules that declare `reads`: see Rule.reads). */
   readonly documents: readonly SourceDocument[];
   /** Documents of one kind (fast: indexed once). */
   ofKind(kind: string): readonly SourceDocument[];
@@ -106,8 +106,26 @@ export interface Rule {
   readonly description: string;
   /** Kinds the rule looks at. @default - every document */
   readonly kinds?: readonly string[];
+  /**
+   * What the rule reads besides the document it checks, so that the engine keeps no more than that
+   * (ADR 0163). `'document'`: nothing else (`ctx.collectorConfigs`, `ctx.pathExists` and
+   * `ctx.options` only); the rule runs on each document right after its file is parsed. A
+   * {@link CrossObjectReads}: the rule runs once every file is parsed, on views of the documents
+   * that hold only the declared fields.
+   * @default - every document in full, of every kind (as rules written before this field expect)
+   */
+  readonly reads?: 'document' | CrossObjectReads;
   check(doc: SourceDocument, ctx: RuleContext): readonly RuleFinding[];
 }
+
+/**
+ * Kind → the fields a cross-object rule reads of documents of that kind, as dotted paths into the
+ * document (`'spec.dependsOn'`; `''` for the whole document). The rule's own kinds are among them.
+ * `ctx.documents`, `ctx.ofKind` and `ctx.find` see every document of the run, as a view: its
+ * `object`, `environment`, `apiVersion` and `kind`, and of declared kinds the declared fields
+ * (the union over the run's cross-object rules).
+ */
+export type CrossObjectReads = Readonly<Record<string, readonly string[]>>;
 
 /** A named set of rules, registered with `registerPack`. */
 export interface RulePack {

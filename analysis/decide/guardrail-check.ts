@@ -1,4 +1,4 @@
-import { alignSelectionTies, selectionOf } from '../compare';
+import { alignSelectionTies, selectionOf, type Selection } from '../compare';
 import { compareCounts, compareRelative, isZeroHeavy, meanOf, type Comparison } from './statistics';
 import type { AnswerSeries, CheckResult, GuardrailAnswer, GuardrailInput, WindowSpan } from './types';
 import { checkResult } from './verdict';
@@ -90,12 +90,16 @@ export function checkGuardrail(
  */
 function alignTies(baseline: GuardrailAnswer, candidate: GuardrailAnswer): readonly AnswerSeries[] {
   const series = candidate.series ?? [];
-  const selection = selectionOf(baseline.query);
+  // Parsed once per answer, not once per window and candidate: most of the decision time otherwise.
+  let selection = selections.get(baseline);
+  if (selection === undefined) selections.set(baseline, (selection = selectionOf(baseline.query) ?? null));
   if (!selection || series.length === 0) return series;
   const toResult = (s: AnswerSeries) => ({ metric: s.labels, values: s.points });
   const aligned = alignSelectionTies((baseline.series ?? []).map(toResult), series.map(toResult), selection);
   return aligned.map((s) => ({ labels: s.metric, points: s.values }));
 }
+
+const selections = new WeakMap<GuardrailAnswer, Selection | null>();
 
 /** Labels as a stable key: `{a="1",b="2"}`. */
 export function labelKey(labels: Readonly<Record<string, string>>): string {

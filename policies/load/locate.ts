@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, parseDocument, Scalar, type Node } from 'yaml';
 import { pointerSegments } from '../rule-table';
+import { blockOffset, readBlockDocument, type BlockNode } from './block-locate';
 
 /** A 1-based line and column. */
 export interface Position {
@@ -18,26 +19,34 @@ export interface Chunk {
 }
 
 interface ParsedChunkSource {
-  readonly root: Node | null;
+  /** The chunk read as plain block YAML; undefined when it is not (then `root` is parsed with `yaml`). */
+  readonly block: BlockNode | undefined;
+  root?: Node | null;
+  readonly slice: string;
   readonly lineStarts: number[];
 }
 
 /**
- * Maps JSON pointers back to positions in one file's text. Parsing with `yaml` (which keeps source
- * ranges) is slow, so it happens only here, once per document that has findings, and is cached.
+ * Maps JSON pointers back to positions in one file's text, once per document that has findings
+ * (cached). Documents in plain block YAML are located by reading their lines (block-locate.ts);
+ * the others, and pointers into embedded strings, are parsed with `yaml`, which keeps source
+ * ranges (slow, so only here).
  */
 export class FileLocator {
   private readonly parsed = new Map<number, ParsedChunkSource>();
 
-  constructor(private readonly text: string) {}
+  /** `readLines: false` always parses with `yaml` (the reference the line reader is tested against). */
+  constructor(
+    private readonly text: string,
+    private readonly readLines = true,
+  ) {}
 
   /** Position of a pointer inside a chunk; the nearest existing parent when the path stops early. */
   locate(chunk: Chunk, pointer: string): Position {
     let source = this.parsed.get(chunk.start);
     if (!source) {
       const slice = this.text.slice(chunk.start, chunk.end);
-      const root = parseDocument(slice, { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
-      source = { root, lineStarts: lineStartsOf(slice) };
+      source = { block: this.readLines ? readBlockDocument(slice) : undefined, slice, lineStarts: lineStartsOf(slice) };
       this.parsed.set(chunk.start, source);
     }
     const { lineStarts } = source;
@@ -45,8 +54,14 @@ export class FileLocator {
       const line = lineIndexOf(lineStarts, offset);
       return { line: chunk.startLine + line + 1, column: offset - lineStarts[line] + 1 };
     };
+    const segments = pointerSegments(pointer);
+    if (source.block) {
+      const offset = blockOffset(source.block, segments);
+      if (offset !== undefined) return toPosition(offset);
+    }
+    if (source.root === undefined) source.root = parseDocument(source.slice, { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
     if (!source.root) return toPosition(leadingMarkerLength(this.text, chunk.start));
-    return walk(source.root, pointerSegments(pointer), toPosition);
+    return walk(source.root, segments, toPosition);
   }
 }
 

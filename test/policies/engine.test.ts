@@ -180,6 +180,41 @@ describe('rule packs', () => {
     expect(report.findings.find((entry) => entry.ruleId === 'example/secrets-counted')).toMatchObject({ severity: 'info', line: 3, message: '1 secrets; s' });
   });
 
+  it('gives a rule that declares what it reads views holding exactly that, of every document', () => {
+    // GIVEN a cross-object rule declaring one field of Secrets (passed as options.rules: nothing registered)
+    const seen: unknown[] = [];
+    const readsSecretType: Rule = {
+      id: 'example/secret-types',
+      severity: 'info',
+      description: 'Reads the type of the Secret named like the ConfigMap.',
+      kinds: ['ConfigMap'],
+      reads: { ConfigMap: ['metadata.labels'], Secret: ['type'] },
+      check: (doc, ctx) => {
+        const secret = ctx.find('Secret', doc.object.name ?? '', doc.object.namespace);
+        seen.push({ own: { ...doc.value }, secret: secret && { ...secret.value }, all: ctx.documents.length });
+        return [{ pointer: '/metadata/name', message: String(secret?.value.type), fix: 'nothing' }];
+      },
+    };
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\n  labels:\n    a: b\ndata:\n  k: v\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: ns\ntype: Opaque\ndata:\n  k: dg==\n';
+    // WHEN checking
+    const report = checkSources([{ file: 'a.yaml', text }], { ...options, rules: [readsSecretType] });
+    // THEN the rule saw only the declared fields (besides apiVersion and kind), and its finding is located as usual
+    expect(seen).toEqual([{ own: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { a: 'b' } } }, secret: { apiVersion: 'v1', kind: 'Secret', type: 'Opaque' }, all: 2 }]);
+    expect(report.findings).toMatchObject([{ ruleId: 'example/secret-types', line: 4, column: 3, message: 'Opaque', object: { kind: 'ConfigMap', name: 'c' } }]);
+  });
+
+  it("fails a rule on the document when it declares reads: 'document' and asks for other documents", () => {
+    const wrong: Rule = {
+      id: 'example/undeclared',
+      severity: 'warning',
+      description: 'Declares its own document only, then looks up another one.',
+      reads: 'document',
+      check: (_doc, ctx) => (ctx.find('Secret', 's') ? [] : []),
+    };
+    const report = checkSources([{ file: 'a.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' }], { ...options, rules: [wrong] });
+    expect(report.findings).toMatchObject([{ ruleId: 'example/undeclared', severity: 'error', line: 1, message: expect.stringMatching(/could not check this document: the rule reads other documents \(ctx\.find\) but declares reads: 'document'/) }]);
+  });
+
   it('fails when a pack reuses a rule id', () => {
     const rule: Rule = { id: 'flux/prune', severity: 'info', description: 'duplicate', check: () => [] };
     expect(() => registerPack({ name: 'duplicate', description: 'x', rules: [rule] })).toThrow(/rule 'flux\/prune' of pack 'duplicate' is already registered/);

@@ -8,6 +8,15 @@ export const aggregationSingleReplica: Rule = {
   severity: 'error',
   description: 'Pipelines that aggregate series run on one collector replica: several replicas each merge a part and write conflicting samples.',
   kinds: ['ConfigMap', 'OpenTelemetryCollector'],
+  // ctx.maxReplicas: the workloads mounting a ConfigMap, the autoscalers scaling them.
+  reads: {
+    ConfigMap: [''],
+    OpenTelemetryCollector: [''],
+    Deployment: ['spec.replicas', 'spec.template.spec.volumes'],
+    StatefulSet: ['spec.replicas', 'spec.template.spec.volumes'],
+    DaemonSet: ['spec.replicas', 'spec.template.spec.volumes'],
+    HorizontalPodAutoscaler: ['spec.scaleTargetRef', 'spec.maxReplicas'],
+  },
   check(doc, ctx) {
     const replicas = ctx.maxReplicas(doc);
     if (replicas === undefined || replicas <= 1) return [];

@@ -9,6 +9,7 @@ import { COLLECTOR_KINDS, forEachConfig, pipelinesOf } from './config-view';
 export const attributeDropWithoutAggregation: Rule = {
   id: 'collector/attribute-drop-merges-series',
   severity: 'warning',
+  reads: 'document',
   description: 'Metric pipelines that drop data point attributes aggregate afterwards, or series that differed only in them collide.',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>

@@ -13,6 +13,7 @@ function isDetailed(type: string, settings: unknown): boolean {
 export const noDetailedDebugOutsideDev: Rule = {
   id: 'collector/no-detailed-debug',
   severity: 'error',
+  reads: 'document',
   description: 'No debug exporter with verbosity: detailed outside the dev environments: it logs every data point.',
   kinds: COLLECTOR_KINDS,
   check(doc, ctx) {

@@ -26,6 +26,7 @@ const rows: TableRow<ExporterSetting>[] = [
 export const exporterDelivery: Rule = {
   id: 'collector/exporter-delivery',
   severity: 'error',
+  reads: 'document',
   description: 'Exporters keep retry_on_failure and sending_queue (remote_write_queue) enabled, so a backend outage does not lose data silently.',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>

@@ -7,6 +7,7 @@ const HEALTH_EXTENSIONS = new Set(['health_check', 'healthcheckv2']);
 export const healthCheckPresent: Rule = {
   id: 'collector/health-check',
   severity: 'warning',
+  reads: 'document',
   description: 'The health_check extension is enabled, so liveness and readiness probes can see a wedged collector.',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>

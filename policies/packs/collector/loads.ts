@@ -17,6 +17,7 @@ export function createCollectorLoadsRule(collector: CollectorValidator): Rule {
   return {
     id: 'collector/loads',
     severity: 'error',
+    reads: 'document',
     description: 'The pinned OpenTelemetry Collector loads the config (otelcol validate): OTTL that compiles, regexps that parse, settings its components accept.',
     kinds: ['', 'ConfigMap', 'OpenTelemetryCollector'],
     check(doc, ctx) {

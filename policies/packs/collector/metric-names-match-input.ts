@@ -13,6 +13,7 @@ import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, sectionOf } from './config
 export const metricNamesMatchInput: Rule = {
   id: 'collector/metric-names-match-input',
   severity: 'warning',
+  reads: 'document',
   description: 'Processors of pipelines fed by OTLP name metrics by their OpenTelemetry names, not by Prometheus series names (…_total, …_bucket) that no OTLP metric carries.',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>

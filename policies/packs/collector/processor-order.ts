@@ -5,6 +5,7 @@ import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, processorType } from './co
 export const memoryLimiterFirst: Rule = {
   id: 'collector/memory-limiter-first',
   severity: 'warning',
+  reads: 'document',
   description: 'Each pipeline starts with a memory_limiter processor, so an overloaded collector refuses data instead of crashing.',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>
@@ -24,6 +25,7 @@ export const memoryLimiterFirst: Rule = {
 export const batchLast: Rule = {
   id: 'collector/batch-last',
   severity: 'warning',
+  reads: 'document',
   description: 'The batch processor comes last in each pipeline, after every processor that filters or rewrites data.',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>

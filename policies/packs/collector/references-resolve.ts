@@ -6,6 +6,7 @@ import { COLLECTOR_KINDS, forEachConfig, idsOf, pipelinesOf, sectionOf } from '.
 export const referencesResolve: Rule = {
   id: 'collector/references-resolve',
   severity: 'error',
+  reads: 'document',
   description: 'Every receiver, processor, exporter, connector and extension the service names is defined in its section.',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>

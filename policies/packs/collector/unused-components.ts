@@ -6,6 +6,7 @@ import { COLLECTOR_KINDS, forEachConfig, idsOf, pipelinesOf, sectionOf } from '.
 export const unusedComponents: Rule = {
   id: 'collector/unused-components',
   severity: 'warning',
+  reads: 'document',
   description: 'Every defined component is used by a pipeline (extensions: enabled in service.extensions).',
   kinds: COLLECTOR_KINDS,
   check: (doc, ctx) =>

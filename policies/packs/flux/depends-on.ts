@@ -29,6 +29,8 @@ function keyOf(namespace: string | undefined, name: string | undefined): string 
 interface RunGraph {
   /** Members of dependsOn cycles → the cycle's names. */
   readonly cycles: Map<SourceDocument, string[]>;
+  /** Kustomizations whose dependsOn names objects not among the checked ones → those entries. */
+  readonly missing: Map<SourceDocument, Dependency[]>;
 }
 
 const graphs = new WeakMap<RuleContext, RunGraph>();
@@ -43,7 +45,7 @@ const graphs = new WeakMap<RuleContext, RunGraph>();
 function graphOf(ctx: RuleContext): RunGraph {
   let graph = graphs.get(ctx);
   if (graph) return graph;
-  graph = { cycles: new Map() };
+  graph = { cycles: new Map(), missing: new Map() };
   graphs.set(ctx, graph);
   const withDependencies: SourceDocument[] = [];
   const targetsOf: SourceDocument[][] = [];
@@ -55,7 +57,11 @@ function graphOf(ctx: RuleContext): RunGraph {
     const targets: SourceDocument[] = [];
     for (const dependency of dependencies) {
       const target = ctx.find('Kustomization', dependency.name, dependency.namespace);
-      if (target && isFluxKustomization(target)) {
+      if (!target) {
+        const missing = graph.missing.get(doc);
+        if (missing) missing.push(dependency);
+        else graph.missing.set(doc, [dependency]);
+      } else if (isFluxKustomization(target)) {
         targets.push(target);
         depended.add(target);
       }
@@ -162,18 +168,17 @@ export const dependsOnResolvable: Rule = {
   severity: 'error',
   description: "A Flux Kustomization's dependsOn names Kustomizations in the checked paths, without cycles.",
   kinds: ['Kustomization'],
+  reads: { Kustomization: ['spec.dependsOn'] },
   check(doc, ctx) {
     if (!isFluxKustomization(doc)) return [];
     const graph = graphOf(ctx);
     const findings: RuleFinding[] = [];
-    for (const dependency of dependenciesOf(doc)) {
-      if (!ctx.find('Kustomization', dependency.name, dependency.namespace)) {
-        findings.push({
-          pointer: `/spec/dependsOn/${dependency.index}`,
-          message: `dependsOn Kustomization ${keyOf(dependency.namespace, dependency.name)} is not among the checked objects`,
-          fix: 'correct the name/namespace or add that Kustomization to the checked paths',
-        });
-      }
+    for (const dependency of graph.missing.get(doc) ?? NO_DEPENDENCIES) {
+      findings.push({
+        pointer: `/spec/dependsOn/${dependency.index}`,
+        message: `dependsOn Kustomization ${keyOf(dependency.namespace, dependency.name)} is not among the checked objects`,
+        fix: 'correct the name/namespace or add that Kustomization to the checked paths',
+      });
     }
     const cycle = graph.cycles.get(doc);
     if (cycle) {

@@ -5,6 +5,7 @@ import { FLUX_RECONCILED_KINDS, formatSeconds, isFluxObject, parseGoDuration, sp
 export const intervalInRange: Rule = {
   id: 'flux/interval',
   severity: 'warning',
+  reads: 'document',
   description: 'Flux reconcile intervals stay within the configured range (default 30s to 24h).',
   kinds: FLUX_RECONCILED_KINDS,
   check(doc, ctx) {

@@ -7,6 +7,7 @@ import { resolveRepositoryPath } from './repository-path';
 export const pathExists: Rule = {
   id: 'flux/path-exists',
   severity: 'error',
+  reads: 'document',
   description: "A Flux Kustomization's path (from a GitRepository source) exists in the repository, inside it.",
   kinds: ['Kustomization'],
   check(doc, ctx) {

@@ -5,6 +5,7 @@ import { isFluxKustomization, specOf } from './flux-objects';
 export const pruneEnabled: Rule = {
   id: 'flux/prune',
   severity: 'warning',
+  reads: 'document',
   description: 'Flux Kustomizations set prune: true, so objects removed from git are removed from the cluster.',
   kinds: ['Kustomization'],
   check(doc) {

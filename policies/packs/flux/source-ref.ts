@@ -8,6 +8,7 @@ export const sourceRefResolves: Rule = {
   severity: 'error',
   description: "A Flux Kustomization's sourceRef names a source (GitRepository, OCIRepository, Bucket, ExternalArtifact or an ArtifactGenerator's artifact) present in the checked paths, or the cluster's bootstrap source flux-system/flux-system.",
   kinds: ['Kustomization'],
+  reads: { Kustomization: ['spec.sourceRef'], ArtifactGenerator: ['spec.artifacts'] },
   check(doc, ctx) {
     if (!isFluxKustomization(doc)) return [];
     const ref = specOf(doc).sourceRef;

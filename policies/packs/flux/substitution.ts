@@ -9,6 +9,7 @@ const ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 export const substitutionDisabled: Rule = {
   id: 'flux/substitution-disabled',
   severity: 'error',
+  reads: 'document',
   description: `Objects holding collector configs carry ${ANNOTATION}: disabled, so Flux never rewrites the collector's \${env:…} references.`,
   kinds: ['ConfigMap', 'OpenTelemetryCollector'],
   check(doc, ctx) {

@@ -65,6 +65,8 @@ export function createCandidateKeepsGuardrailsRule(read: GuardrailFileReader = r
     severity: 'error',
     description: "A candidate's processors neither drop a metric or label a guardrail query needs nor merge series with a function that changes its answer.",
     kinds: COLLECTOR_KINDS,
+    // The collector's configs and the experiment manifests (ConfigMaps) describing it.
+    reads: { '': [''], ConfigMap: [''], OpenTelemetryCollector: [''] },
     check: (doc, ctx) => checkDocument(doc, ctx, read, analyses),
   };
 }

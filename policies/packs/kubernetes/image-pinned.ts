@@ -65,6 +65,7 @@ function imagesOf(doc: SourceDocument): ImageView[] {
 export const imagePinned: Rule = {
   id: 'kubernetes/image-pinned',
   severity: 'error',
+  reads: 'document',
   description: "Container images (of workloads and OpenTelemetryCollectors) are pinned to a version tag or digest: no 'latest', no untagged image.",
   kinds: [...WORKLOAD_KINDS, 'OpenTelemetryCollector'],
   check: (doc) => runTable(rows, imagesOf(doc)),

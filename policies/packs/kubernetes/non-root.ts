@@ -13,6 +13,7 @@ function nonRoot(securityContext: unknown): boolean | undefined {
 export const runAsNonRoot: Rule = {
   id: 'kubernetes/run-as-non-root',
   severity: 'warning',
+  reads: 'document',
   description: 'Containers run as a non-root user (runAsNonRoot: true or a non-zero runAsUser, on the pod or the container).',
   kinds: WORKLOAD_KINDS,
   check(doc) {

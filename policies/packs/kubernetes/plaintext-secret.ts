@@ -6,6 +6,7 @@ import type { Rule } from '../../types';
 export const noPlaintextSecret: Rule = {
   id: 'kubernetes/no-plaintext-secret',
   severity: 'error',
+  reads: 'document',
   description: 'No Secret with plaintext data or stringData in the repository (SOPS-encrypted Secrets pass).',
   kinds: ['Secret'],
   check(doc) {

@@ -13,6 +13,7 @@ const rows: TableRow<ContainerView>[] = (['readinessProbe', 'livenessProbe'] as 
 export const probesSet: Rule = {
   id: 'kubernetes/probes',
   severity: 'warning',
+  reads: 'document',
   description: 'Long-running containers declare readiness and liveness probes.',
   kinds: WORKLOAD_KINDS.filter((kind) => !BATCH_KINDS.has(kind)),
   check: (doc) => runTable(rows, containersOf(doc).filter((view) => !view.init)),

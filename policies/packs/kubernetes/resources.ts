@@ -19,6 +19,7 @@ const rows: TableRow<ContainerView>[] = REQUIRED.map(([section, resource]) => ({
 export const resourcesSet: Rule = {
   id: 'kubernetes/resources',
   severity: 'warning',
+  reads: 'document',
   description: 'Containers set CPU and memory requests and a memory limit (CPU limits are left out on purpose: they throttle).',
   kinds: WORKLOAD_KINDS,
   check: (doc) => runTable(rows, containersOf(doc)),

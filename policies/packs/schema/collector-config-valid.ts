@@ -6,6 +6,7 @@ import type { Rule, RuleFinding } from '../../types';
 export const collectorConfigValid: Rule = {
   id: 'schema/collector-config',
   severity: 'error',
+  reads: 'document',
   description: 'Collector configurations parse, and their components match the component schemas.',
   kinds: ['', 'ConfigMap', 'OpenTelemetryCollector'],
   check(doc, ctx) {

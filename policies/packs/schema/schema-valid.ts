@@ -14,6 +14,7 @@ interface SchemaError {
 export const schemaValid: Rule = {
   id: 'schema/valid',
   severity: 'error',
+  reads: 'document',
   description: 'Objects match the upstream schema of their kind (Kubernetes OpenAPI, Flux and OpenTelemetry operator CRDs).',
   check(doc) {
     const { apiVersion, kind } = doc.object;

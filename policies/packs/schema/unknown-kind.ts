@@ -6,6 +6,7 @@ import type { Rule } from '../../types';
 export const unknownKind: Rule = {
   id: 'schema/unknown-kind',
   severity: 'warning',
+  reads: 'document',
   description: 'Documents whose kind has no schema here are not validated; say so instead of passing them silently.',
   check(doc) {
     const { apiVersion, kind } = doc.object;
