@@ -54,13 +54,15 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
       if (!isSeq(rules)) continue;
       for (const rule of rules.items) {
         if (!isMap(rule)) continue;
-        const name = scalarValue(rule.get('alert', true)) ?? scalarValue(rule.get('record', true));
+        const alert = scalarValue(rule.get('alert', true));
+        const name = alert ?? scalarValue(rule.get('record', true));
         const exprNode = rule.get('expr', true);
         if (!isScalar(exprNode) || typeof exprNode.value !== 'string' && typeof exprNode.value !== 'number') {
           problemAt((rule as YAMLMap).range?.[0] ?? 0, `rule ${name ?? '(unnamed)'} has no expr`);
           continue;
         }
-        queries.push(scalarQuery(file, text, lines, exprNode, { source, ...(name ? { name } : {}), ...(groupName ? { group: groupName } : {}) }));
+        const kind = alert !== undefined ? 'alert' : name !== undefined ? 'record' : undefined;
+        queries.push(scalarQuery(file, text, lines, exprNode, { source, ...(name ? { name } : {}), ...(groupName ? { group: groupName } : {}), ...(kind ? { rule: kind } : {}) }));
       }
     }
   }
@@ -77,7 +79,7 @@ export function scalarQuery(
   text: string,
   lines: LineIndex,
   node: Scalar,
-  origin: { source: 'rule-file' | 'prometheus-rule' | 'inline'; name?: string; group?: string },
+  origin: { source: 'rule-file' | 'prometheus-rule' | 'inline'; name?: string; group?: string; rule?: 'alert' | 'record' },
 ): FoundQuery {
   const expr = String(node.value);
   const [start0, , to] = node.range ?? [0, 0, 0];
