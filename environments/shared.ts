@@ -1,5 +1,3 @@
-import { PHOENIX_REPOSITORY_URL } from '../constructs/watcher/phoenix-image';
-
 /**
  * Settings every environment of this config repo shares. A helper module (no default export):
  * the environment loader skips it.
@@ -8,9 +6,11 @@ export const configRepository = {
   /**
    * The config repo Flux reads and the review bot and watcher write pull requests to: the example
    * tree ships in Phoenix's own repository (package.json `repository`). A config repository made by
-   * `phoenix init` names its own (`--repository`, or its git remote 'origin').
+   * `phoenix init` names its own (`--repository`, or its git remote 'origin'). Written out, not
+   * imported, so these files stay self-contained when copied into another repository;
+   * test/architecture/no-placeholder-organisation.test.ts keeps it equal to package.json.
    */
-  repositoryUrl: PHOENIX_REPOSITORY_URL,
+  repositoryUrl: 'https://github.com/phoenix-metrics/phoenix',
   branch: 'main',
 } as const;
 

@@ -10,7 +10,9 @@ const HISTOGRAM = 'http.server.request.duration';
  * peer attributes nobody queries. Keep what dashboards and SLO rules use — the service
  * (resource: `job`), the route and the status code — and merge the rest, per pod.
  * Aggregation runs between cumulative→delta and delta→cumulative, so a pod restart costs only what
- * ADR 0124 states, never the whole remaining total.
+ * ADR 0124 states, never the whole remaining total; `keepAttributes` aligns the delta starts first (its
+ * default, ADR 0139), so a pod's first point or a stream back from a gap merges with the others instead
+ * of one of them being dropped.
  */
 export default defineExperiment({
   name: 'http-server-histograms',

@@ -9,7 +9,9 @@ const NODE_CPU = 'node_cpu_seconds_total';
 /**
  * node-exporter writes one `node_cpu_seconds_total` series per CPU core and mode; every
  * dashboard sums over cores. Aggregate by mode within each node (one scrape target = one
- * resource, so nothing crosses nodes), keeping per-node CPU time by mode exact.
+ * resource, so nothing crosses nodes), keeping per-node CPU time by mode exact. The merge runs between
+ * delta conversions with its delta starts aligned (the `keepAttributes` default, ADR 0139): a CPU that
+ * goes offline and comes back, or restarts its counter, costs at most its own first value after it.
  */
 export default defineExperiment({
   name: 'node-cpu-by-mode',

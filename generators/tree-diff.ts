@@ -17,12 +17,12 @@ export interface ObjectChange {
   readonly diff?: readonly string[];
 }
 
-/** The changes of one environment (or `tree` for files outside any environment folder). */
-export interface EnvironmentDiff {
+/** The changes of one environment (or `tree` for files outside any environment folder), each an `ObjectChange` or a richer form of one. */
+export interface EnvironmentDiff<C = ObjectChange> {
   readonly environment: string;
-  readonly added: readonly ObjectChange[];
-  readonly changed: readonly ObjectChange[];
-  readonly removed: readonly ObjectChange[];
+  readonly added: readonly C[];
+  readonly changed: readonly C[];
+  readonly removed: readonly C[];
 }
 
 /** Objects added, changed and removed per environment between two trees. */

@@ -11,12 +11,8 @@ export interface AnalyzedQuery {
 }
 
 /** A query that cannot be used, at its position in its file. */
-export interface QueryProblem {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
+export interface QueryProblem extends SourceProblem {
   readonly kind: PromQLProblemKind;
-  readonly message: string;
   readonly query: FoundQuery;
 }
 

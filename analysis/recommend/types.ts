@@ -13,8 +13,18 @@ export interface QueryReference {
   readonly expr: string;
 }
 
+/** Series and cost before and after a change, and what it saves. */
+export interface SeriesSaving {
+  readonly seriesBefore: number;
+  readonly seriesAfter: number;
+  readonly costBefore: Money;
+  readonly costAfter: Money;
+  readonly saving: Money;
+  readonly savingPercent: number;
+}
+
 /** The recommendation for one metric family, with its evidence. */
-export interface MetricRecommendation {
+export interface MetricRecommendation extends SeriesSaving {
   /** Family name, as the collector's processors see a scraped metric. */
   readonly metric: string;
   readonly type: MetricType;
@@ -34,12 +44,6 @@ export interface MetricRecommendation {
    * false for a counter every query reads as an absolute value, merged as cumulative values (ADR 0138).
    */
   readonly deltaConversion: boolean;
-  readonly seriesBefore: number;
-  readonly seriesAfter: number;
-  readonly costBefore: Money;
-  readonly costAfter: Money;
-  readonly saving: Money;
-  readonly savingPercent: number;
   /** Every query that reads the family. */
   readonly queries: readonly QueryReference[];
   /** Why the change keeps every answer, or why there is no change. */
@@ -49,14 +53,8 @@ export interface MetricRecommendation {
 }
 
 /** The recommender's answer for a whole snapshot. */
-export interface RecommendationReport {
+export interface RecommendationReport extends SeriesSaving {
   readonly metrics: readonly MetricRecommendation[];
-  readonly seriesBefore: number;
-  readonly seriesAfter: number;
-  readonly costBefore: Money;
-  readonly costAfter: Money;
-  readonly saving: Money;
-  readonly savingPercent: number;
   readonly queriesAnalysed: number;
   /** Queries or files that could not be analysed, `file:line:column: message`. */
   readonly problems: readonly string[];

@@ -2,7 +2,8 @@
  * JSON schema of the review bot's config file (`phoenix bot --config FILE`). Credentials are never in
  * the file: only the names of environment variables or the paths of files that hold them.
  */
-import { credentialSchema as credential } from '../config/schema-parts';
+import { closedObject, HTTP_URL, NON_EMPTY_STRING, nonEmptyStrings, OWNER_SLASH_NAME, secondsUpTo } from '../../analysis/schema';
+import { credentialSchema as credential, serverSchema } from '../config/schema-parts';
 
 export const botConfigSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -11,58 +12,37 @@ export const botConfigSchema = {
   additionalProperties: false,
   required: ['github'],
   properties: {
-    server: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        host: { type: 'string', minLength: 1 },
-        port: { type: 'integer', minimum: 0, maximum: 65535 },
-        path: { type: 'string', pattern: '^/' },
-        maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 26214400 },
-        headersTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
-        requestTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
-        keepAliveTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
-        maxConnections: { type: 'integer', minimum: 1, maximum: 100000 },
-      },
-    },
-    github: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['appId'],
-      properties: {
+    server: closedObject({
+      ...serverSchema.properties,
+      path: { type: 'string', pattern: '^/' },
+      maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 26214400 },
+      headersTimeoutSeconds: secondsUpTo(600),
+      requestTimeoutSeconds: secondsUpTo(3600),
+      keepAliveTimeoutSeconds: secondsUpTo(600),
+      maxConnections: { type: 'integer', minimum: 1, maximum: 100000 },
+    }),
+    github: closedObject(
+      {
         appId: { type: 'integer', minimum: 1 },
         privateKey: credential,
         webhookSecret: credential,
         previousWebhookSecret: credential,
-        apiUrl: { type: 'string', pattern: '^https?://' },
+        apiUrl: HTTP_URL,
         cloneUrlTemplate: { type: 'string', pattern: '\\{owner\\}.*\\{repo\\}' },
       },
-    },
-    review: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        treeFolder: { type: 'string', minLength: 1 },
-        checkRunName: { type: 'string', minLength: 1, maxLength: 100 },
-        costSnapshot: { type: 'string', minLength: 1 },
-        seriesSnapshot: { type: 'string', minLength: 1 },
-        prometheusUrl: { type: 'string', pattern: '^https?://' },
-        reviewDrafts: { type: 'boolean' },
-      },
-    },
-    work: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        dir: { type: 'string', minLength: 1 },
-        concurrency: { type: 'integer', minimum: 1, maximum: 64 },
-        sweepIntervalSeconds: { type: 'integer', minimum: 0 },
-      },
-    },
-    repositories: {
-      type: 'array',
-      items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
-      uniqueItems: true,
-    },
+      { required: ['appId'] },
+    ),
+    review: closedObject({
+      ...nonEmptyStrings('treeFolder', 'costSnapshot', 'seriesSnapshot'),
+      checkRunName: { type: 'string', minLength: 1, maxLength: 100 },
+      prometheusUrl: HTTP_URL,
+      reviewDrafts: { type: 'boolean' },
+    }),
+    work: closedObject({
+      dir: NON_EMPTY_STRING,
+      concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+      sweepIntervalSeconds: { type: 'integer', minimum: 0 },
+    }),
+    repositories: { type: 'array', items: OWNER_SLASH_NAME, uniqueItems: true },
   },
 } as const;

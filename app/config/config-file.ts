@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { InputError } from '../../analysis/input-error';
+import { describeSchemaError, dottedField, type SchemaValidationError } from '../../analysis/schema';
 import { lineOfKeyPath } from '../../constructs/yaml-key-line';
 
 /**
@@ -67,33 +68,19 @@ export function parseConfigFile<T>(text: string, file: string, kind: ConfigFileK
 }
 
 function describe(error: ErrorObject, document: Document, lineCounter: LineCounter, file: string, kind: ConfigFileKind<unknown>): string {
-  const at = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let field = at;
-  let message: string;
-  switch (error.keyword) {
-    case 'required':
-      field = [...at, String(error.params.missingProperty)];
-      message = 'missing required field';
-      break;
-    case 'additionalProperties':
-      field = [...at, String(error.params.additionalProperty)];
-      message = `unknown field: check its spelling (see ${kind.docs})${kind.unknownFieldHint ? `; ${kind.unknownFieldHint}` : ''}`;
-      break;
-    case 'enum':
-      message = `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-      break;
-    case 'propertyNames':
-      field = [...at, String(error.params.propertyName)];
-      message = 'names here are DNS labels (lowercase letters, digits and -)';
-      break;
-    case 'minProperties':
-    case 'maxProperties':
-      message = isCredentialSchema(error.parentSchema) ? "give exactly one of 'env' (a variable name) or 'file' (a path)" : 'must not be empty';
-      break;
-    default:
-      message = error.message ?? 'invalid';
-  }
-  return `${file}:${lineOfKeyPath(document, field, lineCounter)}: ${field.join('.') || '(top level)'}: ${message}`;
+  // no valueAt: a config file may hold a secret by mistake, so its values are never quoted
+  const { field, message } = describeSchemaError(error, {
+    messages: {
+      additionalProperties: () => `unknown field: check its spelling (see ${kind.docs})${kind.unknownFieldHint ? `; ${kind.unknownFieldHint}` : ''}`,
+      minProperties: (e) => notEmpty(e),
+      maxProperties: (e) => notEmpty(e),
+    },
+  });
+  return `${file}:${lineOfKeyPath(document, field, lineCounter)}: ${dottedField(field)}: ${message}`;
+}
+
+function notEmpty(error: SchemaValidationError): string {
+  return isCredentialSchema(error.parentSchema) ? "give exactly one of 'env' (a variable name) or 'file' (a path)" : 'must not be empty';
 }
 
 /** A credential reference's schema: an object of `env` or `file`. */

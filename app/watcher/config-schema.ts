@@ -2,6 +2,7 @@
  * JSON schema of the watcher's config file (`phoenix watch --config FILE`). Credentials are never
  * in the file: only the names of environment variables or the paths of files that hold them.
  */
+import { closedObject, HTTP_URL, nonEmptyStrings, OWNER_SLASH_NAME } from '../../analysis/schema';
 import { credentialSchema as credential, serverSchema } from '../config/schema-parts';
 
 export const watcherConfigSchema = {
@@ -11,18 +12,7 @@ export const watcherConfigSchema = {
   additionalProperties: false,
   required: ['repository', 'environments'],
   properties: {
-    repository: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['url'],
-      properties: {
-        url: { type: 'string', minLength: 1 },
-        branch: { type: 'string', minLength: 1 },
-        workDir: { type: 'string', minLength: 1 },
-        experimentsDir: { type: 'string', minLength: 1 },
-        environmentsDir: { type: 'string', minLength: 1 },
-      },
-    },
+    repository: closedObject(nonEmptyStrings('url', 'branch', 'workDir', 'experimentsDir', 'environmentsDir'), { required: ['url'] }),
     mode: { enum: ['observe', 'propose'] },
     github: {
       type: 'object',
@@ -31,7 +21,7 @@ export const watcherConfigSchema = {
       description: 'where proposals are opened (propose mode)',
       properties: {
         repository: { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$', description: 'owner/name of the config repo on GitHub' },
-        apiUrl: { type: 'string', minLength: 1 },
+        ...nonEmptyStrings('apiUrl'),
         token: credential,
         app: {
           type: 'object',
@@ -52,26 +42,17 @@ export const watcherConfigSchema = {
         resynthesize: { type: 'boolean', description: 'commit the re-synthesized tree when the lockfiles match' },
       },
     },
-    lease: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['namespace'],
-      description: 'leader election between replicas: only the Lease holder acts',
-      properties: {
-        namespace: { type: 'string', minLength: 1 },
-        name: { type: 'string', minLength: 1 },
-        kubeconfig: { type: 'string', minLength: 1 },
-        context: { type: 'string', minLength: 1 },
-        leaseDurationSeconds: { type: 'integer', minimum: 5 },
-      },
-    },
+    lease: closedObject(
+      { ...nonEmptyStrings('namespace', 'name', 'kubeconfig', 'context'), leaseDurationSeconds: { type: 'integer', minimum: 5 } },
+      { required: ['namespace'], description: 'leader election between replicas: only the Lease holder acts' },
+    ),
     intervalSeconds: { type: 'integer', minimum: 10 },
     api: {
       type: 'object',
       additionalProperties: false,
       description: 'the HTTP API /api/v1 (docs/api/openapi.yaml)',
       properties: {
-        url: { type: 'string', pattern: '^https?://', description: "this replica's API address, told to callers that reach a follower" },
+        url: { ...HTTP_URL, description: "this replica's API address, told to callers that reach a follower" },
         actions: {
           type: 'object',
           additionalProperties: false,
@@ -88,15 +69,11 @@ export const watcherConfigSchema = {
       },
     },
     server: serverSchema,
-    prometheus: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        timeoutMs: { type: 'integer', minimum: 100 },
-        attempts: { type: 'integer', minimum: 1, maximum: 10 },
-        concurrency: { type: 'integer', minimum: 1, maximum: 256 },
-      },
-    },
+    prometheus: closedObject({
+      timeoutMs: { type: 'integer', minimum: 100 },
+      attempts: { type: 'integer', minimum: 1, maximum: 10 },
+      concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+    }),
     environments: {
       type: 'object',
       minProperties: 1,
@@ -112,27 +89,19 @@ export const watcherConfigSchema = {
             required: ['source'],
             properties: {
               source: { enum: ['kubernetes', 'commit-status'] },
-              kubeconfig: { type: 'string', minLength: 1 },
-              context: { type: 'string', minLength: 1 },
-              namespace: { type: 'string', minLength: 1 },
-              repository: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
+              ...nonEmptyStrings('kubeconfig', 'context', 'namespace', 'apiUrl'),
+              repository: OWNER_SLASH_NAME,
               providerUid: { type: 'string', pattern: '^[0-9a-z]+$' },
-              apiUrl: { type: 'string', minLength: 1 },
               token: credential,
             },
             if: { properties: { source: { const: 'commit-status' } } },
             then: { required: ['repository', 'token'] },
           },
-          prometheus: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              url: { type: 'string', minLength: 1 },
-              matchers: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)".*"$' } },
-              tenant: { type: 'string', minLength: 1 },
-              bearerToken: credential,
-            },
-          },
+          prometheus: closedObject({
+            ...nonEmptyStrings('url', 'tenant'),
+            matchers: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*(=|!=|=~|!~)".*"$' } },
+            bearerToken: credential,
+          }),
         },
       },
     },

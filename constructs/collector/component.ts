@@ -1,6 +1,15 @@
 /** The five sections of a collector configuration a component can live in. */
 export type ComponentKind = 'receiver' | 'processor' | 'exporter' | 'connector' | 'extension';
 
+/** The component sections of a collector config, each with the kind of component it holds. */
+export const COMPONENT_SECTIONS: readonly (readonly [string, ComponentKind])[] = [
+  ['receivers', 'receiver'],
+  ['processors', 'processor'],
+  ['exporters', 'exporter'],
+  ['connectors', 'connector'],
+  ['extensions', 'extension'],
+];
+
 /**
  * A typed collector component (receiver, processor, exporter, connector or extension).
  * Built by union-like factories (`Processor.filterMetrics(...)`, `Exporter.prometheusRemoteWrite(url)`),

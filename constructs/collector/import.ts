@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'y
 import { assertValueBounded } from '../../analysis/value-bounds';
 import { cloneData } from './clone-data';
 import { parseComponentId, type TypedComponent } from './base';
-import type { ComponentKind } from './component';
+import { COMPONENT_SECTIONS } from './component';
 import { Connector } from './connector';
 import type { ComponentEffects } from './effects';
 import { CollectorConfigError } from './errors';
@@ -31,15 +31,6 @@ export interface ImportedConfig {
  * deprecated spelling is read as its canonical name); anything else is kept verbatim and flagged.
  * `routing` is modelled but not part of the pinned distribution (docs/adr/0010).
  */
-
-const SECTIONS: readonly [string, ComponentKind][] = [
-  ['receivers', 'receiver'],
-  ['processors', 'processor'],
-  ['exporters', 'exporter'],
-  ['connectors', 'connector'],
-  ['extensions', 'extension'],
-];
-
 const FACTORY = { receiver: Receiver, processor: Processor, exporter: Exporter, connector: Connector, extension: Extension };
 
 /**
@@ -56,11 +47,11 @@ export function importConfig(config: unknown, source?: string, locate?: Locator)
   if (!isRecord(config)) {
     throw new CollectorConfigError(`${source ?? 'collector config'}: the config must be a map with receivers, processors, exporters and service`);
   }
-  const known = new Set([...SECTIONS.map(([s]) => s), 'service']);
+  const known = new Set([...COMPONENT_SECTIONS.map(([s]) => s), 'service']);
   for (const key of Object.keys(config)) if (!known.has(key)) at([key], `unknown top-level section '${key}'`);
   const components: TypedComponent[] = [];
   const warnings: string[] = [];
-  for (const [section, kind] of SECTIONS) {
+  for (const [section, kind] of COMPONENT_SECTIONS) {
     const entries = config[section];
     if (entries === undefined || entries === null) continue;
     if (!isRecord(entries)) {

@@ -39,14 +39,17 @@ export interface KeepAttributesProps {
    */
   readonly gaugeFunction?: AggregationFunction;
   /**
-   * Before merging, set the start time of the listed sums' and histograms' DELTA points to 0
+   * Before merging, set the start time of the listed counters' and histograms' DELTA points to 0
    * (unknown), so every delta point of one timestamp merges into one. `aggregate_on_attributes`
    * merges delta points only when they start at the same time; a stream whose delta starts
    * elsewhere (back from a gap, a histogram back above its counts before a reset, an OTLP
    * stream's first point) stays a second point, and `deltatocumulative` keeps only one of the two
-   * (the other is dropped as out of order; which one depends on Go map order). Use it between
-   * `cumulativeToDelta` and `deltaToCumulative` (ADR 0137); cumulative points are left alone.
-   * @default false
+   * (the other is dropped as out of order; which one depends on Go map order), losing either that
+   * stream's increase or the whole group's for that scrape (ADR 0137). On by default (ADR 0139):
+   * cumulative points, gauges and `absoluteSums` sums are never touched. Set `false` only for a
+   * merge whose deltas leave the collector as deltas with their intervals (no `deltaToCumulative`
+   * after it); `phoenix check` reports an unaligned merge that feeds one.
+   * @default true
    */
   readonly alignDeltaStarts?: boolean;
   /**
@@ -161,14 +164,17 @@ export function buildKeepAttributes(props: KeepAttributesProps, name: string | u
     { types: ['histogram', 'exponentialHistogram'], metricType: 'histogram', fn: 'sum' },
     { types: ['gauge'], metricType: 'gauge', fn: gauges },
   ];
+  const absolute = new Set(props.absoluteSums === true ? metrics.filter((m) => m.type === 'sum').map((m) => m.name) : []);
   const datapoint: string[] = [];
   const metric: string[] = [];
   const keep = ottlStringList(props.keep);
   for (const group of groups) {
     const groupNames = metrics.filter((m) => m.type === undefined || m.type === group.metricType).map((m) => m.name);
     if (groupNames.length === 0 || group.fn === undefined) continue;
-    if (props.alignDeltaStarts === true && group.metricType !== 'gauge') {
-      datapoint.push(`set(start_time_unix_nano, 0) where ${nameIn(groupNames, 'metric.name')} and ${typeIn(group.types, 'metric.type')} and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA`);
+    // counters and histograms merged as deltas start together (ADR 0137, on by default: ADR 0139); absolute sums stay cumulative
+    const aligned = group.metricType === 'gauge' || props.alignDeltaStarts === false ? [] : groupNames.filter((n) => !absolute.has(n));
+    if (aligned.length > 0) {
+      datapoint.push(`set(start_time_unix_nano, 0) where ${nameIn(aligned, 'metric.name')} and ${typeIn(group.types, 'metric.type')} and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA`);
     }
     datapoint.push(`keep_keys(attributes, ${keep}) where ${nameIn(groupNames, 'metric.name')} and ${typeIn(group.types, 'metric.type')}`);
     metric.push(`aggregate_on_attributes(${ottlString(group.fn)}, ${keep}) where ${nameIn(groupNames, 'name')} and ${typeIn(group.types, 'type')}`);

@@ -40,7 +40,7 @@ describe('parseExperimentState', () => {
   it('fails when a phase is unknown, naming file, line and field', () => {
     const text = 'version: 1\nenvironments:\n  dev:\n    phase: active\n';
     expect(() => parseExperimentState(text, 'experiments/x.state.yaml')).toThrow(
-      /^experiments\/x\.state\.yaml:4: environments\.dev\.phase: must be one of pending, running, paused, promoted, rolled-back \(got "active"\)$/,
+      /^experiments\/x\.state\.yaml:4: environments\.dev\.phase: must be one of "pending", "running", "paused", "promoted", "rolled-back" \(got "active"\)$/,
     );
   });
 

@@ -7,6 +7,7 @@ import { lineOfKeyPath } from '../yaml-key-line';
 import { migrateExperimentState, stateVersionOf } from './migrate-state';
 import { CURRENT_STATE_VERSION, experimentStateSchema } from './state-schema';
 import { InputError } from '../../analysis/input-error';
+import { describeSchemaError, dottedField, gave, type SchemaMessage } from '../../analysis/schema';
 
 /**
  * The lifecycle state of one experiment across environments, as stored in
@@ -127,42 +128,18 @@ function orderedSaving(saving: FrozenSaving): Record<string, unknown> {
   return out;
 }
 
-function describeError(error: ErrorObject, document: Document, lineCounter: LineCounter, fileName: string, fromVersion: number): string {
-  const path = error.instancePath.split('/').slice(1).map(decodePointer);
-  let field = path;
-  let message: string;
-  switch (error.keyword) {
-    case 'required':
-      field = [...path, String(error.params.missingProperty)];
-      message = `missing required field${error.params.missingProperty === 'variant' ? ' (a promoted environment names the candidate it promoted)' : ''}`;
-      break;
-    case 'additionalProperties':
-      field = [...path, String(error.params.additionalProperty)];
-      message = 'unknown field: check its spelling (see docs/experiments.md, "State file")';
-      break;
-    case 'enum':
-      message = `must be one of ${(error.params.allowedValues as unknown[]).join(', ')} (got ${JSON.stringify(valueAt(document, path, fromVersion))})`;
-      break;
-    case 'format':
-      message = 'must be an ISO-8601 date-time such as 2026-11-25T12:00:00Z';
-      break;
-    case 'propertyNames':
-      field = [...path, String(error.params.propertyName)];
-      message = 'environment names are DNS labels (lowercase letters, digits and -)';
-      break;
-    case 'pattern':
-      message = `${error.message} (got ${JSON.stringify(valueAt(document, path, fromVersion))})`;
-      break;
-    default:
-      message = error.message ?? 'invalid';
-  }
-  if (error.keyword === 'propertyNames' && error.propertyName !== undefined) field = [...path, error.propertyName];
-  const line = lineOf(document, field, lineCounter, fromVersion);
-  return `${fileName}:${line}: ${field.join('.') || '(top level)'}: ${message}`;
-}
+/** The state file's words for its schema errors (the rest are shared: analysis/schema). */
+const STATE_MESSAGES: Readonly<Record<string, SchemaMessage>> = {
+  required: (error) => `missing required field${error.params.missingProperty === 'variant' ? ' (a promoted environment names the candidate it promoted)' : ''}`,
+  additionalProperties: () => 'unknown field: check its spelling (see docs/experiments.md, "State file")',
+  format: () => 'must be an ISO-8601 date-time such as 2026-11-25T12:00:00Z',
+  propertyNames: () => 'environment names are DNS labels (lowercase letters, digits and -)',
+  pattern: (error, got) => `${error.message}${gave(got)}`,
+};
 
-function decodePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+function describeError(error: ErrorObject, document: Document, lineCounter: LineCounter, fileName: string, fromVersion: number): string {
+  const { field, message } = describeSchemaError(error, { valueAt: (path) => valueAt(document, path, fromVersion), messages: STATE_MESSAGES });
+  return `${fileName}:${lineOf(document, field, lineCounter, fromVersion)}: ${dottedField(field)}: ${message}`;
 }
 
 /** Where a (current-version) path sits in the original document, which may be of an older layout. */

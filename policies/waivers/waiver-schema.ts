@@ -1,3 +1,5 @@
+import { closedObject, NON_EMPTY_STRING, nonEmptyStrings } from '../../analysis/schema';
+
 /** JSON Schema of the waivers file (`.phoenix/waivers.yaml`): Phoenix's own format. */
 export const WAIVERS_SCHEMA = {
   type: 'object',
@@ -12,19 +14,9 @@ export const WAIVERS_SCHEMA = {
         additionalProperties: false,
         properties: {
           rule: { type: 'string', pattern: '^[a-z0-9-]+/[a-z0-9-]+$' },
-          selector: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              kind: { type: 'string', minLength: 1 },
-              namespace: { type: 'string', minLength: 1 },
-              name: { type: 'string', minLength: 1 },
-              file: { type: 'string', minLength: 1 },
-              pointer: { type: 'string', minLength: 1 },
-            },
-          },
-          owner: { type: 'string', minLength: 1 },
-          reason: { type: 'string', minLength: 1 },
+          selector: closedObject(nonEmptyStrings('kind', 'namespace', 'name', 'file', 'pointer')),
+          owner: NON_EMPTY_STRING,
+          reason: NON_EMPTY_STRING,
           expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
         },
       },

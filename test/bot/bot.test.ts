@@ -105,8 +105,8 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
     expect(h.github.calls('issues/update-comment')).toHaveLength(1);
   });
 
-  it('never lets a run for an older head overwrite the comment of a newer one', async () => {
-    // GIVEN the comment already describes the newer head
+  /** Pull request 2, pushed at `older` and then at `newer`, reviewed at `newer`. */
+  async function reviewedAtNewerHead() {
     const older = h.push('feature', change(), 2);
     h.github.addPull(FULL_NAME, { number: 2, headRef: 'feature', headSha: older });
     const newer = h.push('feature', change(HEAD_SECRET, ['pod']), 2);
@@ -114,6 +114,12 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
     const { bot, url } = await h.bot();
     await h.deliver(url, 'synchronize', 2, newer);
     await bot.queue.idle();
+    return { older, newer, bot };
+  }
+
+  it('never lets a run for an older head overwrite the comment of a newer one', async () => {
+    // GIVEN the comment already describes the newer head
+    const { older, bot } = await reviewedAtNewerHead();
     const before = h.stickyComments(2)[0].body;
     // WHEN a late run for the older head executes
     const outcome = await reviewPullRequest(bot.services, { repository: FULL_NAME, pullNumber: 2, headSha: older, installationId: INSTALLATION_ID, reason: 'late' }, new AbortController().signal);
@@ -124,13 +130,7 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
 
   it('keeps a comment whose recorded head descends from the one being written', async () => {
     // GIVEN a sticky comment for the newer head, written by the app
-    const older = h.push('feature', change(), 2);
-    h.github.addPull(FULL_NAME, { number: 2, headRef: 'feature', headSha: older });
-    const newer = h.push('feature', change(HEAD_SECRET, ['pod']), 2);
-    h.github.pushToPull(FULL_NAME, 2, newer);
-    const { bot, url } = await h.bot();
-    await h.deliver(url, 'synchronize', 2, newer);
-    await bot.queue.idle();
+    const { older, newer, bot } = await reviewedAtNewerHead();
     const client = await bot.services.clientFor(INSTALLATION_ID);
     // WHEN an upsert for the older head is attempted and the ancestry says the comment is newer
     const result = await upsertStickyComment(client, { owner: OWNER, repo: REPO, issueNumber: 2, marker: 'phoenix-review', headSha: older, body: 'stale', isNewer: async (existing) => existing === newer });

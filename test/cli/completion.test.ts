@@ -2,23 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram, runCli } from '../../app/cli/program';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../app/cli/program';
+import { runPhoenix } from '../support/run-phoenix';
 
 const dir = mkdtempSync(join(tmpdir(), 'phoenix-completion-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function printed(argv: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await runCli(argv), stdout };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 /** What the real bash completes for the words typed so far (the last one is being typed). */
 function complete(script: string, typed: string[]): string[] {
@@ -33,7 +22,7 @@ function complete(script: string, typed: string[]): string[] {
 describe('phoenix completion', () => {
   it('completes commands, nested commands, options and option choices in a real bash', async () => {
     // GIVEN the bash script the CLI prints
-    const { code, stdout } = await printed(['completion', 'bash']);
+    const { code, stdout } = await runPhoenix(['completion', 'bash']);
     expect(code).toBe(0);
     // WHEN bash completes partial command lines THEN the answers come from the command tree
     const commands = buildProgram().commands.map((c) => c.name());
@@ -52,14 +41,14 @@ describe('phoenix completion', () => {
   });
 
   it('prints a zsh script that loads the same completion through bashcompinit', async () => {
-    const { code, stdout } = await printed(['completion', 'zsh']);
+    const { code, stdout } = await runPhoenix(['completion', 'zsh']);
     expect(code).toBe(0);
     expect(stdout.split('\n')[0]).toBe('#compdef phoenix');
     expect(stdout).toMatch(/autoload -U \+X bashcompinit && bashcompinit\n/);
-    expect(stdout).toContain((await printed(['completion', 'bash'])).stdout);
+    expect(stdout).toContain((await runPhoenix(['completion', 'bash'])).stdout);
   });
 
   it('fails when the shell is not known', async () => {
-    expect((await printed(['completion', 'fish'])).code).toBe(2);
+    expect((await runPhoenix(['completion', 'fish'])).code).toBe(2);
   });
 });

@@ -1,35 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { runCli } from '../../app/cli/program';
+import { runPhoenix } from '../support/run-phoenix';
 import { freePort, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
 
 const root = path.join(__dirname, '..', '..');
 const snapshot = path.join(root, 'experiments', 'snapshots', 'example.prom');
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const previous = process.exitCode;
-  try {
-    const code = await runCli(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = previous;
-  }
-}
-
 // Loading the experiments compiles TypeScript on first use: slow on a busy machine.
 describe('phoenix estimate', { timeout: 120_000 }, () => {
   it('estimates every example experiment from the shipped snapshot (json)', async () => {
     // GIVEN the example snapshot and experiments WHEN estimating for prod as JSON
-    const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--env', 'prod', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
+    const { code, stdout } = await runPhoenix(['estimate', '--snapshot', snapshot, '--env', 'prod', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
     // THEN it exits 1: the deliberately harmful route-only candidate changes a guardrail's answer
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
@@ -54,14 +38,14 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
 
   it('exits 0 when no candidate changes a guardrail, and with --fail-on never even when one does', async () => {
     const dir = path.join(root, 'experiments');
-    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--experiments', dir])).code).toBe(0);
-    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--experiments', dir])).code).toBe(1);
-    expect((await run(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--fail-on', 'never', '--experiments', dir])).code).toBe(0);
-    expect((await run(['estimate', '--snapshot', snapshot, '--fail-on', 'sometimes', '--experiments', dir])).code).toBe(2);
+    expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--experiments', dir])).code).toBe(0);
+    expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--experiments', dir])).code).toBe(1);
+    expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--fail-on', 'never', '--experiments', dir])).code).toBe(0);
+    expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--fail-on', 'sometimes', '--experiments', dir])).code).toBe(2);
   });
 
   it('renders markdown for one experiment', async () => {
-    const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--experiment', 'unused-runtime-metrics', '--format', 'markdown', '--experiments', path.join(root, 'experiments')]);
+    const { code, stdout } = await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'unused-runtime-metrics', '--format', 'markdown', '--experiments', path.join(root, 'experiments')]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/#### unused-runtime-metrics/);
     expect(stdout).toMatch(/\| drop-all \| 0 \| 0 \| USD 0\.00 \| USD 0\.21 \(100%\) \| 0 unchanged, 2 changed, 0 unknown \|/);
@@ -72,34 +56,34 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'phoenix-estimate-'));
     try {
       const file = path.join(dir, 'estimate.md');
-      const { code, stdout } = await run(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--format', 'markdown', '-o', file, '--experiments', path.join(root, 'experiments')]);
+      const { code, stdout } = await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--format', 'markdown', '-o', file, '--experiments', path.join(root, 'experiments')]);
       expect(code).toBe(0);
       expect(stdout).toBe('');
       expect(readFileSync(file, 'utf8')).toMatch(/#### node-cpu-by-mode/);
-      expect((await run(['estimate', '--snapshot', snapshot, '-o', path.join(dir, 'missing', 'x.md'), '--experiments', path.join(root, 'experiments')])).stderr).toMatch(/cannot write .*x\.md/);
+      expect((await runPhoenix(['estimate', '--snapshot', snapshot, '-o', path.join(dir, 'missing', 'x.md'), '--experiments', path.join(root, 'experiments')])).stderr).toMatch(/cannot write .*x\.md/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('fails when neither or both sources are given, with exit 2', async () => {
-    expect((await run(['estimate'])).stderr).toMatch(/give exactly one of --snapshot FILE or --prometheus URL/);
-    expect((await run(['estimate', '--snapshot', snapshot, '--prometheus', 'http://127.0.0.1:9'])).code).toBe(2);
+    expect((await runPhoenix(['estimate'])).stderr).toMatch(/give exactly one of --snapshot FILE or --prometheus URL/);
+    expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--prometheus', 'http://127.0.0.1:9'])).code).toBe(2);
   });
 
   it('fails when the snapshot file is missing or malformed, the experiment or env unknown', async () => {
-    const missing = await run(['estimate', '--snapshot', '/nonexistent.prom']);
+    const missing = await runPhoenix(['estimate', '--snapshot', '/nonexistent.prom']);
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/snapshot file \/nonexistent\.prom does not exist/) });
-    const unknown = await run(['estimate', '--snapshot', snapshot, '--experiment', 'nope', '--experiments', path.join(root, 'experiments')]);
+    const unknown = await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'nope', '--experiments', path.join(root, 'experiments')]);
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown --experiment 'nope': known experiments: .*node-cpu-by-mode/) });
-    expect((await run(['estimate', '--snapshot', snapshot, '--env', 'mars'])).stderr).toMatch(/unknown --env 'mars'/);
+    expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--env', 'mars'])).stderr).toMatch(/unknown --env 'mars'/);
     const bad = path.join(root, 'package.json');
-    expect((await run(['estimate', '--snapshot', bad])).stderr).toMatch(/package\.json:1:1: expected a metric name/);
+    expect((await runPhoenix(['estimate', '--snapshot', bad])).stderr).toMatch(/package\.json:1:1: expected a metric name/);
   });
 
   it('fails when Prometheus does not answer, with exit 2 and no stack trace', async () => {
     const port = await freePort();
-    const result = await run(['estimate', '--prometheus', `http://127.0.0.1:${port}`, '--experiments', path.join(root, 'experiments')]);
+    const result = await runPhoenix(['estimate', '--prometheus', `http://127.0.0.1:${port}`, '--experiments', path.join(root, 'experiments')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
     expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
@@ -123,7 +107,7 @@ describe('phoenix estimate --prometheus', () => {
   });
 
   it('reads the active series from the API and estimates the experiment', async () => {
-    const { code, stdout, stderr } = await run(['estimate', '--prometheus', prometheus.url, '--experiment', 'node-cpu-by-mode', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
+    const { code, stdout, stderr } = await runPhoenix(['estimate', '--prometheus', prometheus.url, '--experiment', 'node-cpu-by-mode', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const [experiment] = JSON.parse(stdout).experiments;

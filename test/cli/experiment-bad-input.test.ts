@@ -1,22 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
-import { FakeGitHub } from '../support/fake-github';
+import { git } from '../support/git';
+import { FakeGitHub, seedConfigRepo, syncBranchesToGitHub, usePersonGitIdentity } from '../support/fake-github';
 import { GitHttpServer, type GitAuthDecision } from '../support/git-http-server';
-import { syncBranchesToGitHub } from '../support/propose-rig';
 
 const WRITER = 'ghp_writer0123456789abcdefWRITER';
 const READER = 'ghp_reader0123456789abcdefREADER';
 /** A token git accepts but GitHub's API no longer does (revoked between the two). */
 const REVOKED_FOR_API = 'ghs_revokedApi0123456789abcdef';
 const BRANCH = 'phoenix/abort/drop-pod-labels/dev';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
 
 /**
  * `phoenix experiment abort` as a person meets a wrong setup: a refused token, a token GitHub's API
@@ -35,19 +30,8 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
 
   beforeEach(async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'phoenix-exp-bad-'));
-    const gitconfig = path.join(root, 'gitconfig');
-    writeFileSync(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
-    process.env.GIT_CONFIG_GLOBAL = gitconfig;
-    bare = path.join(root, 'repos', 'acme', 'config.git');
-    mkdirSync(path.dirname(bare), { recursive: true });
-    git(root, 'init', '--quiet', '--bare', bare);
-    const seed = path.join(root, 'seed');
-    git(root, 'clone', '--quiet', bare, seed);
-    mkdirSync(path.join(seed, 'experiments'));
-    writeFileSync(path.join(seed, 'experiments/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
-    git(seed, 'add', '.');
-    git(seed, 'commit', '--quiet', '-m', 'init');
-    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    usePersonGitIdentity(root);
+    ({ remote: bare } = seedConfigRepo(root, { remote: path.join(root, 'repos', 'acme', 'config.git') }));
     server = await GitHttpServer.start({
       root: path.join(root, 'repos'),
       authorize: (token, service): GitAuthDecision => {

@@ -1,16 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
 import { repoFromRemote } from '../../app/cli/commands/experiment';
 import { parseExperimentState } from '../../constructs/experiment/state';
-import { FakeGitHub } from '../support/fake-github';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
+import { git } from '../support/git';
+import { FakeGitHub, seedConfigRepo, usePersonGitIdentity } from '../support/fake-github';
 
 describe('phoenix experiment pause|resume|abort', () => {
   let root: string;
@@ -23,19 +19,9 @@ describe('phoenix experiment pause|resume|abort', () => {
   beforeEach(async () => {
     // GIVEN a config repo where drop-pod-labels runs in dev, a person's git identity and a GitHub token
     root = await mkdtemp(path.join(tmpdir(), 'phoenix-exp-cli-'));
-    const gitconfig = path.join(root, 'gitconfig');
-    await writeFile(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n[init]\n\tdefaultBranch = main\n');
-    process.env.GIT_CONFIG_GLOBAL = gitconfig;
+    usePersonGitIdentity(root);
     process.env.GITHUB_TOKEN = 'test-token';
-    remote = path.join(root, 'remote.git');
-    const seed = path.join(root, 'seed');
-    git(root, 'init', '--quiet', '--bare', remote);
-    git(root, 'clone', '--quiet', remote, seed);
-    await mkdir(path.join(seed, 'experiments'));
-    await writeFile(path.join(seed, 'experiments/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
-    git(seed, 'add', '.');
-    git(seed, 'commit', '--quiet', '-m', 'init');
-    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    ({ remote } = seedConfigRepo(root));
     github = await FakeGitHub.start();
     github.addRepo({ owner: 'acme', name: 'config' });
     stdout = '';

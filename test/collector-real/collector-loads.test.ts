@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorBinary } from '../support/collector';
-import { runPhoenix } from '../policies/support';
+import { runPhoenix } from '../support/run-phoenix';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorBinary } from '../support/collector';
-import { runPhoenix } from '../policies/support';
+import { runPhoenix } from '../support/run-phoenix';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'collector-configs');
 
@@ -23,13 +23,20 @@ describe('collector/loads on upstream configs', { timeout: 120_000 }, () => {
   const loads = async (file: string) => {
     const run = await runPhoenix(['check', '--collector', binary, file, '--format', 'json', '--repo-root', root], root);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    return { code: run.code, findings: (JSON.parse(run.stdout).findings as Array<{ ruleId: string; message: string; line: number }>).filter((f) => f.ruleId === 'collector/loads') };
+    return {
+      code: run.code,
+      findings: (JSON.parse(run.stdout).findings as Array<{ ruleId: string; message: string; line: number }>).filter((f) => f.ruleId === 'collector/loads'),
+    };
   };
 
   it("names the receiver the collector does not build in, at its line (the Helm chart's default config)", async () => {
     // GIVEN the opentelemetry-collector chart's rendered default ConfigMap (jaeger and zipkin receivers)
     const file = path.join(FIXTURES, 'helm-deployment-only-configmap.yaml');
-    const lineOf = (id: string) => fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l === `      ${id}:`) + 1;
+    const lineOf = (id: string) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l === `      ${id}:`) + 1;
     // WHEN checked with the pinned collector
     const { code, findings } = await loads(file);
     // THEN the finding holds the collector's reason, not only its "following error(s):" header; the
@@ -44,7 +51,9 @@ describe('collector/loads on upstream configs', { timeout: 120_000 }, () => {
 
   it('keeps the reason the decoder puts on the lines after a component', async () => {
     const file = path.join(root, 'otelcol.yaml');
-    fs.writeFileSync(file, `receivers: {otlp: {protocols: {grpc: {endpoint: "127.0.0.1:4317"}}}}
+    fs.writeFileSync(
+      file,
+      `receivers: {otlp: {protocols: {grpc: {endpoint: "127.0.0.1:4317"}}}}
 processors:
   batch:
     bogus: 1
@@ -52,10 +61,14 @@ exporters: {debug: {}}
 service:
   pipelines:
     metrics: {receivers: [otlp], processors: [batch], exporters: [debug]}
-`);
+`,
+    );
     const { findings } = await loads(file);
     expect(findings).toEqual([
-      expect.objectContaining({ line: 3, message: expect.stringMatching(/'processors' error reading configuration for "batch": .*'batchprocessor\.Config' has invalid keys: bogus$/) }),
+      expect.objectContaining({
+        line: 3,
+        message: expect.stringMatching(/'processors' error reading configuration for "batch": .*'batchprocessor\.Config' has invalid keys: bogus$/),
+      }),
     ]);
   });
 });

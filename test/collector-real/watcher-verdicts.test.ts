@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Decision, EnvironmentInput, ExperimentInput } from '../../analysis/decide/types';
-import { runCli } from '../../app/cli/program';
 import type { ExperimentsResponse } from '../../app/watcher/service';
 import type { CollectorComponent } from '../../constructs/collector/component';
 import type { CollectorConfig } from '../../constructs/collector/config';
@@ -11,9 +10,11 @@ import { renderShadowConfig } from '../../constructs/experiment/shadow';
 import { startSampleExposition, type SampleExposition } from '../support/exposition';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { startCollector, type TestCollector } from '../support/collector-run';
-import { FakeKubeApi } from '../support/fake-kube-api';
+import type { FakeKubeApi } from '../support/fake-kube-api';
+import { runPhoenix } from '../support/run-phoenix';
 import { createWatcherRepo } from '../support/watcher-repo';
 import type { ScenarioSet } from '../support/watcher-scenarios';
+import { startFluxApi, writeWatcherConfig } from '../support/watcher-setup';
 
 /**
  * The watcher over what the real collector emits (ADR 0127): a steady application served over
@@ -94,40 +95,15 @@ describe('the watcher over real collector output', () => {
     } as unknown as ScenarioSet;
     const repo = createWatcherRepo(set, prometheus.url);
     scratch = repo.scratch;
-    kube = new FakeKubeApi();
-    await kube.start();
-    const revision = `main@sha1:${repo.head}`;
-    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', {
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: `phoenix-experiment-${EXPERIMENT}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': EXPERIMENT } },
-      status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }] },
+    kube = await startFluxApi(repo.scratch, { [EXPERIMENT]: `main@sha1:${repo.head}` }, since);
+    const configFile = writeWatcherConfig(path.join(repo.scratch, 'watcher.yaml'), {
+      url: repo.remote,
+      settings: ['mode: observe', 'server: { host: 127.0.0.1, port: 0 }', 'prometheus: { attempts: 2, timeoutMs: 10000 }'],
+      matchers: [],
     });
-    writeFileSync(path.join(repo.scratch, 'kubeconfig'), kube.kubeConfig().exportConfig());
-    const configFile = path.join(repo.scratch, 'watcher.yaml');
-    writeFileSync(configFile, [
-      'repository:',
-      `  url: ${repo.remote}`,
-      '  workDir: ./work',
-      'mode: observe',
-      'server: { host: 127.0.0.1, port: 0 }',
-      'prometheus: { attempts: 2, timeoutMs: 10000 }',
-      'environments:',
-      '  dev:',
-      '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
-      '',
-    ].join('\n'));
-    const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (chunks.push(String(chunk)), true)) as typeof process.stdout.write;
-    let code: number;
-    try {
-      code = await runCli(['watch', '--config', configFile, '--once', '--log-level', 'silent']);
-    } finally {
-      process.stdout.write = write;
-    }
-    expect(code, chunks.join('')).toBe(0);
-    const body = JSON.parse(chunks.join('')) as ExperimentsResponse;
+    const { code, stdout } = await runPhoenix(['watch', '--config', configFile, '--once', '--log-level', 'silent'], process.cwd());
+    expect(code, stdout).toBe(0);
+    const body = JSON.parse(stdout) as ExperimentsResponse;
     decisions = body.experiments.filter((e) => e.experiment === EXPERIMENT).flatMap((e) => e.decisions);
   }, 120_000);
 

@@ -91,7 +91,7 @@ describe('Processor', () => {
       'aggregate_on_attributes("sum", ["http.route"]) where name == "http.server.request.duration" and type == METRIC_DATA_TYPE_SUM',
       'aggregate_on_attributes("sum", ["http.route"]) where name == "http.server.request.duration" and (type == METRIC_DATA_TYPE_HISTOGRAM or type == METRIC_DATA_TYPE_EXPONENTIAL_HISTOGRAM)',
     ]);
-    expect(groups[0].statements[0]).toBe(
+    expect(groups[0].statements[1]).toBe(
       'keep_keys(attributes, ["http.route"]) where metric.name == "http.server.request.duration" and metric.type == METRIC_DATA_TYPE_SUM',
     );
     expect(JSON.stringify(groups)).not.toContain('GAUGE');
@@ -99,13 +99,14 @@ describe('Processor', () => {
     expect(keep.effects).toMatchObject({ aggregates: true, keptAttributes: ['http.route'], metrics: ['http.server.request.duration'] });
   });
 
-  it('with alignDeltaStarts, sets the start of delta sums and histograms to 0 before merging them, never of gauges', () => {
-    const keep = Processor.keepAttributes({
+  it('by default (and with alignDeltaStarts: true), sets the start of delta sums and histograms to 0 before merging them, never of gauges', () => {
+    const props = {
       metrics: [{ name: 'jobs', type: 'sum' }, { name: 'latency', type: 'histogram' }, { name: 'queue.length', type: 'gauge' }],
       keep: ['queue'],
       gaugeFunction: 'max',
-      alignDeltaStarts: true,
-    });
+    } as const;
+    const keep = Processor.keepAttributes(props);
+    expect(Processor.keepAttributes({ ...props, alignDeltaStarts: true }).render()).toEqual(keep.render());
     const [datapoint] = keep.render().metric_statements as { context: string; statements: string[] }[];
     expect(datapoint!.statements).toEqual([
       'set(start_time_unix_nano, 0) where metric.name == "jobs" and metric.type == METRIC_DATA_TYPE_SUM and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA',
@@ -114,9 +115,12 @@ describe('Processor', () => {
       'keep_keys(attributes, ["queue"]) where metric.name == "latency" and (metric.type == METRIC_DATA_TYPE_HISTOGRAM or metric.type == METRIC_DATA_TYPE_EXPONENTIAL_HISTOGRAM)',
       'keep_keys(attributes, ["queue"]) where metric.name == "queue.length" and metric.type == METRIC_DATA_TYPE_GAUGE',
     ]);
-    // without it, no start is touched
-    const plain = Processor.keepAttributes({ metrics: [{ name: 'jobs', type: 'sum' }], keep: ['queue'] });
+    // opted out, no start is touched; nor are the starts of sums merged as absolute (cumulative) values
+    const plain = Processor.keepAttributes({ metrics: [{ name: 'jobs', type: 'sum' }], keep: ['queue'], alignDeltaStarts: false });
     expect(JSON.stringify(plain.render())).not.toContain('start_time');
+    const absolute = Processor.keepAttributes({ metrics: [{ name: 'jobs', type: 'sum' }, { name: 'latency', type: 'histogram' }], keep: ['queue'], absoluteSums: true });
+    const [statements] = absolute.render().metric_statements as { statements: string[] }[];
+    expect(statements!.statements.filter((x) => x.startsWith('set(start_time_unix_nano, 0)')).map((x) => /metric\.name == "(\w+)"/.exec(x)![1])).toEqual(['latency']);
     expect(() => Processor.keepAttributes({ metrics: ['a'], keep: [], alignDeltaStarts: 'yes' as never })).toThrow(/'alignDeltaStarts' must be true or false/);
   });
 

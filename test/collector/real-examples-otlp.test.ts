@@ -1,14 +1,11 @@
-import { Chart, Testing } from 'cdk8s';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareRangeResults } from '../../analysis/compare';
-import { componentTypeOf, prometheusMetricName } from '../../analysis/naming';
+import { prometheusMetricName } from '../../analysis/naming';
 import { injectVariant } from '../../analysis/promql';
 import type { MetricType, Series } from '../../analysis/series';
-import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '../../analysis/simulate';
+import { simulatePipeline, simulateValues } from '../../analysis/simulate';
 import { PrometheusClient } from '../../clients/prometheus';
-import { Experiment } from '../../constructs/experiment/experiment';
-import { experiments } from '../../experiments';
-import { logTail, startCollector, type TestCollector } from '../support/collector-run';
+import { landedDifferences, landedSeries, logTail, renderShippedExample, startRenderedCollector, type TestCollector } from '../support/collector-run';
 import { pushOtlp, type OtlpMetric } from '../support/otlp-push';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 
@@ -26,33 +23,15 @@ afterAll(async () => {
   await prometheus?.stop();
 });
 
-function render(name: string, remoteWrite: string): { config: RenderedCollectorConfig & Record<string, any>; experiment: Experiment } {
-  const chart = new Chart(Testing.app(), name);
-  experiments.find((d) => d.name === name)!.build(chart, {
-    environment: 'dev',
-    namespace: 'observability',
-    remoteWriteUrl: remoteWrite.replace('127.0.0.1', 'localhost'),
-    shadowRemoteWriteUrl: remoteWrite,
-    scrapeIntervalSeconds: 60,
-    lifecycle: { phase: 'running' },
-  });
-  const [experiment] = Experiment.findAll(chart);
-  const config = structuredClone(experiment!.renderedConfig()) as unknown as RenderedCollectorConfig & Record<string, any>;
-  for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) if (componentTypeOf('receiver', id) === 'otlp') receiver.protocols.http ??= {};
-  for (const [id, processor] of Object.entries<any>(config.processors ?? {})) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
-  return { config, experiment: experiment! };
-}
-
 const typeOf = (name: string): MetricType => (name.endsWith('_total') ? 'counter' : /_(bucket|sum|count)$/.test(name) ? 'histogram' : 'gauge');
-const key = (name: string, labels: Record<string, string>) => `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
 // otel_scope_* stay: the simulation keeps them through attribute processors, as the collector does
 const strip = (metric: Record<string, string>) => Object.fromEntries(Object.entries(metric).filter(([k]) => k !== '__name__'));
 
 async function runExample(name: string, metricsAt: (n: number, pod: number) => OtlpMetric[], selector: string) {
   prometheus ??= await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
   const client = new PrometheusClient({ baseUrl: prometheus.url });
-  const { config, experiment } = render(name, prometheus.remoteWriteUrl);
-  const collector = await startCollector({ config, env: { PHOENIX_REMOTE_WRITE_URL: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost') } });
+  const { config, experiment } = renderShippedExample(name, prometheus);
+  const collector = await startRenderedCollector(config, prometheus);
   collectors.push(collector);
   const endpoint = [...collector.endpoints.entries()].find(([id]) => id.endsWith('/http'))![1];
   const start = Date.now() - 60_000;
@@ -83,14 +62,10 @@ function expectVariantsAsSimulated(run: Awaited<ReturnType<typeof runExample>>, 
     const sizes = new Map<string, number>();
     for (const variant of run.experiment.variantNames) {
       const predicted = simulateValues(simulatePipeline(run.config, `metrics/phoenix-${name}-${variant}`, input, { trackValues: true }).output, samples);
-      const real = new Map((await run.matrix(`{__name__=~"${selector}", phoenix_experiment="${name}", phoenix_variant="${variant}"}[2m]`)).map((s) => [key(s.metric.__name__!, strip(s.metric)), s.values] as const));
-      expect([...real.keys()].sort(), variant).toEqual(predicted.map((p) => key(p.name, { ...p.labels })).sort());
+      const real = await landedSeries(run.client, `{__name__=~"${selector}", phoenix_experiment="${name}", phoenix_variant="${variant}"}[2m]`, run.at, { keepScope: true });
+      expect(real.size, variant).toBe(predicted.length);
+      expect(landedDifferences(real, predicted), variant).toEqual([]);
       sizes.set(variant, real.size);
-      for (const p of predicted) {
-        const actual = real.get(key(p.name, { ...p.labels }))!;
-        expect(actual.map(([t]) => t), `${variant} ${p.name}`).toEqual(p.samples.map(([t]) => t));
-        actual.forEach(([, v], i) => expect(Math.abs(v - p.samples[i]![1]), `${variant} ${p.name} ${JSON.stringify(p.labels)}`).toBeLessThanOrEqual(1e-9 * Math.abs(p.samples[i]![1])));
-      }
     }
     // not a comparison of empty sets: the baseline lands every input series, the candidates fewer
     expect(sizes.get('baseline')).toBe(input.length);

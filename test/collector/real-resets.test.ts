@@ -1,16 +1,9 @@
-import { join } from 'node:path';
-import { Chart, Testing } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { componentTypeOf } from '../../analysis/naming';
-import type { Series } from '../../analysis/series';
-import { simulatePipeline, simulateValues, type RenderedCollectorConfig } from '../../analysis/simulate';
-import { PrometheusClient } from '../../clients/prometheus';
-import { CollectorPipeline, Processor } from '../../constructs/collector';
-import { Experiment } from '../../constructs/experiment/experiment';
+import { simulatePipeline, simulateValues } from '../../analysis/simulate';
+import { Processor } from '../../constructs/collector';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
-import { logTail, startCollector, type TestCollector } from '../support/collector-run';
-import { seriesOfFamilies, startExposition, type ExpositionFamily, type ExpositionServer } from '../support/exposition';
-import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { landedSeries, samplesDifference, seriesKey, startScrapedExperiment, waitForValue, type ScrapedExperiment } from '../support/collector-run';
+import { histogramSamples, scrapedInput, type ExpositionFamily } from '../support/exposition';
 
 // What the REAL cumulativetodelta does at the edges of a stream, and that analysis/simulate
 // predicts it at every point (1e-9): a stream's first point, a counter reset, a counter that
@@ -19,7 +12,7 @@ import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 // the reset until every bucket is back above it). The candidate merges every stream between delta
 // conversions, so each of these shows in the merged series. Where a stream's delta starts elsewhere than
 // the others' (back from a gap, a histogram back above its counts), `merged` keeps one of the two points
-// (Go map order); `aligned` — the shape `phoenix recommend` writes (`alignDeltaStarts`, ADR 0137) — sets
+// (Go map order; `alignDeltaStarts: false`); `aligned` — the default (`alignDeltaStarts`, ADRs 0137, 0139) — sets
 // every delta's start to 0 before the merge and counts both.
 
 const NAME = 'resets';
@@ -46,141 +39,69 @@ function families(n: number): ExpositionFamily[] {
     const v = value(n);
     return v === undefined ? [] : [{ name: 'app_jobs_total', labels: { worker, queue: 'q' }, value: v }];
   });
-  const latency = Object.entries(COUNTS).flatMap(([route, count]) =>
-    ['GET', 'POST'].flatMap((method, m) => {
-      const c = count(n) + m;
-      return [
-        ...([['0.1', 0.25], ['1', 0.75], ['+Inf', 1]] as const).map(([le, share]) => ({ name: 'app_latency_seconds_bucket', labels: { route, method, le }, value: Math.floor(c * share) })),
-        { name: 'app_latency_seconds_sum', labels: { route, method }, value: c * 0.125 },
-        { name: 'app_latency_seconds_count', labels: { route, method }, value: c },
-      ];
-    }),
-  );
+  const latency = Object.entries(COUNTS).flatMap(([route, count]) => ['GET', 'POST'].flatMap((method, m) => histogramSamples('app_latency_seconds', { route, method }, count(n) + m)));
   return [
     { name: 'app_jobs_total', type: 'counter', samples: jobs },
     { name: 'app_latency_seconds', type: 'histogram', samples: latency },
   ];
 }
 
-let prometheus: TestPrometheus;
-let exposition: ExpositionServer;
-let collector: TestCollector | undefined;
-let config: RenderedCollectorConfig & Record<string, any>;
-let client: PrometheusClient;
-let end = 0;
+let run: ScrapedExperiment;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
-  client = new PrometheusClient({ baseUrl: prometheus.url });
-  exposition = await startExposition({ targets: { a: (n) => (n < SCRAPES ? families(n) : []) } });
   const metrics = ['app_jobs_total', 'app_latency_seconds'];
-  const experiment = new Experiment(new Chart(Testing.app(), NAME), NAME, {
-    baseline: CollectorPipeline.fromYaml(join(__dirname, '..', '..', 'experiments', 'baselines', 'node-exporter.yaml')),
-    scope: metrics,
-    candidates: [
-      {
-        name: 'merged',
-        processors: [
-          Processor.cumulativeToDelta({ name: 'merged', metrics }),
-          Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'] }),
-          Processor.deltaToCumulative({ name: 'merged' }),
-        ],
-      },
-      {
-        name: 'aligned',
-        processors: [
-          Processor.cumulativeToDelta({ name: 'aligned', metrics }),
-          Processor.keepAttributes({ name: 'aligned', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'], alignDeltaStarts: true }),
-          Processor.deltaToCumulative({ name: 'aligned' }),
-        ],
-      },
-    ],
-    guardrails: { queries: [{ name: 'jobs by queue', expr: 'sum by (queue) (rate(app_jobs_total[5m]))' }] },
-    target: {
-      environment: 'dev',
-      namespace: 'observability',
-      remoteWriteUrl: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost'),
-      shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
-      scrapeIntervalSeconds: 60,
-      lifecycle: { phase: 'running' },
+  run = await startScrapedExperiment({
+    name: NAME,
+    job: JOB,
+    targets: { a: (n) => (n < SCRAPES ? families(n) : []) },
+    scrapes: SCRAPES + 1,
+    experiment: {
+      scope: metrics,
+      candidates: [
+        {
+          name: 'merged',
+          processors: [
+            Processor.cumulativeToDelta({ name: 'merged', metrics }),
+            Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'], alignDeltaStarts: false }),
+            Processor.deltaToCumulative({ name: 'merged' }),
+          ],
+        },
+        {
+          name: 'aligned',
+          processors: [
+            Processor.cumulativeToDelta({ name: 'aligned', metrics }),
+            Processor.keepAttributes({ name: 'aligned', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'], alignDeltaStarts: true }),
+            Processor.deltaToCumulative({ name: 'aligned' }),
+          ],
+        },
+      ],
+      guardrails: { queries: [{ name: 'jobs by queue', expr: 'sum by (queue) (rate(app_jobs_total[5m]))' }] },
     },
   });
-  config = structuredClone(experiment.renderedConfig()) as unknown as RenderedCollectorConfig & Record<string, any>;
-  const production: string[] = config.service.pipelines.metrics!.receivers as string[];
-  for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) {
-    if (componentTypeOf('receiver', id) !== 'prometheus' || !production.includes(id)) continue;
-    receiver.config.scrape_configs = [{ job_name: JOB, scrape_interval: '1s', static_configs: [{ targets: [exposition.addresses.get('a')] }] }];
-  }
-  for (const [id, processor] of Object.entries<any>(config.processors ?? {})) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
-  collector = await startCollector({ config, env: { PHOENIX_REMOTE_WRITE_URL: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost') } });
-  await exposition.waitForScrapes('a', SCRAPES + 1, 40_000);
-  end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
-  const last = exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const r = await client.query(`count(timestamp({phoenix_variant=~"merged|aligned", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1);
-    if (r.resultType === 'vector' && (r.result[0]?.value[1] ?? 0) >= 4) break;
-    if (Date.now() > deadline) throw new Error(`the candidate's last points did not land:\n${collector ? logTail(collector) : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const last = run.exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
+  await waitForValue(run.client, `count(timestamp({phoenix_variant=~"merged|aligned", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1, 4, run.collector, "the candidates' last points did not land");
   await new Promise((resolve) => setTimeout(resolve, 500));
 }, 90_000);
 
-afterAll(async () => {
-  await collector?.stop();
-  await exposition?.stop();
-  await prometheus?.stop();
-});
+afterAll(async () => run?.stop());
 
-const key = (name: string, labels: Record<string, string>) => `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
+const landed = (variant: string) => landedSeries(run.client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, run.end + 1);
 
-function scrapedInput(): { input: Series[]; samples: Array<Array<[number, number]>> } {
-  const index = new Map<string, number>();
-  const input: Series[] = [];
-  const samples: Array<Array<[number, number]>> = [];
-  for (const scrape of exposition.scrapes) {
-    for (const s of seriesOfFamilies(scrape.families, JOB, exposition.addresses.get(scrape.target)!)) {
-      const value = scrape.families.flatMap((f) => f.samples).find((x) => x.name === s.name && Object.entries(x.labels).every(([k, v]) => s.labels[k] === v))!.value;
-      const k = key(s.name, { ...s.labels });
-      let i = index.get(k);
-      if (i === undefined) {
-        index.set(k, (i = input.length));
-        input.push(s);
-        samples.push([]);
-      }
-      samples[i]!.push([scrape.timestampMs / 1000, value]);
-    }
-  }
-  return { input, samples };
-}
-
-async function landed(variant: string): Promise<Map<string, Array<[number, number]>>> {
-  const r = await client.query(`{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, end + 1);
-  if (r.resultType !== 'matrix') throw new Error('expected a matrix');
-  return new Map(
-    r.result.map((s) => {
-      const labels = Object.fromEntries(Object.entries(s.metric).filter(([k]) => k !== '__name__' && !k.startsWith('otel_scope_')));
-      return [key(s.metric.__name__!, labels), s.values.map(([t, v]) => [t, v] as [number, number])] as const;
-    }),
-  );
-}
-
-const scrapeN = (t: number) => exposition.scrapes.find((s) => s.timestampMs / 1000 === t)?.scrape;
-const scrapeTime = (n: number) => exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
+const scrapeN = (t: number) => run.exposition.scrapes.find((s) => s.timestampMs / 1000 === t)?.scrape;
+const scrapeTime = (n: number) => run.exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
 
 describe('cumulativetodelta at the edges of a stream, in the real collector', () => {
   for (const variant of ['baseline', 'merged', 'aligned']) {
     it(`${variant}: every landed point equals the simulation (1e-9), first points, resets and gaps included`, async () => {
-      const { input, samples } = scrapedInput();
-      const result = simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
+      const { input, samples } = scrapedInput(run.exposition, JOB);
+      const result = simulatePipeline(run.config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
       // where a merge leaves two points of one stream at one timestamp, the collector keeps either: both predictions
       const predictions = (['latest-start', 'earliest-start'] as const).map((conflict) => simulateValues(result.output, samples, { conflict }));
       const real = await landed(variant);
-      expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => key(p.name, { ...p.labels })).sort());
-      const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
-        actual.length === predicted.length && actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
+      expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => seriesKey(p.name, p.labels)).sort());
+      const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) => samplesDifference(actual, predicted) === undefined;
       for (const [i, p] of predictions[0]!.entries()) {
-        const actual = real.get(key(p.name, { ...p.labels }))!;
+        const actual = real.get(seriesKey(p.name, p.labels))!;
         const where = `${p.name} ${JSON.stringify(p.labels)}`;
         const alternatives = predictions.map((prediction) => prediction[i]!.samples);
         if (process.env.DEBUG_RESETS) process.stdout.write(`${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`);

@@ -152,7 +152,7 @@ describe('validateCollectorConfig', () => {
 
   it('checks the service section', () => {
     expect(errors({ service: { pipelines: { metrics: { receivers: ['otlp'] } }, telemetry: { metrics: { level: 'verbose' } } } })).toEqual([
-      "service.pipelines.metrics: must have required property 'exporters'",
+      "service.pipelines.metrics.exporters: missing required field",
       'service.telemetry.metrics.level: must be one of "none", "basic", "normal", "detailed" (got "verbose")',
     ]);
     expect(errors({ receivers: {}, servce: {} })).toEqual([

@@ -3,9 +3,9 @@
  * watcher scenarios, the real Kubernetes client against a fake API) serves it on a loopback port,
  * and Debian's chromium, driven by playwright-core, looks at it as a person would.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import pino from 'pino';
@@ -19,18 +19,16 @@ import { WatcherHttpServer } from '../../app/watcher/http-server';
 import { mountStatusPage } from '../../app/watcher/status-page/mount-status-page';
 import { mountWatcherStatusPage, type WatcherStatusSource } from '../../app/watcher/status-page/watcher-status-source';
 import { apiFetch, validateServedAnswers } from '../support/api-contract';
-import { FakeKubeApi } from '../support/fake-kube-api';
+import type { FakeKubeApi } from '../support/fake-kube-api';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { git } from '../support/git';
 import { createWatcherRepo } from '../support/watcher-repo';
 import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
+import { spawnWatcher, startFluxApi, writeWatcherConfig } from '../support/watcher-setup';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE = '<script>';
 const PR_URL = 'https://github.example/acme/metrics-config/pull/42';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' } }).trim();
-}
 
 /** Adds a promoted experiment with a hostile name (state file with a frozen saving and its decision record) to the config repo. */
 function addPromotedHostileExperiment(remote: string, scratch: string): string {
@@ -58,15 +56,6 @@ function addPromotedHostileExperiment(remote: string, scratch: string): string {
   git(work, 'commit', '--quiet', '-m', 'promote');
   git(work, 'push', '--quiet', 'origin', 'main');
   return git(work, 'rev-parse', 'HEAD');
-}
-
-function kustomization(name: string, revision: string, since: string) {
-  return {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: `phoenix-experiment-${name}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': name } },
-    status: { observedGeneration: 1, lastAppliedRevision: revision, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied', lastTransitionTime: since }] },
-  };
 }
 
 /** Decodes a PNG's pixel rows (after zlib) and counts the distinct bytes: a blank page has a handful. */
@@ -98,26 +87,10 @@ describe('status page in a real browser', () => {
     prometheus = await startPrometheus({ openMetrics: set.openMetrics() });
     const repo = createWatcherRepo(set, prometheus.url);
     const head = addPromotedHostileExperiment(repo.remote, repo.scratch);
-    kube = new FakeKubeApi();
-    await kube.start();
     const since = set.experiments[0]!.environments.dev!.lifecycle.since!;
-    for (const name of ['win', 'broken']) kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization(name, `main@sha1:${head}`, since));
-    writeFileSync(path.join(repo.scratch, 'kubeconfig'), kube.kubeConfig().exportConfig());
-    const configFile = path.join(repo.scratch, 'watcher.yaml');
-    writeFileSync(
-      configFile,
-      [
-        `repository: { url: ${repo.remote}, workDir: ./work }`,
-        'environments:',
-        '  dev:',
-        '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
-        '    prometheus:',
-        "      matchers: ['phoenix_env=\"dev\"']",
-        '',
-      ].join('\n'),
-    );
-    cliConfigFile = path.join(repo.scratch, 'watcher-cli.yaml');
-    writeFileSync(cliConfigFile, readFileSync(configFile, 'utf8').replace('workDir: ./work', 'workDir: ./work-cli').replace('environments:', 'server: { host: 127.0.0.1, port: 0 }\nenvironments:'));
+    kube = await startFluxApi(repo.scratch, { win: `main@sha1:${head}`, broken: `main@sha1:${head}` }, since);
+    const configFile = writeWatcherConfig(path.join(repo.scratch, 'watcher.yaml'), { url: repo.remote });
+    cliConfigFile = writeWatcherConfig(path.join(repo.scratch, 'watcher-cli.yaml'), { url: repo.remote, workDir: './work-cli', settings: ['server: { host: 127.0.0.1, port: 0 }'] });
     const config = loadWatcherConfig(configFile);
     service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 2, log: pino({ level: 'silent' }), now: () => set.now });
     source = mountWatcherStatusPage(service, config, {
@@ -369,16 +342,7 @@ describe('status page in a real browser', () => {
 
   it('is served by `phoenix watch` on its own port', async () => {
     // GIVEN the CLI running the watcher as its own process
-    const child = spawn(path.join(__dirname, '..', '..', 'bin', 'phoenix'), ['watch', '--config', cliConfigFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    const listening = new Promise<string>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-        const match = /"url":"(http:\/\/[^"]+)".*"msg":"watcher listening"/.exec(stderr);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', () => reject(new Error(`watcher exited early: ${stderr}`)));
-    });
+    const { child, listening } = spawnWatcher(cliConfigFile);
     try {
       // WHEN its first cycle finished and a person opens its root address
       const base = await listening;

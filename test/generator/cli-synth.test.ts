@@ -1,24 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../app/cli/program';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runPhoenix } from '../support/run-phoenix';
 import { fixtureExperiments, phoenix, readFiles, repoRoot, tempDir } from './helpers';
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await runCli(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 /** Writes experiment files into a fresh folder; `$CDK8S` and `$DEFINE` stand for absolute import paths. */
 function experimentsDir(files: Record<string, string>, options: { readonly repository?: boolean } = {}): string {
@@ -44,11 +29,11 @@ describe('phoenix synth (CLI)', () => {
 
   it('prints one line per experiment and environment, and --check passes on the fresh tree', async () => {
     const out = path.join(work, 'fresh');
-    const synth = await cli(['synth', '-o', out, '--experiments', fixtureExperiments]);
+    const synth = await runPhoenix(['synth', '-o', out, '--experiments', fixtureExperiments]);
     expect(synth.code).toBe(0);
     expect(synth.stdout.split('\n').filter((line) => /^(dev|staging|prod)\s/.test(line))).toHaveLength(6);
     expect(synth.stdout).toMatch(/^dev\s+beta\s+running\s+2 objects → .*experiments\/dev\/beta\/$/m);
-    const check = await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--check']);
+    const check = await runPhoenix(['synth', '-o', out, '--experiments', fixtureExperiments, '--check']);
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/is up to date/);
   });
@@ -56,7 +41,7 @@ describe('phoenix synth (CLI)', () => {
   it('--check exits 1 and lists stale, missing and extra files', async () => {
     // GIVEN a tree where one file was edited, one deleted and one owned file no longer produced
     const out = path.join(work, 'stale');
-    await cli(['synth', '-o', out, '--experiments', fixtureExperiments]);
+    await runPhoenix(['synth', '-o', out, '--experiments', fixtureExperiments]);
     fs.appendFileSync(path.join(out, 'clusters/dev/phoenix-experiments.yaml'), '# edited\n');
     fs.rmSync(path.join(out, 'experiments/prod/alpha/kustomization.yaml'));
     const owned = JSON.parse(fs.readFileSync(path.join(out, '.phoenix-owned.json'), 'utf8'));
@@ -64,7 +49,7 @@ describe('phoenix synth (CLI)', () => {
     fs.writeFileSync(path.join(out, '.phoenix-owned.json'), JSON.stringify({ ...owned, files: [...owned.files, 'experiments/dev/old.yaml'] }));
     const before = readFiles(out);
     // WHEN checked
-    const check = await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--check']);
+    const check = await runPhoenix(['synth', '-o', out, '--experiments', fixtureExperiments, '--check']);
     // THEN exit 1 with each difference, and nothing written
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/^stale\s+.*clusters\/dev\/phoenix-experiments\.yaml$/m);
@@ -76,14 +61,14 @@ describe('phoenix synth (CLI)', () => {
 
   it('--env writes only the named environments', async () => {
     const out = path.join(work, 'only-dev');
-    expect((await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
+    expect((await runPhoenix(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
     expect([...readFiles(out).keys()].filter((file) => /(staging|prod)/.test(file))).toEqual([]);
     expect(readFiles(out).has('experiments/dev/alpha/kustomization.yaml')).toBe(true);
   });
 
   it('fails with exit 2 and writes nothing on an unknown environment', async () => {
     const out = path.join(work, 'unknown-env');
-    const result = await cli(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'qa']);
+    const result = await runPhoenix(['synth', '-o', out, '--experiments', fixtureExperiments, '--env', 'qa']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown environment 'qa': known environments are dev, staging, prod/);
     expect(fs.existsSync(out)).toBe(false);
@@ -95,7 +80,7 @@ describe('phoenix synth (CLI)', () => {
       'two.ts': "export default { name: 'same', build() {} };\n",
     });
     const out = path.join(work, 'dup-name');
-    const result = await cli(['synth', '-o', out, '--experiments', dir]);
+    const result = await runPhoenix(['synth', '-o', out, '--experiments', dir]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/two\.ts: experiment 'same' is already defined in .*one\.ts/);
     expect(fs.existsSync(out)).toBe(false);
@@ -111,7 +96,7 @@ export default { name: 'dup', build(scope: any) {
 `,
     });
     const out = path.join(work, 'dup-object');
-    const result = await cli(['synth', '-o', out, '--experiments', dir]);
+    const result = await runPhoenix(['synth', '-o', out, '--experiments', dir]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/dup\.ts: two objects ConfigMap\/phoenix-collectors\/config in experiments\/dev\/dup/);
     expect(fs.existsSync(out)).toBe(false);
@@ -119,7 +104,7 @@ export default { name: 'dup', build(scope: any) {
 
   it('fails with exit 2 naming file and line when an experiment does not compile', async () => {
     const dir = experimentsDir({ 'broken.ts': "export default {\n  name: 'broken',\n  build() { const = 1; },\n};\n" });
-    const result = await cli(['synth', '-o', path.join(work, 'broken'), '--experiments', dir]);
+    const result = await runPhoenix(['synth', '-o', path.join(work, 'broken'), '--experiments', dir]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/broken\.ts:3:\d+: /);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -134,14 +119,14 @@ export default { name: 'invalid', build(scope: any) {
 } };
 `,
     });
-    const result = await cli(['synth', '-o', path.join(work, 'invalid'), '--experiments', dir, '--env', 'dev']);
+    const result = await runPhoenix(['synth', '-o', path.join(work, 'invalid'), '--experiments', dir, '--env', 'dev']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/invalid\.ts \(dev\): invalid\/Collector: an experiment needs at least one candidate/);
   });
 
   it('fails with exit 2 and writes nothing when the output folder is not writable', async () => {
     fs.writeFileSync(path.join(work, 'plain-file'), 'x');
-    const result = await cli(['synth', '-o', path.join(work, 'plain-file', 'gitops'), '--experiments', fixtureExperiments]);
+    const result = await runPhoenix(['synth', '-o', path.join(work, 'plain-file', 'gitops'), '--experiments', fixtureExperiments]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot write to the output folder .*: ENOTDIR; choose a writable folder with -o/);
   });
@@ -167,8 +152,8 @@ describe('phoenix synth: the repository root and Flux paths', () => {
     // GIVEN two output folders outside the repository
     const [first, second] = [path.join(work, 'one'), path.join(work, 'elsewhere', 'two')];
     // WHEN synthesizing into each
-    expect((await cli(['synth', '-o', first, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
-    expect((await cli(['synth', '-o', second, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
+    expect((await runPhoenix(['synth', '-o', first, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
+    expect((await runPhoenix(['synth', '-o', second, '--experiments', fixtureExperiments, '--env', 'dev'])).code).toBe(0);
     // THEN the trees are identical and name the folders the tree has in the repository
     expect(readFiles(second)).toEqual(readFiles(first));
     expect(fluxPaths(readFiles(first))).toEqual(['./gitops/experiments/dev/alpha', './gitops/experiments/dev/beta']);
@@ -180,15 +165,15 @@ describe('phoenix synth: the repository root and Flux paths', () => {
     const out = path.join(repo, 'deploy', 'tree');
     expect(path.relative(repo, process.cwd()).startsWith('..')).toBe(true);
     // WHEN synthesizing into a folder of that repository
-    const inside = await cli(['synth', '-o', out, '--experiments', repo, '--env', 'dev']);
+    const inside = await runPhoenix(['synth', '-o', out, '--experiments', repo, '--env', 'dev']);
     expect(inside.code, inside.stderr).toBe(0);
     // THEN the Flux path is the folder's path in the repository
     expect(fluxPaths(readFiles(out))).toEqual(['./deploy/tree/experiments/dev/one']);
     // AND --flux-path names it explicitly
     const named = path.join(work, 'named');
-    expect((await cli(['synth', '-o', named, '--experiments', repo, '--env', 'dev', '--flux-path', './clusters/config/'])).code).toBe(0);
+    expect((await runPhoenix(['synth', '-o', named, '--experiments', repo, '--env', 'dev', '--flux-path', './clusters/config/'])).code).toBe(0);
     expect(fluxPaths(readFiles(named))).toEqual(['./clusters/config/experiments/dev/one']);
-    expect((await cli(['synth', '-o', named, '--experiments', repo, '--flux-path', '../up'])).code).toBe(2);
+    expect((await runPhoenix(['synth', '-o', named, '--experiments', repo, '--flux-path', '../up'])).code).toBe(2);
   });
 
   it('fails with one line when the experiments lie outside any repository, and --repo-root names the root', async () => {
@@ -196,13 +181,13 @@ describe('phoenix synth: the repository root and Flux paths', () => {
     const dir = experimentsDir({ 'one.ts': "export default { name: 'one', build() {} };\n" }, { repository: false });
     const out = path.join(work, 'outside');
     // WHEN synthesized without a root THEN exit 2, one line, nothing written
-    const refused = await cli(['synth', '-o', out, '--experiments', dir]);
+    const refused = await runPhoenix(['synth', '-o', out, '--experiments', dir]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(refused.stderr).toMatch(/is not inside a git repository: pass --repo-root DIR/);
     expect(fs.existsSync(out)).toBe(false);
     // WHEN given --repo-root THEN it synthesizes
-    expect((await cli(['synth', '-o', out, '--experiments', dir, '--env', 'dev', '--repo-root', dir])).code).toBe(0);
+    expect((await runPhoenix(['synth', '-o', out, '--experiments', dir, '--env', 'dev', '--repo-root', dir])).code).toBe(0);
     expect(fluxPaths(readFiles(out))).toEqual(['./gitops/experiments/dev/one']);
   });
 });

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { GIT_REPOSITORY, kustomization, runPhoenix, tempFolder, tempTree } from './support';
+import { runPhoenix } from '../support/run-phoenix';
+import { GIT_REPOSITORY, kustomization, tempFolder, tempTree } from './support';
 
 const SCHEMAS = path.join(__dirname, 'fixtures', 'schemas');
 

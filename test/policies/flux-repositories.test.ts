@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPaths, checkSources } from '../../policies';
-import { runPhoenix } from './support';
+import { runPhoenix } from '../support/run-phoenix';
 
 // Published Flux repositories (test/fixtures/flux-repos/README.md), checked as a user checks their
 // own: the whole tree, the repository root for Flux paths. Correct upstream files give no error.
@@ -46,7 +46,10 @@ spec:
     name: ${source}
 `;
   const check = (files: Record<string, string>) =>
-    checkSources(Object.entries(files).map(([file, text]) => ({ file, text })), { waiversFile: false, pathExists: () => true }).findings.filter((f) => f.severity === 'error');
+    checkSources(
+      Object.entries(files).map(([file, text]) => ({ file, text })),
+      { waiversFile: false, pathExists: () => true },
+    ).findings.filter((f) => f.severity === 'error');
 
   it('a source other than the bootstrap one that is not among the files', () => {
     expect(check({ 'a.yaml': kustomization('flux-system') })).toEqual([]);
@@ -54,7 +57,8 @@ spec:
   });
 
   it('a file that is not named as a patch, with the same partial object', () => {
-    const partial = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dev-team\n  namespace: apps\nspec:\n  path: ./staging\n';
+    const partial =
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: dev-team\n  namespace: apps\nspec:\n  path: ./staging\n';
     const kustomize = (patch: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\npatches:\n  - path: ${patch}\n`;
     expect(check({ 't/kustomization.yaml': kustomize('p.yaml'), 't/p.yaml': partial })).toEqual([]);
     expect(check({ 't/kustomization.yaml': kustomize('other.yaml'), 't/p.yaml': partial }).map((f) => f.ruleId)).toContain('schema/valid');

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CollectorPipeline } from '../../constructs/collector';
-import { runPhoenix, tempTree } from './support';
+import { runPhoenix } from '../support/run-phoenix';
+import { tempTree } from './support';
 
 const HOSTILE = path.join(__dirname, '..', 'fixtures', 'hostile');
 const read = (name: string) => fs.readFileSync(path.join(HOSTILE, name), 'utf8');

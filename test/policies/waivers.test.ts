@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPaths } from '../../policies';
-import { GIT_REPOSITORY, kustomization, runPhoenix, tempTree } from './support';
+import { runPhoenix } from '../support/run-phoenix';
+import { GIT_REPOSITORY, kustomization, tempTree } from './support';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 

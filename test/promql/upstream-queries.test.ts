@@ -53,7 +53,8 @@ describe('Grafana variables that stand for PromQL code take the dashboard value'
     // a position after the substituted value maps back to the same text in the file
     const at = top.expr.indexOf('cilium_forward_count_total');
     const { line, column } = top.locate(at);
-    expect(text.split('\n')[line - 1]!.slice(column - 1).startsWith('cilium_forward_count_total')).toBe(true);
+    const fileLine = text.split('\n')[line - 1]!;
+    expect(fileLine.slice(column - 1).startsWith('cilium_forward_count_total')).toBe(true);
   });
 
   it('reads a custom variable that holds a set operator (hass: $Inactive is or / unless)', () => {

@@ -1,26 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../app/cli/program';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPhoenix } from '../support/run-phoenix';
 import { freePort, startPrometheus, toOpenMetrics, type BackfillSeries, type TestPrometheus } from '../support/prometheus';
 import { generateScenario } from './scenario';
 import { makeLayout } from './support';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const previous = process.exitCode;
-  try {
-    return { code: await runCli(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = previous;
-  }
-}
 
 const layout = makeLayout(generateScenario());
 const at = (...parts: string[]) => path.join(layout.root, ...parts);
@@ -74,7 +59,7 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     fs.writeFileSync(at('broken-rules', 'broken.yaml'), 'groups:\n  - name: b\n    rules:\n      - record: broken\n        expr: sum by (job (rate(http_requests_total[5m]))\n');
     fs.writeFileSync(at('broken-dashboards', 'nodes.json'), '{ "panels": [ { "targets": [ { "expr": "sum(rate(node_cpu_seconds_total[5m]))" } ] ');
     // WHEN recommending
-    const { code, stdout } = await run(['recommend', '--snapshot', at('snapshot.prom'), '--rules', at('broken-rules'), '--dashboards', at('broken-dashboards'), '--format', 'json']);
+    const { code, stdout } = await runPhoenix(['recommend', '--snapshot', at('snapshot.prom'), '--rules', at('broken-rules'), '--dashboards', at('broken-dashboards'), '--format', 'json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { problems: string[]; metrics: Array<{ metric: string; recommended: boolean; reason: string }> };
     // THEN both are listed with file:line:column and the metrics they name stay as they are
@@ -88,14 +73,14 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
 
   it('fails when the snapshot holds no series', async () => {
     fs.writeFileSync(at('empty.prom'), '# nothing scraped\n');
-    const { code, stderr } = await run(['recommend', '--snapshot', at('empty.prom'), ...sources]);
+    const { code, stderr } = await runPhoenix(['recommend', '--snapshot', at('empty.prom'), ...sources]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/phoenix: error: the snapshot from .*empty\.prom holds no series/);
   });
 
   it('fails when Prometheus does not answer', async () => {
     const port = await freePort();
-    const { code, stderr } = await run(['recommend', '--prometheus', `http://127.0.0.1:${port}`, ...sources]);
+    const { code, stderr } = await runPhoenix(['recommend', '--prometheus', `http://127.0.0.1:${port}`, ...sources]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/phoenix: error: .*127\.0\.0\.1/);
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -104,19 +89,19 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
   it('fails when the output file exists, and overwrites it with --force', async () => {
     const output = at('experiments', 'existing.ts');
     fs.writeFileSync(output, '// mine\n');
-    const refused = await run(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', output]);
+    const refused = await runPhoenix(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', output]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/existing\.ts exists: pass --force to overwrite it/);
     expect(fs.readFileSync(output, 'utf8')).toBe('// mine\n');
-    const forced = await run(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', output, '--force']);
+    const forced = await runPhoenix(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', output, '--force']);
     expect(forced.code).toBe(0);
     expect(fs.readFileSync(output, 'utf8')).toMatch(/name: "existing"/);
   });
 
   it('fails when no query source is given, or the output is not a .ts file named as a DNS label', async () => {
-    expect((await run(['recommend', '--snapshot', at('snapshot.prom')])).stderr).toMatch(/give --rules DIR and\/or --dashboards DIR/);
-    expect((await run(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', at('x.yaml')])).stderr).toMatch(/give a file ending in \.ts/);
-    expect((await run(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', at('Bad_Name.ts')])).code).toBe(2);
+    expect((await runPhoenix(['recommend', '--snapshot', at('snapshot.prom')])).stderr).toMatch(/give --rules DIR and\/or --dashboards DIR/);
+    expect((await runPhoenix(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', at('x.yaml')])).stderr).toMatch(/give a file ending in \.ts/);
+    expect((await runPhoenix(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '-o', at('Bad_Name.ts')])).code).toBe(2);
   });
 
   it('prints the table with every reason, writes nothing and exits 0 when nothing is worth a change (redis mixin dashboard)', async () => {
@@ -132,7 +117,7 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     ].join('\n'));
     const output = at('experiments', 'redis-nothing.ts');
     // WHEN recommending with -o
-    const { code, stdout, stderr } = await run(['recommend', '--snapshot', snapshot, '--rules', path.join(corpus, 'rules'), '--dashboards', path.join(corpus, 'dashboards'), '-o', output]);
+    const { code, stdout, stderr } = await runPhoenix(['recommend', '--snapshot', snapshot, '--rules', path.join(corpus, 'rules'), '--dashboards', path.join(corpus, 'dashboards'), '-o', output]);
     // THEN the table and the reason per family are printed, nothing is written, and the exit code is 0 (2 is for bad input)
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -144,7 +129,7 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
   });
 
   it('renders markdown with the ranked table', async () => {
-    const { code, stdout } = await run(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '--format', 'markdown']);
+    const { code, stdout } = await runPhoenix(['recommend', '--snapshot', at('snapshot.prom'), ...sources, '--format', 'markdown']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/\| `http_server_request_duration_seconds` \| 1,296 \| 18 \|/);
     expect(stdout).toMatch(/\| `app_cache_entries` \| 12 \| 12 \|.*untouched/);
@@ -167,7 +152,7 @@ describe('phoenix recommend --prometheus', { timeout: 120_000 }, () => {
   });
 
   it('reads the active series from the API and recommends, reading untyped *_total families as counters', async () => {
-    const { code, stdout, stderr } = await run(['recommend', '--prometheus', prometheus.url, ...sources, '--format', 'json']);
+    const { code, stdout, stderr } = await runPhoenix(['recommend', '--prometheus', prometheus.url, ...sources, '--format', 'json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { seriesBefore: number; metrics: Array<{ metric: string; recommended: boolean; seriesBefore: number; seriesAfter: number; deltaConversion: boolean }> };

@@ -5,7 +5,6 @@ import { App, Chart } from 'cdk8s';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { compareRangeResults, selectionOf, strictForms } from '../../analysis/compare';
-import { componentTypeOf } from '../../analysis/naming';
 import { findDashboardQueries, injectVariant } from '../../analysis/promql';
 import { renderExperimentSource, type MetricRecommendation } from '../../analysis/recommend';
 import { PrometheusClient } from '../../clients/prometheus';
@@ -13,7 +12,7 @@ import { CollectorPipeline } from '../../constructs/collector';
 import { Experiment } from '../../constructs/experiment/experiment';
 import { loadExperiments } from '../../generators';
 import { checkSources } from '../../policies';
-import { logTail, startCollector, type TestCollector } from '../support/collector-run';
+import { fastBatches, logTail, loopbackTarget, otlpOverHttp, startRenderedCollector, type TestCollector } from '../support/collector-run';
 import { pushOtlp, type OtlpMetric } from '../support/otlp-push';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 import { makeLayout } from './support';
@@ -58,10 +57,10 @@ function commands(n: number, instance: number): OtlpMetric[] {
 }
 
 /** Runs a collector config, pushes PUSHES rounds of the counter 1 s apart, and returns the push times. */
-async function runAndPush(config: Record<string, any>): Promise<number[]> {  
-  for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) if (componentTypeOf('receiver', id) === 'otlp') receiver.protocols.http ??= {};  
-  for (const [id, processor] of Object.entries<any>(config.processors ?? {})) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';  
-  const collector = await startCollector({ config, env: { PHOENIX_REMOTE_WRITE_URL: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost') } });
+async function runAndPush(config: Record<string, any>): Promise<number[]> {
+  otlpOverHttp(config);
+  fastBatches(config);
+  const collector = await startRenderedCollector(config, prometheus);
   collectors.push(collector);
   const endpoint = [...collector.endpoints.entries()].find(([id]) => id.endsWith('/http'))![1];
   const start = Date.now() - 60_000;
@@ -80,10 +79,7 @@ function build(name: string): Experiment {
   const loaded = loadExperiments(path.join(layout.root, 'experiments')).find((e) => e.definition.name === name);
   if (!loaded) throw new Error(`experiment ${name} not written in ${layout.root}/experiments`);
   const chart = new Chart(new App({ outdir: path.join(layout.root, '.out') }), name, { disableResourceNameHashes: true });
-  loaded.definition.build(chart, {
-    environment: 'dev', namespace: 'observability', scrapeIntervalSeconds: 60, lifecycle: { phase: 'running' },
-    remoteWriteUrl: prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost'), shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
-  });
+  loaded.definition.build(chart, loopbackTarget(prometheus));
   return Experiment.findAll(chart)[0]!;
 }
 

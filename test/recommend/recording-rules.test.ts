@@ -15,7 +15,12 @@ describe('phoenix recommend on the kubernetes mixin recording rules', () => {
   const found = findRuleQueries(FILE, fs.readFileSync(path.resolve(__dirname, '../..', FILE), 'utf8'));
   const { analyzed, problems } = analyzeQueries(found.queries);
   const generated = generateCorpusSeries({ queries: analyzed }, [1764064800]);
-  const report = recommendReductions({ series: generated.series, families: generated.families, queries: analyzed, priceModel: loadEnvironments()[0]!.priceModel });
+  const report = recommendReductions({
+    series: generated.series,
+    families: generated.families,
+    queries: analyzed,
+    priceModel: loadEnvironments()[0]!.priceModel,
+  });
   const recorded = new Set(found.queries.filter((q) => q.origin.rule === 'record').map((q) => q.origin.name!));
 
   it('reads every rule, and tells recording rules from alerts', () => {

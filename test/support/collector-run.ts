@@ -11,11 +11,19 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Chart, Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { componentTypeOf } from '../../analysis/naming/component-types';
+import type { RenderedCollectorConfig, SeriesWithSamples } from '../../analysis/simulate';
+import { PrometheusClient } from '../../clients/prometheus';
+import { CollectorPipeline } from '../../constructs/collector';
+import type { ExperimentTarget } from '../../constructs/experiment/definition';
+import { Experiment, type ExperimentProps } from '../../constructs/experiment/experiment';
 import { TELEMETRY_JOB } from '../../constructs/experiment/shadow';
+import { experiments } from '../../experiments';
 import { collectorBinary } from './collector';
-import { freePort } from './prometheus';
+import { startExposition, type ExpositionServer, type ExpositionSource } from './exposition';
+import { freePort, startPrometheus, type TestPrometheus } from './prometheus';
 import { stopProcessGroup } from './process-group';
 
 /** Options of {@link startCollector}. */
@@ -85,6 +93,177 @@ export async function startCollector(options: StartCollectorOptions): Promise<Te
 /** The last `lines` lines of a collector log, for assertion messages. */
 export function logTail(collector: TestCollector, lines = 30): string {
   return collector.log().trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** A rendered collector config as the tests change it (`config.receivers[id]`, …). */
+export type TestCollectorConfig = RenderedCollectorConfig & Record<string, any>;
+
+/** Where an experiment rendered for a test writes: dev, production and shadow both into `prometheus` (production by `localhost`, so the two URLs differ). */
+export function loopbackTarget(prometheus: { readonly remoteWriteUrl: string }): ExperimentTarget {
+  return { environment: 'dev', namespace: 'observability', remoteWriteUrl: productionWriteUrl(prometheus), shadowRemoteWriteUrl: prometheus.remoteWriteUrl, scrapeIntervalSeconds: 60, lifecycle: { phase: 'running' } };
+}
+
+/** Starts the collector on a config rendered for {@link loopbackTarget}: production writes to `prometheus` too. */
+export function startRenderedCollector(config: Readonly<Record<string, unknown>>, prometheus: { readonly remoteWriteUrl: string }): Promise<TestCollector> {
+  return startCollector({ config, env: { PHOENIX_REMOTE_WRITE_URL: productionWriteUrl(prometheus) } });
+}
+
+function productionWriteUrl(prometheus: { readonly remoteWriteUrl: string }): string {
+  return prometheus.remoteWriteUrl.replace('127.0.0.1', 'localhost');
+}
+
+/** The production baseline of the shipped examples that scrape node-exporter (`experiments/baselines/node-exporter.yaml`). */
+export function nodeExporterBaseline(): CollectorPipeline {
+  return CollectorPipeline.fromYaml(path.join(__dirname, '..', '..', 'experiments', 'baselines', 'node-exporter.yaml'));
+}
+
+/** A copy of the experiment's rendered config whose batch processors flush every 200 ms. */
+export function testConfigOf(experiment: Experiment): TestCollectorConfig {
+  const config = structuredClone(experiment.renderedConfig()) as unknown as TestCollectorConfig;
+  fastBatches(config);
+  return config;
+}
+
+/** Every batch processor of `config` flushes every 200 ms (in place). */
+export function fastBatches(config: Record<string, any>): void {
+  for (const [id, processor] of Object.entries<any>(config.processors ?? {})) if (componentTypeOf('processor', id) === 'batch') processor.timeout = '200ms';
+}
+
+/** Every otlp receiver of `config` also listens on HTTP (in place); {@link startCollector} gives it a port. */
+export function otlpOverHttp(config: Record<string, any>): void {
+  for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) if (componentTypeOf('receiver', id) === 'otlp') receiver.protocols.http ??= {};
+}
+
+/** The shipped example `name` rendered into {@link loopbackTarget}, its otlp receivers also on HTTP, its batches fast. */
+export function renderShippedExample(name: string, prometheus: { readonly remoteWriteUrl: string }): { config: TestCollectorConfig; experiment: Experiment } {
+  const chart = new Chart(Testing.app(), name);
+  experiments.find((d) => d.name === name)!.build(chart, loopbackTarget(prometheus));
+  const experiment = Experiment.findAll(chart)[0]!;
+  const config = testConfigOf(experiment);
+  otlpOverHttp(config);
+  return { config, experiment };
+}
+
+/** Production's prometheus receivers of `config` scrape `targets` every second, as one job named `job` (in place). */
+export function scrapeEverySecond(config: TestCollectorConfig, job: string, targets: readonly string[]): void {
+  const production = config.service.pipelines.metrics!.receivers as string[];
+  for (const [id, receiver] of Object.entries<any>(config.receivers ?? {})) {
+    if (componentTypeOf('receiver', id) !== 'prometheus' || !production.includes(id)) continue;
+    receiver.config.scrape_configs = [{ job_name: job, scrape_interval: '1s', static_configs: [{ targets: [...targets] }] }];
+  }
+}
+
+/** Options of {@link startScrapedExperiment}. */
+export interface ScrapedExperimentOptions {
+  /** The experiment's name (and its chart's). */
+  readonly name: string;
+  /** Its scope, candidates and guardrails: the baseline is {@link nodeExporterBaseline}, the target {@link loopbackTarget}. */
+  readonly experiment: Omit<ExperimentProps, 'baseline' | 'target'>;
+  /** Target name → what it serves at each scrape. */
+  readonly targets: Readonly<Record<string, ExpositionSource>>;
+  /** The name of the one scrape job (the `job` label). */
+  readonly job: string;
+  /** Returns once every target was scraped this many times. */
+  readonly scrapes: number;
+}
+
+/** An experiment running in the real collector over a scraped exposition, writing into a real Prometheus. */
+export interface ScrapedExperiment {
+  readonly prometheus: TestPrometheus;
+  readonly client: PrometheusClient;
+  readonly exposition: ExpositionServer;
+  readonly collector: TestCollector;
+  /** The config the collector runs (as rendered, scraping the exposition every second, batches fast). */
+  readonly config: TestCollectorConfig;
+  /** Unix seconds of the last scrape served when every target had been scraped `scrapes` times. */
+  readonly end: number;
+  /** Stops the collector, the exposition and Prometheus. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a real Prometheus (remote-write receiver, 3 s lookback), the exposition and the collector
+ * running the experiment rendered into {@link loopbackTarget}, and waits for `scrapes` scrapes of every
+ * target. The caller must `stop()` it (in `afterAll`); on failure everything started is stopped.
+ */
+export async function startScrapedExperiment(options: ScrapedExperimentOptions): Promise<ScrapedExperiment> {
+  const prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '3s' });
+  let exposition: ExpositionServer | undefined;
+  let collector: TestCollector | undefined;
+  const stop = async () => {
+    await collector?.stop();
+    await exposition?.stop();
+    await prometheus.stop();
+  };
+  try {
+    exposition = await startExposition({ targets: options.targets });
+    const experiment = new Experiment(new Chart(Testing.app(), options.name), options.name, { ...options.experiment, baseline: nodeExporterBaseline(), target: loopbackTarget(prometheus) });
+    const config = testConfigOf(experiment);
+    scrapeEverySecond(config, options.job, [...exposition.addresses.values()]);
+    collector = await startRenderedCollector(config, prometheus);
+    for (const target of exposition.addresses.keys()) await exposition.waitForScrapes(target, options.scrapes, 40_000);
+    const end = Math.max(...exposition.scrapes.map((s) => s.timestampMs)) / 1000;
+    return { prometheus, client: new PrometheusClient({ baseUrl: prometheus.url }), exposition, collector, config, end, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Queries `expr` at `at` until its first sample reaches `atLeast`; fails after 20 s with `what` and the collector's log. */
+export async function waitForValue(client: PrometheusClient, expr: string, at: number, atLeast: number, collector: TestCollector | undefined, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await client.query(expr, at);
+    const n = r.resultType === 'vector' && r.result[0] ? r.result[0].value[1] : 0;
+    if (n >= atLeast) return;
+    if (Date.now() > deadline) throw new Error(`${what} (${expr} is ${n}, not ${atLeast}):\n${collector ? logTail(collector) : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** A series' identity: its name and its labels in name order. */
+export function seriesKey(name: string, labels: Readonly<Record<string, string>>): string {
+  return `${name}${JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)))}`;
+}
+
+/**
+ * What landed for a range `selector` at `at`: samples by {@link seriesKey}, labels without `__name__`
+ * and, unless `keepScope`, without the `otel_scope_*` labels the prometheus receiver adds.
+ */
+export async function landedSeries(client: PrometheusClient, selector: string, at: number, options: { readonly keepScope?: boolean } = {}): Promise<Map<string, Array<[number, number]>>> {
+  const r = await client.query(selector, at);
+  if (r.resultType !== 'matrix') throw new Error(`expected a matrix for ${selector}, got ${r.resultType}`);
+  const kept = (label: string) => label !== '__name__' && (options.keepScope === true || !label.startsWith('otel_scope_'));
+  return new Map(r.result.map((s) => [seriesKey(s.metric.__name__!, Object.fromEntries(Object.entries(s.metric).filter(([k]) => kept(k)))), s.values.map(([t, v]) => [t, v] as [number, number])]));
+}
+
+/**
+ * Where `landed` differs from the `predicted` series: a series missing or extra, other timestamps,
+ * or a value off by more than `1e-9` relative. Empty when the collector landed what was predicted.
+ */
+export function landedDifferences(landed: ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>, predicted: readonly SeriesWithSamples[]): string[] {
+  const out: string[] = [];
+  const keys = new Set(predicted.map((p) => seriesKey(p.name, p.labels)));
+  for (const k of landed.keys()) if (!keys.has(k)) out.push(`extra ${k}`);
+  for (const p of predicted) {
+    const k = seriesKey(p.name, p.labels);
+    const actual = landed.get(k);
+    if (actual === undefined) out.push(`missing ${k}`);
+    else {
+      const difference = samplesDifference(actual, p.samples);
+      if (difference !== undefined) out.push(`${k}: ${difference}`);
+    }
+  }
+  return out;
+}
+
+/** How `actual` differs from `expected` (other timestamps, or a value off by more than 1e-9 relative); undefined when it does not. */
+export function samplesDifference(actual: ReadonlyArray<readonly [number, number]>, expected: ReadonlyArray<readonly [number, number]>): string | undefined {
+  const times = (samples: ReadonlyArray<readonly [number, number]>) => samples.map(([t]) => t).join(',');
+  if (times(actual) !== times(expected)) return `timestamps ${times(actual)} are not ${times(expected)}`;
+  const i = actual.findIndex(([, v], j) => !(Math.abs(v - expected[j]![1]) <= 1e-9 * Math.abs(expected[j]![1])));
+  return i < 0 ? undefined : `at ${actual[i]![0]}: ${actual[i]![1]} is not ${expected[i]![1]}`;
 }
 
 async function moveEndpoints(config: Record<string, unknown>, endpoints: Map<string, string>): Promise<number> {

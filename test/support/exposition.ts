@@ -156,6 +156,45 @@ export function seriesOfFamilies(families: readonly ExpositionFamily[], job: str
   return out;
 }
 
+/**
+ * The samples of one histogram series of `count` observations: buckets `le` 0.1, 1 and +Inf holding
+ * a quarter, three quarters and all of them (rounded down), `_sum` an eighth of a second each, `_count`.
+ */
+export function histogramSamples(name: string, labels: Readonly<Record<string, string>>, count: number): ExpositionSample[] {
+  return [
+    ...([['0.1', 0.25], ['1', 0.75], ['+Inf', 1]] as const).map(([le, share]) => ({ name: `${name}_bucket`, labels: { ...labels, le }, value: Math.floor(count * share) })),
+    { name: `${name}_sum`, labels, value: count * 0.125 },
+    { name: `${name}_count`, labels, value: count },
+  ];
+}
+
+/**
+ * The simulation's input from what `exposition` served so far: every scraped series (as
+ * {@link seriesOfFamilies} names it, scraped as job `job`, `instance` the target's address) once,
+ * in the order first served, with its samples at the serve times; only the families `include` keeps.
+ */
+export function scrapedInput(exposition: ExpositionServer, job: string, include: (family: ExpositionFamily) => boolean = () => true): { input: Series[]; samples: Array<Array<[number, number]>> } {
+  const index = new Map<string, number>();
+  const input: Series[] = [];
+  const samples: Array<Array<[number, number]>> = [];
+  for (const scrape of exposition.scrapes) {
+    const instance = exposition.addresses.get(scrape.target)!;
+    for (const family of scrape.families.filter(include)) {
+      for (const [j, series] of seriesOfFamilies([family], job, instance).entries()) {
+        const key = JSON.stringify([series.name, Object.entries(series.labels).sort(([a], [b]) => a.localeCompare(b))]);
+        let i = index.get(key);
+        if (i === undefined) {
+          index.set(key, (i = input.length));
+          input.push(series);
+          samples.push([]);
+        }
+        samples[i]!.push([scrape.timestampMs / 1000, family.samples[j]!.value]);
+      }
+    }
+  }
+  return { input, samples };
+}
+
 function formatValue(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '+Inf';

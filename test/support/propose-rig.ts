@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createWatcher, createWatcherLog } from '../../app/cli/commands/watch';
 import { loadWatcherConfig } from '../../app/watcher/config';
-import { FakeGitHub } from './fake-github';
-import { FakeKubeApi } from './fake-kube-api';
+import { FakeGitHub, syncBranchesToGitHub } from './fake-github';
 import { GitHttpServer, type GitAuthDecision } from './git-http-server';
 import { startPrometheus, type TestPrometheus } from './prometheus';
 import { createWatcherRepo } from './watcher-repo';
 import { buildScenarioSet, type ScenarioKind, type ScenarioSet } from './watcher-scenarios';
+import { startFluxApi, writeWatcherConfig } from './watcher-setup';
 
 /**
  * Propose mode as deployed, for tests: a GitHub App (key on disk, installation tokens minted by the
@@ -22,15 +22,6 @@ import { buildScenarioSet, type ScenarioKind, type ScenarioSet } from './watcher
 export const RIG_APP_ID = 4242;
 export const RIG_INSTALLATION = 7;
 export const RIG_REPOSITORY = 'acme/config';
-
-/** Tells the GitHub fake every branch of `bare`, as GitHub knows a branch as soon as it is pushed (a `GitHttpServer` `afterPush`). */
-export function syncBranchesToGitHub(github: FakeGitHub, repository: string, bare: string): void {
-  const refs = execFileSync('git', ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads'], { cwd: bare, encoding: 'utf8' }).trim();
-  for (const line of refs.split('\n').filter(Boolean)) {
-    const [ref, sha] = line.split(' ');
-    github.setRef(repository, ref!.replace(/^refs\//, ''), sha!);
-  }
-}
 
 /** Decides a git request from the installation the token was issued to (undefined: not a token GitHub issued). */
 export type GitPolicy = (installationId: number | undefined, service: 'upload-pack' | 'receive-pack') => GitAuthDecision;
@@ -92,25 +83,12 @@ export async function startProposeRig(kinds: Readonly<Record<string, ScenarioKin
     });
     stops.push(() => server.stop());
 
-    const kube = new FakeKubeApi();
-    await kube.start();
-    stops.push(() => kube.stop());
-    const revision = `main@sha1:${git('rev-parse', 'main')}`;
-    for (const experiment of set.experiments) {
-      kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', {
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name: `phoenix-experiment-${experiment.name}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': experiment.name } },
-        status: {
-          observedGeneration: 1,
-          lastAppliedRevision: revision,
-          conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: experiment.environments.dev!.lifecycle.since }],
-        },
-      });
-    }
     const work = path.join(root, 'watcher');
     mkdirSync(work);
-    writeFileSync(path.join(work, 'kubeconfig'), kube.kubeConfig().exportConfig());
+    const revision = `main@sha1:${git('rev-parse', 'main')}`;
+    const sinceOf = (name: string) => set.experiments.find((e) => e.name === name)!.environments.dev!.lifecycle.since!;
+    const kube = await startFluxApi(work, Object.fromEntries(set.experiments.map((e) => [e.name, revision])), sinceOf);
+    stops.push(() => kube.stop());
     writeFileSync(path.join(work, 'app.pem'), keys.app, { mode: 0o600 });
     writeFileSync(path.join(work, 'wrong.pem'), keys.wrong, { mode: 0o600 });
     const logLines: string[] = [];
@@ -126,13 +104,9 @@ export async function startProposeRig(kinds: Readonly<Record<string, ScenarioKin
       git,
       pushes: () => server.requests.filter((r) => r.service === 'receive-pack' && r.method === 'POST' && r.decision === 'ok').length,
       watcher(watcherOptions: { installationId?: number; keyFile?: string; dryRun?: boolean } = {}) {
-        const configFile = path.join(work, 'watcher.yaml');
-        writeFileSync(
-          configFile,
-          [
-            'repository:',
-            `  url: ${server.url(RIG_REPOSITORY)}`,
-            '  workDir: ./work',
+        const configFile = writeWatcherConfig(path.join(work, 'watcher.yaml'), {
+          url: server.url(RIG_REPOSITORY),
+          settings: [
             'mode: propose',
             'intervalSeconds: 60',
             'server: { host: 127.0.0.1, port: 0 }',
@@ -141,14 +115,8 @@ export async function startProposeRig(kinds: Readonly<Record<string, ScenarioKin
             `  repository: ${RIG_REPOSITORY}`,
             `  apiUrl: ${github.baseUrl}`,
             `  app: { appId: ${RIG_APP_ID}, installationId: ${watcherOptions.installationId ?? RIG_INSTALLATION}, privateKey: { file: ./${watcherOptions.keyFile ?? 'app.pem'} } }`,
-            'environments:',
-            '  dev:',
-            '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
-            '    prometheus:',
-            "      matchers: ['phoenix_env=\"dev\"']",
-            '',
-          ].join('\n'),
-        );
+          ],
+        });
         const log = createWatcherLog('debug', { write: (line: string) => void logLines.push(line) });
         return createWatcher(loadWatcherConfig(configFile), { mode: 'propose', log, now: () => set.now, ...(watcherOptions.dryRun ? { dryRun: true } : {}) });
       },

@@ -3,11 +3,11 @@
  * environments, the experiments' manifests in the committed tree, the cluster entry points and
  * the state files that describe a {@link ScenarioSet}.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { git } from './git';
 import type { ScenarioSet } from './watcher-scenarios';
 
 /** The repo and where things are. */
@@ -18,10 +18,6 @@ export interface WatcherRepo {
   readonly head: string;
   /** A temp dir for the watcher's work dir and config. */
   readonly scratch: string;
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' } }).trim();
 }
 
 function write(root: string, file: string, text: string): void {

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../app/cli/program';
 import { parseExperimentState } from '../../constructs/experiment/state';
-import { FakeGitHub } from '../support/fake-github';
+import { FakeGitHub, syncBranchesToGitHub } from '../support/fake-github';
 import { GitHttpServer } from '../support/git-http-server';
-import { syncBranchesToGitHub } from '../support/propose-rig';
 
 const ROOT = path.resolve(__dirname, '../..');
 const REPOSITORY = 'phoenix-metrics/phoenix';

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,26 +9,15 @@ import { loadRepoInputs } from '../../app/watcher/repo-inputs';
 import { WatcherService, type ExperimentsResponse } from '../../app/watcher/service';
 import { runCycle } from '../../app/watcher/cycle';
 import { createGitHubClient } from '../../clients/github/octokit';
-import { FakeKubeApi } from '../support/fake-kube-api';
+import type { FakeKubeApi } from '../support/fake-kube-api';
 import { FakeGitHub } from '../support/fake-github';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
+import { runPhoenix } from '../support/run-phoenix';
 import { createWatcherRepo, type WatcherRepo } from '../support/watcher-repo';
 import { buildScenarioSet, type ScenarioSet } from '../support/watcher-scenarios';
+import { spawnWatcher, startFluxApi, writeWatcherConfig } from '../support/watcher-setup';
 
 const silent = pino({ level: 'silent' });
-
-function kustomization(name: string, revision: string, since: string) {
-  return {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: `phoenix-experiment-${name}`, namespace: 'flux-system', generation: 1, labels: { 'phoenix.dev/experiment': name } },
-    status: {
-      observedGeneration: 1,
-      lastAppliedRevision: revision,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: since }],
-    },
-  };
-}
 
 describe('phoenix watch (observe mode) over a real git repo, a real Prometheus and the real Kubernetes client', () => {
   let prometheus: TestPrometheus;
@@ -42,32 +30,12 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
     set = buildScenarioSet({ win: 'clear-win', broken: 'guardrail-broken', stale: 'clear-win' });
     prometheus = await startPrometheus({ openMetrics: set.openMetrics() });
     repo = createWatcherRepo(set, prometheus.url);
-    kube = new FakeKubeApi();
-    await kube.start();
     const since = set.experiments[0]!.environments.dev!.lifecycle.since!;
-    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('win', `main@sha1:${repo.head}`, since));
-    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('broken', `main@sha1:${repo.head}`, since));
-    kube.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('stale', `main@sha1:${'9'.repeat(40)}`, since));
-    const kubeconfig = path.join(repo.scratch, 'kubeconfig');
-    writeFileSync(kubeconfig, kube.kubeConfig().exportConfig());
-    configFile = path.join(repo.scratch, 'watcher.yaml');
-    writeFileSync(
-      configFile,
-      [
-        'repository:',
-        `  url: ${repo.remote}`,
-        '  workDir: ./work',
-        'intervalSeconds: 60',
-        'server: { host: 127.0.0.1, port: 0 }',
-        'prometheus: { attempts: 2, timeoutMs: 3000 }',
-        'environments:',
-        '  dev:',
-        '    flux: { source: kubernetes, kubeconfig: ./kubeconfig, context: fake }',
-        '    prometheus:',
-        '      matchers: [\'phoenix_env="dev"\']',
-        '',
-      ].join('\n'),
-    );
+    kube = await startFluxApi(repo.scratch, { win: `main@sha1:${repo.head}`, broken: `main@sha1:${repo.head}`, stale: `main@sha1:${'9'.repeat(40)}` }, since);
+    configFile = writeWatcherConfig(path.join(repo.scratch, 'watcher.yaml'), {
+      url: repo.remote,
+      settings: ['intervalSeconds: 60', 'server: { host: 127.0.0.1, port: 0 }', 'prometheus: { attempts: 2, timeoutMs: 3000 }'],
+    });
   });
   afterAll(async () => {
     await prometheus?.stop();
@@ -171,34 +139,16 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
 
   it('runs one cycle from the CLI with --once and prints the decisions as JSON', async () => {
     // Real time: the backfilled data lies hours back, so the newest windows have none (inconclusive).
-    const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (chunks.push(String(chunk)), true)) as typeof process.stdout.write;
-    let code: number;
-    try {
-      code = await runCli(['watch', '--config', configFile, '--once', '--log-level', 'silent']);
-    } finally {
-      process.stdout.write = write;
-    }
+    const { code, stdout } = await runPhoenix(['watch', '--config', configFile, '--once', '--log-level', 'silent'], process.cwd());
     expect(code).toBe(0);
-    const body = JSON.parse(chunks.join('')) as ExperimentsResponse;
+    const body = JSON.parse(stdout) as ExperimentsResponse;
     expect(body.experiments.map((e) => e.experiment).sort()).toEqual(['broken', 'stale', 'win']);
     expect(body.experiments.every((e) => e.decisions.every((d) => d.action === 'none'))).toBe(true);
   });
 
   it('serves until SIGTERM, then finishes the running cycle and exits 0', async () => {
     // GIVEN the CLI running the service as its own process
-    const child = spawn(path.join(__dirname, '..', '..', 'bin', 'phoenix'), ['watch', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    const listening = new Promise<string>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-        const match = /"url":"(http:\/\/[^"]+)".*"msg":"watcher listening"/.exec(stderr);
-        if (match) resolve(match[1]!);
-      });
-      child.once('exit', () => reject(new Error(`watcher exited early: ${stderr}`)));
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, listening, exited, stderr } = spawnWatcher(configFile);
     try {
       const url = await listening;
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -206,8 +156,8 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
       child.kill('SIGTERM');
       // THEN it stops cleanly, and its logs never carry a credential
       expect(await exited).toBe(0);
-      expect(stderr).toMatch(/"msg":"watcher stopped"/);
-      expect(stderr).not.toMatch(/fake-token/);
+      expect(stderr()).toMatch(/"msg":"watcher stopped"/);
+      expect(stderr()).not.toMatch(/fake-token/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

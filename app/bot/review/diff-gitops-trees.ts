@@ -1,7 +1,7 @@
 import { LineCounter, parseAllDocuments, stringify } from 'yaml';
 import { diffTrees, environmentOfPath, type ObjectChange as GeneratorObjectChange } from '../../../generators/tree-diff';
 import { maskObject, maskText } from './mask-secrets';
-import type { EnvironmentChanges, ObjectChange } from './types';
+import type { EnvironmentChanges, ObjectChange, ObjectLocation } from './types';
 import { EXPERIMENT_OBJECT_LABEL } from '../../../analysis/labels';
 
 /**
@@ -11,17 +11,8 @@ import { EXPERIMENT_OBJECT_LABEL } from '../../../analysis/labels';
  * diff is shown.
  */
 
-
 /** A parsed object of a tree. */
-export interface TreeObject {
-  readonly environment: string;
-  readonly key: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  readonly file: string;
-  readonly line: number;
-  readonly experiment?: string;
+export interface TreeObject extends ObjectLocation {
   readonly value: Record<string, unknown>;
 }
 

@@ -3,34 +3,35 @@
  * and the cost it is expected to move. `phoenix review` prints it; the bot posts it.
  */
 
+import type { EnvironmentDiff } from '../../../generators/tree-diff';
+
 /** How one object changes between the base and head trees. */
 export type ChangeKind = 'added' | 'changed' | 'removed';
 
-/** One Kubernetes object (or kustomize file) that differs between base and head. */
-export interface ObjectChange {
-  readonly change: ChangeKind;
+/** Where a Kubernetes object (or kustomize file) of a `gitops/` tree is. */
+export interface ObjectLocation {
   readonly environment: string;
   /** `Kind/namespace/name`. */
   readonly key: string;
   readonly kind: string;
   readonly name: string;
   readonly namespace?: string;
-  /** The file (head for added/changed, base for removed) and 1-based line of the object. */
+  /** The file (of a change: head's for added/changed, base's for removed) and 1-based line of the object. */
   readonly file: string;
   readonly line: number;
   /** The experiment the object belongs to, from its path or `phoenix.dev/experiment` label. @default - none */
   readonly experiment?: string;
+}
+
+/** One Kubernetes object (or kustomize file) that differs between base and head. */
+export interface ObjectChange extends ObjectLocation {
+  readonly change: ChangeKind;
   /** Compact unified YAML diff, Secret values masked. */
   readonly diff: string;
 }
 
 /** The changes of one environment. */
-export interface EnvironmentChanges {
-  readonly environment: string;
-  readonly added: readonly ObjectChange[];
-  readonly changed: readonly ObjectChange[];
-  readonly removed: readonly ObjectChange[];
-}
+export type EnvironmentChanges = EnvironmentDiff<ObjectChange>;
 
 /** A policy finding on the head tree, as the review shows it. */
 export interface ReviewFinding {

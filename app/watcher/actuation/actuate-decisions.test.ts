@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CoordinationV1Api } from '@kubernetes/client-node';
@@ -8,16 +7,12 @@ import type { Decision } from '../../../analysis/decide/types';
 import { ConfigRepo } from '../../../clients/git/config-repo';
 import { createGitHubClient, type GitHubClient } from '../../../clients/github/octokit';
 import { LeaseElector } from '../../../clients/kubernetes/lease-elector';
-import { FakeGitHub } from '../../../test/support/fake-github';
+import { FakeGitHub, seedConfigRepo, syncingFetch } from '../../../test/support/fake-github';
 import { FakeKubeApi } from '../../../test/support/fake-kube-api';
 import { actuateDecisions, type ActuateOptions } from './actuate-decisions';
 
 const identity = { name: 'Phoenix', email: 'phoenix@example.invalid' };
 const silent = { info: () => undefined, warn: () => undefined };
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.invalid' } }).trim();
-}
 
 function decision(overrides: Partial<Decision>): Decision {
   return {
@@ -39,29 +34,12 @@ describe('actuateDecisions', () => {
   beforeEach(async () => {
     // GIVEN a config repo with one running experiment, GitHub and the Kubernetes API as fakes
     root = await mkdtemp(path.join(tmpdir(), 'phoenix-actuate-'));
-    remote = path.join(root, 'remote.git');
-    const seed = path.join(root, 'seed');
-    git(root, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-    git(root, 'clone', '--quiet', remote, seed);
-    await mkdir(path.join(seed, 'experiments'));
-    await writeFile(path.join(seed, 'experiments/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
-    git(seed, 'add', '.');
-    git(seed, 'commit', '--quiet', '-m', 'init');
-    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    ({ remote } = seedConfigRepo(root));
     github = await FakeGitHub.start();
     github.addRepo({ owner: 'acme', name: 'config' });
     kube = new FakeKubeApi();
     await kube.start();
-    client = createGitHubClient({
-      auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0,
-      fetch: async (input, init) => {
-        for (const line of git(remote, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n').filter(Boolean)) {
-          const [ref, sha] = line.split(' ');
-          github.setRef('acme/config', ref.replace(/^refs\//, ''), sha);
-        }
-        return fetch(input, init);
-      },
-    });
+    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncingFetch(github, 'acme/config', remote) });
   });
 
   afterEach(async () => {

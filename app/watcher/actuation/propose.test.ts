@@ -7,7 +7,7 @@ import type { Decision } from '../../../analysis/decide/types';
 import { ConfigRepo } from '../../../clients/git/config-repo';
 import { createGitHubClient, type GitHubClient } from '../../../clients/github/octokit';
 import { parseExperimentState } from '../../../constructs/experiment/state';
-import { FakeGitHub } from '../../../test/support/fake-github';
+import { FakeGitHub, seedConfigRepo, syncingFetch } from '../../../test/support/fake-github';
 import { proposalFromDecision, type Proposal } from './proposal';
 import { closeStaleProposal, proposeChange, type ProposeContext } from './propose';
 
@@ -44,18 +44,6 @@ describe('proposeChange', () => {
   let github: FakeGitHub;
   let client: GitHubClient;
 
-  /** Mirrors the bare remote's branches into the fake before every GitHub call, as a push to GitHub would. */
-  function syncingFetch(): typeof fetch {
-    return async (input, init) => {
-      const refs = git(remote, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads');
-      for (const line of refs.split('\n').filter(Boolean)) {
-        const [ref, sha] = line.split(' ');
-        github.setRef('acme/config', ref.replace(/^refs\//, ''), sha);
-      }
-      return fetch(input, init);
-    };
-  }
-
   async function context(overrides: Partial<ProposeContext> = {}): Promise<ProposeContext> {
     const repo = await ConfigRepo.open(path.join(root, `work-${Math.random().toString(36).slice(2)}`), remote);
     return { repo, github: client, owner: 'acme', repoName: 'config', identity, ...overrides };
@@ -68,18 +56,10 @@ describe('proposeChange', () => {
   beforeEach(async () => {
     // GIVEN a config repo whose experiment runs in dev, hosted on a GitHub fake
     root = await mkdtemp(path.join(tmpdir(), 'phoenix-propose-'));
-    remote = path.join(root, 'remote.git');
-    seed = path.join(root, 'seed');
-    git(root, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
-    git(root, 'clone', '--quiet', remote, seed);
-    await mkdir(path.join(seed, 'experiments'), { recursive: true });
-    await writeFile(path.join(seed, 'experiments/drop-pod-labels.state.yaml'), 'version: 1\nenvironments:\n  dev:\n    phase: running\n');
-    git(seed, 'add', '.');
-    git(seed, 'commit', '--quiet', '-m', 'init');
-    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    ({ remote, seed } = seedConfigRepo(root));
     github = await FakeGitHub.start();
     github.addRepo({ owner: 'acme', name: 'config' });
-    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncingFetch() });
+    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncingFetch(github, 'acme/config', remote) });
   });
 
   afterEach(async () => {

@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { ComponentKind } from '../component';
+import { describeSchemaError, dottedField, gave, type SchemaMessage } from '../../../analysis/schema';
+import { COMPONENT_SECTIONS, type ComponentKind } from '../component';
 import type { CollectorConfig } from '../config';
 import { schemaLocationOf, type SchemaLocation } from './catalog';
 import { GO_DURATION, schemaId, schemaRegistry } from './loader';
@@ -16,13 +17,6 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-const SECTIONS: readonly [string, ComponentKind][] = [
-  ['receivers', 'receiver'],
-  ['processors', 'processor'],
-  ['exporters', 'exporter'],
-  ['connectors', 'connector'],
-  ['extensions', 'extension'],
-];
 
 const validators = new Map<string, ValidateFunction>();
 
@@ -64,11 +58,11 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
     return [{ severity: 'error', path: [], message: '(config): must be a map with receivers, processors, exporters and service' }];
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'service' && !SECTIONS.some(([s]) => s === key)) {
+    if (key !== 'service' && !COMPONENT_SECTIONS.some(([s]) => s === key)) {
       problems.push({ severity: 'error', path: [key], message: `${key}: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)` });
     }
   }
-  for (const [section, kind] of SECTIONS) {
+  for (const [section, kind] of COMPONENT_SECTIONS) {
     const entries = raw[section];
     if (entries === undefined || entries === null) continue;
     if (typeof entries !== 'object' || Array.isArray(entries)) {
@@ -112,32 +106,26 @@ function toProblems(errors: readonly ErrorObject[], root: unknown, prefix: reado
   const seen = new Set<string>();
   const out: SchemaProblem[] = [];
   for (const error of relevant) {
-    const inner = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const path = [...prefix, ...inner];
-    let field = path;
-    let message: string;
-    if (error.keyword === 'unevaluatedProperties' || error.keyword === 'additionalProperties') {
-      const key = String(error.params.unevaluatedProperty ?? error.params.additionalProperty);
-      field = [...path, key];
-      message = `unknown field '${key}' (the collector rejects keys it does not know)`;
-    } else if (error.keyword === 'format' && error.params.format === 'duration') {
-      message = `must be a Go duration such as 5s, 1m30s or 250ms (got ${JSON.stringify(valueAt(root, inner))})`;
-    } else if (error.keyword === 'enum') {
-      message = `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(valueAt(root, inner))})`;
-    } else if (error.keyword === 'type') {
-      message = `must be ${error.params.type} (got ${JSON.stringify(valueAt(root, inner))})`;
-    } else {
-      message = error.message ?? error.keyword;
-    }
-    const dotted = field.join('.') || '(config)';
+    const described = describeSchemaError(error, { valueAt: (inner) => valueAt(root, inner), messages: COLLECTOR_MESSAGES });
+    const field = [...prefix, ...described.field];
+    const message = described.message;
+    const dotted = dottedField(field, '(config)');
     const key = `${dotted}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const componentId = SECTIONS.some(([s]) => s === field[0]) ? field[1] : undefined;
+    const componentId = COMPONENT_SECTIONS.some(([s]) => s === field[0]) ? field[1] : undefined;
     out.push({ severity: 'error', path: field, componentId, message: `${dotted}: ${message}` });
   }
   return out;
 }
+
+/** The collector's words for its schema errors (the rest are shared: analysis/schema). */
+const COLLECTOR_MESSAGES: Readonly<Record<string, SchemaMessage>> = {
+  additionalProperties: (error) => `unknown field '${String(error.params.additionalProperty)}' (the collector rejects keys it does not know)`,
+  unevaluatedProperties: (error) => `unknown field '${String(error.params.unevaluatedProperty)}' (the collector rejects keys it does not know)`,
+  propertyNames: (error) => error.message ?? error.keyword,
+  format: (error, got) => (error.params.format === 'duration' ? `must be a Go duration such as 5s, 1m30s or 250ms${gave(got)}` : (error.message ?? error.keyword)),
+};
 
 /** Errors of the `null` branch of optional fields, and the summary `anyOf` errors, add nothing. */
 function isBranchNoise(error: ErrorObject, all: readonly ErrorObject[]): boolean {

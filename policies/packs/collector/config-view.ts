@@ -1,7 +1,7 @@
 import { componentTypeOf } from '../../../analysis/naming';
 import { isRecord } from '../../collector-configs';
 import { pointerOf } from '../../rule-table';
-import type { CollectorConfigSource, RuleContext, RuleFinding, SourceDocument } from '../../types';
+import type { CollectorConfigSource, Rule, RuleContext, RuleFinding, SourceDocument } from '../../types';
 
 /** The component sections of a collector config. */
 export const COMPONENT_SECTIONS = ['receivers', 'processors', 'exporters', 'connectors', 'extensions'] as const;
@@ -59,7 +59,7 @@ export function pipelinesOf(source: CollectorConfigSource): PipelineView[] {
 }
 
 /** Runs `check` over every collector config a document holds. */
-export function forEachConfig(doc: SourceDocument, ctx: RuleContext, check: (source: CollectorConfigSource) => RuleFinding[]): RuleFinding[] {
+function forEachConfig(doc: SourceDocument, ctx: RuleContext, check: (source: CollectorConfigSource) => RuleFinding[]): RuleFinding[] {
   const configs = ctx.collectorConfigs(doc);
   if (configs.length === 0) return [];
   return configs.flatMap(check);
@@ -67,3 +67,22 @@ export function forEachConfig(doc: SourceDocument, ctx: RuleContext, check: (sou
 
 /** Kinds that may hold collector configs ('' = a bare config file). */
 export const COLLECTOR_KINDS = ['', 'ConfigMap', 'OpenTelemetryCollector'];
+
+/** What a collector rule declares: its check sees one collector config of a document at a time. */
+export interface CollectorRuleSpec extends Omit<Rule, 'kinds' | 'check'> {
+  /** Kinds that may hold the configs it checks. @default COLLECTOR_KINDS */
+  readonly kinds?: readonly string[];
+  /** Whether the document's configs are checked at all (its environment, its replicas). @default - always */
+  applies?(doc: SourceDocument, ctx: RuleContext): boolean;
+  check(source: CollectorConfigSource, doc: SourceDocument, ctx: RuleContext): RuleFinding[];
+}
+
+/** A rule over every collector config a document holds. */
+export function collectorRule(spec: CollectorRuleSpec): Rule {
+  const { kinds, applies, check, ...rule } = spec;
+  return {
+    ...rule,
+    kinds: kinds ?? COLLECTOR_KINDS,
+    check: (doc, ctx) => (applies && !applies(doc, ctx) ? [] : forEachConfig(doc, ctx, (source) => check(source, doc, ctx))),
+  };
+}

@@ -1,7 +1,6 @@
 import { isRecord } from '../../collector-configs';
 import { pointerOf, runTable, type TableRow } from '../../rule-table';
-import type { Rule } from '../../types';
-import { COLLECTOR_KINDS, forEachConfig, sectionOf } from './config-view';
+import { collectorRule, sectionOf } from './config-view';
 
 interface ExporterSetting {
   readonly id: string;
@@ -23,20 +22,18 @@ const rows: TableRow<ExporterSetting>[] = [
 ];
 
 /** Exporters keep `retry_on_failure` and their queue: no silent loss. */
-export const exporterDelivery: Rule = {
+export const exporterDelivery = collectorRule({
   id: 'collector/exporter-delivery',
   severity: 'error',
   reads: 'document',
   description: 'Exporters keep retry_on_failure and sending_queue (remote_write_queue) enabled, so a backend outage does not lose data silently.',
-  kinds: COLLECTOR_KINDS,
-  check: (doc, ctx) =>
-    forEachConfig(doc, ctx, (source) => {
-      const settings: ExporterSetting[] = [];
-      for (const [id, exporter] of Object.entries(sectionOf(source.config, 'exporters'))) {
-        if (!isRecord(exporter)) continue;
-        const base = source.pointer + pointerOf('exporters', id);
-        for (const field of DELIVERY_FIELDS) if (field in exporter) settings.push({ id, base, field, settings: exporter[field] });
-      }
-      return runTable(rows, settings);
-    }),
-};
+  check: (source) => {
+    const settings: ExporterSetting[] = [];
+    for (const [id, exporter] of Object.entries(sectionOf(source.config, 'exporters'))) {
+      if (!isRecord(exporter)) continue;
+      const base = source.pointer + pointerOf('exporters', id);
+      for (const field of DELIVERY_FIELDS) if (field in exporter) settings.push({ id, base, field, settings: exporter[field] });
+    }
+    return runTable(rows, settings);
+  },
+});

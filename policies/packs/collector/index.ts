@@ -2,6 +2,7 @@ import type { RulePack } from '../../types';
 import { aggregationSingleReplica } from './aggregation-replicas';
 import { attributeDropWithoutAggregation } from './attribute-drop';
 import { noDetailedDebugOutsideDev } from './debug-exporter';
+import { deltaMergeStartsAligned } from './delta-merge-aligned';
 import { exporterDelivery } from './exporter-delivery';
 import { healthCheckPresent } from './health-check';
 import { metricNamesMatchInput } from './metric-names-match-input';
@@ -24,5 +25,6 @@ export const collectorPack: RulePack = {
     attributeDropWithoutAggregation,
     aggregationSingleReplica,
     metricNamesMatchInput,
+    deltaMergeStartsAligned,
   ],
 };

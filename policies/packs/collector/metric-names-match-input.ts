@@ -1,8 +1,8 @@
 import { componentTypeOf, otelNamesOfFamily, pipelineInputNaming } from '../../../analysis/naming';
 import { isRecord } from '../../collector-configs';
 import { pointerOf } from '../../rule-table';
-import type { Rule, RuleFinding } from '../../types';
-import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, sectionOf } from './config-view';
+import type { RuleFinding } from '../../types';
+import { collectorRule, pipelinesOf, sectionOf } from './config-view';
 
 /**
  * A processor in a pipeline fed only by OpenTelemetry receivers (OTLP…) that selects a metric by a
@@ -10,35 +10,33 @@ import { COLLECTOR_KINDS, forEachConfig, pipelinesOf, sectionOf } from './config
  * histogram buckets) — selects nothing: over OTLP the metric is `redis.commands`, not
  * `redis_commands_total`. The candidate then changes nothing while its report promises a saving.
  */
-export const metricNamesMatchInput: Rule = {
+export const metricNamesMatchInput = collectorRule({
   id: 'collector/metric-names-match-input',
   severity: 'warning',
   reads: 'document',
   description: 'Processors of pipelines fed by OTLP name metrics by their OpenTelemetry names, not by Prometheus series names (…_total, …_bucket) that no OTLP metric carries.',
-  kinds: COLLECTOR_KINDS,
-  check: (doc, ctx) =>
-    forEachConfig(doc, ctx, (source) => {
-      const processors = sectionOf(source.config, 'processors');
-      const findings: RuleFinding[] = [];
-      const reported = new Set<string>();
-      for (const pipeline of pipelinesOf(source).filter((p) => p.signal === 'metrics')) {
-        if (pipelineInputNaming(source.config, pipeline.id) !== 'otel') continue;
-        for (const id of pipeline.processors) {
-          if (reported.has(id)) continue;
-          const names = selectedMetricNames(componentTypeOf('processor', id), processors[id]).filter((n) => PROMETHEUS_SUFFIX.test(n));
-          if (names.length === 0) continue;
-          reported.add(id);
-          const spelled = names.map((name) => `'${name}'${otelSpelling(name)}`).join(', ');
-          findings.push({
-            pointer: source.pointer + pointerOf('processors', id),
-            message: `processor '${id}' selects ${spelled} in pipeline '${pipeline.id}', which only OpenTelemetry receivers feed: those are Prometheus series names (the exporter appends _total to counters and _bucket to histogram buckets), so the processor matches no metric the pipeline carries`,
-            fix: 'name the metrics as the OTLP senders do (the OpenTelemetry name, without _total/_bucket and unit suffixes), e.g. with `phoenix recommend --baseline <this config>`',
-          });
-        }
+  check: (source) => {
+    const processors = sectionOf(source.config, 'processors');
+    const findings: RuleFinding[] = [];
+    const reported = new Set<string>();
+    for (const pipeline of pipelinesOf(source).filter((p) => p.signal === 'metrics')) {
+      if (pipelineInputNaming(source.config, pipeline.id) !== 'otel') continue;
+      for (const id of pipeline.processors) {
+        if (reported.has(id)) continue;
+        const names = selectedMetricNames(componentTypeOf('processor', id), processors[id]).filter((n) => PROMETHEUS_SUFFIX.test(n));
+        if (names.length === 0) continue;
+        reported.add(id);
+        const spelled = names.map((name) => `'${name}'${otelSpelling(name)}`).join(', ');
+        findings.push({
+          pointer: source.pointer + pointerOf('processors', id),
+          message: `processor '${id}' selects ${spelled} in pipeline '${pipeline.id}', which only OpenTelemetry receivers feed: those are Prometheus series names (the exporter appends _total to counters and _bucket to histogram buckets), so the processor matches no metric the pipeline carries`,
+          fix: 'name the metrics as the OTLP senders do (the OpenTelemetry name, without _total/_bucket and unit suffixes), e.g. with `phoenix recommend --baseline <this config>`',
+        });
       }
-      return findings;
-    }),
-};
+    }
+    return findings;
+  },
+});
 
 const PROMETHEUS_SUFFIX = /_(total|bucket)$/;
 
