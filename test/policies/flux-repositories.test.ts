@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkPaths, checkSources } from '../../policies';
@@ -68,5 +69,27 @@ spec:
     const run = await runPhoenix(['check', 'clusters/staging/flux-system/gotk-sync.yaml', '--repo-root', '.'], TENANCY);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/gotk-sync\.yaml: holds no documents/);
+  });
+});
+
+const HELM_EXAMPLE = path.join(__dirname, '..', 'fixtures', 'flux-repos', 'flux2-kustomize-helm-example');
+
+describe('fluxcd/flux2-kustomize-helm-example (podinfo and the infrastructure controllers)', () => {
+  const report = checkPaths([HELM_EXAMPLE], { baseDir: HELM_EXAMPLE, repoRoot: HELM_EXAMPLE, waiversFile: false });
+  const kinds = (ruleId: string) => report.findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.object.kind} ${f.object.apiVersion}`);
+
+  it('validates HelmRelease v2 and HelmRepository v1 against their CRDs, without error', () => {
+    expect(kinds('schema/unknown-kind').filter((k) => k.startsWith('Helm'))).toEqual([]);
+    expect(report.findings.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message}`)).toEqual([]);
+  });
+
+  it('reports a HelmRelease that does not match its CRD', () => {
+    const release = fs.readFileSync(path.join(HELM_EXAMPLE, 'apps/base/podinfo/release.yaml'), 'utf8');
+    expect(release).toMatch(/^ {2}interval: 50m$/m);
+    const broken = release.replace(/^ {2}interval: 50m$/m, '  interval: [50m]');
+    const errors = checkSources([{ file: 'release.yaml', text: broken }], { waiversFile: false, pathExists: () => true }).findings.filter(
+      (f) => f.ruleId === 'schema/valid',
+    );
+    expect(errors.map((f) => f.message)).toEqual([expect.stringMatching(/interval/)]);
   });
 });
