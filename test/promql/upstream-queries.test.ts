@@ -79,6 +79,24 @@ describe('panels of a data source variable of another type are not PromQL', () =
     expect(found.queries.some((q) => q.original.includes('|= "query stats"'))).toBe(false);
     expect(acceptedByBoth(found.queries)).toEqual({ problems: [], rejectedByPromtool: [] });
   });
+  it('skips targets of a data source an exported dashboard names as an input (${DS_LOKI}, pluginId loki)', () => {
+    // GIVEN the shape Grafana's "Export for sharing externally" writes: __inputs, and targets naming them
+    const exported = JSON.stringify({
+      __inputs: [
+        { name: 'DS_LOKI', label: 'Loki', type: 'datasource', pluginId: 'loki', pluginName: 'Loki' },
+        { name: 'DS_PROMETHEUS', label: 'Prometheus', type: 'datasource', pluginId: 'prometheus', pluginName: 'Prometheus' },
+      ],
+      panels: [
+        { title: 'logs', datasource: '${DS_LOKI}', targets: [{ refId: 'A', expr: 'sum by (level) (rate({env="local"} |= "error" [1m]))' }] },
+        { title: 'lines', datasource: { uid: '${DS_LOKI}' }, targets: [{ refId: 'A', expr: '{job="x"} | logfmt' }] },
+        { title: 'up', datasource: { uid: '${DS_PROMETHEUS}' }, targets: [{ refId: 'A', expr: 'sum by (job) (up)' }] },
+      ],
+      templating: { list: [{ name: 'logs', type: 'datasource', pluginId: 'loki' }] },
+    });
+    const found = findDashboardQueries('exported.json', exported);
+    // THEN only the Prometheus panel is read
+    expect(found.queries.map((q) => q.expr)).toEqual(['sum by (job) (up)']);
+  });
 });
 
 describe('rule files without groups', () => {

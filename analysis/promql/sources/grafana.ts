@@ -99,16 +99,25 @@ function datasourceTypeOf(ds: unknown, datasources: ReadonlyMap<string, string>)
 }
 
 /**
- * The dashboard's `templating.list`: the plugin type of each data source variable, and the value
+ * The dashboard's `templating.list` and `__inputs`: the plugin type of each data source variable
+ * or input (`query`, or `pluginId` as exports write it), and the value
  * of each single-valued `custom`, `constant` or `textbox` variable (its current value; a constant's query).
  */
 function templateVariables(dashboard: Record<string, unknown>): { datasources: Map<string, string>; values: Map<string, string> } {
   const datasources = new Map<string, string>();
   const values = new Map<string, string>();
+  const pluginOf = (v: Record<string, unknown>) => [v.query, v.pluginId].find((p): p is string => typeof p === 'string' && p !== '');
+  // a dashboard exported for sharing names its data sources as inputs: `${DS_LOKI}` with pluginId loki
+  for (const item of asArray(dashboard.__inputs)) {
+    const input = asObject(item);
+    const plugin = input && input.type === 'datasource' ? pluginOf(input) : undefined;
+    if (input && typeof input.name === 'string' && plugin !== undefined) datasources.set(input.name, plugin);
+  }
   for (const item of asArray(asObject(dashboard.templating)?.list)) {
     const v = asObject(item);
     if (!v || typeof v.name !== 'string') continue;
-    if (v.type === 'datasource' && typeof v.query === 'string' && v.query !== '') datasources.set(v.name, v.query);
+    const plugin = v.type === 'datasource' ? pluginOf(v) : undefined;
+    if (plugin !== undefined) datasources.set(v.name, plugin);
     if ((v.type !== 'custom' && v.type !== 'constant' && v.type !== 'textbox') || v.multi === true || v.includeAll === true) continue;
     const current = asObject(v.current)?.value;
     const value = Array.isArray(current) && current.length === 1 ? current[0] : current;
