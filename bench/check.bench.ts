@@ -124,14 +124,17 @@ function stageTimings(root: string): Record<string, number> {
     for (const rule of rules) {
       const [subjects, context] = rule.reads === 'document' ? [documents, own] : [views, ctx];
       time(`rule ${rule.id}`, () => {
-        for (const doc of subjects) if (!rule.kinds || rule.kinds.includes(doc.object.kind ?? '')) for (const finding of rule.check(doc, context)) found.push({ doc, finding });
+        for (const doc of subjects)
+          if (!rule.kinds || rule.kinds.includes(doc.object.kind ?? '')) for (const finding of rule.check(doc, context)) found.push({ doc, finding });
       });
     }
     time('locate findings', () => {
       for (const { doc, finding } of found) doc.locator.locate(doc.chunk, doc.chunk.pointerPrefix + finding.pointer);
     });
   }
-  const rulesTotal = Object.entries(best).filter(([name]) => name.startsWith('rule ')).reduce((sum, [, seconds]) => sum + seconds, 0);
+  const rulesTotal = Object.entries(best)
+    .filter(([name]) => name.startsWith('rule '))
+    .reduce((sum, [, seconds]) => sum + seconds, 0);
   const out: Record<string, number> = {};
   for (const [name, seconds] of Object.entries(best)) if (!name.startsWith('rule ') || seconds >= 0.005) out[name] = seconds;
   out['all rules together'] = rulesTotal;
@@ -205,7 +208,10 @@ export async function run(): Promise<void> {
         line('check (end to end, all packs)       ', check),
         `ratio check / floor: cpu ${(check.cpu / floor.cpu).toFixed(2)}x, wall ${(check.wall / floor.wall).toFixed(2)}x  (target: >= 20,000 docs/s, <= 1.5x; floor valid: ${floorValid})`,
         `where the check's time goes (CPU, best of ${ROUNDS}; garbage collection is counted in the stage that triggers it):`,
-        ...Object.entries(stages).map(([name, seconds]) => `  ${name.padEnd(62)} ${seconds.toFixed(3)} s  ${((100 * seconds) / check.cpu).toFixed(0).padStart(3)}%  ${(seconds / floor.cpu).toFixed(2)}x floor`),
+        ...Object.entries(stages).map(
+          ([name, seconds]) =>
+            `  ${name.padEnd(62)} ${seconds.toFixed(3)} s  ${((100 * seconds) / check.cpu).toFixed(0).padStart(3)}%  ${(seconds / floor.cpu).toFixed(2)}x floor`,
+        ),
         `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`,
         `check: ${(check.cpu / floor.cpu).toFixed(2)}× floor (js-yaml loadAll + bare ajv; CPU time, lower is better, target ≤ 1.5)`,
         '',

@@ -27,7 +27,11 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 function families(scrape: number): ExpositionFamily[] {
   const samples = new Array(SERIES);
   for (let i = 0; i < SERIES; i++) {
-    samples[i] = { name: METRIC, labels: { route: `/r${i % 100}`, method: `m${Math.floor(i / 100) % 5}`, user: `u${Math.floor(i / 500)}` }, value: 1000 + i + scrape * ((i % 7) + 1) };
+    samples[i] = {
+      name: METRIC,
+      labels: { route: `/r${i % 100}`, method: `m${Math.floor(i / 100) % 5}`, user: `u${Math.floor(i / 500)}` },
+      value: 1000 + i + scrape * ((i % 7) + 1),
+    };
   }
   return [{ name: METRIC, type: 'counter', samples }];
 }
@@ -48,7 +52,14 @@ function experimentConfig(sink: string, target: string): Record<string, any> {
     scope: [METRIC],
     candidates: [candidate('route-method', ['route', 'method']), candidate('route', ['route']), candidate('method', ['method'])],
     guardrails: { queries: [{ name: 'rate by route', expr: `sum by (route) (rate(${METRIC}[5m]))` }] },
-    target: { environment: 'dev', namespace: 'bench', remoteWriteUrl: sink.replace('127.0.0.1', 'localhost'), shadowRemoteWriteUrl: sink, scrapeIntervalSeconds: 60, lifecycle: { phase: 'running' } },
+    target: {
+      environment: 'dev',
+      namespace: 'bench',
+      remoteWriteUrl: sink.replace('127.0.0.1', 'localhost'),
+      shadowRemoteWriteUrl: sink,
+      scrapeIntervalSeconds: 60,
+      lifecycle: { phase: 'running' },
+    },
   });
   const config = structuredClone(experiment.renderedConfig()) as Record<string, any>;
   for (const job of config.receivers.prometheus.config.scrape_configs as Array<Record<string, unknown>>) {
@@ -97,12 +108,17 @@ export async function run(): Promise<void> {
     record: false,
     targets: { node: (n) => cache.get(n % 4) ?? (cache.set(n % 4, families(n % 4)), cache.get(n % 4)!) },
   });
-  process.stdout.write(`exposition: ${SERIES} series, ${(renderExposition(families(0)).length / 1e6).toFixed(1)} MB per scrape, every 2 s; ${os.cpus().length} cores\n`);
+  process.stdout.write(
+    `exposition: ${SERIES} series, ${(renderExposition(families(0)).length / 1e6).toFixed(1)} MB per scrape, every 2 s; ${os.cpus().length} cores\n`,
+  );
   const full = experimentConfig(sinkUrl, exposition.addresses.get('node')!);
   const cases: Case[] = [];
   try {
     for (const shadows of [0, 1, 2, 4]) {
-      const collector = await startCollector({ config: withShadows(full, shadows), env: { PHOENIX_REMOTE_WRITE_URL: sinkUrl.replace('127.0.0.1', 'localhost') } });
+      const collector = await startCollector({
+        config: withShadows(full, shadows),
+        env: { PHOENIX_REMOTE_WRITE_URL: sinkUrl.replace('127.0.0.1', 'localhost') },
+      });
       try {
         const first = exposition.count('node');
         await exposition.waitForScrapes('node', first + WARMUP_SCRAPES, 60_000);
@@ -113,7 +129,9 @@ export async function run(): Promise<void> {
         const points = (exposition.count('node') - from) * SERIES;
         const result = { shadows, cpuPerMillion: cpu / (points / 1e6), peakMiB: peakRssMiB(collector.pid) };
         cases.push(result);
-        process.stdout.write(`production + ${shadows} shadow variant(s): ${result.cpuPerMillion.toFixed(2)} cpu-s per million scraped points, peak RSS ${result.peakMiB.toFixed(0)} MiB\n`);
+        process.stdout.write(
+          `production + ${shadows} shadow variant(s): ${result.cpuPerMillion.toFixed(2)} cpu-s per million scraped points, peak RSS ${result.peakMiB.toFixed(0)} MiB\n`,
+        );
       } finally {
         await collector.stop();
       }
@@ -123,6 +141,11 @@ export async function run(): Promise<void> {
     await new Promise<void>((resolve) => sink.close(() => resolve()));
   }
   const floor = cases[0]!;
-  for (const c of cases.slice(1)) process.stdout.write(`  ${c.shadows} shadow variant(s) / production-only: CPU ${(c.cpuPerMillion / floor.cpuPerMillion).toFixed(2)}×, peak RSS ${(c.peakMiB / floor.peakMiB).toFixed(2)}×\n`);
-  process.stdout.write(`collector-overhead: ${(cases[cases.length - 1]!.cpuPerMillion / floor.cpuPerMillion).toFixed(2)}× production-only (4 shadow variants, CPU per scraped point)\n`);
+  for (const c of cases.slice(1))
+    process.stdout.write(
+      `  ${c.shadows} shadow variant(s) / production-only: CPU ${(c.cpuPerMillion / floor.cpuPerMillion).toFixed(2)}×, peak RSS ${(c.peakMiB / floor.peakMiB).toFixed(2)}×\n`,
+    );
+  process.stdout.write(
+    `collector-overhead: ${(cases[cases.length - 1]!.cpuPerMillion / floor.cpuPerMillion).toFixed(2)}× production-only (4 shadow variants, CPU per scraped point)\n`,
+  );
 }

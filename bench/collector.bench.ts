@@ -57,6 +57,8 @@ export async function run(): Promise<void> {
   const perSecond = PIPELINES / best;
   const baselinePerSecond = PIPELINES / bestBaseline;
   process.stdout.write(`${PIPELINES} pipelines, best of ${ROUNDS}: render+validate ${(best * 1000).toFixed(0)} ms (${perSecond.toFixed(0)}/s)\n`);
-  process.stdout.write(`baseline JSON round trip: ${(bestBaseline * 1000).toFixed(0)} ms (${baselinePerSecond.toFixed(0)}/s); ratio ${(best / bestBaseline).toFixed(1)}x\n`);
+  process.stdout.write(
+    `baseline JSON round trip: ${(bestBaseline * 1000).toFixed(0)} ms (${baselinePerSecond.toFixed(0)}/s); ratio ${(best / bestBaseline).toFixed(1)}x\n`,
+  );
   process.stdout.write(`collector: ${(best / bestBaseline).toFixed(2)}× floor (a JSON round trip of the same configs; time, lower is better)\n`);
 }

@@ -44,10 +44,16 @@ export async function run(): Promise<void> {
       baseline: CollectorPipeline.fromYaml(BASELINE_FILE),
       scope: [HISTOGRAM],
       candidates: [candidate('route-status', ['http.route', 'http.response.status_code']), candidate('route-only', ['http.route'])],
-      guardrails: { queries: [{ name: 'p95', expr: 'histogram_quantile(0.95, sum by (le, job, http_route) (rate(http_server_request_duration_seconds_bucket[5m])))' }] },
+      guardrails: {
+        queries: [{ name: 'p95', expr: 'histogram_quantile(0.95, sum by (le, job, http_route) (rate(http_server_request_duration_seconds_bucket[5m])))' }],
+      },
       target: {
-        environment: 'bench', namespace: 'bench', remoteWriteUrl: 'https://prod.example/push', shadowRemoteWriteUrl: 'https://shadow.example/push',
-        scrapeIntervalSeconds: 60, lifecycle: { phase: 'running' },
+        environment: 'bench',
+        namespace: 'bench',
+        remoteWriteUrl: 'https://prod.example/push',
+        shadowRemoteWriteUrl: 'https://shadow.example/push',
+        scrapeIntervalSeconds: 60,
+        lifecycle: { phase: 'running' },
       },
     });
   };
@@ -57,5 +63,7 @@ export async function run(): Promise<void> {
   const baselineMs = timed('baseline (CollectorDeployment of the imported baseline)', count, bare);
   const experimentMs = timed('experiment (running, 3 variants)', count, experiment);
   process.stdout.write(`ratio experiment / baseline: ${(experimentMs / baselineMs).toFixed(2)}×\n`);
-  process.stdout.write(`experiment-synth: ${(experimentMs / baselineMs).toFixed(2)}× peer (a CollectorDeployment of the imported baseline; time, lower is better)\n`);
+  process.stdout.write(
+    `experiment-synth: ${(experimentMs / baselineMs).toFixed(2)}× peer (a CollectorDeployment of the imported baseline; time, lower is better)\n`,
+  );
 }

@@ -7,7 +7,11 @@ import * as path from 'node:path';
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).map((name) => name.replace(/\.bench\.ts$/, ''));
-  const available = fs.readdirSync(__dirname).filter((file) => file.endsWith('.bench.ts')).map((file) => file.replace(/\.bench\.ts$/, '')).sort();
+  const available = fs
+    .readdirSync(__dirname)
+    .filter((file) => file.endsWith('.bench.ts'))
+    .map((file) => file.replace(/\.bench\.ts$/, ''))
+    .sort();
   const unknown = wanted.filter((name) => !available.includes(name));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; available: ${available.join(', ')}`);
   for (const name of wanted.length > 0 ? wanted : available) {

@@ -7,11 +7,26 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { assessQuery, extractUsage, parsePromQL, type QueryUsage } from '../analysis/promql';
 
 const METRICS = [
-  'http_server_request_duration_seconds', 'rpc_server_duration_milliseconds', 'db_client_operation_duration_seconds',
-  'kafka_consumer_fetch_latency_seconds', 'grpc_server_handling_seconds',
+  'http_server_request_duration_seconds',
+  'rpc_server_duration_milliseconds',
+  'db_client_operation_duration_seconds',
+  'kafka_consumer_fetch_latency_seconds',
+  'grpc_server_handling_seconds',
 ];
-const COUNTERS = ['http_requests_total', 'node_cpu_seconds_total', 'container_cpu_usage_seconds_total', 'node_network_receive_bytes_total', 'kube_pod_container_status_restarts_total'];
-const GAUGES = ['node_memory_MemAvailable_bytes', 'container_memory_working_set_bytes', 'kube_deployment_status_replicas_available', 'process_resident_memory_bytes', 'up'];
+const COUNTERS = [
+  'http_requests_total',
+  'node_cpu_seconds_total',
+  'container_cpu_usage_seconds_total',
+  'node_network_receive_bytes_total',
+  'kube_pod_container_status_restarts_total',
+];
+const GAUGES = [
+  'node_memory_MemAvailable_bytes',
+  'container_memory_working_set_bytes',
+  'kube_deployment_status_replicas_available',
+  'process_resident_memory_bytes',
+  'up',
+];
 const LABELS = ['job', 'namespace', 'pod', 'instance', 'route', 'method', 'code', 'service', 'cluster', 'mode'];
 const RANGES = ['1m', '5m', '10m', '1h'];
 

@@ -30,8 +30,14 @@ function makeEstate(): { series: Series[]; families: Map<string, FamilyMetadata>
   const series: Series[] = [];
   const perFamily = Math.ceil(SERIES / FAMILIES);
   for (const { name, kind } of names) {
-    for (let j = 0; j < perFamily && series.length < SERIES; ) {
-      const labels = { job: 'shop/app', instance: `gw-${j % 4}`, http_route: routes[(j >> 2) % routes.length]!, k8s_pod_name: `pod-${(j >> 4) % 8}`, user_id: `u${j >> 7}` };
+    for (let j = 0; j < perFamily && series.length < SERIES;) {
+      const labels = {
+        job: 'shop/app',
+        instance: `gw-${j % 4}`,
+        http_route: routes[(j >> 2) % routes.length]!,
+        k8s_pod_name: `pod-${(j >> 4) % 8}`,
+        user_id: `u${j >> 7}`,
+      };
       if (kind === 'histogram') {
         for (const le of BUCKETS) series.push({ name: `${name}_bucket`, labels: { ...labels, le }, type: 'histogram' });
         series.push({ name: `${name}_sum`, labels, type: 'histogram' }, { name: `${name}_count`, labels, type: 'histogram' });
@@ -60,7 +66,9 @@ function mib(bytes: number): string {
 export async function run(): Promise<void> {
   const built = Date.now();
   const { series, families, exprs } = makeEstate();
-  process.stdout.write(`recommend: ${series.length.toLocaleString('en-US')} series in ${FAMILIES} families, ${exprs.length} queries (built in ${Date.now() - built} ms)\n`);
+  process.stdout.write(
+    `recommend: ${series.length.toLocaleString('en-US')} series in ${FAMILIES} families, ${exprs.length} queries (built in ${Date.now() - built} ms)\n`,
+  );
 
   let started = process.hrtime.bigint();
   const { analyzed } = analyzeQueries(exprs.map((e, i) => inlineQuery(e, { file: 'bench.rules.yaml', line: i + 1, column: 1 })));
@@ -76,8 +84,12 @@ export async function run(): Promise<void> {
 
   const peak = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(`  query analysis: ${analysisMs.toFixed(0)} ms (${((exprs.length / analysisMs) * 1000).toFixed(0)} queries/s)\n`);
-  process.stdout.write(`  recommend: ${recommendMs.toFixed(0)} ms (${((series.length / recommendMs) * 1000).toFixed(0)} series/s), ${report.metrics.filter((m) => m.recommended).length} of ${grouped.length} families changed, series ${report.seriesBefore.toLocaleString('en-US')} → ${report.seriesAfter.toLocaleString('en-US')} (−${report.savingPercent.toFixed(1)}%)\n`);
-  process.stdout.write(`  baseline (group by family, one pass): ${baselineMs.toFixed(0)} ms; recommend / baseline = ${(recommendMs / baselineMs).toFixed(1)}×\n`);
+  process.stdout.write(
+    `  recommend: ${recommendMs.toFixed(0)} ms (${((series.length / recommendMs) * 1000).toFixed(0)} series/s), ${report.metrics.filter((m) => m.recommended).length} of ${grouped.length} families changed, series ${report.seriesBefore.toLocaleString('en-US')} → ${report.seriesAfter.toLocaleString('en-US')} (−${report.savingPercent.toFixed(1)}%)\n`,
+  );
+  process.stdout.write(
+    `  baseline (group by family, one pass): ${baselineMs.toFixed(0)} ms; recommend / baseline = ${(recommendMs / baselineMs).toFixed(1)}×\n`,
+  );
   process.stdout.write(`  peak RSS: ${mib(peak)}\n`);
   process.stdout.write(`recommend: ${(recommendMs / baselineMs).toFixed(2)}× floor (group by family, one pass; time, lower is better)\n`);
 }

@@ -43,8 +43,18 @@ const candidate: ConfiguredProcessor[] = [
     config: {
       error_mode: 'ignore',
       metric_statements: [
-        { context: 'datapoint', statements: ['keep_keys(attributes, ["http.route", "http.response.status_code"]) where metric.name == "http.server.requests" and metric.type == METRIC_DATA_TYPE_SUM'] },
-        { context: 'metric', statements: ['aggregate_on_attributes("sum", ["http.route", "http.response.status_code"]) where name == "http.server.requests" and type == METRIC_DATA_TYPE_SUM'] },
+        {
+          context: 'datapoint',
+          statements: [
+            'keep_keys(attributes, ["http.route", "http.response.status_code"]) where metric.name == "http.server.requests" and metric.type == METRIC_DATA_TYPE_SUM',
+          ],
+        },
+        {
+          context: 'metric',
+          statements: [
+            'aggregate_on_attributes("sum", ["http.route", "http.response.status_code"]) where name == "http.server.requests" and type == METRIC_DATA_TYPE_SUM',
+          ],
+        },
       ],
     },
   },
@@ -86,8 +96,12 @@ export async function run(): Promise<void> {
   }
   const rate = (SERIES / bestSim) * 1000;
   const peakMiB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`simulate: ${bestSim.toFixed(0)} ms → ${Math.round(rate).toLocaleString('en-US')} series/s (target ≥ 200,000/s) · output ${outputCount.toLocaleString('en-US')} series\n`);
-  process.stdout.write(`baseline (copy every label map): ${bestBare.toFixed(0)} ms → ${Math.round((SERIES / bestBare) * 1000).toLocaleString('en-US')} series/s\n`);
+  process.stdout.write(
+    `simulate: ${bestSim.toFixed(0)} ms → ${Math.round(rate).toLocaleString('en-US')} series/s (target ≥ 200,000/s) · output ${outputCount.toLocaleString('en-US')} series\n`,
+  );
+  process.stdout.write(
+    `baseline (copy every label map): ${bestBare.toFixed(0)} ms → ${Math.round((SERIES / bestBare) * 1000).toLocaleString('en-US')} series/s\n`,
+  );
   process.stdout.write(`ratio simulate / baseline: ${(bestSim / bestBare).toFixed(1)}× · peak RSS ${peakMiB.toFixed(0)} MiB (whole process, input included)\n`);
   process.stdout.write(`simulate: ${(bestSim / bestBare).toFixed(2)}× floor (copy every label map; time, lower is better)\n`);
 }

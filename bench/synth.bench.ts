@@ -33,7 +33,19 @@ import vm from 'node:vm';
 import { loadEnvironments } from '../environments/load-environments';
 import * as YAML from 'yaml';
 import { dump as dumpYaml } from 'js-yaml';
-import { addTreeCharts, addUnitChart, emitYaml, layOut, loadExperiments, planUnits, renderChart, synthesizeTree, writeTree, type LoadedExperiment, type TreeSources } from '../generators';
+import {
+  addTreeCharts,
+  addUnitChart,
+  emitYaml,
+  layOut,
+  loadExperiments,
+  planUnits,
+  renderChart,
+  synthesizeTree,
+  writeTree,
+  type LoadedExperiment,
+  type TreeSources,
+} from '../generators';
 
 interface Measurement {
   readonly seconds: number;
@@ -77,7 +89,13 @@ function measure(work: () => number): Measurement {
   const cpu = process.cpuUsage(cpuStart);
   clearInterval(sampler);
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, objects, peakRssMiB: process.resourceUsage().maxRSS / 1024, heapMiB: (heapPeak - heapBefore) / 1048576 };
+  return {
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    objects,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    heapMiB: (heapPeak - heapBefore) / 1048576,
+  };
 }
 
 function phoenixSynth(input: TreeSources, outDir: string): number {
@@ -145,9 +163,11 @@ function stages(input: TreeSources, outDir: string): { build: number; render: nu
   let rendered: Array<ReturnType<typeof renderChart>> = [];
   const render = cpu(() => (rendered = charts.map((chart) => renderChart(chart))));
   const files = new Map<string, string>();
-  const emit = cpu(() => units.forEach((unit, index) => {
-    for (const [file, text] of layOut(rendered[index]!.objects, unit.output, unit.source).files) files.set(file, text);
-  }));
+  const emit = cpu(() =>
+    units.forEach((unit, index) => {
+      for (const [file, text] of layOut(rendered[index]!.objects, unit.output, unit.source).files) files.set(file, text);
+    }),
+  );
   const write = cpu(() => writeTree(outDir, files));
   return { build, render, emit, write, files: files.size };
 }
@@ -181,7 +201,11 @@ function ratio(baseline: Measurement, phoenix: Measurement): string {
 }
 
 function line(label: string, m: Measurement): string {
-  return `${label.padEnd(44)} ${m.seconds.toFixed(2).padStart(7)} s (cpu ${m.cpuSeconds.toFixed(2)} s)  ${String(m.objects).padStart(6)} objects  ${Math.round(m.objects / m.seconds).toString().padStart(6)} objects/s (${Math.round(m.objects / m.cpuSeconds)}/cpu-s)  peak RSS ${Math.round(m.peakRssMiB)} MiB  heap +${Math.round(m.heapMiB)} MiB`;
+  return `${label.padEnd(44)} ${m.seconds.toFixed(2).padStart(7)} s (cpu ${m.cpuSeconds.toFixed(2)} s)  ${String(m.objects).padStart(6)} objects  ${Math.round(
+    m.objects / m.seconds,
+  )
+    .toString()
+    .padStart(6)} objects/s (${Math.round(m.objects / m.cpuSeconds)}/cpu-s)  peak RSS ${Math.round(m.peakRssMiB)} MiB  heap +${Math.round(m.heapMiB)} MiB`;
 }
 
 export async function run(): Promise<void> {
@@ -210,10 +234,16 @@ export async function run(): Promise<void> {
       let perChart: Measurement | undefined;
       for (let round = 0; round < rounds; round++) {
         fs.rmSync(path.join(work, `phoenix-${count}`), { recursive: true, force: true });
-        phoenix = best(phoenix, measure(() => phoenixSynth(input, path.join(work, `phoenix-${count}`, 'gitops'))));
+        phoenix = best(
+          phoenix,
+          measure(() => phoenixSynth(input, path.join(work, `phoenix-${count}`, 'gitops'))),
+        );
         if (count <= baselineMax) {
           fs.rmSync(path.join(work, `cdk8s-${count}`), { recursive: true, force: true });
-          perChart = best(perChart, measure(() => appPerChartCdk8s(input, path.join(work, `cdk8s-${count}`))));
+          perChart = best(
+            perChart,
+            measure(() => appPerChartCdk8s(input, path.join(work, `cdk8s-${count}`))),
+          );
         }
       }
       process.stdout.write(`${line(`phoenix synth ${count}×${environments}${rounds > 1 ? ` (best of ${rounds})` : ''}`, phoenix!)}\n`);
@@ -255,9 +285,14 @@ export async function run(): Promise<void> {
     process.stdout.write(`${emitterComparison(sources(Math.min(sizes[0]!, 300)))}\n`);
     if (perObject.length > 1) {
       const [first] = perObject;
-      process.stdout.write(`linearity (CPU time per object relative to ${first![0]} experiments): ${perObject.map(([count, t]) => `${count}: ${(t / first![1]).toFixed(2)}`).join(', ')}\n`);
+      process.stdout.write(
+        `linearity (CPU time per object relative to ${first![0]} experiments): ${perObject.map(([count, t]) => `${count}: ${(t / first![1]).toFixed(2)}`).join(', ')}\n`,
+      );
     }
-    if (last) process.stdout.write(`synth: ${last.cpuRatio.toFixed(2)}× peer speed (cdk8s app.synth(), App per chart, on the same objects; CPU, higher is better, target ≥ 2; ${last.count} experiments × 3 environments, output under ${outRoot})\n`);
+    if (last)
+      process.stdout.write(
+        `synth: ${last.cpuRatio.toFixed(2)}× peer speed (cdk8s app.synth(), App per chart, on the same objects; CPU, higher is better, target ≥ 2; ${last.count} experiments × 3 environments, output under ${outRoot})\n`,
+      );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(disk, { recursive: true, force: true });

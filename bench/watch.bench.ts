@@ -17,7 +17,12 @@ import { PrometheusClient } from '../clients/prometheus/client';
 import { startPrometheus, toOpenMetrics } from '../test/support/prometheus';
 import { buildScenarioSet, scenarioInputs, type ScenarioKind, type ScenarioSet } from '../test/support/watcher-scenarios';
 
-const COUNTERS = { http_requests: 'counter', http_errors: 'counter', otelcol_exporter_sent_metric_points: 'counter', otelcol_exporter_send_failed_metric_points: 'counter' } as const;
+const COUNTERS = {
+  http_requests: 'counter',
+  http_errors: 'counter',
+  otelcol_exporter_sent_metric_points: 'counter',
+  otelcol_exporter_send_failed_metric_points: 'counter',
+} as const;
 
 function envInt(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -46,7 +51,12 @@ export async function run(): Promise<void> {
   try {
     // Backfill per environment so no single OpenMetrics text grows too large.
     for (const env of options.environments) {
-      await prometheus.backfill(toOpenMetrics(built.series.filter((s) => s.labels.phoenix_env === env), COUNTERS));
+      await prometheus.backfill(
+        toOpenMetrics(
+          built.series.filter((s) => s.labels.phoenix_env === env),
+          COUNTERS,
+        ),
+      );
     }
     // Keep only what the watcher reads, so the generated samples do not weigh on its heap.
     const set: ScenarioSet = { ...built, series: [] };
@@ -57,7 +67,11 @@ export async function run(): Promise<void> {
     const small = { ...set, experiments: set.experiments.slice(0, Math.max(1, Math.floor(experiments / 100))) } as ScenarioSet;
     const baseline = await measure(small, prometheus.url, prometheus.pid);
     // The full cycle three times (the first warms Prometheus' caches); the median by wall time is reported.
-    const runs = [await measure(set, prometheus.url, prometheus.pid), await measure(set, prometheus.url, prometheus.pid), await measure(set, prometheus.url, prometheus.pid)];
+    const runs = [
+      await measure(set, prometheus.url, prometheus.pid),
+      await measure(set, prometheus.url, prometheus.pid),
+      await measure(set, prometheus.url, prometheus.pid),
+    ];
     const full = runs.sort((a, b) => a.wallMillis - b.wallMillis)[1]!;
     const floor = await replay(full.sent, prometheus.url, 8);
     const line = (label: string, m: Measured) =>
@@ -66,8 +80,13 @@ export async function run(): Promise<void> {
     process.stdout.write(line(`baseline (${small.experiments.length} experiments)`, baseline));
     process.stdout.write(`full cycles, wall: ${runs.map((r) => `${r.wallMillis.toFixed(0)} ms`).join(', ')} (sorted)\n`);
     process.stdout.write(line(`full (${experiments} experiments, median)`, full));
-    process.stdout.write(`floor: the same ${full.sent.length} queries straight to Prometheus, 8 at a time: ${floor.wallMillis.toFixed(0)} ms wall (Prometheus CPU ${floor.prometheusCpuMillis.toFixed(0)} ms)\n`);
-    const actions = full.report.decisions.reduce<Record<string, number>>((acc, d) => ((acc[`${d.action}/${d.verdict}`] = (acc[`${d.action}/${d.verdict}`] ?? 0) + 1), acc), {});
+    process.stdout.write(
+      `floor: the same ${full.sent.length} queries straight to Prometheus, 8 at a time: ${floor.wallMillis.toFixed(0)} ms wall (Prometheus CPU ${floor.prometheusCpuMillis.toFixed(0)} ms)\n`,
+    );
+    const actions = full.report.decisions.reduce<Record<string, number>>(
+      (acc, d) => ((acc[`${d.action}/${d.verdict}`] = (acc[`${d.action}/${d.verdict}`] ?? 0) + 1), acc),
+      {},
+    );
     process.stdout.write(`decisions: ${JSON.stringify(actions)}\n`);
     process.stdout.write(
       `ratio full/baseline: experiments ×${(experiments / small.experiments.length).toFixed(0)}, shared queries ×${(full.report.sharedQueries / baseline.report.sharedQueries).toFixed(2)}, ` +
@@ -79,7 +98,9 @@ export async function run(): Promise<void> {
       `decision time target ≤ 1000 ms (CPU): ${full.report.decideCpuMillis <= 1000 ? 'met' : 'MISSED'} (${full.report.decideCpuMillis.toFixed(0)} ms CPU, ${full.report.decideMillis.toFixed(0)} ms wall)\n` +
         `cycle target ≤ 2000 ms (wall): ${full.wallMillis <= 2000 ? 'met' : 'MISSED'} (${full.wallMillis.toFixed(0)} ms; watcher + Prometheus CPU ${(full.cpuMillis + full.prometheusCpuMillis).toFixed(0)} ms on ${cores} cores; machine load average ${load!.toFixed(1)})\n`,
     );
-    process.stdout.write(`watch: ${(full.wallMillis / floor.wallMillis).toFixed(2)}× floor (the cycle's queries sent straight to Prometheus; wall time, lower is better)\n`);
+    process.stdout.write(
+      `watch: ${(full.wallMillis / floor.wallMillis).toFixed(2)}× floor (the cycle's queries sent straight to Prometheus; wall time, lower is better)\n`,
+    );
   } finally {
     await prometheus.stop();
   }
@@ -108,7 +129,10 @@ async function measure(set: ScenarioSet, url: string, pid: number | undefined): 
   const inputs = scenarioInputs(set, url, { timeoutMs: 120_000 });
   const recording: CycleInputs = {
     ...inputs,
-    environments: inputs.environments.map((e) => ({ ...e, query: (expr: string, start: number, end: number, step: number) => (sent.push({ expr, start, end, step }), e.query(expr, start, end, step)) })),
+    environments: inputs.environments.map((e) => ({
+      ...e,
+      query: (expr: string, start: number, end: number, step: number) => (sent.push({ expr, start, end, step }), e.query(expr, start, end, step)),
+    })),
   };
   const prometheusBefore = processCpuMillis(pid);
   const cpu = process.cpuUsage();

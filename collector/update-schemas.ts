@@ -32,7 +32,12 @@ const CORE_CORRECTIONS: readonly Correction[] = [
     file: '/config/configopaque',
     note: 'map_list: also accepts the map form (name: value), which configopaque.MapList unmarshals and the pinned collector loads',
     apply: (s) => {
-      defs(s).map_list = { anyOf: [{ type: 'array', items: { $ref: 'pair' } }, { type: 'object', additionalProperties: { $ref: 'string' } }] };
+      defs(s).map_list = {
+        anyOf: [
+          { type: 'array', items: { $ref: 'pair' } },
+          { type: 'object', additionalProperties: { $ref: 'string' } },
+        ],
+      };
     },
   },
   {
@@ -56,7 +61,12 @@ const CONTRIB_CORRECTIONS: readonly Correction[] = [
     file: '/processor/cumulativetodeltaprocessor/internal/tracking',
     note: 'initial_value: the text auto|keep|drop (the file says integer only; the pinned collector loads both)',
     apply: (s) => {
-      defs(s).initial_value = { anyOf: [{ type: 'string', enum: ['auto', 'keep', 'drop'] }, { type: 'integer', minimum: 0, maximum: 2 }] };
+      defs(s).initial_value = {
+        anyOf: [
+          { type: 'string', enum: ['auto', 'keep', 'drop'] },
+          { type: 'integer', minimum: 0, maximum: 2 },
+        ],
+      };
     },
   },
   {
@@ -71,7 +81,11 @@ const CONTRIB_CORRECTIONS: readonly Correction[] = [
 function strip(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(strip);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node as Node).filter(([k]) => !DROPPED_KEYS.has(k)).map(([k, v]) => [k, strip(v)]));
+  return Object.fromEntries(
+    Object.entries(node as Node)
+      .filter(([k]) => !DROPPED_KEYS.has(k))
+      .map(([k, v]) => [k, strip(v)]),
+  );
 }
 
 /** Every config.schema.yaml of `module`-prefixed modules at one of `versions`, keyed by path in its repository. */
@@ -115,8 +129,20 @@ function main(): void {
     if (!previous.files[file]) throw new Error(`contrib.json lost the written schema ${file}`);
     writtenContrib[file] = previous.files[file]!;
   }
-  write('core', `open-telemetry/opentelemetry-collector v${COLLECTOR_RELEASE} (stable modules v${COLLECTOR_CORE_STABLE_RELEASE}): every config.schema.yaml of the modules the pinned distribution builds, structure only (descriptions stripped)`, collect(cache, CORE, [COLLECTOR_RELEASE, COLLECTOR_CORE_STABLE_RELEASE]), CORE_CORRECTIONS, {});
-  write('contrib', `open-telemetry/opentelemetry-collector-contrib v${COLLECTOR_RELEASE}: every config.schema.yaml of the modules the pinned distribution builds, structure only (descriptions stripped); 'written' lists the files written from documented config (no upstream file at this release)`, collect(cache, CONTRIB, [COLLECTOR_RELEASE]), CONTRIB_CORRECTIONS, writtenContrib);
+  write(
+    'core',
+    `open-telemetry/opentelemetry-collector v${COLLECTOR_RELEASE} (stable modules v${COLLECTOR_CORE_STABLE_RELEASE}): every config.schema.yaml of the modules the pinned distribution builds, structure only (descriptions stripped)`,
+    collect(cache, CORE, [COLLECTOR_RELEASE, COLLECTOR_CORE_STABLE_RELEASE]),
+    CORE_CORRECTIONS,
+    {},
+  );
+  write(
+    'contrib',
+    `open-telemetry/opentelemetry-collector-contrib v${COLLECTOR_RELEASE}: every config.schema.yaml of the modules the pinned distribution builds, structure only (descriptions stripped); 'written' lists the files written from documented config (no upstream file at this release)`,
+    collect(cache, CONTRIB, [COLLECTOR_RELEASE]),
+    CONTRIB_CORRECTIONS,
+    writtenContrib,
+  );
 }
 
 main();

@@ -24,9 +24,14 @@ const NOT_ENVIRONMENTS = /(^index|^environment|^load-environments|^load-module|^
 export function loadEnvironments(dir: string = defaultEnvironmentsDir()): EnvironmentSpec[] {
   let entries: string[];
   try {
-    entries = fs.readdirSync(dir).filter((file) => /\.(ts|js)$/.test(file) && !NOT_ENVIRONMENTS.test(file)).sort();
+    entries = fs
+      .readdirSync(dir)
+      .filter((file) => /\.(ts|js)$/.test(file) && !NOT_ENVIRONMENTS.test(file))
+      .sort();
   } catch (error) {
-    throw new EnvironmentError(`cannot read the environments folder ${dir}: ${(error as Error).message} (run phoenix in the config repository's root, or 'phoenix init' to create one)`);
+    throw new EnvironmentError(
+      `cannot read the environments folder ${dir}: ${(error as Error).message} (run phoenix in the config repository's root, or 'phoenix init' to create one)`,
+    );
   }
   const problems: string[] = [];
   const found: Array<{ spec: EnvironmentSpec; file: string }> = [];
@@ -38,7 +43,10 @@ export function loadEnvironments(dir: string = defaultEnvironmentsDir()): Enviro
     if (own.length > 0) problems.push(...own);
     else found.push({ spec: value as EnvironmentSpec, file });
   }
-  for (const [key, label] of [['name', 'name'], ['promotionOrder', 'promotion order']] as const) {
+  for (const [key, label] of [
+    ['name', 'name'],
+    ['promotionOrder', 'promotion order'],
+  ] as const) {
     const seen = new Map<unknown, string>();
     for (const { spec, file } of found) {
       const other = seen.get(spec[key]);

@@ -27,7 +27,11 @@ export default defineExperiment({
           description: 'keep http.route and http.response.status_code (service stays on the resource)',
           processors: [
             Processor.cumulativeToDelta({ name: 'route-status', metrics: [HISTOGRAM] }),
-            Processor.keepAttributes({ name: 'route-status', metrics: [{ name: HISTOGRAM, type: 'histogram' }], keep: ['http.route', 'http.response.status_code'] }),
+            Processor.keepAttributes({
+              name: 'route-status',
+              metrics: [{ name: HISTOGRAM, type: 'histogram' }],
+              keep: ['http.route', 'http.response.status_code'],
+            }),
             Processor.deltaToCumulative({ name: 'route-status' }),
           ],
         },
@@ -44,7 +48,11 @@ export default defineExperiment({
       guardrails: {
         queries: [
           { name: 'request rate by route', expr: 'sum by (job, http_route) (rate(http_server_request_duration_seconds_count[5m]))' },
-          { name: 'p95 latency by route', expr: 'histogram_quantile(0.95, sum by (le, job, http_route) (rate(http_server_request_duration_seconds_bucket[5m])))', tolerancePercent: 2 },
+          {
+            name: 'p95 latency by route',
+            expr: 'histogram_quantile(0.95, sum by (le, job, http_route) (rate(http_server_request_duration_seconds_bucket[5m])))',
+            tolerancePercent: 2,
+          },
         ],
         ruleFiles: ['experiments/guardrails/checkout-slo.rules.yaml'],
         minSavingsPercent: 20,

@@ -16,8 +16,12 @@ export default defineExperiment({
       baseline: CollectorPipeline.fromYaml(join(__dirname, 'baselines', 'payments-otlp.yaml')),
       scope: [/process\.runtime\.go\..*/],
       knownMetrics: [
-        'process.runtime.go.goroutines', 'process.runtime.go.gc.count', 'process.runtime.go.gc.pause_ns',
-        'process.runtime.go.mem.heap_alloc', 'process.runtime.go.mem.heap_objects', 'http.server.request.duration',
+        'process.runtime.go.goroutines',
+        'process.runtime.go.gc.count',
+        'process.runtime.go.gc.pause_ns',
+        'process.runtime.go.mem.heap_alloc',
+        'process.runtime.go.mem.heap_objects',
+        'http.server.request.duration',
       ],
       candidates: [
         {

@@ -94,7 +94,11 @@ export function buildInfrastructure(chart: Chart, env: EnvironmentSpec): void {
   if (!env.watcher) return;
   const namespace = env.watcher.namespace ?? 'phoenix-system';
   if (namespace !== env.namespace) {
-    new ApiObject(chart, 'WatcherNamespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE } } });
+    new ApiObject(chart, 'WatcherNamespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { [PART_OF_LABEL]: PART_OF_VALUE } },
+    });
   }
   new PhoenixWatcher(chart, 'Watcher', {
     namespace,

@@ -34,10 +34,14 @@ class Unsupported extends Error {}
 /** js-yaml's writeNode in block context; undefined for `undefined` (which js-yaml skips). */
 function node(value: unknown, level: number, compact: boolean): string | undefined {
   switch (typeof value) {
-    case 'string': return stringValue(value, level);
-    case 'number': return numberValue(value);
-    case 'boolean': return value ? 'true' : 'false';
-    case 'undefined': return undefined;
+    case 'string':
+      return stringValue(value, level);
+    case 'number':
+      return numberValue(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return undefined;
     case 'object': {
       if (value === null) return 'null';
       if (Array.isArray(value)) return value.length === 0 ? '[]' : sequence(value, level, compact);
@@ -45,7 +49,8 @@ function node(value: unknown, level: number, compact: boolean): string | undefin
       if (prototype !== Object.prototype && prototype !== null) throw new Unsupported();
       return mapping(value as Record<string, unknown>, level, compact);
     }
-    default: throw new Unsupported();
+    default:
+      throw new Unsupported();
   }
 }
 
@@ -111,7 +116,14 @@ function stringValue(value: string, level: number): string {
   const header = text.indexOf('\n');
   if (header < 0) return text;
   const extra = ' '.repeat(2 * level - 2);
-  return text.slice(0, header + 1) + text.slice(header + 1).split('\n').map((line) => (line === '' ? line : extra + line)).join('\n');
+  return (
+    text.slice(0, header + 1) +
+    text
+      .slice(header + 1)
+      .split('\n')
+      .map((line) => (line === '' ? line : extra + line))
+      .join('\n')
+  );
 }
 
 function numberValue(value: number): string {

@@ -5,7 +5,18 @@ export { experimentKustomizationName, INFRASTRUCTURE_KUSTOMIZATION, GIT_REPOSITO
 export { synthesizeTree, renderChart, type SynthesizedTree, type SynthSummary } from './synthesize';
 export { layOut, objectKey, type KubeObject } from './layout';
 export { emitYaml, emitYamlDocuments } from './emit-yaml';
-export { writeTree, checkTree, isFresh, environmentsScope, wholeTree, OWNED_LIST, JOURNAL, type TreeDifferences, type WriteReport, type TreeScope } from './owned-tree';
+export {
+  writeTree,
+  checkTree,
+  isFresh,
+  environmentsScope,
+  wholeTree,
+  OWNED_LIST,
+  JOURNAL,
+  type TreeDifferences,
+  type WriteReport,
+  type TreeScope,
+} from './owned-tree';
 export { synthToDisk, synthCheck, synthesizeFromSources, fluxPathFor, DEFAULT_FLUX_PATH, type SynthTreeOptions } from './synth-tree';
 export { diffTrees, isEmptyDiff, environmentOfPath, type TreeDiff, type TreeFiles, type EnvironmentDiff, type ObjectChange } from './tree-diff';
 export { renderDiffText, renderDiffMarkdown, renderDiffJson, objectLabel } from './render-diff';

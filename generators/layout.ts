@@ -42,9 +42,10 @@ export function layOut(objects: readonly KubeObject[], output: UnitOutput, sourc
   const files: Array<[string, string]> = [];
   const resources: string[] = [];
   objects.forEach((object, index) => {
-    const fileName = counts.get(base[index])! > 1 && object.metadata.namespace
-      ? `${object.kind.toLowerCase()}-${object.metadata.namespace}-${object.metadata.name}.yaml`
-      : `${base[index]}.yaml`;
+    const fileName =
+      counts.get(base[index])! > 1 && object.metadata.namespace
+        ? `${object.kind.toLowerCase()}-${object.metadata.namespace}-${object.metadata.name}.yaml`
+        : `${base[index]}.yaml`;
     if (fileName === 'kustomization.yaml') problems.push(`${source}: an object would be written to ${output.path}/kustomization.yaml: rename it`);
     resources.push(fileName);
     files.push([`${output.path}/${fileName}`, emitYaml(object)]);

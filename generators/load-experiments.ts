@@ -25,7 +25,10 @@ const NOT_EXPERIMENTS = /(^index\.ts|\.test\.ts|\.spec\.ts|\.d\.ts|\.bench\.ts)$
 export function loadExperiments(dir: string): LoadedExperiment[] {
   let entries: string[];
   try {
-    entries = fs.readdirSync(dir).filter((file) => file.endsWith('.ts') && !NOT_EXPERIMENTS.test(file)).sort();
+    entries = fs
+      .readdirSync(dir)
+      .filter((file) => file.endsWith('.ts') && !NOT_EXPERIMENTS.test(file))
+      .sort();
   } catch (error) {
     throw new SynthError([`cannot read the experiments folder ${dir}: ${(error as Error).message}`]);
   }
@@ -47,7 +50,9 @@ export function loadExperiments(dir: string): LoadedExperiment[] {
     }
     const other = byName.get(exported.name);
     if (other) {
-      problems.push(`${file}: experiment '${exported.name}' is already defined in ${other.file}; two experiments would write gitops/experiments/<env>/${exported.name}/`);
+      problems.push(
+        `${file}: experiment '${exported.name}' is already defined in ${other.file}; two experiments would write gitops/experiments/<env>/${exported.name}/`,
+      );
       continue;
     }
     try {
@@ -73,7 +78,12 @@ function readState(dir: string, name: string): ExperimentState | undefined {
 }
 
 function isDefinition(value: unknown): value is ExperimentDefinition {
-  return typeof value === 'object' && value !== null && typeof (value as ExperimentDefinition).name === 'string' && typeof (value as ExperimentDefinition).build === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ExperimentDefinition).name === 'string' &&
+    typeof (value as ExperimentDefinition).build === 'function'
+  );
 }
 
 /** A load failure as `file:line:column: message`, the position taken from the compiler or the stack. */

@@ -133,7 +133,9 @@ function prepareRoot(root: string): string {
     fs.mkdirSync(staging);
     fs.accessSync(staging, fs.constants.W_OK);
   } catch (error) {
-    throw new SynthError([`cannot write to the output folder ${root}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; choose a writable folder with -o`]);
+    throw new SynthError([
+      `cannot write to the output folder ${root}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; choose a writable folder with -o`,
+    ]);
   }
   return staging;
 }
@@ -143,7 +145,10 @@ function conflicts(root: string, files: ReadonlyMap<string, string>, owned: Read
   for (const [relative, content] of files) {
     const target = path.join(root, relative);
     const parts = relative.split('/');
-    const blocking = parts.slice(1).map((_, index) => parts.slice(0, index + 1).join('/')).find((parent) => disk.files.has(parent));
+    const blocking = parts
+      .slice(1)
+      .map((_, index) => parts.slice(0, index + 1).join('/'))
+      .find((parent) => disk.files.has(parent));
     if (blocking !== undefined) problems.push(`${target}: ${path.join(root, blocking)} is a file that phoenix synth did not write; move it away`);
     else if (disk.dirs.has(relative)) problems.push(`${target}: is a folder, but phoenix synth writes a file here; move the folder away`);
     else if (disk.files.has(relative) && !owned.has(relative) && fs.readFileSync(target, 'utf8') !== content) {
@@ -192,9 +197,12 @@ function parseList(text: string, file: string): string[] {
   try {
     parsed = JSON.parse(text) as OwnedListFile;
   } catch (error) {
-    throw new SynthError([`${file}: not valid JSON (${(error as Error).message}); restore it from git (git checkout -- ${path.basename(file)}) and run synth again`]);
+    throw new SynthError([
+      `${file}: not valid JSON (${(error as Error).message}); restore it from git (git checkout -- ${path.basename(file)}) and run synth again`,
+    ]);
   }
-  const safe = Array.isArray(parsed?.files) && parsed.files.every((entry) => typeof entry === 'string' && !entry.startsWith('/') && !entry.split('/').includes('..'));
+  const safe =
+    Array.isArray(parsed?.files) && parsed.files.every((entry) => typeof entry === 'string' && !entry.startsWith('/') && !entry.split('/').includes('..'));
   if (!safe) throw new SynthError([`${file}: 'files' must list paths inside the tree; restore it from git and run synth again`]);
   return [...parsed.files];
 }

@@ -41,7 +41,15 @@ export function renderDiffMarkdown(diff: TreeDiff): string {
     for (const change of env.changed) {
       const body = (change.diff ?? []).join('\n');
       const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
-      out.push(`<details><summary>changed <code>${html(objectLabel(change))}</code> (<code>${html(change.file)}</code>)</summary>`, '', `${fence}diff`, body, fence, '', '</details>');
+      out.push(
+        `<details><summary>changed <code>${html(objectLabel(change))}</code> (<code>${html(change.file)}</code>)</summary>`,
+        '',
+        `${fence}diff`,
+        body,
+        fence,
+        '',
+        '</details>',
+      );
     }
   }
   if (diff.unreadable.length > 0) {

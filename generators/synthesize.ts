@@ -99,7 +99,9 @@ class UnitProblems {
     const prefix = `${unit.environment}-`;
     for (const raw of message.split('\n')) {
       if (raw.trim() === '') continue;
-      const line = raw.replace(/^(\[?)([^\s/]+)/, (all, bracket: string, head: string) => (head.startsWith(prefix) ? `${bracket}${head.slice(prefix.length)}` : all));
+      const line = raw.replace(/^(\[?)([^\s/]+)/, (all, bracket: string, head: string) =>
+        head.startsWith(prefix) ? `${bracket}${head.slice(prefix.length)}` : all,
+      );
       const key = `${unit.source}\u0000${line}`;
       const seen = this.byLine.get(key);
       if (!seen) this.byLine.set(key, { source: unit.source, line, environments: [unit.environment] });

@@ -93,7 +93,11 @@ function entries(files: TreeFiles): Array<[string, string]> {
   return list.filter(([file]) => /\.ya?ml$/.test(file)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function index(files: Array<[string, string]>, side: 'base' | 'head', unreadable: Array<{ side: 'base' | 'head'; file: string; message: string }>): Map<string, Located> {
+function index(
+  files: Array<[string, string]>,
+  side: 'base' | 'head',
+  unreadable: Array<{ side: 'base' | 'head'; file: string; message: string }>,
+): Map<string, Located> {
   const out = new Map<string, Located>();
   for (const [file, text] of files) {
     let documents: unknown[];
@@ -117,7 +121,13 @@ function index(files: Array<[string, string]>, side: 'base' | 'head', unreadable
 
 function isObject(document: unknown): document is Record<string, any> & { kind: string; metadata: { name: string; namespace?: string } } {
   const value = document as Record<string, any> | null;
-  return !!value && typeof value === 'object' && typeof value.kind === 'string' && typeof value.metadata?.name === 'string' && value.apiVersion !== 'kustomize.config.k8s.io/v1beta1';
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    typeof value.kind === 'string' &&
+    typeof value.metadata?.name === 'string' &&
+    value.apiVersion !== 'kustomize.config.k8s.io/v1beta1'
+  );
 }
 
 function describe(located: Located): ObjectChange {
@@ -142,6 +152,12 @@ function maskSecrets(before: Record<string, any>, after: Record<string, any>): [
 /** A key-order-independent rendering, for equality. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, inner) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.keys(inner).sort().map((key) => [key, inner[key]])) : inner,
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.keys(inner)
+            .sort()
+            .map((key) => [key, inner[key]]),
+        )
+      : inner,
   );
 }

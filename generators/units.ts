@@ -69,16 +69,42 @@ export function planUnits(sources: TreeSources): ChartUnit[] {
   for (const env of sources.environments) {
     const envFile = `environments/${env.name}.ts`;
     const clusters = `clusters/${env.name}`;
-    units.push(
-      { id: `${env.name}-phoenix-infrastructure-flux`, environment: env.name, source: envFile, output: { type: 'file', path: `${clusters}/phoenix-infrastructure.yaml` }, props: {}, build: (chart) => buildInfrastructureFlux(chart, env, fluxPath) },
-    );
+    units.push({
+      id: `${env.name}-phoenix-infrastructure-flux`,
+      environment: env.name,
+      source: envFile,
+      output: { type: 'file', path: `${clusters}/phoenix-infrastructure.yaml` },
+      props: {},
+      build: (chart) => buildInfrastructureFlux(chart, env, fluxPath),
+    });
     if (names.length > 0) {
-      units.push({ id: `${env.name}-phoenix-experiments-flux`, environment: env.name, source: envFile, output: { type: 'file', path: `${clusters}/phoenix-experiments.yaml` }, props: {}, build: (chart) => buildExperimentsFlux(chart, env, names, fluxPath) });
+      units.push({
+        id: `${env.name}-phoenix-experiments-flux`,
+        environment: env.name,
+        source: envFile,
+        output: { type: 'file', path: `${clusters}/phoenix-experiments.yaml` },
+        props: {},
+        build: (chart) => buildExperimentsFlux(chart, env, names, fluxPath),
+      });
     }
     if (env.flux) {
-      units.push({ id: `${env.name}-phoenix-notifications-flux`, environment: env.name, source: envFile, output: { type: 'file', path: `${clusters}/phoenix-notifications.yaml` }, props: {}, build: (chart) => buildNotificationsFlux(chart, env) });
+      units.push({
+        id: `${env.name}-phoenix-notifications-flux`,
+        environment: env.name,
+        source: envFile,
+        output: { type: 'file', path: `${clusters}/phoenix-notifications.yaml` },
+        props: {},
+        build: (chart) => buildNotificationsFlux(chart, env),
+      });
     }
-    units.push({ id: `${env.name}-phoenix-infrastructure`, environment: env.name, source: envFile, output: { type: 'folder', path: `infrastructure/${env.name}` }, props: {}, build: (chart) => buildInfrastructure(chart, env) });
+    units.push({
+      id: `${env.name}-phoenix-infrastructure`,
+      environment: env.name,
+      source: envFile,
+      output: { type: 'folder', path: `infrastructure/${env.name}` },
+      props: {},
+      build: (chart) => buildInfrastructure(chart, env),
+    });
     for (const experiment of sources.experiments) {
       const name = experiment.definition.name;
       units.push({

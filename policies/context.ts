@@ -14,11 +14,7 @@ export const DEFAULT_RULE_OPTIONS: Required<RuleOptions> = {
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
 /** Builds the context every rule sees: indexes over all documents, built once per run. */
-export function createRuleContext(
-  documents: readonly SourceDocument[],
-  options: RuleOptions,
-  pathExists: (relativePath: string) => boolean,
-): RuleContext {
+export function createRuleContext(documents: readonly SourceDocument[], options: RuleOptions, pathExists: (relativePath: string) => boolean): RuleContext {
   const byKind = new Map<string, SourceDocument[]>();
   /** kind → name → objects of that name (usually one per namespace). */
   const byName = new Map<string, Map<string, SourceDocument[]>>();
@@ -105,7 +101,12 @@ function replicasOf(workload: SourceDocument, ofKind: (kind: string) => readonly
   for (const hpa of ofKind('HorizontalPodAutoscaler')) {
     const hpaSpec = hpa.value.spec as Record<string, unknown> | undefined;
     const target = hpaSpec?.scaleTargetRef as Record<string, unknown> | undefined;
-    if (hpa.object.namespace === workload.object.namespace && target?.kind === workload.object.kind && target?.name === workload.object.name && typeof hpaSpec?.maxReplicas === 'number') {
+    if (
+      hpa.object.namespace === workload.object.namespace &&
+      target?.kind === workload.object.kind &&
+      target?.name === workload.object.name &&
+      typeof hpaSpec?.maxReplicas === 'number'
+    ) {
       replicas = Math.max(replicas, hpaSpec.maxReplicas);
     }
   }
@@ -153,7 +154,9 @@ export function resolveRepoRoot(target: string, given?: string): string {
   }
   const found = findRepoRoot(target);
   if (found === undefined) {
-    throw new InputError(`${target} is not inside a git repository: pass --repo-root DIR (the folder that Flux paths and .phoenix/waivers.yaml are relative to)`);
+    throw new InputError(
+      `${target} is not inside a git repository: pass --repo-root DIR (the folder that Flux paths and .phoenix/waivers.yaml are relative to)`,
+    );
   }
   return found;
 }

@@ -66,7 +66,11 @@ export interface CheckReport {
 export function checkPaths(paths: readonly string[], options: CheckOptions = {}): CheckReport {
   const baseDir = options.baseDir ?? process.cwd();
   const maxFileSizeBytes = options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE_BYTES;
-  const sources = collectNamedFiles(paths, baseDir).map(({ file, named }) => ({ file: displayPath(file, baseDir), text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)), named }));
+  const sources = collectNamedFiles(paths, baseDir).map(({ file, named }) => ({
+    file: displayPath(file, baseDir),
+    text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)),
+    named,
+  }));
   const repoRoot = options.repoRoot ?? resolveRepoRoot(path.resolve(baseDir, paths[0] ?? '.'));
   return checkSources(sources, { ...options, repoRoot, baseDir });
 }
@@ -167,7 +171,9 @@ function runOn(doc: LoadedDocument, rules: readonly Rule[], ctx: RuleContext, fi
     } catch (error) {
       // One broken rule never ends the run: it becomes one finding for that rule on that document.
       const at = doc.locator.locate(doc.chunk, doc.chunk.pointerPrefix);
-      const message = String((error as Error)?.message ?? error).split('\n')[0]!.slice(0, 300);
+      const message = String((error as Error)?.message ?? error)
+        .split('\n')[0]!
+        .slice(0, 300);
       findings.push({
         ruleId: rule.id,
         severity: 'error',

@@ -12,7 +12,18 @@ export type { CollectorConfigSource, Finding, ObjectRef, Rule, RuleContext, Rule
 export { runTable, pointerOf, escapePointer, type TableRow } from './rule-table';
 export { PolicyInputError } from './errors';
 export type { SourceText } from './load/load-documents';
-export { REPORT_FORMATS, renderReport, renderJson, renderJunit, renderMarkdown, renderSarif, renderText, shouldColor, describeObject, summaryLine } from './report';
+export {
+  REPORT_FORMATS,
+  renderReport,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  renderSarif,
+  renderText,
+  shouldColor,
+  describeObject,
+  summaryLine,
+} from './report';
 export type { ReportFormat } from './report';
 export type { MarkdownReportOptions } from './report/markdown';
 export type { WaivedFinding } from './waivers/apply-waivers';

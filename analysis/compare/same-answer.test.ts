@@ -6,8 +6,20 @@ const s = (metric: Record<string, string>, values: Array<[number, number]>) => (
 describe('compareRangeResults', () => {
   it('finds equal results the same within 1e-9 relative, ignoring the variant label', () => {
     // GIVEN the baseline and candidate answers, labelled by variant, one off by 1e-12 relative
-    const expected = [s({ route: '/a', phoenix_variant: 'baseline' }, [[60, 1], [120, NaN], [180, 0]])];
-    const actual = [s({ route: '/a', phoenix_variant: 'candidate' }, [[60, 1 + 1e-12], [120, NaN], [180, 0]])];
+    const expected = [
+      s({ route: '/a', phoenix_variant: 'baseline' }, [
+        [60, 1],
+        [120, NaN],
+        [180, 0],
+      ]),
+    ];
+    const actual = [
+      s({ route: '/a', phoenix_variant: 'candidate' }, [
+        [60, 1 + 1e-12],
+        [120, NaN],
+        [180, 0],
+      ]),
+    ];
     // WHEN compared without the variant label
     const result = compareRangeResults(expected, actual, { ignoreLabels: ['phoenix_variant'] });
     // THEN they are the same
@@ -15,8 +27,20 @@ describe('compareRangeResults', () => {
   });
 
   it('reports value, missing and extra points and series', () => {
-    const expected = [s({ route: '/a' }, [[60, 1], [120, 2]]), s({ route: '/b' }, [[60, 1]])];
-    const actual = [s({ route: '/a' }, [[60, 1.5], [180, 3]]), s({ route: '/c' }, [[60, 1]])];
+    const expected = [
+      s({ route: '/a' }, [
+        [60, 1],
+        [120, 2],
+      ]),
+      s({ route: '/b' }, [[60, 1]]),
+    ];
+    const actual = [
+      s({ route: '/a' }, [
+        [60, 1.5],
+        [180, 3],
+      ]),
+      s({ route: '/c' }, [[60, 1]]),
+    ];
     const result = compareRangeResults(expected, actual);
     expect(result.same).toBe(false);
     expect(result.differences.map((d) => d.kind).sort()).toEqual(['extra-point', 'extra-series', 'missing-point', 'missing-series', 'value']);

@@ -36,7 +36,14 @@ export type AnswerDifference =
   | { readonly kind: 'extra-series'; readonly series: string }
   | { readonly kind: 'missing-point'; readonly series: string; readonly timestamp: number; readonly expected: number }
   | { readonly kind: 'extra-point'; readonly series: string; readonly timestamp: number; readonly actual: number }
-  | { readonly kind: 'value'; readonly series: string; readonly timestamp: number; readonly expected: number; readonly actual: number; readonly relativeError: number };
+  | {
+      readonly kind: 'value';
+      readonly series: string;
+      readonly timestamp: number;
+      readonly expected: number;
+      readonly actual: number;
+      readonly relativeError: number;
+    };
 
 /** The verdict of {@link compareRangeResults}. */
 export interface SameAnswerResult {
@@ -123,6 +130,8 @@ function indexByIdentity(series: readonly ResultSeries[], ignore: ReadonlySet<st
 }
 
 function identity(metric: Readonly<Record<string, string>>, ignore: ReadonlySet<string>): string {
-  const keys = Object.keys(metric).filter((k) => !ignore.has(k)).sort();
+  const keys = Object.keys(metric)
+    .filter((k) => !ignore.has(k))
+    .sort();
   return `{${keys.map((k) => `${k}=${JSON.stringify(metric[k])}`).join(', ')}}`;
 }

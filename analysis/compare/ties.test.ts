@@ -48,9 +48,27 @@ describe('alignSelectionTies', () => {
   });
 
   it('judges each group of a grouped selection at its own boundary, per timestamp', () => {
-    const want = [s({ job: 'x', id: 'a' }, [[60, 9], [120, 9]]), s({ job: 'y', id: 'b' }, [[60, 1], [120, 1]])];
+    const want = [
+      s({ job: 'x', id: 'a' }, [
+        [60, 9],
+        [120, 9],
+      ]),
+      s({ job: 'y', id: 'b' }, [
+        [60, 1],
+        [120, 1],
+      ]),
+    ];
     // at 60 the candidate's y-group picked c (tied with b at y's boundary); at 120 a y series of another value
-    const got = [s({ job: 'x', id: 'a' }, [[60, 9], [120, 9]]), s({ job: 'y', id: 'c' }, [[60, 1], [120, 2]])];
+    const got = [
+      s({ job: 'x', id: 'a' }, [
+        [60, 9],
+        [120, 9],
+      ]),
+      s({ job: 'y', id: 'c' }, [
+        [60, 1],
+        [120, 2],
+      ]),
+    ];
     const aligned = alignSelectionTies(want, got, { op: 'topk', grouping: { without: false, labels: ['job'] } });
     expect(aligned.find((x) => x.metric.id === 'b')?.values).toEqual([[60, 1]]);
     expect(aligned.find((x) => x.metric.id === 'c')?.values).toEqual([[120, 2]]);
@@ -65,16 +83,34 @@ describe('alignSelectionTies', () => {
 describe('the watcher on a topk guardrail', () => {
   const window = { start: 0, end: 600 };
   const points = (v: number) => Array.from({ length: 10 }, (_, i) => [60 * (i + 1), v] as [number, number]);
-  const baseline = { query: 'topk(2, rate(x[5m]))', series: [{ labels: { id: 'a' }, points: points(5) }, { labels: { id: 'b' }, points: points(3) }] };
+  const baseline = {
+    query: 'topk(2, rate(x[5m]))',
+    series: [
+      { labels: { id: 'a' }, points: points(5) },
+      { labels: { id: 'b' }, points: points(3) },
+    ],
+  };
 
   it('passes a candidate that picked another series tied at the boundary', () => {
-    const candidate = { query: 'topk(2, rate(x[5m]))', series: [{ labels: { id: 'a' }, points: points(5) }, { labels: { id: 'c' }, points: points(3) }] };
+    const candidate = {
+      query: 'topk(2, rate(x[5m]))',
+      series: [
+        { labels: { id: 'a' }, points: points(5) },
+        { labels: { id: 'c' }, points: points(3) },
+      ],
+    };
     expect(checkGuardrail({ id: 'top', query: 'topk(2, rate(x[5m]))' }, baseline, candidate, window, 60, 0.5).verdict).toBe('pass');
   });
 
   it('fails the same answers when the query is not a selection', () => {
     const plain = { ...baseline, query: 'rate(x[5m])' };
-    const candidate = { query: 'rate(x[5m])', series: [{ labels: { id: 'a' }, points: points(5) }, { labels: { id: 'c' }, points: points(3) }] };
+    const candidate = {
+      query: 'rate(x[5m])',
+      series: [
+        { labels: { id: 'a' }, points: points(5) },
+        { labels: { id: 'c' }, points: points(3) },
+      ],
+    };
     expect(checkGuardrail({ id: 'plain', query: 'rate(x[5m])' }, plain, candidate, window, 60, 0.5).verdict).toBe('fail');
   });
 });

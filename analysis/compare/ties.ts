@@ -59,7 +59,9 @@ export function alignSelectionTies(
   const ignore = new Set(options.ignoreLabels ?? []);
   const tolerance = options.tolerance ?? 1e-9;
   const identityOf = (metric: Readonly<Record<string, string>>) => {
-    const keys = Object.keys(metric).filter((k) => !ignore.has(k)).sort();
+    const keys = Object.keys(metric)
+      .filter((k) => !ignore.has(k))
+      .sort();
     return JSON.stringify(keys.map((k) => [k, metric[k]]));
   };
   const groupOf = (metric: Readonly<Record<string, string>>) => {
@@ -107,7 +109,9 @@ export function alignSelectionTies(
       const edgeWant = boundary(reference);
       if (!valuesEqual(edgeWant, edgeGot, tolerance)) continue;
       const open = reference.filter((p) => !own.has(p.identity) && valuesEqual(p.value, edgeWant, tolerance));
-      for (const p of points.filter((x) => !present.has(x.identity) && valuesEqual(x.value, edgeGot, tolerance)).sort((a, b) => (a.identity < b.identity ? -1 : 1))) {
+      for (const p of points
+        .filter((x) => !present.has(x.identity) && valuesEqual(x.value, edgeGot, tolerance))
+        .sort((a, b) => (a.identity < b.identity ? -1 : 1))) {
         const target = open.shift();
         if (!target) break;
         let m = moves.get(p.identity);

@@ -21,10 +21,18 @@ export function assessGuardrail(guardrail: Guardrail, changes: readonly MetricCh
     if (change.status === 'unchanged') continue;
     const read = usage.selectors.some((s) => s.metric === undefined || s.metric === change.metric);
     if (change.collisions > 0 && read) {
-      return { status: 'changed', metric: change.metric, why: `${change.collisions} output series of ${change.metric} are written by several input series without aggregation (last write wins)` };
+      return {
+        status: 'changed',
+        metric: change.metric,
+        why: `${change.collisions} output series of ${change.metric} are written by several input series without aggregation (last write wins)`,
+      };
     }
     if (read && change.status === 'reduced' && change.functions.length === 0 && change.removedLabels.length === 0 && change.seriesAfter < change.seriesBefore) {
-      return { status: 'changed', metric: change.metric, why: `${change.seriesBefore - change.seriesAfter} of ${change.seriesBefore} series of ${change.metric} are dropped by a filter` };
+      return {
+        status: 'changed',
+        metric: change.metric,
+        why: `${change.seriesBefore - change.seriesAfter} of ${change.seriesBefore} series of ${change.metric} are dropped by a filter`,
+      };
     }
     for (const seriesChange of toSeriesChanges(change)) {
       const verdict = assessQuery(usage, seriesChange);
@@ -49,7 +57,8 @@ export function assessGuardrail(guardrail: Guardrail, changes: readonly MetricCh
 /** What the PromQL assessment needs to know about one changed metric. */
 export function toSeriesChanges(change: MetricChange): SeriesChange[] {
   if (change.status === 'dropped') return [{ kind: 'drop-metric', metric: change.metric }];
-  if (change.functions.length > 0) return change.functions.map((fn) => ({ kind: 'aggregate', metric: change.metric, function: fn, remove: change.removedLabels }));
+  if (change.functions.length > 0)
+    return change.functions.map((fn) => ({ kind: 'aggregate', metric: change.metric, function: fn, remove: change.removedLabels }));
   if (change.removedLabels.length > 0) return [{ kind: 'drop-labels', metric: change.metric, labels: change.removedLabels }];
   return [];
 }

@@ -30,7 +30,9 @@ describe('monthlyCost', () => {
   });
 
   it('fails when a price is not a decimal string or the currency is not ISO 4217', () => {
-    expect(() => monthlyCost({ currency: 'USD', perGigabyte: 'cheap' }, { series: 1, samplesPerMinute: 1, bytesPerMonth: 1 })).toThrow(/perGigabyte \("cheap"\) must be a decimal string/);
+    expect(() => monthlyCost({ currency: 'USD', perGigabyte: 'cheap' }, { series: 1, samplesPerMinute: 1, bytesPerMonth: 1 })).toThrow(
+      /perGigabyte \("cheap"\) must be a decimal string/,
+    );
     expect(() => Money.of('1', 'dollars')).toThrow(/ISO 4217/);
     expect(() => Money.of('1', 'USD').plus(Money.of('1', 'EUR'))).toThrow(/cannot combine USD with EUR/);
   });
@@ -38,7 +40,9 @@ describe('monthlyCost', () => {
 
 describe('estimateExperiment', () => {
   const series: Series[] = [];
-  for (let pod = 0; pod < 10; pod++) for (const route of ['/a', '/b']) series.push({ name: 'http_requests_total', labels: { job: 'api', instance: 'i', route, pod: `p${pod}` }, type: 'counter' });
+  for (let pod = 0; pod < 10; pod++)
+    for (const route of ['/a', '/b'])
+      series.push({ name: 'http_requests_total', labels: { job: 'api', instance: 'i', route, pod: `p${pod}` }, type: 'counter' });
   const config = (processors: Record<string, unknown>): RenderedCollectorConfig => ({
     processors,
     exporters: { prometheusremotewrite: {} },
@@ -59,14 +63,28 @@ describe('estimateExperiment', () => {
       ],
       guardrails: [{ query: 'sum by (route) (rate(http_requests_total[5m]))', source: 'rules.yaml:3:11' }],
       priceModel: GRAFANA_CLOUD_PRO,
-      assess: (_g, changes) => (changes.some((c) => c.removedLabels.includes('route')) ? { status: 'changed', metric: 'http_requests_total', label: 'route', why: 'route removed' } : { status: 'unchanged' }),
+      assess: (_g, changes) =>
+        changes.some((c) => c.removedLabels.includes('route'))
+          ? { status: 'changed', metric: 'http_requests_total', label: 'route', why: 'route removed' }
+          : { status: 'unchanged' },
     });
     const [c] = estimate.candidates;
     expect(c).toMatchObject({ variant: 'by-route', before: { series: 20 }, after: { series: 2 }, savingPercent: 90, collisions: 0 });
     expect(c!.saving.toJSON().amount).toBe('0.117');
     expect(estimate.shadowCost.toJSON().amount).toBe('0.143');
     expect(c!.guardrails[0]!.verdict).toEqual({ status: 'unchanged' });
-    expect(c!.changes).toEqual([{ metric: 'http_requests_total', status: 'reduced', seriesBefore: 20, seriesAfter: 2, removedLabels: ['pod'], functions: ['sum'], collisions: 0, mergedAsDelta: false }]);
+    expect(c!.changes).toEqual([
+      {
+        metric: 'http_requests_total',
+        status: 'reduced',
+        seriesBefore: 20,
+        seriesAfter: 2,
+        removedLabels: ['pod'],
+        functions: ['sum'],
+        collisions: 0,
+        mergedAsDelta: false,
+      },
+    ]);
   });
 
   it('says unknown for every guardrail when no assessment is available', () => {
@@ -84,12 +102,24 @@ describe('estimateExperiment', () => {
   });
 
   it('fails when there are no variants', () => {
-    expect(() => estimateExperiment({ experiment: 'x', series, variants: [], guardrails: [], priceModel: GRAFANA_CLOUD_PRO })).toThrow(/experiment x has no variants/);
+    expect(() => estimateExperiment({ experiment: 'x', series, variants: [], guardrails: [], priceModel: GRAFANA_CLOUD_PRO })).toThrow(
+      /experiment x has no variants/,
+    );
   });
 });
 
 describe('assessGuardrail', () => {
-  const change = (over: Partial<MetricChange>): MetricChange => ({ metric: 'http_requests_total', status: 'reduced', seriesBefore: 20, seriesAfter: 2, removedLabels: ['pod'], functions: ['sum'], collisions: 0, mergedAsDelta: false, ...over });
+  const change = (over: Partial<MetricChange>): MetricChange => ({
+    metric: 'http_requests_total',
+    status: 'reduced',
+    seriesBefore: 20,
+    seriesAfter: 2,
+    removedLabels: ['pod'],
+    functions: ['sum'],
+    collisions: 0,
+    mergedAsDelta: false,
+    ...over,
+  });
 
   it('keeps a sum by route unchanged when pods are summed away', () => {
     expect(assessGuardrail({ query: 'sum by (route) (rate(http_requests_total[5m]))' }, [change({})]).status).toBe('unchanged');
@@ -101,9 +131,17 @@ describe('assessGuardrail', () => {
   });
 
   it('reports a dropped metric, collisions and filtered series', () => {
-    expect(assessGuardrail({ query: 'up' }, [change({ metric: 'up', status: 'dropped', seriesAfter: 0, functions: [], removedLabels: [] })]).status).toBe('changed');
-    expect(assessGuardrail({ query: 'sum(http_requests_total)' }, [change({ functions: [], collisions: 3 })])).toMatchObject({ status: 'changed', why: expect.stringMatching(/last write wins/) });
-    expect(assessGuardrail({ query: 'sum(http_requests_total)' }, [change({ functions: [], removedLabels: [], seriesAfter: 15 })])).toMatchObject({ status: 'changed', why: '5 of 20 series of http_requests_total are dropped by a filter' });
+    expect(assessGuardrail({ query: 'up' }, [change({ metric: 'up', status: 'dropped', seriesAfter: 0, functions: [], removedLabels: [] })]).status).toBe(
+      'changed',
+    );
+    expect(assessGuardrail({ query: 'sum(http_requests_total)' }, [change({ functions: [], collisions: 3 })])).toMatchObject({
+      status: 'changed',
+      why: expect.stringMatching(/last write wins/),
+    });
+    expect(assessGuardrail({ query: 'sum(http_requests_total)' }, [change({ functions: [], removedLabels: [], seriesAfter: 15 })])).toMatchObject({
+      status: 'changed',
+      why: '5 of 20 series of http_requests_total are dropped by a filter',
+    });
   });
 
   it('says unknown when the query does not parse', () => {
@@ -112,10 +150,22 @@ describe('assessGuardrail', () => {
 });
 
 describe('assessGuardrail counter-reset caveat', () => {
-  const summed: MetricChange = { metric: 'c_total', status: 'reduced', seriesBefore: 4, seriesAfter: 1, removedLabels: ['pod'], functions: ['sum'], collisions: 0, mergedAsDelta: false };
-  it('warns that a reset changes a sum of cumulative counters, and only by the restarted counter\'s first value when deltas were summed', () => {
+  const summed: MetricChange = {
+    metric: 'c_total',
+    status: 'reduced',
+    seriesBefore: 4,
+    seriesAfter: 1,
+    removedLabels: ['pod'],
+    functions: ['sum'],
+    collisions: 0,
+    mergedAsDelta: false,
+  };
+  it("warns that a reset changes a sum of cumulative counters, and only by the restarted counter's first value when deltas were summed", () => {
     expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [summed])).toEqual({ status: 'unchanged', why: COUNTER_RESET_CAVEAT });
-    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [{ ...summed, mergedAsDelta: true }])).toEqual({ status: 'unchanged', why: DELTA_RESET_CAVEAT });
+    expect(assessGuardrail({ query: 'sum(rate(c_total[5m]))' }, [{ ...summed, mergedAsDelta: true }])).toEqual({
+      status: 'unchanged',
+      why: DELTA_RESET_CAVEAT,
+    });
     // a gauge read without a counter function carries neither
     expect(assessGuardrail({ query: 'sum(c_total)' }, [{ ...summed, mergedAsDelta: true }])).toEqual({ status: 'unchanged' });
   });

@@ -79,7 +79,11 @@ export function monthlyCost(model: PriceModel, usage: BilledUsage): MonthlyCost 
     const bound = tier.upToSeries ?? Infinity;
     const inTier = Math.max(0, Math.min(usage.series, bound) - previousBound);
     if (inTier > 0) {
-      lines.push({ item: 'series-tier', description: `${fmt(inTier)} series (tier ${i + 1}) × ${model.currency} ${unit.toFixed()}`, amount: Money.of(unit.times(inTier), model.currency) });
+      lines.push({
+        item: 'series-tier',
+        description: `${fmt(inTier)} series (tier ${i + 1}) × ${model.currency} ${unit.toFixed()}`,
+        amount: Money.of(unit.times(inTier), model.currency),
+      });
     }
     previousBound = bound;
   }
@@ -94,7 +98,11 @@ export function monthlyCost(model: PriceModel, usage: BilledUsage): MonthlyCost 
   const perGigabyte = price(model.perGigabyte, 'perGigabyte');
   if (perGigabyte) {
     const gigabytes = new Decimal(usage.bytesPerMonth).dividedBy(1e9);
-    lines.push({ item: 'bytes', description: `${gigabytes.toDecimalPlaces(3).toFixed()} GB × ${model.currency} ${perGigabyte.toFixed()}`, amount: Money.of(perGigabyte.times(gigabytes), model.currency) });
+    lines.push({
+      item: 'bytes',
+      description: `${gigabytes.toDecimalPlaces(3).toFixed()} GB × ${model.currency} ${perGigabyte.toFixed()}`,
+      amount: Money.of(perGigabyte.times(gigabytes), model.currency),
+    });
   }
   const total = lines.reduce((sum, line) => sum.plus(line.amount), Money.zero(model.currency));
   return { total, lines };

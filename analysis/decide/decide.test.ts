@@ -49,7 +49,11 @@ function answer(grid: readonly WindowSpan[], value: (t: number, i: number) => nu
   return [{ labels: {}, points }];
 }
 
-function observation(windows: number, candidateGuardrail: (t: number, i: number) => number, baselineGuardrail: (t: number, i: number) => number = () => 10): Observation {
+function observation(
+  windows: number,
+  candidateGuardrail: (t: number, i: number) => number,
+  baselineGuardrail: (t: number, i: number) => number = () => 10,
+): Observation {
   const grid = windowGrid(NOW, WINDOW, windows);
   return {
     windows: grid,
@@ -156,7 +160,12 @@ describe('decideExperiment', () => {
   });
 
   it('measures a paused experiment but never acts on it', () => {
-    const [decision] = decideExperiment(input(observation(3, () => 10.5), { lifecycle: { phase: 'paused', since: '2020-01-01T00:00:00Z' } }));
+    const [decision] = decideExperiment(
+      input(
+        observation(3, () => 10.5),
+        { lifecycle: { phase: 'paused', since: '2020-01-01T00:00:00Z' } },
+      ),
+    );
     expect(decision).toMatchObject({ action: 'none', verdict: 'fail' });
     expect(decision!.reason).toMatch(/^paused: .*would rollback/);
   });
@@ -165,27 +174,57 @@ describe('decideExperiment', () => {
     const earlierEnv = { ...environment, name: 'dev', promotionOrder: 0, bakeTimeMinutes: 60 };
     const prod = { ...environment, name: 'prod', promotionOrder: 2 };
     const recent = new Date((NOW - 600) * 1000).toISOString();
-    const baking = decideExperiment(input(observation(3, () => 10), { environment: prod, earlier: [{ environment: earlierEnv, lifecycle: { phase: 'promoted', variant: 'drop-pod', since: recent } }] }));
+    const baking = decideExperiment(
+      input(
+        observation(3, () => 10),
+        { environment: prod, earlier: [{ environment: earlierEnv, lifecycle: { phase: 'promoted', variant: 'drop-pod', since: recent } }] },
+      ),
+    );
     expect(baking[0]).toMatchObject({ action: 'none' });
     expect(baking[0]!.reason).toMatch(/dev's bake time of 60 min/);
-    const baked = decideExperiment(input(observation(3, () => 10), { environment: prod, earlier: [{ environment: earlierEnv, lifecycle: { phase: 'promoted', variant: 'drop-pod', since: '2020-01-01T00:00:00Z' } }] }));
+    const baked = decideExperiment(
+      input(
+        observation(3, () => 10),
+        { environment: prod, earlier: [{ environment: earlierEnv, lifecycle: { phase: 'promoted', variant: 'drop-pod', since: '2020-01-01T00:00:00Z' } }] },
+      ),
+    );
     expect(baked[0]).toMatchObject({ action: 'promote' });
   });
 
   it('does not propose a rolled-back variant again unless its spec changed', () => {
-    const same = decideExperiment(input(observation(3, () => 10), { lifecycle: { phase: 'running', since: '2020-01-01T00:00:00Z', priorRollbacks: [{ variant: 'drop-pod', specHash: 'c1' }] } }));
+    const same = decideExperiment(
+      input(
+        observation(3, () => 10),
+        { lifecycle: { phase: 'running', since: '2020-01-01T00:00:00Z', priorRollbacks: [{ variant: 'drop-pod', specHash: 'c1' }] } },
+      ),
+    );
     expect(same[0]!.action).toBe('none');
     expect(same[0]!.reason).toMatch(/rolled back before/);
-    const changed = decideExperiment(input(observation(3, () => 10), { lifecycle: { phase: 'running', since: '2020-01-01T00:00:00Z', priorRollbacks: [{ variant: 'drop-pod', specHash: 'old' }] } }));
+    const changed = decideExperiment(
+      input(
+        observation(3, () => 10),
+        { lifecycle: { phase: 'running', since: '2020-01-01T00:00:00Z', priorRollbacks: [{ variant: 'drop-pod', specHash: 'old' }] } },
+      ),
+    );
     expect(changed[0]!.action).toBe('promote');
   });
 
   it('does not measure before Flux applied the revision and the warm-up passed', () => {
-    const notApplied = decideExperiment(input(observation(3, () => 10), { deployment: { source: 'kubernetes', current: false, reason: 'the Kustomization is not Ready' } }));
+    const notApplied = decideExperiment(
+      input(
+        observation(3, () => 10),
+        { deployment: { source: 'kubernetes', current: false, reason: 'the Kustomization is not Ready' } },
+      ),
+    );
     expect(notApplied[0]).toMatchObject({ action: 'none', verdict: 'inconclusive' });
     expect(notApplied[0]!.reason).toMatch(/not Ready/);
     const fresh = new Date((NOW - 120) * 1000).toISOString();
-    const warming = decideExperiment(input(observation(3, () => 10), { deployment: { source: 'kubernetes', current: true, readySince: fresh } }));
+    const warming = decideExperiment(
+      input(
+        observation(3, () => 10),
+        { deployment: { source: 'kubernetes', current: true, readySince: fresh } },
+      ),
+    );
     expect(warming[0]!.reason).toMatch(/warming up/);
   });
 });
@@ -195,7 +234,10 @@ describe('collector health (ADR 0127)', () => {
     const obs = observation(3, () => 10);
     return { ...obs, usage: { baseline: usage(1000, 3, baseline), 'drop-pod': usage(400, 3, candidate) } };
   };
-  const health = (obs: Observation) => decideExperiment(input(obs))[0]!.windows.at(-1)!.checks.filter((c) => c.kind === 'health');
+  const health = (obs: Observation) =>
+    decideExperiment(input(obs))[0]!
+      .windows.at(-1)!
+      .checks.filter((c) => c.kind === 'health');
 
   it('compares shared-receiver refused points only when both variants have them', () => {
     const none = [null, null, null];
@@ -206,7 +248,10 @@ describe('collector health (ADR 0127)', () => {
 
   it('is inconclusive when a variant has no exporter counters, and fails when its exporter loses more points', () => {
     const missing = health(withUsage({ sendFailedPoints: [null, null, null] }));
-    expect(missing.find((c) => c.id === 'otelcol_exporter_send_failed_metric_points')).toMatchObject({ verdict: 'inconclusive', detail: expect.stringMatching(/self-telemetry pipeline/) });
+    expect(missing.find((c) => c.id === 'otelcol_exporter_send_failed_metric_points')).toMatchObject({
+      verdict: 'inconclusive',
+      detail: expect.stringMatching(/self-telemetry pipeline/),
+    });
     const failing = health(withUsage({ droppedPoints: [500, 500, 500] }));
     expect(failing.find((c) => c.id === 'otelcol_exporter_enqueue_failed_metric_points')).toMatchObject({ verdict: 'fail', baseline: 0, candidate: 500 });
   });

@@ -2,7 +2,18 @@ import { DEFAULT_BYTES_PER_SAMPLE } from './cost';
 import { evaluateWindow } from './evaluate-window';
 import { streaksOf } from './hysteresis';
 import { promotionBlocker, type EarlierEnvironment } from './promotion-order';
-import type { Decision, DecisionAction, DeploymentInput, EnvironmentInput, Evidence, ExperimentInput, LifecycleInput, Observation, Verdict, WindowResult } from './types';
+import type {
+  Decision,
+  DecisionAction,
+  DeploymentInput,
+  EnvironmentInput,
+  Evidence,
+  ExperimentInput,
+  LifecycleInput,
+  Observation,
+  Verdict,
+  WindowResult,
+} from './types';
 import { measurementStartSeconds, warmUpSeconds } from './windows';
 
 /** Everything needed to decide one experiment in one environment. */
@@ -65,7 +76,18 @@ export function decideExperiment(input: DecideInput): Decision[] {
       decidedAt,
     }));
   const idle = (reason: string, windows: (variant: string) => readonly WindowResult[] = () => []): Decision[] =>
-    finish(candidates.map((v) => ({ variant: v.name, specHash: v.specHash, action: 'none', verdict: 'inconclusive', standing: 'inconclusive', reason, savingPercent: null, windows: windows(v.name) })));
+    finish(
+      candidates.map((v) => ({
+        variant: v.name,
+        specHash: v.specHash,
+        action: 'none',
+        verdict: 'inconclusive',
+        standing: 'inconclusive',
+        reason,
+        savingPercent: null,
+        windows: windows(v.name),
+      })),
+    );
 
   if (lifecycle.phase !== 'running' && lifecycle.phase !== 'paused') return idle(`the experiment is ${lifecycle.phase} here: no shadow pipelines to measure`);
   if (!deployment.current) return idle(`not measuring: ${deployment.reason ?? 'Flux has not applied the experiment’s latest revision'}`);
@@ -79,10 +101,21 @@ export function decideExperiment(input: DecideInput): Decision[] {
     const windows = indexes.map((i) => evaluateWindow({ experiment, environment, observation, baseline, candidate: variant.name }, i));
     const streaks = streaksOf(windows, consecutivePasses, failureLimit);
     const verdict = windows[windows.length - 1]!.verdict;
-    const draft: Draft = { variant: variant.name, specHash: variant.specHash, action: 'none', verdict, standing: streaks.standing, reason: '', savingPercent: null, windows };
+    const draft: Draft = {
+      variant: variant.name,
+      specHash: variant.specHash,
+      action: 'none',
+      verdict,
+      standing: streaks.standing,
+      reason: '',
+      savingPercent: null,
+      windows,
+    };
     const trailingSaving = meanSaving(windows, Math.max(streaks.qualifyingPasses, 1));
     draft.savingPercent = trailingSaving;
-    const priorRollback = (lifecycle.priorRollbacks ?? []).find((r) => r.variant === variant.name && (r.specHash === undefined || r.specHash === variant.specHash));
+    const priorRollback = (lifecycle.priorRollbacks ?? []).find(
+      (r) => r.variant === variant.name && (r.specHash === undefined || r.specHash === variant.specHash),
+    );
     if (streaks.hardFailures >= failureLimit) {
       draft.action = 'rollback';
       draft.reason = `a hard guardrail or collector health failed in ${streaks.hardFailures} consecutive windows (limit ${failureLimit})`;
@@ -99,7 +132,9 @@ export function decideExperiment(input: DecideInput): Decision[] {
     return draft;
   });
 
-  const promotions = drafts.filter((d) => d.action === 'promote').sort((a, b) => (b.savingPercent ?? 0) - (a.savingPercent ?? 0) || a.variant.localeCompare(b.variant));
+  const promotions = drafts
+    .filter((d) => d.action === 'promote')
+    .sort((a, b) => (b.savingPercent ?? 0) - (a.savingPercent ?? 0) || a.variant.localeCompare(b.variant));
   for (const other of promotions.slice(1)) {
     other.action = 'none';
     other.reason = `passes too, but ${promotions[0]!.variant} saves more (${formatPercent(promotions[0]!.savingPercent)} vs ${formatPercent(other.savingPercent)})`;
@@ -122,7 +157,13 @@ export function decideExperiment(input: DecideInput): Decision[] {
   return finish(drafts);
 }
 
-function waitingReason(streaks: ReturnType<typeof streaksOf>, windows: readonly WindowResult[], passes: number, failureLimit: number, minSavings: number): string {
+function waitingReason(
+  streaks: ReturnType<typeof streaksOf>,
+  windows: readonly WindowResult[],
+  passes: number,
+  failureLimit: number,
+  minSavings: number,
+): string {
   const latest = windows[windows.length - 1]!;
   if (latest.verdict === 'inconclusive' || latest.verdict === 'error') {
     const check = latest.checks.find((c) => c.verdict === latest.verdict);

@@ -37,7 +37,15 @@ export function evaluateWindow(context: WindowContext, index: number): WindowRes
 
   const data = checkData(observation, baseline, candidate, index, window.end - window.start, scrape, minPointsFraction);
   checks.push(data);
-  if (data.verdict === 'pass') checks.push(...checkHealth(observation.usage[baseline]!, observation.usage[candidate]!, index, experiment.promotion.memoryTolerance ?? WINDOW_DEFAULTS.memoryTolerance));
+  if (data.verdict === 'pass')
+    checks.push(
+      ...checkHealth(
+        observation.usage[baseline]!,
+        observation.usage[candidate]!,
+        index,
+        experiment.promotion.memoryTolerance ?? WINDOW_DEFAULTS.memoryTolerance,
+      ),
+    );
   for (const guardrail of experiment.guardrails) {
     const answers = observation.guardrails[guardrail.id] ?? {};
     checks.push(checkGuardrail(guardrail, answers[baseline], answers[candidate], window, scrape, minPointsFraction));
@@ -69,7 +77,15 @@ export function evaluateWindow(context: WindowContext, index: number): WindowRes
 }
 
 /** Both variants have usage data in the window, fresh (newest sample within two scrape intervals of its end) and dense enough. */
-function checkData(observation: Observation, baseline: string, candidate: string, index: number, windowSeconds: number, scrape: number, minPointsFraction: number): CheckResult {
+function checkData(
+  observation: Observation,
+  baseline: string,
+  candidate: string,
+  index: number,
+  windowSeconds: number,
+  scrape: number,
+  minPointsFraction: number,
+): CheckResult {
   const make = (verdict: CheckResult['verdict'], baseline: number | null, candidate: number | null, detail: string) =>
     checkResult('usage', 'data', false, verdict, 'presence, freshness and density', { baseline, candidate }, detail);
   const bu = observation.usage[baseline];
@@ -78,7 +94,10 @@ function checkData(observation: Observation, baseline: string, candidate: string
   if (failed) return make('error', null, null, `a cost query failed: ${failed.message}`);
   const unavailable = observation.failures[0];
   if (unavailable) return make('inconclusive', null, null, `no data: ${unavailable.message}`);
-  for (const [side, usage] of [['baseline', bu], ['candidate', cu]] as const) {
+  for (const [side, usage] of [
+    ['baseline', bu],
+    ['candidate', cu],
+  ] as const) {
     const series = usage?.activeSeries[index] ?? null;
     const samples = usage?.samplesPerSecond[index] ?? null;
     if (!usage || series === null || samples === null || series === 0) {
@@ -86,11 +105,21 @@ function checkData(observation: Observation, baseline: string, candidate: string
     }
     const lag = usage.lagSeconds[index] ?? null;
     if (lag === null || lag > 2 * scrape) {
-      return make('inconclusive', null, null, `the ${side}'s data is stale: newest sample ${lag === null ? 'unknown' : `${Math.round(lag)} s`} before the window's end (limit ${2 * scrape} s)`);
+      return make(
+        'inconclusive',
+        null,
+        null,
+        `the ${side}'s data is stale: newest sample ${lag === null ? 'unknown' : `${Math.round(lag)} s`} before the window's end (limit ${2 * scrape} s)`,
+      );
     }
     const expectedSamples = (series * windowSeconds) / scrape;
     if (samples * windowSeconds < minPointsFraction * expectedSamples) {
-      return make('inconclusive', null, null, `the ${side} has too few points: ${Math.round(samples * windowSeconds)} samples, expected about ${Math.round(expectedSamples)}`);
+      return make(
+        'inconclusive',
+        null,
+        null,
+        `the ${side} has too few points: ${Math.round(samples * windowSeconds)} samples, expected about ${Math.round(expectedSamples)}`,
+      );
     }
   }
   return make('pass', bu!.activeSeries[index]!, cu!.activeSeries[index]!, 'both variants reported fresh data');
@@ -111,7 +140,17 @@ function checkHealth(bu: VariantUsage, cu: VariantUsage, index: number, memoryTo
     }
     const comparison = compareCountsNoWorse(b, c, 0);
     const detail = comparison.same ? 'no worse than the baseline copy' : 'the candidate loses more points than the baseline copy';
-    results.push(checkResult('health', metric, true, comparison.same ? 'pass' : 'fail', statistic, { baseline: b, candidate: c, difference: comparison.difference, threshold: comparison.threshold }, detail));
+    results.push(
+      checkResult(
+        'health',
+        metric,
+        true,
+        comparison.same ? 'pass' : 'fail',
+        statistic,
+        { baseline: b, candidate: c, difference: comparison.difference, threshold: comparison.threshold },
+        detail,
+      ),
+    );
   }
   const bm = bu.memoryBytes[index] ?? null;
   const cm = cu.memoryBytes[index] ?? null;
@@ -119,7 +158,17 @@ function checkHealth(bu: VariantUsage, cu: VariantUsage, index: number, memoryTo
     const difference = (cm - bm) / bm;
     const ok = difference <= memoryTolerance;
     const detail = ok ? 'memory within the margin' : 'the candidate needs more memory than the baseline copy';
-    results.push(checkResult('health', 'otelcol_process_memory_rss', false, ok ? 'pass' : 'fail', 'relative increase of the window maximum', { baseline: bm, candidate: cm, difference, threshold: memoryTolerance }, detail));
+    results.push(
+      checkResult(
+        'health',
+        'otelcol_process_memory_rss',
+        false,
+        ok ? 'pass' : 'fail',
+        'relative increase of the window maximum',
+        { baseline: bm, candidate: cm, difference, threshold: memoryTolerance },
+        detail,
+      ),
+    );
   }
   return results;
 }

@@ -42,16 +42,25 @@ export function parseFluxRevision(revision: string | undefined): FluxRevision | 
  * `appliedContainsChange` is the git ancestry answer (`undefined` when the applied commit is
  * unknown to the local clone, e.g. not fetched yet).
  */
-export function fluxDeployment(status: KustomizationStatusInput, lastChangeSha: string | undefined, appliedContainsChange: boolean | undefined): DeploymentInput {
+export function fluxDeployment(
+  status: KustomizationStatusInput,
+  lastChangeSha: string | undefined,
+  appliedContainsChange: boolean | undefined,
+): DeploymentInput {
   const base = { source: status.source, revision: status.lastAppliedRevision, readySince: status.readySince };
   if (!status.found) return { ...base, current: false, reason: status.message ?? 'Flux reports no Kustomization for the experiment here' };
   if (status.ready !== true) return { ...base, current: false, reason: `the Kustomization is not Ready${status.message ? `: ${status.message}` : ''}` };
   const applied = parseFluxRevision(status.lastAppliedRevision);
   if (!applied) return { ...base, current: false, reason: `the applied revision ${JSON.stringify(status.lastAppliedRevision ?? '')} names no commit` };
   if (!lastChangeSha) return { ...base, current: false, reason: 'no commit in the config repo touches the experiment' };
-  if (appliedContainsChange === undefined) return { ...base, current: false, reason: `the applied commit ${applied.sha.slice(0, 12)} is not in the config repo clone yet` };
+  if (appliedContainsChange === undefined)
+    return { ...base, current: false, reason: `the applied commit ${applied.sha.slice(0, 12)} is not in the config repo clone yet` };
   if (!appliedContainsChange) {
-    return { ...base, current: false, reason: `Flux applied ${applied.sha.slice(0, 12)}, which predates the experiment's last change ${lastChangeSha.slice(0, 12)}` };
+    return {
+      ...base,
+      current: false,
+      reason: `Flux applied ${applied.sha.slice(0, 12)}, which predates the experiment's last change ${lastChangeSha.slice(0, 12)}`,
+    };
   }
   return { ...base, current: true };
 }

@@ -28,9 +28,13 @@ export function checkGuardrail(
   const hard = guardrail.hard ?? GUARDRAIL_DEFAULTS.hard;
   const tolerance = guardrail.relativeTolerance ?? GUARDRAIL_DEFAULTS.relativeTolerance;
   const floor = guardrail.noiseFloor ?? GUARDRAIL_DEFAULTS.noiseFloor;
-  const make = (verdict: CheckResult['verdict'], statistic: string, values: Parameters<typeof checkResult>[5], detail: string) => checkResult('guardrail', guardrail.id, hard, verdict, statistic, values, detail);
+  const make = (verdict: CheckResult['verdict'], statistic: string, values: Parameters<typeof checkResult>[5], detail: string) =>
+    checkResult('guardrail', guardrail.id, hard, verdict, statistic, values, detail);
 
-  for (const [side, answer] of [['baseline', baseline], ['candidate', candidate]] as const) {
+  for (const [side, answer] of [
+    ['baseline', baseline],
+    ['candidate', candidate],
+  ] as const) {
     if (!answer) return make('inconclusive', 'none', {}, `no answer for the ${side}`);
     if (answer.failure) {
       const verdict = answer.failure.kind === 'failed' ? 'error' : 'inconclusive';
@@ -56,7 +60,12 @@ export function checkGuardrail(
       const present = bv.length > 0 ? bv : cv;
       if (present.length >= minPoints) {
         const side = bv.length > 0 ? 'baseline' : 'candidate';
-        return make('fail', 'series presence', { baseline: meanOf(bv), candidate: meanOf(cv) }, `series ${key} is answered for the ${side} only: the candidate changes the answer's shape`);
+        return make(
+          'fail',
+          'series presence',
+          { baseline: meanOf(bv), candidate: meanOf(cv) },
+          `series ${key} is answered for the ${side} only: the candidate changes the answer's shape`,
+        );
       }
       inconclusive ??= `series ${key} has ${present.length} point(s) on one side only, fewer than ${minPoints}`;
       continue;
@@ -77,11 +86,21 @@ export function checkGuardrail(
 
   if (worst && !worst.comparison.same) {
     const { bm, cm, comparison } = worst;
-    return make('fail', worst.statistic, { baseline: bm, candidate: cm, difference: comparison.difference, threshold: comparison.threshold }, `series ${worst.key} differs beyond the tolerance (${keys.size} series compared)`);
+    return make(
+      'fail',
+      worst.statistic,
+      { baseline: bm, candidate: cm, difference: comparison.difference, threshold: comparison.threshold },
+      `series ${worst.key} differs beyond the tolerance (${keys.size} series compared)`,
+    );
   }
   if (inconclusive) return make('inconclusive', worst?.statistic ?? 'none', {}, inconclusive);
   const best = worst!;
-  return make('pass', best.statistic, { baseline: best.bm, candidate: best.cm, difference: best.comparison.difference, threshold: best.comparison.threshold }, `${keys.size} series within the tolerance; the closest to it is ${best.key}`);
+  return make(
+    'pass',
+    best.statistic,
+    { baseline: best.bm, candidate: best.cm, difference: best.comparison.difference, threshold: best.comparison.threshold },
+    `${keys.size} series within the tolerance; the closest to it is ${best.key}`,
+  );
 }
 
 /**

@@ -11,7 +11,12 @@ export interface EarlierEnvironment {
  * environment earlier in the promotion order (dev → staging → prod) must have promoted the same
  * variant at least its bake time ago.
  */
-export function promotionBlocker(variant: string, earlier: readonly EarlierEnvironment[], nowSeconds: number, bakeOverrides: Readonly<Record<string, number>> = {}): string | undefined {
+export function promotionBlocker(
+  variant: string,
+  earlier: readonly EarlierEnvironment[],
+  nowSeconds: number,
+  bakeOverrides: Readonly<Record<string, number>> = {},
+): string | undefined {
   const ordered = [...earlier].sort((a, b) => a.environment.promotionOrder - b.environment.promotionOrder);
   for (const { environment, lifecycle } of ordered) {
     if (lifecycle.phase !== 'promoted' || lifecycle.variant !== variant) {

@@ -17,7 +17,8 @@ export function warmUpSeconds(scrapeIntervalSeconds: number): number {
  * shares the same windows and one range query serves them all), newest last, at most `count`.
  */
 export function windowGrid(nowSeconds: number, windowSeconds: number, count: number): WindowSpan[] {
-  if (!(windowSeconds > 0) || !Number.isInteger(windowSeconds)) throw new Error(`window length must be a positive whole number of seconds, got ${windowSeconds}`);
+  if (!(windowSeconds > 0) || !Number.isInteger(windowSeconds))
+    throw new Error(`window length must be a positive whole number of seconds, got ${windowSeconds}`);
   const lastEnd = Math.floor(nowSeconds / windowSeconds) * windowSeconds;
   const windows: WindowSpan[] = [];
   for (let i = count - 1; i >= 0; i -= 1) {
@@ -32,7 +33,10 @@ export function windowGrid(nowSeconds: number, windowSeconds: number, count: num
  * the lifecycle phase was entered, plus the warm-up. `null` when neither time is known.
  */
 export function measurementStartSeconds(readySince: string | undefined, phaseSince: string | undefined, scrapeIntervalSeconds: number): number | null {
-  const times = [readySince, phaseSince].filter((t): t is string => t !== undefined).map((t) => Date.parse(t) / 1000).filter(Number.isFinite);
+  const times = [readySince, phaseSince]
+    .filter((t): t is string => t !== undefined)
+    .map((t) => Date.parse(t) / 1000)
+    .filter(Number.isFinite);
   if (times.length === 0 || readySince === undefined) return null;
   return Math.max(...times) + warmUpSeconds(scrapeIntervalSeconds);
 }

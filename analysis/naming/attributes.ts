@@ -76,13 +76,7 @@ export type AttributeScope = 'datapoint' | 'resource';
  * Prometheus label `label` of metric `metricName` is made from. `target_info` labels come from
  * resource attributes; `job`/`instance` from the service attributes.
  */
-export function attributeFeedsLabel(
-  attribute: string,
-  scope: AttributeScope,
-  label: string,
-  metricName: string,
-  options: ResourceLabelOptions = {},
-): boolean {
+export function attributeFeedsLabel(attribute: string, scope: AttributeScope, label: string, metricName: string, options: ResourceLabelOptions = {}): boolean {
   if (scope === 'datapoint') return metricName !== TARGET_INFO && prometheusLabelName(attribute) === label;
   const placement = placeResourceAttribute(attribute, options);
   if (placement.seriesLabels.includes(label)) return true;

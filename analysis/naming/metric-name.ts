@@ -43,7 +43,10 @@ export interface PrometheusSeriesName {
 export function prometheusMetricName(metric: OtelMetric, options: PrometheusNamingOptions = {}): string {
   const namespace = options.namespace ?? '';
   if (options.addMetricSuffixes === false) {
-    const plain = metric.name.split(/[^\p{L}\p{N}_:]+/u).filter((t) => t !== '').join('_');
+    const plain = metric.name
+      .split(/[^\p{L}\p{N}_:]+/u)
+      .filter((t) => t !== '')
+      .join('_');
     if (namespace !== '') return `${namespace}_${plain}`;
     return /^\p{N}/u.test(plain) ? `_${plain}` : plain;
   }
@@ -134,7 +137,10 @@ export function otelCandidatesFor(prometheusName: string): OtelCandidate[] {
 }
 
 function reading(family: string, type: OtelMetricType, role: PrometheusSeriesRole, monotonic: boolean | undefined): OtelCandidate {
-  let tokens = family.replace(/^_(?=\p{N})/u, '').split('_').filter((t) => t !== '');
+  let tokens = family
+    .replace(/^_(?=\p{N})/u, '')
+    .split('_')
+    .filter((t) => t !== '');
   if (monotonic === true && tokens[tokens.length - 1] === 'total') tokens = tokens.slice(0, -1);
   if (type === 'gauge' && tokens[tokens.length - 1] === 'ratio') tokens = tokens.slice(0, -1);
   const unit: string[] = [];
@@ -160,15 +166,30 @@ export function otelMetricMatchesPrometheusName(
     const metric: OtelMetric = { name: otelName, type: known.type, unit: known.unit, monotonic: known.monotonic };
     return prometheusSeriesNames(metric, options).some((s) => s.name === prometheusName);
   }
-  const wanted = alphanumericTokens(otelName).join('_').replace(/_total$/, '');
+  const wanted = alphanumericTokens(otelName)
+    .join('_')
+    .replace(/_total$/, '');
   const prefix = options.namespace ? `${options.namespace}_` : '';
   if (prefix !== '' && !prometheusName.startsWith(prefix)) return false;
   const name = prometheusName.slice(prefix.length);
-  if (name.split('_').filter((t) => t !== '').join('_') === wanted) return true;
+  if (
+    name
+      .split('_')
+      .filter((t) => t !== '')
+      .join('_') === wanted
+  )
+    return true;
   return otelCandidatesFor(name).some((c) => {
     const stem = c.stemTokens.join('_');
     const withUnit = c.unitWords === '' ? stem : `${stem}_${c.unitWords}`;
-    return stem === wanted || withUnit === wanted || c.familyName.split('_').filter((t) => t !== '').join('_') === wanted;
+    return (
+      stem === wanted ||
+      withUnit === wanted ||
+      c.familyName
+        .split('_')
+        .filter((t) => t !== '')
+        .join('_') === wanted
+    );
   });
 }
 

@@ -54,8 +54,14 @@ describe('prometheusSeriesNames', () => {
   });
 
   it('writes a summary with quantile and an exponential histogram as one native histogram', () => {
-    expect(prometheusSeriesNames({ name: 'rpc.latency', type: 'summary', unit: 'ms' })[0]).toEqual({ name: 'rpc_latency_milliseconds', role: 'quantile', addedLabels: ['quantile'] });
-    expect(prometheusSeriesNames({ name: 'rpc.latency', type: 'exponential_histogram', unit: 's' })).toEqual([{ name: 'rpc_latency_seconds', role: 'native-histogram', addedLabels: [] }]);
+    expect(prometheusSeriesNames({ name: 'rpc.latency', type: 'summary', unit: 'ms' })[0]).toEqual({
+      name: 'rpc_latency_milliseconds',
+      role: 'quantile',
+      addedLabels: ['quantile'],
+    });
+    expect(prometheusSeriesNames({ name: 'rpc.latency', type: 'exponential_histogram', unit: 's' })).toEqual([
+      { name: 'rpc_latency_seconds', role: 'native-histogram', addedLabels: [] },
+    ]);
   });
 });
 
@@ -72,7 +78,9 @@ describe('reading Prometheus names back', () => {
 
   it('matches OTel names to Prometheus names with and without known type', () => {
     expect(otelMetricMatchesPrometheusName('http.server.request.duration', 'http_server_request_duration_seconds_bucket')).toBe(true);
-    expect(otelMetricMatchesPrometheusName('http.server.request.duration', 'http_server_request_duration_seconds_count', { type: 'histogram', unit: 's' })).toBe(true);
+    expect(
+      otelMetricMatchesPrometheusName('http.server.request.duration', 'http_server_request_duration_seconds_count', { type: 'histogram', unit: 's' }),
+    ).toBe(true);
     expect(otelMetricMatchesPrometheusName('system.cpu.time', 'system_cpu_time_seconds_total')).toBe(true);
     expect(otelMetricMatchesPrometheusName('system.cpu.time', 'system_cpu_time_seconds_total', { type: 'gauge', unit: 's' })).toBe(false);
     expect(otelMetricMatchesPrometheusName('system.cpu.time', 'system_cpu_utilization_ratio')).toBe(false);
@@ -130,10 +138,18 @@ describe('readingsConsistentWith', () => {
 describe('otelNamesOfFamily', () => {
   it.each([
     ['redis_commands_total', 'counter', ['redis.commands', 'redis_commands']],
-    ['http_server_request_duration_seconds', 'histogram', ['http.server.request.duration', 'http_server_request_duration', 'http.server.request.duration.seconds', 'http_server_request_duration_seconds']],
+    [
+      'http_server_request_duration_seconds',
+      'histogram',
+      ['http.server.request.duration', 'http_server_request_duration', 'http.server.request.duration.seconds', 'http_server_request_duration_seconds'],
+    ],
     ['node_cpu_seconds_total', 'counter', ['node.cpu', 'node_cpu', 'node.cpu.seconds', 'node_cpu_seconds']],
     ['redis_connected_clients', 'gauge', ['redis.connected.clients', 'redis_connected_clients']],
-    ['k8s_pod_network_io_bytes_per_second', 'gauge', ['k8s.pod.network.io', 'k8s_pod_network_io', 'k8s.pod.network.io.bytes.per.second', 'k8s_pod_network_io_bytes_per_second']],
+    [
+      'k8s_pod_network_io_bytes_per_second',
+      'gauge',
+      ['k8s.pod.network.io', 'k8s_pod_network_io', 'k8s.pod.network.io.bytes.per.second', 'k8s_pod_network_io_bytes_per_second'],
+    ],
     ['up', 'gauge', ['up']],
   ] as const)('names %s (%s) as %j', (family, kind, expected) => {
     expect(otelNamesOfFamily(family, kind)).toEqual(expected);
@@ -193,6 +209,8 @@ describe('pipelineInputNaming', () => {
     expect(pipelineInputNaming(config, 'metrics/mixed')).toBe('both');
     expect(pipelineInputNaming(config, 'metrics/none')).toBe('none');
     expect(metricsInputNaming(config)).toBe('both');
-    expect(metricsInputNaming({ receivers: { otlp: {} }, service: { pipelines: { metrics: { receivers: ['otlp'] }, traces: { receivers: ['jaeger'] } } } })).toBe('otel');
+    expect(
+      metricsInputNaming({ receivers: { otlp: {} }, service: { pipelines: { metrics: { receivers: ['otlp'] }, traces: { receivers: ['jaeger'] } } } }),
+    ).toBe('otel');
   });
 });

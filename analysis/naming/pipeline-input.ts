@@ -55,7 +55,12 @@ export function pipelineInputNaming(config: Config, pipelineId: string): Pipelin
 export function metricsInputNaming(config: Config): PipelineInputNaming {
   const service = isRecord(config.service) ? config.service : {};
   const pipelines = isRecord(service.pipelines) ? Object.keys(service.pipelines) : [];
-  const kinds = new Set(pipelines.filter((id) => id === 'metrics' || id.startsWith('metrics/')).map((id) => pipelineInputNaming(config, id)).filter((k) => k !== 'none'));
+  const kinds = new Set(
+    pipelines
+      .filter((id) => id === 'metrics' || id.startsWith('metrics/'))
+      .map((id) => pipelineInputNaming(config, id))
+      .filter((k) => k !== 'none'),
+  );
   if (kinds.size === 0) return 'none';
   if (kinds.size === 1) return [...kinds][0]!;
   return 'both';

@@ -130,9 +130,11 @@ function value(v: OttlValue, target: OttlTarget): Evaluated {
       if (v.keys.length === 0) {
         if (path === 'name' && target.context === 'metric') return { kind: 'name' };
         if (path === 'metric.name' && target.context === 'datapoint') return { kind: 'name' };
-        if ((path === 'type' && target.context === 'metric') || (path === 'metric.type' && target.context === 'datapoint')) return { kind: 'value', value: target.typeEnum };
+        if ((path === 'type' && target.context === 'metric') || (path === 'metric.type' && target.context === 'datapoint'))
+          return { kind: 'value', value: target.typeEnum };
         const temporality = target.temporalityEnum;
-        const temporalityPath = (path === 'aggregation_temporality' && target.context === 'metric') || (path === 'metric.aggregation_temporality' && target.context === 'datapoint');
+        const temporalityPath =
+          (path === 'aggregation_temporality' && target.context === 'metric') || (path === 'metric.aggregation_temporality' && target.context === 'datapoint');
         if (temporalityPath && temporality !== undefined) return { kind: 'value', value: temporality };
       }
       if (v.keys.length === 1) {

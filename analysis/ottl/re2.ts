@@ -5,7 +5,7 @@ const NOT_RE2: readonly { pattern: RegExp; what: string }[] = [
   { pattern: /\(\?[=!]/, what: 'lookahead (?= / (?!' },
   { pattern: /\(\?<[=!]/, what: 'lookbehind (?<= / (?<!' },
   { pattern: /\\[1-9]/, what: 'back-references (\\1)' },
-  { pattern: /\(\?<[A-Za-z]/, what: "named groups in JavaScript form (?<name>…); RE2 spells them (?P<name>…)" },
+  { pattern: /\(\?<[A-Za-z]/, what: 'named groups in JavaScript form (?<name>…); RE2 spells them (?P<name>…)' },
 ];
 
 /**

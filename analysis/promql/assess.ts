@@ -22,14 +22,14 @@ export type SeriesChange =
   | { readonly kind: 'drop-metric'; readonly metric: string }
   | { readonly kind: 'drop-labels'; readonly metric: string; readonly labels: readonly string[] }
   | {
-    readonly kind: 'aggregate';
-    readonly metric: string;
-    readonly function: MergeFunction;
-    readonly remove?: readonly string[];
-    readonly keep?: readonly string[];
-    /** The metric's label names, from a series snapshot. @default - unknown */
-    readonly labelsOnMetric?: readonly string[];
-  };
+      readonly kind: 'aggregate';
+      readonly metric: string;
+      readonly function: MergeFunction;
+      readonly remove?: readonly string[];
+      readonly keep?: readonly string[];
+      /** The metric's label names, from a series snapshot. @default - unknown */
+      readonly labelsOnMetric?: readonly string[];
+    };
 
 /** Why a query's answer changes. */
 export interface ChangeReason {
@@ -50,21 +50,49 @@ export type QueryVerdict =
 /** Labels the collector's attribute processors cannot remove: the translation makes them. */
 const TRANSLATION_LABELS = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
 
-const SUM_LINEAR_FUNCTIONS = new Set(['rate', 'increase', 'irate', 'delta', 'idelta', 'deriv', 'predict_linear', 'sum_over_time', 'avg_over_time', 'last_over_time', 'sort', 'sort_desc']);
+const SUM_LINEAR_FUNCTIONS = new Set([
+  'rate',
+  'increase',
+  'irate',
+  'delta',
+  'idelta',
+  'deriv',
+  'predict_linear',
+  'sum_over_time',
+  'avg_over_time',
+  'last_over_time',
+  'sort',
+  'sort_desc',
+]);
 const COUNTER_FUNCTIONS = new Set(['rate', 'increase', 'irate']);
-const MONOTONE_FUNCTIONS = new Set(['ceil', 'floor', 'round', 'clamp', 'clamp_min', 'clamp_max', 'sqrt', 'exp', 'ln', 'log2', 'log10', 'last_over_time', 'sort', 'sort_desc']);
+const MONOTONE_FUNCTIONS = new Set([
+  'ceil',
+  'floor',
+  'round',
+  'clamp',
+  'clamp_min',
+  'clamp_max',
+  'sqrt',
+  'exp',
+  'ln',
+  'log2',
+  'log10',
+  'last_over_time',
+  'sort',
+  'sort_desc',
+]);
 const COMPARISONS = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
 export const COUNTER_RESET_CAVEAT =
   'rate/increase of a sum equals the sum of the rates only while no merged counter resets; ' +
-  'aggregate after cumulativetodelta and convert back with deltatocumulative, so a reset costs only the restarted counter\'s first value after the restart';
+  "aggregate after cumulativetodelta and convert back with deltatocumulative, so a reset costs only the restarted counter's first value after the restart";
 
 /**
  * The caveat of a merge between `cumulativetodelta` and `deltatocumulative` (measured with the
  * pinned collector; ADR 0124): the answer is the same except in windows holding a restart.
  */
 export const DELTA_RESET_CAVEAT =
-  'merged as deltas: for a scraped source, rate()/increase() over a window holding a counter reset miss each restarted counter\'s increase ' +
+  "merged as deltas: for a scraped source, rate()/increase() over a window holding a counter reset miss each restarted counter's increase " +
   'up to its first scrape after the restart (cumulativetodelta emits no delta at a reset); a restarted histogram is not ' +
   'counted at all until every bucket and its count are back above their values before the restart; with start times (OTLP) ' +
   'a whole-process restart costs nothing (see docs/experiments.md)';
@@ -121,9 +149,12 @@ function removedLabels(sel: SelectorUsage, change: Extract<SeriesChange, { kind:
 function readsLabel(sel: SelectorUsage, label: string): string | undefined {
   if (sel.matcherLabels.includes(label)) return `a matcher reads ${label}`;
   switch (sel.labels.kind) {
-    case 'all': return `the query returns the series with every label (${describeSteps(sel.steps)})`;
-    case 'only': return sel.labels.labels.includes(label) ? `the query groups or matches on ${label}` : undefined;
-    case 'all-but': return sel.labels.labels.includes(label) ? undefined : `the query keeps ${label} (without (${sel.labels.labels.join(', ')}))`;
+    case 'all':
+      return `the query returns the series with every label (${describeSteps(sel.steps)})`;
+    case 'only':
+      return sel.labels.labels.includes(label) ? `the query groups or matches on ${label}` : undefined;
+    case 'all-but':
+      return sel.labels.labels.includes(label) ? undefined : `the query keeps ${label} (without (${sel.labels.labels.join(', ')}))`;
   }
 }
 
@@ -140,10 +171,17 @@ function assessSelector(sel: SelectorUsage, change: SeriesChange): Outcome {
   }
   const removed = removedLabels(sel, change);
   if (!removed.exact && sel.labels.kind === 'all') {
-    return { changed: { function: change.function, reason: `labels not kept are merged with ${change.function} but the query returns the series with every label (${describeSteps(sel.steps)})` } };
+    return {
+      changed: {
+        function: change.function,
+        reason: `labels not kept are merged with ${change.function} but the query returns the series with every label (${describeSteps(sel.steps)})`,
+      },
+    };
   }
   if (!removed.exact && sel.labels.kind === 'all-but') {
-    return { unknown: `labels not kept are merged with ${change.function}; the query keeps every label but (${sel.labels.labels.join(', ')}), and the metric's labels are unknown (give labelsOnMetric)` };
+    return {
+      unknown: `labels not kept are merged with ${change.function}; the query keeps every label but (${sel.labels.labels.join(', ')}), and the metric's labels are unknown (give labelsOnMetric)`,
+    };
   }
   // With a keep-list and no snapshot, labels nobody reads may still be merged away.
   if (removed.exact && removed.labels.length === 0) return {};
@@ -209,33 +247,48 @@ function isFilter(step: UsageStep): boolean {
 
 function sumLinear(step: UsageStep): boolean {
   switch (step.kind) {
-    case 'function': return SUM_LINEAR_FUNCTIONS.has(step.name);
-    case 'unary': case 'subquery': return true;
+    case 'function':
+      return SUM_LINEAR_FUNCTIONS.has(step.name);
+    case 'unary':
+    case 'subquery':
+      return true;
     case 'binary':
       if (step.other === 'scalar') return step.op === '*' || (step.op === '/' && step.side === 'lhs');
       return (step.op === '*' || (step.op === '/' && step.side === 'lhs')) && step.matching?.on === true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
 function monotone(step: UsageStep, op: 'max' | 'min'): boolean {
   switch (step.kind) {
-    case 'function': return MONOTONE_FUNCTIONS.has(step.name) || step.name === `${op}_over_time`;
-    case 'subquery': return true;
-    case 'unary': return step.op === '+';
-    case 'binary': return step.other === 'scalar' && (step.op === '+' || (step.op === '-' && step.side === 'lhs'));
-    default: return false;
+    case 'function':
+      return MONOTONE_FUNCTIONS.has(step.name) || step.name === `${op}_over_time`;
+    case 'subquery':
+      return true;
+    case 'unary':
+      return step.op === '+';
+    case 'binary':
+      return step.other === 'scalar' && (step.op === '+' || (step.op === '-' && step.side === 'lhs'));
+    default:
+      return false;
   }
 }
 
 function describeStep(step: UsageStep): string {
   switch (step.kind) {
-    case 'function': return `${step.name}()`;
-    case 'aggregation': return step.grouping ? `${step.op} ${step.grouping.without ? 'without' : 'by'} (${step.grouping.labels.join(', ')})` : `${step.op}()`;
-    case 'binary': return `the ${step.op} operator${step.matching ? ` ${step.matching.on ? 'on' : 'ignoring'} (${step.matching.labels.join(', ')})` : ''}`;
-    case 'unary': return `unary ${step.op}`;
-    case 'subquery': return `a [${step.range}:] subquery`;
-    case 'parameter': return `the parameter of ${step.of}`;
+    case 'function':
+      return `${step.name}()`;
+    case 'aggregation':
+      return step.grouping ? `${step.op} ${step.grouping.without ? 'without' : 'by'} (${step.grouping.labels.join(', ')})` : `${step.op}()`;
+    case 'binary':
+      return `the ${step.op} operator${step.matching ? ` ${step.matching.on ? 'on' : 'ignoring'} (${step.matching.labels.join(', ')})` : ''}`;
+    case 'unary':
+      return `unary ${step.op}`;
+    case 'subquery':
+      return `a [${step.range}:] subquery`;
+    case 'parameter':
+      return `the parameter of ${step.of}`;
   }
 }
 

@@ -128,13 +128,4 @@ export interface StringLiteral {
 }
 
 export type Expr =
-  | VectorSelector
-  | MatrixSelector
-  | SubqueryExpr
-  | AggregateExpr
-  | CallExpr
-  | BinaryExpr
-  | UnaryExpr
-  | ParenExpr
-  | NumberLiteral
-  | StringLiteral;
+  VectorSelector | MatrixSelector | SubqueryExpr | AggregateExpr | CallExpr | BinaryExpr | UnaryExpr | ParenExpr | NumberLiteral | StringLiteral;

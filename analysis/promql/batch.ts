@@ -8,10 +8,10 @@ import { forEachSelector } from './walk';
 /** How to evaluate one query for many partitions at once, or why that is not safe. */
 export type PartitionedQueryPlan =
   | {
-    readonly ok: true;
-    /** The query with `matchers` (rendered, e.g. `phoenix_variant=~"a|b"`) added to every selector. */
-    render(matchers: string): string;
-  }
+      readonly ok: true;
+      /** The query with `matchers` (rendered, e.g. `phoenix_variant=~"a|b"`) added to every selector. */
+      render(matchers: string): string;
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** Functions whose answer is not per input series, so one partition's answer would depend on (or lack) the others'. */
@@ -41,7 +41,11 @@ class NotPartitionable extends Error {}
  * writing a partition label, `@ start()`/`@ end()` (the batch's range differs), a scalar answer, a
  * selector that already matches one of `injectedLabels`, and anything that does not parse.
  */
-export function planPartitionedQuery(query: string, partitionLabels: readonly string[], injectedLabels: readonly string[] = partitionLabels): PartitionedQueryPlan {
+export function planPartitionedQuery(
+  query: string,
+  partitionLabels: readonly string[],
+  injectedLabels: readonly string[] = partitionLabels,
+): PartitionedQueryPlan {
   const parsed = parsePromQL(query);
   if (!parsed.ok) return { ok: false, reason: `does not parse: ${parsed.problems[0]!.message}` };
   const injected = new Set([...injectedLabels, ...partitionLabels]);
@@ -63,7 +67,10 @@ export function planPartitionedQuery(query: string, partitionLabels: readonly st
 
 /** An anchored RE2 alternation matching exactly `values` (for `label=~"…"`). */
 export function alternationOf(values: Iterable<string>): string {
-  return [...new Set(values)].sort().map((v) => v.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')).join('|');
+  return [...new Set(values)]
+    .sort()
+    .map((v) => v.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'))
+    .join('|');
 }
 
 /** `name=~"v1|v2|…"` matching exactly `values`. */
@@ -78,11 +85,22 @@ function partitioned(e: Expr, p: readonly string[]): Expr {
     if (at === 'start()' || at === 'end()') throw new NotPartitionable(`@ ${at} depends on the range of the query, which a batch widens`);
   };
   switch (e.kind) {
-    case 'vector-selector': atRange(e.at); return e;
-    case 'matrix-selector': atRange(e.at); atRange(e.selector.at); return e;
-    case 'subquery': atRange(e.at); return { ...e, expr: partitioned(e.expr, p) };
-    case 'number': case 'string': return e;
-    case 'paren': case 'unary': return { ...e, expr: partitioned(e.expr, p) };
+    case 'vector-selector':
+      atRange(e.at);
+      return e;
+    case 'matrix-selector':
+      atRange(e.at);
+      atRange(e.selector.at);
+      return e;
+    case 'subquery':
+      atRange(e.at);
+      return { ...e, expr: partitioned(e.expr, p) };
+    case 'number':
+    case 'string':
+      return e;
+    case 'paren':
+    case 'unary':
+      return { ...e, expr: partitioned(e.expr, p) };
     case 'call': {
       const refused = NOT_PER_SERIES[e.func];
       if (refused) throw new NotPartitionable(refused);
@@ -97,7 +115,11 @@ function partitioned(e: Expr, p: readonly string[]): Expr {
       if (e.op === 'count_values' && e.param?.kind === 'string' && p.includes(e.param.value)) {
         throw new NotPartitionable(`count_values() writes the partition label ${e.param.value}`);
       }
-      const grouping: Grouping = !e.grouping ? { without: false, labels: [...p] } : e.grouping.without ? { without: true, labels: without(e.grouping.labels) } : { without: false, labels: union(e.grouping.labels) };
+      const grouping: Grouping = !e.grouping
+        ? { without: false, labels: [...p] }
+        : e.grouping.without
+          ? { without: true, labels: without(e.grouping.labels) }
+          : { without: false, labels: union(e.grouping.labels) };
       return { ...e, grouping, expr: partitioned(e.expr, p), ...(e.param ? { param: partitioned(e.param, p) } : {}) };
     }
     case 'binary': {

@@ -8,7 +8,16 @@ export type * from './ast';
 export { parsePromQL, matchesEmpty, type ParseResult, type PromQLProblem, type PromQLProblemKind } from './parse';
 export { PROMQL_DIALECT, FUNCTIONS_2_42, AGGREGATIONS_2_42, RANGE_FUNCTIONS, durationSeconds } from './dialect';
 export { extractUsage, summarizeUsage, unionLabelNeeds, type LabelNeed, type MetricUsage, type QueryUsage, type SelectorUsage, type UsageStep } from './usage';
-export { assessQuery, COUNTER_RESET_CAVEAT, DELTA_RESET_CAVEAT, type AggregationFunction, type MergeFunction, type ChangeReason, type QueryVerdict, type SeriesChange } from './assess';
+export {
+  assessQuery,
+  COUNTER_RESET_CAVEAT,
+  DELTA_RESET_CAVEAT,
+  type AggregationFunction,
+  type MergeFunction,
+  type ChangeReason,
+  type QueryVerdict,
+  type SeriesChange,
+} from './assess';
 export { injectLabelMatchers, injectVariant, labelInjector, LabelInjectionError, EXPERIMENT_LABEL, VARIANT_LABEL } from './inject';
 export { forEachSelector } from './walk';
 export { planPartitionedQuery, alternationOf, alternationMatcher, type PartitionedQueryPlan } from './batch';

@@ -9,8 +9,7 @@ import { EXPERIMENT_LABEL, VARIANT_LABEL } from '../labels';
 export { EXPERIMENT_LABEL, VARIANT_LABEL };
 
 /** Thrown when a query cannot be rewritten; carries exit code 2 (an input error). */
-export class LabelInjectionError extends InputError {
-}
+export class LabelInjectionError extends InputError {}
 
 /**
  * Rewrites a query so that every vector and range selector also matches `labels` (equality
@@ -41,7 +40,9 @@ export function labelInjector(query: string, names: readonly string[]): (labels:
   forEachSelector(parsed.expr, (selector) => {
     const clash = selector.matchers.find((m) => names.includes(m.name));
     if (clash) {
-      throw new LabelInjectionError(`query ${JSON.stringify(query)} already selects ${clash.name}: write guardrails as they run in production, without ${names.join('/')}`);
+      throw new LabelInjectionError(
+        `query ${JSON.stringify(query)} already selects ${clash.name}: write guardrails as they run in production, without ${names.join('/')}`,
+      );
     }
     places.push(placeFor(query, selector));
   });
@@ -52,14 +53,18 @@ export function labelInjector(query: string, names: readonly string[]): (labels:
     let out = '';
     let from = 0;
     for (const place of places) {
-      const text = place.braces === 'new' ? `{${addition}}` : place.braces === 'empty' ? addition : place.braces === 'after-comma' ? ` ${addition}` : `, ${addition}`;
+      const text =
+        place.braces === 'new' ? `{${addition}}` : place.braces === 'empty' ? addition : place.braces === 'after-comma' ? ` ${addition}` : `, ${addition}`;
       out += query.slice(from, place.at) + text;
       from = place.at;
     }
     out += query.slice(from);
     if (!checked) {
       const check = parsePromQL(out);
-      if (!check.ok) throw new LabelInjectionError(`rewriting ${JSON.stringify(query)} produced ${JSON.stringify(out)}, which does not parse: ${check.problems[0]!.message}`);
+      if (!check.ok)
+        throw new LabelInjectionError(
+          `rewriting ${JSON.stringify(query)} produced ${JSON.stringify(out)}, which does not parse: ${check.problems[0]!.message}`,
+        );
       checked = true;
     }
     return out;

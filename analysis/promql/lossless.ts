@@ -4,16 +4,16 @@ import type { QueryUsage } from './usage';
 /** The cheapest lossless aggregation of one metric for a set of queries, or why there is none. */
 export type LosslessAggregation =
   | {
-    readonly possible: true;
-    /** Labels to keep (translation labels such as `le`, `job`, `instance` stay anyway). */
-    readonly keep: readonly string[];
-    /** Labels merged away. */
-    readonly remove: readonly string[];
-    /** The merge function every query tolerates. */
-    readonly function: AggregationFunction;
-    /** Conditions under which the answers stay exact (e.g. counter resets). */
-    readonly caveats: readonly string[];
-  }
+      readonly possible: true;
+      /** Labels to keep (translation labels such as `le`, `job`, `instance` stay anyway). */
+      readonly keep: readonly string[];
+      /** Labels merged away. */
+      readonly remove: readonly string[];
+      /** The merge function every query tolerates. */
+      readonly function: AggregationFunction;
+      /** Conditions under which the answers stay exact (e.g. counter resets). */
+      readonly caveats: readonly string[];
+    }
   | { readonly possible: false; readonly reason: string };
 
 const TRANSLATION_LABELS = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
@@ -36,7 +36,8 @@ export function findLosslessAggregation(
   for (const query of reading) {
     for (const sel of query.selectors.filter((s) => s.metric === metric)) {
       for (const label of sel.matcherLabels) needed.add(label);
-      if (sel.labels.kind === 'all') return { possible: false, reason: `a query reads ${metric} with every label (${sel.functions.join(' → ') || 'raw selector'})` };
+      if (sel.labels.kind === 'all')
+        return { possible: false, reason: `a query reads ${metric} with every label (${sel.functions.join(' → ') || 'raw selector'})` };
       if (sel.labels.kind === 'only') for (const label of sel.labels.labels) needed.add(label);
       else for (const label of labelsOnMetric) if (!sel.labels.labels.includes(label)) needed.add(label);
     }
@@ -49,10 +50,12 @@ export function findLosslessAggregation(
   for (const fn of functions) {
     const change: SeriesChange = { kind: 'aggregate', metric, function: fn, remove };
     const caveats = new Set<string>();
-    const failed = reading.map((q) => assessQuery(q, change)).find((v) => {
-      if (v.verdict === 'unchanged') v.caveats.forEach((c) => caveats.add(c));
-      return v.verdict !== 'unchanged';
-    });
+    const failed = reading
+      .map((q) => assessQuery(q, change))
+      .find((v) => {
+        if (v.verdict === 'unchanged') v.caveats.forEach((c) => caveats.add(c));
+        return v.verdict !== 'unchanged';
+      });
     if (!failed) return { possible: true, keep, remove, function: fn, caveats: [...caveats] };
     rejections.push(`${fn}: ${failed.verdict === 'changed' ? failed.reasons[0]!.reason : failed.reasons[0]}`);
   }

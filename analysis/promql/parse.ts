@@ -1,8 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode, Tree } from '@lezer/common';
-import type {
-  AggregateOp, BinaryOp, Expr, Grouping, LabelMatcher, MatchOperator, Modifiers, Span, VectorMatching, VectorSelector,
-} from './ast';
+import type { AggregateOp, BinaryOp, Expr, Grouping, LabelMatcher, MatchOperator, Modifiers, Span, VectorMatching, VectorSelector } from './ast';
 import { AGGREGATIONS_2_42, durationSeconds, FUNCTIONS_2_42, NEWER_FUNCTIONS, PROMQL_DIALECT } from './dialect';
 import { compileMatcherRegex, unquotePromQLString } from './strings';
 import { checkTypes } from './types';
@@ -99,8 +97,22 @@ function syntaxProblems(tree: Tree, text: string): PromQLProblem[] {
 }
 
 const BINARY_OPS: Readonly<Record<string, BinaryOp>> = {
-  Pow: '^', Mul: '*', Div: '/', Mod: '%', Atan2: 'atan2', Add: '+', Sub: '-', Eql: '==', Neq: '!=', Gte: '>=', Gtr: '>',
-  Lte: '<=', Lss: '<', And: 'and', Or: 'or', Unless: 'unless',
+  Pow: '^',
+  Mul: '*',
+  Div: '/',
+  Mod: '%',
+  Atan2: 'atan2',
+  Add: '+',
+  Sub: '-',
+  Eql: '==',
+  Neq: '!=',
+  Gte: '>=',
+  Gtr: '>',
+  Lte: '<=',
+  Lss: '<',
+  And: 'and',
+  Or: 'or',
+  Unless: 'unless',
 };
 
 const MATCH_OPS: Readonly<Record<string, MatchOperator>> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
@@ -113,7 +125,10 @@ function children(node: SyntaxNode): SyntaxNode[] {
 }
 
 class Converter {
-  constructor(private readonly text: string, private readonly problems: PromQLProblem[]) {}
+  constructor(
+    private readonly text: string,
+    private readonly problems: PromQLProblem[],
+  ) {}
 
   private src(node: SyntaxNode): string {
     return this.text.slice(node.from, node.to);
@@ -124,7 +139,11 @@ class Converter {
   }
 
   private newer(node: SyntaxNode, what: string, since = '3.x'): never {
-    throw new Rejected({ kind: 'newer-syntax', message: `${what} needs Prometheus ${since}; queries are checked against ${PROMQL_DIALECT}`, span: this.span(node) });
+    throw new Rejected({
+      kind: 'newer-syntax',
+      message: `${what} needs Prometheus ${since}; queries are checked against ${PROMQL_DIALECT}`,
+      span: this.span(node),
+    });
   }
 
   private fail(node: SyntaxNode, message: string, kind: 'syntax' | 'type' = 'syntax'): never {
@@ -133,24 +152,38 @@ class Converter {
 
   expr(node: SyntaxNode): Expr {
     switch (node.name) {
-      case 'VectorSelector': return this.vectorSelector(node);
-      case 'MatrixSelector': return this.matrixSelector(node);
-      case 'SubqueryExpr': return this.subquery(node);
-      case 'OffsetExpr': return this.withModifier(node, 'offset');
-      case 'StepInvariantExpr': return this.withModifier(node, 'at');
-      case 'AggregateExpr': return this.aggregate(node);
-      case 'FunctionCall': return this.call(node);
-      case 'BinaryExpr': return this.binary(node);
+      case 'VectorSelector':
+        return this.vectorSelector(node);
+      case 'MatrixSelector':
+        return this.matrixSelector(node);
+      case 'SubqueryExpr':
+        return this.subquery(node);
+      case 'OffsetExpr':
+        return this.withModifier(node, 'offset');
+      case 'StepInvariantExpr':
+        return this.withModifier(node, 'at');
+      case 'AggregateExpr':
+        return this.aggregate(node);
+      case 'FunctionCall':
+        return this.call(node);
+      case 'BinaryExpr':
+        return this.binary(node);
       case 'UnaryExpr': {
         const [op, operand] = children(node);
         return { kind: 'unary', op: this.src(op!) === '-' ? '-' : '+', expr: this.expr(operand!), span: this.span(node) };
       }
-      case 'ParenExpr': return { kind: 'paren', expr: this.expr(children(node)[0]!), span: this.span(node) };
-      case 'NumberDurationLiteral': return { kind: 'number', value: this.number(node), span: this.span(node) };
-      case 'StringLiteral': return { kind: 'string', value: this.unquote(node), span: this.span(node) };
-      case 'AnchoredExpr': return this.newer(node, 'the anchored modifier');
-      case 'SmoothedExpr': return this.newer(node, 'the smoothed modifier');
-      default: return this.fail(node, `unsupported expression ${JSON.stringify(this.src(node))}`);
+      case 'ParenExpr':
+        return { kind: 'paren', expr: this.expr(children(node)[0]!), span: this.span(node) };
+      case 'NumberDurationLiteral':
+        return { kind: 'number', value: this.number(node), span: this.span(node) };
+      case 'StringLiteral':
+        return { kind: 'string', value: this.unquote(node), span: this.span(node) };
+      case 'AnchoredExpr':
+        return this.newer(node, 'the anchored modifier');
+      case 'SmoothedExpr':
+        return this.newer(node, 'the smoothed modifier');
+      default:
+        return this.fail(node, `unsupported expression ${JSON.stringify(this.src(node))}`);
     }
   }
 
@@ -182,7 +215,8 @@ class Converter {
     const matchers = matchersNode ? this.labelMatchers(matchersNode) : [];
     let metric = identifier ? this.src(identifier) : undefined;
     const nameMatcher = matchers.find((mt) => mt.name === '__name__');
-    if (metric !== undefined && nameMatcher) this.fail(node, `metric name must not be set twice: ${JSON.stringify(metric)} or ${JSON.stringify(nameMatcher.value)}`);
+    if (metric !== undefined && nameMatcher)
+      this.fail(node, `metric name must not be set twice: ${JSON.stringify(metric)} or ${JSON.stringify(nameMatcher.value)}`);
     if (metric === undefined && nameMatcher?.op === '=') metric = nameMatcher.value;
     if (identifier === null && !matchers.some((mt) => !matchesEmpty(mt))) {
       this.fail(node, 'vector selector must contain at least one non-empty matcher');
@@ -197,24 +231,27 @@ class Converter {
   }
 
   private labelMatchers(node: SyntaxNode): LabelMatcher[] {
-    return children(node).filter((c) => c.name !== '{' && c.name !== '}' && c.name !== ',').map((c) => {
-      if (c.name === 'QuotedLabelName') this.newer(c, `the quoted metric name ${this.src(c)}`, '3.0');
-      if (c.name === 'QuotedLabelMatcher') this.newer(c, `the quoted label name in ${this.src(c)}`, '3.0');
-      const [nameNode, opNode, valueNode] = children(c);
-      const op = MATCH_OPS[children(opNode!)[0]!.name]!;
-      const value = this.unquote(valueNode!);
-      if (op === '=~' || op === '!~') {
-        const compiled = compileMatcherRegex(value);
-        if (compiled.error) this.fail(valueNode!, compiled.error);
-      }
-      return { name: this.src(nameNode!), op, value, span: this.span(c) };
-    });
+    return children(node)
+      .filter((c) => c.name !== '{' && c.name !== '}' && c.name !== ',')
+      .map((c) => {
+        if (c.name === 'QuotedLabelName') this.newer(c, `the quoted metric name ${this.src(c)}`, '3.0');
+        if (c.name === 'QuotedLabelMatcher') this.newer(c, `the quoted label name in ${this.src(c)}`, '3.0');
+        const [nameNode, opNode, valueNode] = children(c);
+        const op = MATCH_OPS[children(opNode!)[0]!.name]!;
+        const value = this.unquote(valueNode!);
+        if (op === '=~' || op === '!~') {
+          const compiled = compileMatcherRegex(value);
+          if (compiled.error) this.fail(valueNode!, compiled.error);
+        }
+        return { name: this.src(nameNode!), op, value, span: this.span(c) };
+      });
   }
 
   private duration(node: SyntaxNode, what: string): string {
     const parts = children(node);
     const only = parts.length === 1 ? parts[0]! : undefined;
-    if (!only || only.name !== 'NumberDurationLiteralInDurationContext') this.newer(node, `the ${what} ${JSON.stringify(this.src(node))} (duration expressions)`);
+    if (!only || only.name !== 'NumberDurationLiteralInDurationContext')
+      this.newer(node, `the ${what} ${JSON.stringify(this.src(node))} (duration expressions)`);
     const text = this.src(only);
     if (durationSeconds(text) === undefined) {
       if (/^[0-9.]+$/.test(text)) this.newer(node, `the ${what} ${text} without a unit`);
@@ -259,7 +296,10 @@ class Converter {
       }
       value = raw;
     } else {
-      value = this.text.slice(parts[1]!.to, node.to).replace(/#[^\n]*/g, '').replace(/\s+/g, '');
+      value = this.text
+        .slice(parts[1]!.to, node.to)
+        .replace(/#[^\n]*/g, '')
+        .replace(/\s+/g, '');
       const literal = parts[2]!;
       if (literal.name === 'NumberDurationLiteral') this.number(literal);
     }
@@ -275,7 +315,11 @@ class Converter {
     if (inner.kind === 'binary') return { ...inner, rhs: this.applyModifier(inner.rhs, which, value, node), span: { from: inner.span.from, to: node.to } };
     if (inner.kind === 'unary') return { ...inner, expr: this.applyModifier(inner.expr, which, value, node), span: { from: inner.span.from, to: node.to } };
     if (inner.kind !== 'vector-selector' && inner.kind !== 'matrix-selector' && inner.kind !== 'subquery') {
-      this.fail(node, `${which === 'offset' ? 'offset' : '@'} modifier must be preceded by an instant vector selector, a range vector selector or a subquery`, 'type');
+      this.fail(
+        node,
+        `${which === 'offset' ? 'offset' : '@'} modifier must be preceded by an instant vector selector, a range vector selector or a subquery`,
+        'type',
+      );
     }
     const existing: Modifiers = inner;
     if (existing[which] !== undefined) this.fail(node, `${which === 'offset' ? 'offset' : '@'} may not be set multiple times`);
@@ -289,10 +333,12 @@ class Converter {
   }
 
   private groupingLabels(node: SyntaxNode): string[] {
-    return children(node).filter((c) => c.name === 'LabelName' || c.name === 'QuotedLabelName').map((c) => {
-      if (c.name === 'QuotedLabelName') this.newer(c, `the quoted label name ${this.src(c)}`, '3.0');
-      return this.src(c);
-    });
+    return children(node)
+      .filter((c) => c.name === 'LabelName' || c.name === 'QuotedLabelName')
+      .map((c) => {
+        if (c.name === 'QuotedLabelName') this.newer(c, `the quoted label name ${this.src(c)}`, '3.0');
+        return this.src(c);
+      });
   }
 
   private aggregate(node: SyntaxNode): Expr {
@@ -314,7 +360,9 @@ class Converter {
     const identifier = node.getChild('FunctionIdentifier')!;
     const func = this.src(identifier);
     if (!(func in FUNCTIONS_2_42)) this.newer(identifier, `the function ${func}()`, NEWER_FUNCTIONS[func] ?? '3.x');
-    const args = children(node.getChild('FunctionCallBody')!).filter((c) => !['(', ')', ','].includes(c.name)).map((c) => this.expr(c));
+    const args = children(node.getChild('FunctionCallBody')!)
+      .filter((c) => !['(', ')', ','].includes(c.name))
+      .map((c) => this.expr(c));
     return { kind: 'call', func, args, span: this.span(node) };
   }
 
@@ -348,9 +396,13 @@ class Converter {
 /** Whether a matcher accepts the empty value (so it alone selects every series). */
 export function matchesEmpty(matcher: LabelMatcher): boolean {
   switch (matcher.op) {
-    case '=': return matcher.value === '';
-    case '!=': return matcher.value !== '';
-    case '=~': return compileMatcherRegex(matcher.value).regex?.test('') ?? false;
-    case '!~': return !(compileMatcherRegex(matcher.value).regex?.test('') ?? true);
+    case '=':
+      return matcher.value === '';
+    case '!=':
+      return matcher.value !== '';
+    case '=~':
+      return compileMatcherRegex(matcher.value).regex?.test('') ?? false;
+    case '!~':
+      return !(compileMatcherRegex(matcher.value).regex?.test('') ?? true);
   }
 }

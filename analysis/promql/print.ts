@@ -11,14 +11,22 @@ import { quotePromQLString } from './strings';
 export function printPromQL(expr: Expr, extraMatchers = ''): string {
   const print = (e: Expr): string => {
     switch (e.kind) {
-      case 'vector-selector': return selector(e, extraMatchers) + modifiers(e);
-      case 'matrix-selector': return `${selector(e.selector, extraMatchers)}[${e.range}]${modifiers(e)}`;
-      case 'subquery': return `(${print(e.expr)})[${e.range}:${e.step ?? ''}]${modifiers(e)}`;
-      case 'number': return number(e.value);
-      case 'string': return quotePromQLString(e.value);
-      case 'paren': return print(e.expr); // operands are parenthesised where it matters
-      case 'unary': return `${e.op}(${print(e.expr)})`;
-      case 'call': return `${e.func}(${e.args.map(print).join(', ')})`;
+      case 'vector-selector':
+        return selector(e, extraMatchers) + modifiers(e);
+      case 'matrix-selector':
+        return `${selector(e.selector, extraMatchers)}[${e.range}]${modifiers(e)}`;
+      case 'subquery':
+        return `(${print(e.expr)})[${e.range}:${e.step ?? ''}]${modifiers(e)}`;
+      case 'number':
+        return number(e.value);
+      case 'string':
+        return quotePromQLString(e.value);
+      case 'paren':
+        return print(e.expr); // operands are parenthesised where it matters
+      case 'unary':
+        return `${e.op}(${print(e.expr)})`;
+      case 'call':
+        return `${e.func}(${e.args.map(print).join(', ')})`;
       case 'aggregate': {
         const grouping = e.grouping ? ` ${e.grouping.without ? 'without' : 'by'} (${e.grouping.labels.join(', ')})` : '';
         const args = e.param ? `${print(e.param)}, ${print(e.expr)}` : print(e.expr);

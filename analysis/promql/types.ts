@@ -16,11 +16,16 @@ export function checkTypes(expr: Expr, problems: PromQLProblem[]): ValueType {
     problems.push({ kind: 'type', message, span: expr.span });
   };
   switch (expr.kind) {
-    case 'vector-selector': return 'vector';
-    case 'matrix-selector': return 'matrix';
-    case 'number': return 'scalar';
-    case 'string': return 'string';
-    case 'paren': return checkTypes(expr.expr, problems);
+    case 'vector-selector':
+      return 'vector';
+    case 'matrix-selector':
+      return 'matrix';
+    case 'number':
+      return 'scalar';
+    case 'string':
+      return 'string';
+    case 'paren':
+      return checkTypes(expr.expr, problems);
     case 'subquery': {
       const inner = checkTypes(expr.expr, problems);
       if (inner !== 'vector') fail(`subquery is only allowed on an instant vector, got ${TYPE_NAMES[inner]}`);

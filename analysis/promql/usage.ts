@@ -8,24 +8,22 @@ import type { AggregateOp, BinaryOp, Expr, Grouping, LabelMatcher, Span, VectorM
  * - `all-but`: every label except those listed (`sum without (pod) (…)`).
  */
 export type LabelNeed =
-  | { readonly kind: 'all' }
-  | { readonly kind: 'only'; readonly labels: readonly string[] }
-  | { readonly kind: 'all-but'; readonly labels: readonly string[] };
+  { readonly kind: 'all' } | { readonly kind: 'only'; readonly labels: readonly string[] } | { readonly kind: 'all-but'; readonly labels: readonly string[] };
 
 /** One operation applied to a selector's series on the way to the answer. */
 export type UsageStep =
   | { readonly kind: 'function'; readonly name: string }
   | { readonly kind: 'aggregation'; readonly op: AggregateOp; readonly grouping?: Grouping }
   | {
-    readonly kind: 'binary';
-    readonly op: BinaryOp;
-    /** Which operand the selector is in. */
-    readonly side: 'lhs' | 'rhs';
-    /** Whether the other operand is a scalar (elementwise) or a vector (matched). */
-    readonly other: 'scalar' | 'vector';
-    readonly returnBool: boolean;
-    readonly matching?: VectorMatching;
-  }
+      readonly kind: 'binary';
+      readonly op: BinaryOp;
+      /** Which operand the selector is in. */
+      readonly side: 'lhs' | 'rhs';
+      /** Whether the other operand is a scalar (elementwise) or a vector (matched). */
+      readonly other: 'scalar' | 'vector';
+      readonly returnBool: boolean;
+      readonly matching?: VectorMatching;
+    }
   | { readonly kind: 'unary'; readonly op: '-' | '+' }
   | { readonly kind: 'subquery'; readonly range: string }
   | { readonly kind: 'parameter'; readonly of: string };
@@ -127,7 +125,11 @@ function walk(expr: Expr, frames: Frame[], out: SelectorUsage[]): void {
         const operand = side === 'lhs' ? expr.lhs : expr.rhs;
         const otherScalar = side === 'lhs' ? rhsScalar : lhsScalar;
         const step: UsageStep = {
-          kind: 'binary', op: expr.op, side, other: otherScalar ? 'scalar' : 'vector', returnBool: expr.returnBool,
+          kind: 'binary',
+          op: expr.op,
+          side,
+          other: otherScalar ? 'scalar' : 'vector',
+          returnBool: expr.returnBool,
           ...(expr.matching ? { matching: expr.matching } : {}),
         };
         const m = expr.matching;
@@ -153,12 +155,18 @@ function binaryReduction(op: BinaryOp, side: 'lhs' | 'rhs', matching: VectorMatc
 
 function isScalar(expr: Expr): boolean {
   switch (expr.kind) {
-    case 'number': return true;
-    case 'paren': return isScalar(expr.expr);
-    case 'unary': return isScalar(expr.expr);
-    case 'call': return expr.func === 'scalar' || expr.func === 'time' || expr.func === 'pi';
-    case 'binary': return isScalar(expr.lhs) && isScalar(expr.rhs);
-    default: return false;
+    case 'number':
+      return true;
+    case 'paren':
+      return isScalar(expr.expr);
+    case 'unary':
+      return isScalar(expr.expr);
+    case 'call':
+      return expr.func === 'scalar' || expr.func === 'time' || expr.func === 'pi';
+    case 'binary':
+      return isScalar(expr.lhs) && isScalar(expr.rhs);
+    default:
+      return false;
   }
 }
 
@@ -179,16 +187,23 @@ function selectorUsage(
     const reduces = frame.reduces;
     if (reduces && reduces.kind !== 'all') {
       reducingStep = i;
-      labels = reduces.kind === 'only'
-        ? { kind: 'only', labels: unique([...collected, ...reduces.labels]) }
-        : { kind: 'all-but', labels: unique(reduces.labels.filter((l) => !collected.has(l))) };
+      labels =
+        reduces.kind === 'only'
+          ? { kind: 'only', labels: unique([...collected, ...reduces.labels]) }
+          : { kind: 'all-but', labels: unique(reduces.labels.filter((l) => !collected.has(l))) };
       break;
     }
   }
   const steps = frames.map((f) => f.step);
   const functions = steps.flatMap((s) => (s.kind === 'function' ? [s.name] : s.kind === 'aggregation' ? [s.op] : []));
   return {
-    matchers, span, steps, reducingStep, labels, matcherLabels, functions,
+    matchers,
+    span,
+    steps,
+    reducingStep,
+    labels,
+    matcherLabels,
+    functions,
     ...(metric !== undefined ? { metric } : {}),
     ...(rangeSeconds !== undefined ? { rangeSeconds } : {}),
   };

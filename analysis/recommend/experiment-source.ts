@@ -107,7 +107,10 @@ export function renderExperimentSource(input: ExperimentSourceInput): string {
   if (deltas.length > 0) processors.push(`Processor.cumulativeToDelta({ name: '${CANDIDATE}', metrics: ${list(deltas.map(q), '            ')} })`);
   [...groups.values()].forEach((g, i) => {
     const type = g.kind;
-    const metrics = list(g.metrics.map((m) => `{ name: ${q(m)}, type: '${type}' }`), '              ');
+    const metrics = list(
+      g.metrics.map((m) => `{ name: ${q(m)}, type: '${type}' }`),
+      '              ',
+    );
     const fn = type === 'gauge' ? `gaugeFunction: '${g.fn}'` : type === 'sum' ? `aggregation: '${g.fn}'` : undefined;
     // counters and histograms merge as deltas: every delta point of one timestamp must merge (ADR 0137); counters
     // every query reads as absolute values merge as cumulative values (ADR 0138)
@@ -121,12 +124,15 @@ export function renderExperimentSource(input: ExperimentSourceInput): string {
   const before = chosen.reduce((n, m) => n + m.seriesBefore, 0);
   const after = chosen.reduce((n, m) => n + m.seriesAfter, 0);
   const description = `${dropped.length} dropped, ${aggregated.length} aggregated: ${before} → ${after} series in scope`;
-  const baseline = input.baselineFile
-    ? `CollectorPipeline.fromYaml(join(__dirname, ${q(input.baselineFile)}))`
-    : 'gatewayBaseline(target.remoteWriteUrl)';
+  const baseline = input.baselineFile ? `CollectorPipeline.fromYaml(join(__dirname, ${q(input.baselineFile)}))` : 'gatewayBaseline(target.remoteWriteUrl)';
   const guardrails: string[] = [];
   if (input.inlineQueries.length > 0) {
-    guardrails.push(`queries: ${list(input.inlineQueries.map((g) => `{ name: ${q(g.name)}, expr: ${q(g.expr)} }`), '        ')}`);
+    guardrails.push(
+      `queries: ${list(
+        input.inlineQueries.map((g) => `{ name: ${q(g.name)}, expr: ${q(g.expr)} }`),
+        '        ',
+      )}`,
+    );
   }
   if (input.ruleFiles.length > 0) guardrails.push(`ruleFiles: ${list(input.ruleFiles.map(q), '        ')}`);
   if (input.dashboards.length > 0) guardrails.push(`dashboards: ${list(input.dashboards.map(q), '        ')}`);
@@ -161,10 +167,14 @@ import { InputError } from '../input-error';
 // ${input.provenance}
 // Each change keeps the labels the rule and dashboard queries read and merges the rest with a
 // function every reading query tolerates; counters and histograms merge as deltas.
-${naming === 'scraped' ? '' : `// The baseline receives OpenTelemetry names${naming === 'both' ? ' (and scraped names)' : ''}: each metric is listed under the names the collector
+${
+  naming === 'scraped'
+    ? ''
+    : `// The baseline receives OpenTelemetry names${naming === 'both' ? ' (and scraped names)' : ''}: each metric is listed under the names the collector
 // translates into its Prometheus name (no _total, the unit as metadata or in the name, '.' or '_' between words),
 // each kept label under every attribute key that becomes it.
-`}${gateway}
+`
+}${gateway}
 export default defineExperiment({
   name: ${q(input.name)},
   build(scope, target) {

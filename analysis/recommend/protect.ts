@@ -18,7 +18,11 @@ const IDENTIFIER = /[A-Za-z_:][A-Za-z0-9_:]*/g;
  * selector without a metric name may read (`{__name__=~"…"}` by its regex; a selector with no
  * `__name__` matcher at all may read anything).
  */
-export function protectedFamilies(families: readonly MetricFamily[], queries: readonly AnalyzedQuery[], unreadable: readonly UnreadableSource[]): Map<string, string> {
+export function protectedFamilies(
+  families: readonly MetricFamily[],
+  queries: readonly AnalyzedQuery[],
+  unreadable: readonly UnreadableSource[],
+): Map<string, string> {
   const out = new Map<string, string>();
   const familyOfName = new Map<string, string>();
   for (const f of families) {

@@ -43,7 +43,7 @@ const GAUGE_AS_COUNTER_READS = new Set(['rate', 'increase', 'irate', 'resets', '
  */
 export const ABSOLUTE_SUM_CAVEAT =
   'merged as cumulative values (no delta conversion): every query reads the absolute value, which the merged sum keeps at every scrape, ' +
-  'resets included; a query that adds rate()/increase() over it later would read one series\' reset as a reset of the sum';
+  "resets included; a query that adds rate()/increase() over it later would read one series' reset as a reset of the sum";
 
 /** Labels the collector's translation makes (or the resource carries): never removed. */
 const UNTOUCHABLE = new Set(['__name__', 'le', 'quantile', 'job', 'instance']);
@@ -66,14 +66,20 @@ export function recommendReductions(input: RecommendInput): RecommendationReport
   const protect = protectedFamilies(families, input.queries, input.unreadable ?? []);
   for (const [family, reason] of recordedFamilies(families, input.queries)) if (!protect.has(family)) protect.set(family, reason);
   const readers = readersByName(input.queries);
-  const price = (series: number) => monthlyCost(input.priceModel, estimateUsage(series, { intervalSeconds: input.intervalSeconds, bytesPerSample: input.bytesPerSample })).total;
+  const price = (series: number) =>
+    monthlyCost(input.priceModel, estimateUsage(series, { intervalSeconds: input.intervalSeconds, bytesPerSample: input.bytesPerSample })).total;
   const minPercent = input.minSavingsPercent ?? 10;
 
   const metrics = families.map(inferCounter).map((family) => {
     const reading = uniqueQueries(family.seriesNames.flatMap((n) => readers.get(n) ?? []));
     const decision = decide(family, reading, protect.get(family.name), input.dropUnused ?? false);
     const seriesBefore = family.series.length;
-    const seriesAfter = decision.action === 'drop' ? 0 : decision.action === 'aggregate' ? countAfterKeep(family, labelsLeft(family.type, decision.keep, family.labels)) : seriesBefore;
+    const seriesAfter =
+      decision.action === 'drop'
+        ? 0
+        : decision.action === 'aggregate'
+          ? countAfterKeep(family, labelsLeft(family.type, decision.keep, family.labels))
+          : seriesBefore;
     const costBefore = price(seriesBefore);
     const costAfter = price(seriesAfter);
     const saving = costBefore.minus(costAfter);
@@ -168,23 +174,33 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       : untouched('no query reads it: --drop-unused would drop it');
   }
   if (family.type === 'unknown' || family.type === 'info' || family.type === 'stateset') {
-    return untouched(`its type is ${family.type} (no # TYPE line or metadata): a counter must merge as deltas, a gauge with max/min — give the type to get a recommendation`);
+    return untouched(
+      `its type is ${family.type} (no # TYPE line or metadata): a counter must merge as deltas, a gauge with max/min — give the type to get a recommendation`,
+    );
   }
   if (family.type === 'summary') return untouched('a summary: the collector does not aggregate summaries (quantiles do not merge)');
   const names = new Set(family.seriesNames);
   const needed = new Set<string>();
   // a counter no query reads through rate/increase/irate/resets/changes is read as an absolute value only
-  const absolute = family.type === 'counter' && reading.every((q) => q.usage.selectors.every((sel) => sel.metric === undefined || !names.has(sel.metric) || !GAUGE_AS_COUNTER_READS.has(sel.functions[0] ?? '')));
+  const absolute =
+    family.type === 'counter' &&
+    reading.every((q) =>
+      q.usage.selectors.every((sel) => sel.metric === undefined || !names.has(sel.metric) || !GAUGE_AS_COUNTER_READS.has(sel.functions[0] ?? '')),
+    );
   for (const q of reading) {
     for (const sel of q.usage.selectors) {
       if (sel.metric === undefined || !names.has(sel.metric)) continue;
       const where = `${q.query.origin.file}:${q.query.origin.line}:${q.query.origin.column}`;
       if (sel.labels.kind === 'all') return untouched(`read with every label at ${where} (${sel.functions.join(' → ') || 'raw selector'})`);
       if (isCumulative(family) && !absolute && !COUNTER_READS.has(sel.functions[0] ?? '')) {
-        return untouched(`${sel.metric} is read at ${where} without rate/increase/irate (${sel.functions.join(' → ') || 'raw selector'}): merged as deltas, its absolute value restarts from zero`);
+        return untouched(
+          `${sel.metric} is read at ${where} without rate/increase/irate (${sel.functions.join(' → ') || 'raw selector'}): merged as deltas, its absolute value restarts from zero`,
+        );
       }
       if (!isCumulative(family) && GAUGE_AS_COUNTER_READS.has(sel.functions[0] ?? '')) {
-        return untouched(`${sel.metric} is a gauge read with ${sel.functions[0]}() at ${where}: Prometheus reads each decrease as a counter reset, so merged series change the answer`);
+        return untouched(
+          `${sel.metric} is a gauge read with ${sel.functions[0]}() at ${where}: Prometheus reads each decrease as a counter reset, so merged series change the answer`,
+        );
       }
       for (const label of sel.matcherLabels) needed.add(label);
       if (sel.labels.kind === 'only') for (const label of sel.labels.labels) needed.add(label);
@@ -222,7 +238,15 @@ function decide(family: MetricFamily, reading: readonly AnalyzedQuery[], protect
       if (!isCumulative(family)) kept.push('gauges merge within one batch: the collector must see every series of a scrape in one batch');
       if (absolute) kept.push('cumulative counters merge within one batch: the collector must see every series of a scrape in one batch');
       const how = `keeps ${keep.length === 0 ? 'no label' : keep.join(', ')} and merges ${remove.join(', ')} with ${fn}`;
-      return { action: 'aggregate', keep, remove, function: fn, ...(absolute ? { absolute } : {}), reason: `${how}${absolute ? ' as cumulative values (every query reads it as an absolute value)' : ''}; every one of ${reading.length} quer${reading.length === 1 ? 'y' : 'ies'} keeps its answer`, caveats: kept };
+      return {
+        action: 'aggregate',
+        keep,
+        remove,
+        function: fn,
+        ...(absolute ? { absolute } : {}),
+        reason: `${how}${absolute ? ' as cumulative values (every query reads it as an absolute value)' : ''}; every one of ${reading.length} quer${reading.length === 1 ? 'y' : 'ies'} keeps its answer`,
+        caveats: kept,
+      };
     }
     rejections.push(failure);
   }

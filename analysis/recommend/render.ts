@@ -15,10 +15,23 @@ function queryList(m: MetricRecommendation): string {
 
 /** The ranked table and the evidence per metric, as plain text. */
 export function renderRecommendationText(report: RecommendationReport): string {
-  const rows = report.metrics.map((m) => [m.metric, fmt(m.seriesBefore), fmt(m.seriesAfter), m.costBefore.format(), m.costAfter.format(), m.saving.format(), change(m), String(m.queries.length)]);
+  const rows = report.metrics.map((m) => [
+    m.metric,
+    fmt(m.seriesBefore),
+    fmt(m.seriesAfter),
+    m.costBefore.format(),
+    m.costAfter.format(),
+    m.saving.format(),
+    change(m),
+    String(m.queries.length),
+  ]);
   const header = ['metric', 'series before', 'after', 'per month before', 'after', 'saving', 'change', 'queries'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [];
   out.push(
     `series ${fmt(report.seriesBefore)} → ${fmt(report.seriesAfter)} (−${pct(report.savingPercent)}), ` +
@@ -54,7 +67,8 @@ export function renderRecommendationMarkdown(report: RecommendationReport): stri
     '| metric | series before | after | per month before | after | saving | change | queries |',
     '|---|---:|---:|---:|---:|---:|---|---|',
     ...report.metrics.map(
-      (m) => `| \`${m.metric}\` | ${fmt(m.seriesBefore)} | ${fmt(m.seriesAfter)} | ${m.costBefore.format()} | ${m.costAfter.format()} | ${m.saving.format()} | ${cell(change(m))} | ${cell(queryList(m))} |`,
+      (m) =>
+        `| \`${m.metric}\` | ${fmt(m.seriesBefore)} | ${fmt(m.seriesAfter)} | ${m.costBefore.format()} | ${m.costAfter.format()} | ${m.saving.format()} | ${cell(change(m))} | ${cell(queryList(m))} |`,
     ),
   ];
   const caveats = report.metrics.filter((m) => m.caveats.length > 0 || !m.recommended);

@@ -54,7 +54,7 @@ describe('describeSchemaError', () => {
   it("says Ajv's own message for a keyword it has no words for, and the document's words where it has them", () => {
     expect(described({ name: 'A1' })).toEqual(['name: must match pattern "^[a-z]+$"']);
     expect(described({ name: 'A1' }, { pattern: (_error, got) => `lowercase letters only (got ${got})` })).toEqual(['name: lowercase letters only (got "A1")']);
-    expect(described({}, { required: (error) => `add '${String(error.params.missingProperty)}'` })).toEqual(['name: add \'name\'']);
+    expect(described({}, { required: (error) => `add '${String(error.params.missingProperty)}'` })).toEqual(["name: add 'name'"]);
   });
 
   it('names the document itself as the top level', () => {

@@ -3,7 +3,12 @@ import { InputError } from '../input-error';
 
 /** A line of a Prometheus / OpenMetrics text file that cannot be read, with `file:line`. */
 export class ExpositionParseError extends InputError {
-  constructor(override readonly file: string, override readonly line: number, readonly column: number, detail: string) {
+  constructor(
+    override readonly file: string,
+    override readonly line: number,
+    readonly column: number,
+    detail: string,
+  ) {
     super(`${file}:${line}:${column}: ${detail}`);
     this.name = 'ExpositionParseError';
   }
@@ -69,7 +74,11 @@ export class ExpositionParser {
     const family = this.families.get(name);
     if (keyword === 'TYPE') {
       const type = rest!.trim();
-      if (!METRIC_TYPES.has(type)) throw this.error(line.indexOf(type) + 1, `unknown metric type ${JSON.stringify(type)}: use counter, gauge, histogram, summary, info, stateset, gaugehistogram or unknown`);
+      if (!METRIC_TYPES.has(type))
+        throw this.error(
+          line.indexOf(type) + 1,
+          `unknown metric type ${JSON.stringify(type)}: use counter, gauge, histogram, summary, info, stateset, gaugehistogram or unknown`,
+        );
       this.families.set(this.interner.intern(name), { ...family, type: type === 'untyped' ? 'unknown' : (type as MetricType) });
     } else if (keyword === 'HELP') {
       this.families.set(this.interner.intern(name), { type: 'unknown', ...family, help: rest!.trim() });

@@ -56,7 +56,10 @@ describe('parseExposition', () => {
 describe('ApiSnapshotBuilder', () => {
   it('builds series from API pages with types from metadata', () => {
     const builder = new ApiSnapshotBuilder('http://prom', { rpc_duration_seconds: [{ type: 'histogram', help: '', unit: '' }] });
-    builder.add([{ __name__: 'rpc_duration_seconds_bucket', le: '1', job: 'a' }, { __name__: 'up', job: 'a' }]);
+    builder.add([
+      { __name__: 'rpc_duration_seconds_bucket', le: '1', job: 'a' },
+      { __name__: 'up', job: 'a' },
+    ]);
     const snapshot = builder.finish();
     expect(snapshot.series).toEqual([
       { name: 'rpc_duration_seconds_bucket', labels: { le: '1', job: 'a' }, type: 'histogram' },

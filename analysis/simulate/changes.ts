@@ -57,8 +57,18 @@ export function summarizeChanges(input: readonly Series[], result: SimulationRes
     const fns = [...(functions.get(metric) ?? [])].sort();
     const seriesBefore = b?.count ?? 0;
     const seriesAfter = a?.count ?? 0;
-    const status = seriesAfter === 0 && seriesBefore > 0 ? 'dropped' : seriesAfter < seriesBefore || removedLabels.length > 0 || fns.length > 0 ? 'reduced' : 'unchanged';
-    out.push({ metric, status, seriesBefore, seriesAfter, removedLabels: a ? removedLabels : [], functions: fns, collisions: collisions.get(metric) ?? 0, mergedAsDelta: fns.length > 0 && !cumulativeMerges.has(metric) });
+    const status =
+      seriesAfter === 0 && seriesBefore > 0 ? 'dropped' : seriesAfter < seriesBefore || removedLabels.length > 0 || fns.length > 0 ? 'reduced' : 'unchanged';
+    out.push({
+      metric,
+      status,
+      seriesBefore,
+      seriesAfter,
+      removedLabels: a ? removedLabels : [],
+      functions: fns,
+      collisions: collisions.get(metric) ?? 0,
+      mergedAsDelta: fns.length > 0 && !cumulativeMerges.has(metric),
+    });
   }
   return out;
 }

@@ -25,12 +25,11 @@ export function simulateMetricsTransform(points: Point[], config: Record<string,
       ctx.note(`transforms[${i}].action ${JSON.stringify(action)} is not modelled; skipped`);
       return;
     }
-    if (t.experimental_match_labels !== undefined) ctx.note(`transforms[${i}].experimental_match_labels is not modelled; the transform applies to every point of the metric`);
+    if (t.experimental_match_labels !== undefined)
+      ctx.note(`transforms[${i}].experimental_match_labels is not modelled; the transform applies to every point of the metric`);
     const include = t.include;
     const matches =
-      (t.match_type ?? 'strict') === 'regexp'
-        ? (p: Point) => ctx.names.nameMatches(include, p.name)
-        : (p: Point) => ctx.names.nameIs(include, p.name);
+      (t.match_type ?? 'strict') === 'regexp' ? (p: Point) => ctx.names.nameMatches(include, p.name) : (p: Point) => ctx.names.nameIs(include, p.name);
     const newName = typeof t.new_name === 'string' ? t.new_name : undefined;
     const selected: Point[] = [];
     const rest: Point[] = [];
@@ -139,7 +138,7 @@ function aggregate(points: Point[], fn: AggregationFunction, rewrite: (p: Point)
 }
 
 function renamed(p: Point, otelName: string): string {
-  const suffix = (p.type === 'histogram' || p.type === 'summary') ? ROLE_SUFFIXES.find((s) => p.name.endsWith(s)) ?? '' : '';
+  const suffix = p.type === 'histogram' || p.type === 'summary' ? (ROLE_SUFFIXES.find((s) => p.name.endsWith(s)) ?? '') : '';
   const type = p.type === 'counter' ? 'sum' : p.type === 'histogram' ? 'histogram' : p.type === 'summary' ? 'summary' : 'gauge';
   return prometheusMetricName({ name: otelName, type }) + suffix;
 }

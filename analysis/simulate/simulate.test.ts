@@ -71,7 +71,10 @@ describe('transform processor', () => {
   const keepRoute = {
     error_mode: 'ignore',
     metric_statements: [
-      { context: 'datapoint', statements: ['keep_keys(attributes, ["http.route"]) where metric.name == "http.requests" and metric.type == METRIC_DATA_TYPE_SUM'] },
+      {
+        context: 'datapoint',
+        statements: ['keep_keys(attributes, ["http.route"]) where metric.name == "http.requests" and metric.type == METRIC_DATA_TYPE_SUM'],
+      },
       { context: 'metric', statements: ['aggregate_on_attributes("sum", ["http.route"]) where name == "http.requests" and type == METRIC_DATA_TYPE_SUM'] },
     ],
   };
@@ -92,11 +95,21 @@ describe('transform processor', () => {
   it('keep_keys leaves the otel_scope_* labels the exporter writes (they are the scope, not attributes)', () => {
     // measured on the pinned collector (test/collector/real-examples-otlp.test.ts)
     const scoped: Series[] = [
-      { name: 'http_requests_total', labels: { job: 'api', instance: 'a:80', http_route: '/users', user_id: 'u1', otel_scope_name: 'lib', otel_scope_version: '1.0' }, type: 'counter' },
-      { name: 'http_requests_total', labels: { job: 'api', instance: 'a:80', http_route: '/users', user_id: 'u2', otel_scope_name: 'lib', otel_scope_version: '1.0' }, type: 'counter' },
+      {
+        name: 'http_requests_total',
+        labels: { job: 'api', instance: 'a:80', http_route: '/users', user_id: 'u1', otel_scope_name: 'lib', otel_scope_version: '1.0' },
+        type: 'counter',
+      },
+      {
+        name: 'http_requests_total',
+        labels: { job: 'api', instance: 'a:80', http_route: '/users', user_id: 'u2', otel_scope_name: 'lib', otel_scope_version: '1.0' },
+        type: 'counter',
+      },
     ];
     const result = simulateProcessors([{ id: 'transform/keep', config: keepRoute }], { exporter: 'prometheusremotewrite' }, scoped);
-    expect(result.output.map((s) => s.labels)).toEqual([{ http_route: '/users', otel_scope_name: 'lib', otel_scope_version: '1.0', job: 'api', instance: 'a:80' }]);
+    expect(result.output.map((s) => s.labels)).toEqual([
+      { http_route: '/users', otel_scope_name: 'lib', otel_scope_version: '1.0', job: 'api', instance: 'a:80' },
+    ]);
   });
 
   it('keep_keys without aggregation leaves duplicates that collide in Prometheus', () => {
@@ -138,10 +151,12 @@ describe('transform processor', () => {
     expect(withRegroup.collisions.filter((c) => c.series.startsWith('http_requests_total'))).toEqual([]);
   });
 
-  it('runs a group\'s statements only where one of its conditions holds', () => {
+  it("runs a group's statements only where one of its conditions holds", () => {
     const result = run([
       'transform',
-      { metric_statements: [{ context: 'datapoint', conditions: ['attributes["http.route"] == "/health"'], statements: ['delete_key(attributes, "user_id")'] }] },
+      {
+        metric_statements: [{ context: 'datapoint', conditions: ['attributes["http.route"] == "/health"'], statements: ['delete_key(attributes, "user_id")'] }],
+      },
     ]);
     const health = result.output.filter((s) => s.name === 'http_requests_total' && s.labels.http_route === '/health');
     expect(health).toHaveLength(1);
@@ -161,7 +176,16 @@ describe('metricstransform processor', () => {
     // metricstransform README: aggregate_labels keeps only label_set and aggregates the rest.
     const result = run([
       'metricstransform',
-      { transforms: [{ include: 'http.requests', match_type: 'strict', action: 'update', operations: [{ action: 'aggregate_labels', label_set: ['http.route'], aggregation_type: 'sum' }] }] },
+      {
+        transforms: [
+          {
+            include: 'http.requests',
+            match_type: 'strict',
+            action: 'update',
+            operations: [{ action: 'aggregate_labels', label_set: ['http.route'], aggregation_type: 'sum' }],
+          },
+        ],
+      },
     ]);
     expect(result.output.filter((s) => s.name === 'http_requests_total')).toHaveLength(3);
   });
@@ -211,7 +235,9 @@ describe('temporality processors and the exporter', () => {
 describe('simulatePipeline', () => {
   const config: RenderedCollectorConfig = {
     processors: { 'filter/q': { metrics: { metric: ['name == "queue_depth"'] } }, batch: {} },
-    exporters: { 'prometheusremotewrite/shadow': { endpoint: 'http://x', resource_to_telemetry_conversion: { enabled: true }, external_labels: { phoenix_variant: 'c' } } },
+    exporters: {
+      'prometheusremotewrite/shadow': { endpoint: 'http://x', resource_to_telemetry_conversion: { enabled: true }, external_labels: { phoenix_variant: 'c' } },
+    },
     service: { pipelines: { metrics: { receivers: ['otlp'], processors: ['filter/q', 'batch'], exporters: ['prometheusremotewrite/shadow'] } } },
   };
 

@@ -18,7 +18,9 @@ export interface RenderedCollectorConfig {
   readonly processors?: Readonly<Record<string, unknown>>;
   readonly exporters?: Readonly<Record<string, unknown>>;
   readonly service: {
-    readonly pipelines: Readonly<Record<string, { readonly receivers: readonly string[]; readonly processors?: readonly string[]; readonly exporters: readonly string[] }>>;
+    readonly pipelines: Readonly<
+      Record<string, { readonly receivers: readonly string[]; readonly processors?: readonly string[]; readonly exporters: readonly string[] }>
+    >;
   };
 }
 
@@ -71,7 +73,12 @@ const REDUCERS = new Set(['transform', 'metrics_transform', 'groupbyattrs', 'fil
  * Applies the processors of `service.pipelines[pipelineId]`, as rendered, to a series set and
  * returns the series Prometheus would store, with what the simulation could not model.
  */
-export function simulatePipeline(config: RenderedCollectorConfig, pipelineId: string, input: readonly Series[], options: SimulateOptions = {}): SimulationResult {
+export function simulatePipeline(
+  config: RenderedCollectorConfig,
+  pipelineId: string,
+  input: readonly Series[],
+  options: SimulateOptions = {},
+): SimulationResult {
   const pipeline = config.service.pipelines[pipelineId];
   if (!pipeline) {
     const known = Object.keys(config.service.pipelines).join(', ') || 'none';
@@ -98,7 +105,12 @@ export function exportSettingsOf(config: RenderedCollectorConfig, exporterIds: r
 }
 
 /** Applies processors in order to a series set; see {@link simulatePipeline}. */
-export function simulateProcessors(processors: readonly ConfiguredProcessor[], exportSettings: ExportSettings, input: readonly Series[], options: SimulateOptions = {}): SimulationResult {
+export function simulateProcessors(
+  processors: readonly ConfiguredProcessor[],
+  exportSettings: ExportSettings,
+  input: readonly Series[],
+  options: SimulateOptions = {},
+): SimulationResult {
   const track = options.trackValues ?? false;
   const names = new NameResolver();
   const notes: SimulationNote[] = [];
@@ -151,7 +163,7 @@ function toPoints(input: readonly Series[], track: boolean): Point[] {
     const labels = s.labels;
     const attrs: Record<string, string> = {};
     for (const k in labels) if (k !== 'job' && k !== 'instance') attrs[k] = labels[k]!;
-    const outer = s.resource ? `${labels.job ?? ''}\u0001${JSON.stringify(s.resource)}` : labels.job ?? '';
+    const outer = s.resource ? `${labels.job ?? ''}\u0001${JSON.stringify(s.resource)}` : (labels.job ?? '');
     let byInstance = groups.get(outer);
     if (byInstance === undefined) groups.set(outer, (byInstance = new Map()));
     let entry = byInstance.get(labels.instance ?? '');
@@ -165,7 +177,15 @@ function toPoints(input: readonly Series[], track: boolean): Point[] {
       }
       byInstance.set(labels.instance ?? '', (entry = { group: `in${groupCount++}`, resource }));
     }
-    const point: Point = { name: s.name, type: s.type ?? inferType(s, bucketFamilies), attrs, resource: entry.resource, group: entry.group, delta: false, inputs: 1 };
+    const point: Point = {
+      name: s.name,
+      type: s.type ?? inferType(s, bucketFamilies),
+      attrs,
+      resource: entry.resource,
+      group: entry.group,
+      delta: false,
+      inputs: 1,
+    };
     if (track) point.node = { kind: 'input', index: i };
     points[i] = point;
   }
@@ -206,10 +226,16 @@ function exportPoints(
       existing.writers.push(p);
       continue;
     }
-    byKey.set(key, { series: { name: p.name, labels, type: p.type, inputs: p.inputs, ...(track ? { node: p.delta ? { kind: 'cumulative', child: p.node! } : p.node } : {}) }, writers: [p] });
+    byKey.set(key, {
+      series: { name: p.name, labels, type: p.type, inputs: p.inputs, ...(track ? { node: p.delta ? { kind: 'cumulative', child: p.node! } : p.node } : {}) },
+      writers: [p],
+    });
   }
   if (droppedAtExport > 0) {
-    notes.push({ processor: `exporter ${exporter}`, message: `${droppedAtExport} delta-temporality points dropped: prometheus_remote_write does not export delta sums or histograms (add delta_to_cumulative after cumulative_to_delta)` });
+    notes.push({
+      processor: `exporter ${exporter}`,
+      message: `${droppedAtExport} delta-temporality points dropped: prometheus_remote_write does not export delta sums or histograms (add delta_to_cumulative after cumulative_to_delta)`,
+    });
   }
   const output: OutputSeries[] = [];
   const collisions: Collision[] = [];
@@ -221,7 +247,9 @@ function exportPoints(
     let inputs = 0;
     for (const w of writers) inputs += w.inputs;
     collisions.push({ series: key, writers: writers.length, cause: reducers.join(', ') || 'the input' });
-    const node: ValueNode | undefined = track ? { kind: 'collide', children: writers.map((w) => (w.delta ? { kind: 'cumulative', child: w.node! } : w.node!)) } : undefined;
+    const node: ValueNode | undefined = track
+      ? { kind: 'collide', children: writers.map((w) => (w.delta ? { kind: 'cumulative', child: w.node! } : w.node!)) }
+      : undefined;
     output.push({ ...series, inputs, ...(node ? { node } : {}) });
   }
   return { output, inputCount, steps, notes, collisions, droppedAtExport, aggregations };

@@ -1,5 +1,16 @@
 import type { AggregationFunction, Point } from './model';
-import { evaluate, isPath, OttlNotModelled, OttlSyntaxError, parseOttlCondition, parseOttlStatement, readsDatapoint, type OttlCondition, type OttlStatement, type OttlValue } from '../ottl';
+import {
+  evaluate,
+  isPath,
+  OttlNotModelled,
+  OttlSyntaxError,
+  parseOttlCondition,
+  parseOttlStatement,
+  readsDatapoint,
+  type OttlCondition,
+  type OttlStatement,
+  type OttlValue,
+} from '../ottl';
 import { attrsKey, isRecord, mergeByKey, pickAttrs, type StepContext } from './points';
 import { PointTarget } from './target';
 

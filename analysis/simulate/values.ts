@@ -116,7 +116,10 @@ function evaluate(node: ValueNode, inputs: ReadonlyArray<Samples>, cache: Evalua
       return samples.map(([t, v]): Point => [t, v]);
     }
     case 'aggregate':
-      return aggregateAt(node.children.map((c) => evaluate(c, inputs, cache)), node.fn);
+      return aggregateAt(
+        node.children.map((c) => evaluate(c, inputs, cache)),
+        node.fn,
+      );
     case 'delta': {
       const child = collapse(evaluate(node.child, inputs, cache));
       if (node.histogram && (node.histogram.count || node.histogram.buckets.length > 0)) {
@@ -150,7 +153,7 @@ function evaluate(node: ValueNode, inputs: ReadonlyArray<Samples>, cache: Evalua
       const child = evaluate(node.child, inputs, cache);
       const out: Point[] = [];
       let total = 0;
-      for (let i = 0; i < child.length; ) {
+      for (let i = 0; i < child.length;) {
         let j = i;
         let chosen = child[i]!;
         for (; j < child.length && child[j]![0] === chosen[0]; j++) {

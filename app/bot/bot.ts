@@ -19,7 +19,18 @@ import { createSignatureVerifier, createWebhookHandler, listen, type RunningServ
 export const REVIEWED_ACTIONS: ReadonlySet<string> = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
 
 /** Paths pino replaces with `[redacted]` wherever they appear in a log line. */
-export const REDACTED_LOG_PATHS = ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'privateKey', '*.privateKey', 'secret', '*.secret', 'req.headers["x-hub-signature-256"]'];
+export const REDACTED_LOG_PATHS = [
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'privateKey',
+  '*.privateKey',
+  'secret',
+  '*.secret',
+  'req.headers["x-hub-signature-256"]',
+];
 
 /** A pino logger that redacts credential fields. */
 export function createBotLogger(destination?: pino.DestinationStream, level = 'info'): Logger {
@@ -80,7 +91,8 @@ export async function createBot(config: BotConfig, credentials: BotCredentials, 
   const tokenSources = new Map<number, GitTokenSource>();
   const tokenFor = async (installationId: number) => {
     let source = tokenSources.get(installationId);
-    if (!source) tokenSources.set(installationId, (source = installationTokenSource(await clientFor(installationId), { appId: config.github.appId, installationId })));
+    if (!source)
+      tokenSources.set(installationId, (source = installationTokenSource(await clientFor(installationId), { appId: config.github.appId, installationId })));
     return source.token();
   };
   const services: BotServices = {
@@ -103,7 +115,13 @@ export async function createBot(config: BotConfig, credentials: BotCredentials, 
 
   const onDelivery = (delivery: WebhookDelivery): string => {
     if (delivery.name !== 'pull_request') return `ignored: event ${delivery.name}`;
-    const payload = delivery.payload as { action?: string; number?: number; pull_request?: { number: number; draft?: boolean; head: { sha: string } }; repository?: { full_name: string; clone_url?: string }; installation?: { id: number } };
+    const payload = delivery.payload as {
+      action?: string;
+      number?: number;
+      pull_request?: { number: number; draft?: boolean; head: { sha: string } };
+      repository?: { full_name: string; clone_url?: string };
+      installation?: { id: number };
+    };
     if (!payload.action || !REVIEWED_ACTIONS.has(payload.action)) return `ignored: action ${payload.action}`;
     if (!payload.pull_request || !payload.repository) return 'ignored: no pull request in the payload';
     if (allowed && !allowed.has(payload.repository.full_name.toLowerCase())) return 'ignored: repository not configured';
@@ -134,7 +152,11 @@ export async function createBot(config: BotConfig, credentials: BotCredentials, 
       server = await listen(handler, config.server.host, config.server.port, config.server.limits);
       log.info({ url: `${server.url}${config.server.path}` }, 'webhook endpoint listening');
       if (config.work.sweepIntervalSeconds > 0) {
-        const runSweep = () => void sweep().then((n) => log.info({ enqueued: n }, 'sweep done'), (error: unknown) => log.error({ err: error }, 'sweep failed'));
+        const runSweep = () =>
+          void sweep().then(
+            (n) => log.info({ enqueued: n }, 'sweep done'),
+            (error: unknown) => log.error({ err: error }, 'sweep failed'),
+          );
         runSweep();
         timer = setInterval(runSweep, config.work.sweepIntervalSeconds * 1000);
         timer.unref();

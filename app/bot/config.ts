@@ -20,7 +20,14 @@ export interface BotConfig {
     /** `{owner}`/`{repo}` template of the URL fetched from. @default - the repository's `clone_url` from the webhook */
     readonly cloneUrlTemplate?: string;
   };
-  readonly review: { readonly treeFolder: string; readonly checkRunName: string; readonly costSnapshot?: string; readonly seriesSnapshot?: string; readonly prometheusUrl?: string; readonly reviewDrafts: boolean };
+  readonly review: {
+    readonly treeFolder: string;
+    readonly checkRunName: string;
+    readonly costSnapshot?: string;
+    readonly seriesSnapshot?: string;
+    readonly prometheusUrl?: string;
+    readonly reviewDrafts: boolean;
+  };
   readonly work: { readonly dir: string; readonly concurrency: number; readonly sweepIntervalSeconds: number };
   /** Only these `owner/name` repositories are reviewed. @default - every repository the app is installed on */
   readonly repositories?: readonly string[];
@@ -79,10 +86,17 @@ interface RawServerLimits {
 function complete(raw: RawBotConfig, file: string): BotConfig {
   const dir = path.dirname(path.resolve(file));
   const resolvePath = (p: string | undefined) => (p === undefined ? undefined : path.resolve(dir, p));
-  const resolveRef = (ref: CredentialRef | undefined, fallbackEnv: string): CredentialRef => (ref && 'file' in ref ? { file: resolvePath(ref.file) as string } : (ref ?? { env: fallbackEnv }));
+  const resolveRef = (ref: CredentialRef | undefined, fallbackEnv: string): CredentialRef =>
+    ref && 'file' in ref ? { file: resolvePath(ref.file) as string } : (ref ?? { env: fallbackEnv });
   return {
     file,
-    server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 3000, path: raw.server?.path ?? '/api/github/webhooks', maxBodyBytes: raw.server?.maxBodyBytes ?? 5 * 1024 * 1024, limits: serverLimitsOf(raw.server ?? {}) },
+    server: {
+      host: raw.server?.host ?? '0.0.0.0',
+      port: raw.server?.port ?? 3000,
+      path: raw.server?.path ?? '/api/github/webhooks',
+      maxBodyBytes: raw.server?.maxBodyBytes ?? 5 * 1024 * 1024,
+      limits: serverLimitsOf(raw.server ?? {}),
+    },
     github: {
       appId: raw.github.appId,
       privateKey: resolveRef(raw.github.privateKey, 'PHOENIX_GITHUB_PRIVATE_KEY'),

@@ -65,16 +65,38 @@ export async function reviewPullRequest(services: BotServices, job: ReviewJob, s
   if (pull.draft && !config.review.reviewDrafts) return 'skipped: draft';
   checkpoint(signal);
 
-  const run = await startCheckRun(client, { owner, repo, name: config.review.checkRunName, headSha: job.headSha, externalId: `pr-${job.pullNumber}@${job.headSha}` });
+  const run = await startCheckRun(client, {
+    owner,
+    repo,
+    name: config.review.checkRunName,
+    headSha: job.headSha,
+    externalId: `pr-${job.pullNumber}@${job.headSha}`,
+  });
   try {
     const cloneUrl = cloneUrlFor(config, job);
     const token = /^https?:/.test(cloneUrl) ? await services.tokenFor(installationId) : undefined;
-    const fetched = await fetchPullRequest(config.work.dir, { repository: job.repository, cloneUrl, pullNumber: job.pullNumber, baseRef: pull.base.ref, token });
+    const fetched = await fetchPullRequest(config.work.dir, {
+      repository: job.repository,
+      cloneUrl,
+      pullNumber: job.pullNumber,
+      baseRef: pull.base.ref,
+      token,
+    });
     if (!(await hasCommit(fetched.mirrorDir, job.headSha))) throw new Superseded(`head ${job.headSha} is no longer fetchable: a newer push replaced it`);
     checkpoint(signal);
     const base = await mergeBase(fetched.mirrorDir, fetched.baseRef, job.headSha);
-    const reviewed = await reviewRefs({ repoDir: fetched.mirrorDir, base, head: job.headSha, treeFolder: config.review.treeFolder, estimateCost: services.estimateCost });
-    const report: ReviewReport = { ...reviewed, base: { ...reviewed.base, ref: pull.base.ref }, head: { ...reviewed.head, ref: pull.head.label ?? pull.head.ref } };
+    const reviewed = await reviewRefs({
+      repoDir: fetched.mirrorDir,
+      base,
+      head: job.headSha,
+      treeFolder: config.review.treeFolder,
+      estimateCost: services.estimateCost,
+    });
+    const report: ReviewReport = {
+      ...reviewed,
+      base: { ...reviewed.base, ref: pull.base.ref },
+      head: { ...reviewed.head, ref: pull.head.label ?? pull.head.ref },
+    };
     checkpoint(signal);
 
     const markdown = renderReviewMarkdown(report);
@@ -83,7 +105,11 @@ export async function reviewPullRequest(services: BotServices, job: ReviewJob, s
       conclusion: s.errors > 0 ? 'failure' : 'success',
       title: `${s.errors} error(s), ${s.warnings} warning(s); ${s.added} added, ${s.changed} changed, ${s.removed} removed`,
       summary: `Phoenix reviewed the committed \`${config.review.treeFolder}/\` tree of ${job.headSha.slice(0, 7)} against ${pull.base.ref}.`,
-      text: cutMarkdown(markdown, 65_000, 'The report is cut here (GitHub limits check-run text to 65,535 characters); run `phoenix review` locally for all of it.'),
+      text: cutMarkdown(
+        markdown,
+        65_000,
+        'The report is cut here (GitHub limits check-run text to 65,535 characters); run `phoenix review` locally for all of it.',
+      ),
       annotations: annotationsOf(report),
     });
     checkpoint(signal);
@@ -91,7 +117,11 @@ export async function reviewPullRequest(services: BotServices, job: ReviewJob, s
     // Last look before writing: a push that landed during the review makes this run stale.
     const current = (await client.rest.pulls.get({ owner, repo, pull_number: job.pullNumber })).data.head.sha;
     if (current !== job.headSha) return 'skipped comment: a newer head exists';
-    const body = cutMarkdown(markdown, GITHUB_COMMENT_LIMIT - 200, `**The review is cut here** (GitHub limits comments to 65,535 characters): the full report is in the check run ${run.htmlUrl}`);
+    const body = cutMarkdown(
+      markdown,
+      GITHUB_COMMENT_LIMIT - 200,
+      `**The review is cut here** (GitHub limits comments to 65,535 characters): the full report is in the check run ${run.htmlUrl}`,
+    );
     const { outcome } = await upsertStickyComment(client, {
       owner,
       repo,

@@ -31,10 +31,26 @@ export async function sweepOpenPullRequests(services: SweepServices, enqueue: (j
       const pulls = await client.paginate(client.rest.pulls.list, { owner, repo, state: 'open', per_page: 100 });
       for (const pull of pulls) {
         if (pull.draft && !config.review.reviewDrafts) continue;
-        const runs = await client.rest.checks.listForRef({ owner, repo, ref: pull.head.sha, check_name: config.review.checkRunName, filter: 'all', per_page: 100 });
-        const reviewed = runs.data.check_runs.some((run) => run.status === 'completed' && run.external_id === `pr-${pull.number}@${pull.head.sha}` && run.conclusion !== 'cancelled');
+        const runs = await client.rest.checks.listForRef({
+          owner,
+          repo,
+          ref: pull.head.sha,
+          check_name: config.review.checkRunName,
+          filter: 'all',
+          per_page: 100,
+        });
+        const reviewed = runs.data.check_runs.some(
+          (run) => run.status === 'completed' && run.external_id === `pr-${pull.number}@${pull.head.sha}` && run.conclusion !== 'cancelled',
+        );
         if (reviewed) continue;
-        enqueue({ repository: repository.full_name, pullNumber: pull.number, headSha: pull.head.sha, installationId: installation.id, cloneUrl: repository.clone_url, reason: 'sweep' });
+        enqueue({
+          repository: repository.full_name,
+          pullNumber: pull.number,
+          headSha: pull.head.sha,
+          installationId: installation.id,
+          cloneUrl: repository.clone_url,
+          reason: 'sweep',
+        });
         offered += 1;
       }
     }

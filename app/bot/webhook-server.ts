@@ -103,7 +103,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): http.Reque
       const deliveryId = String(req.headers['x-github-delivery'] ?? '');
       const name = String(req.headers['x-github-event'] ?? '');
       if (!(await options.verify(raw, signature))) {
-        options.log.warn({ deliveryId, event: name, signed: signature !== undefined }, 'webhook signature missing or wrong: check that the webhook secret is the one configured on the GitHub App');
+        options.log.warn(
+          { deliveryId, event: name, signed: signature !== undefined },
+          'webhook signature missing or wrong: check that the webhook secret is the one configured on the GitHub App',
+        );
         return answer(res, 401, 'signature missing or wrong');
       }
       if (!deliveryId || !name) return answer(res, 400, 'X-GitHub-Delivery and X-GitHub-Event are required');

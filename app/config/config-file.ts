@@ -44,7 +44,8 @@ export function loadConfigFile<T>(file: string, kind: ConfigFileKind<T>): T {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file: check the path given to --config' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
+    const why =
+      code === 'ENOENT' ? 'no such file: check the path given to --config' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
     throw kind.error([`${file}: cannot read the ${kind.what} config: ${why}`]);
   }
   return parseConfigFile(text, file, kind);

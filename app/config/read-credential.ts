@@ -13,7 +13,10 @@ export function readCredential(ref: CredentialRef, what: string, env: NodeJS.Pro
   if ('env' in ref) {
     const fileVariable = `${ref.env}_FILE`;
     const value = env[ref.env] || (env[fileVariable] ? readSecretFile(env[fileVariable], what) : undefined);
-    if (!value?.trim()) throw new ConfigFileError([`${what}: environment variable ${ref.env} (or ${fileVariable}) is not set: set it to the ${what}, or ${fileVariable} to a file holding it`]);
+    if (!value?.trim())
+      throw new ConfigFileError([
+        `${what}: environment variable ${ref.env} (or ${fileVariable}) is not set: set it to the ${what}, or ${fileVariable} to a file holding it`,
+      ]);
     return value.trim();
   }
   return readSecretFile(ref.file, what);
@@ -24,7 +27,9 @@ function readSecretFile(file: string, what: string): string {
   try {
     value = readFileSync(file, 'utf8').trim();
   } catch (error) {
-    throw new ConfigFileError([`${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): mount the secret there or change the config`]);
+    throw new ConfigFileError([
+      `${what}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}): mount the secret there or change the config`,
+    ]);
   }
   if (!value) throw new ConfigFileError([`${what}: ${file} is empty: write the ${what} there`]);
   return value;

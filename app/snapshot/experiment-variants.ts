@@ -26,7 +26,11 @@ export function experimentsForEstimate(loaded: LoadedExperiment, env: Environmen
   loaded.definition.build(chart, target);
   // Duck-typed: experiment files are loaded through their own module loader, so `instanceof` may
   // see a second copy of the Experiment class.
-  const found = chart.node.findAll().filter((c): c is Experiment => typeof (c as Partial<Experiment>).manifest === 'function' && typeof (c as Partial<Experiment>).renderedConfig === 'function');
+  const found = chart.node
+    .findAll()
+    .filter(
+      (c): c is Experiment => typeof (c as Partial<Experiment>).manifest === 'function' && typeof (c as Partial<Experiment>).renderedConfig === 'function',
+    );
   return found.map((experiment) => {
     const config = experiment.renderedConfig();
     const manifest = experiment.manifest();
@@ -34,7 +38,10 @@ export function experimentsForEstimate(loaded: LoadedExperiment, env: Environmen
       experiment: manifest.name,
       file: loaded.file,
       variants: manifest.variants.map((variant) => ({ name: variant.name, config, pipeline: variant.shadowPipeline })),
-      guardrails: manifest.guardrails.queries.map((query) => ({ query: query.expr, source: query.source === 'inline' || !query.source ? query.name : query.source })),
+      guardrails: manifest.guardrails.queries.map((query) => ({
+        query: query.expr,
+        source: query.source === 'inline' || !query.source ? query.name : query.source,
+      })),
       intervalSeconds: target.scrapeIntervalSeconds,
     };
   });

@@ -9,7 +9,8 @@ import { UsageError } from '../cli/errors';
  * distinct series) into a snapshot.
  */
 export async function loadSnapshotFile(file: string): Promise<SeriesSnapshot> {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`snapshot file ${file} does not exist: give a Prometheus text exposition or OpenMetrics file`);
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new UsageError(`snapshot file ${file} does not exist: give a Prometheus text exposition or OpenMetrics file`);
   const parser = new ExpositionParser(file);
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const line of lines) parser.push(line);

@@ -38,7 +38,12 @@ export const watcherConfigSchema = {
       properties: {
         authorName: { type: 'string', minLength: 1 },
         authorEmail: { type: 'string', minLength: 3 },
-        autoMergeRollbacks: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true, description: 'environments whose rollback PRs merge at once' },
+        autoMergeRollbacks: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          uniqueItems: true,
+          description: 'environments whose rollback PRs merge at once',
+        },
         resynthesize: { type: 'boolean', description: 'commit the re-synthesized tree when the lockfiles match' },
       },
     },

@@ -29,17 +29,43 @@ export interface EnvironmentWatchConfig {
 export interface WatcherConfig {
   /** The file it was read from (for messages). */
   readonly file: string;
-  readonly repository: { readonly url: string; readonly branch: string; readonly workDir: string; readonly experimentsDir: string; readonly environmentsDir: string };
+  readonly repository: {
+    readonly url: string;
+    readonly branch: string;
+    readonly workDir: string;
+    readonly experimentsDir: string;
+    readonly environmentsDir: string;
+  };
   readonly mode: 'observe' | 'propose';
   readonly intervalSeconds: number;
   /** Where proposals are opened; required in propose mode. @default - none */
-  readonly github?: { readonly owner: string; readonly repo: string; readonly apiUrl: string; readonly token?: CredentialRef; readonly app?: { readonly appId: number | string; readonly privateKey: CredentialRef; readonly installationId: number } };
-  readonly actuation: { readonly authorName: string; readonly authorEmail: string; readonly autoMergeRollbacks: readonly string[]; readonly resynthesize: boolean };
+  readonly github?: {
+    readonly owner: string;
+    readonly repo: string;
+    readonly apiUrl: string;
+    readonly token?: CredentialRef;
+    readonly app?: { readonly appId: number | string; readonly privateKey: CredentialRef; readonly installationId: number };
+  };
+  readonly actuation: {
+    readonly authorName: string;
+    readonly authorEmail: string;
+    readonly autoMergeRollbacks: readonly string[];
+    readonly resynthesize: boolean;
+  };
   /** Leader election; without it this replica always acts. @default - none */
-  readonly lease?: { readonly namespace: string; readonly name: string; readonly kubeconfig?: string; readonly context?: string; readonly leaseDurationSeconds?: number };
+  readonly lease?: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly kubeconfig?: string;
+    readonly context?: string;
+    readonly leaseDurationSeconds?: number;
+  };
   readonly server: { readonly host: string; readonly port: number };
   /** The HTTP API. Actions are off unless `enabled` (then `token` is required). */
-  readonly api: { readonly url?: string; readonly actions: { readonly enabled: boolean; readonly token?: CredentialRef; readonly ratePerMinute: number; readonly burst: number } };
+  readonly api: {
+    readonly url?: string;
+    readonly actions: { readonly enabled: boolean; readonly token?: CredentialRef; readonly ratePerMinute: number; readonly burst: number };
+  };
   readonly prometheus: { readonly timeoutMs: number; readonly attempts: number; readonly concurrency: number };
   readonly environments: Readonly<Record<string, EnvironmentWatchConfig>>;
 }
@@ -80,12 +106,17 @@ interface RawConfig {
   server?: { host?: string; port?: number };
   api?: { url?: string; actions?: { enabled?: boolean; token?: CredentialRef; ratePerMinute?: number; burst?: number } };
   prometheus?: { timeoutMs?: number; attempts?: number; concurrency?: number };
-  environments: Record<string, { flux: Record<string, unknown> & { source: string }; prometheus?: { url?: string; matchers?: string[]; tenant?: string; bearerToken?: CredentialRef } }>;
+  environments: Record<
+    string,
+    { flux: Record<string, unknown> & { source: string }; prometheus?: { url?: string; matchers?: string[]; tenant?: string; bearerToken?: CredentialRef } }
+  >;
 }
 
 function complete(raw: RawConfig, file: string): WatcherConfig {
   if (raw.mode === 'propose' && !raw.github) {
-    throw new WatcherConfigError([`${file}:1: mode: propose mode opens pull requests and needs a 'github' section (repository, token or app); add one or set 'mode: observe'`]);
+    throw new WatcherConfigError([
+      `${file}:1: mode: propose mode opens pull requests and needs a 'github' section (repository, token or app); add one or set 'mode: observe'`,
+    ]);
   }
   const base = path.dirname(path.resolve(file));
   const resolve = (p: string) => (path.isAbsolute(p) ? p : path.resolve(base, p));
@@ -94,8 +125,19 @@ function complete(raw: RawConfig, file: string): WatcherConfig {
     const flux = env.flux;
     const fluxConfig: FluxSourceConfig =
       flux.source === 'kubernetes'
-        ? { source: 'kubernetes', kubeconfig: flux.kubeconfig ? resolve(String(flux.kubeconfig)) : undefined, context: flux.context as string | undefined, namespace: (flux.namespace as string | undefined) ?? 'flux-system' }
-        : { source: 'commit-status', repository: String(flux.repository), providerUid: flux.providerUid as string | undefined, apiUrl: flux.apiUrl as string | undefined, token: resolveCredential(flux.token as CredentialRef, resolve) };
+        ? {
+            source: 'kubernetes',
+            kubeconfig: flux.kubeconfig ? resolve(String(flux.kubeconfig)) : undefined,
+            context: flux.context as string | undefined,
+            namespace: (flux.namespace as string | undefined) ?? 'flux-system',
+          }
+        : {
+            source: 'commit-status',
+            repository: String(flux.repository),
+            providerUid: flux.providerUid as string | undefined,
+            apiUrl: flux.apiUrl as string | undefined,
+            token: resolveCredential(flux.token as CredentialRef, resolve),
+          };
     environments[name] = {
       flux: fluxConfig,
       prometheus: {
@@ -131,7 +173,9 @@ function complete(raw: RawConfig, file: string): WatcherConfig {
       autoMergeRollbacks: raw.actuation?.autoMergeRollbacks ?? [],
       resynthesize: raw.actuation?.resynthesize ?? true,
     },
-    lease: raw.lease ? { ...raw.lease, name: raw.lease.name ?? 'phoenix-watcher', kubeconfig: raw.lease.kubeconfig ? resolve(raw.lease.kubeconfig) : undefined } : undefined,
+    lease: raw.lease
+      ? { ...raw.lease, name: raw.lease.name ?? 'phoenix-watcher', kubeconfig: raw.lease.kubeconfig ? resolve(raw.lease.kubeconfig) : undefined }
+      : undefined,
     intervalSeconds: raw.intervalSeconds ?? 300,
     server: { host: raw.server?.host ?? '0.0.0.0', port: raw.server?.port ?? 9464 },
     api: {

@@ -28,7 +28,9 @@ export interface WatchedExperiment {
   /** Newest commit of the config repo that touched the experiment (source, state or tree). */
   readonly lastChangeSha?: string;
   /** Per environment: the experiment's settings there and its lifecycle. */
-  readonly environments: Readonly<Record<string, { readonly experiment: ExperimentInput; readonly lifecycle: LifecycleInput; readonly lastChangeSha?: string }>>;
+  readonly environments: Readonly<
+    Record<string, { readonly experiment: ExperimentInput; readonly lifecycle: LifecycleInput; readonly lastChangeSha?: string }>
+  >;
 }
 
 /** What a cycle reads. */
@@ -103,7 +105,15 @@ export async function runCycle(inputs: CycleInputs, nowSeconds: number, options:
         .filter((e) => watched.environments[e.input.name])
         .map((e) => ({ environment: e.input, lifecycle: watched.environments[e.input.name]!.lifecycle }));
       decisions.push(
-        ...decideExperiment({ experiment, environment: env, lifecycle, deployment: deployments.get(watched.name)!, observation: observations.get(watched.name) ?? null, earlier, nowSeconds }),
+        ...decideExperiment({
+          experiment,
+          environment: env,
+          lifecycle,
+          deployment: deployments.get(watched.name)!,
+          observation: observations.get(watched.name) ?? null,
+          earlier,
+          nowSeconds,
+        }),
       );
     }
     decideMillis += performance.now() - started;

@@ -92,8 +92,14 @@ export async function measureGuardrails(
       if (partitions > 1 && plan.ok) {
         const matchers = [
           ...Object.entries(extraLabels).map(([name, value]) => `${name}=${quotePromQLString(value)}`),
-          alternationMatcher(EXPERIMENT_LABEL, batch.items.map((item) => item.request.experiment)),
-          alternationMatcher(VARIANT_LABEL, batch.items.flatMap((item) => item.request.variants)),
+          alternationMatcher(
+            EXPERIMENT_LABEL,
+            batch.items.map((item) => item.request.experiment),
+          ),
+          alternationMatcher(
+            VARIANT_LABEL,
+            batch.items.flatMap((item) => item.request.variants),
+          ),
         ].join(', ');
         const start = Math.min(...batch.items.map((item) => item.start));
         const outcome = await runner.range(endpoint, run, plan.render(matchers), start, batch.end, scrapeIntervalSeconds, BATCHED);

@@ -10,13 +10,27 @@ export interface SharedMeasurement {
   readonly failures: readonly QueryFailure[];
 }
 
-const SIGNALS: readonly SharedSignal[] = ['activeSeries', 'samplesPerSecond', 'lagSeconds', 'droppedPoints', 'sendFailedPoints', 'refusedPoints', 'memoryBytes'];
+const SIGNALS: readonly SharedSignal[] = [
+  'activeSeries',
+  'samplesPerSecond',
+  'lagSeconds',
+  'droppedPoints',
+  'sendFailedPoints',
+  'refusedPoints',
+  'memoryBytes',
+];
 
 /**
  * Runs the shared cost and health queries for one endpoint and window length: one range query
  * per signal, step = window, evaluated at the window ends. The answer covers every experiment.
  */
-export async function measureShared(runner: QueryRunner, endpoint: string, run: QueryRange, grid: readonly WindowSpan[], extraMatchers: readonly string[]): Promise<SharedMeasurement> {
+export async function measureShared(
+  runner: QueryRunner,
+  endpoint: string,
+  run: QueryRange,
+  grid: readonly WindowSpan[],
+  extraMatchers: readonly string[],
+): Promise<SharedMeasurement> {
   const windowSeconds = grid[0]!.end - grid[0]!.start;
   const queries = sharedQueries(windowSeconds, extraMatchers);
   const first = grid[0]!.end;

@@ -42,7 +42,9 @@ export async function loadRepoInputs(config: WatcherConfig, overrides: RepoInput
   const specs = loadFreshEnvironments(path.join(checkout.dir, repository.environmentsDir));
   const unknown = Object.keys(config.environments).filter((name) => !specs.some((s) => s.name === name));
   if (unknown.length > 0) {
-    throw new WatcherConfigError([`${config.file}: environments.${unknown[0]}: the config repo has no such environment (it has ${specs.map((s) => s.name).join(', ')})`]);
+    throw new WatcherConfigError([
+      `${config.file}: environments.${unknown[0]}: the config repo has no such environment (it has ${specs.map((s) => s.name).join(', ')})`,
+    ]);
   }
   const watchedSpecs = specs.filter((s) => config.environments[s.name]);
   const experiments = new Map<string, { name: string; kustomization?: string; environments: Record<string, WatchedExperiment['environments'][string]> }>();
@@ -80,7 +82,8 @@ function watchEnvironment(spec: EnvironmentSpec, config: EnvironmentWatchConfig,
   const url = config.prometheus.url ?? spec.metrics.shadowQueryUrl ?? spec.metrics.queryUrl;
   const headers: Record<string, string> = {};
   if (config.prometheus.tenant) headers['X-Scope-OrgID'] = config.prometheus.tenant;
-  if (config.prometheus.bearerToken) headers.Authorization = `Bearer ${readCredential(config.prometheus.bearerToken, `environments.${spec.name}.prometheus.bearerToken`)}`;
+  if (config.prometheus.bearerToken)
+    headers.Authorization = `Bearer ${readCredential(config.prometheus.bearerToken, `environments.${spec.name}.prometheus.bearerToken`)}`;
   const client = new PrometheusClient({ baseUrl: url, headers });
   const input: EnvironmentInput = {
     name: spec.name,
@@ -102,10 +105,18 @@ function fluxReader(environment: string, config: EnvironmentWatchConfig, checkou
   const flux = config.flux;
   if (flux.source === 'kubernetes') {
     return async () => {
-      const reader = overrides.kubernetes?.(environment, config) ?? FluxKustomizations.fromKubeconfig(flux.kubeconfig, { context: flux.context, namespace: flux.namespace });
+      const reader =
+        overrides.kubernetes?.(environment, config) ?? FluxKustomizations.fromKubeconfig(flux.kubeconfig, { context: flux.context, namespace: flux.namespace });
       const out = new Map<string, KustomizationStatusInput>();
       for (const [experiment, k] of await reader.byExperiment()) {
-        out.set(experiment, { source: 'kubernetes', found: true, ready: k.ready, message: k.message, readySince: k.readySince, lastAppliedRevision: k.lastAppliedRevision });
+        out.set(experiment, {
+          source: 'kubernetes',
+          found: true,
+          ready: k.ready,
+          message: k.message,
+          readySince: k.readySince,
+          lastAppliedRevision: k.lastAppliedRevision,
+        });
       }
       return out;
     };
@@ -173,7 +184,12 @@ export function experimentInput(manifest: ExperimentManifest): ExperimentInput {
     baseline,
     variants: manifest.variants.map((v) => ({ name: v.name, specHash: specHash(v.processors) })),
     guardrails: manifest.guardrails.queries.flatMap((q) =>
-      strictForms(q.expr).map((expr, i) => ({ id: i === 0 ? q.name : `${q.name} ⟨${expr}⟩`, query: expr, hard: q.hard, relativeTolerance: q.tolerancePercent / 100 })),
+      strictForms(q.expr).map((expr, i) => ({
+        id: i === 0 ? q.name : `${q.name} ⟨${expr}⟩`,
+        query: expr,
+        hard: q.hard,
+        relativeTolerance: q.tolerancePercent / 100,
+      })),
     ),
     promotion: {
       windowMinutes: manifest.promotion.windowMinutes,
@@ -219,8 +235,14 @@ function priorRollbacks(dir: string, environment: string): PriorRollback[] {
   const out: PriorRollback[] = [];
   for (const file of safeList(dir).filter((f) => f.endsWith('.json'))) {
     try {
-      const record = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { action?: string; environment?: string; variant?: string; decision?: { specHash?: string } };
-      if (record.action === 'rollback' && record.environment === environment && record.variant) out.push({ variant: record.variant, specHash: record.decision?.specHash });
+      const record = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+        action?: string;
+        environment?: string;
+        variant?: string;
+        decision?: { specHash?: string };
+      };
+      if (record.action === 'rollback' && record.environment === environment && record.variant)
+        out.push({ variant: record.variant, specHash: record.decision?.specHash });
     } catch {
       // A record that is not JSON is a person's note, not a rollback.
     }

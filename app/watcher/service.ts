@@ -215,7 +215,15 @@ export class WatcherService {
     this.lastSuccess = now;
     for (const problem of report.problems) log.warn({ problem }, 'cycle degraded: affected experiments are inconclusive');
     for (const d of report.decisions) {
-      const entry = { experiment: d.experiment, environment: d.environment, variant: d.variant, verdict: d.verdict, standing: d.standing, action: d.action, reason: d.reason };
+      const entry = {
+        experiment: d.experiment,
+        environment: d.environment,
+        variant: d.variant,
+        verdict: d.verdict,
+        standing: d.standing,
+        action: d.action,
+        reason: d.reason,
+      };
       if (d.action === 'none') log.debug(entry, 'decision');
       else log.info(entry, this.options.actuate ? 'decision' : 'decision (observe mode: not acted on)');
     }
@@ -236,7 +244,16 @@ export class WatcherService {
         log.warn({ err: { message: (error as Error).message } }, 'a cycle listener failed');
       }
     }
-    log.info({ seconds: Math.round(seconds * 1000) / 1000, decisions: report.decisions.length, queries: report.queries, queryFailures: report.queryFailures, decideMillis: Math.round(report.decideMillis) }, 'cycle finished');
+    log.info(
+      {
+        seconds: Math.round(seconds * 1000) / 1000,
+        decisions: report.decisions.length,
+        queries: report.queries,
+        queryFailures: report.queryFailures,
+        decideMillis: Math.round(report.decideMillis),
+      },
+      'cycle finished',
+    );
     return report;
   }
 }

@@ -31,8 +31,10 @@ export function openCollectorBinary(binary: string, release: string, timeoutMs =
   }
   const result = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
   const found = /version\s+v?(\d+\.\d+\.\d+\S*)/.exec(`${result.stdout ?? ''}${result.stderr ?? ''}`)?.[1];
-  if (result.status !== 0 || !found) throw new InputError(`collector binary ${binary} did not report a release with --version (exit ${result.status ?? result.signal})`);
-  if (found !== release) throw new InputError(`collector binary ${binary} is release ${found}; Phoenix targets ${release} (build the pinned one with npm run collector:build)`);
+  if (result.status !== 0 || !found)
+    throw new InputError(`collector binary ${binary} did not report a release with --version (exit ${result.status ?? result.signal})`);
+  if (found !== release)
+    throw new InputError(`collector binary ${binary} is release ${found}; Phoenix targets ${release} (build the pinned one with npm run collector:build)`);
   return new CollectorBinary(binary, timeoutMs);
 }
 
@@ -58,7 +60,13 @@ export class CollectorBinary {
       writeFileSync(file, yamlText);
       const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
       for (const match of yamlText.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)/g)) env[match[1]!] = dummyValue(match[1]!);
-      const result = spawnSync(this.path, ['validate', `--config=file:${file}`], { encoding: 'utf8', env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 });
+      const result = spawnSync(this.path, ['validate', `--config=file:${file}`], {
+        encoding: 'utf8',
+        env,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 4 * 1024 * 1024,
+      });
       const verdict: CollectorVerdict =
         result.status === 0
           ? { ok: true }
@@ -81,7 +89,8 @@ function dummyValue(name: string): string {
 
 const COMPONENT_LINE = /^(?:Error:\s*)?(?:[\w ]*: )?(receivers|processors|exporters|connectors|extensions|service)::([^\s:]+(?:::[^\s:]+)*):\s*(.*)$/;
 /** How the collector's config decoder names a component: `'receivers' unknown type: "zipkin" for id: "zipkin"`, `'processors' error reading configuration for "batch": …`. */
-const DECODE_LINE = /^'(receivers|processors|exporters|connectors|extensions)' (?:unknown type: "[^"]*" for id: "([^"]+)"|error reading configuration for "([^"]+)")/;
+const DECODE_LINE =
+  /^'(receivers|processors|exporters|connectors|extensions)' (?:unknown type: "[^"]*" for id: "([^"]+)"|error reading configuration for "([^"]+)")/;
 
 /**
  * The collector's own words, one problem per component it names (`processors::transform/x: …`,
@@ -90,7 +99,10 @@ const DECODE_LINE = /^'(receivers|processors|exporters|connectors|extensions)' (
  * else its `Error:` line with the lines after it; the temporary file's path removed, each bounded in length.
  */
 function collectorProblems(output: string, file: string): CollectorProblem[] {
-  const lines = output.split('\n').map((line) => line.trim().split(file).join('<config>')).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim().split(file).join('<config>'))
+    .filter(Boolean);
   const problems: Array<{ section?: string; id?: string; message: string }> = [];
   let header: string[] = [];
   for (const line of lines) {
@@ -105,5 +117,12 @@ function collectorProblems(output: string, file: string): CollectorProblem[] {
   const at = header.findIndex((line) => /^Error:/.test(line));
   if (at < 0) header = [header.find((line) => /error|invalid|failed/i.test(line)) ?? header.at(-1) ?? 'validate failed'];
   else header = header.slice(at);
-  return [{ message: header.join(' ').replace(/^Error:\s*/, '').slice(0, 800) }];
+  return [
+    {
+      message: header
+        .join(' ')
+        .replace(/^Error:\s*/, '')
+        .slice(0, 800),
+    },
+  ];
 }

@@ -61,7 +61,8 @@ export interface OctokitLike {
 
 /** `ListCommitStatuses` over an Octokit instance (`GET /repos/{owner}/{repo}/commits/{ref}/statuses`). */
 export function octokitCommitStatuses(octokit: OctokitLike, owner: string, repo: string): ListCommitStatuses {
-  return async (sha) => (await octokit.paginate('GET /repos/{owner}/{repo}/commits/{ref}/statuses', { owner, repo, ref: sha, per_page: 100 })) as RawCommitStatus[];
+  return async (sha) =>
+    (await octokit.paginate('GET /repos/{owner}/{repo}/commits/{ref}/statuses', { owner, repo, ref: sha, per_page: 100 })) as RawCommitStatus[];
 }
 
 /** The Kustomization status derived from commit statuses (same shape the Kubernetes reader gives). */
@@ -86,7 +87,10 @@ export class CommitStatusFluxReader {
    * @param providerUid first segment of the environment's notification Provider UID; statuses of
    *   other clusters are ignored. @default - any provider (one cluster posts to the repository)
    */
-  constructor(private readonly list: ListCommitStatuses, private readonly providerUid?: string) {}
+  constructor(
+    private readonly list: ListCommitStatuses,
+    private readonly providerUid?: string,
+  ) {}
 
   /**
    * The newest commit among `commitsNewestFirst` (HEAD back to the experiment's last change) on
@@ -99,10 +103,20 @@ export class CommitStatusFluxReader {
       const mine = statuses.filter((s) => s.kustomization === kustomization && (this.providerUid === undefined || s.providerUid === this.providerUid));
       const latest = mine.sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0];
       if (!latest || latest.state === 'pending') continue;
-      if (latest.state === 'success') return { found: true, ready: true, readySince: latest.at, lastAppliedRevision: `sha1:${sha}`, message: latest.description };
-      return { found: true, ready: false, message: `Flux reported ${latest.state} on ${sha.slice(0, 12)}: ${latest.description}`, lastAppliedRevision: `sha1:${sha}` };
+      if (latest.state === 'success')
+        return { found: true, ready: true, readySince: latest.at, lastAppliedRevision: `sha1:${sha}`, message: latest.description };
+      return {
+        found: true,
+        ready: false,
+        message: `Flux reported ${latest.state} on ${sha.slice(0, 12)}: ${latest.description}`,
+        lastAppliedRevision: `sha1:${sha}`,
+      };
     }
-    return { found: false, ready: false, message: `no Flux status for kustomization/${kustomization} on the ${commitsNewestFirst.length} newest commit(s) since its last change` };
+    return {
+      found: false,
+      ready: false,
+      message: `no Flux status for kustomization/${kustomization} on the ${commitsNewestFirst.length} newest commit(s) since its last change`,
+    };
   }
 
   private statusesOf(sha: string): Promise<FluxCommitStatus[]> {

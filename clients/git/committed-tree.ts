@@ -26,7 +26,10 @@ export interface CommittedFile {
 export async function resolveCommit(repoDir: string, ref: string): Promise<string> {
   const git = simpleGit({ baseDir: repoDir });
   // simple-git reports a non-zero exit without stderr as success, so an empty answer means "no such commit".
-  const sha = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).then((out) => out.trim(), () => '');
+  const sha = await git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]).then(
+    (out) => out.trim(),
+    () => '',
+  );
   if (!/^[0-9a-f]{40,64}$/.test(sha)) {
     throw new InputError(`'${ref}' is not a commit in ${repoDir}: fetch it first (git fetch origin ${ref})`);
   }

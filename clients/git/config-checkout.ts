@@ -16,12 +16,19 @@ export class ConfigCheckout {
    */
   static async sync(url: string, branch: string, dir: string, tokens?: GitTokenSource): Promise<ConfigCheckout> {
     await mkdir(dir, { recursive: true });
-    const hasClone = await stat(path.join(dir, '.git')).then(() => true, () => false);
+    const hasClone = await stat(path.join(dir, '.git')).then(
+      () => true,
+      () => false,
+    );
     const git = simpleGit({ baseDir: dir });
     try {
       if (!hasClone) await runRemoteGit(['clone', '--quiet', '--branch', branch, '--no-tags', url, dir], { cwd: dir, remoteUrl: url, tokens });
       else await git.remote(['set-url', 'origin', url]);
-      await runRemoteGit(['fetch', '--quiet', '--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], { cwd: dir, remoteUrl: url, tokens });
+      await runRemoteGit(['fetch', '--quiet', '--prune', '--no-tags', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`], {
+        cwd: dir,
+        remoteUrl: url,
+        tokens,
+      });
       await git.checkout(['--force', '--detach', `origin/${branch}`]);
     } catch (error) {
       throw new InputError(`cannot fetch the config repo ${redact(url)} (branch ${branch}) into ${dir}: ${redactMessage((error as Error).message)}`);

@@ -37,7 +37,10 @@ export class ConfigRepo {
   /** Clones `remoteUrl` into `workDir`, or fetches when the work dir already holds a clone. */
   static async open(workDir: string, remoteUrl: string, options: OpenConfigRepoOptions = {}): Promise<ConfigRepo> {
     await mkdir(workDir, { recursive: true });
-    const hasClone = await stat(path.join(workDir, '.git')).then(() => true, () => false);
+    const hasClone = await stat(path.join(workDir, '.git')).then(
+      () => true,
+      () => false,
+    );
     const git = simpleGit({ baseDir: workDir });
     if (!hasClone) {
       await runRemoteGit(['clone', '--quiet', '--no-tags', remoteUrl, workDir], { cwd: workDir, remoteUrl, tokens: options.tokens });

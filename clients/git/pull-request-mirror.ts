@@ -52,9 +52,11 @@ function withMirrorLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
   const previous = mirrorLocks.get(dir) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(work);
   mirrorLocks.set(dir, next);
-  void next.finally(() => {
-    if (mirrorLocks.get(dir) === next) mirrorLocks.delete(dir);
-  }).catch(() => undefined);
+  void next
+    .finally(() => {
+      if (mirrorLocks.get(dir) === next) mirrorLocks.delete(dir);
+    })
+    .catch(() => undefined);
   return next;
 }
 
@@ -69,7 +71,16 @@ async function fetchInto(mirrorDir: string, request: FetchPullRequest): Promise<
   const headRef = `refs/phoenix/pull/${request.pullNumber}/head`;
   const baseRef = `refs/phoenix/pull/${request.pullNumber}/base`;
   await runRemoteGit(
-    ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--force', request.cloneUrl, `+refs/pull/${request.pullNumber}/head:${headRef}`, `+refs/heads/${request.baseRef}:${baseRef}`],
+    [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-recurse-submodules',
+      '--force',
+      request.cloneUrl,
+      `+refs/pull/${request.pullNumber}/head:${headRef}`,
+      `+refs/heads/${request.baseRef}:${baseRef}`,
+    ],
     { cwd: mirrorDir, remoteUrl: request.cloneUrl, tokens: request.token ? staticGitToken(request.token) : undefined },
   );
   const headSha = (await git.raw(['rev-parse', '--verify', headRef])).trim();
@@ -86,13 +97,19 @@ export async function mergeBase(mirrorDir: string, a: string, b: string): Promis
 
 /** True when `commit` exists in the mirror. */
 export async function hasCommit(mirrorDir: string, commit: string): Promise<boolean> {
-  const out = await simpleGit({ baseDir: mirrorDir }).raw(['cat-file', '-t', commit]).catch(() => '');
+  const out = await simpleGit({ baseDir: mirrorDir })
+    .raw(['cat-file', '-t', commit])
+    .catch(() => '');
   return out.trim() === 'commit';
 }
 
 /** True when `ancestor` is an ancestor of (or equal to) `descendant`; false when either is unknown. */
 export async function isAncestor(mirrorDir: string, ancestor: string, descendant: string): Promise<boolean> {
   if (!(await hasCommit(mirrorDir, ancestor)) || !(await hasCommit(mirrorDir, descendant))) return false;
-  const base = (await simpleGit({ baseDir: mirrorDir }).raw(['merge-base', ancestor, descendant]).catch(() => '')).trim();
+  const base = (
+    await simpleGit({ baseDir: mirrorDir })
+      .raw(['merge-base', ancestor, descendant])
+      .catch(() => '')
+  ).trim();
   return base === ancestor;
 }

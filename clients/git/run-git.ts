@@ -35,7 +35,8 @@ export class GitCommandError extends Error {
 }
 
 /** Variables a caller's environment must not pass to git: tracing, config injection, repository redirection, prompts. */
-const DROPPED = /^(GIT_TRACE.*|GIT_CURL_VERBOSE|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+|GIT_CONFIG_PARAMETERS|GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_ASKPASS|SSH_ASKPASS|GIT_REDACT_COOKIES|GIT_TRACE_REDACT)$/;
+const DROPPED =
+  /^(GIT_TRACE.*|GIT_CURL_VERBOSE|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+|GIT_CONFIG_PARAMETERS|GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_ASKPASS|SSH_ASKPASS|GIT_REDACT_COOKIES|GIT_TRACE_REDACT)$/;
 
 /** True for remotes reached over HTTP(S), the only ones a token is sent to. */
 export function isHttpRemote(remoteUrl: string): boolean {
@@ -77,12 +78,17 @@ export async function runRemoteGit(args: readonly string[], options: RunRemoteGi
   const token = options.tokens && isHttpRemote(options.remoteUrl) ? await options.tokens.token() : undefined;
   const env = gitRemoteEnv(options.remoteUrl, token);
   return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd: options.cwd, env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const timedOut = (error as { killed?: boolean }).killed === true;
-      const text = scrub(`${stderr}\n${stdout}`, token);
-      reject(describeGitFailure(args[0] ?? 'git', options.remoteUrl, text, timedOut));
-    });
+    execFile(
+      'git',
+      [...args],
+      { cwd: options.cwd, env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const timedOut = (error as { killed?: boolean }).killed === true;
+        const text = scrub(`${stderr}\n${stdout}`, token);
+        reject(describeGitFailure(args[0] ?? 'git', options.remoteUrl, text, timedOut));
+      },
+    );
   });
 }
 
@@ -123,16 +129,41 @@ function withoutUserInfo(url: string): string {
 export function describeGitFailure(verb: string, remoteUrl: string, output: string, timedOut = false): GitCommandError {
   const where = `git ${verb} ${withoutUserInfo(remoteUrl)}`;
   const rules: Array<{ when: RegExp; kind: GitFailureKind; message: string }> = [
-    { when: /protected branch|GH006|GH013|repository rule violations|hook declined|pre-receive hook/i, kind: 'protected', message: 'the branch is protected on the remote (a rule or hook declined the push): exempt Phoenix\'s branches (phoenix/*) from branch protection' },
+    {
+      when: /protected branch|GH006|GH013|repository rule violations|hook declined|pre-receive hook/i,
+      kind: 'protected',
+      message: "the branch is protected on the remote (a rule or hook declined the push): exempt Phoenix's branches (phoenix/*) from branch protection",
+    },
     { when: /\[rejected\]|stale info|non-fast-forward|fetch first/i, kind: 'rejected', message: 'the remote branch moved since it was fetched' },
-    { when: /returned error: 403|permission to .* denied|write access .* not granted|403 forbidden/i, kind: 'forbidden', message: 'the token may read but not push (HTTP 403): give the GitHub App "Contents: read and write" on the config repository' },
-    { when: /returned error: 401|authentication failed|could not read (username|password)|invalid credentials|terminal prompts disabled/i, kind: 'unauthorized', message: 'the remote refused the credentials (HTTP 401): check the GitHub App id, private key and installation, or the token' },
-    { when: /returned error: 404|repository not found|not found|does not appear to be a git repository/i, kind: 'not-found', message: 'the remote has no such repository, or the credentials may not see it: check the URL and that the GitHub App is installed on the repository' },
-    { when: /could not resolve host|failed to connect|connection refused|connection timed out|operation timed out|network is unreachable|couldn't connect|empty reply|ssl|tls/i, kind: 'unreachable', message: 'the remote cannot be reached: check the URL and the network' },
+    {
+      when: /returned error: 403|permission to .* denied|write access .* not granted|403 forbidden/i,
+      kind: 'forbidden',
+      message: 'the token may read but not push (HTTP 403): give the GitHub App "Contents: read and write" on the config repository',
+    },
+    {
+      when: /returned error: 401|authentication failed|could not read (username|password)|invalid credentials|terminal prompts disabled/i,
+      kind: 'unauthorized',
+      message: 'the remote refused the credentials (HTTP 401): check the GitHub App id, private key and installation, or the token',
+    },
+    {
+      when: /returned error: 404|repository not found|not found|does not appear to be a git repository/i,
+      kind: 'not-found',
+      message: 'the remote has no such repository, or the credentials may not see it: check the URL and that the GitHub App is installed on the repository',
+    },
+    {
+      when: /could not resolve host|failed to connect|connection refused|connection timed out|operation timed out|network is unreachable|couldn't connect|empty reply|ssl|tls/i,
+      kind: 'unreachable',
+      message: 'the remote cannot be reached: check the URL and the network',
+    },
   ];
   if (timedOut) return new GitCommandError(`${where}: timed out: the remote cannot be reached in time; will try again`, 'unreachable');
   const rule = rules.find((r) => r.when.test(output));
-  const detail = output.split('\n').map((l) => l.trim()).filter((l) => /^(fatal|error|remote: error|!)/i.test(l)).slice(0, 2).join('; ');
+  const detail = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(fatal|error|remote: error|!)/i.test(l))
+    .slice(0, 2)
+    .join('; ');
   if (rule) return new GitCommandError(`${where}: ${rule.message}${detail ? ` (${detail})` : ''}`, rule.kind);
   return new GitCommandError(`${where} failed: ${detail || output.trim().split('\n').slice(-2).join('; ')}`, 'failed');
 }

@@ -18,7 +18,11 @@ export function repositoryRoot(dir: string, why = 'this command compares git rev
 /** The commit `ref` names in `repoRoot`; an input error naming the ref when git does not know it. */
 export function resolveCommitSync(repoRoot: string, ref: string): string {
   try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     throw new InputError(`unknown git revision '${ref}': give a branch, tag or commit of ${repoRoot} (git rev-parse ${ref} fails)`);
   }

@@ -83,7 +83,10 @@ export function describeGitHubFailure(error: unknown, consequence: string): Erro
   if (installation || (status === undefined && /private key|pem|asn1|decoder|\bsign/i.test(message))) {
     return describeTokenFailure(error, { installationId: installation ? Number(installation[1]) : undefined });
   }
-  const reason = message.split('\n')[0]!.replace(/\s+-\s+https?:\/\/\S+$/, '').slice(0, 200);
+  const reason = message
+    .split('\n')[0]!
+    .replace(/\s+-\s+https?:\/\/\S+$/, '')
+    .slice(0, 200);
   const rateLimited = e.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message);
   // Octokit answers a failed fetch with status 500; an error without status is GitHub's only when it reads like the network's.
   const network = status === undefined && /fetch failed|ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|socket|network|aborted|timed? ?out/i.test(message);

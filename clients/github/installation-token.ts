@@ -55,11 +55,29 @@ export function describeTokenFailure(error: unknown, options: { readonly appId?:
   const status = (error as { status?: number }).status;
   const app = options.appId === undefined ? 'GitHub App' : `GitHub App ${options.appId}`;
   const installation = options.installationId === undefined ? 'the installation' : `installation ${options.installationId}`;
-  if (status === 401) return new InstallationTokenError(`${app}: GitHub refused the App's signed token (HTTP 401): the private key is wrong or was revoked, or the App id is not the key's App — generate a new key on the App's settings page and update the Secret`, 'credentials');
-  if (status === 404) return new InstallationTokenError(`${app}: ${installation} not found (HTTP 404): install the App on the config repository, or fix the installation id`, 'credentials');
-  if (status === 403 || status === 422) return new InstallationTokenError(`${app}: GitHub refused a token for ${installation} (HTTP ${status}): the installation is suspended or lacks the requested permissions`, 'credentials');
+  if (status === 401)
+    return new InstallationTokenError(
+      `${app}: GitHub refused the App's signed token (HTTP 401): the private key is wrong or was revoked, or the App id is not the key's App — generate a new key on the App's settings page and update the Secret`,
+      'credentials',
+    );
+  if (status === 404)
+    return new InstallationTokenError(
+      `${app}: ${installation} not found (HTTP 404): install the App on the config repository, or fix the installation id`,
+      'credentials',
+    );
+  if (status === 403 || status === 422)
+    return new InstallationTokenError(
+      `${app}: GitHub refused a token for ${installation} (HTTP ${status}): the installation is suspended or lacks the requested permissions`,
+      'credentials',
+    );
   if (status === undefined && /key|pem|asn1|decoder|sign/i.test((error as Error)?.message ?? '')) {
-    return new InstallationTokenError(`${app}: cannot sign with the private key: it is not a PEM RSA private key (use the .pem file GitHub generated)`, 'credentials');
+    return new InstallationTokenError(
+      `${app}: cannot sign with the private key: it is not a PEM RSA private key (use the .pem file GitHub generated)`,
+      'credentials',
+    );
   }
-  return new InstallationTokenError(`${app}: cannot get an installation token${status ? ` (HTTP ${status})` : ''}: GitHub is unreachable or failing; will try again`, 'unreachable');
+  return new InstallationTokenError(
+    `${app}: cannot get an installation token${status ? ` (HTTP ${status})` : ''}: GitHub is unreachable or failing; will try again`,
+    'unreachable',
+  );
 }

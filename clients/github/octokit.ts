@@ -72,13 +72,13 @@ export function createGitHubClient(options: GitHubClientOptions = {}): GitHubCli
     request: options.fetch ? { fetch: options.fetch } : undefined,
     log,
     ...(typeof auth === 'object'
-      ? { authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey, ...(auth.installationId !== undefined ? { installationId: auth.installationId } : {}) } }
+      ? {
+          authStrategy: createAppAuth,
+          auth: { appId: auth.appId, privateKey: auth.privateKey, ...(auth.installationId !== undefined ? { installationId: auth.installationId } : {}) },
+        }
       : { auth }),
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryAfterBaseValueMs ?? 1000 },
-    throttle:
-      options.throttle === false
-        ? { enabled: false }
-        : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    throttle: options.throttle === false ? { enabled: false } : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
   });
   // Registered after the retry plugin, so it runs first and can switch retries off per request.
   octokit.hook.before('request', (request) => {

@@ -41,7 +41,14 @@ function isServerError(error: unknown): boolean {
 }
 
 async function findCheckRun(client: GitHubClient, target: CheckRunTarget): Promise<StartedCheckRun | undefined> {
-  const runs = await client.rest.checks.listForRef({ owner: target.owner, repo: target.repo, ref: target.headSha, check_name: target.name, filter: 'all', per_page: 100 });
+  const runs = await client.rest.checks.listForRef({
+    owner: target.owner,
+    repo: target.repo,
+    ref: target.headSha,
+    check_name: target.name,
+    filter: 'all',
+    per_page: 100,
+  });
   const found = runs.data.check_runs.find((run) => run.external_id === target.externalId);
   return found ? { id: found.id, htmlUrl: found.html_url ?? '' } : undefined;
 }
@@ -49,7 +56,14 @@ async function findCheckRun(client: GitHubClient, target: CheckRunTarget): Promi
 /** Creates the run `in_progress`; after a server error it looks the run up before creating once more. */
 export async function startCheckRun(client: GitHubClient, target: CheckRunTarget): Promise<StartedCheckRun> {
   const create = async () => {
-    const created = await client.rest.checks.create({ owner: target.owner, repo: target.repo, name: target.name, head_sha: target.headSha, external_id: target.externalId, status: 'in_progress' });
+    const created = await client.rest.checks.create({
+      owner: target.owner,
+      repo: target.repo,
+      name: target.name,
+      head_sha: target.headSha,
+      external_id: target.externalId,
+      status: 'in_progress',
+    });
     return { id: created.data.id, htmlUrl: created.data.html_url ?? '' };
   };
   try {
@@ -71,7 +85,12 @@ export interface CheckRunResult {
 }
 
 /** Sends the annotations in batches of 50 and completes the run with the last request. */
-export async function completeCheckRun(client: GitHubClient, target: Pick<CheckRunTarget, 'owner' | 'repo'>, run: StartedCheckRun, result: CheckRunResult): Promise<number> {
+export async function completeCheckRun(
+  client: GitHubClient,
+  target: Pick<CheckRunTarget, 'owner' | 'repo'>,
+  run: StartedCheckRun,
+  result: CheckRunResult,
+): Promise<number> {
   const batches: CheckAnnotation[][] = [];
   for (let i = 0; i < result.annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(result.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
   if (batches.length === 0) batches.push([]);

@@ -36,7 +36,12 @@ export interface StickyTarget {
 /** The bot's sticky comment on an issue or pull request (the oldest one when several exist). */
 export async function findStickyComment(client: GitHubClient, target: StickyTarget): Promise<StickyComment | undefined> {
   const pattern = markerPattern(target.marker);
-  const comments = await client.paginate(client.rest.issues.listComments, { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 });
+  const comments = await client.paginate(client.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100,
+  });
   for (const comment of comments) {
     const match = pattern.exec(comment.body ?? '');
     if (match && comment.user?.type === 'Bot') return { id: comment.id, body: comment.body ?? '', headSha: match[1], htmlUrl: comment.html_url };
@@ -62,7 +67,10 @@ function isServerError(error: unknown): boolean {
 }
 
 /** Creates or updates the sticky comment; see the module doc. */
-export async function upsertStickyComment(client: GitHubClient, options: UpsertStickyCommentOptions): Promise<{ outcome: StickyOutcome; comment: StickyComment }> {
+export async function upsertStickyComment(
+  client: GitHubClient,
+  options: UpsertStickyCommentOptions,
+): Promise<{ outcome: StickyOutcome; comment: StickyComment }> {
   const fullBody = `${stickyMarker(options.marker, options.headSha)}\n${options.body}`;
   const existing = await findStickyComment(client, options);
   if (existing) {

@@ -23,7 +23,10 @@ export interface KustomizationSummary {
 
 /** Reading Kustomizations failed: the API could not be reached or refused the request. */
 export class FluxStatusError extends InputError {
-  constructor(message: string, readonly unavailable: boolean) {
+  constructor(
+    message: string,
+    readonly unavailable: boolean,
+  ) {
     super(message);
     this.name = 'FluxStatusError';
   }
@@ -67,7 +70,15 @@ export class FluxKustomizations {
     const config = options.kubeConfig;
     if (options.context) {
       if (!config.getContextObject(options.context)) {
-        throw new FluxStatusError(`kubeconfig has no context '${options.context}': pick one of ${config.getContexts().map((c) => c.name).join(', ') || '(none)'}`, false);
+        throw new FluxStatusError(
+          `kubeconfig has no context '${options.context}': pick one of ${
+            config
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || '(none)'
+          }`,
+          false,
+        );
       }
       config.setCurrentContext(options.context);
     }
@@ -91,7 +102,10 @@ export class FluxKustomizations {
     } catch (error) {
       const code = (error as { code?: number }).code;
       if (typeof code === 'number') {
-        throw new FluxStatusError(`Kubernetes API at ${this.server} refused to list Kustomizations in ${this.namespace} (HTTP ${code}): check the watcher's RBAC allows list on kustomizations.kustomize.toolkit.fluxcd.io`, code >= 500);
+        throw new FluxStatusError(
+          `Kubernetes API at ${this.server} refused to list Kustomizations in ${this.namespace} (HTTP ${code}): check the watcher's RBAC allows list on kustomizations.kustomize.toolkit.fluxcd.io`,
+          code >= 500,
+        );
       }
       throw new FluxStatusError(`cannot reach the Kubernetes API at ${this.server}: ${(error as Error).message}`, true);
     }
@@ -131,7 +145,9 @@ export function summarize(item: RawKustomization, label = DEFAULT_EXPERIMENT_LAB
     namespace: item.metadata?.namespace ?? '',
     experiment,
     ready: ready?.status === 'True' && current,
-    message: ready ? `${ready.reason ?? ''}${ready.message ? `: ${ready.message}` : ''}${current ? '' : ' (a newer generation is not reconciled yet)'}` : 'no Ready condition yet',
+    message: ready
+      ? `${ready.reason ?? ''}${ready.message ? `: ${ready.message}` : ''}${current ? '' : ' (a newer generation is not reconciled yet)'}`
+      : 'no Ready condition yet',
     readySince: isoTime(since),
     lastAppliedRevision: item.status?.lastAppliedRevision,
   };

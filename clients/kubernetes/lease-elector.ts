@@ -124,7 +124,11 @@ export class LeaseElector {
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: this.leaseName, namespace: this.options.namespace, ...(this.options.url ? { annotations: { [LEADER_URL_ANNOTATION]: this.options.url } } : {}) },
+      metadata: {
+        name: this.leaseName,
+        namespace: this.options.namespace,
+        ...(this.options.url ? { annotations: { [LEADER_URL_ANNOTATION]: this.options.url } } : {}),
+      },
       spec: {
         holderIdentity: this.options.identity,
         leaseDurationSeconds: this.durationSeconds,

@@ -1,15 +1,5 @@
 import { PrometheusApiError, PrometheusError, PrometheusUnavailableError } from './errors';
-import type {
-  InstantSample,
-  Labels,
-  MetricMetadata,
-  QueryResult,
-  RangeQueryResult,
-  RangeSeries,
-  SamplePair,
-  TimeInput,
-  TsdbStatus,
-} from './types';
+import type { InstantSample, Labels, MetricMetadata, QueryResult, RangeQueryResult, RangeSeries, SamplePair, TimeInput, TsdbStatus } from './types';
 
 /** Options of {@link PrometheusClient}. */
 export interface PrometheusClientOptions {
@@ -169,7 +159,13 @@ export class PrometheusClient {
     if (envelope.status === 'error' || !response.ok) {
       const errorType = envelope.errorType ?? 'unknown';
       const message = envelope.error ?? `HTTP ${response.status}`;
-      throw new PrometheusApiError(`Prometheus at ${this.baseUrl} rejected ${path} (HTTP ${response.status}, ${errorType}): ${message}`, this.baseUrl, response.status, errorType, message);
+      throw new PrometheusApiError(
+        `Prometheus at ${this.baseUrl} rejected ${path} (HTTP ${response.status}, ${errorType}): ${message}`,
+        this.baseUrl,
+        response.status,
+        errorType,
+        message,
+      );
     }
     return { body: envelope.data as T, warnings: envelope.warnings ?? [] };
   }
@@ -177,11 +173,19 @@ export class PrometheusClient {
   private unavailable(error: unknown, path: string): PrometheusUnavailableError {
     const name = (error as { name?: string })?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      return new PrometheusUnavailableError(`Prometheus at ${this.baseUrl} did not answer ${path} within ${this.timeoutMs} ms: check it is up, or raise the timeout`, this.baseUrl, 'timeout');
+      return new PrometheusUnavailableError(
+        `Prometheus at ${this.baseUrl} did not answer ${path} within ${this.timeoutMs} ms: check it is up, or raise the timeout`,
+        this.baseUrl,
+        'timeout',
+      );
     }
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
     const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-    return new PrometheusUnavailableError(`cannot reach Prometheus at ${this.baseUrl} (${detail}): check the URL and that it is running`, this.baseUrl, 'connection');
+    return new PrometheusUnavailableError(
+      `cannot reach Prometheus at ${this.baseUrl} (${detail}): check the URL and that it is running`,
+      this.baseUrl,
+      'connection',
+    );
   }
 }
 

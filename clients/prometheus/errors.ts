@@ -6,7 +6,10 @@ import { InputError } from '../../analysis/input-error';
 
 /** Base class: anything that went wrong talking to a Prometheus-compatible API. */
 export class PrometheusError extends InputError {
-  constructor(message: string, readonly url: string) {
+  constructor(
+    message: string,
+    readonly url: string,
+  ) {
     super(message);
     this.name = 'PrometheusError';
   }
@@ -21,7 +24,12 @@ export type UnavailableReason = 'connection' | 'timeout' | 'http';
  * (inconclusive), never as a verdict.
  */
 export class PrometheusUnavailableError extends PrometheusError {
-  constructor(message: string, url: string, readonly reason: UnavailableReason, readonly status?: number) {
+  constructor(
+    message: string,
+    url: string,
+    readonly reason: UnavailableReason,
+    readonly status?: number,
+  ) {
     super(message, url);
     this.name = 'PrometheusUnavailableError';
   }
@@ -33,7 +41,13 @@ export class PrometheusUnavailableError extends PrometheusError {
  * not the API's JSON envelope.
  */
 export class PrometheusApiError extends PrometheusError {
-  constructor(message: string, url: string, readonly status: number, readonly errorType?: string, readonly apiError?: string) {
+  constructor(
+    message: string,
+    url: string,
+    readonly status: number,
+    readonly errorType?: string,
+    readonly apiError?: string,
+  ) {
     super(message, url);
     this.name = 'PrometheusApiError';
   }

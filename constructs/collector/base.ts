@@ -97,12 +97,7 @@ export function goDuration(seconds: number): string {
 }
 
 /** Throws unless `value` is a finite number within [min, max] (and an integer when asked). */
-export function checkNumber(
-  factory: string,
-  field: string,
-  value: number | undefined,
-  opts: { min: number; max?: number; integer?: boolean },
-): void {
+export function checkNumber(factory: string, field: string, value: number | undefined, opts: { min: number; max?: number; integer?: boolean }): void {
   if (value === undefined) return;
   const bad = !Number.isFinite(value) || value < opts.min || (opts.max !== undefined && value > opts.max) || (opts.integer && !Number.isInteger(value));
   if (bad) {

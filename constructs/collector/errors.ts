@@ -10,11 +10,7 @@ export class CollectorConfigError extends InputError {
 
   constructor(problems: readonly string[] | string, heading?: string) {
     const list = typeof problems === 'string' ? [problems] : [...problems];
-    const message = heading
-      ? `${heading}:\n${list.map((p) => `  - ${p}`).join('\n')}`
-      : list.length === 1
-        ? list[0]
-        : list.map((p) => `- ${p}`).join('\n');
+    const message = heading ? `${heading}:\n${list.map((p) => `  - ${p}`).join('\n')}` : list.length === 1 ? list[0] : list.map((p) => `- ${p}`).join('\n');
     super(message);
     this.name = 'CollectorConfigError';
     this.problems = list;

@@ -179,11 +179,15 @@ export function parseYamlConfig(text: string, file: string): { config: unknown; 
     assertValueBounded(config, file);
   } catch (error) {
     // yaml's alias guard throws a ReferenceError; either way the file is refused, by name.
-    throw new CollectorConfigError(`${file}: ${String((error as Error).message).split('\n')[0]!.replace(/^\S+: /, '').slice(0, 300)}`);
+    throw new CollectorConfigError(
+      `${file}: ${String((error as Error).message)
+        .split('\n')[0]!
+        .replace(/^\S+: /, '')
+        .slice(0, 300)}`,
+    );
   }
   return { config, locate };
 }
-
 
 function idList(value: unknown, path: string[], at: (path: string[], message: string) => void): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {

@@ -67,7 +67,8 @@ function checkReferences(model: PipelineModel, report: RuleReport): void {
   if (model.pipelines.size === 0) flag(report, ['service', 'pipelines'], 'service.pipelines: define at least one pipeline (addPipeline)');
   for (const [id, spec] of model.pipelines) {
     const where = `pipeline '${id}'`;
-    if (!PIPELINE_ID.test(id)) flag(report, ['service', 'pipelines', id], `${where}: the id must be 'metrics', 'traces' or 'logs', optionally followed by '/name'`);
+    if (!PIPELINE_ID.test(id))
+      flag(report, ['service', 'pipelines', id], `${where}: the id must be 'metrics', 'traces' or 'logs', optionally followed by '/name'`);
     if (spec.receivers.length === 0) flag(report, ['service', 'pipelines', id], `${where}: 'receivers' must list at least one receiver`);
     if (spec.exporters.length === 0) flag(report, ['service', 'pipelines', id], `${where}: 'exporters' must list at least one exporter`);
     const lists: [keyof PipelineSpec, ComponentKind[]][] = [
@@ -81,7 +82,11 @@ function checkReferences(model: PipelineModel, report: RuleReport): void {
         if (seen.has(ref)) flag(report, ['service', 'pipelines', id, field], `${where}: '${field}' lists '${ref}' twice`);
         seen.add(ref);
         if (!kinds.some((k) => has(k, ref))) {
-          flag(report, ['service', 'pipelines', id, field], `${where}: '${field}' references '${ref}', which is not defined under ${kinds.map((k) => `${k}s`).join(' or ')} (add it with add${capital(kinds[0])})`);
+          flag(
+            report,
+            ['service', 'pipelines', id, field],
+            `${where}: '${field}' references '${ref}', which is not defined under ${kinds.map((k) => `${k}s`).join(' or ')} (add it with add${capital(kinds[0])})`,
+          );
         }
       }
     }
@@ -111,17 +116,27 @@ function checkUnused(model: PipelineModel, report: RuleReport): void {
     const asExporter = used.exporters.has(id);
     const asReceiver = used.receivers.has(id);
     if (!asExporter && !asReceiver) {
-      flag(report, ['connectors', id], `connector '${id}' is defined but used by no pipeline: list it as an exporter of one pipeline and a receiver of another, or remove it`, 'warnings');
+      flag(
+        report,
+        ['connectors', id],
+        `connector '${id}' is defined but used by no pipeline: list it as an exporter of one pipeline and a receiver of another, or remove it`,
+        'warnings',
+      );
       continue;
     }
     // Used on one side only, the collector refuses to build the pipelines.
     if (!asExporter || !asReceiver) {
-      flag(report, ['connectors', id], `connector '${id}' must be an exporter of one pipeline and a receiver of another (it is ${asExporter ? 'not a receiver' : 'not an exporter'} anywhere)`);
+      flag(
+        report,
+        ['connectors', id],
+        `connector '${id}' must be an exporter of one pipeline and a receiver of another (it is ${asExporter ? 'not a receiver' : 'not an exporter'} anywhere)`,
+      );
     }
     for (const target of routedPipelines(connector.render())) {
       const spec = model.pipelines.get(target);
       if (!spec) flag(report, ['connectors', id], `connector '${id}': routes to pipeline '${target}', which is not defined`);
-      else if (!spec.receivers.includes(id)) flag(report, ['connectors', id], `connector '${id}': routes to pipeline '${target}', which does not list '${id}' as a receiver`);
+      else if (!spec.receivers.includes(id))
+        flag(report, ['connectors', id], `connector '${id}': routes to pipeline '${target}', which does not list '${id}' as a receiver`);
     }
   }
   const listed = new Set(model.serviceExtensions);
@@ -136,14 +151,24 @@ function checkOrder(model: PipelineModel, id: string, spec: PipelineSpec, report
   const types = spec.processors.map((p) => canonicalComponentType('processor', model.components.get('processor')?.get(p)?.type ?? p.split('/')[0]!));
   const last = types.length - 1;
   types.forEach((type, i) => {
-    if (type === 'memory_limiter' && i !== 0) flag(report, processorsPath, `${where}: '${spec.processors[i]}' must be the first processor (it is #${i + 1}) so it refuses data before any other processor holds it`);
-    if (type === 'batch' && i !== last) flag(report, processorsPath, `${where}: '${spec.processors[i]}' must be the last processor (it is #${i + 1} of ${types.length})`);
+    if (type === 'memory_limiter' && i !== 0)
+      flag(
+        report,
+        processorsPath,
+        `${where}: '${spec.processors[i]}' must be the first processor (it is #${i + 1}) so it refuses data before any other processor holds it`,
+      );
+    if (type === 'batch' && i !== last)
+      flag(report, processorsPath, `${where}: '${spec.processors[i]}' must be the last processor (it is #${i + 1} of ${types.length})`);
   });
   const firstTransform = types.indexOf('transform');
   if (firstTransform >= 0) {
     types.forEach((type, i) => {
       if (type === 'filter' && i > firstTransform) {
-        flag(report, processorsPath, `${where}: filter '${spec.processors[i]}' must come before transform '${spec.processors[firstTransform]}' (drop metrics before spending work on them)`);
+        flag(
+          report,
+          processorsPath,
+          `${where}: filter '${spec.processors[i]}' must come before transform '${spec.processors[firstTransform]}' (drop metrics before spending work on them)`,
+        );
       }
     });
   }
@@ -159,7 +184,11 @@ function checkAggregationRules(model: PipelineModel, id: string, spec: PipelineS
       for (const later of steps.slice(i + 1)) {
         for (const deletion of later.effects.deletedAttributes ?? []) {
           if (deletion.level === 'datapoint' && e.keptAttributes.includes(deletion.attribute) && overlaps(e.metrics, later.effects.metrics)) {
-            flag(report, processorsPath, `${where}: attribute '${deletion.attribute}' is kept by '${step.id}' and deleted by '${later.id}': keep it or drop it, not both`);
+            flag(
+              report,
+              processorsPath,
+              `${where}: attribute '${deletion.attribute}' is kept by '${step.id}' and deleted by '${later.id}': keep it or drop it, not both`,
+            );
           }
         }
       }
@@ -168,7 +197,11 @@ function checkAggregationRules(model: PipelineModel, id: string, spec: PipelineS
       for (const earlier of steps.slice(0, i)) {
         const kept = deletion.level === 'resource' ? earlier.effects.keptResourceAttributes : earlier.effects.keptAttributes;
         if (kept && !kept.includes(deletion.impliedBy) && (deletion.level === 'resource' || overlaps(earlier.effects.metrics, e.metrics))) {
-          flag(report, processorsPath, `${where}: '${step.id}' deletes '${deletion.attribute}' as implied by '${deletion.impliedBy}', but '${earlier.id}' already removed '${deletion.impliedBy}': keep it, or aggregate instead`);
+          flag(
+            report,
+            processorsPath,
+            `${where}: '${step.id}' deletes '${deletion.attribute}' as implied by '${deletion.impliedBy}', but '${earlier.id}' already removed '${deletion.impliedBy}': keep it, or aggregate instead`,
+          );
         }
       }
     }
@@ -185,7 +218,9 @@ function checkAggregationRules(model: PipelineModel, id: string, spec: PipelineS
       }
     }
     if (e.aggregates && (e.aggregation?.mayTouchCounters ?? true)) {
-      const toDelta = steps.slice(0, i).some((s) => s.effects.temporality === 'cumulative-to-delta' && covers(s.effects.metrics, e.aggregation?.counterMetrics ?? e.metrics));
+      const toDelta = steps
+        .slice(0, i)
+        .some((s) => s.effects.temporality === 'cumulative-to-delta' && covers(s.effects.metrics, e.aggregation?.counterMetrics ?? e.metrics));
       const toCumulative = steps.slice(i + 1).some((s) => s.effects.temporality === 'delta-to-cumulative');
       if (!toDelta || !toCumulative) {
         flag(
@@ -198,10 +233,20 @@ function checkAggregationRules(model: PipelineModel, id: string, spec: PipelineS
       }
     }
     if (e.aggregates && e.aggregation?.gauges) {
-      flag(report, processorsPath, `${where}: '${step.id}' merges gauges with '${e.aggregation.gauges}' within each batch only: series of other batches or replicas are not merged`, 'warnings');
+      flag(
+        report,
+        processorsPath,
+        `${where}: '${step.id}' merges gauges with '${e.aggregation.gauges}' within each batch only: series of other batches or replicas are not merged`,
+        'warnings',
+      );
     }
     if (e.aggregates && e.opaque) {
-      flag(report, processorsPath, `${where}: '${step.id}' aggregates with raw OTTL; Phoenix checks its delta conversion but not which metric types it sums`, 'warnings');
+      flag(
+        report,
+        processorsPath,
+        `${where}: '${step.id}' aggregates with raw OTTL; Phoenix checks its delta conversion but not which metric types it sums`,
+        'warnings',
+      );
     }
   });
 }

@@ -252,7 +252,10 @@ export class CollectorPipeline {
   render(): CollectorConfig {
     const { config, problems } = this.checkedRendering();
     if (problems.length > 0) {
-      throw new CollectorConfigError([...problems], `collector config${this.source ? ` from ${this.source}` : ''} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
+      throw new CollectorConfigError(
+        [...problems],
+        `collector config${this.source ? ` from ${this.source}` : ''} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+      );
     }
     return cloneData(config);
   }

@@ -115,10 +115,7 @@ export function buildFilterMetrics(props: FilterMetricsProps, name: string | und
     const problem = re2Problem(regex);
     if (problem) throw new CollectorConfigError(`${factory}: dropRegexes[${i}] (${JSON.stringify(regex)}) ${problem}`);
   });
-  const conditions = [
-    ...dropNames.map((n) => `name == ${ottlString(n)}`),
-    ...dropRegexes.map((r) => `IsMatch(name, ${ottlString(r)})`),
-  ];
+  const conditions = [...dropNames.map((n) => `name == ${ottlString(n)}`), ...dropRegexes.map((r) => `IsMatch(name, ${ottlString(r)})`)];
   if (props.keepOnly !== undefined) {
     conditions.push(props.keepOnly.map((n) => `name != ${ottlString(n)}`).join(' and '));
   }
@@ -174,7 +171,9 @@ export function buildKeepAttributes(props: KeepAttributesProps, name: string | u
     // counters and histograms merged as deltas start together (ADR 0137, on by default: ADR 0139); absolute sums stay cumulative
     const aligned = group.metricType === 'gauge' || props.alignDeltaStarts === false ? [] : groupNames.filter((n) => !absolute.has(n));
     if (aligned.length > 0) {
-      datapoint.push(`set(start_time_unix_nano, 0) where ${nameIn(aligned, 'metric.name')} and ${typeIn(group.types, 'metric.type')} and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA`);
+      datapoint.push(
+        `set(start_time_unix_nano, 0) where ${nameIn(aligned, 'metric.name')} and ${typeIn(group.types, 'metric.type')} and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA`,
+      );
     }
     datapoint.push(`keep_keys(attributes, ${keep}) where ${nameIn(groupNames, 'metric.name')} and ${typeIn(group.types, 'metric.type')}`);
     metric.push(`aggregate_on_attributes(${ottlString(group.fn)}, ${keep}) where ${nameIn(groupNames, 'name')} and ${typeIn(group.types, 'type')}`);
@@ -225,7 +224,9 @@ export function buildDropAttribute(props: DropAttributeProps, name: string | und
   }
   checkStringList(factory, 'metrics', props.metrics);
   if (level === 'resource' && props.metrics) {
-    throw new CollectorConfigError(`${factory}: 'metrics' applies to data-point attributes only; a resource attribute is shared by every metric of the resource`);
+    throw new CollectorConfigError(
+      `${factory}: 'metrics' applies to data-point attributes only; a resource attribute is shared by every metric of the resource`,
+    );
   }
   const where = props.metrics ? ` where ${nameIn(props.metrics, 'metric.name')}` : '';
   const statement = `delete_key(attributes, ${ottlString(props.attribute)})${where}`;

@@ -56,9 +56,7 @@ export function analyseTransform(groups: readonly StatementGroup[], where: strin
     keptAttributes: kept,
     keptResourceAttributes: resourceKeeps.length > 0 ? stringList(resourceKeeps[0].statement.args[1]?.value) : undefined,
     aggregation:
-      aggregations.length > 0
-        ? { sums: (fn as AggregationFunction) ?? 'sum', histograms: 'sum', gauges: undefined, mayTouchCounters: true }
-        : undefined,
+      aggregations.length > 0 ? { sums: (fn as AggregationFunction) ?? 'sum', histograms: 'sum', gauges: undefined, mayTouchCounters: true } : undefined,
   };
   return { effects, problems };
 }
@@ -133,7 +131,13 @@ export function analyseFilter(raw: Record<string, unknown>): ComponentEffects {
     }
     if (condition.kind === 'compare' && condition.op === '==' && isNamePath(condition.left) && condition.right.kind === 'string') {
       names.push(condition.right.value);
-    } else if (condition.kind === 'value' && condition.value.kind === 'call' && condition.value.name === 'IsMatch' && isNamePath(condition.value.args[0]?.value) && condition.value.args[1]?.value.kind === 'string') {
+    } else if (
+      condition.kind === 'value' &&
+      condition.value.kind === 'call' &&
+      condition.value.name === 'IsMatch' &&
+      isNamePath(condition.value.args[0]?.value) &&
+      condition.value.args[1]?.value.kind === 'string'
+    ) {
       regexes.push((condition.value.args[1].value as { value: string }).value);
     } else if (keepOnly === undefined && notEqualNames(condition)) {
       keepOnly = notEqualNames(condition);

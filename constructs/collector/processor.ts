@@ -176,7 +176,13 @@ export class Processor extends TypedComponent {
       type: 'cumulative_to_delta',
       name,
       config,
-      effects: { aggregates: false, stateful: true, opaque: false, metrics: props.metrics ? [...props.metrics] : undefined, temporality: 'cumulative-to-delta' },
+      effects: {
+        aggregates: false,
+        stateful: true,
+        opaque: false,
+        metrics: props.metrics ? [...props.metrics] : undefined,
+        temporality: 'cumulative-to-delta',
+      },
     });
   }
 

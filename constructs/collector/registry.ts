@@ -39,7 +39,10 @@ const passThrough = (): ComponentEffects => PASS_THROUGH;
 
 function transformEffectsOf(raw: Record<string, unknown>, where: string, warnings: string[]): ComponentEffects {
   const groups = Array.isArray(raw.metric_statements) ? (raw.metric_statements as StatementGroup[]) : [];
-  const { effects, problems } = analyseTransform(groups.filter((g) => isRecord(g) && typeof g.context === 'string'), where);
+  const { effects, problems } = analyseTransform(
+    groups.filter((g) => isRecord(g) && typeof g.context === 'string'),
+    where,
+  );
   for (const p of problems) warnings.push(`${p} (kept verbatim)`);
   if (!Array.isArray(raw.metric_statements) && raw.metric_statements !== undefined) {
     warnings.push(`${where}: metric_statements in a form Phoenix does not read; kept verbatim, its effect on series is unknown`);
@@ -53,15 +56,30 @@ function metricsTransformEffectsOf(raw: Record<string, unknown>): ComponentEffec
 }
 
 function cumulativeToDeltaEffectsOf(raw: Record<string, unknown>): ComponentEffects {
-  const include = isRecord(raw.include) && Array.isArray(raw.include.metrics) && raw.include.match_type === 'strict' ? raw.include.metrics.map(String) : undefined;
+  const include =
+    isRecord(raw.include) && Array.isArray(raw.include.metrics) && raw.include.match_type === 'strict' ? raw.include.metrics.map(String) : undefined;
   return { aggregates: false, stateful: true, opaque: false, temporality: 'cumulative-to-delta', metrics: include };
 }
 
 const receiver = (type: string, factories: string[], example: () => TypedComponent): ComponentEntry => ({
-  kind: 'receiver', type, factories, example, schema: true, effects: passThrough, simulation: 'not-a-step', policy: 'not-a-step',
+  kind: 'receiver',
+  type,
+  factories,
+  example,
+  schema: true,
+  effects: passThrough,
+  simulation: 'not-a-step',
+  policy: 'not-a-step',
 });
 const exporter = (type: string, factories: string[], example: () => TypedComponent): ComponentEntry => ({
-  kind: 'exporter', type, factories, example, schema: true, effects: passThrough, simulation: 'not-a-step', policy: 'not-a-step',
+  kind: 'exporter',
+  type,
+  factories,
+  example,
+  schema: true,
+  effects: passThrough,
+  simulation: 'not-a-step',
+  policy: 'not-a-step',
 });
 
 /** Every component type Phoenix models. */
@@ -69,38 +87,84 @@ export const COMPONENT_REGISTRY: readonly ComponentEntry[] = [
   receiver('otlp', ['otlp'], () => Receiver.otlp()),
   receiver('prometheus', ['prometheus'], () => Receiver.prometheus({ jobName: 'app', targets: ['app:8080'], scrapeIntervalSeconds: 30 })),
   {
-    kind: 'processor', type: 'memory_limiter', factories: ['memoryLimiter'], example: () => Processor.memoryLimiter(),
-    schema: true, effects: passThrough, simulation: 'pass-through', policy: 'neutral',
+    kind: 'processor',
+    type: 'memory_limiter',
+    factories: ['memoryLimiter'],
+    example: () => Processor.memoryLimiter(),
+    schema: true,
+    effects: passThrough,
+    simulation: 'pass-through',
+    policy: 'neutral',
   },
   {
-    kind: 'processor', type: 'batch', factories: ['batch'], example: () => Processor.batch(),
-    schema: true, effects: passThrough, simulation: 'pass-through', policy: 'neutral',
+    kind: 'processor',
+    type: 'batch',
+    factories: ['batch'],
+    example: () => Processor.batch(),
+    schema: true,
+    effects: passThrough,
+    simulation: 'pass-through',
+    policy: 'neutral',
   },
   {
-    kind: 'processor', type: 'filter', factories: ['filterMetrics'], example: () => Processor.filterMetrics({ dropNames: ['go_gc_duration_seconds'] }),
-    schema: true, effects: (raw) => analyseFilter(raw), simulation: 'modelled', policy: 'modelled',
+    kind: 'processor',
+    type: 'filter',
+    factories: ['filterMetrics'],
+    example: () => Processor.filterMetrics({ dropNames: ['go_gc_duration_seconds'] }),
+    schema: true,
+    effects: (raw) => analyseFilter(raw),
+    simulation: 'modelled',
+    policy: 'modelled',
   },
   {
-    kind: 'processor', type: 'transform', factories: ['keepAttributes', 'dropAttribute', 'keepResourceAttributes', 'transform'],
+    kind: 'processor',
+    type: 'transform',
+    factories: ['keepAttributes', 'dropAttribute', 'keepResourceAttributes', 'transform'],
     example: () => Processor.keepAttributes({ metrics: ['http.server.request.duration'], keep: ['http.route'] }),
-    schema: true, effects: transformEffectsOf, simulation: 'modelled', policy: 'modelled',
+    schema: true,
+    effects: transformEffectsOf,
+    simulation: 'modelled',
+    policy: 'modelled',
   },
   {
-    kind: 'processor', type: 'metrics_transform', factories: [], example: () => Processor.verbatim('metrics_transform', undefined, { transforms: [] }, metricsTransformEffectsOf({})),
-    schema: true, effects: metricsTransformEffectsOf, simulation: 'modelled', policy: 'modelled',
+    kind: 'processor',
+    type: 'metrics_transform',
+    factories: [],
+    example: () => Processor.verbatim('metrics_transform', undefined, { transforms: [] }, metricsTransformEffectsOf({})),
+    schema: true,
+    effects: metricsTransformEffectsOf,
+    simulation: 'modelled',
+    policy: 'modelled',
   },
   {
-    kind: 'processor', type: 'groupbyattrs', factories: ['groupByAttributes'], example: () => Processor.groupByAttributes(['service.name']),
-    schema: true, effects: (raw) => ({ aggregates: false, stateful: false, opaque: false, regroupsBy: Array.isArray(raw.keys) ? raw.keys.map(String) : [] }),
-    simulation: 'modelled', policy: 'neutral',
+    kind: 'processor',
+    type: 'groupbyattrs',
+    factories: ['groupByAttributes'],
+    example: () => Processor.groupByAttributes(['service.name']),
+    schema: true,
+    effects: (raw) => ({ aggregates: false, stateful: false, opaque: false, regroupsBy: Array.isArray(raw.keys) ? raw.keys.map(String) : [] }),
+    simulation: 'modelled',
+    policy: 'neutral',
   },
   {
-    kind: 'processor', type: 'cumulative_to_delta', factories: ['cumulativeToDelta'], example: () => Processor.cumulativeToDelta(),
-    schema: true, effects: cumulativeToDeltaEffectsOf, simulation: 'modelled', policy: 'neutral',
+    kind: 'processor',
+    type: 'cumulative_to_delta',
+    factories: ['cumulativeToDelta'],
+    example: () => Processor.cumulativeToDelta(),
+    schema: true,
+    effects: cumulativeToDeltaEffectsOf,
+    simulation: 'modelled',
+    policy: 'neutral',
   },
   {
-    kind: 'processor', type: 'delta_to_cumulative', factories: ['deltaToCumulative'], example: () => Processor.deltaToCumulative(),
-    schema: true, effects: () => ({ aggregates: false, stateful: true, opaque: false, temporality: 'delta-to-cumulative' }), simulation: 'modelled', policy: 'neutral',
+    kind: 'processor',
+    type: 'delta_to_cumulative',
+    factories: ['deltaToCumulative'],
+    example: () => Processor.deltaToCumulative(),
+    schema: true,
+    effects: () => ({ aggregates: false, stateful: true, opaque: false, temporality: 'delta-to-cumulative' }),
+    simulation: 'modelled',
+    policy: 'neutral',
   },
   exporter('prometheus_remote_write', ['prometheusRemoteWrite'], () => Exporter.prometheusRemoteWrite('http://mimir:8080/api/v1/push')),
   exporter('otlp_grpc', ['otlp'], () => Exporter.otlp('collector:4317')),
@@ -108,17 +172,34 @@ export const COMPONENT_REGISTRY: readonly ComponentEntry[] = [
   exporter('prometheus', ['prometheus'], () => Exporter.prometheus()),
   exporter('debug', ['debug'], () => Exporter.debug()),
   {
-    kind: 'connector', type: 'forward', factories: ['forward'], example: () => Connector.forward(),
-    schema: true, effects: passThrough, simulation: 'not-a-step', policy: 'not-a-step',
+    kind: 'connector',
+    type: 'forward',
+    factories: ['forward'],
+    example: () => Connector.forward(),
+    schema: true,
+    effects: passThrough,
+    simulation: 'not-a-step',
+    policy: 'not-a-step',
   },
   {
-    kind: 'connector', type: 'routing', factories: ['routing'], example: () => Connector.routing({ table: [{ condition: 'name == "up"', pipelines: ['metrics/up'] }] }),
+    kind: 'connector',
+    type: 'routing',
+    factories: ['routing'],
+    example: () => Connector.routing({ table: [{ condition: 'name == "up"', pipelines: ['metrics/up'] }] }),
     schema: { none: 'the routing connector ships no config.schema.yaml in v0.161.0; its OTTL conditions are parsed instead' },
-    effects: passThrough, simulation: 'not-a-step', policy: 'not-a-step',
+    effects: passThrough,
+    simulation: 'not-a-step',
+    policy: 'not-a-step',
   },
   {
-    kind: 'extension', type: 'health_check', factories: ['healthCheck'], example: () => Extension.healthCheck(),
-    schema: true, effects: passThrough, simulation: 'not-a-step', policy: 'not-a-step',
+    kind: 'extension',
+    type: 'health_check',
+    factories: ['healthCheck'],
+    example: () => Extension.healthCheck(),
+    schema: true,
+    effects: passThrough,
+    simulation: 'not-a-step',
+    policy: 'not-a-step',
   },
 ];
 

@@ -42,7 +42,10 @@ describe('CollectorDeployment with the operator (default)', () => {
 
   it('passes environment variables to the collector, sorted, in both modes', () => {
     const [collector] = synth({ env: { B: '2', A: '1' } });
-    expect(collector.spec.env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+    expect(collector.spec.env).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' },
+    ]);
     expect(validateOpenTelemetryCollector(collector)).toEqual([]);
     const deployment = synth({ useOperator: false, env: { A: '1' } }).find((o) => o.kind === 'Deployment');
     expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: 'A', value: '1' }]);
@@ -62,7 +65,9 @@ describe('CollectorDeployment with the operator (default)', () => {
     expect(validateOpenTelemetryCollector({ ...collector, spec: { ...collector.spec, replica: 3 } })).toEqual([
       "spec: must NOT have additional properties 'replica'",
     ]);
-    expect(validateOpenTelemetryCollector({ ...collector, spec: { ...collector.spec, mode: 'job' } })[0]).toMatch(/^spec\.mode: must be equal to one of the allowed values/);
+    expect(validateOpenTelemetryCollector({ ...collector, spec: { ...collector.spec, mode: 'job' } })[0]).toMatch(
+      /^spec\.mode: must be equal to one of the allowed values/,
+    );
   });
 
   it('fails when an aggregating pipeline asks for several replicas', () => {
@@ -70,7 +75,9 @@ describe('CollectorDeployment with the operator (default)', () => {
   });
 
   it('fails when the image is not pinned', () => {
-    expect(() => synth({ image: 'otel/opentelemetry-collector-contrib:latest' })).toThrow(/'image' \(otel\/opentelemetry-collector-contrib:latest\) must be pinned/);
+    expect(() => synth({ image: 'otel/opentelemetry-collector-contrib:latest' })).toThrow(
+      /'image' \(otel\/opentelemetry-collector-contrib:latest\) must be pinned/,
+    );
     expect(() => synth({ image: 'otel/opentelemetry-collector-contrib' })).toThrow(/must be pinned/);
   });
 

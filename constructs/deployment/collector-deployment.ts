@@ -56,8 +56,7 @@ export interface CollectorDeploymentProps {
 }
 
 /** Error for bad `CollectorDeployment` props; names the construct path. Exit code 2. */
-export class CollectorDeploymentError extends InputError {
-}
+export class CollectorDeploymentError extends InputError {}
 
 const NON_ROOT_UID = 10001;
 
@@ -98,7 +97,9 @@ export class CollectorDeployment extends Construct {
       memoryLimitMiB: props.memoryLimitMiB ?? 512,
     };
     if (resources.cpuRequestMillis > resources.cpuLimitMillis || resources.memoryRequestMiB > resources.memoryLimitMiB) {
-      throw new CollectorDeploymentError(`${where}: requests (${resources.cpuRequestMillis}m CPU, ${resources.memoryRequestMiB} MiB) must not exceed limits (${resources.cpuLimitMillis}m, ${resources.memoryLimitMiB} MiB)`);
+      throw new CollectorDeploymentError(
+        `${where}: requests (${resources.cpuRequestMillis}m CPU, ${resources.memoryRequestMiB} MiB) must not exceed limits (${resources.cpuLimitMillis}m, ${resources.memoryLimitMiB} MiB)`,
+      );
     }
     if (props.useOperator ?? true) this.renderOperatorResource(mode, resources);
     else this.renderPlainResources(resources);
@@ -111,7 +112,9 @@ export class CollectorDeployment extends Construct {
   config(): CollectorConfig {
     const config = this.produceConfig();
     if (!healthEndpointOf(config)) {
-      throw new CollectorDeploymentError(`${this.node.path}: the collector config enables no health_check extension: add Extension.healthCheck() to the pipeline (and to service.extensions) so Kubernetes can probe the collector`);
+      throw new CollectorDeploymentError(
+        `${this.node.path}: the collector config enables no health_check extension: add Extension.healthCheck() to the pipeline (and to service.extensions) so Kubernetes can probe the collector`,
+      );
     }
     return config;
   }
@@ -150,21 +153,23 @@ export class CollectorDeployment extends Construct {
       metadata: { name: this.name, namespace: this.namespace },
       replicas: this.replicas,
       securityContext: { ensureNonRoot: true, user: NON_ROOT_UID, group: NON_ROOT_UID },
-      containers: [{
-        name: 'otel-collector',
-        image: this.image,
-        args: ['--config=/conf/collector.yaml'],
-        envVariables: Object.fromEntries(Object.entries(this.env).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
-        ports: [...receiverPorts.map((p) => ({ name: p.name, number: p.port })), { name: 'health', number: health.port }],
-        resources: {
-          cpu: { request: kplus.Cpu.millis(resources.cpuRequestMillis), limit: kplus.Cpu.millis(resources.cpuLimitMillis) },
-          memory: { request: Size.mebibytes(resources.memoryRequestMiB), limit: Size.mebibytes(resources.memoryLimitMiB) },
+      containers: [
+        {
+          name: 'otel-collector',
+          image: this.image,
+          args: ['--config=/conf/collector.yaml'],
+          envVariables: Object.fromEntries(Object.entries(this.env).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
+          ports: [...receiverPorts.map((p) => ({ name: p.name, number: p.port })), { name: 'health', number: health.port }],
+          resources: {
+            cpu: { request: kplus.Cpu.millis(resources.cpuRequestMillis), limit: kplus.Cpu.millis(resources.cpuLimitMillis) },
+            memory: { request: Size.mebibytes(resources.memoryRequestMiB), limit: Size.mebibytes(resources.memoryLimitMiB) },
+          },
+          liveness: kplus.Probe.fromHttpGet(health.path, { port: health.port, initialDelaySeconds: Duration.seconds(10) }),
+          readiness: kplus.Probe.fromHttpGet(health.path, { port: health.port, initialDelaySeconds: Duration.seconds(5) }),
+          securityContext: { ensureNonRoot: true, user: NON_ROOT_UID, group: NON_ROOT_UID, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
+          volumeMounts: [{ path: '/conf', volume, readOnly: true }],
         },
-        liveness: kplus.Probe.fromHttpGet(health.path, { port: health.port, initialDelaySeconds: Duration.seconds(10) }),
-        readiness: kplus.Probe.fromHttpGet(health.path, { port: health.port, initialDelaySeconds: Duration.seconds(5) }),
-        securityContext: { ensureNonRoot: true, user: NON_ROOT_UID, group: NON_ROOT_UID, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false },
-        volumeMounts: [{ path: '/conf', volume, readOnly: true }],
-      }],
+      ],
     });
     if (receiverPorts.length > 0) {
       new kplus.Service(this, 'Service', {
@@ -189,9 +194,12 @@ function envList(env: Record<string, string>): { name: string; value: string }[]
 }
 
 function checkProps(where: string, props: CollectorDeploymentProps, replicas: number, image: string, mode: CollectorMode): void {
-  if (!Number.isInteger(replicas) || replicas < 1) throw new CollectorDeploymentError(`${where}: 'replicas' (${replicas}) must be a whole number of at least 1`);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new CollectorDeploymentError(`${where}: 'replicas' (${replicas}) must be a whole number of at least 1`);
   if (props.aggregates && replicas > 1) {
-    throw new CollectorDeploymentError(`${where}: 'replicas' (${replicas}) must be 1: the pipeline aggregates series, which is only lossless when one replica sees every series`);
+    throw new CollectorDeploymentError(
+      `${where}: 'replicas' (${replicas}) must be 1: the pipeline aggregates series, which is only lossless when one replica sees every series`,
+    );
   }
   if (props.aggregates && mode === 'daemonset') {
     throw new CollectorDeploymentError(`${where}: 'mode' daemonset splits series across nodes but the pipeline aggregates: use 'deployment' with one replica`);
@@ -203,10 +211,12 @@ function checkProps(where: string, props: CollectorDeploymentProps, replicas: nu
     throw new CollectorDeploymentError(`${where}: 'image' (${image}) must be pinned by tag or digest, e.g. ${DEFAULT_COLLECTOR_IMAGE}`);
   }
   for (const name of Object.keys(props.env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new CollectorDeploymentError(`${where}: 'env' name '${name}' must be a valid environment variable name (letters, digits, '_')`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new CollectorDeploymentError(`${where}: 'env' name '${name}' must be a valid environment variable name (letters, digits, '_')`);
   }
   for (const field of ['cpuRequestMillis', 'cpuLimitMillis', 'memoryRequestMiB', 'memoryLimitMiB'] as const) {
     const value = props[field];
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new CollectorDeploymentError(`${where}: '${field}' (${value}) must be a whole number of at least 1`);
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      throw new CollectorDeploymentError(`${where}: '${field}' (${value}) must be a whole number of at least 1`);
   }
 }

@@ -33,7 +33,10 @@ export function receiverPortsOf(config: CollectorConfig): ReceiverPort[] {
   for (const [id, settings] of Object.entries(config.receivers ?? {})) {
     if (id !== 'otlp' && !id.startsWith('otlp/')) continue;
     const protocols = ((settings ?? {}) as { protocols?: Record<string, { endpoint?: string } | null> }).protocols ?? {};
-    for (const [protocol, defaultPort] of [['grpc', 4317], ['http', 4318]] as const) {
+    for (const [protocol, defaultPort] of [
+      ['grpc', 4317],
+      ['http', 4318],
+    ] as const) {
       if (!(protocol in protocols)) continue;
       const endpoint = protocols[protocol]?.endpoint;
       const port = endpoint ? Number(endpoint.slice(endpoint.lastIndexOf(':') + 1)) : defaultPort;

@@ -28,9 +28,11 @@ export function pickProductionPipeline(baseline: CollectorConfig, requested: str
   }
   if (metrics.length === 1) return { pipeline: metrics[0], problems: [] };
   return {
-    problems: [metrics.length === 0
-      ? 'the baseline has no metrics pipeline: an experiment changes metrics, so the baseline must hold a `metrics` pipeline'
-      : `the baseline has ${metrics.length} metrics pipelines (${metrics.join(', ')}): set 'pipeline' to the one the experiment changes`],
+    problems: [
+      metrics.length === 0
+        ? 'the baseline has no metrics pipeline: an experiment changes metrics, so the baseline must hold a `metrics` pipeline'
+        : `the baseline has ${metrics.length} metrics pipelines (${metrics.join(', ')}): set 'pipeline' to the one the experiment changes`,
+    ],
   };
 }
 
@@ -46,7 +48,8 @@ export function checkCandidates(props: ExperimentProps, baseline: CollectorConfi
     const where = `candidates[${index}]`;
     if (!DNS_LABEL.test(candidate.name ?? '')) problems.push(`${where}: the name '${candidate.name}' must be a DNS label (lowercase letters, digits and '-')`);
     else if (candidate.name === BASELINE_VARIANT) problems.push(`${where}: the name 'baseline' is reserved for the production pipeline's copy; pick another`);
-    else if (candidate.name === TELEMETRY_SUFFIX) problems.push(`${where}: the name '${TELEMETRY_SUFFIX}' is reserved for the pipeline that carries the collector's own metrics; pick another`);
+    else if (candidate.name === TELEMETRY_SUFFIX)
+      problems.push(`${where}: the name '${TELEMETRY_SUFFIX}' is reserved for the pipeline that carries the collector's own metrics; pick another`);
     else if (names.has(candidate.name)) problems.push(`${where}: the variant name '${candidate.name}' is used twice; variant names must be distinct`);
     names.add(candidate.name);
     if (candidate.processors.length === 0) {
@@ -86,7 +89,9 @@ export function scopeProblems(scope: MetricScope, props: ExperimentProps): { pro
   const warnings: string[] = [];
   if (props.knownMetrics !== undefined) {
     for (const entry of unmatchedScopeEntries(scope, props.knownMetrics)) {
-      problems.push(`'scope' entry ${entry} matches none of the ${props.knownMetrics.length} known metrics: check the name (the collector sees OpenTelemetry names, e.g. http.server.request.duration)`);
+      problems.push(
+        `'scope' entry ${entry} matches none of the ${props.knownMetrics.length} known metrics: check the name (the collector sees OpenTelemetry names, e.g. http.server.request.duration)`,
+      );
     }
   } else {
     warnings.push("the scope was not checked against the baseline's metrics: pass 'knownMetrics' (a metric inventory) to catch a scope that matches nothing");
@@ -100,10 +105,15 @@ export function scopeProblems(scope: MetricScope, props: ExperimentProps): { pro
       }
       const named = [...(effects.metrics ?? []), ...(effects.droppedMetrics?.names ?? [])];
       for (const metric of named) {
-        if (!scopeMatches(scope, metric)) problems.push(`candidate '${candidate.name}': '${component.id}' changes '${metric}', which is outside the scope: add it to 'scope' or remove it from the processor`);
+        if (!scopeMatches(scope, metric))
+          problems.push(
+            `candidate '${candidate.name}': '${component.id}' changes '${metric}', which is outside the scope: add it to 'scope' or remove it from the processor`,
+          );
       }
       if (effects.droppedMetrics?.keepOnly) {
-        warnings.push(`candidate '${candidate.name}': '${component.id}' keeps only listed metrics: once promoted it drops every other metric of the production pipeline`);
+        warnings.push(
+          `candidate '${candidate.name}': '${component.id}' keeps only listed metrics: once promoted it drops every other metric of the production pipeline`,
+        );
       } else if (effects.metrics === undefined && !effects.droppedMetrics && effects.regroupsBy === undefined && effects.temporality === undefined) {
         warnings.push(`candidate '${candidate.name}': '${component.id}' acts on every metric: once promoted it changes metrics outside the scope`);
       }
@@ -117,7 +127,9 @@ export function checkShadowDestination(shadowUrl: string, productionUrl: string,
   if (!/^https?:\/\/\S+$/.test(shadowUrl)) return [`the shadow remote-write URL (${shadowUrl}) must be an http(s) URL`];
   const productionEndpoints = [productionUrl, ...Object.values(baseline.exporters ?? {}).map((exporter) => (exporter as { endpoint?: unknown })?.endpoint)];
   if (productionEndpoints.includes(shadowUrl)) {
-    return [`the shadow destination (${shadowUrl}) is a production write target: shadow data would be counted as production; use a tenant or remote-write target of its own`];
+    return [
+      `the shadow destination (${shadowUrl}) is a production write target: shadow data would be counted as production; use a tenant or remote-write target of its own`,
+    ];
   }
   return [];
 }

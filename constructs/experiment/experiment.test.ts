@@ -42,7 +42,9 @@ function props(overrides: Partial<ExperimentProps> = {}): ExperimentProps {
     candidates: [{ name: 'keep-route', processors: keepRoute(), description: 'keep service, route and status' }],
     scope: [HISTOGRAM],
     knownMetrics: [HISTOGRAM, 'http.server.active_requests'],
-    guardrails: { queries: [{ name: 'p99 latency', expr: 'histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[5m])))' }] },
+    guardrails: {
+      queries: [{ name: 'p99 latency', expr: 'histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[5m])))' }],
+    },
     target: target(),
     baseDirectory: TESTDATA,
     ...overrides,
@@ -85,13 +87,20 @@ describe('Experiment', () => {
     const collector = collectorOf(chart);
     expect(validateOpenTelemetryCollector(collector)).toEqual([]);
     expect(Object.keys(collector.spec.config.service.pipelines).sort()).toEqual([
-      'metrics', 'metrics/phoenix-http-histograms-baseline', 'metrics/phoenix-http-histograms-keep-route', 'metrics/phoenix-http-histograms-telemetry',
+      'metrics',
+      'metrics/phoenix-http-histograms-baseline',
+      'metrics/phoenix-http-histograms-keep-route',
+      'metrics/phoenix-http-histograms-telemetry',
     ]);
     expect(collector.spec.replicas).toBe(1);
     expect(collector.spec.env).toEqual([{ name: 'PHOENIX_REMOTE_WRITE_URL', value: 'https://prod.example/api/v1/push' }]);
     expect(validateCollectorConfig(experiment.renderedConfig()).filter((p) => p.severity === 'error')).toEqual([]);
     expect(experiment.variantNames).toEqual(['baseline', 'keep-route']);
-    expect(experiment.shadowedMetrics()).toMatchObject({ active: true, scope: { names: [HISTOGRAM], patterns: [] }, destination: 'https://shadow.example/api/v1/push' });
+    expect(experiment.shadowedMetrics()).toMatchObject({
+      active: true,
+      scope: { names: [HISTOGRAM], patterns: [] },
+      destination: 'https://shadow.example/api/v1/push',
+    });
   });
 
   it('keeps the shadow while paused (measured, never acted on)', () => {
@@ -110,7 +119,13 @@ describe('Experiment', () => {
   it('makes the promoted candidate the production pipeline, without shadow', () => {
     const { experiment } = build({ target: target({ phase: 'promoted', variant: 'keep-route' }) });
     const config = experiment.renderedConfig();
-    expect(config.service.pipelines.metrics.processors).toEqual(['memory_limiter', 'cumulative_to_delta/keep-route', 'transform/keep-route', 'delta_to_cumulative/keep-route', 'batch']);
+    expect(config.service.pipelines.metrics.processors).toEqual([
+      'memory_limiter',
+      'cumulative_to_delta/keep-route',
+      'transform/keep-route',
+      'delta_to_cumulative/keep-route',
+      'batch',
+    ]);
     expect(Object.keys(config.service.pipelines)).toEqual(['metrics']);
     expect(experiment.summary()).toBe("experiment http-histograms (dev, promoted keep-route): candidate 'keep-route' runs in production, no shadow");
   });
@@ -142,7 +157,10 @@ describe('Experiment', () => {
     expect(manifest.variants.map((v: { name: string }) => v.name)).toEqual(['baseline', 'keep-route']);
     expect(manifest.variants[1].processors[1].id).toBe('transform/keep-route');
     expect(manifest.guardrails.queries.map((q: { source: string }) => q.source)).toEqual([
-      'rules.yaml:6', 'rules.yaml:9', "dashboard.json: panel 'Requests' target A", "dashboard.json: panel 'p99' target B",
+      'rules.yaml:6',
+      'rules.yaml:9',
+      "dashboard.json: panel 'Requests' target A",
+      "dashboard.json: panel 'p99' target B",
     ]);
     expect(manifest.promotion).toEqual({ windowMinutes: 60, windows: 24, consecutivePasses: 6, failureLimit: 2, bakeTimeMinutes: {} });
     expect(manifest.shadow.labels).toEqual({ experiment: 'phoenix_experiment', variant: 'phoenix_variant' });
@@ -163,10 +181,18 @@ describe('Experiment bad input', () => {
   });
 
   it('fails when two variants share a name or use the reserved one', () => {
-    expect(() => build({ candidates: [{ name: 'a', processors: keepRoute() }, { name: 'a', processors: keepRoute() }] }))
-      .toThrow(/^dev\/http-histograms: candidates\[1\]: the variant name 'a' is used twice/m);
+    expect(() =>
+      build({
+        candidates: [
+          { name: 'a', processors: keepRoute() },
+          { name: 'a', processors: keepRoute() },
+        ],
+      }),
+    ).toThrow(/^dev\/http-histograms: candidates\[1\]: the variant name 'a' is used twice/m);
     expect(() => build({ candidates: [{ name: 'baseline', processors: keepRoute() }] })).toThrow(/the name 'baseline' is reserved/);
-    expect(() => build({ candidates: [{ name: 'telemetry', processors: keepRoute() }] })).toThrow(/the name 'telemetry' is reserved for the pipeline that carries the collector's own metrics/);
+    expect(() => build({ candidates: [{ name: 'telemetry', processors: keepRoute() }] })).toThrow(
+      /the name 'telemetry' is reserved for the pipeline that carries the collector's own metrics/,
+    );
   });
 
   it("fails when the baseline serves no metrics of its own (the watcher's health reads them, ADR 0127)", () => {
@@ -181,26 +207,34 @@ describe('Experiment bad input', () => {
   });
 
   it('fails when the scope matches none of the known metrics', () => {
-    expect(() => build({ scope: ['http.server.duration'] })).toThrow(/dev\/http-histograms: 'scope' entry http\.server\.duration matches none of the 2 known metrics/);
+    expect(() => build({ scope: ['http.server.duration'] })).toThrow(
+      /dev\/http-histograms: 'scope' entry http\.server\.duration matches none of the 2 known metrics/,
+    );
   });
 
   it('warns when the scope cannot be checked', () => {
     const { experiment } = build({ knownMetrics: undefined });
-    expect(experiment.warnings).toContain("the scope was not checked against the baseline's metrics: pass 'knownMetrics' (a metric inventory) to catch a scope that matches nothing");
+    expect(experiment.warnings).toContain(
+      "the scope was not checked against the baseline's metrics: pass 'knownMetrics' (a metric inventory) to catch a scope that matches nothing",
+    );
   });
 
   it('fails when a candidate changes a metric outside the scope', () => {
-    expect(() => build({ scope: ['http.server.active_requests'] })).toThrow(/'transform\/keep-route' changes 'http\.server\.request\.duration', which is outside the scope/);
+    expect(() => build({ scope: ['http.server.active_requests'] })).toThrow(
+      /'transform\/keep-route' changes 'http\.server\.request\.duration', which is outside the scope/,
+    );
   });
 
   it('fails when an inline guardrail does not parse, with its position', () => {
-    expect(() => build({ guardrails: { queries: [{ name: 'bad', expr: 'sum(rate(x[5m])' }] } }))
-      .toThrow(/dev\/http-histograms: guardrails\.queries\[0\] 'bad': PromQL syntax error at 1:16/);
+    expect(() => build({ guardrails: { queries: [{ name: 'bad', expr: 'sum(rate(x[5m])' }] } })).toThrow(
+      /dev\/http-histograms: guardrails\.queries\[0\] 'bad': PromQL syntax error at 1:16/,
+    );
   });
 
   it('fails when a rule file holds a query that does not parse, naming file:line:column', () => {
-    expect(() => build({ guardrails: { ruleFiles: ['broken-rules.yaml'] } }))
-      .toThrow(/dev\/http-histograms: broken-rules\.yaml:7:\d+: rule .Broken.: PromQL error near /);
+    expect(() => build({ guardrails: { ruleFiles: ['broken-rules.yaml'] } })).toThrow(
+      /dev\/http-histograms: broken-rules\.yaml:7:\d+: rule .Broken.: PromQL error near /,
+    );
   });
 
   it('fails when a guardrail file does not exist, or no guardrail is given', () => {
@@ -210,7 +244,9 @@ describe('Experiment bad input', () => {
 
   it('fails when the state names an unknown phase or promotes a variant that is not a candidate', () => {
     expect(() => build({ target: target({ phase: 'started' as never }) })).toThrow(/unknown lifecycle phase 'started'/);
-    expect(() => build({ target: target({ phase: 'promoted', variant: 'gone' }) })).toThrow(/promotes 'gone', which is not a candidate \(candidates: keep-route\)/);
+    expect(() => build({ target: target({ phase: 'promoted', variant: 'gone' }) })).toThrow(
+      /promotes 'gone', which is not a candidate \(candidates: keep-route\)/,
+    );
   });
 
   it('fails when the shadow destination is a production target', () => {

@@ -16,8 +16,15 @@ import { resolvePromotion, type PromotionProps, type ResolvedPromotion } from '.
 import { describeScope, normaliseScope, type MetricScope, type ScopeMatcher } from './scope';
 import { telemetryTarget } from './self-telemetry';
 import {
-  BASELINE_VARIANT, EXPERIMENT_LABEL, VARIANT_LABEL, renderPromotedConfig, renderShadowConfig, shadowPipelineIds, withoutShadow,
-  type ShadowEndpoint, type VariantProcessors,
+  BASELINE_VARIANT,
+  EXPERIMENT_LABEL,
+  VARIANT_LABEL,
+  renderPromotedConfig,
+  renderShadowConfig,
+  shadowPipelineIds,
+  withoutShadow,
+  type ShadowEndpoint,
+  type VariantProcessors,
 } from './shadow';
 
 /** A cheaper pipeline to try: processors added to the production pipeline (before its `batch`). */
@@ -155,12 +162,14 @@ export class Experiment extends Construct {
     problems.push(...lifecycleProblems(this.lifecycle, this.environment, this.candidates));
     if (problems.length > 0) throw new ExperimentError(where, problems);
     this.node.addValidation({
-      validate: () => (this.candidates.length === 0 ? [`${where}: the experiment has no candidate: add at least one { name, processors } to 'candidates'`] : []),
+      validate: () =>
+        this.candidates.length === 0 ? [`${where}: the experiment has no candidate: add at least one { name, processors } to 'candidates'`] : [],
     });
     this.node.addValidation({
-      validate: () => validateCollectorConfig(this.renderedConfig())
-        .filter((problem) => problem.severity === 'error')
-        .map((problem) => `${where}: rendered collector config: ${problem.message}`),
+      validate: () =>
+        validateCollectorConfig(this.renderedConfig())
+          .filter((problem) => problem.severity === 'error')
+          .map((problem) => `${where}: rendered collector config: ${problem.message}`),
     });
 
     const overrides = props.target.collector ?? {};
@@ -212,8 +221,19 @@ export class Experiment extends Construct {
 
   /** What the shadow carries: the scope, the variants and their pipelines, the destination. */
   shadowedMetrics(): { active: boolean; scope: MetricScope; variants: string[]; pipelines: string[]; destination: string } {
-    const ids = shadowPipelineIds({ experiment: this.name, baseline: this.baseline.render(), pipeline: this.productionPipeline, candidates: this.variantProcessors() });
-    return { active: this.shadowActive, scope: this.scope, variants: this.variantNames, pipelines: ids.map((entry) => entry.pipeline), destination: this.destination.remoteWriteUrl };
+    const ids = shadowPipelineIds({
+      experiment: this.name,
+      baseline: this.baseline.render(),
+      pipeline: this.productionPipeline,
+      candidates: this.variantProcessors(),
+    });
+    return {
+      active: this.shadowActive,
+      scope: this.scope,
+      variants: this.variantNames,
+      pipelines: ids.map((entry) => entry.pipeline),
+      destination: this.destination.remoteWriteUrl,
+    };
   }
 
   /** The whole collector config rendered for this environment's phase. */
@@ -222,7 +242,12 @@ export class Experiment extends Construct {
     if (this.lifecycle.phase === 'promoted') return renderPromotedConfig(baseline, this.productionPipeline, this.promotedVariant()!);
     if (!this.shadowActive) return baseline;
     return renderShadowConfig({
-      experiment: this.name, baseline, pipeline: this.productionPipeline, scope: this.metricScope, candidates: this.variantProcessors(), destination: this.destination,
+      experiment: this.name,
+      baseline,
+      pipeline: this.productionPipeline,
+      scope: this.metricScope,
+      candidates: this.variantProcessors(),
+      destination: this.destination,
       scrapeIntervalSeconds: this.scrapeIntervalSeconds,
     });
   }
@@ -244,7 +269,11 @@ export class Experiment extends Construct {
     const baseline = this.baseline.render();
     const ids = shadowPipelineIds({ experiment: this.name, baseline, pipeline: this.productionPipeline, candidates: this.variantProcessors() });
     const production = baseline.service.pipelines[this.productionPipeline];
-    const baselineProcessors = (production.processors ?? []).map((id) => ({ id, type: id.split('/')[0], config: cloneData((baseline.processors?.[id] ?? {}) as Record<string, unknown>) }));
+    const baselineProcessors = (production.processors ?? []).map((id) => ({
+      id,
+      type: id.split('/')[0],
+      config: cloneData((baseline.processors?.[id] ?? {}) as Record<string, unknown>),
+    }));
     return {
       manifestVersion: EXPERIMENT_MANIFEST_VERSION,
       name: this.name,
@@ -293,10 +322,12 @@ export class Experiment extends Construct {
     if (this.baseline.deploymentRequirements().singleReplica) return true;
     if (this.lifecycle.phase === 'pending' || this.lifecycle.phase === 'rolled-back') return false;
     const candidates = this.lifecycle.phase === 'promoted' ? [this.promotedVariant()!] : this.variantProcessors();
-    return candidates.some((candidate) => candidate.processors.some((component) => {
-      const effects = (component as { effects?: { aggregates?: boolean; stateful?: boolean } }).effects;
-      return effects?.aggregates === true || effects?.stateful === true;
-    }));
+    return candidates.some((candidate) =>
+      candidate.processors.some((component) => {
+        const effects = (component as { effects?: { aggregates?: boolean; stateful?: boolean } }).effects;
+        return effects?.aggregates === true || effects?.stateful === true;
+      }),
+    );
   }
 }
 
@@ -307,7 +338,9 @@ function lifecycleProblems(lifecycle: EnvironmentLifecycle, environment: string,
     return [`environment '${environment}': unknown lifecycle phase '${String(lifecycle.phase)}' (one of ${PHASES.join(', ')})`];
   }
   if (lifecycle.phase === 'promoted' && !candidates.some((candidate) => candidate.name === lifecycle.variant)) {
-    return [`environment '${environment}': the state file promotes '${lifecycle.variant ?? '(no variant)'}', which is not a candidate (candidates: ${candidates.map((c) => c.name).join(', ') || 'none'})`];
+    return [
+      `environment '${environment}': the state file promotes '${lifecycle.variant ?? '(no variant)'}', which is not a candidate (candidates: ${candidates.map((c) => c.name).join(', ') || 'none'})`,
+    ];
   }
   return [];
 }
@@ -319,7 +352,10 @@ function renderBaseline(baseline: CollectorPipeline, where: string): CollectorCo
   } catch (error) {
     const problems = (error as { problems?: readonly string[] }).problems;
     if (!problems) throw error;
-    throw new ExperimentError(where, problems.map((problem) => `baseline: ${problem}`));
+    throw new ExperimentError(
+      where,
+      problems.map((problem) => `baseline: ${problem}`),
+    );
   }
 }
 

@@ -30,7 +30,8 @@ describe('queriesFromRuleFile', () => {
   });
 
   it('reads PrometheusRule objects like the policies and the recommender do', () => {
-    const text = 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: r }\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: Down\n          expr: up == 0\n';
+    const text =
+      'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: { name: r }\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: Down\n          expr: up == 0\n';
     expect(queriesFromRuleFile(text, 'r.yaml')).toEqual({ queries: [{ name: 'Down', expr: 'up == 0', source: 'r.yaml:9' }], problems: [] });
   });
 
@@ -77,11 +78,17 @@ describe('resolveGuardrails', () => {
   });
 
   it('fails when names repeat or limits are out of range', () => {
-    const { problems } = resolveGuardrails({
-      queries: [{ name: 'a', expr: 'up' }, { name: 'a', expr: 'up' }],
-      minSavingsPercent: 150,
-      collectorHealth: { maxMemoryPercent: 120 },
-    }, '/nowhere');
+    const { problems } = resolveGuardrails(
+      {
+        queries: [
+          { name: 'a', expr: 'up' },
+          { name: 'a', expr: 'up' },
+        ],
+        minSavingsPercent: 150,
+        collectorHealth: { maxMemoryPercent: 120 },
+      },
+      '/nowhere',
+    );
     expect(problems).toEqual([
       "guardrails.queries[1]: the name 'a' is used twice",
       'guardrails.collectorHealth.maxMemoryPercent (120) must be between 0 and 100',

@@ -79,7 +79,10 @@ export function resolveGuardrails(props: GuardrailProps, baseDirectory: string):
     }
     sourced.push({ name: query.name, expr: query.expr, source: 'inline' });
   }
-  for (const [field, read] of [['ruleFiles', queriesFromRuleFile], ['dashboards', queriesFromDashboard]] as const) {
+  for (const [field, read] of [
+    ['ruleFiles', queriesFromRuleFile],
+    ['dashboards', queriesFromDashboard],
+  ] as const) {
     for (const file of props[field] ?? []) {
       const path = file.startsWith('/') ? file : `${baseDirectory}/${file}`;
       if (!existsSync(path)) {
@@ -92,7 +95,9 @@ export function resolveGuardrails(props: GuardrailProps, baseDirectory: string):
     }
   }
   if (sourced.length === 0) {
-    problems.push("'guardrails' holds no query: give at least one inline query, rule file or dashboard, so the experiment can tell whether a candidate breaks anything");
+    problems.push(
+      "'guardrails' holds no query: give at least one inline query, rule file or dashboard, so the experiment can tell whether a candidate breaks anything",
+    );
   }
   const health = props.collectorHealth ?? {};
   const collectorHealth = {
@@ -102,7 +107,8 @@ export function resolveGuardrails(props: GuardrailProps, baseDirectory: string):
     maxMemoryPercent: health.maxMemoryPercent ?? 80,
   };
   for (const [key, value] of Object.entries(collectorHealth)) {
-    if (!(value >= 0) || (key === 'maxMemoryPercent' && value > 100)) problems.push(`guardrails.collectorHealth.${key} (${value}) must be ${key === 'maxMemoryPercent' ? 'between 0 and 100' : 'at least 0'}`);
+    if (!(value >= 0) || (key === 'maxMemoryPercent' && value > 100))
+      problems.push(`guardrails.collectorHealth.${key} (${value}) must be ${key === 'maxMemoryPercent' ? 'between 0 and 100' : 'at least 0'}`);
   }
   const minSavingsPercent = props.minSavingsPercent ?? 10;
   if (!(minSavingsPercent >= 0 && minSavingsPercent <= 100)) problems.push(`guardrails.minSavingsPercent (${minSavingsPercent}) must be between 0 and 100`);

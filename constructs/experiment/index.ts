@@ -9,8 +9,17 @@ export * from './promotion';
 export { findPromqlSyntaxError, type PromqlSyntaxError } from './promql-syntax';
 export { describeScope, normaliseScope, scopeMatches, type MetricScope, type ScopeMatcher } from './scope';
 export {
-  BASELINE_VARIANT, EXPERIMENT_LABEL, VARIANT_LABEL, renderPromotedConfig, renderShadowConfig, shadowPipelineIds, withoutShadow,
-  type ShadowEndpoint, type ShadowInput, type ShadowPipelineIds, type VariantProcessors,
+  BASELINE_VARIANT,
+  EXPERIMENT_LABEL,
+  VARIANT_LABEL,
+  renderPromotedConfig,
+  renderShadowConfig,
+  shadowPipelineIds,
+  withoutShadow,
+  type ShadowEndpoint,
+  type ShadowInput,
+  type ShadowPipelineIds,
+  type VariantProcessors,
 } from './shadow';
 export * from './state';
 export { CURRENT_STATE_VERSION, experimentStateSchema } from './state-schema';

@@ -21,8 +21,7 @@ const MIGRATIONS: readonly MigrationStep[] = [
 ];
 
 /** Error raised when a state file cannot be migrated; carries exit code 2 (input error). */
-export class StateMigrationError extends InputError {
-}
+export class StateMigrationError extends InputError {}
 
 /** Version of a parsed state document: its `version` field, or 0 when it has none (the unversioned layout). */
 export function stateVersionOf(document: Record<string, unknown>): number {
@@ -37,10 +36,14 @@ export function stateVersionOf(document: Record<string, unknown>): number {
 export function migrateExperimentState(document: Record<string, unknown>, fileName: string): Record<string, unknown> {
   let version = stateVersionOf(document);
   if (!Number.isInteger(version) || version < 0) {
-    throw new StateMigrationError(`${fileName}: version: must be a whole number between 0 and ${CURRENT_STATE_VERSION} (got ${JSON.stringify(document.version)})`);
+    throw new StateMigrationError(
+      `${fileName}: version: must be a whole number between 0 and ${CURRENT_STATE_VERSION} (got ${JSON.stringify(document.version)})`,
+    );
   }
   if (version > CURRENT_STATE_VERSION) {
-    throw new StateMigrationError(`${fileName}: version: ${version} was written by a newer Phoenix (this one reads up to ${CURRENT_STATE_VERSION}); upgrade Phoenix`);
+    throw new StateMigrationError(
+      `${fileName}: version: ${version} was written by a newer Phoenix (this one reads up to ${CURRENT_STATE_VERSION}); upgrade Phoenix`,
+    );
   }
   let current = document;
   while (version < CURRENT_STATE_VERSION) {

@@ -41,7 +41,9 @@ export function resolvePromotion(props: PromotionProps, scrapeIntervalSeconds: n
     if (!Number.isInteger(value) || value < 1) problems.push(`promotion.${field} (${value}) must be a whole number of at least 1`);
   }
   if (promotion.windowMinutes * 60 < 4 * scrapeIntervalSeconds) {
-    problems.push(`promotion.windowMinutes (${promotion.windowMinutes}) must be at least 4 × the scrape interval (${scrapeIntervalSeconds} s), so rate() sees enough samples`);
+    problems.push(
+      `promotion.windowMinutes (${promotion.windowMinutes}) must be at least 4 × the scrape interval (${scrapeIntervalSeconds} s), so rate() sees enough samples`,
+    );
   }
   if (promotion.consecutivePasses > promotion.windows) {
     problems.push(`promotion.consecutivePasses (${promotion.consecutivePasses}) cannot exceed promotion.windows (${promotion.windows})`);
@@ -50,7 +52,8 @@ export function resolvePromotion(props: PromotionProps, scrapeIntervalSeconds: n
     problems.push(`promotion.failureLimit (${promotion.failureLimit}) cannot exceed promotion.windows (${promotion.windows})`);
   }
   for (const [environment, minutes] of Object.entries(promotion.bakeTimeMinutes)) {
-    if (!Number.isInteger(minutes) || minutes < 0) problems.push(`promotion.bakeTimeMinutes.${environment} (${minutes}) must be a whole number of minutes, 0 or more`);
+    if (!Number.isInteger(minutes) || minutes < 0)
+      problems.push(`promotion.bakeTimeMinutes.${environment} (${minutes}) must be a whole number of minutes, 0 or more`);
   }
   return { promotion, problems };
 }

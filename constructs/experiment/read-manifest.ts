@@ -87,7 +87,10 @@ const SHAPE: ReadonlyArray<readonly [string, (value: unknown) => boolean]> = [
   ['environment', isString],
   ['phase', isString],
   ['collector', (v) => isRecord(v) && typeof v.productionPipeline === 'string'],
-  ['variants', (v) => Array.isArray(v) && v.every((x) => isRecord(x) && isString(x.name) && typeof x.shadowPipeline === 'string' && Array.isArray(x.processors))],
+  [
+    'variants',
+    (v) => Array.isArray(v) && v.every((x) => isRecord(x) && isString(x.name) && typeof x.shadowPipeline === 'string' && Array.isArray(x.processors)),
+  ],
   ['guardrails', isRecord],
   ['promotion', isRecord],
 ];

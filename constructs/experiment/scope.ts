@@ -31,7 +31,9 @@ export function normaliseScope(entries: readonly ScopeMatcher[]): { scope: Metri
       continue;
     }
     if (entry.flags !== '') {
-      problems.push(`'scope' pattern /${entry.source}/${entry.flags}: flags are not supported by the collector's RE2; write (?i) inside the pattern instead of /i`);
+      problems.push(
+        `'scope' pattern /${entry.source}/${entry.flags}: flags are not supported by the collector's RE2; write (?i) inside the pattern instead of /i`,
+      );
     } else if (NOT_RE2.test(entry.source)) {
       problems.push(`'scope' pattern /${entry.source}/ uses lookaround or a back-reference, which the collector's RE2 does not support`);
     } else if (patterns.includes(entry.source)) {

@@ -12,7 +12,9 @@ describe('telemetryTarget', () => {
   it('scrapes the port of the configured pull reader, or the collector default', () => {
     expect(telemetryTarget(base())).toBe('127.0.0.1:8888');
     expect(telemetryTarget(base({ metrics: { level: 'normal' } }))).toBe('127.0.0.1:8888');
-    expect(telemetryTarget(base({ metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 9999 } } } }] } }))).toBe('127.0.0.1:9999');
+    expect(telemetryTarget(base({ metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 9999 } } } }] } }))).toBe(
+      '127.0.0.1:9999',
+    );
   });
 
   it('fails when the collector serves no metrics of its own', () => {

@@ -18,7 +18,9 @@ export const COLLECTOR_TELEMETRY_PORT = 8888;
 export function telemetryTarget(config: CollectorConfig): string {
   const metrics = (config.service.telemetry as { metrics?: { level?: unknown; readers?: unknown } } | undefined)?.metrics;
   if (metrics?.level === 'none') {
-    throw new Error(`service.telemetry.metrics.level is 'none': the watcher compares the variants' exporter counters, so the collector must serve its own metrics (level basic or above)`);
+    throw new Error(
+      `service.telemetry.metrics.level is 'none': the watcher compares the variants' exporter counters, so the collector must serve its own metrics (level basic or above)`,
+    );
   }
   const readers = metrics?.readers;
   if (readers === undefined) return `127.0.0.1:${COLLECTOR_TELEMETRY_PORT}`;
@@ -26,5 +28,7 @@ export function telemetryTarget(config: CollectorConfig): string {
     const port = (reader as { pull?: { exporter?: { prometheus?: { port?: unknown } } } })?.pull?.exporter?.prometheus?.port;
     if (typeof port === 'number' && Number.isInteger(port)) return `127.0.0.1:${port}`;
   }
-  throw new Error('service.telemetry.metrics.readers has no pull Prometheus reader: add one (e.g. port 8888) so the shadow can read the exporter counters per variant');
+  throw new Error(
+    'service.telemetry.metrics.readers has no pull Prometheus reader: add one (e.g. port 8888) so the shadow can read the exporter counters per variant',
+  );
 }

@@ -50,7 +50,10 @@ describe('renderShadowConfig', () => {
     expect(Object.keys(pipelines)).toEqual(['metrics', 'metrics/phoenix-http-baseline', 'metrics/phoenix-http-keep-route', 'metrics/phoenix-http-telemetry']);
     expect(pipelines['metrics/phoenix-http-baseline'].receivers).toEqual(['otlp', 'prometheus']);
     expect(pipelines['metrics/phoenix-http-keep-route'].processors).toEqual([
-      'memory_limiter', 'filter/phoenix-http-scope', 'transform/phoenix-http-keep-route', 'batch',
+      'memory_limiter',
+      'filter/phoenix-http-scope',
+      'transform/phoenix-http-keep-route',
+      'batch',
     ]);
   });
 
@@ -60,9 +63,18 @@ describe('renderShadowConfig', () => {
     const job = telemetry.config.scrape_configs[0];
     expect(job.static_configs).toEqual([{ targets: ['127.0.0.1:8888'] }]);
     // the variant comes from the component ids Phoenix chose; the experiment is stamped
-    expect(job.metric_relabel_configs).toContainEqual({ source_labels: ['exporter'], regex: '[^/]+/phoenix-http-(baseline|keep-route)', target_label: 'phoenix_variant', replacement: '$$1' });
+    expect(job.metric_relabel_configs).toContainEqual({
+      source_labels: ['exporter'],
+      regex: '[^/]+/phoenix-http-(baseline|keep-route)',
+      target_label: 'phoenix_variant',
+      replacement: '$$1',
+    });
     expect(job.metric_relabel_configs).toContainEqual({ target_label: 'phoenix_experiment', replacement: 'http' });
-    expect(shadow().service.pipelines['metrics/phoenix-http-telemetry']).toEqual({ receivers: ['prometheus/phoenix-http-telemetry'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus_remote_write/phoenix-http-telemetry'] });
+    expect(shadow().service.pipelines['metrics/phoenix-http-telemetry']).toEqual({
+      receivers: ['prometheus/phoenix-http-telemetry'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['prometheus_remote_write/phoenix-http-telemetry'],
+    });
   });
 
   it('labels each variant through its own shadow exporter', () => {
@@ -77,14 +89,16 @@ describe('renderShadowConfig', () => {
 
   it('filters every shadow to the scope with one OTTL condition', () => {
     const filter = (shadow().processors as Record<string, { metrics: { metric: string[] } }>)['filter/phoenix-http-scope'];
-    expect(filter.metrics.metric).toEqual([
-      'not (name == "http.server.request.duration" or IsMatch(name, "^(?:process\\\\.runtime\\\\..*)$"))',
-    ]);
+    expect(filter.metrics.metric).toEqual(['not (name == "http.server.request.duration" or IsMatch(name, "^(?:process\\\\.runtime\\\\..*)$"))']);
   });
 
   it('fails when the production pipeline does not exist', () => {
-    expect(() => renderShadowConfig({ ...{ experiment: 'x', baseline: BASELINE, scope: SCOPE, candidates: [], destination: { remoteWriteUrl: 'u' } }, pipeline: 'metrics/app' }))
-      .toThrow(/the baseline has no pipeline 'metrics\/app' \(metrics pipelines: metrics\)/);
+    expect(() =>
+      renderShadowConfig({
+        ...{ experiment: 'x', baseline: BASELINE, scope: SCOPE, candidates: [], destination: { remoteWriteUrl: 'u' } },
+        pipeline: 'metrics/app',
+      }),
+    ).toThrow(/the baseline has no pipeline 'metrics\/app' \(metrics pipelines: metrics\)/);
   });
 });
 
@@ -101,7 +115,8 @@ describe('renderPromotedConfig', () => {
 describe('candidateProcessorProblems', () => {
   it('fails when a candidate reuses a baseline id, brings its own batch, or repeats an id', () => {
     const problems = candidateProcessorProblems(BASELINE, {
-      name: 'c', processors: [processor('memory_limiter', {}), processor('batch/x', {}), KEEP_ROUTE, KEEP_ROUTE],
+      name: 'c',
+      processors: [processor('memory_limiter', {}), processor('batch/x', {}), KEEP_ROUTE, KEEP_ROUTE],
     });
     expect(problems).toEqual([
       expect.stringMatching(/remove 'memory_limiter'/),

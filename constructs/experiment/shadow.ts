@@ -90,9 +90,13 @@ export function candidateProcessorProblems(baseline: CollectorConfig, candidate:
     if (component.kind !== 'processor') {
       problems.push(`candidate '${candidate.name}': '${component.id}' is a ${component.kind}, not a processor`);
     } else if (component.type === 'memory_limiter' || component.type === 'batch') {
-      problems.push(`candidate '${candidate.name}': remove '${component.id}': the production pipeline's own memory_limiter and batch run around every candidate`);
+      problems.push(
+        `candidate '${candidate.name}': remove '${component.id}': the production pipeline's own memory_limiter and batch run around every candidate`,
+      );
     } else if (baseline.processors && component.id in baseline.processors) {
-      problems.push(`candidate '${candidate.name}': processor id '${component.id}' is already used by the baseline; give it a name (e.g. { name: '${candidate.name}' })`);
+      problems.push(
+        `candidate '${candidate.name}': processor id '${component.id}' is already used by the baseline; give it a name (e.g. { name: '${candidate.name}' })`,
+      );
     } else if (seen.has(component.id)) {
       problems.push(`candidate '${candidate.name}': processor id '${component.id}' appears twice`);
     } else if (seen.has(`shadow:${shadowProcessorId('x', candidate.name, component)}`)) {
@@ -167,7 +171,11 @@ export function renderShadowConfig(input: ShadowInput): CollectorConfig {
     };
   });
   const limiter = splitAfterMemoryLimiter(production.processors ?? []);
-  const telemetry = telemetryShadow(input, variants.map((variant) => variant.name), [...limiter.head, ...splitAtBatch(limiter.tail).tail]);
+  const telemetry = telemetryShadow(
+    input,
+    variants.map((variant) => variant.name),
+    [...limiter.head, ...splitAtBatch(limiter.tail).tail],
+  );
   exporters[telemetry.exporterId] = telemetry.exporter;
   pipelines[telemetry.pipelineId] = telemetry.pipeline;
   const receivers = { ...(baseline.receivers ?? {}), [telemetry.receiverId]: telemetry.receiver };
@@ -218,7 +226,11 @@ function telemetryShadow(input: ShadowInput, variants: readonly string[], proces
       ...(input.destination.headers ? { headers: { ...input.destination.headers } } : {}),
     },
     pipelineId: `metrics/phoenix-${experiment}-telemetry`,
-    pipeline: { receivers: [`prometheus/phoenix-${experiment}-telemetry`], processors: [...processors], exporters: [`prometheus_remote_write/phoenix-${experiment}-telemetry`] } as CollectorPipelineConfig,
+    pipeline: {
+      receivers: [`prometheus/phoenix-${experiment}-telemetry`],
+      processors: [...processors],
+      exporters: [`prometheus_remote_write/phoenix-${experiment}-telemetry`],
+    } as CollectorPipelineConfig,
   };
 }
 

@@ -82,7 +82,9 @@ describe('parseExperimentState', () => {
 
   it('fails when an environment is not one of the known ones', () => {
     const text = 'version: 1\nenvironments:\n  dev:\n    phase: running\n  prdo:\n    phase: running\n';
-    expect(() => parseExperimentState(text, 's.yaml', ['dev', 'staging', 'prod'])).toThrow(/^s\.yaml:5: environments\.prdo: unknown environment \(known: dev, staging, prod\)$/);
+    expect(() => parseExperimentState(text, 's.yaml', ['dev', 'staging', 'prod'])).toThrow(
+      /^s\.yaml:5: environments\.prdo: unknown environment \(known: dev, staging, prod\)$/,
+    );
     expect(parseExperimentState(text, 's.yaml').environments.prdo.phase).toBe('running');
   });
 

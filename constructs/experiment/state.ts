@@ -50,10 +50,12 @@ export function parseExperimentState(text: string, fileName: string, knownEnviro
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
-    throw new ExperimentStateError(document.errors.map((error) => {
-      const line = lineCounter.linePos(error.pos[0]).line;
-      return `${fileName}:${line}: malformed YAML: ${error.message.split('\n')[0]}`;
-    }));
+    throw new ExperimentStateError(
+      document.errors.map((error) => {
+        const line = lineCounter.linePos(error.pos[0]).line;
+        return `${fileName}:${line}: malformed YAML: ${error.message.split('\n')[0]}`;
+      }),
+    );
   }
   const raw: unknown = document.toJS();
   if (raw === null || raw === undefined) {
@@ -75,8 +77,12 @@ export function parseExperimentState(text: string, fileName: string, knownEnviro
   if (knownEnvironments) {
     const unknown = Object.keys(state.environments).filter((name) => !knownEnvironments.includes(name));
     if (unknown.length > 0) {
-      throw new ExperimentStateError(unknown.map((name) =>
-        `${fileName}:${lineOf(document, ['environments', name], lineCounter, fromVersion)}: environments.${name}: unknown environment (known: ${knownEnvironments.join(', ')})`));
+      throw new ExperimentStateError(
+        unknown.map(
+          (name) =>
+            `${fileName}:${lineOf(document, ['environments', name], lineCounter, fromVersion)}: environments.${name}: unknown environment (known: ${knownEnvironments.join(', ')})`,
+        ),
+      );
     }
   }
   return state;

@@ -60,7 +60,11 @@ export class Kustomization extends Construct {
   private readonly dependsOn: string[];
   private readonly healthChecks: HealthCheck[];
 
-  constructor(scope: Construct, id: string, private readonly props: KustomizationProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: KustomizationProps,
+  ) {
     super(scope, id);
     const path = this.node.path;
     assertObjectName(props.name, 'name', path);
@@ -90,7 +94,9 @@ export class Kustomization extends Construct {
   /** Adds an object Flux checks for readiness; needs `wait: false`. */
   addHealthCheck(check: HealthCheck): void {
     if (this.props.wait ?? true) {
-      throw new FluxObjectError(`${this.node.path}: 'healthChecks' have no effect with 'wait: true' (Flux then checks every applied object); set 'wait: false' to list them`);
+      throw new FluxObjectError(
+        `${this.node.path}: 'healthChecks' have no effect with 'wait: true' (Flux then checks every applied object); set 'wait: false' to list them`,
+      );
     }
     assertObjectName(check.name, 'healthChecks[].name', this.node.path);
     this.healthChecks.push({ ...check });

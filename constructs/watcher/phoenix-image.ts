@@ -18,6 +18,9 @@ export const PHOENIX_IMAGE = `ghcr.io/${PHOENIX_REPOSITORY.toLowerCase()}:${mani
 function repositoryOf(repository: string | { url?: string } | undefined): string {
   const url = typeof repository === 'string' ? repository : repository?.url;
   const match = /github\.com[/:]([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(url ?? '') ?? /^(?:github:)?([\w.-]+\/[\w.-]+)$/.exec(url ?? '');
-  if (!match) throw new Error(`package.json 'repository' (${JSON.stringify(repository)}) must name a GitHub repository: the watcher's default image is published from it`);
+  if (!match)
+    throw new Error(
+      `package.json 'repository' (${JSON.stringify(repository)}) must name a GitHub repository: the watcher's default image is published from it`,
+    );
   return match[1]!;
 }

@@ -18,9 +18,15 @@ describe('PhoenixWatcher', () => {
     const container = deployment.spec.template.spec.containers[0];
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     // only keys the watcher reads: the private key (a file) and, optionally, the token its config names as GITHUB_TOKEN
-    expect(container.env).toContainEqual({ name: 'GITHUB_TOKEN', valueFrom: { secretKeyRef: { name: 'phoenix-github-app', key: 'github-token', optional: true } } });
+    expect(container.env).toContainEqual({
+      name: 'GITHUB_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'phoenix-github-app', key: 'github-token', optional: true } },
+    });
     expect(JSON.stringify(deployment)).not.toMatch(/app-id|installation-id/);
-    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'github-app', secret: { secretName: 'phoenix-github-app', items: [{ key: 'private-key', path: 'private-key.pem' }] } });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({
+      name: 'github-app',
+      secret: { secretName: 'phoenix-github-app', items: [{ key: 'private-key', path: 'private-key.pem' }] },
+    });
     expect(container.ports).toEqual([{ name: 'http', containerPort: 9464 }]);
     expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
   });
@@ -44,7 +50,7 @@ describe('PhoenixWatcher', () => {
     expect(synth({ serviceMonitor: false }).some((o) => o.kind === 'ServiceMonitor')).toBe(false);
   });
 
-  it("runs the image Phoenix publishes for this version unless told otherwise", () => {
+  it('runs the image Phoenix publishes for this version unless told otherwise', () => {
     const chart = new Chart(Testing.app(), 'phoenix');
     new PhoenixWatcher(chart, 'Watcher', { configYaml: 'repo: {}\n' });
     const deployment = (Testing.synth(chart) as Array<Record<string, any>>).find((o) => o.kind === 'Deployment')!;

@@ -42,8 +42,15 @@ const IMPLICIT = (jsYaml.CORE_SCHEMA as unknown as { compiledImplicit: readonly 
 
 /** The core schema's words (null, bool): the only plain scalars starting with a letter that are not strings. */
 const WORDS = new Map<string, unknown>([
-  ['null', null], ['Null', null], ['NULL', null],
-  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+  ['null', null],
+  ['Null', null],
+  ['NULL', null],
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
 ]);
 
 /**

@@ -35,7 +35,11 @@ export function loadDocuments(sources: readonly SourceText[]): LoadedDocument[] 
     chunks.forEach((chunk, index) => {
       const value = chunk.value;
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw wrongType(source.file, locator.locate(chunk, chunk.pointerPrefix), `document ${index + 1} is ${describe(value)}; expected a mapping (a Kubernetes object or a collector config)`);
+        throw wrongType(
+          source.file,
+          locator.locate(chunk, chunk.pointerPrefix),
+          `document ${index + 1} is ${describe(value)}; expected a mapping (a Kubernetes object or a collector config)`,
+        );
       }
       const record = value as Record<string, unknown>;
       const object = objectRefOf(record, () => locator.locate(chunk, chunk.pointerPrefix), source.file);

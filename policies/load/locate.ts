@@ -59,7 +59,8 @@ export class FileLocator {
       const offset = blockOffset(source.block, segments);
       if (offset !== undefined) return toPosition(offset);
     }
-    if (source.root === undefined) source.root = parseDocument(source.slice, { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
+    if (source.root === undefined)
+      source.root = parseDocument(source.slice, { strict: false, uniqueKeys: false, keepSourceTokens: true }).contents as Node | null;
     if (!source.root) return toPosition(leadingMarkerLength(this.text, chunk.start));
     return walk(source.root, segments, toPosition);
   }

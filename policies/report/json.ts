@@ -16,7 +16,15 @@ export function renderJson(report: CheckReport): string {
       findings: report.findings,
       waived: report.waived.map(({ finding, waiver }) => ({
         finding,
-        waiver: { rule: waiver.rule, selector: waiver.selector, owner: waiver.owner, reason: waiver.reason, expires: waiver.expires, file: waiver.file, line: waiver.line },
+        waiver: {
+          rule: waiver.rule,
+          selector: waiver.selector,
+          owner: waiver.owner,
+          reason: waiver.reason,
+          expires: waiver.expires,
+          file: waiver.file,
+          line: waiver.line,
+        },
       })),
     },
     null,

@@ -30,13 +30,18 @@ export function renderJunit(report: CheckReport): string {
         ...errors.map((finding) => `      <failure type="${escape(finding.ruleId)}" message="${escape(finding.message)}">${escape(lineOf(finding))}</failure>`),
         ...(others.length > 0 ? [`      <system-out>${escape(others.map(lineOf).join('\n'))}</system-out>`] : []),
       ];
-      cases.push(`    <testcase classname="${escape(file)}" name="${escape(object)}" file="${escape(file)}" line="${findings[0].line}">\n${body.join('\n')}\n    </testcase>`);
+      cases.push(
+        `    <testcase classname="${escape(file)}" name="${escape(object)}" file="${escape(file)}" line="${findings[0].line}">\n${body.join('\n')}\n    </testcase>`,
+      );
     }
     const clean = (report.documentsPerFile.get(file) ?? 0) - objects.size;
-    if (clean > 0 || cases.length === 0) cases.push(`    <testcase classname="${escape(file)}" name="${Math.max(clean, 0)} documents without findings" file="${escape(file)}"/>`);
+    if (clean > 0 || cases.length === 0)
+      cases.push(`    <testcase classname="${escape(file)}" name="${Math.max(clean, 0)} documents without findings" file="${escape(file)}"/>`);
     totalTests += cases.length;
     totalFailures += failures;
-    suites.push(`  <testsuite name="${escape(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" file="${escape(file)}">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="${escape(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" file="${escape(file)}">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

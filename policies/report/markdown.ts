@@ -34,7 +34,9 @@ export function renderMarkdown(report: CheckReport, options: MarkdownReportOptio
   if (report.waived.length > 0) {
     lines.push(`<details><summary>${report.waived.length} waived</summary>`, '');
     for (const { finding, waiver } of report.waived) {
-      lines.push(`- \`${finding.ruleId}\` ${cell(describeObject(finding.object) || finding.file)} — owner ${cell(waiver.owner)}, until ${waiver.expires}: ${cell(waiver.reason)}`);
+      lines.push(
+        `- \`${finding.ruleId}\` ${cell(describeObject(finding.object) || finding.file)} — owner ${cell(waiver.owner)}, until ${waiver.expires}: ${cell(waiver.reason)}`,
+      );
     }
     lines.push('', '</details>', '');
   }

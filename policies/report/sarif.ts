@@ -63,7 +63,10 @@ function resultOf(finding: Finding, report: CheckReport, index: number) {
       },
     ],
     partialFingerprints: {
-      phoenixFinding: createHash('sha256').update(`${finding.ruleId}\u0000${uri}\u0000${describeObject(finding.object)}\u0000${finding.pointer}`).digest('hex').slice(0, 32),
+      phoenixFinding: createHash('sha256')
+        .update(`${finding.ruleId}\u0000${uri}\u0000${describeObject(finding.object)}\u0000${finding.pointer}`)
+        .digest('hex')
+        .slice(0, 32),
     },
     properties: { pointer: finding.pointer, fix: finding.fix },
   };

@@ -2,7 +2,13 @@ import type { CheckReport } from '../engine';
 import type { Finding, Severity } from '../types';
 import { summaryLine, withObject } from './summary';
 
-const COLOURS: Record<Severity | 'dim' | 'bold', string> = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m', dim: '\u001b[2m', bold: '\u001b[1m' };
+const COLOURS: Record<Severity | 'dim' | 'bold', string> = {
+  error: '\u001b[31m',
+  warning: '\u001b[33m',
+  info: '\u001b[36m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+};
 const RESET = '\u001b[0m';
 
 /** Options of the text report. */
@@ -25,7 +31,9 @@ export function renderText(report: CheckReport, options: TextReportOptions = {})
     lines.push(paint('bold', file));
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(8);
-      lines.push(`  ${where} ${paint(finding.severity, finding.severity.padEnd(7))} ${withObject(finding.object, finding.message)}  ${paint('dim', finding.ruleId)}`);
+      lines.push(
+        `  ${where} ${paint(finding.severity, finding.severity.padEnd(7))} ${withObject(finding.object, finding.message)}  ${paint('dim', finding.ruleId)}`,
+      );
       lines.push(`  ${' '.repeat(8)} ${paint('dim', `fix: ${finding.fix}`)}`);
     }
     lines.push('');

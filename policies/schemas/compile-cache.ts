@@ -15,7 +15,24 @@ const KUBERNETES_KEYWORDS = [
   'x-kubernetes-validations',
 ];
 /** Kubernetes formats: accepted as annotations (the API server is lenient about most of them too). */
-const KUBERNETES_FORMATS = ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'date', 'date-time', 'duration', 'uri', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid', 'quantity'];
+const KUBERNETES_FORMATS = [
+  'int32',
+  'int64',
+  'float',
+  'double',
+  'byte',
+  'binary',
+  'date',
+  'date-time',
+  'duration',
+  'uri',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'uuid',
+  'quantity',
+];
 
 let ajv: Ajv | undefined;
 const { version: ajvVersion } = require('ajv/package.json') as { version: string };

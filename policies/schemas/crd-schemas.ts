@@ -57,7 +57,11 @@ export function withDefaultsApplied(schema: object): object {
   for (const [key, value] of Object.entries(schema)) out[key] = isObject(value) ? withDefaultsApplied(value) : value;
   const properties = out.properties;
   if (Array.isArray(out.required) && isObject(properties)) {
-    const defaulted = (name: unknown) => typeof name === 'string' && Object.hasOwn(properties, name) && isObject((properties as Record<string, unknown>)[name]) && 'default' in ((properties as Record<string, object>)[name]!);
+    const defaulted = (name: unknown) =>
+      typeof name === 'string' &&
+      Object.hasOwn(properties, name) &&
+      isObject((properties as Record<string, unknown>)[name]) &&
+      'default' in (properties as Record<string, object>)[name]!;
     const required = (out.required as unknown[]).filter((name) => !defaulted(name));
     if (required.length > 0) out.required = required;
     else delete out.required;

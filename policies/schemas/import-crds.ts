@@ -11,8 +11,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsYaml from 'js-yaml';
 
-interface CrdVersion { name: string; served?: boolean; schema?: { openAPIV3Schema?: unknown } }
-interface Crd { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersion[] } }
+interface CrdVersion {
+  name: string;
+  served?: boolean;
+  schema?: { openAPIV3Schema?: unknown };
+}
+interface Crd {
+  kind?: string;
+  spec?: { group: string; names: { kind: string }; versions: CrdVersion[] };
+}
 
 function stripDescriptions(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(stripDescriptions);
@@ -49,7 +56,10 @@ function main(): void {
   if (!dir) throw new Error('usage: import-crds.ts DIR_WITH_CRD_YAML [SOURCE_NOTE]');
   const outDir = path.join(__dirname, 'crds');
   fs.mkdirSync(outDir, { recursive: true });
-  for (const file of fs.readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()) {
     for (const doc of jsYaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf8')) as Crd[]) {
       if (doc?.kind !== 'CustomResourceDefinition' || !doc.spec) continue;
       for (const version of doc.spec.versions) {

@@ -24,7 +24,12 @@ const loaded = new Map<string, ShippedValidator | undefined>();
 export function kubernetesValidator(apiVersion: string, kind: string): ShippedValidator | undefined {
   const name = schemaNameOf(apiVersion, kind);
   if (loaded.has(name)) return loaded.get(name);
-  available ??= new Set(fs.readdirSync(SCHEMA_DIR).filter((file) => file.endsWith('.js')).map((file) => file.slice(0, -3)));
+  available ??= new Set(
+    fs
+      .readdirSync(SCHEMA_DIR)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => file.slice(0, -3)),
+  );
   const validate = available.has(name) ? (require(path.join(SCHEMA_DIR, `${name}.js`)) as { validate: ShippedValidator }).validate : undefined;
   loaded.set(name, validate);
   return validate;

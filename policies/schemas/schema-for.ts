@@ -18,7 +18,8 @@ export function schemaFor(apiVersion: string, kind: string): ObjectValidator | u
   if (!kinds) byApiVersion.set(apiVersion, (kinds = new Map()));
   let validate = kinds.get(kind);
   if (validate === undefined) {
-    validate = (kubernetesValidator(apiVersion, kind) as ObjectValidator | undefined) ?? (crdValidator(apiVersion, kind) as ObjectValidator | undefined) ?? null;
+    validate =
+      (kubernetesValidator(apiVersion, kind) as ObjectValidator | undefined) ?? (crdValidator(apiVersion, kind) as ObjectValidator | undefined) ?? null;
     kinds.set(kind, validate);
   }
   return validate ?? undefined;

@@ -51,7 +51,9 @@ export function loadWaivers(file: string, knownRules: ReadonlySet<string>, shown
     raw = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file });
   } catch (error) {
     const mark = (error as jsYaml.YAMLException).mark;
-    throw new PolicyInputError(`${shown}:${(mark?.line ?? 0) + 1}: malformed YAML in the waivers file: ${(error as jsYaml.YAMLException).reason ?? String(error)}`);
+    throw new PolicyInputError(
+      `${shown}:${(mark?.line ?? 0) + 1}: malformed YAML in the waivers file: ${(error as jsYaml.YAMLException).reason ?? String(error)}`,
+    );
   }
   const locator = new FileLocator(text);
   const whole = { start: 0, end: text.length, startLine: 0 };
@@ -62,15 +64,24 @@ export function loadWaivers(file: string, knownRules: ReadonlySet<string>, shown
   validateWaivers ??= new Ajv({ allErrors: true, strict: true }).compile(WAIVERS_SCHEMA);
   if (!validateWaivers(raw)) {
     const problems = (validateWaivers.errors ?? []).map((error) => {
-      const detail = error.keyword === 'additionalProperties' ? `unknown field '${String(error.params.additionalProperty)}'` : error.keyword === 'required' ? `missing '${String(error.params.missingProperty)}'` : error.message;
+      const detail =
+        error.keyword === 'additionalProperties'
+          ? `unknown field '${String(error.params.additionalProperty)}'`
+          : error.keyword === 'required'
+            ? `missing '${String(error.params.missingProperty)}'`
+            : error.message;
       return `${where(error.instancePath)}: ${error.instancePath || 'waivers file'}: ${detail}`;
     });
-    throw new PolicyInputError(`invalid waivers file (expected waivers: [{rule, selector: {kind, namespace, name, file}, owner, reason, expires: YYYY-MM-DD}]):\n  ${problems.join('\n  ')}`);
+    throw new PolicyInputError(
+      `invalid waivers file (expected waivers: [{rule, selector: {kind, namespace, name, file}, owner, reason, expires: YYYY-MM-DD}]):\n  ${problems.join('\n  ')}`,
+    );
   }
   return (raw as { waivers: RawWaiver[] }).waivers.map((waiver, index) => {
     const pointer = `/waivers/${index}`;
-    if (!isRealDate(waiver.expires)) throw new PolicyInputError(`${where(`${pointer}/expires`)}: expires '${waiver.expires}' is not a calendar date (YYYY-MM-DD)`);
-    if (!knownRules.has(waiver.rule)) throw new PolicyInputError(`${where(`${pointer}/rule`)}: unknown rule '${waiver.rule}'; run 'phoenix check --list-rules' for the ids`);
+    if (!isRealDate(waiver.expires))
+      throw new PolicyInputError(`${where(`${pointer}/expires`)}: expires '${waiver.expires}' is not a calendar date (YYYY-MM-DD)`);
+    if (!knownRules.has(waiver.rule))
+      throw new PolicyInputError(`${where(`${pointer}/rule`)}: unknown rule '${waiver.rule}'; run 'phoenix check --list-rules' for the ids`);
     const at = locator.locate(whole, pointer);
     const selector = waiver.selector ?? {};
     return {

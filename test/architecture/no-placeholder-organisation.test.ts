@@ -21,7 +21,9 @@ const OWNERS = new Set([PHOENIX_REPOSITORY.split('/')[0]!.toLowerCase(), 'owner'
 /** Every file of the repository (tracked and new) outside tests and generated lockfiles. */
 function shippedFiles(): string[] {
   const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
-  return [...new Set(listed)].filter((file) => !/^test\/|\.test\.ts$|(^|\/)package-lock\.json$|^collector\/dist\//.test(file) && !/\.(png|jpe?g|gif|ico|woff2?)$/.test(file));
+  return [...new Set(listed)].filter(
+    (file) => !/^test\/|\.test\.ts$|(^|\/)package-lock\.json$|^collector\/dist\//.test(file) && !/\.(png|jpe?g|gif|ico|woff2?)$/.test(file),
+  );
 }
 
 function text(file: string): string {

@@ -61,7 +61,13 @@ describe('action.yml (composite action) on a real config repo', { timeout: 180_0
   it('fails when the review finds an error on head', () => {
     // GIVEN a fresh tree plus a plain-text Secret outside the owned files (a policy error)
     repo.git('checkout', '--quiet', '-b', 'secret', fresh);
-    const head = repo.commit({ 'gitops/extra/prod/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  namespace: phoenix-collectors\nstringData:\n  token: do-not-show-me\n' }, 'secret');
+    const head = repo.commit(
+      {
+        'gitops/extra/prod/secret.yaml':
+          'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\n  namespace: phoenix-collectors\nstringData:\n  token: do-not-show-me\n',
+      },
+      'secret',
+    );
     // WHEN the action runs
     const results = runAction(repo.dir, { base: fresh, head });
     const review = fs.readFileSync(path.join(repo.dir, 'phoenix-review.md'), 'utf8');
@@ -75,4 +81,3 @@ describe('action.yml (composite action) on a real config repo', { timeout: 180_0
     expect(review).not.toContain('do-not-show-me');
   });
 });
-

@@ -49,7 +49,9 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
     const runs = h.github.repo(FULL_NAME).checkRuns;
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ headSha: head, status: 'completed', conclusion: 'failure', name: 'phoenix review' });
-    expect(runs[0].annotations).toContainEqual(expect.objectContaining({ path: 'gitops/experiments/prod/drop-pod-labels/secret-remote-write.yaml', annotation_level: 'failure' }));
+    expect(runs[0].annotations).toContainEqual(
+      expect.objectContaining({ path: 'gitops/experiments/prod/drop-pod-labels/secret-remote-write.yaml', annotation_level: 'failure' }),
+    );
   });
 
   it('shows no secret value anywhere it writes, and logs no credential', async () => {
@@ -122,7 +124,11 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
     const { older, bot } = await reviewedAtNewerHead();
     const before = h.stickyComments(2)[0].body;
     // WHEN a late run for the older head executes
-    const outcome = await reviewPullRequest(bot.services, { repository: FULL_NAME, pullNumber: 2, headSha: older, installationId: INSTALLATION_ID, reason: 'late' }, new AbortController().signal);
+    const outcome = await reviewPullRequest(
+      bot.services,
+      { repository: FULL_NAME, pullNumber: 2, headSha: older, installationId: INSTALLATION_ID, reason: 'late' },
+      new AbortController().signal,
+    );
     // THEN it leaves the comment alone
     expect(outcome).toMatch(/skipped/);
     expect(h.stickyComments(2)[0].body).toBe(before);
@@ -133,7 +139,15 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
     const { older, newer, bot } = await reviewedAtNewerHead();
     const client = await bot.services.clientFor(INSTALLATION_ID);
     // WHEN an upsert for the older head is attempted and the ancestry says the comment is newer
-    const result = await upsertStickyComment(client, { owner: OWNER, repo: REPO, issueNumber: 2, marker: 'phoenix-review', headSha: older, body: 'stale', isNewer: async (existing) => existing === newer });
+    const result = await upsertStickyComment(client, {
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: 2,
+      marker: 'phoenix-review',
+      headSha: older,
+      body: 'stale',
+      isNewer: async (existing) => existing === newer,
+    });
     // THEN nothing is written
     expect(result.outcome).toBe('kept-newer');
     expect(h.stickyComments(2)[0].body).not.toContain('stale');
@@ -153,7 +167,15 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
   it('fails (never neutral) when hostile files sit beside a plaintext Secret: an alias bomb and prototype keys', async () => {
     // GIVEN a head that adds a 787-byte YAML alias bomb and a config with prototype-named components next to a Secret
     const hostile = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'hostile', name), 'utf8');
-    const head = h.push('hostile', { ...change(), 'gitops/experiments/prod/drop-pod-labels/bomb.yaml': hostile('bomb2.yaml'), 'gitops/experiments/prod/drop-pod-labels/proto.yaml': hostile('proto.yaml') }, 3);
+    const head = h.push(
+      'hostile',
+      {
+        ...change(),
+        'gitops/experiments/prod/drop-pod-labels/bomb.yaml': hostile('bomb2.yaml'),
+        'gitops/experiments/prod/drop-pod-labels/proto.yaml': hostile('proto.yaml'),
+      },
+      3,
+    );
     h.github.addPull(FULL_NAME, { number: 3, headRef: 'hostile', headSha: head });
     const { bot, url } = await h.bot();
     const started = Date.now();
@@ -195,7 +217,8 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
   it('sends more than 50 annotations in batches of at most 50', async () => {
     // GIVEN a head with 60 plain-text Secrets (one error finding each)
     const files: Record<string, string> = {};
-    for (let i = 0; i < 60; i += 1) files[`gitops/experiments/prod/drop-pod-labels/secret-${i}.yaml`] = secret(`value-${i}`).replace('name: remote-write', `name: s-${i}`);
+    for (let i = 0; i < 60; i += 1)
+      files[`gitops/experiments/prod/drop-pod-labels/secret-${i}.yaml`] = secret(`value-${i}`).replace('name: remote-write', `name: s-${i}`);
     const head = h.push('many', files, 3);
     h.github.addPull(FULL_NAME, { number: 3, headRef: 'many', headSha: head });
     const { bot, url } = await h.bot();
@@ -209,7 +232,10 @@ describe('phoenix bot (GitHub App) against the fake GitHub', () => {
 
   it('cuts a comment over GitHub’s limit and points to the check run', async () => {
     const data = Array.from({ length: 60 }, (_, i) => `  key-${i}: value-${i}-${'x'.repeat(20)}`).join('\n');
-    const objects = Array.from({ length: 40 }, (_, n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-${n}\n  namespace: observability\ndata:\n${data}\n`).join('---\n');
+    const objects = Array.from(
+      { length: 40 },
+      (_, n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-${n}\n  namespace: observability\ndata:\n${data}\n`,
+    ).join('---\n');
     const head = h.push('big', { 'gitops/experiments/prod/drop-pod-labels/configmaps-big.yaml': objects }, 4);
     h.github.addPull(FULL_NAME, { number: 4, headRef: 'big', headSha: head });
     const { bot, url } = await h.bot();

@@ -30,9 +30,13 @@ const assessed = (r: ReviewReport) => r.guardrails.filter((g) => !/^[a-z-]+\/[a-
 
 function snapshot(): string {
   const lines = ['# TYPE redis_commands_total counter'];
-  for (const instance of ['r-0', 'r-1']) for (const cmd of ['get', 'set', 'del']) for (const addr of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) {
-    lines.push(`redis_commands_total{job="redis",instance="${instance}",cluster="c1",namespace="ns",pod="redis-${instance}",container="redis-server-exporter",cmd="${cmd}",client_addr="${addr}"} 1`);
-  }
+  for (const instance of ['r-0', 'r-1'])
+    for (const cmd of ['get', 'set', 'del'])
+      for (const addr of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']) {
+        lines.push(
+          `redis_commands_total{job="redis",instance="${instance}",cluster="c1",namespace="ns",pod="redis-${instance}",container="redis-server-exporter",cmd="${cmd}",client_addr="${addr}"} 1`,
+        );
+      }
   return `${lines.join('\n')}\n`;
 }
 
@@ -83,7 +87,11 @@ describe('review: guardrails at risk judged like estimate (redis mixin, one labe
   it('judges the same over the snapshot estimate used (phoenix review --snapshot)', async () => {
     const series = (await loadSnapshotFile(path.join(layout.root, 'snapshot.prom'))).series;
     const withSnapshot = await reviewRefs({ repoDir: layout.root, base: 'main', head: 'edit', assessmentSeries: series });
-    const broken = (r: ReviewReport) => assessed(r).filter((g) => g.verdict === 'broken').map((g) => g.guardrail).sort();
+    const broken = (r: ReviewReport) =>
+      assessed(r)
+        .filter((g) => g.verdict === 'broken')
+        .map((g) => g.guardrail)
+        .sort();
     expect(broken(withSnapshot)).toEqual(broken(report));
     expect(withSnapshot.guardrailsUnaffected).toEqual(report.guardrailsUnaffected);
   });
@@ -95,7 +103,9 @@ describe('review: guardrails at risk judged like estimate (redis mixin, one labe
     expect(unaffected?.count ?? 0).toBeGreaterThan(changedByEstimate.size);
     expect(listed.length + unaffected!.count).toBeLessThanOrEqual(guardrailCount);
     for (const g of listed.filter((l) => l.verdict === 'possibly-changed')) expect(g.reason).toMatch(/candidate 'recommended'|manifest holds no candidate/);
-    console.log(`review: ${listed.length + unaffected!.count} of ${guardrailCount} guardrails touched: ${listed.filter((g) => g.verdict === 'broken').length} broken, ${listed.filter((g) => g.verdict === 'possibly-changed').length} possibly changed, ${unaffected!.count} unaffected; estimate: ${changedByEstimate.size} changed`);
+    console.log(
+      `review: ${listed.length + unaffected!.count} of ${guardrailCount} guardrails touched: ${listed.filter((g) => g.verdict === 'broken').length} broken, ${listed.filter((g) => g.verdict === 'possibly-changed').length} possibly changed, ${unaffected!.count} unaffected; estimate: ${changedByEstimate.size} changed`,
+    );
     const markdown = renderReviewMarkdown(report);
     expect(markdown).toMatch(/\*\*Broken\*\* \(\d+\)/);
     expect(markdown).toMatch(new RegExp(`\\*\\*Unaffected\\*\\*: ${unaffected!.count} of dev/redis-lossless`));

@@ -19,7 +19,14 @@ function exampleSeriesNow(): { series: BackfillSeries[]; types: Record<string, O
     const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)/.exec(line);
     if (!sample || line.startsWith('#')) continue;
     const labels = Object.fromEntries([...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    series.push({ name: sample[1], labels, samples: [[now - 60, Number(sample[3])], [now, Number(sample[3])]] });
+    series.push({
+      name: sample[1],
+      labels,
+      samples: [
+        [now - 60, Number(sample[3])],
+        [now, Number(sample[3])],
+      ],
+    });
   }
   return { series, types };
 }
@@ -38,7 +45,8 @@ describe('phoenix review cost from a real Prometheus', () => {
 
   it('simulates base and head collector configs over the active series of the API', async () => {
     // GIVEN prod's committed collector, and a head carrying the promoted one
-    const collector = (env: string) => fs.readFileSync(path.join(ROOT, 'gitops', 'experiments', env, 'http-server-histograms', 'opentelemetrycollector-http-server-histograms.yaml'), 'utf8');
+    const collector = (env: string) =>
+      fs.readFileSync(path.join(ROOT, 'gitops', 'experiments', env, 'http-server-histograms', 'opentelemetrycollector-http-server-histograms.yaml'), 'utf8');
     const target = 'gitops/experiments/prod/http-server-histograms/collector.yaml';
     const repo = GitFixture.create();
     try {

@@ -66,7 +66,13 @@ describe('review queue', () => {
 
   it('reports a failed review and lets the same head be tried again', async () => {
     const errors: unknown[] = [];
-    const queue = new ReviewQueue(async () => { throw new Error('boom'); }, 1, (_j, e) => errors.push(e));
+    const queue = new ReviewQueue(
+      async () => {
+        throw new Error('boom');
+      },
+      1,
+      (_j, e) => errors.push(e),
+    );
     queue.enqueue(job(1, 'a'));
     await queue.idle();
     expect(errors).toHaveLength(1);

@@ -104,7 +104,9 @@ describe('phoenix review (committed trees of two refs)', () => {
     ]);
     const markdown = renderReviewMarkdown(report);
     expect(markdown).toMatch(/### Waived findings relied on \(1\)/);
-    expect(markdown).toMatch(/\| `kubernetes\/no-plaintext-secret` \| Secret observability\/remote-write \| `\/stringData\/[^`]+` \| `gitops\/experiments\/prod\/drop-pod-labels\/secret-remote-write\.yaml:\d+` \| test credentials of the shadow tenant \(team-metrics, until 2999-01-01; `\.phoenix\/waivers\.yaml:2`\) \|/);
+    expect(markdown).toMatch(
+      /\| `kubernetes\/no-plaintext-secret` \| Secret observability\/remote-write \| `\/stringData\/[^`]+` \| `gitops\/experiments\/prod\/drop-pod-labels\/secret-remote-write\.yaml:\d+` \| test credentials of the shadow tenant \(team-metrics, until 2999-01-01; `\.phoenix\/waivers\.yaml:2`\) \|/,
+    );
     expect(markdown).not.toContain(HEAD_SECRET);
   });
 
@@ -122,7 +124,8 @@ describe('phoenix review (committed trees of two refs)', () => {
     // GIVEN prod's collector as committed (pending), and a head that carries the promoted collector
     // (both taken from this repository's own synthesized tree and its example snapshot)
     const root = path.join(__dirname, '..', '..');
-    const collector = (env: string) => fs.readFileSync(path.join(root, 'gitops', 'experiments', env, 'http-server-histograms', 'opentelemetrycollector-http-server-histograms.yaml'), 'utf8');
+    const collector = (env: string) =>
+      fs.readFileSync(path.join(root, 'gitops', 'experiments', env, 'http-server-histograms', 'opentelemetrycollector-http-server-histograms.yaml'), 'utf8');
     const target = 'gitops/experiments/prod/http-server-histograms/collector.yaml';
     const repo = GitFixture.create();
     cleanups.push(() => repo.remove());
@@ -164,12 +167,23 @@ describe('phoenix review (committed trees of two refs)', () => {
       'gitops/experiments/prod/drop-pod-labels/configmap-collector.yaml': collectorConfigMap(['instance']),
     });
     const snapshotFile = path.join(repo.dir, '..', `${path.basename(repo.dir)}-cost.json`);
-    fs.writeFileSync(snapshotFile, JSON.stringify({ currency: 'USD', experiments: { 'drop-pod-labels': { prod: { baseline: '1240.00', 'drop-pod': '460.00', shadow: '35.00' } } } }));
+    fs.writeFileSync(
+      snapshotFile,
+      JSON.stringify({ currency: 'USD', experiments: { 'drop-pod-labels': { prod: { baseline: '1240.00', 'drop-pod': '460.00', shadow: '35.00' } } } }),
+    );
     cleanups.push(() => fs.rmSync(snapshotFile, { force: true }));
     // WHEN reviewed with the snapshot
     const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'promote', estimateCost: snapshotCostEstimator(snapshotFile) });
     // THEN the production cost moves from baseline + shadow to the promoted variant
-    expect(report.cost).toEqual([expect.objectContaining({ environment: 'prod', experiment: 'drop-pod-labels', monthlyBefore: '1275.00', monthlyAfter: '460.00', monthlyDelta: '-815.00' })]);
+    expect(report.cost).toEqual([
+      expect.objectContaining({
+        environment: 'prod',
+        experiment: 'drop-pod-labels',
+        monthlyBefore: '1275.00',
+        monthlyAfter: '460.00',
+        monthlyDelta: '-815.00',
+      }),
+    ]);
   });
 
   it('never runs a filter or hook of the repository while reading the trees', async () => {
@@ -214,7 +228,8 @@ describe('phoenix review (committed trees of two refs)', () => {
     const report = await reviewRefs({ repoDir: repo.dir, base: 'main', head: 'feature' });
     expect(code).toBe(1);
     expect(text).toMatch(/^phoenix review: main \([0-9a-f]{7}\) → feature \([0-9a-f]{7}\)\n2 added, 2 changed, 1 removed; experiments: drop-pod-labels\n/);
-    for (const title of ['Policy findings on head', 'Estimated cost change', 'Guardrails at risk', 'Changes per environment']) expect(text).toContain(`\n${title}\n`);
+    for (const title of ['Policy findings on head', 'Estimated cost change', 'Guardrails at risk', 'Changes per environment'])
+      expect(text).toContain(`\n${title}\n`);
     const finding = report.findings.find((f) => f.severity === 'error')!;
     expect(text).toContain(`  ${finding.file}:${finding.line}${finding.column === undefined ? '' : `:${finding.column}`} error ${finding.ruleId}: `);
     expect(text).toContain('    removed Service/observability/collector  gitops/experiments/prod/drop-pod-labels/service-collector.yaml:1');

@@ -115,7 +115,9 @@ describe('bot config', () => {
   });
 
   it('fails when a secret is written into the file, naming file:line and field', () => {
-    expect(() => parseBotConfig('github:\n  appId: 42\n  webhookSecretValue: hunter2\n', 'bot.yaml')).toThrow(/bot\.yaml:3: github\.webhookSecretValue: unknown field/);
+    expect(() => parseBotConfig('github:\n  appId: 42\n  webhookSecretValue: hunter2\n', 'bot.yaml')).toThrow(
+      /bot\.yaml:3: github\.webhookSecretValue: unknown field/,
+    );
   });
 
   it('fails when appId is missing', () => {
@@ -124,7 +126,9 @@ describe('bot config', () => {
   });
 
   it('fails when a credential variable is unset, naming the variable and never a value', () => {
-    expect(() => readCredential({ env: 'PHOENIX_TEST_UNSET_SECRET' }, 'webhook secret', {})).toThrow(/PHOENIX_TEST_UNSET_SECRET \(or PHOENIX_TEST_UNSET_SECRET_FILE\) is not set/);
+    expect(() => readCredential({ env: 'PHOENIX_TEST_UNSET_SECRET' }, 'webhook secret', {})).toThrow(
+      /PHOENIX_TEST_UNSET_SECRET \(or PHOENIX_TEST_UNSET_SECRET_FILE\) is not set/,
+    );
     expect(readCredential({ env: 'S' }, 'webhook secret', { S: ' value\n' })).toBe('value');
   });
 });
@@ -134,7 +138,10 @@ describe('phoenix bot --check-config (CLI)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-bot-config-'));
     try {
       fs.writeFileSync(path.join(dir, 'app.pem'), 'not-a-real-key\n');
-      fs.writeFileSync(path.join(dir, 'bot.yaml'), 'github:\n  appId: 7\n  privateKey: { file: app.pem }\n  webhookSecret: { env: PHOENIX_TEST_WEBHOOK_SECRET }\n');
+      fs.writeFileSync(
+        path.join(dir, 'bot.yaml'),
+        'github:\n  appId: 7\n  privateKey: { file: app.pem }\n  webhookSecret: { env: PHOENIX_TEST_WEBHOOK_SECRET }\n',
+      );
       process.env.PHOENIX_TEST_WEBHOOK_SECRET = 'from-env';
       expect(await runCli(['bot', '--config', path.join(dir, 'bot.yaml'), '--check-config'])).toBe(0);
       delete process.env.PHOENIX_TEST_WEBHOOK_SECRET;

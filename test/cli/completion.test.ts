@@ -14,7 +14,11 @@ function complete(script: string, typed: string[]): string[] {
   const file = join(dir, 'phoenix.bash');
   writeFileSync(file, script);
   const words = typed.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' ');
-  const result = spawnSync('bash', ['-c', `source '${file}'; COMP_WORDS=(${words}); COMP_CWORD=${typed.length - 1}; _phoenix_complete; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd: dir, encoding: 'utf8' });
+  const result = spawnSync(
+    'bash',
+    ['-c', `source '${file}'; COMP_WORDS=(${words}); COMP_CWORD=${typed.length - 1}; _phoenix_complete; printf '%s\\n' "\${COMPREPLY[@]}"`],
+    { cwd: dir, encoding: 'utf8' },
+  );
   if (result.error || result.status !== 0) throw new Error(`bash failed: ${result.error?.message ?? result.stderr}`);
   return result.stdout.split('\n').filter(Boolean).sort();
 }

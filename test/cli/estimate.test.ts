@@ -13,7 +13,17 @@ const snapshot = path.join(root, 'experiments', 'snapshots', 'example.prom');
 describe('phoenix estimate', { timeout: 120_000 }, () => {
   it('estimates every example experiment from the shipped snapshot (json)', async () => {
     // GIVEN the example snapshot and experiments WHEN estimating for prod as JSON
-    const { code, stdout } = await runPhoenix(['estimate', '--snapshot', snapshot, '--env', 'prod', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
+    const { code, stdout } = await runPhoenix([
+      'estimate',
+      '--snapshot',
+      snapshot,
+      '--env',
+      'prod',
+      '--format',
+      'json',
+      '--experiments',
+      path.join(root, 'experiments'),
+    ]);
     // THEN it exits 1: the deliberately harmful route-only candidate changes a guardrail's answer
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
@@ -23,14 +33,21 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     expect(routeOnly).toMatchObject({ seriesBefore: 2016, seriesAfter: 336, estimated: true, costPerMonthBefore: { amount: '13.104', currency: 'USD' } });
     const changed = routeOnly.guardrails.filter((g: { status: string }) => g.status === 'changed');
     expect(changed).toHaveLength(1);
-    expect(changed[0]).toMatchObject({ metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code', source: expect.stringMatching(/checkout-slo\.rules\.yaml:7/) });
+    expect(changed[0]).toMatchObject({
+      metric: 'http_server_request_duration_seconds_count',
+      label: 'http_response_status_code',
+      source: expect.stringMatching(/checkout-slo\.rules\.yaml:7/),
+    });
     const routeStatus = http.candidates.find((c: { variant: string }) => c.variant === 'route-status');
     expect(routeStatus.guardrails.every((g: { status: string }) => g.status === 'unchanged')).toBe(true);
     expect(http.shadowCostPerMonth).toEqual({ amount: '21.84', currency: 'USD' });
   });
 
   it('runs end to end through bin/phoenix', () => {
-    const result = spawnSync(path.join(root, 'bin', 'phoenix'), ['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode'], { cwd: root, encoding: 'utf8' });
+    const result = spawnSync(path.join(root, 'bin', 'phoenix'), ['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/candidate by-mode: 192 → 24 series/);
@@ -40,12 +57,24 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     const dir = path.join(root, 'experiments');
     expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--experiments', dir])).code).toBe(0);
     expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--experiments', dir])).code).toBe(1);
-    expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--fail-on', 'never', '--experiments', dir])).code).toBe(0);
+    expect(
+      (await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'http-server-histograms', '--fail-on', 'never', '--experiments', dir])).code,
+    ).toBe(0);
     expect((await runPhoenix(['estimate', '--snapshot', snapshot, '--fail-on', 'sometimes', '--experiments', dir])).code).toBe(2);
   });
 
   it('renders markdown for one experiment', async () => {
-    const { code, stdout } = await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'unused-runtime-metrics', '--format', 'markdown', '--experiments', path.join(root, 'experiments')]);
+    const { code, stdout } = await runPhoenix([
+      'estimate',
+      '--snapshot',
+      snapshot,
+      '--experiment',
+      'unused-runtime-metrics',
+      '--format',
+      'markdown',
+      '--experiments',
+      path.join(root, 'experiments'),
+    ]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/#### unused-runtime-metrics/);
     expect(stdout).toMatch(/\| drop-all \| 0 \| 0 \| USD 0\.00 \| USD 0\.21 \(100%\) \| 0 unchanged, 2 changed, 0 unknown \|/);
@@ -56,11 +85,26 @@ describe('phoenix estimate', { timeout: 120_000 }, () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'phoenix-estimate-'));
     try {
       const file = path.join(dir, 'estimate.md');
-      const { code, stdout } = await runPhoenix(['estimate', '--snapshot', snapshot, '--experiment', 'node-cpu-by-mode', '--format', 'markdown', '-o', file, '--experiments', path.join(root, 'experiments')]);
+      const { code, stdout } = await runPhoenix([
+        'estimate',
+        '--snapshot',
+        snapshot,
+        '--experiment',
+        'node-cpu-by-mode',
+        '--format',
+        'markdown',
+        '-o',
+        file,
+        '--experiments',
+        path.join(root, 'experiments'),
+      ]);
       expect(code).toBe(0);
       expect(stdout).toBe('');
       expect(readFileSync(file, 'utf8')).toMatch(/#### node-cpu-by-mode/);
-      expect((await runPhoenix(['estimate', '--snapshot', snapshot, '-o', path.join(dir, 'missing', 'x.md'), '--experiments', path.join(root, 'experiments')])).stderr).toMatch(/cannot write .*x\.md/);
+      expect(
+        (await runPhoenix(['estimate', '--snapshot', snapshot, '-o', path.join(dir, 'missing', 'x.md'), '--experiments', path.join(root, 'experiments')]))
+          .stderr,
+      ).toMatch(/cannot write .*x\.md/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -99,7 +143,15 @@ describe('phoenix estimate --prometheus', () => {
     for (let node = 0; node < 2; node++)
       for (let cpu = 0; cpu < 4; cpu++)
         for (const mode of ['idle', 'user', 'system'])
-          series.push({ name: 'node_cpu_seconds_total', labels: { job: 'node-exporter', instance: `n${node}:9100`, cpu: String(cpu), mode }, samples: [[now - 240, 1], [now - 180, 2], [now - 120, 3]] });
+          series.push({
+            name: 'node_cpu_seconds_total',
+            labels: { job: 'node-exporter', instance: `n${node}:9100`, cpu: String(cpu), mode },
+            samples: [
+              [now - 240, 1],
+              [now - 180, 2],
+              [now - 120, 3],
+            ],
+          });
     prometheus = await startPrometheus({ openMetrics: toOpenMetrics(series, { node_cpu_seconds: 'counter' }) });
   });
   afterAll(async () => {
@@ -107,7 +159,17 @@ describe('phoenix estimate --prometheus', () => {
   });
 
   it('reads the active series from the API and estimates the experiment', async () => {
-    const { code, stdout, stderr } = await runPhoenix(['estimate', '--prometheus', prometheus.url, '--experiment', 'node-cpu-by-mode', '--format', 'json', '--experiments', path.join(root, 'experiments')]);
+    const { code, stdout, stderr } = await runPhoenix([
+      'estimate',
+      '--prometheus',
+      prometheus.url,
+      '--experiment',
+      'node-cpu-by-mode',
+      '--format',
+      'json',
+      '--experiments',
+      path.join(root, 'experiments'),
+    ]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const [experiment] = JSON.parse(stdout).experiments;

@@ -61,7 +61,19 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
   async function abort(token: string, repo = 'acme/config'): Promise<number> {
     process.env.GITHUB_TOKEN = token;
     delete process.env.PHOENIX_GITHUB_TOKEN;
-    return runCli(['experiment', 'abort', 'drop-pod-labels', '--env', 'dev', '--remote', server.url('acme/config'), '--repo', repo, '--github-url', github.baseUrl]);
+    return runCli([
+      'experiment',
+      'abort',
+      'drop-pod-labels',
+      '--env',
+      'dev',
+      '--remote',
+      server.url('acme/config'),
+      '--repo',
+      repo,
+      '--github-url',
+      github.baseUrl,
+    ]);
   }
 
   /** The one error line, checked for what every case shares. */
@@ -81,20 +93,26 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
 
   it('a refused token: exit 2, the remote refused the credentials', async () => {
     expect(await abort('ghp_revoked0123456789abcdef')).toBe(2);
-    expect(errorLine('ghp_revoked0123456789abcdef')).toMatch(/the remote refused the credentials \(HTTP 401\): check the GitHub App id, private key and installation, or the token/);
+    expect(errorLine('ghp_revoked0123456789abcdef')).toMatch(
+      /the remote refused the credentials \(HTTP 401\): check the GitHub App id, private key and installation, or the token/,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   it("a token GitHub's API refuses: exit 2, nothing pushed", async () => {
     expect(await abort(REVOKED_FOR_API)).toBe(2);
-    expect(errorLine(REVOKED_FOR_API)).toMatch(/GitHub refused the credentials \(HTTP 401 Bad credentials\): the token is wrong, expired or revoked .*branch phoenix\/abort\/drop-pod-labels\/dev was not pushed/);
+    expect(errorLine(REVOKED_FOR_API)).toMatch(
+      /GitHub refused the credentials \(HTTP 401 Bad credentials\): the token is wrong, expired or revoked .*branch phoenix\/abort\/drop-pod-labels\/dev was not pushed/,
+    );
     expect(pushAttempts()).toBe(0);
     expect(github.calls('pulls/list')).toHaveLength(1);
   });
 
   it('a repository GitHub does not show the token (the App not installed): exit 2, nothing pushed', async () => {
     expect(await abort(WRITER, 'acme/not-installed')).toBe(2);
-    expect(errorLine(WRITER)).toMatch(/GitHub answers 404 for acme\/not-installed: the GitHub App is not installed on it, or the token cannot see it — install the App on acme\/not-installed/);
+    expect(errorLine(WRITER)).toMatch(
+      /GitHub answers 404 for acme\/not-installed: the GitHub App is not installed on it, or the token cannot see it — install the App on acme\/not-installed/,
+    );
     expect(pushAttempts()).toBe(0);
   });
 
@@ -109,7 +127,9 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
     writeFileSync(hook, `#!/bin/sh\necho "error: GH006: Protected branch update failed for refs/heads/${BRANCH}." >&2\nexit 1\n`);
     chmodSync(hook, 0o755);
     expect(await abort(WRITER)).toBe(2);
-    expect(errorLine(WRITER)).toMatch(/the branch is protected on the remote \(a rule or hook declined the push\): exempt Phoenix's branches \(phoenix\/\*\) from branch protection/);
+    expect(errorLine(WRITER)).toMatch(
+      /the branch is protected on the remote \(a rule or hook declined the push\): exempt Phoenix's branches \(phoenix\/\*\) from branch protection/,
+    );
     expect(pushAttempts()).toBe(1);
   });
 
@@ -122,7 +142,19 @@ describe('phoenix experiment abort with bad credentials or rights', () => {
 
   it('an unreachable remote: exit 3, try again', async () => {
     process.env.GITHUB_TOKEN = WRITER;
-    const code = await runCli(['experiment', 'abort', 'drop-pod-labels', '--env', 'dev', '--remote', 'http://127.0.0.1:1/acme/config.git', '--repo', 'acme/config', '--github-url', github.baseUrl]);
+    const code = await runCli([
+      'experiment',
+      'abort',
+      'drop-pod-labels',
+      '--env',
+      'dev',
+      '--remote',
+      'http://127.0.0.1:1/acme/config.git',
+      '--repo',
+      'acme/config',
+      '--github-url',
+      github.baseUrl,
+    ]);
     expect(code).toBe(3);
     expect(stderr).toMatch(/the remote cannot be reached/);
     expect(stderr).not.toMatch(/looks like a bug/);

@@ -38,7 +38,21 @@ describe('phoenix experiment pause|resume|abort', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const args = (action: string) => ['experiment', action, 'drop-pod-labels', '--env', 'dev', '--remote', remote, '--repo', 'acme/config', '--github-url', github.baseUrl, '--reason', 'incident freeze'];
+  const args = (action: string) => [
+    'experiment',
+    action,
+    'drop-pod-labels',
+    '--env',
+    'dev',
+    '--remote',
+    remote,
+    '--repo',
+    'acme/config',
+    '--github-url',
+    github.baseUrl,
+    '--reason',
+    'incident freeze',
+  ];
 
   it('opens a pull request that pauses the experiment, authored by the person', async () => {
     github.setRef('acme/config', 'heads/phoenix/pause/drop-pod-labels/dev', 'f'.repeat(40));
@@ -70,7 +84,9 @@ describe('phoenix experiment pause|resume|abort', () => {
     const code = await runCli([...args('pause'), '--dry-run']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^dry run: would push phoenix\/pause\/drop-pod-labels\/dev \(experiments\/drop-pod-labels\.state\.yaml, experiments\/decisions\/\S+\) and open a pull request 'pause drop-pod-labels in dev' against main$/m);
+    expect(stdout).toMatch(
+      /^dry run: would push phoenix\/pause\/drop-pod-labels\/dev \(experiments\/drop-pod-labels\.state\.yaml, experiments\/decisions\/\S+\) and open a pull request 'pause drop-pod-labels in dev' against main$/m,
+    );
     expect(git(remote, 'branch', '--list', 'phoenix/*')).toBe('');
     expect(github.calls('pulls/create')).toHaveLength(0);
   });

@@ -19,7 +19,12 @@ describe('progress on stderr', () => {
     progress.done();
     progress.done();
     const clear = '\r\u001b[2K';
-    expect(tty.text.split(clear)).toEqual(['', expect.stringMatching(/^phoenix synth: synthesizing \(\d+ s\)$/), expect.stringMatching(/^phoenix synth: writing \(\d+ s\)$/), '']);
+    expect(tty.text.split(clear)).toEqual([
+      '',
+      expect.stringMatching(/^phoenix synth: synthesizing \(\d+ s\)$/),
+      expect.stringMatching(/^phoenix synth: writing \(\d+ s\)$/),
+      '',
+    ]);
   });
 
   it.each([

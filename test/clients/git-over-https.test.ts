@@ -18,7 +18,11 @@ const WRITE_TOKEN = 'ghs_write0123456789abcdefWRITE';
 const READ_TOKEN = 'ghs_read0123456789abcdefREAD';
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.invalid' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.invalid', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.invalid' },
+  }).trim();
 }
 
 /** A bare repo `acme/config.git` under `root`, seeded with one commit on main. */
@@ -44,7 +48,10 @@ describe('git over HTTPS with a token in the environment (real git http-backend)
   beforeEach(async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'phoenix-git-https-'));
     bare = seedRemote(root);
-    accepted = new Map([[WRITE_TOKEN, 'write'], [READ_TOKEN, 'read']]);
+    accepted = new Map([
+      [WRITE_TOKEN, 'write'],
+      [READ_TOKEN, 'read'],
+    ]);
     server = await GitHttpServer.start({
       root,
       authorize: (token, service): GitAuthDecision => {
@@ -83,7 +90,9 @@ describe('git over HTTPS with a token in the environment (real git http-backend)
 
   it('fails with one clear line and no token when the token is refused, missing or read-only', async () => {
     // a refused (revoked) token
-    const refused = await ConfigRepo.open(path.join(root, 'a'), server.url('acme/config'), { tokens: staticGitToken('ghs_revoked_0123456789') }).catch((e: unknown) => e);
+    const refused = await ConfigRepo.open(path.join(root, 'a'), server.url('acme/config'), { tokens: staticGitToken('ghs_revoked_0123456789') }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(GitCommandError);
     expect((refused as GitCommandError).kind).toBe('unauthorized');
     expect((refused as Error).message).toMatch(/refused the credentials \(HTTP 401\)/);
@@ -120,7 +129,13 @@ describe('git over HTTPS with a token in the environment (real git http-backend)
   });
 
   it('scopes the header to the remote and drops inherited tracing and config variables', () => {
-    const env = gitRemoteEnv('https://github.com/acme/config.git', 'tok', { PATH: '/bin', GIT_TRACE_CURL: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.sshCommand', GIT_CONFIG_VALUE_0: 'evil' });
+    const env = gitRemoteEnv('https://github.com/acme/config.git', 'tok', {
+      PATH: '/bin',
+      GIT_TRACE_CURL: '1',
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'core.sshCommand',
+      GIT_CONFIG_VALUE_0: 'evil',
+    });
     expect(env.GIT_TRACE_CURL).toBeUndefined();
     expect(env.GIT_CONFIG_COUNT).toBe('2');
     expect(env.GIT_CONFIG_KEY_0).toBe('credential.helper');
@@ -149,7 +164,8 @@ describe('installation tokens from @octokit/auth-app', () => {
     await github.stop();
   });
 
-  const client = (key: string, installationId = 7) => createGitHubClient({ auth: { appId, privateKey: key, installationId }, baseUrl: github.baseUrl, throttle: false, retries: 0 });
+  const client = (key: string, installationId = 7) =>
+    createGitHubClient({ auth: { appId, privateKey: key, installationId }, baseUrl: github.baseUrl, throttle: false, retries: 0 });
 
   it('reuses a token while it is fresh and mints a new one before it expires', async () => {
     // GIVEN a clock we move
@@ -168,13 +184,19 @@ describe('installation tokens from @octokit/auth-app', () => {
 
   it('names a wrong key and a missing installation in one line each, without secrets', async () => {
     const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const wrongKey = await installationTokenSource(client(other), { appId, installationId: 7 }).token().catch((e: unknown) => e);
+    const wrongKey = await installationTokenSource(client(other), { appId, installationId: 7 })
+      .token()
+      .catch((e: unknown) => e);
     expect(wrongKey).toBeInstanceOf(InstallationTokenError);
     expect((wrongKey as InstallationTokenError).kind).toBe('credentials');
     expect((wrongKey as Error).message).toMatch(/HTTP 401.*private key is wrong or was revoked/);
-    const notInstalled = await installationTokenSource(client(pem, 99), { appId, installationId: 99 }).token().catch((e: unknown) => e);
+    const notInstalled = await installationTokenSource(client(pem, 99), { appId, installationId: 99 })
+      .token()
+      .catch((e: unknown) => e);
     expect((notInstalled as Error).message).toMatch(/installation 99 not found \(HTTP 404\): install the App/);
-    const garbage = await installationTokenSource(client('not a key'), { appId, installationId: 7 }).token().catch((e: unknown) => e);
+    const garbage = await installationTokenSource(client('not a key'), { appId, installationId: 7 })
+      .token()
+      .catch((e: unknown) => e);
     expect((garbage as Error).message).toMatch(/not a PEM RSA private key|HTTP 401/);
     for (const error of [wrongKey, notInstalled, garbage]) expect((error as Error).message).not.toContain('PRIVATE KEY');
   });

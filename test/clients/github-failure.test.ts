@@ -21,10 +21,22 @@ describe('describeGitHubFailure', () => {
   });
 
   const client = (baseUrl = github.baseUrl) => createGitHubClient({ auth: 'ghp_test', baseUrl, throttle: false, retries: 0 });
-  const list = (repo = 'config', baseUrl?: string) => client(baseUrl).rest.pulls.list({ owner: 'owner', repo }).then(() => undefined, (error: unknown) => describeGitHubFailure(error, CONSEQUENCE));
+  const list = (repo = 'config', baseUrl?: string) =>
+    client(baseUrl)
+      .rest.pulls.list({ owner: 'owner', repo })
+      .then(
+        () => undefined,
+        (error: unknown) => describeGitHubFailure(error, CONSEQUENCE),
+      );
 
   it.each([
-    [401, GitHubRefusedError, 'unauthorized', /GitHub refused the credentials \(HTTP 401 Server Error\): the token is wrong, expired or revoked/, ExitCode.usage],
+    [
+      401,
+      GitHubRefusedError,
+      'unauthorized',
+      /GitHub refused the credentials \(HTTP 401 Server Error\): the token is wrong, expired or revoked/,
+      ExitCode.usage,
+    ],
     [403, GitHubRefusedError, 'forbidden', /GitHub refused GET on owner\/config \(HTTP 403 Server Error\): .*"Pull requests: read and write"/, ExitCode.usage],
     [502, GitHubUnavailableError, undefined, /GitHub did not answer \(Server Error\): branch phoenix\/x was not pushed; try again/, ExitCode.unavailable],
   ] as const)('classifies HTTP %i', async (status, type, kind, message, exit) => {
@@ -41,7 +53,9 @@ describe('describeGitHubFailure', () => {
   it('reads a 404 on a repository as the App not installed on it', async () => {
     const error = await list('missing');
     expect(error).toBeInstanceOf(GitHubRefusedError);
-    expect(error!.message).toMatch(/GitHub answers 404 for owner\/missing: the GitHub App is not installed on it, or the token cannot see it — install the App on owner\/missing/);
+    expect(error!.message).toMatch(
+      /GitHub answers 404 for owner\/missing: the GitHub App is not installed on it, or the token cannot see it — install the App on owner\/missing/,
+    );
   });
 
   it('reads a rate limit as "try again", not as missing rights', async () => {
@@ -56,7 +70,13 @@ describe('describeGitHubFailure', () => {
   });
 
   it("names the key when the App's token cannot be minted, and passes errors that are not GitHub's through", () => {
-    const minted = describeGitHubFailure(Object.assign(new Error('A JSON web token could not be decoded'), { status: 401, request: { url: 'https://api.github.com/app/installations/7/access_tokens' } }), CONSEQUENCE);
+    const minted = describeGitHubFailure(
+      Object.assign(new Error('A JSON web token could not be decoded'), {
+        status: 401,
+        request: { url: 'https://api.github.com/app/installations/7/access_tokens' },
+      }),
+      CONSEQUENCE,
+    );
     expect(minted).toBeInstanceOf(InstallationTokenError);
     expect(minted.message).toMatch(/private key is wrong or was revoked/);
     const unsigned = describeGitHubFailure(new Error('error:1E08010C:DECODER routines::unsupported private key'), CONSEQUENCE);

@@ -105,8 +105,7 @@ describe('PrometheusClient against a real Prometheus', () => {
 
   it('fails when the server does not answer in time, as unavailable (timeout)', async () => {
     // GIVEN a transport that never answers until aborted
-    const hanging: typeof fetch = (_url, init) =>
-      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const hanging: typeof fetch = (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const slow = new PrometheusClient({ baseUrl: 'http://127.0.0.1:9', fetch: hanging, timeoutMs: 50 });
     await expect(slow.query('up', end)).rejects.toMatchObject({ name: 'PrometheusUnavailableError', reason: 'timeout' });
   });

@@ -69,7 +69,10 @@ describe('phoenix check --collector (rule collector/loads)', { timeout: 300_000 
     // the schemas alone accept it
     expect(findings.filter((f) => f.ruleId === 'schema/collector-config' && /error/.test(f.message))).toEqual([]);
     const loads = findings.filter((f) => f.ruleId === 'collector/loads');
-    expect(loads.find((f) => f.message.includes('transform/unknown-function'))).toMatchObject({ line: 4, message: expect.stringMatching(/undefined function "no_such_function"/) });
+    expect(loads.find((f) => f.message.includes('transform/unknown-function'))).toMatchObject({
+      line: 4,
+      message: expect.stringMatching(/undefined function "no_such_function"/),
+    });
     expect(loads.find((f) => f.message.includes('transform/wrong-context'))).toMatchObject({ line: 8 });
     expect(loads.find((f) => f.message.includes('filter/bad-regexp'))).toMatchObject({ line: 12, message: expect.stringMatching(/error parsing regexp/) });
   });
@@ -78,10 +81,23 @@ describe('phoenix check --collector (rule collector/loads)', { timeout: 300_000 
     const clone = path.join(root, 'repo');
     execFileSync('git', ['clone', '--quiet', repoRoot, clone]);
     fs.symlinkSync(path.join(repoRoot, 'node_modules'), path.join(clone, 'node_modules'), 'dir');
-    const phoenix = (...args: string[]) => execFileSync(path.join(clone, 'bin', 'phoenix'), args, { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    phoenix('recommend', '--snapshot', 'experiments/snapshots/example.prom', '--rules', 'experiments/guardrails', '--baseline', 'experiments/baselines/node-exporter.yaml', '-o', 'experiments/recommended.ts');
+    const phoenix = (...args: string[]) =>
+      execFileSync(path.join(clone, 'bin', 'phoenix'), args, { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    phoenix(
+      'recommend',
+      '--snapshot',
+      'experiments/snapshots/example.prom',
+      '--rules',
+      'experiments/guardrails',
+      '--baseline',
+      'experiments/baselines/node-exporter.yaml',
+      '-o',
+      'experiments/recommended.ts',
+    );
     phoenix('synth');
-    const recommended = fs.readdirSync(path.join(clone, 'gitops', 'experiments', 'dev')).filter((name) => !fs.existsSync(path.join(repoRoot, 'gitops', 'experiments', 'dev', name)));
+    const recommended = fs
+      .readdirSync(path.join(clone, 'gitops', 'experiments', 'dev'))
+      .filter((name) => !fs.existsSync(path.join(repoRoot, 'gitops', 'experiments', 'dev', name)));
     expect(recommended).toHaveLength(1);
     const out = JSON.parse(phoenix('check', '--collector', binary, '--fail-on', 'never', '--format', 'json', 'gitops'));
     expect(out.findings.filter((f: { ruleId: string }) => f.ruleId === 'collector/loads')).toEqual([]);
@@ -100,10 +116,15 @@ describe('phoenix check --collector (rule collector/loads)', { timeout: 300_000 
   it('kills a collector that hangs and reports it as a finding', async () => {
     const hanging = fakeCollector('otelcol-hangs', 'if [ "$1" = "--version" ]; then echo "otelcol-phoenix version 0.161.0"; exit 0; fi\nsleep 60');
     const started = Date.now();
-    const run = await runPhoenix(['check', '--collector', hanging, '--collector-timeout', '1', 'gitops/experiments/dev/node-cpu-by-mode', '--format', 'json'], repoRoot);
+    const run = await runPhoenix(
+      ['check', '--collector', hanging, '--collector-timeout', '1', 'gitops/experiments/dev/node-cpu-by-mode', '--format', 'json'],
+      repoRoot,
+    );
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(run.code).toBe(1);
     const findings = JSON.parse(run.stdout).findings as Array<{ ruleId: string; message: string }>;
-    expect(findings).toContainEqual(expect.objectContaining({ ruleId: 'collector/loads', message: expect.stringMatching(/did not finish validating within 1 s and was killed/) }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ ruleId: 'collector/loads', message: expect.stringMatching(/did not finish validating within 1 s and was killed/) }),
+    );
   });
 });

@@ -93,7 +93,11 @@ export async function startLoop(
       entry.server = await serve(entry);
       running.push(entry);
     }
-    const publish = () => writeTargets(targetsFile, running.map((pod) => ({ target: pod.server.target })));
+    const publish = () =>
+      writeTargets(
+        targetsFile,
+        running.map((pod) => ({ target: pod.server.target })),
+      );
     publish();
     const wired = await loopbackConfig(config, { targetsFile, remoteWriteUrl: `${prometheus.url}/api/v1/write` });
     adjust(wired);
@@ -126,7 +130,11 @@ export async function startLoop(
       async query(expr, at, variant) {
         const query = variant ? injectVariant(expr, variant.experiment, variant.variant) : expr;
         const response = await fetch(`${prometheus.url}/api/v1/query?${new URLSearchParams({ query, time: String(at) })}`);
-        const body = (await response.json()) as { status: string; error?: string; data: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+        const body = (await response.json()) as {
+          status: string;
+          error?: string;
+          data: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+        };
         if (body.status !== 'success') throw new Error(`query ${query} failed: ${body.error}`);
         return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
       },

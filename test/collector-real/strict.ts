@@ -10,7 +10,11 @@ export interface Sample {
 /** Differences between two instant answers, labels compared without `ignore`; values within `tolerance` (relative). */
 export function answerDifferences(expected: readonly Sample[], actual: readonly Sample[], ignore: readonly string[], tolerance = 1e-9): string[] {
   const key = (metric: Readonly<Record<string, string>>) =>
-    JSON.stringify(Object.entries(metric).filter(([name]) => !ignore.includes(name)).sort(([a], [b]) => (a < b ? -1 : 1)));
+    JSON.stringify(
+      Object.entries(metric)
+        .filter(([name]) => !ignore.includes(name))
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
   const want = new Map(expected.map((s) => [key(s.metric), s.value]));
   const got = new Map(actual.map((s) => [key(s.metric), s.value]));
   const out: string[] = [];

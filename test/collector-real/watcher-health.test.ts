@@ -8,16 +8,22 @@ import { sharedQueries } from '../../analysis/decide/queries';
 import { renderedCollectorConfig, startLoop, type Loop } from './loop';
 
 const EXPERIMENT = 'node-cpu-by-mode';
-const nodeSeries = (scrape: number) => ['idle', 'user'].flatMap((mode) => [0, 1].map((cpu) => ({ name: 'node_cpu_seconds_total', labels: { cpu: String(cpu), mode }, value: scrape * (cpu + 1) })));
+const nodeSeries = (scrape: number) =>
+  ['idle', 'user'].flatMap((mode) => [0, 1].map((cpu) => ({ name: 'node_cpu_seconds_total', labels: { cpu: String(cpu), mode }, value: scrape * (cpu + 1) })));
 
 describe('watcher health from the real collector (node-cpu-by-mode)', { timeout: 300_000 }, () => {
   let loop: Loop;
   beforeAll(async () => {
-    loop = await startLoop(renderedCollectorConfig('dev', EXPERIMENT), [{ name: 'node-0', series: nodeSeries }], new Map([['node_cpu_seconds_total', 'counter']]), (config) => {
-      // the candidate's shadow exporter writes to a closed port and gives up at once
-      const id = Object.keys(config.exporters).find((e) => e.endsWith(`/phoenix-${EXPERIMENT}-by-mode`))!;
-      config.exporters[id] = { ...config.exporters[id], endpoint: 'http://127.0.0.1:1/api/v1/write', retry_on_failure: { enabled: false } };
-    });
+    loop = await startLoop(
+      renderedCollectorConfig('dev', EXPERIMENT),
+      [{ name: 'node-0', series: nodeSeries }],
+      new Map([['node_cpu_seconds_total', 'counter']]),
+      (config) => {
+        // the candidate's shadow exporter writes to a closed port and gives up at once
+        const id = Object.keys(config.exporters).find((e) => e.endsWith(`/phoenix-${EXPERIMENT}-by-mode`))!;
+        config.exporters[id] = { ...config.exporters[id], endpoint: 'http://127.0.0.1:1/api/v1/write', retry_on_failure: { enabled: false } };
+      },
+    );
     await loop.settle(12);
   });
   afterAll(async () => loop?.stop());

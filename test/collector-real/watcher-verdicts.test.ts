@@ -44,16 +44,24 @@ describe('the watcher over real collector output', () => {
     // (counters grow with real time at fixed rates, so every pair of scrapes gives the same rate)
     const started = Date.now();
     const counters = ['/a', '/b'].flatMap((route, r) => ['p1', 'p2', 'p3'].map((pod, p) => ({ route, pod, perSecond: 1 + r + p / 2 })));
-    app = await startSampleExposition(() => {
-      const seconds = (Date.now() - started) / 1000;
-      return [
-        ...counters.map(({ route, pod, perSecond }) => ({ name: 'app_requests_total', labels: { route, pod }, value: perSecond * seconds })),
-        ...['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })),
-      ];
-    }, new Map([['app_requests', 'counter'], ['app_debug_info', 'gauge']]));
+    app = await startSampleExposition(
+      () => {
+        const seconds = (Date.now() - started) / 1000;
+        return [
+          ...counters.map(({ route, pod, perSecond }) => ({ name: 'app_requests_total', labels: { route, pod }, value: perSecond * seconds })),
+          ...['p1', 'p2', 'p3'].map((pod) => ({ name: 'app_debug_info', labels: { pod }, value: 1 })),
+        ];
+      },
+      new Map([
+        ['app_requests', 'counter'],
+        ['app_debug_info', 'gauge'],
+      ]),
+    );
     prometheus = await startPrometheus({ remoteWriteReceiver: true, lookbackDelta: '30s' });
     const baseline: CollectorConfig = {
-      receivers: { prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [app.target] }] }] } } },
+      receivers: {
+        prometheus: { config: { scrape_configs: [{ job_name: 'app', scrape_interval: `${SCRAPE_SECONDS}s`, static_configs: [{ targets: [app.target] }] }] } },
+      },
       exporters: { debug: { verbosity: 'basic' } },
       extensions: { health_check: {} },
       service: {
@@ -81,10 +89,20 @@ describe('the watcher over real collector output', () => {
     const now = firstComplete + WINDOW_SECONDS + 3;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, now * 1000 - Date.now())));
     // … and `phoenix watch --once` runs in observe mode over that Prometheus
-    const environment: EnvironmentInput = { name: 'dev', promotionOrder: 0, bakeTimeMinutes: 0, scrapeIntervalSeconds: SCRAPE_SECONDS, priceModel: { currency: 'USD', perThousandSeriesMonth: '6.50' } };
+    const environment: EnvironmentInput = {
+      name: 'dev',
+      promotionOrder: 0,
+      bakeTimeMinutes: 0,
+      scrapeIntervalSeconds: SCRAPE_SECONDS,
+      priceModel: { currency: 'USD', perThousandSeriesMonth: '6.50' },
+    };
     const experiment: ExperimentInput = {
       name: EXPERIMENT,
-      variants: [{ name: 'baseline', specHash: 'b' }, { name: 'drop-debug', specHash: 'd' }, { name: 'drop-pod', specHash: 'p' }],
+      variants: [
+        { name: 'baseline', specHash: 'b' },
+        { name: 'drop-debug', specHash: 'd' },
+        { name: 'drop-pod', specHash: 'p' },
+      ],
       guardrails: [{ id: 'requests-by-route', query: `sum by (route) (rate(app_requests_total[${4 * SCRAPE_SECONDS}s]))`, relativeTolerance: 0.02 }],
       promotion: { windowMinutes: WINDOW_SECONDS / 60, consecutivePasses: 1, failureLimit: 1, minSavingsPercent: 1, windows: 2 },
     };

@@ -40,7 +40,10 @@ function guardrailQueries(): Array<{ name: string; expr: string }> {
   const folder = path.join(__dirname, '..', '..', 'gitops', 'experiments', 'dev', EXPERIMENT);
   const file = fs.readdirSync(folder).find((f) => f.startsWith('configmap-') && f.endsWith('-phoenix-experiment.yaml'))!;
   const manifest = JSON.parse(parse(fs.readFileSync(path.join(folder, file), 'utf8')).data['experiment.json']);
-  return manifest.guardrails.queries.map((q: { name: string; expr: string }) => ({ name: q.name, expr: q.expr.replace(/\[\d+[smhd]\]/g, `[${RANGE_SECONDS}s]`) }));
+  return manifest.guardrails.queries.map((q: { name: string; expr: string }) => ({
+    name: q.name,
+    expr: q.expr.replace(/\[\d+[smhd]\]/g, `[${RANGE_SECONDS}s]`),
+  }));
 }
 
 /** The rendered config plus a harmful candidate: the same pipeline keeping no attribute at all. */
@@ -68,7 +71,11 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
   let end = 0;
 
   beforeAll(async () => {
-    loop = await startLoop(configWithHarmfulCandidate(), [0, 1, 2].map((n) => ({ name: `node-${n}`, series: nodeSeries(n) })), new Map([['node_cpu_seconds_total', 'counter']]));
+    loop = await startLoop(
+      configWithHarmfulCandidate(),
+      [0, 1, 2].map((n) => ({ name: `node-${n}`, series: nodeSeries(n) })),
+      new Map([['node_cpu_seconds_total', 'counter']]),
+    );
     await loop.settle(RANGE_SECONDS + 4);
     loop.resetPod('node-1');
     await loop.settle(RANGE_SECONDS + 4);
@@ -135,7 +142,11 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
     const instance = loop.pods.find((p) => p.name === 'node-1')!.server.target;
     const query = `node_cpu_seconds_total{phoenix_experiment="${EXPERIMENT}", phoenix_variant="${variant}", instance="${instance}"}[${Math.round((to - from) * 1000)}ms]`;
     const response = await fetch(`${loop.prometheus.url}/api/v1/query?${new URLSearchParams({ query, time: String(to) })}`);
-    const body = (await response.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } };
+    const body = (await response.json()) as {
+      status: string;
+      error?: string;
+      data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> };
+    };
     if (body.status !== 'success') throw new Error(`query ${query} failed: ${body.error}`);
     return body.data.result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]): [number, number] => [t, Number(v)]) }));
   };
@@ -151,7 +162,7 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
     return total;
   };
 
-  it('a counter reset: the merged counter misses exactly each restarted stream\'s first value after the restart, and nothing else', async () => {
+  it("a counter reset: the merged counter misses exactly each restarted stream's first value after the restart, and nothing else", async () => {
     const [from, to] = [resetAt - RANGE_SECONDS - 2, resetAt + RANGE_SECONDS + 2];
     const baseline = await raw('baseline', from, to);
     const candidate = await raw('by-mode', from, to);
@@ -172,7 +183,10 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
       const mergedCounted = counted(merged, first, last);
       expect(baselineCounted - mergedCounted, mode).toBeCloseTo(lostAtRestart(m), 9);
       // before the restart the merged counter counts exactly what the streams do
-      expect(counted(merged, first, restart! - 0.001)).toBeCloseTo(streams.reduce((sum, s) => sum + counted(s.values, first, restart! - 0.001), 0), 9);
+      expect(counted(merged, first, restart! - 0.001)).toBeCloseTo(
+        streams.reduce((sum, s) => sum + counted(s.values, first, restart! - 0.001), 0),
+        9,
+      );
     }
   });
 
@@ -205,7 +219,9 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
       }
     }
     expect(inside).toBeGreaterThanOrEqual(3);
-    process.stdout.write(`zero-loss counter reset, ${inside} instants with the restart inside the range, mode idle (missed ${lostAtRestart(0)}): ${measured.join(', ')}\n`);
+    process.stdout.write(
+      `zero-loss counter reset, ${inside} instants with the restart inside the range, mode idle (missed ${lostAtRestart(0)}): ${measured.join(', ')}\n`,
+    );
   });
 
   it('measures the counter reset and the replaced pod: the candidate recovers once the window has passed them', async () => {

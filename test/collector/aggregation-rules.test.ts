@@ -17,7 +17,10 @@ function apply(steps: readonly ComponentEffects[], input: readonly Sample[]): nu
       series = series.map((s) => ({
         labels: s.labels,
         values: s.values.map((v, i) => {
-          const prev = s.values.slice(0, i).filter((x) => x !== undefined).pop();
+          const prev = s.values
+            .slice(0, i)
+            .filter((x) => x !== undefined)
+            .pop();
           if (v === undefined) return undefined;
           if (prev === undefined) return 0; // first point only sets the baseline
           return v >= prev ? v - prev : v; // a drop is a reset: the new value is the delta
@@ -29,7 +32,10 @@ function apply(steps: readonly ComponentEffects[], input: readonly Sample[]): nu
       for (const s of series) {
         const key = JSON.stringify(keep.map((k) => s.labels[k]));
         const acc = groups.get(key) ?? s.values.map(() => undefined);
-        groups.set(key, acc.map((a, i) => (s.values[i] === undefined ? a : (a ?? 0) + s.values[i]!)));
+        groups.set(
+          key,
+          acc.map((a, i) => (s.values[i] === undefined ? a : (a ?? 0) + s.values[i]!)),
+        );
       }
       series = [...groups.values()].map((values) => ({ labels: {}, values }));
     } else if (step.temporality === 'delta-to-cumulative') {
@@ -115,14 +121,22 @@ describe('aggregation rules', () => {
 
   it('accepts sums declared as read only as absolute values without delta conversion, and still requires it for histograms', () => {
     // GIVEN the counter declared as read only by sum (never rate): its cumulative values merge as they are
-    const absolute = (metrics: Parameters<typeof Processor.keepAttributes>[0]['metrics']) => Processor.keepAttributes({ metrics, keep: ['http.route'], absoluteSums: true });
+    const absolute = (metrics: Parameters<typeof Processor.keepAttributes>[0]['metrics']) =>
+      Processor.keepAttributes({ metrics, keep: ['http.route'], absoluteSums: true });
     const pipeline = pipelineWith([absolute([{ name: 'http.server.requests', type: 'sum' }])]);
     expect(() => pipeline.render()).not.toThrow();
     // AND the straight sum is what sum by (route) reads on the originals at every scrape, the reset included
     const sums = apply(effectsOfPipeline(pipeline), counterReset);
     expect(sums).toEqual(counterReset[0]!.values.map((v, i) => v! + counterReset[1]!.values[i]!));
     // BUT a histogram, or an untyped metric, in the same processor still needs the delta conversion
-    expect(() => pipelineWith([absolute([{ name: 'http.server.requests', type: 'sum' }, { name: 'http.server.duration', type: 'histogram' }])]).render()).toThrow(/cumulative_to_delta is missing/);
+    expect(() =>
+      pipelineWith([
+        absolute([
+          { name: 'http.server.requests', type: 'sum' },
+          { name: 'http.server.duration', type: 'histogram' },
+        ]),
+      ]).render(),
+    ).toThrow(/cumulative_to_delta is missing/);
     expect(() => pipelineWith([absolute(['http.server.requests'])]).render()).toThrow(/cumulative_to_delta is missing/);
   });
 
@@ -153,7 +167,9 @@ describe('aggregation rules', () => {
       Processor.deltaToCumulative(),
     ]);
     // THEN the aggregation cannot see the other resources' series without a groupbyattrs regroup
-    expect(() => pipeline.render()).toThrow(/'transform\/keep-resource-attributes' removes resource attributes, .* regroup them after it with Processor.groupByAttributes\(\[\]\)/);
+    expect(() => pipeline.render()).toThrow(
+      /'transform\/keep-resource-attributes' removes resource attributes, .* regroup them after it with Processor.groupByAttributes\(\[\]\)/,
+    );
   });
 
   it('accepts aggregation across resources after a groupbyattrs regroup', () => {

@@ -14,7 +14,10 @@ describe('Receiver', () => {
 
   it('keeps verbatim scrape configs and applies the interval only where a job sets none', () => {
     const receiver = Receiver.prometheus({
-      scrapeConfigs: [{ job_name: 'k8s', kubernetes_sd_configs: [{ role: 'pod' }] }, { job_name: 'slow', scrape_interval: '5m' }],
+      scrapeConfigs: [
+        { job_name: 'k8s', kubernetes_sd_configs: [{ role: 'pod' }] },
+        { job_name: 'slow', scrape_interval: '5m' },
+      ],
       scrapeIntervalSeconds: 30,
     });
     const jobs = (receiver.render().config as { scrape_configs: Record<string, unknown>[] }).scrape_configs;
@@ -28,11 +31,15 @@ describe('Receiver', () => {
   });
 
   it('fails when a target is not host:port', () => {
-    expect(() => Receiver.prometheus({ jobName: 'a', targets: ['http://a/metrics'], scrapeIntervalSeconds: 30 })).toThrow(/'targets' \("http:\/\/a\/metrics"\) must be host:port/);
+    expect(() => Receiver.prometheus({ jobName: 'a', targets: ['http://a/metrics'], scrapeIntervalSeconds: 30 })).toThrow(
+      /'targets' \("http:\/\/a\/metrics"\) must be host:port/,
+    );
   });
 
   it('fails when the scrape interval is not a whole number of seconds', () => {
-    expect(() => Receiver.prometheus({ jobName: 'a', targets: ['a:1'], scrapeIntervalSeconds: 0.5 })).toThrow(/'scrapeIntervalSeconds' \(0.5\) must be an integer/);
+    expect(() => Receiver.prometheus({ jobName: 'a', targets: ['a:1'], scrapeIntervalSeconds: 0.5 })).toThrow(
+      /'scrapeIntervalSeconds' \(0.5\) must be an integer/,
+    );
   });
 
   it('fails when a scrape config holds ${…}, which the collector expands as an environment variable', () => {
@@ -59,11 +66,7 @@ describe('Processor', () => {
     expect(filter.render()).toEqual({
       error_mode: 'ignore',
       metrics: {
-        metric: [
-          'name == "go.gc.duration"',
-          'IsMatch(name, "^process\\\\.")',
-          'name != "http.server.request.duration" and name != "up"',
-        ],
+        metric: ['name == "go.gc.duration"', 'IsMatch(name, "^process\\\\.")', 'name != "http.server.request.duration" and name != "up"'],
       },
     });
     expect(filter.effects.droppedMetrics?.keepOnly).toEqual(['http.server.request.duration', 'up']);
@@ -101,7 +104,11 @@ describe('Processor', () => {
 
   it('by default (and with alignDeltaStarts: true), sets the start of delta sums and histograms to 0 before merging them, never of gauges', () => {
     const props = {
-      metrics: [{ name: 'jobs', type: 'sum' }, { name: 'latency', type: 'histogram' }, { name: 'queue.length', type: 'gauge' }],
+      metrics: [
+        { name: 'jobs', type: 'sum' },
+        { name: 'latency', type: 'histogram' },
+        { name: 'queue.length', type: 'gauge' },
+      ],
       keep: ['queue'],
       gaugeFunction: 'max',
     } as const;
@@ -118,9 +125,18 @@ describe('Processor', () => {
     // opted out, no start is touched; nor are the starts of sums merged as absolute (cumulative) values
     const plain = Processor.keepAttributes({ metrics: [{ name: 'jobs', type: 'sum' }], keep: ['queue'], alignDeltaStarts: false });
     expect(JSON.stringify(plain.render())).not.toContain('start_time');
-    const absolute = Processor.keepAttributes({ metrics: [{ name: 'jobs', type: 'sum' }, { name: 'latency', type: 'histogram' }], keep: ['queue'], absoluteSums: true });
+    const absolute = Processor.keepAttributes({
+      metrics: [
+        { name: 'jobs', type: 'sum' },
+        { name: 'latency', type: 'histogram' },
+      ],
+      keep: ['queue'],
+      absoluteSums: true,
+    });
     const [statements] = absolute.render().metric_statements as { statements: string[] }[];
-    expect(statements!.statements.filter((x) => x.startsWith('set(start_time_unix_nano, 0)')).map((x) => /metric\.name == "(\w+)"/.exec(x)![1])).toEqual(['latency']);
+    expect(statements!.statements.filter((x) => x.startsWith('set(start_time_unix_nano, 0)')).map((x) => /metric\.name == "(\w+)"/.exec(x)![1])).toEqual([
+      'latency',
+    ]);
     expect(() => Processor.keepAttributes({ metrics: ['a'], keep: [], alignDeltaStarts: 'yes' as never })).toThrow(/'alignDeltaStarts' must be true or false/);
   });
 
@@ -138,7 +154,9 @@ describe('Processor', () => {
   });
 
   it('fails when the aggregation function is not one OTTL knows', () => {
-    expect(() => Processor.keepAttributes({ metrics: ['a'], keep: [], aggregation: 'avg' as never })).toThrow(/'aggregation' \("avg"\) must be one of sum, max/);
+    expect(() => Processor.keepAttributes({ metrics: ['a'], keep: [], aggregation: 'avg' as never })).toThrow(
+      /'aggregation' \("avg"\) must be one of sum, max/,
+    );
   });
 
   it('fails when an attribute is listed twice in keep', () => {
@@ -148,7 +166,10 @@ describe('Processor', () => {
   it('deletes an attribute implied by a kept one', () => {
     const drop = Processor.dropAttribute({ attribute: 'k8s.pod.uid', impliedBy: 'k8s.pod.name', level: 'resource' });
     expect(drop.id).toBe('transform/drop-k8s.pod.uid');
-    expect(drop.render()).toEqual({ error_mode: 'ignore', metric_statements: [{ context: 'resource', statements: ['delete_key(attributes, "k8s.pod.uid")'] }] });
+    expect(drop.render()).toEqual({
+      error_mode: 'ignore',
+      metric_statements: [{ context: 'resource', statements: ['delete_key(attributes, "k8s.pod.uid")'] }],
+    });
     expect(drop.aggregates).toBe(false);
   });
 
@@ -157,7 +178,9 @@ describe('Processor', () => {
   });
 
   it('fails when a resource attribute deletion is restricted to metrics', () => {
-    expect(() => Processor.dropAttribute({ attribute: 'a', impliedBy: 'b', level: 'resource', metrics: ['m'] })).toThrow(/a resource attribute is shared by every metric/);
+    expect(() => Processor.dropAttribute({ attribute: 'a', impliedBy: 'b', level: 'resource', metrics: ['m'] })).toThrow(
+      /a resource attribute is shared by every metric/,
+    );
   });
 
   it('renders memory_limiter with percentages by default and MiB when asked', () => {
@@ -166,7 +189,9 @@ describe('Processor', () => {
   });
 
   it('fails when the memory spike limit is not below the limit', () => {
-    expect(() => Processor.memoryLimiter({ limitPercentage: 50, spikeLimitPercentage: 50 })).toThrow(/'spikeLimitPercentage' \(50\) must be below 'limitPercentage' \(50\)/);
+    expect(() => Processor.memoryLimiter({ limitPercentage: 50, spikeLimitPercentage: 50 })).toThrow(
+      /'spikeLimitPercentage' \(50\) must be below 'limitPercentage' \(50\)/,
+    );
   });
 
   it('fails when the batch maximum is below the batch size', () => {
@@ -186,7 +211,10 @@ describe('Processor', () => {
   });
 
   it('marks raw OTTL with aggregate_on_attributes as aggregating', () => {
-    const raw = Processor.transform({ name: 'raw', metricStatements: [{ context: 'metric', statements: ['aggregate_on_attributes("sum", ["a"]) where name == "m"'] }] });
+    const raw = Processor.transform({
+      name: 'raw',
+      metricStatements: [{ context: 'metric', statements: ['aggregate_on_attributes("sum", ["a"]) where name == "m"'] }],
+    });
     expect(raw.effects).toMatchObject({ aggregates: true, opaque: true, metrics: ['m'], keptAttributes: ['a'] });
   });
 
@@ -215,7 +243,9 @@ describe('Exporter', () => {
   });
 
   it('fails when an external label is not a Prometheus label name', () => {
-    expect(() => Exporter.prometheusRemoteWrite('http://a/push', { externalLabels: { 'k8s.cluster': 'x' } })).toThrow(/'k8s.cluster' is not a valid Prometheus label name/);
+    expect(() => Exporter.prometheusRemoteWrite('http://a/push', { externalLabels: { 'k8s.cluster': 'x' } })).toThrow(
+      /'k8s.cluster' is not a valid Prometheus label name/,
+    );
   });
 
   it('fails when the debug verbosity is unknown', () => {

@@ -68,7 +68,8 @@ describe('CollectorPipeline.fromYaml', () => {
     expect(imported.warnings()).toContainEqual(expect.stringMatching(/'transform\/route' aggregates counters across series.*\(pipeline kept as imported\)$/));
     // WHEN a candidate adds delta conversion around it
     const candidate = new CollectorPipeline();
-    for (const kind of ['receiver', 'exporter', 'extension'] as const) for (const c of imported.componentsOf(kind)) candidate[`add${kind[0].toUpperCase()}${kind.slice(1)}` as 'addReceiver'](c);
+    for (const kind of ['receiver', 'exporter', 'extension'] as const)
+      for (const c of imported.componentsOf(kind)) candidate[`add${kind[0].toUpperCase()}${kind.slice(1)}` as 'addReceiver'](c);
     candidate.addPipeline('metrics', {
       receivers: ['otlp', 'prometheus'],
       processors: [
@@ -144,7 +145,9 @@ describe('CollectorPipeline.fromYaml', () => {
     try {
       fs.writeFileSync(path.join(dir, 'half.yaml'), text);
       expect(CollectorPipeline.fromYaml(path.join(dir, 'half.yaml')).validate()).toEqual([
-        expect.stringMatching(/half\.yaml:\d+: connector 'forward\/half' must be an exporter of one pipeline and a receiver of another \(it is not a receiver anywhere\)/),
+        expect.stringMatching(
+          /half\.yaml:\d+: connector 'forward\/half' must be an exporter of one pipeline and a receiver of another \(it is not a receiver anywhere\)/,
+        ),
       ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -152,7 +155,9 @@ describe('CollectorPipeline.fromYaml', () => {
   });
 
   it('fails naming the file when it cannot be read', () => {
-    expect(() => CollectorPipeline.fromYaml('/nonexistent/collector.yaml')).toThrow(/\/nonexistent\/collector\.yaml: cannot read the collector config \(ENOENT\)/);
+    expect(() => CollectorPipeline.fromYaml('/nonexistent/collector.yaml')).toThrow(
+      /\/nonexistent\/collector\.yaml: cannot read the collector config \(ENOENT\)/,
+    );
   });
 
   it('fails on a duplicate key, which the collector would reject', () => {
@@ -174,7 +179,11 @@ describe('CollectorPipeline.fromConfig', () => {
   });
 
   it('adds no telemetry section the imported config did not have', () => {
-    const config = CollectorPipeline.fromConfig({ receivers: { otlp: null }, exporters: { debug: null }, service: { pipelines: { metrics: { receivers: ['otlp'], exporters: ['debug'] } } } }).render();
+    const config = CollectorPipeline.fromConfig({
+      receivers: { otlp: null },
+      exporters: { debug: null },
+      service: { pipelines: { metrics: { receivers: ['otlp'], exporters: ['debug'] } } },
+    }).render();
     expect(config.service).toEqual({ pipelines: { metrics: { receivers: ['otlp'], exporters: ['debug'] } } });
   });
 
@@ -199,7 +208,11 @@ describe('snake_case type names of the pinned collector', () => {
         delta_to_cumulative: { max_stale: '5m' },
       },
       exporters: { prometheus_remote_write: { endpoint: 'http://mimir/api/v1/push' } },
-      service: { pipelines: { metrics: { receivers: ['otlp'], processors: ['cumulative_to_delta', 'transform/sum', 'delta_to_cumulative'], exporters: ['prometheus_remote_write'] } } },
+      service: {
+        pipelines: {
+          metrics: { receivers: ['otlp'], processors: ['cumulative_to_delta', 'transform/sum', 'delta_to_cumulative'], exporters: ['prometheus_remote_write'] },
+        },
+      },
     });
     expect(pipeline.warnings().filter((w) => /not modelled|aggregates counters/.test(w))).toEqual([]);
     expect(pipeline.deploymentRequirements().singleReplica).toBe(true);
@@ -215,7 +228,10 @@ describe('imported filters', () => {
       },
       service: { pipelines: {} },
     });
-    expect((pipeline.component('filter/known') as Processor).effects).toMatchObject({ opaque: false, droppedMetrics: { names: ['up'], regexes: ['^go_'], keepOnly: ['a', 'b'] } });
+    expect((pipeline.component('filter/known') as Processor).effects).toMatchObject({
+      opaque: false,
+      droppedMetrics: { names: ['up'], regexes: ['^go_'], keepOnly: ['a', 'b'] },
+    });
     expect((pipeline.component('filter/datapoints') as Processor).effects).toMatchObject({ opaque: true });
     expect((pipeline.component('filter/datapoints') as Processor).effects.droppedMetrics).toBeUndefined();
   });

@@ -75,7 +75,11 @@ describe('OTTL Phoenix emits', () => {
     pipeline.addPipeline('metrics', {
       receivers: [Receiver.otlp()],
       processors: [
-        Processor.filterMetrics({ dropNames: ['weird "quoted" metric', 'back\\slash'], dropRegexes: ['^go_.*', '\\d+\\.\\d+$'], keepOnly: ['http.server.request.duration', 'up'] }),
+        Processor.filterMetrics({
+          dropNames: ['weird "quoted" metric', 'back\\slash'],
+          dropRegexes: ['^go_.*', '\\d+\\.\\d+$'],
+          keepOnly: ['http.server.request.duration', 'up'],
+        }),
         Processor.cumulativeToDelta(),
         Processor.keepAttributes({
           metrics: ['http.server.request.duration', { name: 'queue.length', type: 'gauge' }, { name: 'rpc.calls', type: 'sum' }],
@@ -87,7 +91,10 @@ describe('OTTL Phoenix emits', () => {
         Processor.deltaToCumulative(),
         Processor.dropAttribute({ attribute: 'k8s.pod.uid', impliedBy: 'k8s.pod.name', metrics: ['a', 'b'] }),
         Processor.dropAttribute({ attribute: 'host.id', impliedBy: 'host.name', level: 'resource' }),
-        Processor.transform({ name: 'raw', metricStatements: [{ context: 'datapoint', statements: ['set(attributes["tier"], "gold") where metric.name == "x"'] }] }),
+        Processor.transform({
+          name: 'raw',
+          metricStatements: [{ context: 'datapoint', statements: ['set(attributes["tier"], "gold") where metric.name == "x"'] }],
+        }),
       ],
       exporters: [routing],
     });
@@ -99,7 +106,9 @@ describe('OTTL Phoenix emits', () => {
     for (const { kind, text, path } of texts) {
       expect(() => (kind === 'statement' ? parseOttlStatement(text) : parseOttlCondition(text)), path.join('.')).not.toThrow();
     }
-    expect(texts.map((t) => t.path[1])).toEqual(expect.arrayContaining(['filter', 'transform/keep-attributes', 'transform/all-merged', 'transform/drop-host.id', 'routing']));
+    expect(texts.map((t) => t.path[1])).toEqual(
+      expect.arrayContaining(['filter', 'transform/keep-attributes', 'transform/all-merged', 'transform/drop-host.id', 'routing']),
+    );
   });
 
   it('round-trips awkward strings through the emitted literals', () => {

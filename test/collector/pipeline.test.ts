@@ -127,7 +127,9 @@ describe('CollectorPipeline', () => {
   it('fails when two different components share an id', () => {
     const pipeline = new CollectorPipeline();
     pipeline.addExporter(Exporter.debug());
-    expect(() => pipeline.addExporter(Exporter.debug({ verbosity: 'detailed' }))).toThrow(/exporter 'debug' is already defined by another component: give one of them a 'name'/);
+    expect(() => pipeline.addExporter(Exporter.debug({ verbosity: 'detailed' }))).toThrow(
+      /exporter 'debug' is already defined by another component: give one of them a 'name'/,
+    );
   });
 
   it('treats an identical component added twice as one', () => {
@@ -139,7 +141,9 @@ describe('CollectorPipeline', () => {
 
   it('fails when a component is listed in the wrong section', () => {
     const pipeline = new CollectorPipeline();
-    expect(() => pipeline.addPipeline('metrics', { receivers: [Exporter.debug()], exporters: [Exporter.debug()] })).toThrow(/exporter 'debug' cannot be listed in 'receivers'/);
+    expect(() => pipeline.addPipeline('metrics', { receivers: [Exporter.debug()], exporters: [Exporter.debug()] })).toThrow(
+      /exporter 'debug' cannot be listed in 'receivers'/,
+    );
   });
 
   it('fails when a routing connector routes to a pipeline that does not receive from it', () => {
@@ -174,10 +178,17 @@ describe('CollectorPipeline', () => {
     const pipeline = new CollectorPipeline();
     pipeline.addPipeline('metrics', {
       receivers: [scrape()],
-      processors: [Processor.cumulativeToDelta(), keepRoute(), Processor.deltaToCumulative(), Processor.dropAttribute({ attribute: 'k8s.pod.uid', impliedBy: 'k8s.pod.name' })],
+      processors: [
+        Processor.cumulativeToDelta(),
+        keepRoute(),
+        Processor.deltaToCumulative(),
+        Processor.dropAttribute({ attribute: 'k8s.pod.uid', impliedBy: 'k8s.pod.name' }),
+      ],
       exporters: [remoteWrite()],
     });
-    expect(() => pipeline.render()).toThrow(/'transform\/drop-k8s.pod.uid' deletes 'k8s.pod.uid' as implied by 'k8s.pod.name', but 'transform\/keep-attributes' already removed 'k8s.pod.name'/);
+    expect(() => pipeline.render()).toThrow(
+      /'transform\/drop-k8s.pod.uid' deletes 'k8s.pod.uid' as implied by 'k8s.pod.name', but 'transform\/keep-attributes' already removed 'k8s.pod.name'/,
+    );
   });
 
   it('returns copies from its getters', () => {

@@ -40,7 +40,8 @@ async function runExample(name: string, metricsAt: (n: number, pod: number) => O
   for (let n = 0; n < PUSHES; n++) {
     last = Date.now();
     pushTimes.push(last / 1000);
-    for (const pod of [0, 1]) await pushOtlp(endpoint, { 'service.name': name, 'service.instance.id': `pod-${pod}`, 'host.name': `node-${pod}` }, metricsAt(n, pod), last, start);
+    for (const pod of [0, 1])
+      await pushOtlp(endpoint, { 'service.name': name, 'service.instance.id': `pod-${pod}`, 'host.name': `node-${pod}` }, metricsAt(n, pod), last, start);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -62,7 +63,9 @@ function expectVariantsAsSimulated(run: Awaited<ReturnType<typeof runExample>>, 
     const sizes = new Map<string, number>();
     for (const variant of run.experiment.variantNames) {
       const predicted = simulateValues(simulatePipeline(run.config, `metrics/phoenix-${name}-${variant}`, input, { trackValues: true }).output, samples);
-      const real = await landedSeries(run.client, `{__name__=~"${selector}", phoenix_experiment="${name}", phoenix_variant="${variant}"}[2m]`, run.at, { keepScope: true });
+      const real = await landedSeries(run.client, `{__name__=~"${selector}", phoenix_experiment="${name}", phoenix_variant="${variant}"}[2m]`, run.at, {
+        keepScope: true,
+      });
       expect(real.size, variant).toBe(predicted.length);
       expect(landedDifferences(real, predicted), variant).toEqual([]);
       sizes.set(variant, real.size);
@@ -86,7 +89,9 @@ describe('unused-runtime-metrics in the real collector', () => {
     run = await runExample('unused-runtime-metrics', metricsAt, selector);
     const names = new Set(run.production.map((s) => s.metric.__name__));
     for (const m of metricsAt(0, 0)) expect(names).toContain(prometheusMetricName({ name: m.name, type: m.kind === 'sum' ? 'sum' : 'gauge', unit: m.unit }));
-    expect(new Set(run.production.map((s) => `${s.metric.job}/${s.metric.instance}`))).toEqual(new Set(['unused-runtime-metrics/pod-0', 'unused-runtime-metrics/pod-1']));
+    expect(new Set(run.production.map((s) => `${s.metric.job}/${s.metric.instance}`))).toEqual(
+      new Set(['unused-runtime-metrics/pod-0', 'unused-runtime-metrics/pod-1']),
+    );
     const info = await run.matrix(`target_info{phoenix_variant="drop-gc-heap"}[2m]`);
     expect(info.map((s) => s.metric.host_name).sort()).toEqual(['node-0', 'node-1']);
   }, 60_000);
@@ -105,7 +110,10 @@ describe('http-server-histograms in the real collector', () => {
         ['200', '500'].flatMap((code, c) =>
           ['GET', 'POST'].map((method, m) => {
             const k = (n + 1) * (1 + r + c + m + pod);
-            return { attributes: { 'http.route': route, 'http.response.status_code': code, 'http.request.method': method }, histogram: { bounds: BOUNDS, counts: [k, 2 * k, k, c], sum: k * 0.75 + c } };
+            return {
+              attributes: { 'http.route': route, 'http.response.status_code': code, 'http.request.method': method },
+              histogram: { bounds: BOUNDS, counts: [k, 2 * k, k, c], sum: k * 0.75 + c },
+            };
           }),
         ),
       ),
@@ -117,7 +125,11 @@ describe('http-server-histograms in the real collector', () => {
   it('names round-trip: the histogram lands as _bucket/_sum/_count in seconds, http.route as http_route', async () => {
     run = await runExample('http-server-histograms', metricsAt, selector);
     const names = new Set(run.production.map((s) => s.metric.__name__));
-    expect([...names].sort()).toEqual(['http_server_request_duration_seconds_bucket', 'http_server_request_duration_seconds_count', 'http_server_request_duration_seconds_sum']);
+    expect([...names].sort()).toEqual([
+      'http_server_request_duration_seconds_bucket',
+      'http_server_request_duration_seconds_count',
+      'http_server_request_duration_seconds_sum',
+    ]);
     expect(run.production.every((s) => s.metric.http_route !== undefined && s.metric.http_response_status_code !== undefined)).toBe(true);
   }, 60_000);
 
@@ -128,7 +140,8 @@ describe('http-server-histograms in the real collector', () => {
     // after each stream's first point (dropped by cumulativetodelta) has left the window
     const from = run.pushTimes[3]! + 0.5;
     const to = run.pushTimes[PUSHES - 1]! + 0.5;
-    const answer = async (expr: string, variant: string) => (await run.client.queryRange(short(injectVariant(expr, 'http-server-histograms', variant)), from, to, 0.25)).result;
+    const answer = async (expr: string, variant: string) =>
+      (await run.client.queryRange(short(injectVariant(expr, 'http-server-histograms', variant)), from, to, 0.25)).result;
     const queries = run.experiment.guardrails.queries.flatMap((q) => {
       const m = /^([\s\S]*\S)\s*>\s*[0-9.]+\s*$/.exec(q.expr);
       return m ? [q.expr, m[1]!] : [q.expr];

@@ -68,7 +68,10 @@ beforeAll(async () => {
       guardrails: {
         queries: [
           { name: 'cpu seconds by node and mode', expr: 'sum by (instance, mode) (rate(node_cpu_seconds_total[5m]))' },
-          { name: 'node utilisation', expr: '1 - sum by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))' },
+          {
+            name: 'node utilisation',
+            expr: '1 - sum by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))',
+          },
           { name: 'busy node', expr: 'sum by (instance) (rate(node_cpu_seconds_total{mode!="idle"}[5m])) > 1' },
         ],
       },
@@ -108,7 +111,7 @@ describe('the real collector runs the synthesized experiment', () => {
     });
   }
 
-  it('the merged counter misses exactly the reset stream\'s first value after the restart (the measured bound)', async () => {
+  it("the merged counter misses exactly the reset stream's first value after the restart (the measured bound)", async () => {
     const { input, samples } = scraped();
     const resetAt = run.exposition.scrapes.find((s) => s.target === 'a' && s.scrape === RESET_AT)!.timestampMs / 1000;
     const real = await landed('by-mode');
@@ -120,7 +123,8 @@ describe('the real collector runs the synthesized experiment', () => {
       const streams = input.map((s, i) => ({ s, points: samples[i]! })).filter(({ s }) => s.labels.instance === instance && s.labels.mode === mode);
       const increase = (t: number) =>
         streams.reduce((sum, { points }) => {
-          for (let i = 1; i < points.length && points[i]![0] <= t; i++) sum += points[i]![1] >= points[i - 1]![1] ? points[i]![1] - points[i - 1]![1] : points[i]![1];
+          for (let i = 1; i < points.length && points[i]![0] <= t; i++)
+            sum += points[i]![1] >= points[i - 1]![1] ? points[i]![1] - points[i - 1]![1] : points[i]![1];
           return sum;
         }, 0);
       const reset = streams.find(({ s }) => s.labels.cpu === '1')!.points.find(([t]) => t === resetAt)![1];
@@ -169,12 +173,14 @@ describe('zero data loss, measured in the real Prometheus', () => {
   it('the harmful candidate (drops mode) differs and is caught', async () => {
     const [from, to] = steadyWindow();
     const query = 'sum by (instance, mode) (rate(node_cpu_seconds_total[5m]))';
-    const verdict = compareRangeResults(await answer(query, 'baseline', from, to), await answer(query, 'by-cpu', from, to), { ignoreLabels: ['phoenix_variant'] });
+    const verdict = compareRangeResults(await answer(query, 'baseline', from, to), await answer(query, 'by-cpu', from, to), {
+      ignoreLabels: ['phoenix_variant'],
+    });
     expect(verdict.same).toBe(false);
     expect(verdict.differences.map((d) => d.kind)).toContain('missing-series');
   });
 
-  it('a counter reset: increase() of the merged counter misses exactly the reset stream\'s first value, extrapolated as the window is (the measured bound)', async () => {
+  it("a counter reset: increase() of the merged counter misses exactly the reset stream's first value, extrapolated as the window is (the measured bound)", async () => {
     const a = run.exposition.scrapes.filter((s) => s.target === 'a').map((s) => s.timestampMs / 1000);
     const at = a[RESET_AT]! + 0.5;
     const query = `sum by (instance, mode) (increase(node_cpu_seconds_total{instance="${run.exposition.addresses.get('a')}"}[3s]))`;
@@ -203,7 +209,11 @@ describe('zero data loss, measured in the real Prometheus', () => {
   it('a pod replaced mid-window: the new pod answers the same in both variants once it has two points', async () => {
     const c = run.exposition.scrapes.filter((s) => s.target === 'c' && s.families.length > 0).map((s) => s.timestampMs / 1000);
     const query = `sum by (instance, mode) (rate(node_cpu_seconds_total{instance="${run.exposition.addresses.get('c')}"}[5m]))`;
-    const verdict = compareRangeResults(await answer(query, 'baseline', c[3]! + 0.5, c[c.length - 1]!), await answer(query, 'by-mode', c[3]! + 0.5, c[c.length - 1]!), { ignoreLabels: ['phoenix_variant'] });
+    const verdict = compareRangeResults(
+      await answer(query, 'baseline', c[3]! + 0.5, c[c.length - 1]!),
+      await answer(query, 'by-mode', c[3]! + 0.5, c[c.length - 1]!),
+      { ignoreLabels: ['phoenix_variant'] },
+    );
     expect(verdict.differences).toEqual([]);
     expect(verdict.comparedPoints).toBeGreaterThan(0);
   });

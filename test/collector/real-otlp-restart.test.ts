@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Series } from '../../analysis/series';
 import { simulatePipeline, simulateValues } from '../../analysis/simulate';
 import { PrometheusClient } from '../../clients/prometheus';
-import { landedDifferences, landedSeries, logTail, renderShippedExample, startRenderedCollector, type TestCollector, type TestCollectorConfig } from '../support/collector-run';
+import {
+  landedDifferences,
+  landedSeries,
+  logTail,
+  renderShippedExample,
+  startRenderedCollector,
+  type TestCollector,
+  type TestCollectorConfig,
+} from '../support/collector-run';
 import { pushOtlp, type OtlpMetric } from '../support/otlp-push';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus';
 
@@ -49,7 +57,10 @@ beforeAll(async () => {
         kind: 'histogram',
         points: ['GET', 'POST'].map((method, m) => {
           const k = kAt(n, m);
-          return { attributes: { 'http.route': '/pay', 'http.response.status_code': '200', 'http.request.method': method }, histogram: { bounds: BOUNDS, counts: [k, 2 * k, k, 0], sum: k * 0.25 } };
+          return {
+            attributes: { 'http.route': '/pay', 'http.response.status_code': '200', 'http.request.method': method },
+            histogram: { bounds: BOUNDS, counts: [k, 2 * k, k, 0], sum: k * 0.25 },
+          };
         }),
       },
     ];
@@ -98,7 +109,9 @@ describe('a restart behind the otlp receiver (start times set), in the real coll
     for (const variant of ['baseline', 'route-status']) {
       const result = simulatePipeline(config, `metrics/phoenix-${NAME}-${variant}`, input, { trackValues: true });
       const predicted = simulateValues(result.output, samples, { startTimes: 'set' });
-      const real = await landedSeries(client, `{__name__=~"http_server_request_duration_seconds_.+", phoenix_variant="${variant}"}[2m]`, at, { keepScope: true });
+      const real = await landedSeries(client, `{__name__=~"http_server_request_duration_seconds_.+", phoenix_variant="${variant}"}[2m]`, at, {
+        keepScope: true,
+      });
       expect(real.size, variant).toBe(predicted.length);
       expect(landedDifferences(real, predicted), variant).toEqual([]);
       // the default (no start times: the prometheus receiver's points) predicts the restart's loss instead

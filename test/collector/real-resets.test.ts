@@ -39,7 +39,9 @@ function families(n: number): ExpositionFamily[] {
     const v = value(n);
     return v === undefined ? [] : [{ name: 'app_jobs_total', labels: { worker, queue: 'q' }, value: v }];
   });
-  const latency = Object.entries(COUNTS).flatMap(([route, count]) => ['GET', 'POST'].flatMap((method, m) => histogramSamples('app_latency_seconds', { route, method }, count(n) + m)));
+  const latency = Object.entries(COUNTS).flatMap(([route, count]) =>
+    ['GET', 'POST'].flatMap((method, m) => histogramSamples('app_latency_seconds', { route, method }, count(n) + m)),
+  );
   return [
     { name: 'app_jobs_total', type: 'counter', samples: jobs },
     { name: 'app_latency_seconds', type: 'histogram', samples: latency },
@@ -62,7 +64,15 @@ beforeAll(async () => {
           name: 'merged',
           processors: [
             Processor.cumulativeToDelta({ name: 'merged', metrics }),
-            Processor.keepAttributes({ name: 'merged', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'], alignDeltaStarts: false }),
+            Processor.keepAttributes({
+              name: 'merged',
+              metrics: [
+                { name: 'app_jobs_total', type: 'sum' },
+                { name: 'app_latency_seconds', type: 'histogram' },
+              ],
+              keep: ['queue'],
+              alignDeltaStarts: false,
+            }),
             Processor.deltaToCumulative({ name: 'merged' }),
           ],
         },
@@ -70,7 +80,15 @@ beforeAll(async () => {
           name: 'aligned',
           processors: [
             Processor.cumulativeToDelta({ name: 'aligned', metrics }),
-            Processor.keepAttributes({ name: 'aligned', metrics: [{ name: 'app_jobs_total', type: 'sum' }, { name: 'app_latency_seconds', type: 'histogram' }], keep: ['queue'], alignDeltaStarts: true }),
+            Processor.keepAttributes({
+              name: 'aligned',
+              metrics: [
+                { name: 'app_jobs_total', type: 'sum' },
+                { name: 'app_latency_seconds', type: 'histogram' },
+              ],
+              keep: ['queue'],
+              alignDeltaStarts: true,
+            }),
             Processor.deltaToCumulative({ name: 'aligned' }),
           ],
         },
@@ -79,13 +97,21 @@ beforeAll(async () => {
     },
   });
   const last = run.exposition.scrapes.find((s) => s.scrape === SCRAPES - 1)!.timestampMs / 1000;
-  await waitForValue(run.client, `count(timestamp({phoenix_variant=~"merged|aligned", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`, last + 1, 4, run.collector, "the candidates' last points did not land");
+  await waitForValue(
+    run.client,
+    `count(timestamp({phoenix_variant=~"merged|aligned", __name__=~"app_jobs_total|app_latency_seconds_count"}) >= ${last})`,
+    last + 1,
+    4,
+    run.collector,
+    "the candidates' last points did not land",
+  );
   await new Promise((resolve) => setTimeout(resolve, 500));
 }, 90_000);
 
 afterAll(async () => run?.stop());
 
-const landed = (variant: string) => landedSeries(run.client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, run.end + 1);
+const landed = (variant: string) =>
+  landedSeries(run.client, `{phoenix_experiment="${NAME}", phoenix_variant="${variant}", __name__!="target_info", job!="${TELEMETRY_JOB}"}[2m]`, run.end + 1);
 
 const scrapeN = (t: number) => run.exposition.scrapes.find((s) => s.timestampMs / 1000 === t)?.scrape;
 const scrapeTime = (n: number) => run.exposition.scrapes.find((s) => s.scrape === n)!.timestampMs / 1000;
@@ -99,14 +125,24 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
       const predictions = (['latest-start', 'earliest-start'] as const).map((conflict) => simulateValues(result.output, samples, { conflict }));
       const real = await landed(variant);
       expect([...real.keys()].sort()).toEqual(predictions[0]!.map((p) => seriesKey(p.name, p.labels)).sort());
-      const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) => samplesDifference(actual, predicted) === undefined;
+      const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
+        samplesDifference(actual, predicted) === undefined;
       for (const [i, p] of predictions[0]!.entries()) {
         const actual = real.get(seriesKey(p.name, p.labels))!;
         const where = `${p.name} ${JSON.stringify(p.labels)}`;
         const alternatives = predictions.map((prediction) => prediction[i]!.samples);
-        if (process.env.DEBUG_RESETS) process.stdout.write(`${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`);
-        expect(alternatives.some((a) => equal(actual, a)), `${where}: ${JSON.stringify(actual)} is none of ${JSON.stringify(alternatives)}`).toBe(true);
-        if (!equal(alternatives[0]!, alternatives[1]!)) process.stdout.write(`real-resets: ${p.name}${p.labels.le ? ` le=${p.labels.le}` : ''} kept the ${equal(actual, alternatives[0]!) ? 'latest' : 'earliest'}-start point\n`);
+        if (process.env.DEBUG_RESETS)
+          process.stdout.write(
+            `${where}\nreal ${JSON.stringify(actual.map(([t, v]) => [scrapeN(t), v]))}\n${alternatives.map((a) => `sim  ${JSON.stringify(a.map(([t, v]) => [scrapeN(t), v]))}`).join('\n')}\n`,
+          );
+        expect(
+          alternatives.some((a) => equal(actual, a)),
+          `${where}: ${JSON.stringify(actual)} is none of ${JSON.stringify(alternatives)}`,
+        ).toBe(true);
+        if (!equal(alternatives[0]!, alternatives[1]!))
+          process.stdout.write(
+            `real-resets: ${p.name}${p.labels.le ? ` le=${p.labels.le}` : ''} kept the ${equal(actual, alternatives[0]!) ? 'latest' : 'earliest'}-start point\n`,
+          );
       }
       // the baseline has no merge, and the aligned merge leaves one point per timestamp: one prediction
       if (variant !== 'merged') expect(predictions[0]).toEqual(predictions[1]);
@@ -115,7 +151,7 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
     });
   }
 
-  it('the merged counter counts what rate() counts on the baseline but for each reset stream\'s first value after its restart, and one of two points where a stream comes back', async () => {
+  it("the merged counter counts what rate() counts on the baseline but for each reset stream's first value after its restart, and one of two points where a stream comes back", async () => {
     const merged = [...(await landed('merged')).entries()].find(([k]) => k.startsWith('app_jobs_total'))![1];
     // per scrape, each stream's own increase since its previous point, except the first point of a stream and a
     // point after a decrease (restart, or gone and back lower: 'restarts' at RESET, 'returns-lower' at 10)
@@ -128,7 +164,10 @@ describe('cumulativetodelta at the edges of a stream, in the real collector', ()
     };
     // at 5 'returns' is back: its delta spans the gap (starts at 2), the others' start at 4: two points, one is kept
     const increase = (n: number, kept: 'others' | 'returns' | 'both') =>
-      Object.entries(WORKERS).reduce((sum, [worker, value]) => (n === 5 && kept !== 'both' && (worker === 'returns') !== (kept === 'returns') ? sum : sum + own(value, n)), 0);
+      Object.entries(WORKERS).reduce(
+        (sum, [worker, value]) => (n === 5 && kept !== 'both' && (worker === 'returns') !== (kept === 'returns') ? sum : sum + own(value, n)),
+        0,
+      );
     const expected = (kept: 'others' | 'returns' | 'both') => {
       let total = 0;
       return Array.from({ length: SCRAPES - 1 }, (_, i): [number, number] => [scrapeTime(i + 1), (total += increase(i + 1, kept))]);

@@ -137,7 +137,8 @@ async function landed(variant: string): Promise<Map<string, Array<[number, numbe
 }
 
 const equal = (actual: ReadonlyArray<readonly [number, number]>, predicted: ReadonlyArray<readonly [number, number]>) =>
-  actual.length === predicted.length && actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
+  actual.length === predicted.length &&
+  actual.every(([t, v], i) => t === predicted[i]![0] && Math.abs(v - predicted[i]![1]) <= 1e-9 * Math.abs(predicted[i]![1]));
 
 /** The rendered config with the candidate's start alignment removed: the unaligned shape of the same merge. */
 function unaligned(): RenderedCollectorConfig {
@@ -156,7 +157,9 @@ function unaligned(): RenderedCollectorConfig {
 
 describe('the shipped node-cpu-by-mode through the real collector: a counter reset and returning streams', () => {
   it('the shipped candidate aligns the delta starts before it merges', () => {
-    const statements = Object.entries<any>(config.processors ?? {}).filter(([id]) => id.includes('by-mode') && componentTypeOf('processor', id) === 'transform').flatMap(([, p]) => p.metric_statements.flatMap((g: any) => g.statements as string[]));
+    const statements = Object.entries<any>(config.processors ?? {})
+      .filter(([id]) => id.includes('by-mode') && componentTypeOf('processor', id) === 'transform')
+      .flatMap(([, p]) => p.metric_statements.flatMap((g: any) => g.statements as string[]));
     const align = statements.findIndex((s) => s.startsWith(`set(start_time_unix_nano, 0) where metric.name == "${METRIC}"`));
     expect(align).toBeGreaterThanOrEqual(0);
     expect(align).toBeLessThan(statements.findIndex((s) => s.startsWith('aggregate_on_attributes')));
@@ -186,7 +189,7 @@ describe('the shipped node-cpu-by-mode through the real collector: a counter res
     });
   }
 
-  it('the merged counter counts every CPU\'s increase but each reset stream\'s first value after it (ADR 0124), nothing of the others', async () => {
+  it("the merged counter counts every CPU's increase but each reset stream's first value after it (ADR 0124), nothing of the others", async () => {
     const real = await landed('by-mode');
     for (const [m, mode] of MODES.entries()) {
       const merged = [...real.entries()].find(([k]) => (JSON.parse(k) as Array<[string, string]>).some(([l, v]) => l === 'mode' && v === mode))?.[1];
@@ -200,7 +203,10 @@ describe('the shipped node-cpu-by-mode through the real collector: a counter res
         return now === undefined || before === undefined || now < before ? 0 : now - before;
       };
       let total = 0;
-      const expected = Array.from({ length: SCRAPES - 1 }, (_, i): [number, number] => [scrapeTime(i + 1), (total += Object.keys(CPUS).reduce((sum, cpu) => sum + own(cpu, i + 1), 0))]);
+      const expected = Array.from({ length: SCRAPES - 1 }, (_, i): [number, number] => [
+        scrapeTime(i + 1),
+        (total += Object.keys(CPUS).reduce((sum, cpu) => sum + own(cpu, i + 1), 0)),
+      ]);
       // the returning CPU 2's increase over its gap is counted at scrape 5 beside the others'
       expect(own('2', 5)).toBe(3 * (1 + m));
       expect(equal(merged!, expected), `${mode}: ${JSON.stringify(merged)} is not ${JSON.stringify(expected)}`).toBe(true);

@@ -39,7 +39,8 @@ describe('component registry', () => {
 
   it.each(COMPONENT_REGISTRY.map((e) => [label(e), e] as const))('is complete in every layer: %s', (_, entry) => {
     // factory: each named factory exists, and the example is of this kind and type
-    for (const name of entry.factories) expect(typeof (CLASSES[entry.kind] as unknown as Record<string, unknown>)[name], `${entry.kind} factory ${name}`).toBe('function');
+    for (const name of entry.factories)
+      expect(typeof (CLASSES[entry.kind] as unknown as Record<string, unknown>)[name], `${entry.kind} factory ${name}`).toBe('function');
     const example = entry.example();
     expect([example.kind, canonicalComponentType(example.kind, example.type)]).toEqual([entry.kind, entry.type]);
     // schema: in the catalog, or a reason why not
@@ -88,7 +89,9 @@ describe('component registry', () => {
     const registered = new Set(COMPONENT_REGISTRY.map(label));
     for (const kind of KINDS) {
       for (const type of Object.keys(SCHEMA_CATALOG[kind])) expect(registered.has(`${kind} ${type}`), `schema of ${kind} ${type}`).toBe(true);
-      const factories = Object.getOwnPropertyNames(CLASSES[kind]).filter((n) => typeof (CLASSES[kind] as unknown as Record<string, unknown>)[n] === 'function' && n !== 'verbatim');
+      const factories = Object.getOwnPropertyNames(CLASSES[kind]).filter(
+        (n) => typeof (CLASSES[kind] as unknown as Record<string, unknown>)[n] === 'function' && n !== 'verbatim',
+      );
       const listed = COMPONENT_REGISTRY.filter((e) => e.kind === kind).flatMap((e) => e.factories);
       expect([...factories].sort(), `${kind} factories`).toEqual([...listed].sort());
     }

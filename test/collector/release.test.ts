@@ -26,9 +26,13 @@ describe('the pinned collector release', () => {
 
   it('builds the distribution from modules of that release only (collector/dist/go.mod)', () => {
     const gomod = read('collector/dist/go.mod');
-    const requires = [...gomod.matchAll(/^\s*((?:go\.opentelemetry\.io\/collector|github\.com\/open-telemetry\/opentelemetry-collector-contrib)\/\S+) (v\S+)/gm)];
+    const requires = [
+      ...gomod.matchAll(/^\s*((?:go\.opentelemetry\.io\/collector|github\.com\/open-telemetry\/opentelemetry-collector-contrib)\/\S+) (v\S+)/gm),
+    ];
     expect(requires.length).toBeGreaterThan(20);
-    const wrong = requires.filter(([, , version]) => version !== `v${COLLECTOR_RELEASE}` && version !== `v${COLLECTOR_CORE_STABLE_RELEASE}` && !/^v0\.0\.0-/.test(version!));
+    const wrong = requires.filter(
+      ([, , version]) => version !== `v${COLLECTOR_RELEASE}` && version !== `v${COLLECTOR_CORE_STABLE_RELEASE}` && !/^v0\.0\.0-/.test(version!),
+    );
     // Core's unstable modules carry the release, its stable ones the stable release; nothing else
     expect(wrong.map(([, module, version]) => `${module} ${version}`)).toEqual([]);
     expect(gomod).toMatch(new RegExp(`go\\.opentelemetry\\.io/collector/otelcol v${COLLECTOR_RELEASE.replace(/\./g, '\\.')}\\b`));

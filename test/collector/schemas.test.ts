@@ -26,10 +26,20 @@ describe('schema loader', () => {
   it.each([
     ['level', 'core', '/config/configcompression', '#/$defs/level'],
     ['/config/configauth.config', 'core', '/config/confighttp', 'otel://core/config/configauth#/$defs/config'],
-    ['./internal/common.context_statements', 'contrib', '/processor/transformprocessor', 'otel://contrib/processor/transformprocessor/internal/common#/$defs/context_statements'],
+    [
+      './internal/common.context_statements',
+      'contrib',
+      '/processor/transformprocessor',
+      'otel://contrib/processor/transformprocessor/internal/common#/$defs/context_statements',
+    ],
     ['./internal.timeout_config', 'core', '/exporter/exporterhelper', 'otel://core/exporter/exporterhelper/internal#/$defs/timeout_config'],
     ['go.opentelemetry.io/collector/config/confighttp.client_config', 'contrib', '/exporter/x', 'otel://core/config/confighttp#/$defs/client_config'],
-    ['github.com/open-telemetry/opentelemetry-collector-contrib/internal/filter/filterset.config', 'contrib', '/processor/x', 'otel://contrib/internal/filter/filterset#/$defs/config'],
+    [
+      'github.com/open-telemetry/opentelemetry-collector-contrib/internal/filter/filterset.config',
+      'contrib',
+      '/processor/x',
+      'otel://contrib/internal/filter/filterset#/$defs/config',
+    ],
     ['/pkg/ottl.error_mode', 'contrib', '/processor/filterprocessor', 'otel://contrib/pkg/ottl#/$defs/error_mode'],
   ] as const)('resolves %s', (ref, repo, file, expected) => {
     expect(resolveRef(ref, repo, file)).toBe(expected);
@@ -88,8 +98,8 @@ describe('validateCollectorConfig', () => {
       errors({
         processors: {
           'filter/a': { error_mode: 'sometimes', metrics: { metric: ['name == "x"'] } },
-          'deltatocumulative': { max_stale: '5 minutes' },
-          'groupbyattrs': { keys: 'k8s.pod.name' },
+          deltatocumulative: { max_stale: '5 minutes' },
+          groupbyattrs: { keys: 'k8s.pod.name' },
         },
         service: { pipelines },
       }),
@@ -118,13 +128,31 @@ describe('validateCollectorConfig', () => {
     pipeline.addPipeline('metrics', {
       receivers: [
         Receiver.otlp({ grpcEndpoint: '0.0.0.0:14317', httpEndpoint: '0.0.0.0:14318' }),
-        Receiver.prometheus({ scrapeConfigs: [{ job_name: 'k8s', kubernetes_sd_configs: [{ role: 'pod' }], metric_relabel_configs: [{ action: 'drop', source_labels: ['__name__'], regex: 'go_.*' }] }], scrapeIntervalSeconds: 15 }),
+        Receiver.prometheus({
+          scrapeConfigs: [
+            {
+              job_name: 'k8s',
+              kubernetes_sd_configs: [{ role: 'pod' }],
+              metric_relabel_configs: [{ action: 'drop', source_labels: ['__name__'], regex: 'go_.*' }],
+            },
+          ],
+          scrapeIntervalSeconds: 15,
+        }),
       ],
-      processors: [Processor.memoryLimiter({ limitMiB: 2048, spikeLimitMiB: 256, checkIntervalSeconds: 2 }), Processor.batch({ timeoutSeconds: 0.2, sendBatchSize: 1000, sendBatchMaxSize: 2000 })],
+      processors: [
+        Processor.memoryLimiter({ limitMiB: 2048, spikeLimitMiB: 256, checkIntervalSeconds: 2 }),
+        Processor.batch({ timeoutSeconds: 0.2, sendBatchSize: 1000, sendBatchMaxSize: 2000 }),
+      ],
       exporters: [
         Exporter.prometheusRemoteWrite('https://mimir.example/api/v1/push', {
-          headers: { 'X-Scope-OrgID': 'shadow' }, externalLabels: { cluster: 'eu-1' }, resourceToTelemetryConversion: true, targetInfo: false,
-          timeoutSeconds: 10, retryMaxElapsedSeconds: 600, queueSize: 500, numConsumers: 2,
+          headers: { 'X-Scope-OrgID': 'shadow' },
+          externalLabels: { cluster: 'eu-1' },
+          resourceToTelemetryConversion: true,
+          targetInfo: false,
+          timeoutSeconds: 10,
+          retryMaxElapsedSeconds: 600,
+          queueSize: 500,
+          numConsumers: 2,
         }),
         Exporter.otlp('gateway:4317', { insecure: true, headers: { authorization: 'x' }, timeoutSeconds: 5, sendingQueue: false }),
         Exporter.otlpHttp('https://otlp.example', { retryOnFailure: false }),
@@ -138,21 +166,26 @@ describe('validateCollectorConfig', () => {
   });
 
   it('checks prometheusremotewrite retry settings as a field of their own', () => {
-    expect(errors({ exporters: { prometheusremotewrite: { endpoint: 'http://a/push', retry_on_failure: { enabled: 'sometimes' } } }, service: { pipelines } })).toEqual([
-      'exporters.prometheusremotewrite.retry_on_failure.enabled: must be boolean (got "sometimes")',
-    ]);
+    expect(
+      errors({ exporters: { prometheusremotewrite: { endpoint: 'http://a/push', retry_on_failure: { enabled: 'sometimes' } } }, service: { pipelines } }),
+    ).toEqual(['exporters.prometheusremotewrite.retry_on_failure.enabled: must be boolean (got "sometimes")']);
   });
 
   it('warns, without failing, about component types it has no schema for', () => {
     const problems = validateCollectorConfig({ processors: { k8sattributes: { extract: {} } }, service: { pipelines } } as unknown as CollectorConfig);
     expect(problems).toEqual([
-      { severity: 'warning', path: ['processors', 'k8sattributes'], componentId: 'k8sattributes', message: "processors.k8sattributes: no schema for processor type 'k8sattributes'; its config is not checked" },
+      {
+        severity: 'warning',
+        path: ['processors', 'k8sattributes'],
+        componentId: 'k8sattributes',
+        message: "processors.k8sattributes: no schema for processor type 'k8sattributes'; its config is not checked",
+      },
     ]);
   });
 
   it('checks the service section', () => {
     expect(errors({ service: { pipelines: { metrics: { receivers: ['otlp'] } }, telemetry: { metrics: { level: 'verbose' } } } })).toEqual([
-      "service.pipelines.metrics.exporters: missing required field",
+      'service.pipelines.metrics.exporters: missing required field',
       'service.telemetry.metrics.level: must be one of "none", "basic", "normal", "detailed" (got "verbose")',
     ]);
     expect(errors({ receivers: {}, servce: {} })).toEqual([

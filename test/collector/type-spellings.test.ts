@@ -23,7 +23,11 @@ function config(spelling: 'old' | 'new'): RenderedCollectorConfig {
     receivers: { otlp: { protocols: { grpc: {} } } },
     processors: {
       [`${t('cumulativetodelta')}/x`]: { include: { metrics: ['http.requests'], match_type: 'strict' } },
-      [`${t('metricstransform')}/x`]: { transforms: [{ include: 'http.requests', action: 'update', operations: [{ action: 'aggregate_labels', label_set: ['http.route'], aggregation_type: 'sum' }] }] },
+      [`${t('metricstransform')}/x`]: {
+        transforms: [
+          { include: 'http.requests', action: 'update', operations: [{ action: 'aggregate_labels', label_set: ['http.route'], aggregation_type: 'sum' }] },
+        ],
+      },
       [`${t('deltatocumulative')}/x`]: { max_stale: '5m' },
     },
     exporters: { [`${t('prometheusremotewrite')}/x`]: { endpoint: 'http://mimir/api/v1/push', external_labels: { variant: 'x' } } },
@@ -40,7 +44,11 @@ function config(spelling: 'old' | 'new'): RenderedCollectorConfig {
 }
 
 const input: Series[] = ['a', 'b'].flatMap((user) =>
-  ['/users', '/orders'].map((route): Series => ({ name: 'http_requests_total', labels: { job: 'api', instance: 'a:80', http_route: route, user_id: user }, type: 'counter' })),
+  ['/users', '/orders'].map((route): Series => ({
+    name: 'http_requests_total',
+    labels: { job: 'api', instance: 'a:80', http_route: route, user_id: user },
+    type: 'counter',
+  })),
 );
 
 describe('component type spellings', () => {
@@ -78,7 +86,9 @@ describe('component type spellings', () => {
     expect(validateCollectorConfig(config('old') as never)).toEqual([]);
     expect(validateCollectorConfig(config('new') as never)).toEqual([]);
     const wrong = { ...config('new'), processors: { 'delta_to_cumulative/x': { max_stale: 'soon' } } };
-    expect(validateCollectorConfig(wrong as never).map((p) => p.message)).toEqual(['processors.delta_to_cumulative/x.max_stale: must be a Go duration such as 5s, 1m30s or 250ms (got "soon")']);
+    expect(validateCollectorConfig(wrong as never).map((p) => p.message)).toEqual([
+      'processors.delta_to_cumulative/x.max_stale: must be a Go duration such as 5s, 1m30s or 250ms (got "soon")',
+    ]);
   });
 
   it('reads both spellings the same in the policies and the import', () => {
@@ -87,7 +97,9 @@ describe('component type spellings', () => {
       const c = config(spelling) as unknown as Record<string, unknown>;
       const transformId = spelling === 'old' ? 'metricstransform/x' : 'metrics_transform/x';
       expect(attributeOperations(c, transformId).aggregates).toBe(true);
-      expect(processorChanges(transformId, transformId.split('/')[0]!, (c.processors as Record<string, Record<string, unknown>>)[transformId]!)[0]!.kind).toBe('keep-attributes');
+      expect(processorChanges(transformId, transformId.split('/')[0]!, (c.processors as Record<string, Record<string, unknown>>)[transformId]!)[0]!.kind).toBe(
+        'keep-attributes',
+      );
       const pipeline = CollectorPipeline.fromConfig(c, `${spelling}.yaml`);
       expect(pipeline.warnings().filter((w) => /not modelled/.test(w))).toEqual([]);
       expect(pipeline.deploymentRequirements().singleReplica).toBe(true);

@@ -33,10 +33,18 @@ describe('readCredential (the watcher and the bot)', () => {
   });
 
   it.each([
-    ['the variable is unset', () => readCredential({ env: 'PHOENIX_UNSET' }, 'github.token', {}), /github\.token: environment variable PHOENIX_UNSET \(or PHOENIX_UNSET_FILE\) is not set/],
+    [
+      'the variable is unset',
+      () => readCredential({ env: 'PHOENIX_UNSET' }, 'github.token', {}),
+      /github\.token: environment variable PHOENIX_UNSET \(or PHOENIX_UNSET_FILE\) is not set/,
+    ],
     ['the variable is blank', () => readCredential({ env: 'B' }, 'github.token', { B: '  ' }), /B \(or B_FILE\) is not set/],
     ['the file is missing', () => readCredential({ file: join(dir, 'absent') }, 'webhook secret', {}), /webhook secret: cannot read .*absent \(ENOENT\)/],
-    ['the file is empty', () => (writeFileSync(join(dir, 'empty'), '\n'), readCredential({ file: join(dir, 'empty') }, 'webhook secret', {})), /webhook secret: .*empty is empty/],
+    [
+      'the file is empty',
+      () => (writeFileSync(join(dir, 'empty'), '\n'), readCredential({ file: join(dir, 'empty') }, 'webhook secret', {})),
+      /webhook secret: .*empty is empty/,
+    ],
   ])('fails when %s, with an input error naming where it looked', (_, read, message) => {
     const error = thrown(read);
     expect(error).toBeInstanceOf(ConfigFileError);
@@ -47,7 +55,12 @@ describe('readCredential (the watcher and the bot)', () => {
   it('never puts the secret in a message', () => {
     const errors = [
       thrown(() => readCredential({ env: 'X' }, 'token', { Y: SECRET })),
-      thrown(() => parseWatcherConfig(`repository: { url: x }\nenvironments: { dev: { flux: { source: kubernetes }, prometheus: { bearerToken: { value: ${SECRET} } } } }\n`, 'w.yaml')),
+      thrown(() =>
+        parseWatcherConfig(
+          `repository: { url: x }\nenvironments: { dev: { flux: { source: kubernetes }, prometheus: { bearerToken: { value: ${SECRET} } } } }\n`,
+          'w.yaml',
+        ),
+      ),
       thrown(() => parseBotConfig(`github: { appId: 1, webhookSecret: { env: A, value: ${SECRET} } }\n`, 'b.yaml')),
     ];
     for (const error of errors) expect(error.message).not.toContain(SECRET);
@@ -66,11 +79,20 @@ describe('the config loader (the watcher and the bot)', () => {
   it('reports malformed YAML and every schema problem with file:line', () => {
     expect(thrown(() => parseBotConfig('github: [\n', 'b.yaml')).message).toMatch(/^b\.yaml:\d+: malformed YAML/);
     const problems = (thrown(() => parseBotConfig('server:\n  port: "x"\ngithub:\n  appId: 1\n  webhookSecret: {}\n', 'b.yaml')) as ConfigFileError).problems;
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^b\.yaml:2: server\.port: /), expect.stringMatching(/^b\.yaml:5: github\.webhookSecret: give exactly one of 'env' \(a variable name\) or 'file' \(a path\)/)]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^b\.yaml:2: server\.port: /),
+        expect.stringMatching(/^b\.yaml:5: github\.webhookSecret: give exactly one of 'env' \(a variable name\) or 'file' \(a path\)/),
+      ]),
+    );
   });
 
   it('says the same thing of a credential reference in both files', () => {
-    const watcher = thrown(() => parseWatcherConfig('repository: { url: x }\nenvironments:\n  dev:\n    flux: { source: kubernetes }\n    prometheus:\n      bearerToken: {}\n', 'w.yaml'));
-    expect(watcher.message).toMatch(/w\.yaml:6: environments\.dev\.prometheus\.bearerToken: give exactly one of 'env' \(a variable name\) or 'file' \(a path\)/);
+    const watcher = thrown(() =>
+      parseWatcherConfig('repository: { url: x }\nenvironments:\n  dev:\n    flux: { source: kubernetes }\n    prometheus:\n      bearerToken: {}\n', 'w.yaml'),
+    );
+    expect(watcher.message).toMatch(
+      /w\.yaml:6: environments\.dev\.prometheus\.bearerToken: give exactly one of 'env' \(a variable name\) or 'file' \(a path\)/,
+    );
   });
 });

@@ -50,11 +50,18 @@ describe('the container image (Dockerfile, .dockerignore)', () => {
     expect(sources.length).toBeGreaterThan(5);
     for (const source of sources) {
       expect(fs.existsSync(path.join(ROOT, source)), source).toBe(true);
-      expect(ignored.filter((pattern) => source === pattern || source.startsWith(`${pattern}/`)), source).toEqual([]);
+      expect(
+        ignored.filter((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+        source,
+      ).toEqual([]);
     }
     // the runtime is what the package ships (package.json "files"), docs aside
-    const files = (JSON.parse(read('package.json')) as { files: string[] }).files.filter((f) => !f.startsWith('!') && f !== 'docs/').map((f) => f.replace(/\/$/, ''));
-    expect([...files].sort()).toEqual([...new Set(sources.map((s) => s.replace(/\/$/, '')))].filter((s) => s !== 'package.json' && s !== 'package-lock.json').sort());
+    const files = (JSON.parse(read('package.json')) as { files: string[] }).files
+      .filter((f) => !f.startsWith('!') && f !== 'docs/')
+      .map((f) => f.replace(/\/$/, ''));
+    expect([...files].sort()).toEqual(
+      [...new Set(sources.map((s) => s.replace(/\/$/, '')))].filter((s) => s !== 'package.json' && s !== 'package-lock.json').sort(),
+    );
   });
 
   it('starts bin/phoenix, which is in the packed package and runs the CLI', () => {
@@ -72,7 +79,18 @@ describe('the container image (Dockerfile, .dockerignore)', () => {
 });
 
 describe('the CI workflow', () => {
-  const workflow = parse(read('.github/workflows/ci.yml')) as { on: Record<string, unknown>; jobs: Record<string, { if?: string; needs?: string; steps: Array<{ id?: string; uses?: string; run?: string; with?: Record<string, unknown> }>; permissions?: Record<string, string> }> };
+  const workflow = parse(read('.github/workflows/ci.yml')) as {
+    on: Record<string, unknown>;
+    jobs: Record<
+      string,
+      {
+        if?: string;
+        needs?: string;
+        steps: Array<{ id?: string; uses?: string; run?: string; with?: Record<string, unknown> }>;
+        permissions?: Record<string, string>;
+      }
+    >;
+  };
 
   it('runs CI on pushes and pull requests, and builds and publishes the image with provenance only on tags', () => {
     expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
@@ -88,7 +106,10 @@ describe('the CI workflow', () => {
     const naming = image.steps.find((s) => s.id === 'image')!;
     const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-gh-output-')), 'out');
     execFileSync('bash', ['-c', naming.run!], { env: { PATH: process.env.PATH, GITHUB_REPOSITORY: PHOENIX_REPOSITORY, GITHUB_OUTPUT: output } });
-    const published = fs.readFileSync(output, 'utf8').trim().replace(/^name=/, '');
+    const published = fs
+      .readFileSync(output, 'utf8')
+      .trim()
+      .replace(/^name=/, '');
     fs.rmSync(path.dirname(output), { recursive: true, force: true });
     expect(PHOENIX_IMAGE).toBe(`${published}:${require('../../package.json').version}`);
     expect(image.steps.find((s) => s.uses?.startsWith('docker/metadata-action@'))!.with!.images).toBe('${{ steps.image.outputs.name }}');
@@ -108,7 +129,9 @@ describe('the bot as a service (deploy/bot)', () => {
       path.join(overlay, 'kustomization.yaml'),
       `resources: [${path.relative(overlay, path.join(ROOT, 'deploy', 'bot'))}]\nimages: [{ name: phoenix, newName: ghcr.io/platform-team/phoenix, newTag: "0.1.0" }]\n`,
     );
-    const objects = loadAll(execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', overlay], { encoding: 'utf8' })) as Array<Record<string, any>>;
+    const objects = loadAll(execFileSync('kubectl', ['kustomize', '--load-restrictor=LoadRestrictionsNone', overlay], { encoding: 'utf8' })) as Array<
+      Record<string, any>
+    >;
     expect(objects.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'Service']);
     const deployment = objects.find((o) => o.kind === 'Deployment')!;
     expect(deployment.metadata.namespace).toBe('phoenix-system');
@@ -133,7 +156,10 @@ describe('the bot as a service (deploy/bot)', () => {
     fs.writeFileSync(path.join(secretDir, 'private-key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     fs.writeFileSync(path.join(secretDir, 'webhook-secret'), 'a-webhook-secret-of-some-length');
     const configFile = path.join(secretDir, 'bot.yaml');
-    fs.writeFileSync(configFile, configMap.data['bot.yaml'].split('/var/run/secrets/phoenix/github').join(secretDir).replace('/var/lib/phoenix-bot', path.join(secretDir, 'work')));
+    fs.writeFileSync(
+      configFile,
+      configMap.data['bot.yaml'].split('/var/run/secrets/phoenix/github').join(secretDir).replace('/var/lib/phoenix-bot', path.join(secretDir, 'work')),
+    );
     const check = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'phoenix'), 'bot', '--config', configFile, '--check-config'], { encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
     expect(check.stdout).toMatch(/valid \(app 123456, 1 webhook secret\(s\)\)/);
@@ -141,11 +167,19 @@ describe('the bot as a service (deploy/bot)', () => {
 
   it('the GitHub App manifest asks for what the watcher and the bot use, and nothing more', () => {
     const manifest = parse(read('app.yml')) as { default_permissions: Record<string, string>; default_events: string[]; public: boolean };
-    expect(manifest.default_permissions).toEqual({ metadata: 'read', contents: 'write', pull_requests: 'write', issues: 'write', checks: 'write', statuses: 'read' });
+    expect(manifest.default_permissions).toEqual({
+      metadata: 'read',
+      contents: 'write',
+      pull_requests: 'write',
+      issues: 'write',
+      checks: 'write',
+      statuses: 'read',
+    });
     expect(manifest.default_events).toEqual(['pull_request']);
     expect(manifest.public).toBe(false);
     // docs/install.md names the same permissions
     const install = read('docs/install.md');
-    for (const name of ['Contents: write', 'Pull requests: write', 'Issues: write', 'Checks:\nwrite', 'Commit statuses: read', 'Metadata: read']) expect(install.replace(/\*\*/g, '')).toContain(name);
+    for (const name of ['Contents: write', 'Pull requests: write', 'Issues: write', 'Checks:\nwrite', 'Commit statuses: read', 'Metadata: read'])
+      expect(install.replace(/\*\*/g, '')).toContain(name);
   });
 });

@@ -11,7 +11,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const GUIDES = ['README.md', ...fs.readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const GUIDES = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(repoRoot, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 interface DocCommand {
   readonly file: string;
@@ -36,7 +42,8 @@ function whyNotRun(command: string, clone: string): string | undefined {
   if (/^npm (ci|install)\b/.test(command) || /npm run test:all/.test(command)) return 'installs or runs the whole suite (this test is part of it)';
   if (/^export /.test(command)) return 'sets a variable for a server command';
   if (/^npx phoenix\b/.test(command)) return 'runs in a config repository that installed phoenix-metrics (test/package/packed-install.test.ts does that)';
-  if (/^(flux|docker|helm)\b/.test(command) || (/^kubectl (apply|create|get|logs|port-forward|rollout)\b/.test(command) && !/--dry-run=client/.test(command))) return 'needs a cluster, a container engine or a GitHub account';
+  if (/^(flux|docker|helm)\b/.test(command) || (/^kubectl (apply|create|get|logs|port-forward|rollout)\b/.test(command) && !/--dry-run=client/.test(command)))
+    return 'needs a cluster, a container engine or a GitHub account';
   if (/--from-file=/.test(command)) return 'reads key files the reader creates (app.pem, webhook-secret)';
   if (/\bphoenix experiment (start|pause|resume|abort)\b/.test(command)) return 'opens a pull request on GitHub (needs a token and the repository)';
   if (/\b(watch|bot)\b/.test(command.split(' -- ').pop()!.split(' ').slice(0, 3).join(' '))) return 'starts a server';
@@ -47,7 +54,8 @@ function whyNotRun(command: string, clone: string): string | undefined {
     if (word === '-o' || word === '--output') outputs.add(words[i + 1] ?? '');
   });
   for (const word of words) {
-    if (outputs.has(word) || word.startsWith('-') || !/[/.]/.test(word) || /^(origin\/main|HEAD~?\d*|bin\/phoenix)$/.test(word) || word.includes('&&')) continue;
+    if (outputs.has(word) || word.startsWith('-') || !/[/.]/.test(word) || /^(origin\/main|HEAD~?\d*|bin\/phoenix)$/.test(word) || word.includes('&&'))
+      continue;
     if (/\.(ya?ml|json|prom|ts|sarif|pem)$|\//.test(word) && !fs.existsSync(path.join(clone, word))) return `names ${word}, which the repository does not hold`;
   }
   return undefined;
@@ -84,7 +92,9 @@ describe('commands in the README and the guides', { timeout: 600_000 }, () => {
       });
       ran.push(command);
       if (result.status !== 0 && result.status !== 1) {
-        failures.push(`${file}: \`${command}\` exited ${result.status ?? result.signal}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+        failures.push(
+          `${file}: \`${command}\` exited ${result.status ?? result.signal}: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+        );
       }
     }
     expect(failures).toEqual([]);

@@ -51,7 +51,20 @@ function addPromotedHostileExperiment(remote: string, scratch: string): string {
       '',
     ].join('\n'),
   );
-  writeFileSync(path.join(work, record), JSON.stringify({ kind: 'PhoenixDecisionRecord', version: 1, experiment: HOSTILE, environment: 'dev', action: 'promote', variant: 'x', decidedAt: '2026-11-01T10:00:00Z', decidedBy: 'phoenix-watcher', reason: 'won' }));
+  writeFileSync(
+    path.join(work, record),
+    JSON.stringify({
+      kind: 'PhoenixDecisionRecord',
+      version: 1,
+      experiment: HOSTILE,
+      environment: 'dev',
+      action: 'promote',
+      variant: 'x',
+      decidedAt: '2026-11-01T10:00:00Z',
+      decidedBy: 'phoenix-watcher',
+      reason: 'won',
+    }),
+  );
   git(work, 'add', '-A');
   git(work, 'commit', '--quiet', '-m', 'promote');
   git(work, 'push', '--quiet', 'origin', 'main');
@@ -62,7 +75,7 @@ function addPromotedHostileExperiment(remote: string, scratch: string): string {
 function distinctBytesOfPng(png: Buffer): number {
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   const idat: Buffer[] = [];
-  for (let offset = 8; offset < png.length; ) {
+  for (let offset = 8; offset < png.length;) {
     const length = png.readUInt32BE(offset);
     const type = png.subarray(offset + 4, offset + 8).toString('latin1');
     if (type === 'IDAT') idat.push(png.subarray(offset + 8, offset + 8 + length));
@@ -90,9 +103,19 @@ describe('status page in a real browser', () => {
     const since = set.experiments[0]!.environments.dev!.lifecycle.since!;
     kube = await startFluxApi(repo.scratch, { win: `main@sha1:${head}`, broken: `main@sha1:${head}` }, since);
     const configFile = writeWatcherConfig(path.join(repo.scratch, 'watcher.yaml'), { url: repo.remote });
-    cliConfigFile = writeWatcherConfig(path.join(repo.scratch, 'watcher-cli.yaml'), { url: repo.remote, workDir: './work-cli', settings: ['server: { host: 127.0.0.1, port: 0 }'] });
+    cliConfigFile = writeWatcherConfig(path.join(repo.scratch, 'watcher-cli.yaml'), {
+      url: repo.remote,
+      workDir: './work-cli',
+      settings: ['server: { host: 127.0.0.1, port: 0 }'],
+    });
     const config = loadWatcherConfig(configFile);
-    service = new WatcherService({ loadInputs: () => loadRepoInputs(config), intervalSeconds: 60, attempts: 2, log: pino({ level: 'silent' }), now: () => set.now });
+    service = new WatcherService({
+      loadInputs: () => loadRepoInputs(config),
+      intervalSeconds: 60,
+      attempts: 2,
+      log: pino({ level: 'silent' }),
+      now: () => set.now,
+    });
     source = mountWatcherStatusPage(service, config, {
       repoWebUrl: 'https://github.example/acme/metrics-config',
       refreshSeconds: 1,
@@ -103,7 +126,15 @@ describe('status page in a real browser', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
   }, 60_000);
 
@@ -314,12 +345,24 @@ describe('status page in a real browser', () => {
     const phoenix = (...args: string[]) =>
       promisify(execFile)(path.join(__dirname, '..', '..', 'bin', 'phoenix'), args, { encoding: 'utf8', timeout: 120_000 }).then(
         ({ stdout, stderr }) => ({ status: 0 as number | null, stdout, stderr }),
-        (error: { code?: number | string; stdout: string; stderr: string }) => ({ status: typeof error.code === 'number' ? error.code : null, stdout: error.stdout, stderr: error.stderr }),
+        (error: { code?: number | string; stdout: string; stderr: string }) => ({
+          status: typeof error.code === 'number' ? error.code : null,
+          stdout: error.stdout,
+          stderr: error.stderr,
+        }),
       );
     // WHEN a person runs phoenix status with the watcher's config (a cycle at the real time)
     const result = await phoenix('status', '--config', cliConfigFile, '--format', 'json', '--log-level', 'silent');
     expect(result.status, result.stderr).toBe(0);
-    const rows = JSON.parse(result.stdout) as Array<{ experiment: string; environment: string; phase: string; verdict: string; projectedSaving?: string; realizedSaving?: string; pullRequests: string[] }>;
+    const rows = JSON.parse(result.stdout) as Array<{
+      experiment: string;
+      environment: string;
+      phase: string;
+      verdict: string;
+      projectedSaving?: string;
+      realizedSaving?: string;
+      pullRequests: string[];
+    }>;
     // THEN every experiment × environment is listed; the promoted one has its realized saving and no verdict
     expect(rows.map((r) => [r.experiment, r.environment, r.phase]).sort()).toEqual([
       [HOSTILE, 'dev', 'promoted'],
@@ -354,7 +397,10 @@ describe('status page in a real browser', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Phoenix experiments');
       expect(await page.locator('.totals').textContent()).toContain('1,234.50 USD per month');
       // and its API answers real decisions with their evidence as the contract describes them
-      const api = await apiFetch<{ experiments: Array<{ name: string; environments: Array<{ decisions: Array<{ evidence: unknown }> }> }> }>(base, '/api/v1/experiments');
+      const api = await apiFetch<{ experiments: Array<{ name: string; environments: Array<{ decisions: Array<{ evidence: unknown }> }> }> }>(
+        base,
+        '/api/v1/experiments',
+      );
       expect(api.body.experiments.find((e) => e.name === 'win')!.environments[0]!.decisions[0]!.evidence).toBeDefined();
       expect((await apiFetch(base, `/api/v1/experiments/${encodeURIComponent(HOSTILE)}/decisions`)).status).toBe(200);
       expect((await apiFetch(base, '/api/v1/experiments/win/environments/dev/pause', { method: 'POST' })).status).toBe(403);

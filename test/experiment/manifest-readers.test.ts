@@ -53,7 +53,9 @@ describe('readExperimentManifest', () => {
   it('fails when the manifestVersion is unknown, naming the file and line', () => {
     const text = `kind: Service\nmetadata: {name: s}\n---\n${editedManifestYaml((m) => (m.manifestVersion = 2))}`;
     expect(() => readManifestsInYaml(text, 'gitops/experiments/dev/x/cm.yaml')).toThrow(InputError);
-    expect(() => readManifestsInYaml(text, 'gitops/experiments/dev/x/cm.yaml')).toThrow(/^gitops\/experiments\/dev\/x\/cm\.yaml:4: experiment manifest \(data\.experiment\.json\) has manifestVersion 2, and this Phoenix reads version 1/);
+    expect(() => readManifestsInYaml(text, 'gitops/experiments/dev/x/cm.yaml')).toThrow(
+      /^gitops\/experiments\/dev\/x\/cm\.yaml:4: experiment manifest \(data\.experiment\.json\) has manifestVersion 2, and this Phoenix reads version 1/,
+    );
   });
 
   it.each([
@@ -75,7 +77,10 @@ describe('the readers of manifests', () => {
     // GIVEN an environment folder with one manifest of version 2
     mkdirSync(join(dir, 'dev', 'x'), { recursive: true });
     const file = join(dir, 'dev', 'x', 'cm.yaml');
-    writeFileSync(file, editedManifestYaml((m) => (m.manifestVersion = 2)));
+    writeFileSync(
+      file,
+      editedManifestYaml((m) => (m.manifestVersion = 2)),
+    );
     // WHEN the watcher reads the folder THEN it stops with an input error naming the file
     expect(() => readManifests(join(dir, 'dev'))).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: .*manifestVersion 2`));
   });
@@ -84,7 +89,10 @@ describe('the readers of manifests', () => {
     // GIVEN a manifest of version 2 beside other documents
     const text = `${stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { a: 'b' } })}---\n${editedManifestYaml((m) => (m.manifestVersion = 2))}`;
     // WHEN the guardrails rule checks it
-    const report = checkSources([{ file: 'gitops/experiments/dev/x/cm.yaml', text }], { rules: [createCandidateKeepsGuardrailsRule(() => undefined)], waiversFile: false });
+    const report = checkSources([{ file: 'gitops/experiments/dev/x/cm.yaml', text }], {
+      rules: [createCandidateKeepsGuardrailsRule(() => undefined)],
+      waiversFile: false,
+    });
     // THEN one error names the version, at the manifest's data line
     expect(report.findings, JSON.stringify(report.findings, null, 1)).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ ruleId: 'guardrails/candidate-keeps-answers', severity: 'error', file: 'gitops/experiments/dev/x/cm.yaml' });

@@ -10,9 +10,10 @@ function experimentsDir(files: Record<string, string>, options: { readonly repos
   const dir = tempDir('phoenix-exp-');
   if (options.repository !== false) execFileSync('git', ['init', '--quiet', dir]);
   for (const [name, text] of Object.entries(files)) {
-    fs.writeFileSync(path.join(dir, name), text
-      .replace('$CDK8S', path.join(repoRoot, 'node_modules', 'cdk8s'))
-      .replace('$DEFINE', path.join(repoRoot, 'constructs', 'experiment', 'definition')));
+    fs.writeFileSync(
+      path.join(dir, name),
+      text.replace('$CDK8S', path.join(repoRoot, 'node_modules', 'cdk8s')).replace('$DEFINE', path.join(repoRoot, 'constructs', 'experiment', 'definition')),
+    );
   }
   return dir;
 }

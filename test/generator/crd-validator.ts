@@ -12,9 +12,15 @@ export function fluxCrdValidator(): (object: Record<string, any>) => string[] {
   addFormats(ajv);
   ajv.addFormat('int32', true).addFormat('int64', true);
   for (const keyword of [
-    'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type',
-    'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-embedded-resource',
-  ]) ajv.addVocabulary([keyword]);
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-validations',
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-list-type',
+    'x-kubernetes-list-map-keys',
+    'x-kubernetes-map-type',
+    'x-kubernetes-embedded-resource',
+  ])
+    ajv.addVocabulary([keyword]);
   const validators = new Map<string, ReturnType<Ajv['compile']>>();
   for (const file of fs.readdirSync(CRD_DIR).filter((name) => name.endsWith('.yaml'))) {
     const crd = load(fs.readFileSync(path.join(CRD_DIR, file), 'utf8')) as any;

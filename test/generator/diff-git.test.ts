@@ -23,7 +23,8 @@ export default defineExperiment({
 describe('phoenix diff on a real git repository', () => {
   let repo: string;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
-  const diff = (...args: string[]) => spawnSync(process.execPath, [require.resolve('tsx/cli'), 'app/cli/index.ts', 'diff', ...args], { cwd: repo, encoding: 'utf8' });
+  const diff = (...args: string[]) =>
+    spawnSync(process.execPath, [require.resolve('tsx/cli'), 'app/cli/index.ts', 'diff', ...args], { cwd: repo, encoding: 'utf8' });
 
   beforeAll(() => {
     // GIVEN a config repo (Phoenix's sources, node_modules linked) with two commits
@@ -54,7 +55,11 @@ describe('phoenix diff on a real git repository', () => {
     const parsed = JSON.parse(result.stdout);
     expect(parsed.environments.map((env: any) => env.environment)).toEqual(['dev', 'staging', 'prod']);
     const dev = parsed.environments[0];
-    expect(dev.added.map((o: any) => `${o.kind}/${o.name}`).sort()).toEqual(['ConfigMap/beta-config', 'Kustomization/phoenix-experiment-beta', 'Secret/beta-token']);
+    expect(dev.added.map((o: any) => `${o.kind}/${o.name}`).sort()).toEqual([
+      'ConfigMap/beta-config',
+      'Kustomization/phoenix-experiment-beta',
+      'Secret/beta-token',
+    ]);
     expect(dev.changed.map((o: any) => `${o.kind}/${o.name}`).sort()).toEqual(['ConfigMap/alpha-config', 'Secret/alpha-token']);
     expect(dev.changed.find((o: any) => o.kind === 'ConfigMap').diff).toEqual(expect.arrayContaining(['-    level: 1', '+    level: 2']));
     expect(dev.removed).toEqual([]);

@@ -35,9 +35,16 @@ describe('environments', () => {
   });
 
   it('fails when a field is invalid, naming the file and every field', () => {
-    const bad = { ...dev, name: 'QA', priceModel: { currency: 'usd', perThousandSeriesMonth: 6.5 }, metrics: { ...dev.metrics, shadowRemoteWriteUrl: dev.metrics.remoteWriteUrl } };
+    const bad = {
+      ...dev,
+      name: 'QA',
+      priceModel: { currency: 'usd', perThousandSeriesMonth: 6.5 },
+      metrics: { ...dev.metrics, shadowRemoteWriteUrl: dev.metrics.remoteWriteUrl },
+    };
     const dir = folder({ 'qa.ts': `export default ${JSON.stringify(bad)};\n` });
-    expect(() => loadEnvironments(dir)).toThrow(/qa\.ts: 'name' must be a DNS label[\s\S]*'metrics\.shadowRemoteWriteUrl' must differ[\s\S]*'priceModel\.currency' must be an ISO 4217 code[\s\S]*'priceModel\.perThousandSeriesMonth' must be a decimal string .* \(got 6\.5\)/);
+    expect(() => loadEnvironments(dir)).toThrow(
+      /qa\.ts: 'name' must be a DNS label[\s\S]*'metrics\.shadowRemoteWriteUrl' must differ[\s\S]*'priceModel\.currency' must be an ISO 4217 code[\s\S]*'priceModel\.perThousandSeriesMonth' must be a decimal string .* \(got 6\.5\)/,
+    );
   });
 
   it('fails when two environments share a name or a promotion order', () => {

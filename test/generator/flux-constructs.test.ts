@@ -35,7 +35,10 @@ describe('Flux constructs', () => {
   it('renders health checks when wait is off', () => {
     const scope = chart();
     new Kustomization(scope, 'K', {
-      name: 'k', path: './x', sourceRef: { kind: 'GitRepository', name: 'phoenix' }, wait: false,
+      name: 'k',
+      path: './x',
+      sourceRef: { kind: 'GitRepository', name: 'phoenix' },
+      wait: false,
       healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'collector', namespace: 'phoenix-collectors' }],
     });
     const [object] = Testing.synth(scope);
@@ -45,8 +48,17 @@ describe('Flux constructs', () => {
 
   it('renders a GitRepository, a github Provider and an Alert that validate against their CRDs', () => {
     const scope = chart();
-    new GitRepository(scope, 'Source', { name: 'phoenix', url: 'https://github.com/acme/metrics-config', interval: Duration.minutes(1), secretName: 'git-auth' });
-    const provider = Provider.githubCommitStatus(scope, 'GitHub', { name: 'status', repositoryUrl: 'https://github.com/acme/metrics-config.git', secretName: 'gh-token' });
+    new GitRepository(scope, 'Source', {
+      name: 'phoenix',
+      url: 'https://github.com/acme/metrics-config',
+      interval: Duration.minutes(1),
+      secretName: 'git-auth',
+    });
+    const provider = Provider.githubCommitStatus(scope, 'GitHub', {
+      name: 'status',
+      repositoryUrl: 'https://github.com/acme/metrics-config.git',
+      secretName: 'gh-token',
+    });
     new Alert(scope, 'Alert', { name: 'status', provider });
     const objects = Testing.synth(scope);
     expect(objects.map((o) => o.kind)).toEqual(['GitRepository', 'Provider', 'Alert']);
@@ -58,7 +70,12 @@ describe('Flux constructs', () => {
 
   it('the CRD check rejects an object Flux would refuse', () => {
     // GIVEN a Kustomization whose interval is not a Go duration and whose sourceRef lacks a name
-    const object = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'k' }, spec: { interval: '10 minutes', prune: true, sourceRef: { kind: 'GitRepository' } } };
+    const object = {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'k' },
+      spec: { interval: '10 minutes', prune: true, sourceRef: { kind: 'GitRepository' } },
+    };
     // THEN the validator names both problems
     expect(validate(object).join('\n')).toMatch(/interval must match pattern[\s\S]*sourceRef must have required property 'name'/);
   });
@@ -73,31 +90,44 @@ describe('Flux constructs', () => {
   });
 
   it('fails when the path leaves the source or does not start with ./', () => {
-    expect(() => new Kustomization(chart(), 'K', { name: 'k', path: 'gitops/x', sourceRef: { kind: 'GitRepository', name: 's' } })).toThrow(/'path' \("gitops\/x"\) must start with '\.\/'/);
+    expect(() => new Kustomization(chart(), 'K', { name: 'k', path: 'gitops/x', sourceRef: { kind: 'GitRepository', name: 's' } })).toThrow(
+      /'path' \("gitops\/x"\) must start with '\.\/'/,
+    );
     expect(() => new Kustomization(chart(), 'K', { name: 'k', path: './a/../..', sourceRef: { kind: 'GitRepository', name: 's' } })).toThrow(/no '\.\.'/);
   });
 
   it('fails when health checks are given while wait is on', () => {
-    expect(() => new Kustomization(chart(), 'K', {
-      name: 'k', path: './x', sourceRef: { kind: 'GitRepository', name: 's' },
-      healthChecks: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'c' }],
-    })).toThrow(/'healthChecks' have no effect with 'wait: true'/);
+    expect(
+      () =>
+        new Kustomization(chart(), 'K', {
+          name: 'k',
+          path: './x',
+          sourceRef: { kind: 'GitRepository', name: 's' },
+          healthChecks: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'c' }],
+        }),
+    ).toThrow(/'healthChecks' have no effect with 'wait: true'/);
   });
 
   it('fails when a Kustomization depends on itself or a name is not a Kubernetes name', () => {
     const k = new Kustomization(chart(), 'K', { name: 'k', path: './x', sourceRef: { kind: 'GitRepository', name: 's' } });
     expect(() => k.addDependsOn('k')).toThrow(/cannot depend on itself/);
-    expect(() => new Kustomization(chart(), 'K', { name: 'Bad_Name', path: './x', sourceRef: { kind: 'GitRepository', name: 's' } })).toThrow(/'name' \("Bad_Name"\) must be a Kubernetes object name/);
+    expect(() => new Kustomization(chart(), 'K', { name: 'Bad_Name', path: './x', sourceRef: { kind: 'GitRepository', name: 's' } })).toThrow(
+      /'name' \("Bad_Name"\) must be a Kubernetes object name/,
+    );
   });
 
   it('fails when the repository URLs are not URLs', () => {
     expect(() => new GitRepository(chart(), 'S', { name: 's', url: 'github.com/acme/x' })).toThrow(/'url' .* must be an https:\/\/ or ssh:\/\//);
-    expect(() => Provider.githubCommitStatus(chart(), 'P', { name: 'p', repositoryUrl: 'https://github.com/acme', secretName: 't' })).toThrow(/must be https:\/\/<host>\/<owner>\/<repo>/);
+    expect(() => Provider.githubCommitStatus(chart(), 'P', { name: 'p', repositoryUrl: 'https://github.com/acme', secretName: 't' })).toThrow(
+      /must be https:\/\/<host>\/<owner>\/<repo>/,
+    );
   });
 
   it('fails when an Alert selects by labels but names one object', () => {
     const scope = new Chart(new App(), 'c');
     const provider = Provider.githubCommitStatus(scope, 'P', { name: 'p', repositoryUrl: 'https://github.com/a/b', secretName: 't' });
-    expect(() => new Alert(scope, 'A', { name: 'a', provider, eventSources: [{ kind: 'Kustomization', name: 'one', matchLabels: { a: 'b' } }] })).toThrow(/matchLabels' only applies with name '\*'/);
+    expect(() => new Alert(scope, 'A', { name: 'a', provider, eventSources: [{ kind: 'Kustomization', name: 'one', matchLabels: { a: 'b' } }] })).toThrow(
+      /matchLabels' only applies with name '\*'/,
+    );
   });
 });

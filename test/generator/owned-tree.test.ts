@@ -13,7 +13,7 @@ describe('writeTree: a safe, owned tree', () => {
   });
   afterEach(() => fs.rmSync(path.dirname(root), { recursive: true, force: true }));
 
-  it('removes stale files it wrote and leaves the user\'s files alone', () => {
+  it("removes stale files it wrote and leaves the user's files alone", () => {
     // GIVEN a tree synth wrote, plus the user's own files beside and inside its folders
     writeTree(root, files({ 'experiments/dev/a/x.yaml': 'a\n', 'experiments/dev/b/y.yaml': 'b\n', 'clusters/dev/phoenix-experiments.yaml': 'k\n' }));
     fs.writeFileSync(path.join(root, 'experiments/dev/b/notes.md'), 'mine');
@@ -61,7 +61,9 @@ describe('writeTree: a safe, owned tree', () => {
     fs.writeFileSync(path.join(root, 'clusters/dev/phoenix-experiments.yaml'), 'same\n');
     expect(() => writeTree(root, files({ 'clusters/dev/phoenix-experiments.yaml': 'same\n' }))).not.toThrow();
     fs.writeFileSync(path.join(root, 'clusters/dev/phoenix-notifications.yaml'), 'hand-written\n');
-    expect(() => writeTree(root, files({ 'clusters/dev/phoenix-notifications.yaml': 'generated\n', 'clusters/dev/other.yaml': 'o\n' }))).toThrow(/phoenix-notifications\.yaml: exists and was not written by phoenix synth/);
+    expect(() => writeTree(root, files({ 'clusters/dev/phoenix-notifications.yaml': 'generated\n', 'clusters/dev/other.yaml': 'o\n' }))).toThrow(
+      /phoenix-notifications\.yaml: exists and was not written by phoenix synth/,
+    );
     // nothing was written
     expect(fs.readFileSync(path.join(root, 'clusters/dev/phoenix-notifications.yaml'), 'utf8')).toBe('hand-written\n');
     expect(fs.existsSync(path.join(root, 'clusters/dev/other.yaml'))).toBe(false);

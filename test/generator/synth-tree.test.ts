@@ -22,19 +22,27 @@ describe('phoenix synth: the tree', () => {
   it('lays out the cluster entry points, the infrastructure and one folder per experiment and environment', () => {
     const files = [...readFiles(tree).keys()];
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(files).toEqual(expect.arrayContaining([
-        `clusters/${env}/phoenix-infrastructure.yaml`, `clusters/${env}/phoenix-experiments.yaml`, `clusters/${env}/phoenix-notifications.yaml`,
-        `infrastructure/${env}/kustomization.yaml`, `experiments/${env}/alpha/kustomization.yaml`, `experiments/${env}/beta/kustomization.yaml`,
-      ]));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          `clusters/${env}/phoenix-infrastructure.yaml`,
+          `clusters/${env}/phoenix-experiments.yaml`,
+          `clusters/${env}/phoenix-notifications.yaml`,
+          `infrastructure/${env}/kustomization.yaml`,
+          `experiments/${env}/alpha/kustomization.yaml`,
+          `experiments/${env}/beta/kustomization.yaml`,
+        ]),
+      );
     }
     // never a kustomization.yaml in a cluster folder, never anything under flux-system/
     expect(files.filter((file) => file.startsWith('clusters/') && (file.endsWith('/kustomization.yaml') || file.includes('flux-system')))).toEqual([]);
   });
 
   it('every folder a Phoenix Kustomization points at builds with kubectl kustomize', () => {
-    const kustomizations = ['dev', 'staging', 'prod'].flatMap((env) =>
-      [`clusters/${env}/phoenix-infrastructure.yaml`, `clusters/${env}/phoenix-experiments.yaml`].flatMap((file) => documents(path.join(tree, file))),
-    ).filter((object) => object.kind === 'Kustomization');
+    const kustomizations = ['dev', 'staging', 'prod']
+      .flatMap((env) =>
+        [`clusters/${env}/phoenix-infrastructure.yaml`, `clusters/${env}/phoenix-experiments.yaml`].flatMap((file) => documents(path.join(tree, file))),
+      )
+      .filter((object) => object.kind === 'Kustomization');
     expect(kustomizations.length).toBe(9);
     for (const kustomization of kustomizations) {
       // Flux paths are relative to the repository root, which holds gitops/
@@ -47,7 +55,13 @@ describe('phoenix synth: the tree', () => {
   it('gives each experiment its own Flux Kustomization: prune, wait, timeout, after the infrastructure, labelled', () => {
     const [alpha] = documents(path.join(tree, 'clusters/prod/phoenix-experiments.yaml'));
     expect(alpha.metadata.labels[EXPERIMENT_OBJECT_LABEL]).toBe('alpha');
-    expect(alpha.spec).toMatchObject({ prune: true, wait: true, timeout: '5m', path: './gitops/experiments/prod/alpha', dependsOn: [{ name: 'phoenix-infrastructure' }] });
+    expect(alpha.spec).toMatchObject({
+      prune: true,
+      wait: true,
+      timeout: '5m',
+      path: './gitops/experiments/prod/alpha',
+      dependsOn: [{ name: 'phoenix-infrastructure' }],
+    });
   });
 
   it('every Flux object validates against its CRD schema', () => {
@@ -95,9 +109,7 @@ describe('phoenix synth: the tree', () => {
     const sources = { environments: loadEnvironments(), experiments: loadExperiments(fixtureExperiments), fluxPath: 'gitops' };
     const fromCdk8s = [...readFiles(outdir).values()].flatMap((text) => loadAll(text) as object[]);
     const phoenix = synthesizeTree(sources);
-    const fromPhoenix = [...phoenix.files.entries()]
-      .filter(([file]) => !file.endsWith('kustomization.yaml'))
-      .flatMap(([, text]) => loadAll(text) as object[]);
+    const fromPhoenix = [...phoenix.files.entries()].filter(([file]) => !file.endsWith('kustomization.yaml')).flatMap(([, text]) => loadAll(text) as object[]);
     // THEN they are the same objects
     const key = (o: unknown) => JSON.stringify(o);
     expect(fromCdk8s.map(key).sort()).toEqual(fromPhoenix.map(key).sort());

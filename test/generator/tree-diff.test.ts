@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { diffTrees, emitYaml, renderDiffMarkdown, renderDiffText, unifiedLineDiff } from '../../generators';
 
 const configMap = (data: Record<string, string>) => emitYaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'collector', namespace: 'obs' }, data });
-const secret = (token: string) => emitYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'obs' }, data: { token, user: 'YWRtaW4=' } });
+const secret = (token: string) =>
+  emitYaml({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'obs' }, data: { token, user: 'YWRtaW4=' } });
 
 describe('diffTrees', () => {
   it('lists objects added, changed and removed per environment, in the given order', () => {

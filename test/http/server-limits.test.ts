@@ -66,7 +66,13 @@ const targets: Target[] = [
   {
     name: 'the bot webhook server',
     async start(limits) {
-      const handler = createWebhookHandler({ path: '/api/github/webhooks', maxBodyBytes: 1024 * 1024, verify: async () => false, onDelivery: () => 'queued', log: pino({ level: 'silent' }) });
+      const handler = createWebhookHandler({
+        path: '/api/github/webhooks',
+        maxBodyBytes: 1024 * 1024,
+        verify: async () => false,
+        onDelivery: () => 'queued',
+        log: pino({ level: 'silent' }),
+      });
       const server: RunningServer = await listen(handler, '127.0.0.1', 0, limits);
       return server;
     },
@@ -74,10 +80,16 @@ const targets: Target[] = [
   {
     name: 'the watcher HTTP server',
     async start(limits) {
-      const server = new WatcherHttpServer(limits).route('/healthz', (_req, res) => void res.writeHead(200).end('ok\n')).route('/api/v1/act', (req, res) => {
-        req.resume();
-        req.on('end', () => res.writeHead(204).end());
-      }, { methods: ['POST'] });
+      const server = new WatcherHttpServer(limits)
+        .route('/healthz', (_req, res) => void res.writeHead(200).end('ok\n'))
+        .route(
+          '/api/v1/act',
+          (req, res) => {
+            req.resume();
+            req.on('end', () => res.writeHead(204).end());
+          },
+          { methods: ['POST'] },
+        );
       const url = await server.listen('127.0.0.1', 0);
       return { url, close: () => server.close() };
     },
@@ -109,7 +121,10 @@ describe.each(targets)('server limits: $name', (target) => {
     await waitUntil(() => clients.every((client) => client.closedAfterMs !== undefined), LIMITS.headersTimeoutMs! + SLACK_MS + 1_000);
     // THEN the server closed every one of them, within the timeout (plus the check interval and slack)
     const times = clients.map((client) => client.closedAfterMs);
-    expect(times.every((ms) => ms !== undefined && ms >= LIMITS.headersTimeoutMs! - 100 && ms <= LIMITS.headersTimeoutMs! + SLACK_MS), `closed after ${times.join(', ')} ms`).toBe(true);
+    expect(
+      times.every((ms) => ms !== undefined && ms >= LIMITS.headersTimeoutMs! - 100 && ms <= LIMITS.headersTimeoutMs! + SLACK_MS),
+      `closed after ${times.join(', ')} ms`,
+    ).toBe(true);
     expect(clients.every((client) => client.received === '' || /^HTTP\/1\.1 408 /.test(client.received))).toBe(true);
     // AND a normal request is still answered
     expect(await get(`${url}/healthz`)).toBe(200);

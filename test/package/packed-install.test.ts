@@ -9,7 +9,11 @@ import { FakeGitHub } from '../support/fake-github';
 import { installPacked, packRepository, type PackedPackage } from '../support/install-packed';
 import { runAction } from '../support/run-action';
 
-const ours = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { name: string; version: string; devDependencies: Record<string, string> };
+const ours = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  devDependencies: Record<string, string>;
+};
 const REPOSITORY = 'https://github.com/platform-team/metrics-config';
 
 /**
@@ -41,10 +45,25 @@ describe('the packed package, installed without devDependencies', { timeout: 300
 
   it('ships the runtime sources and the scaffold, and no tests, benchmarks or example trees', () => {
     expect(packed.name).toBe(ours.name);
-    expect(packed.files).toEqual(expect.arrayContaining(['bin/phoenix', 'index.ts', 'app/cli/index.ts', 'templates/init/.github/workflows/phoenix.yml', 'templates/init/gitignore', 'action.yml']));
-    expect(packed.files.filter((file) => /(^|\/)(test|bench|gitops|experiments\/baselines)\/|\.test\.ts$|__snapshots__/.test(file) && !file.startsWith('templates/'))).toEqual([]);
+    expect(packed.files).toEqual(
+      expect.arrayContaining([
+        'bin/phoenix',
+        'index.ts',
+        'app/cli/index.ts',
+        'templates/init/.github/workflows/phoenix.yml',
+        'templates/init/gitignore',
+        'action.yml',
+      ]),
+    );
+    expect(
+      packed.files.filter(
+        (file) => /(^|\/)(test|bench|gitops|experiments\/baselines)\/|\.test\.ts$|__snapshots__/.test(file) && !file.startsWith('templates/'),
+      ),
+    ).toEqual([]);
     // and none of the devDependencies is installed (type declarations some runtime dependencies carry aside)
-    const installed = Object.keys(ours.devDependencies).filter((name) => !name.startsWith('@types/')).filter((name) => fs.existsSync(path.join(app, 'node_modules', name, 'package.json')));
+    const installed = Object.keys(ours.devDependencies)
+      .filter((name) => !name.startsWith('@types/'))
+      .filter((name) => fs.existsSync(path.join(app, 'node_modules', name, 'package.json')));
     expect(installed).toEqual([]);
   });
 
@@ -64,7 +83,14 @@ describe('the packed package, installed without devDependencies', { timeout: 300
     const init = phoenix(['init', '--repository', REPOSITORY]);
     expect(init.status, init.stderr).toBe(0);
     expect(init.stdout).toMatch(/kept {3} {2}package\.json/);
-    for (const file of ['environments/dev.ts', 'environments/prod.ts', 'experiments/drop-go-gc-metrics.ts', '.phoenix/waivers.yaml', '.github/workflows/phoenix.yml', '.gitignore']) {
+    for (const file of [
+      'environments/dev.ts',
+      'environments/prod.ts',
+      'experiments/drop-go-gc-metrics.ts',
+      '.phoenix/waivers.yaml',
+      '.github/workflows/phoenix.yml',
+      '.gitignore',
+    ]) {
       expect(fs.existsSync(path.join(app, file)), file).toBe(true);
     }
     // the experiment imports the package, not a source tree
@@ -94,7 +120,12 @@ describe('the packed package, installed without devDependencies', { timeout: 300
     expect(fs.existsSync(path.join(app, 'gitops')), 'the scaffold test above ran first').toBe(true);
     const workflow = fs.readFileSync(path.join(app, '.github/workflows/phoenix.yml'), 'utf8');
     expect(workflow).toMatch(/uses: \.\/node_modules\/phoenix-metrics/);
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: app, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.invalid' } }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: app,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.invalid' },
+      }).trim();
     git('init', '--quiet', '--initial-branch=main');
     git('add', '--all');
     git('commit', '--quiet', '-m', 'config repository');
@@ -123,7 +154,19 @@ describe('the packed package, installed without devDependencies', { timeout: 300
       const gitconfig = path.join(root, 'gitconfig');
       fs.writeFileSync(gitconfig, '[user]\n\tname = Alice Operator\n\temail = alice@example.invalid\n');
       const env = { ...process.env, GITHUB_TOKEN: 'a-person-token', GIT_CONFIG_GLOBAL: gitconfig, PHOENIX_DEBUG: '' };
-      const args = ['experiment', 'start', 'drop-go-gc-metrics', '--env', 'dev', '--remote', remote, '--repo', 'platform-team/metrics-config', '--github-url', github.baseUrl];
+      const args = [
+        'experiment',
+        'start',
+        'drop-go-gc-metrics',
+        '--env',
+        'dev',
+        '--remote',
+        remote,
+        '--repo',
+        'platform-team/metrics-config',
+        '--github-url',
+        github.baseUrl,
+      ];
       // (asynchronously: the GitHub fake answers from this process)
       const run = (extra: string[]) =>
         promisify(execFile)(bin, [...args, ...extra], { cwd: app, env, encoding: 'utf8' }).then(
@@ -139,7 +182,12 @@ describe('the packed package, installed without devDependencies', { timeout: 300
       expect(real.code, real.stderr).toBe(0);
       // THEN the pushed commit changes the state, the decision record and the tree, and the tree is fresh
       const changed = execFileSync('git', ['diff', '--name-only', 'main', branch], { cwd: remote, encoding: 'utf8' }).trim().split('\n');
-      expect(changed).toEqual(expect.arrayContaining(['experiments/drop-go-gc-metrics.state.yaml', 'gitops/experiments/dev/drop-go-gc-metrics/opentelemetrycollector-drop-go-gc-metrics.yaml']));
+      expect(changed).toEqual(
+        expect.arrayContaining([
+          'experiments/drop-go-gc-metrics.state.yaml',
+          'gitops/experiments/dev/drop-go-gc-metrics/opentelemetrycollector-drop-go-gc-metrics.yaml',
+        ]),
+      );
       expect(changed.filter((file) => file.startsWith('node_modules'))).toEqual([]);
       const checkout = path.join(root, 'branch');
       execFileSync('git', ['clone', '--quiet', '--branch', branch, remote, checkout]);
@@ -154,10 +202,14 @@ describe('the packed package, installed without devDependencies', { timeout: 300
 
   it('content-type, which declares Node >= 22, loads and parses on this Node 20', () => {
     // @octokit/request depends on content-type ^3 (every 3.x declares node >= 22); npm warns, Phoenix works
-    const out = execFileSync(process.execPath, ['-e', "import('content-type').then((m) => console.log(m.parse('application/json; charset=utf-8').parameters.charset))"], {
-      cwd: app,
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['-e', "import('content-type').then((m) => console.log(m.parse('application/json; charset=utf-8').parameters.charset))"],
+      {
+        cwd: app,
+        encoding: 'utf8',
+      },
+    );
     expect(process.versions.node.split('.')[0]).toBe('20');
     expect(out.trim()).toBe('utf-8');
   });

@@ -68,7 +68,9 @@ describe('locating findings by reading block YAML lines', () => {
       }
     }
     // AND the line reader really carries the generated tree (the comparison is not vacuous)
-    process.stdout.write(`block-locate: ${documents} documents, ${readAsBlock} read as block YAML, ${pointers} pointers; generated ${generated.readAsBlock}/${generated.documents}\n`);
+    process.stdout.write(
+      `block-locate: ${documents} documents, ${readAsBlock} read as block YAML, ${pointers} pointers; generated ${generated.readAsBlock}/${generated.documents}\n`,
+    );
     expect(documents).toBeGreaterThan(150);
     expect(pointers).toBeGreaterThan(10_000);
     expect(generated.documents).toBeGreaterThan(50);
@@ -79,7 +81,7 @@ describe('locating findings by reading block YAML lines', () => {
   it.each([
     ['keys, nested items and an item mapping', 'a: 1\nb:\n  c:\n  - x\n  - k: v\n    l: w\nd: [1]\n', ['/b/c/1/l', '/b/c/0', '/d', '/b/zz', '/b/c/5']],
     ['a leading marker and comments', '---\n# head\na:\n  # inside\n  b: 2\n', ['', '/a/b', '/a/c']],
-    ['quoted values and a block scalar', 'a: "x: y"\nb: \'it\'\'s\'\nc: |\n  line\n  # not a comment\nd: e\n', ['/a', '/b', '/c', '/d']],
+    ['quoted values and a block scalar', "a: \"x: y\"\nb: 'it''s'\nc: |\n  line\n  # not a comment\nd: e\n", ['/a', '/b', '/c', '/d']],
   ])('agrees with the yaml-based locator: %s', (_name, text, pointers) => {
     const chunk = { start: 0, end: text.length, startLine: 0 };
     for (const pointer of pointers) expect(new FileLocator(text).locate(chunk, pointer)).toEqual(new FileLocator(text, false).locate(chunk, pointer));

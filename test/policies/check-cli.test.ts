@@ -13,7 +13,12 @@ const SCHEMAS = path.join(__dirname, 'fixtures', 'schemas');
 function repoWithFindings(): string {
   return tempTree({
     'apps/README.md': 'apps',
-    'gitops/clusters/prod/flux.yaml': [GIT_REPOSITORY, kustomization('good'), kustomization('bad', 'prune: false\n  timeout: 5m')].join('---\n').replace('name: bad\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps', 'name: bad\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./missing'),
+    'gitops/clusters/prod/flux.yaml': [GIT_REPOSITORY, kustomization('good'), kustomization('bad', 'prune: false\n  timeout: 5m')]
+      .join('---\n')
+      .replace(
+        'name: bad\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps',
+        'name: bad\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./missing',
+      ),
   });
 }
 
@@ -98,7 +103,10 @@ describe('phoenix check', () => {
     const xml = fs.readFileSync(path.join(root, 'report.xml'), 'utf8');
     expect(xml).toContain('<failure type="flux/path-exists"');
     // xmllint exits non-zero (and execFileSync throws) when the document does not validate
-    const output = execFileSync('xmllint', ['--noout', '--schema', path.join(SCHEMAS, 'junit-10.xsd'), path.join(root, 'report.xml')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync('xmllint', ['--noout', '--schema', path.join(SCHEMAS, 'junit-10.xsd'), path.join(root, 'report.xml')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(output).toBe('');
   });
 
@@ -110,7 +118,13 @@ describe('phoenix check', () => {
     const json = await runPhoenix(['check', 'gitops', '--format', 'json'], root);
     const parsed = JSON.parse(json.stdout);
     expect(parsed.counts).toEqual({ error: 1, warning: 1, info: 0 });
-    expect(parsed.findings[0]).toMatchObject({ ruleId: 'flux/path-exists', line: 30, column: 3, object: { kind: 'Kustomization', name: 'bad' }, pointer: '/spec/path' });
+    expect(parsed.findings[0]).toMatchObject({
+      ruleId: 'flux/path-exists',
+      line: 30,
+      column: 3,
+      object: { kind: 'Kustomization', name: 'bad' },
+      pointer: '/spec/path',
+    });
   });
 
   it('lists its rules', async () => {
@@ -122,12 +136,30 @@ describe('phoenix check', () => {
 
 describe('phoenix check: input errors exit 2', () => {
   const cases: Array<{ name: string; files: Record<string, string | Buffer>; args?: string[]; message: RegExp }> = [
-    { name: 'fails when the YAML is malformed, naming file:line', files: { 'in/a.yaml': `${GIT_REPOSITORY}---\nkind: [unclosed\n` }, message: /in\/a\.yaml:11:\d+: malformed YAML/ },
+    {
+      name: 'fails when the YAML is malformed, naming file:line',
+      files: { 'in/a.yaml': `${GIT_REPOSITORY}---\nkind: [unclosed\n` },
+      message: /in\/a\.yaml:11:\d+: malformed YAML/,
+    },
     { name: 'fails when a document is a list', files: { 'in/a.yaml': '- a\n- b\n' }, message: /in\/a\.yaml:1:1: document 1 is a list; expected a mapping/ },
-    { name: 'fails when kind is not a string', files: { 'in/a.yaml': 'apiVersion: v1\nkind: 3\n' }, message: /in\/a\.yaml:1:1: 'kind' is a number \(3\); expected a string/ },
-    { name: 'fails when a file named on the command line holds no documents', files: { 'in/a.yaml': '# nothing\n---\n' }, args: ['in/a.yaml'], message: /in\/a\.yaml: holds no documents/ },
+    {
+      name: 'fails when kind is not a string',
+      files: { 'in/a.yaml': 'apiVersion: v1\nkind: 3\n' },
+      message: /in\/a\.yaml:1:1: 'kind' is a number \(3\); expected a string/,
+    },
+    {
+      name: 'fails when a file named on the command line holds no documents',
+      files: { 'in/a.yaml': '# nothing\n---\n' },
+      args: ['in/a.yaml'],
+      message: /in\/a\.yaml: holds no documents/,
+    },
     { name: 'fails when the file is binary', files: { 'in/a.yaml': Buffer.from([0x61, 0x3a, 0x00, 0x01]) }, message: /in\/a\.yaml: binary file/ },
-    { name: 'fails when the file is over the size limit', files: { 'in/a.yaml': GIT_REPOSITORY }, args: ['--max-file-size', '0.0001'], message: /in\/a\.yaml: 0\.0 MiB is over the 0 MiB limit; split it or raise --max-file-size/ },
+    {
+      name: 'fails when the file is over the size limit',
+      files: { 'in/a.yaml': GIT_REPOSITORY },
+      args: ['--max-file-size', '0.0001'],
+      message: /in\/a\.yaml: 0\.0 MiB is over the 0 MiB limit; split it or raise --max-file-size/,
+    },
     { name: 'fails when the JSON is malformed', files: { 'in/a.json': '{"apiVersion": "v1",\n "kind": }' }, message: /in\/a\.json:2: malformed JSON/ },
   ];
   for (const { name, files, args = [], message } of cases) {
@@ -191,7 +223,12 @@ describe('phoenix check: the repository of the target', () => {
     // WHEN checked without a root THEN exit 2 with one line saying so
     const refused = await runPhoenix(['check', 'gitops'], root);
     expect(refused.code).toBe(2);
-    expect(refused.stderr.trim().split('\n').filter((line) => !line.startsWith('info: '))).toHaveLength(1);
+    expect(
+      refused.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('info: ')),
+    ).toHaveLength(1);
     expect(refused.stderr).toMatch(/gitops is not inside a git repository: pass --repo-root DIR/);
     // WHEN given --repo-root THEN paths resolve against it
     const given = await runPhoenix(['check', 'gitops', '--repo-root', '.', '--format', 'json'], root);

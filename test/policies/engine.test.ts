@@ -17,7 +17,13 @@ describe('policy engine: locations', () => {
     // THEN the finding names the third document's prune line
     const finding = report.findings.find((entry) => entry.ruleId === 'flux/prune');
     const expectedLine = text.split('\n').findIndex((line) => line.includes('prune: false')) + 1;
-    expect(finding).toMatchObject({ file: 'flux.yaml', line: expectedLine, column: 3, object: { kind: 'Kustomization', namespace: 'flux-system', name: 'third' }, pointer: '/spec/prune' });
+    expect(finding).toMatchObject({
+      file: 'flux.yaml',
+      line: expectedLine,
+      column: 3,
+      object: { kind: 'Kustomization', namespace: 'flux-system', name: 'third' },
+      pointer: '/spec/prune',
+    });
     expect(report.documents).toBe(3);
   });
 
@@ -57,7 +63,13 @@ spec:
         metrics: {receivers: [otlp], processors: [nope], exporters: [debug]}
 `;
     const beta = alpha.replace('v1alpha1', 'v1beta1').replace('name: alpha', 'name: beta').replace('config: |', 'config:');
-    const report = checkSources([{ file: 'alpha.yaml', text: alpha }, { file: 'beta.yaml', text: beta }], options);
+    const report = checkSources(
+      [
+        { file: 'alpha.yaml', text: alpha },
+        { file: 'beta.yaml', text: beta },
+      ],
+      options,
+    );
     const references = report.findings.filter((entry) => entry.ruleId === 'collector/references-resolve');
     expect(references.map((entry) => [entry.file, entry.object.name, entry.line])).toEqual([
       ['alpha.yaml', 'alpha', 10],
@@ -66,10 +78,28 @@ spec:
   });
 
   it('reads JSON files: one object, an array, JSON Lines, and Kubernetes Lists', () => {
-    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [JSON.parse(JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'listed' }, data: { a: 'Yg==' } }))] }, null, 2);
-    const lines = [JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'line-1' } }), JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'line-2' }, stringData: { a: 'b' } })].join('\n');
+    const list = JSON.stringify(
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [JSON.parse(JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'listed' }, data: { a: 'Yg==' } }))],
+      },
+      null,
+      2,
+    );
+    const lines = [
+      JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'line-1' } }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'line-2' }, stringData: { a: 'b' } }),
+    ].join('\n');
     const array = JSON.stringify([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'in-array' }, data: { a: 'Yg==' } }], null, 2);
-    const report = checkSources([{ file: 'list.json', text: list }, { file: 'lines.json', text: lines }, { file: 'array.json', text: array }], options);
+    const report = checkSources(
+      [
+        { file: 'list.json', text: list },
+        { file: 'lines.json', text: lines },
+        { file: 'array.json', text: array },
+      ],
+      options,
+    );
     const secrets = report.findings.filter((entry) => entry.ruleId === 'kubernetes/no-plaintext-secret');
     expect(secrets.map((entry) => [entry.file, entry.object.name, entry.line, entry.pointer])).toEqual([
       ['array.json', 'in-array', 9, '/0/data/a'],
@@ -82,7 +112,10 @@ spec:
   it('checks a bare collector config file and reports unknown kinds as warnings, not crashes', () => {
     const report = checkSources(
       [
-        { file: 'otelcol.yaml', text: 'receivers: {otlp: {}}\nexporters: {debug: {}}\nservice:\n  pipelines:\n    metrics: {receivers: [otlp], exporters: [debug, missing]}\n' },
+        {
+          file: 'otelcol.yaml',
+          text: 'receivers: {otlp: {}}\nexporters: {debug: {}}\nservice:\n  pipelines:\n    metrics: {receivers: [otlp], exporters: [debug, missing]}\n',
+        },
         { file: 'widget.yaml', text: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {anything: [1, 2]}\n' },
       ],
       options,
@@ -97,7 +130,11 @@ describe('policy engine: repository paths', () => {
     // GIVEN a repository whose tree names one present and one absent folder
     const root = tempTree({
       'apps/present/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
-      'gitops/flux.yaml': [GIT_REPOSITORY, kustomization('present').replace('./apps', './apps/present'), kustomization('absent').replace('./apps', './apps/absent')].join('---\n'),
+      'gitops/flux.yaml': [
+        GIT_REPOSITORY,
+        kustomization('present').replace('./apps', './apps/present'),
+        kustomization('absent').replace('./apps', './apps/absent'),
+      ].join('---\n'),
     });
     try {
       // WHEN checking its gitops/ with the report relative to another folder
@@ -141,7 +178,11 @@ describe('policy engine: paths that leave the repository', () => {
       const report = checkPaths([path.join(root, 'gitops')], { baseDir: root, repoRoot: root });
       // THEN each path that leaves the repository is an error; the one inside passes
       const found = report.findings.filter((entry) => entry.ruleId === 'flux/path-exists');
-      expect(found.map((entry) => [entry.object.name, entry.severity])).toEqual([['climbs', 'error'], ['absolute', 'error'], ['linked', 'error']]);
+      expect(found.map((entry) => [entry.object.name, entry.severity])).toEqual([
+        ['climbs', 'error'],
+        ['absolute', 'error'],
+        ['linked', 'error'],
+      ]);
       expect(found[0].message).toMatch(/resolves outside the repository: it climbs above the repository root/);
       expect(found[1].message).toMatch(/resolves outside the repository: it is absolute/);
       expect(found[2].message).toMatch(/does not exist in the repository/);
@@ -152,7 +193,12 @@ describe('policy engine: paths that leave the repository', () => {
 
   it('gives the review the same finding over a committed tree', () => {
     // GIVEN the same Kustomizations read from git (the commit holds etc/, as a repository may)
-    const files = new Map([['gitops/flux.yaml', [GIT_REPOSITORY, kustomization('climbs').replace('./apps', '../../etc'), kustomization('absolute').replace('./apps', '/etc')].join('---\n')]]);
+    const files = new Map([
+      [
+        'gitops/flux.yaml',
+        [GIT_REPOSITORY, kustomization('climbs').replace('./apps', '../../etc'), kustomization('absolute').replace('./apps', '/etc')].join('---\n'),
+      ],
+    ]);
     // WHEN the review checks the head tree
     const { findings } = checkHeadTree({ files, allPaths: new Set(['gitops', 'gitops/flux.yaml', 'etc']) });
     // THEN both are reported as leaving the repository
@@ -171,11 +217,21 @@ describe('rule packs', () => {
       severity: 'info',
       description: 'Reports how many Secrets the run holds, on each ConfigMap.',
       kinds: ['ConfigMap'],
-      check: (doc, ctx) => [{ pointer: '/metadata/name', message: `${ctx.ofKind('Secret').length} secrets; ${String(ctx.find('Secret', 's', 'ns')?.object.name)}`, fix: 'nothing' }],
+      check: (doc, ctx) => [
+        { pointer: '/metadata/name', message: `${ctx.ofKind('Secret').length} secrets; ${String(ctx.find('Secret', 's', 'ns')?.object.name)}`, fix: 'nothing' },
+      ],
     };
     registerPack({ name: 'example', description: 'test pack', rules: [countsSecrets] });
     // WHEN checking
-    const report = checkSources([{ file: 'a.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\n' }], options);
+    const report = checkSources(
+      [
+        {
+          file: 'a.yaml',
+          text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\n',
+        },
+      ],
+      options,
+    );
     // THEN its finding carries the rule id, severity and location
     expect(report.findings.find((entry) => entry.ruleId === 'example/secrets-counted')).toMatchObject({ severity: 'info', line: 3, message: '1 secrets; s' });
   });
@@ -195,12 +251,17 @@ describe('rule packs', () => {
         return [{ pointer: '/metadata/name', message: String(secret?.value.type), fix: 'nothing' }];
       },
     };
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\n  labels:\n    a: b\ndata:\n  k: v\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: ns\ntype: Opaque\ndata:\n  k: dg==\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\n  labels:\n    a: b\ndata:\n  k: v\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: c\n  namespace: ns\ntype: Opaque\ndata:\n  k: dg==\n';
     // WHEN checking
     const report = checkSources([{ file: 'a.yaml', text }], { ...options, rules: [readsSecretType] });
     // THEN the rule saw only the declared fields (besides apiVersion and kind), and its finding is located as usual
-    expect(seen).toEqual([{ own: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { a: 'b' } } }, secret: { apiVersion: 'v1', kind: 'Secret', type: 'Opaque' }, all: 2 }]);
-    expect(report.findings).toMatchObject([{ ruleId: 'example/secret-types', line: 4, column: 3, message: 'Opaque', object: { kind: 'ConfigMap', name: 'c' } }]);
+    expect(seen).toEqual([
+      { own: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { labels: { a: 'b' } } }, secret: { apiVersion: 'v1', kind: 'Secret', type: 'Opaque' }, all: 2 },
+    ]);
+    expect(report.findings).toMatchObject([
+      { ruleId: 'example/secret-types', line: 4, column: 3, message: 'Opaque', object: { kind: 'ConfigMap', name: 'c' } },
+    ]);
   });
 
   it("fails a rule on the document when it declares reads: 'document' and asks for other documents", () => {
@@ -212,7 +273,14 @@ describe('rule packs', () => {
       check: (_doc, ctx) => (ctx.find('Secret', 's') ? [] : []),
     };
     const report = checkSources([{ file: 'a.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n' }], { ...options, rules: [wrong] });
-    expect(report.findings).toMatchObject([{ ruleId: 'example/undeclared', severity: 'error', line: 1, message: expect.stringMatching(/could not check this document: the rule reads other documents \(ctx\.find\) but declares reads: 'document'/) }]);
+    expect(report.findings).toMatchObject([
+      {
+        ruleId: 'example/undeclared',
+        severity: 'error',
+        line: 1,
+        message: expect.stringMatching(/could not check this document: the rule reads other documents \(ctx\.find\) but declares reads: 'document'/),
+      },
+    ]);
   });
 
   it('fails when a pack reuses a rule id', () => {

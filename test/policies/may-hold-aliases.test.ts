@@ -7,8 +7,19 @@ const ALIAS = /(^|[\s[{,:-])\*[^\s,\]}]/;
 
 describe('mayHoldAliases', () => {
   it.each([
-    ['*a', true], ['a: *x', true], ['[*x]', true], ['- *x', true], ['a:*x', true], ['\u00a0*x', true],
-    ['a*b', false], ['a: *', false], ['* a', false], ['{a: *}', false], ['*,', false], ['', false], ['x\n*\n', false],
+    ['*a', true],
+    ['a: *x', true],
+    ['[*x]', true],
+    ['- *x', true],
+    ['a:*x', true],
+    ['\u00a0*x', true],
+    ['a*b', false],
+    ['a: *', false],
+    ['* a', false],
+    ['{a: *}', false],
+    ['*,', false],
+    ['', false],
+    ['x\n*\n', false],
   ])('%j → %s', (text, expected) => {
     expect(mayHoldAliases(text)).toBe(expected);
     expect(ALIAS.test(text)).toBe(expected);
@@ -16,6 +27,12 @@ describe('mayHoldAliases', () => {
 
   it('agrees with its regular expression on generated text', () => {
     const char = fc.constantFrom('*', ' ', '\n', '\t', '\u00a0', '[', '{', ',', ':', '-', ']', '}', 'a', '&', '#');
-    fc.assert(fc.property(fc.array(char, { maxLength: 12 }).map((chars) => chars.join('')), (text) => mayHoldAliases(text) === ALIAS.test(text)), { numRuns: 5000 });
+    fc.assert(
+      fc.property(
+        fc.array(char, { maxLength: 12 }).map((chars) => chars.join('')),
+        (text) => mayHoldAliases(text) === ALIAS.test(text),
+      ),
+      { numRuns: 5000 },
+    );
   });
 });

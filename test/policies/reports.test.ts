@@ -5,8 +5,19 @@ import { GIT_REPOSITORY, kustomization } from './support';
 const report = () =>
   checkSources(
     [
-      { file: 'gitops/flux.yaml', text: [GIT_REPOSITORY, kustomization('a', 'prune: false'), kustomization('b', 'prune: false'), kustomization('c').replace('path: ./apps', 'path: ./gone')].join('---\n') },
-      { file: 'otelcol.yaml', text: 'receivers: {otlp: {}}\nexporters: {debug: {}}\nservice: {pipelines: {metrics: {receivers: [otlp], exporters: [debug, nope]}}}\n' },
+      {
+        file: 'gitops/flux.yaml',
+        text: [
+          GIT_REPOSITORY,
+          kustomization('a', 'prune: false'),
+          kustomization('b', 'prune: false'),
+          kustomization('c').replace('path: ./apps', 'path: ./gone'),
+        ].join('---\n'),
+      },
+      {
+        file: 'otelcol.yaml',
+        text: 'receivers: {otlp: {}}\nexporters: {debug: {}}\nservice: {pipelines: {metrics: {receivers: [otlp], exporters: [debug, nope]}}}\n',
+      },
     ],
     { repoRoot: '/repo', pathExists: (relative) => relative === 'apps', waiversFile: undefined },
   );

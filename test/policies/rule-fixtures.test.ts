@@ -41,7 +41,12 @@ const fixtureFiles = fs
 describe('rule fixtures', () => {
   it('covers every rule of the schema, collector, flux and kubernetes packs with a fixture', () => {
     // GIVEN the rules of these packs WHEN listing the fixtures THEN each rule has its own file
-    const covered = fixtureFiles.map((file) => file.replace(/\.yaml$/, '').split(path.sep).join('/'));
+    const covered = fixtureFiles.map((file) =>
+      file
+        .replace(/\.yaml$/, '')
+        .split(path.sep)
+        .join('/'),
+    );
     const rules = registeredPacks()
       .filter((pack) => ['schema', 'collector', 'flux', 'kubernetes'].includes(pack.name))
       .flatMap((pack) => pack.rules.map((rule) => rule.id));
@@ -50,7 +55,10 @@ describe('rule fixtures', () => {
   });
 
   for (const file of fixtureFiles) {
-    const ruleId = file.replace(/\.yaml$/, '').split(path.sep).join('/');
+    const ruleId = file
+      .replace(/\.yaml$/, '')
+      .split(path.sep)
+      .join('/');
     it(`${ruleId}: reports exactly the declared findings`, () => {
       // GIVEN a fixture with passing and failing objects
       const text = fs.readFileSync(path.join(FIXTURES, file), 'utf8');

@@ -60,7 +60,11 @@ describe('waivers', () => {
 `);
     const report = checkPaths(['gitops'], { baseDir: root, now: NOW });
     expect(report.waived).toEqual([]);
-    expect(report.findings.find((finding) => finding.ruleId === 'waiver/expired')).toMatchObject({ severity: 'error', line: 2, message: expect.stringMatching(/expired on 2026-06-14/) });
+    expect(report.findings.find((finding) => finding.ruleId === 'waiver/expired')).toMatchObject({
+      severity: 'error',
+      line: 2,
+      message: expect.stringMatching(/expired on 2026-06-14/),
+    });
     expect(report.findings.some((finding) => finding.ruleId === 'flux/path-exists')).toBe(true);
   });
 
@@ -75,7 +79,10 @@ describe('waivers', () => {
 
   it('takes --waivers FILE on the command line and passes once the only error is waived', async () => {
     const root = repository('waivers: []\n');
-    fs.writeFileSync(path.join(root, 'other.yaml'), 'waivers:\n  - {rule: flux/path-exists, selector: {file: "gitops/**"}, owner: o, reason: r, expires: 2999-01-01}\n');
+    fs.writeFileSync(
+      path.join(root, 'other.yaml'),
+      'waivers:\n  - {rule: flux/path-exists, selector: {file: "gitops/**"}, owner: o, reason: r, expires: 2999-01-01}\n',
+    );
     const run = await runPhoenix(['check', 'gitops', '--waivers', 'other.yaml'], root, { NO_COLOR: '1' });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/0 errors, 2 warnings, 0 info in 4 documents \(1 file\); 1 waived/);
@@ -83,7 +90,11 @@ describe('waivers', () => {
 
   const invalid: Array<[string, string, RegExp]> = [
     ['a field is missing', 'waivers:\n  - {rule: flux/prune, owner: o, expires: 2026-12-31}\n', /waivers\.yaml:2:5: \/waivers\/0: missing 'reason'/],
-    ['the date is not a date', 'waivers:\n  - {rule: flux/prune, owner: o, reason: r, expires: 2026-02-30}\n', /waivers\.yaml:2:\d+: expires '2026-02-30' is not a calendar date/],
+    [
+      'the date is not a date',
+      'waivers:\n  - {rule: flux/prune, owner: o, reason: r, expires: 2026-02-30}\n',
+      /waivers\.yaml:2:\d+: expires '2026-02-30' is not a calendar date/,
+    ],
     ['the rule is unknown', 'waivers:\n  - {rule: flux/prunes, owner: o, reason: r, expires: 2026-12-31}\n', /unknown rule 'flux\/prunes'/],
     ['a field is misspelt', 'waivers:\n  - {rule: flux/prune, owner: o, reason: r, expires: 2026-12-31, selecter: {}}\n', /unknown field 'selecter'/],
     ['the YAML is malformed', 'waivers: [\n', /waivers\.yaml:\d+: malformed YAML in the waivers file/],

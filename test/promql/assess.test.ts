@@ -30,11 +30,16 @@ describe('assessQuery', () => {
 
   it('changes max by when series are summed', () => {
     const verdict = assessQuery(usageOf('max by (job) (queue_depth)'), sumAway('queue_depth', 'pod'));
-    expect(verdict).toMatchObject({ verdict: 'changed', reasons: [{ metric: 'queue_depth', function: 'sum', reason: expect.stringMatching(/max by \(job\)/) }] });
+    expect(verdict).toMatchObject({
+      verdict: 'changed',
+      reasons: [{ metric: 'queue_depth', function: 'sum', reason: expect.stringMatching(/max by \(job\)/) }],
+    });
   });
 
   it('keeps max by under max, and min under min through max_over_time/min_over_time', () => {
-    expect(assessQuery(usageOf('max by (job) (max_over_time(q[10m]))'), { kind: 'aggregate', metric: 'q', function: 'max', remove: ['pod'] }).verdict).toBe('unchanged');
+    expect(assessQuery(usageOf('max by (job) (max_over_time(q[10m]))'), { kind: 'aggregate', metric: 'q', function: 'max', remove: ['pod'] }).verdict).toBe(
+      'unchanged',
+    );
     expect(assessQuery(usageOf('min(min_over_time(q[10m]))'), { kind: 'aggregate', metric: 'q', function: 'min', remove: ['pod'] }).verdict).toBe('unchanged');
     expect(assessQuery(usageOf('max(rate(c[5m]))'), { kind: 'aggregate', metric: 'c', function: 'max', remove: ['pod'] }).verdict).toBe('changed');
   });
@@ -83,7 +88,10 @@ describe('assessQuery', () => {
   });
 
   it('changes every query that reads a dropped metric, and ignores queries of other metrics', () => {
-    expect(assessQuery(usageOf('sum(rate(x[5m])) / sum(rate(y[5m]))'), { kind: 'drop-metric', metric: 'y' })).toMatchObject({ verdict: 'changed', reasons: [{ metric: 'y' }] });
+    expect(assessQuery(usageOf('sum(rate(x[5m])) / sum(rate(y[5m]))'), { kind: 'drop-metric', metric: 'y' })).toMatchObject({
+      verdict: 'changed',
+      reasons: [{ metric: 'y' }],
+    });
     expect(assessQuery(usageOf('sum(rate(x[5m]))'), { kind: 'drop-metric', metric: 'y' })).toEqual({ verdict: 'unchanged', caveats: [] });
   });
 
@@ -108,7 +116,13 @@ describe('findLosslessAggregation', () => {
 
   it('keeps what the queries read and sums the rest when every query tolerates sum', () => {
     const result = findLosslessAggregation([usageOf('sum by (route) (rate(x[5m]))'), usageOf('sum(rate(x{code=~"5.."}[5m]))')], 'x', labels);
-    expect(result).toMatchObject({ possible: true, keep: ['job', 'instance', 'route', 'code'], remove: ['pod', 'user_id'], function: 'sum', caveats: [COUNTER_RESET_CAVEAT] });
+    expect(result).toMatchObject({
+      possible: true,
+      keep: ['job', 'instance', 'route', 'code'],
+      remove: ['pod', 'user_id'],
+      function: 'sum',
+      caveats: [COUNTER_RESET_CAVEAT],
+    });
   });
 
   it('falls back to max when a query takes the max', () => {
@@ -131,7 +145,8 @@ describe('findLosslessAggregation', () => {
 
 describe('assessQuery: count of groups (snmp mixin, ALERTS)', () => {
   // snmp-fleet dashboard: how many alerts fire per device
-  const fleet = 'count by (instance,job)(\n  count by (job,instance,alertname) (max_over_time(ALERTS{alertstate="firing", severity="warning"}[5m]))\n' +
+  const fleet =
+    'count by (instance,job)(\n  count by (job,instance,alertname) (max_over_time(ALERTS{alertstate="firing", severity="warning"}[5m]))\n' +
     '  * on(job,instance) group_left group by (job,instance) (sysUpTime)\n)';
 
   it('keeps a count of inner groups when the merge keeps the inner grouping', () => {
@@ -140,7 +155,9 @@ describe('assessQuery: count of groups (snmp mixin, ALERTS)', () => {
   });
 
   it('changes the inner count read on its own, a count after a filter, and a count of topk', () => {
-    expect(assessQuery(usageOf('count by (job,instance,alertname) (max_over_time(ALERTS{alertstate="firing"}[5m]))'), sumAway('ALERTS', 'pod')).verdict).toBe('changed');
+    expect(assessQuery(usageOf('count by (job,instance,alertname) (max_over_time(ALERTS{alertstate="firing"}[5m]))'), sumAway('ALERTS', 'pod')).verdict).toBe(
+      'changed',
+    );
     expect(assessQuery(usageOf('count(count by (job) (x > 5))'), sumAway('x', 'pod')).verdict).not.toBe('unchanged');
     expect(assessQuery(usageOf('count(topk by (job) (2, x))'), sumAway('x', 'pod')).verdict).toBe('changed');
     expect(assessQuery(usageOf('sum(count by (job) (x))'), sumAway('x', 'pod')).verdict).toBe('changed');

@@ -27,7 +27,9 @@ describe('printPromQL', () => {
   it('keeps modifiers, subquery steps, bool and group modifiers', () => {
     const parsed = parsePromQL('max_over_time(rate(x{a="b"}[5m] offset 1m)[1h:1m] @ 100) > bool on (job) group_left (team) y');
     if (!parsed.ok) throw new Error('does not parse');
-    expect(printPromQL(parsed.expr)).toBe('(max_over_time((rate({__name__="x", a="b"}[5m] offset 1m))[1h:1m] @ 100)) > bool on (job) group_left (team) ({__name__="y"})');
+    expect(printPromQL(parsed.expr)).toBe(
+      '(max_over_time((rate({__name__="x", a="b"}[5m] offset 1m))[1h:1m] @ 100)) > bool on (job) group_left (team) ({__name__="y"})',
+    );
   });
 });
 
@@ -94,7 +96,9 @@ describe('planPartitionedQuery', () => {
 
   it('keeps label_replace and count_values that write other labels', () => {
     expect(render('label_replace(x, "dst", "$1", "phoenix_variant", "(.*)")')).toContain('"dst"');
-    expect(render('count_values("v", x)')).toBe('count_values by (phoenix_experiment, phoenix_variant) ("v", {__name__="x", phoenix_experiment=~"a|b", phoenix_variant=~"x|y"})');
+    expect(render('count_values("v", x)')).toBe(
+      'count_values by (phoenix_experiment, phoenix_variant) ("v", {__name__="x", phoenix_experiment=~"a|b", phoenix_variant=~"x|y"})',
+    );
   });
 });
 

@@ -21,7 +21,11 @@ function generate(): BackfillSeries[] {
     for (const job of ['api', 'web']) {
       for (const code of ['200', '500']) {
         const rate = (p + 1) * (code === '200' ? 5 : 0.5) * (job === 'api' ? 1 : 2);
-        raw.push({ name: 'http_requests_total', labels: { job, code, pod }, samples: times.map((t, i) => [t, Math.round(i * STEP * rate + (i % 7) * (p + 1))]) });
+        raw.push({
+          name: 'http_requests_total',
+          labels: { job, code, pod },
+          samples: times.map((t, i) => [t, Math.round(i * STEP * rate + (i % 7) * (p + 1))]),
+        });
       }
       raw.push({ name: 'queue_depth', labels: { job, pod }, samples: times.map((t, i) => [t, ((i * (p + 2)) % 11) + p]) });
       const les = ['0.1', '0.5', '1', '+Inf'];
@@ -30,7 +34,10 @@ function generate(): BackfillSeries[] {
       });
     }
   });
-  const variant = (series: BackfillSeries, name: string): BackfillSeries => ({ ...series, labels: { ...series.labels, phoenix_experiment: 'e', phoenix_variant: name } });
+  const variant = (series: BackfillSeries, name: string): BackfillSeries => ({
+    ...series,
+    labels: { ...series.labels, phoenix_experiment: 'e', phoenix_variant: name },
+  });
   const merged = new Map<string, BackfillSeries>();
   for (const s of raw) {
     const { pod: _pod, ...rest } = s.labels;
@@ -72,7 +79,9 @@ afterAll(async () => {
 function keyed(result: readonly RangeSeries[]): Map<string, RangeSeries> {
   const out = new Map<string, RangeSeries>();
   for (const s of result) {
-    const labels = Object.entries(s.metric).filter(([k]) => !k.startsWith('phoenix_')).sort(([a], [b]) => a.localeCompare(b));
+    const labels = Object.entries(s.metric)
+      .filter(([k]) => !k.startsWith('phoenix_'))
+      .sort(([a], [b]) => a.localeCompare(b));
     out.set(JSON.stringify(labels), s);
   }
   return out;

@@ -80,19 +80,31 @@ spec:
   });
 });
 
-const DASHBOARD = JSON.stringify({
-  title: 'Checkout',
-  templating: { list: [{ name: 'job' }, { name: 'window' }] },
-  panels: [
-    { title: 'Requests', datasource: { type: 'prometheus' }, targets: [{ refId: 'A', expr: 'sum by (route) (rate(http_requests_total{job=~"$job"}[$__rate_interval]))' }] },
-    {
-      type: 'row', title: 'Details', collapsed: true,
-      panels: [{ title: 'Latency', targets: [{ refId: 'B', expr: 'histogram_quantile(0.9, sum by (le) (rate(d_bucket{job="${job:regex}"}[[[window]]])))' }] }],
-    },
-    { title: 'Logs', datasource: { type: 'loki' }, targets: [{ refId: 'C', expr: '{app="x"} |= "error"' }] },
-    { title: 'Broken', targets: [{ refId: 'D', expr: 'sum(rate(x[$__range]) by (a)' }] },
-  ],
-}, null, 2);
+const DASHBOARD = JSON.stringify(
+  {
+    title: 'Checkout',
+    templating: { list: [{ name: 'job' }, { name: 'window' }] },
+    panels: [
+      {
+        title: 'Requests',
+        datasource: { type: 'prometheus' },
+        targets: [{ refId: 'A', expr: 'sum by (route) (rate(http_requests_total{job=~"$job"}[$__rate_interval]))' }],
+      },
+      {
+        type: 'row',
+        title: 'Details',
+        collapsed: true,
+        panels: [
+          { title: 'Latency', targets: [{ refId: 'B', expr: 'histogram_quantile(0.9, sum by (le) (rate(d_bucket{job="${job:regex}"}[[[window]]])))' }] },
+        ],
+      },
+      { title: 'Logs', datasource: { type: 'loki' }, targets: [{ refId: 'C', expr: '{app="x"} |= "error"' }] },
+      { title: 'Broken', targets: [{ refId: 'D', expr: 'sum(rate(x[$__range]) by (a)' }] },
+    ],
+  },
+  null,
+  2,
+);
 
 describe('findDashboardQueries', () => {
   it('finds Prometheus targets in panels and collapsed rows, skipping other data sources', () => {
@@ -127,7 +139,11 @@ describe('findDashboardQueries', () => {
   it('reads an API export ({ "dashboard": … }) and reports invalid JSON with its position', () => {
     const wrapped = findDashboardQueries('w.json', JSON.stringify({ dashboard: { panels: [{ targets: [{ expr: 'up' }] }] } }));
     expect(wrapped.queries.map((q) => q.expr)).toEqual(['up']);
-    expect(findDashboardQueries('bad.json', '{\n  "panels": [\n    {"targets": [}\n  ]\n}').problems[0]).toMatchObject({ line: 3, column: 18, message: expect.stringMatching(/invalid JSON/) });
+    expect(findDashboardQueries('bad.json', '{\n  "panels": [\n    {"targets": [}\n  ]\n}').problems[0]).toMatchObject({
+      line: 3,
+      column: 18,
+      message: expect.stringMatching(/invalid JSON/),
+    });
     expect(findDashboardQueries('x.json', '{"a": 1}').problems[0]!.message).toMatch(/not a Grafana dashboard/);
   });
 });
@@ -141,7 +157,9 @@ describe('expandGrafanaQuery', () => {
   });
 
   it('expands $__range_s and $__interval', () => {
-    expect(expandGrafanaQuery('increase(x[$__range]) / $__range_s * $__interval_ms', { rangeSeconds: 600, range: '10m' }).text).toBe('increase(x[10m]) / 600 * 60000');
+    expect(expandGrafanaQuery('increase(x[$__range]) / $__range_s * $__interval_ms', { rangeSeconds: 600, range: '10m' }).text).toBe(
+      'increase(x[10m]) / 600 * 60000',
+    );
   });
 });
 

@@ -86,11 +86,7 @@ describe('extractUsage', () => {
 
 describe('summarizeUsage', () => {
   it('unions the needs of every query per metric', () => {
-    const summary = summarizeUsage([
-      usageOf('sum by (job) (rate(x[5m]))'),
-      usageOf('sum without (pod) (x)'),
-      usageOf('max by (path) (y)'),
-    ]);
+    const summary = summarizeUsage([usageOf('sum by (job) (rate(x[5m]))'), usageOf('sum without (pod) (x)'), usageOf('max by (path) (y)')]);
     expect(summary.get('x')).toMatchObject({ labels: { kind: 'all-but', labels: ['pod'] }, functions: ['rate', 'sum'], selectorCount: 2 });
     expect(summary.get('y')).toMatchObject({ labels: { kind: 'only', labels: ['path'] }, functions: ['max'] });
   });

@@ -17,7 +17,18 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     // GIVEN the generated scenario in a copy of the repository layout
     // WHEN recommending through bin/phoenix with -o, then synthesizing and checking the tree (the experiment running in dev)
     const phoenix = (...args: string[]) => spawnSync(process.execPath, ['bin/phoenix', ...args], { cwd: layout.root, encoding: 'utf8' });
-    const recommend = phoenix('recommend', '--snapshot', 'snapshot.prom', '--rules', 'rules', '--dashboards', 'dashboards', '--drop-unused', '-o', 'experiments/checkout-lossless.ts');
+    const recommend = phoenix(
+      'recommend',
+      '--snapshot',
+      'snapshot.prom',
+      '--rules',
+      'rules',
+      '--dashboards',
+      'dashboards',
+      '--drop-unused',
+      '-o',
+      'experiments/checkout-lossless.ts',
+    );
     expect(recommend.stderr).toBe('');
     expect(recommend.status).toBe(0);
     // THEN the table leads with the histogram and states the totals
@@ -56,18 +67,37 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     fs.mkdirSync(at('broken-rules'));
     fs.mkdirSync(at('broken-dashboards'));
     fs.copyFileSync(at('rules', 'http.rules.yaml'), at('broken-rules', 'http.rules.yaml'));
-    fs.writeFileSync(at('broken-rules', 'broken.yaml'), 'groups:\n  - name: b\n    rules:\n      - record: broken\n        expr: sum by (job (rate(http_requests_total[5m]))\n');
+    fs.writeFileSync(
+      at('broken-rules', 'broken.yaml'),
+      'groups:\n  - name: b\n    rules:\n      - record: broken\n        expr: sum by (job (rate(http_requests_total[5m]))\n',
+    );
     fs.writeFileSync(at('broken-dashboards', 'nodes.json'), '{ "panels": [ { "targets": [ { "expr": "sum(rate(node_cpu_seconds_total[5m]))" } ] ');
     // WHEN recommending
-    const { code, stdout } = await runPhoenix(['recommend', '--snapshot', at('snapshot.prom'), '--rules', at('broken-rules'), '--dashboards', at('broken-dashboards'), '--format', 'json']);
+    const { code, stdout } = await runPhoenix([
+      'recommend',
+      '--snapshot',
+      at('snapshot.prom'),
+      '--rules',
+      at('broken-rules'),
+      '--dashboards',
+      at('broken-dashboards'),
+      '--format',
+      'json',
+    ]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { problems: string[]; metrics: Array<{ metric: string; recommended: boolean; reason: string }> };
     // THEN both are listed with file:line:column and the metrics they name stay as they are
     expect(report.problems.some((p) => /broken-rules\/broken\.yaml:5:\d+: /.test(p))).toBe(true);
     expect(report.problems.some((p) => /broken-dashboards\/nodes\.json:\d+:\d+: /.test(p))).toBe(true);
     const byName = new Map(report.metrics.map((m) => [m.metric, m]));
-    expect(byName.get('http_requests_total')).toMatchObject({ recommended: false, reason: expect.stringMatching(/broken\.yaml:5:\d+, which could not be analysed/) });
-    expect(byName.get('node_cpu_seconds_total')).toMatchObject({ recommended: false, reason: expect.stringMatching(/nodes\.json, which could not be analysed/) });
+    expect(byName.get('http_requests_total')).toMatchObject({
+      recommended: false,
+      reason: expect.stringMatching(/broken\.yaml:5:\d+, which could not be analysed/),
+    });
+    expect(byName.get('node_cpu_seconds_total')).toMatchObject({
+      recommended: false,
+      reason: expect.stringMatching(/nodes\.json, which could not be analysed/),
+    });
     expect(byName.get('http_server_request_duration_seconds')).toMatchObject({ recommended: true });
   });
 
@@ -108,16 +138,29 @@ describe('phoenix recommend', { timeout: 240_000 }, () => {
     // GIVEN the redis mixin's dashboard and a snapshot whose series carry only labels its queries read
     const corpus = path.resolve(__dirname, '../fixtures/corpora/redis');
     const snapshot = at('redis.prom');
-    fs.writeFileSync(snapshot, [
-      '# TYPE redis_instance_info gauge',
-      'redis_instance_info{cluster="c",namespace="n",role="master",job="redis",instance="r-0"} 1',
-      '# TYPE redis_uptime_in_seconds gauge',
-      'redis_uptime_in_seconds{job="redis",instance="r-0"} 100',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      snapshot,
+      [
+        '# TYPE redis_instance_info gauge',
+        'redis_instance_info{cluster="c",namespace="n",role="master",job="redis",instance="r-0"} 1',
+        '# TYPE redis_uptime_in_seconds gauge',
+        'redis_uptime_in_seconds{job="redis",instance="r-0"} 100',
+        '',
+      ].join('\n'),
+    );
     const output = at('experiments', 'redis-nothing.ts');
     // WHEN recommending with -o
-    const { code, stdout, stderr } = await runPhoenix(['recommend', '--snapshot', snapshot, '--rules', path.join(corpus, 'rules'), '--dashboards', path.join(corpus, 'dashboards'), '-o', output]);
+    const { code, stdout, stderr } = await runPhoenix([
+      'recommend',
+      '--snapshot',
+      snapshot,
+      '--rules',
+      path.join(corpus, 'rules'),
+      '--dashboards',
+      path.join(corpus, 'dashboards'),
+      '-o',
+      output,
+    ]);
     // THEN the table and the reason per family are printed, nothing is written, and the exit code is 0 (2 is for bad input)
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -144,7 +187,14 @@ describe('phoenix recommend --prometheus', { timeout: 120_000 }, () => {
     const scenario = generateScenario();
     const series: BackfillSeries[] = scenario.series
       .filter((s) => s.name === 'http_requests_total' || s.name === 'node_cpu_seconds_total')
-      .map((s) => ({ name: s.name, labels: s.labels, samples: [[now - 180, 1], [now - 120, 2]] }));
+      .map((s) => ({
+        name: s.name,
+        labels: s.labels,
+        samples: [
+          [now - 180, 1],
+          [now - 120, 2],
+        ],
+      }));
     prometheus = await startPrometheus({ openMetrics: toOpenMetrics(series) });
   });
   afterAll(async () => {
@@ -155,9 +205,17 @@ describe('phoenix recommend --prometheus', { timeout: 120_000 }, () => {
     const { code, stdout, stderr } = await runPhoenix(['recommend', '--prometheus', prometheus.url, ...sources, '--format', 'json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { seriesBefore: number; metrics: Array<{ metric: string; recommended: boolean; seriesBefore: number; seriesAfter: number; deltaConversion: boolean }> };
+    const report = JSON.parse(stdout) as {
+      seriesBefore: number;
+      metrics: Array<{ metric: string; recommended: boolean; seriesBefore: number; seriesAfter: number; deltaConversion: boolean }>;
+    };
     expect(report.seriesBefore).toBe(216 + 32);
-    expect(report.metrics.find((m) => m.metric === 'http_requests_total')).toMatchObject({ recommended: true, seriesBefore: 216, seriesAfter: 12, deltaConversion: true });
+    expect(report.metrics.find((m) => m.metric === 'http_requests_total')).toMatchObject({
+      recommended: true,
+      seriesBefore: 216,
+      seriesAfter: 12,
+      deltaConversion: true,
+    });
     expect(report.metrics.find((m) => m.metric === 'node_cpu_seconds_total')).toMatchObject({ recommended: true, seriesAfter: 8 });
   });
 });

@@ -36,7 +36,14 @@ beforeAll(async () => {
   for (const name of NAMES) {
     const read = readCorpus(name);
     const corpus: Corpus = { ...read, ...generateCorpusSeries(read, times) };
-    const report = recommendReductions({ series: corpus.series, families: corpus.families, queries: corpus.queries, unreadable: corpus.unreadable, problems: corpus.problems, priceModel: env.priceModel });
+    const report = recommendReductions({
+      series: corpus.series,
+      families: corpus.families,
+      queries: corpus.queries,
+      unreadable: corpus.unreadable,
+      problems: corpus.problems,
+      priceModel: env.priceModel,
+    });
     const labelled = (labels: Readonly<Record<string, string>>, variant: string) => ({ ...labels, phoenix_experiment: name, phoenix_variant: variant });
     corpus.series.forEach((s, i) => backfill.push({ name: s.name, labels: labelled(s.labels, 'baseline'), samples: corpus.samples[i]! }));
     let outputs: BackfillSeries[] = corpus.series.map((s, i) => ({ name: s.name, labels: s.labels, samples: corpus.samples[i]! }));
@@ -46,11 +53,19 @@ beforeAll(async () => {
       cleanups.push(layout.cleanup);
       const experiment = `corpus-${name}`.replace(/[^a-z0-9-]/g, '-').slice(0, 60);
       const source = renderExperimentSource({
-        name: experiment, metrics: report.metrics, baseDirectory: '..', ruleFiles: corpus.wholeRuleFiles, dashboards: corpus.wholeDashboards,
-        inlineQueries: inlineOf(corpus), minSavingsPercent: 10, provenance: 'Written by a test.',
+        name: experiment,
+        metrics: report.metrics,
+        baseDirectory: '..',
+        ruleFiles: corpus.wholeRuleFiles,
+        dashboards: corpus.wholeDashboards,
+        inlineQueries: inlineOf(corpus),
+        minSavingsPercent: 10,
+        provenance: 'Written by a test.',
       });
       (await import('node:fs')).writeFileSync(`${layout.root}/experiments/${experiment}.ts`, source);
-      const result = simulateProcessors(candidateProcessors(layout.root, experiment), { exporter: 'prometheusremotewrite' }, corpus.series, { trackValues: true });
+      const result = simulateProcessors(candidateProcessors(layout.root, experiment), { exporter: 'prometheusremotewrite' }, corpus.series, {
+        trackValues: true,
+      });
       outputs = simulateValues(result.output, corpus.samples).map((o) => ({ name: o.name, labels: o.labels, samples: o.samples }));
     }
     for (const o of outputs) backfill.push({ name: o.name, labels: labelled(o.labels, 'recommended'), samples: o.samples });
@@ -63,7 +78,9 @@ beforeAll(async () => {
 /** Queries of files that cannot be referenced whole, inline (as `phoenix recommend` writes them). */
 function inlineOf(corpus: Corpus) {
   const whole = new Set([...corpus.wholeRuleFiles, ...corpus.wholeDashboards]);
-  return corpus.queries.filter((q) => !whole.has(q.query.origin.file)).map((q, i) => ({ name: `${q.query.origin.name ?? 'query'} (${q.query.origin.file}:${q.query.origin.line}) #${i}`, expr: q.query.expr }));
+  return corpus.queries
+    .filter((q) => !whole.has(q.query.origin.file))
+    .map((q, i) => ({ name: `${q.query.origin.name ?? 'query'} (${q.query.origin.file}:${q.query.origin.line}) #${i}`, expr: q.query.expr }));
 }
 
 afterAll(async () => {
@@ -73,13 +90,21 @@ afterAll(async () => {
 
 async function compare(corpus: string, query: string) {
   const from = start + 15 * 60;
-  const run = (variant: string) => client.queryRange(injectVariant(query, corpus, variant), from, end, STEP).then((r) => r, (e: Error) => ({ error: e.message }));
+  const run = (variant: string) =>
+    client.queryRange(injectVariant(query, corpus, variant), from, end, STEP).then(
+      (r) => r,
+      (e: Error) => ({ error: e.message }),
+    );
   const [base, cand] = await Promise.all([run('baseline'), run('recommended')]);
   // The baseline rejected (many-to-one matching: the generated unqueried labels duplicate series a
   // query expects once per instance) has no answer to keep: counted apart. A candidate rejected alone is a change.
   if ('error' in base) return { errorBoth: true, empty: false, same: true, differences: [] };
   if ('error' in cand) return { errorBoth: false, empty: false, same: false, differences: [cand.error] };
-  return { errorBoth: false, empty: base.result.length === 0 && cand.result.length === 0, ...compareRangeResults(base.result, cand.result, { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'], selection: selectionOf(query) }) };
+  return {
+    errorBoth: false,
+    empty: base.result.length === 0 && cand.result.length === 0,
+    ...compareRangeResults(base.result, cand.result, { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'], selection: selectionOf(query) }),
+  };
 }
 
 describe('phoenix recommend on real-world corpora, strictly, on a real Prometheus', () => {
@@ -103,8 +128,10 @@ describe('phoenix recommend on real-world corpora, strictly, on a real Prometheu
     // THEN no strict form of any query changes, and most are non-empty (not vacuous)
     expect(changed).toEqual([]);
     expect(nonEmptyEqual).toBeGreaterThan(compared / 3);
-    console.log(`corpus ${name}: series ${report.seriesBefore} → ${report.seriesAfter} (−${report.savingPercent.toFixed(1)}%), ` +
-      `${corpus.queries.length} queries, ${compared} strict forms compared, ${nonEmptyEqual} non-empty in both and equal, ${errors} rejected by Prometheus on the baseline, ${changed.length} changed, ` +
-      `${report.metrics.filter((m) => m.recommended).length}/${report.metrics.length} families changed, ${corpus.problems.length} not analysed`);
+    console.log(
+      `corpus ${name}: series ${report.seriesBefore} → ${report.seriesAfter} (−${report.savingPercent.toFixed(1)}%), ` +
+        `${corpus.queries.length} queries, ${compared} strict forms compared, ${nonEmptyEqual} non-empty in both and equal, ${errors} rejected by Prometheus on the baseline, ${changed.length} changed, ` +
+        `${report.metrics.filter((m) => m.recommended).length}/${report.metrics.length} families changed, ${corpus.problems.length} not analysed`,
+    );
   });
 });

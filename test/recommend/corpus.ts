@@ -24,7 +24,10 @@ export interface Corpus {
 }
 
 export function corpusNames(): string[] {
-  return fs.readdirSync(CORPORA_DIR).filter((n) => fs.statSync(path.join(CORPORA_DIR, n)).isDirectory()).sort();
+  return fs
+    .readdirSync(CORPORA_DIR)
+    .filter((n) => fs.statSync(path.join(CORPORA_DIR, n)).isDirectory())
+    .sort();
 }
 
 /** Reads and analyses a corpus's rule files and dashboards. */
@@ -51,7 +54,8 @@ export function readCorpus(name: string): Omit<Corpus, 'series' | 'samples' | 'f
         unreadable.push({ where: `${p.file}:${p.line}:${p.column}`, text: p.query.original });
       }
       queries.push(...result.analyzed);
-      if (found.problems.length === 0 && result.problems.length === 0 && result.analyzed.length > 0) (kind === 'rules' ? wholeRuleFiles : wholeDashboards).push(rel);
+      if (found.problems.length === 0 && result.problems.length === 0 && result.analyzed.length > 0)
+        (kind === 'rules' ? wholeRuleFiles : wholeDashboards).push(rel);
     }
   }
   return { name, files, queries, unreadable, problems, wholeRuleFiles, wholeDashboards };
@@ -125,7 +129,10 @@ export function generateCorpusSeries(corpus: Pick<Corpus, 'queries'>, times: rea
       ['job', ls.get('job')?.size ? [...ls.get('job')!] : ['integrations/corpus']],
       ['instance', [...new Set([...(ls.get('instance') ?? []), ...INSTANCES])].slice(0, 3)],
     ];
-    const dims = [...resource, ...[...ls].filter(([l]) => l !== 'job' && l !== 'instance').map(([l, vs]) => [l, vs.size > 0 ? [...vs] : ['v0', 'v1']] as const)];
+    const dims = [
+      ...resource,
+      ...[...ls].filter(([l]) => l !== 'job' && l !== 'instance').map(([l, vs]) => [l, vs.size > 0 ? [...vs] : ['v0', 'v1']] as const),
+    ];
     for (const [l, vs] of [...dims, ...Object.entries(HIGH_CARDINALITY).filter(([l]) => !ls.has(l))]) {
       if (combos.length * vs.length > 400) continue; // bounded: a label that would explode the family keeps one value
       combos = combos.flatMap((c) => vs.map((v) => ({ ...c, [l]: v })));
@@ -138,13 +145,23 @@ export function generateCorpusSeries(corpus: Pick<Corpus, 'queries'>, times: rea
         const own = BUCKETS.map((_, i) => counterValues(times, rate * shares[i]!, random));
         const cumulative = own.map((_, i) => times.map((t, k): [number, number] => [t, own.slice(0, i + 1).reduce((sum, o) => sum + o[k]![1], 0)]));
         BUCKETS.forEach((le, i) => add(`${family}_bucket`, { ...c, le }, 'histogram', cumulative[i]!));
-        add(`${family}_count`, c, 'histogram', cumulative[BUCKETS.length - 1]!.map(([t, v]) => [t, v]));
+        add(
+          `${family}_count`,
+          c,
+          'histogram',
+          cumulative[BUCKETS.length - 1]!.map(([t, v]) => [t, v]),
+        );
         add(`${family}_sum`, c, 'histogram', counterValues(times, rate * 0.3, random));
       } else if (type === 'counter') {
         add(family, c, 'counter', counterValues(times, 1 + Math.floor(random() * 20), random));
       } else {
         const base = Math.floor(random() * 100);
-        add(family, c, 'gauge', times.map((t) => [t, base + Math.floor(random() * 10)] as [number, number]));
+        add(
+          family,
+          c,
+          'gauge',
+          times.map((t) => [t, base + Math.floor(random() * 10)] as [number, number]),
+        );
       }
     }
   }
@@ -159,4 +176,3 @@ function counterValues(times: readonly number[], rate: number, random: () => num
   let value = Math.floor(random() * 1000);
   return times.map((t) => [t, (value += Math.floor(random() * rate * 2))] as [number, number]);
 }
-

@@ -42,9 +42,24 @@ function render(): string {
   for (const name of corpusNames()) {
     const read = readCorpus(name);
     const corpus = { ...read, ...generateCorpusSeries(read, [0, 60]) };
-    const report = recommendReductions({ series: corpus.series, families: corpus.families, queries: corpus.queries, unreadable: corpus.unreadable, problems: corpus.problems, priceModel: env.priceModel });
+    const report = recommendReductions({
+      series: corpus.series,
+      families: corpus.families,
+      queries: corpus.queries,
+      unreadable: corpus.unreadable,
+      problems: corpus.problems,
+      priceModel: env.priceModel,
+    });
     const alone = report.metrics.filter((m) => !m.recommended).sort((a, b) => (a.metric < b.metric ? -1 : 1));
-    out.push('', `## ${name}`, '', `${alone.length} of ${report.metrics.length} families left alone.`, '', '| family | rule | where (how it is read / why) |', '|---|---|---|');
+    out.push(
+      '',
+      `## ${name}`,
+      '',
+      `${alone.length} of ${report.metrics.length} families left alone.`,
+      '',
+      '| family | rule | where (how it is read / why) |',
+      '|---|---|---|',
+    );
     for (const m of alone) {
       const { rule, detail } = ruleOf(m);
       out.push(`| \`${m.metric}\` | ${rule} | ${detail.replace(/\|/g, '\\|').replace(/\s+/g, ' ')} |`);

@@ -46,14 +46,18 @@ afterAll(async () => {
 });
 
 function commands(n: number, instance: number): OtlpMetric[] {
-  return [{
-    name: 'redis.commands',
-    kind: 'sum',
-    points: COMMANDS.flatMap((cmd, c) => CLIENTS.map((addr, a) => ({
-      attributes: { cluster: 'c1', namespace: 'ns', pod: `redis-${instance}`, container: 'redis-server-exporter', cmd, 'client.addr': addr },
-      value: (n + 1) * (1 + c + 2 * a + 3 * instance),
-    }))),
-  }];
+  return [
+    {
+      name: 'redis.commands',
+      kind: 'sum',
+      points: COMMANDS.flatMap((cmd, c) =>
+        CLIENTS.map((addr, a) => ({
+          attributes: { cluster: 'c1', namespace: 'ns', pod: `redis-${instance}`, container: 'redis-server-exporter', cmd, 'client.addr': addr },
+          value: (n + 1) * (1 + c + 2 * a + 3 * instance),
+        })),
+      ),
+    },
+  ];
 }
 
 /** Runs a collector config, pushes PUSHES rounds of the counter 1 s apart, and returns the push times. */
@@ -84,9 +88,13 @@ function build(name: string): Experiment {
 }
 
 const namesFindings = (config: unknown) =>
-  checkSources([{ file: 'collector.yaml', text: stringify(config) }], { repoRoot: layout.root }).findings.filter((f) => f.ruleId === 'collector/metric-names-match-input');
+  checkSources([{ file: 'collector.yaml', text: stringify(config) }], { repoRoot: layout.root }).findings.filter(
+    (f) => f.ruleId === 'collector/metric-names-match-input',
+  );
 
-interface Report { metrics: Array<MetricRecommendation & { saving: unknown }> }
+interface Report {
+  metrics: Array<MetricRecommendation & { saving: unknown }>;
+}
 
 describe('recommend --baseline <an OTLP gateway>, through the real collector (redis mixin)', { timeout: 180_000 }, () => {
   let report: Report;
@@ -103,7 +111,24 @@ describe('recommend --baseline <an OTLP gateway>, through the real collector (re
     fs.mkdirSync(path.join(layout.root, 'baselines'));
     fs.copyFileSync(BASELINE, path.join(layout.root, 'baselines', 'redis-otlp.yaml'));
     // WHEN recommending from what production landed, with the gateway as baseline
-    const recommend = spawnSync(process.execPath, ['bin/phoenix', 'recommend', '--prometheus', prometheus.url, '--dashboards', 'dashboards', '--baseline', 'baselines/redis-otlp.yaml', '-o', 'experiments/redis-otlp.ts', '--format', 'json'], { cwd: layout.root, encoding: 'utf8' });
+    const recommend = spawnSync(
+      process.execPath,
+      [
+        'bin/phoenix',
+        'recommend',
+        '--prometheus',
+        prometheus.url,
+        '--dashboards',
+        'dashboards',
+        '--baseline',
+        'baselines/redis-otlp.yaml',
+        '-o',
+        'experiments/redis-otlp.ts',
+        '--format',
+        'json',
+      ],
+      { cwd: layout.root, encoding: 'utf8' },
+    );
     if (recommend.status !== 0) throw new Error(`recommend failed (${recommend.status}): ${recommend.stderr}`);
     report = JSON.parse(recommend.stdout) as Report;
     // AND running the written experiment in the real collector
@@ -113,7 +138,12 @@ describe('recommend --baseline <an OTLP gateway>, through the real collector (re
 
   it('writes the processors with the OpenTelemetry names the gateway receives, and the policy rule is silent on them', () => {
     const rec = report.metrics.find((m) => m.metric === 'redis_commands_total')!;
-    expect(rec).toMatchObject({ recommended: true, seriesBefore: INSTANCES.length * COMMANDS.length * CLIENTS.length, seriesAfter: INSTANCES.length * COMMANDS.length, remove: ['client_addr'] });
+    expect(rec).toMatchObject({
+      recommended: true,
+      seriesBefore: INSTANCES.length * COMMANDS.length * CLIENTS.length,
+      seriesAfter: INSTANCES.length * COMMANDS.length,
+      remove: ['client_addr'],
+    });
     const source = fs.readFileSync(path.join(layout.root, 'experiments', 'redis-otlp.ts'), 'utf8');
     expect(source).toMatch(/\{ name: "redis\.commands", type: 'sum' \}/);
     expect(source).not.toMatch(/"redis_commands_total"/);
@@ -122,17 +152,30 @@ describe('recommend --baseline <an OTLP gateway>, through the real collector (re
 
   it('the candidate lands exactly the series the report says; the baseline lands every input series', async () => {
     const rec = report.metrics.find((m) => m.metric === 'redis_commands_total')!;
-    const count = async (variant: string) => (await client.query(`count(last_over_time(redis_commands_total{phoenix_experiment="redis-otlp", phoenix_variant="${variant}"}[3s]))`, pushTimes[PUSHES - 1]! + 1)).result;
-    const landed = async (variant: string) => Number((await count(variant) as unknown as Array<{ value: [number, string] }>)[0]?.value[1] ?? 0);
+    const count = async (variant: string) =>
+      (
+        await client.query(
+          `count(last_over_time(redis_commands_total{phoenix_experiment="redis-otlp", phoenix_variant="${variant}"}[3s]))`,
+          pushTimes[PUSHES - 1]! + 1,
+        )
+      ).result;
+    const landed = async (variant: string) => Number(((await count(variant)) as unknown as Array<{ value: [number, string] }>)[0]?.value[1] ?? 0);
     expect(await landed('baseline'), logTail(collectors[collectors.length - 1]!)).toBe(rec.seriesBefore);
     expect(await landed('recommended')).toBe(rec.seriesAfter);
   });
 
   it("keeps every strict answer of the mixin's redis_commands_total panels", async () => {
-    const panels = findDashboardQueries('redis_overview.json', fs.readFileSync(DASHBOARD, 'utf8')).queries.filter((q) => q.expr.includes('redis_commands_total'));
+    const panels = findDashboardQueries('redis_overview.json', fs.readFileSync(DASHBOARD, 'utf8')).queries.filter((q) =>
+      q.expr.includes('redis_commands_total'),
+    );
     expect(panels.length).toBe(2);
     // the dashboard reader stands in for Grafana's variables (phoenix_var_*, $__rate_interval → 4m): give them this run's values
-    const substitute = (expr: string) => expr.replace(/\[4m\]/g, '[3s]').replace(/phoenix_var_cluster/g, 'c1').replace(/phoenix_var_namespace/g, 'ns').replace(/phoenix_var_pod/g, '.+');
+    const substitute = (expr: string) =>
+      expr
+        .replace(/\[4m\]/g, '[3s]')
+        .replace(/phoenix_var_cluster/g, 'c1')
+        .replace(/phoenix_var_namespace/g, 'ns')
+        .replace(/phoenix_var_pod/g, '.+');
     // after each stream's first point (dropped by cumulativetodelta) has left the 3 s window
     const from = pushTimes[3]! + 0.5;
     const to = pushTimes[PUSHES - 1]! + 0.5;
@@ -141,7 +184,10 @@ describe('recommend --baseline <an OTLP gateway>, through the real collector (re
       for (const form of strictForms(substitute(panel.expr))) {
         const answer = async (variant: string) => (await client.queryRange(injectVariant(form, 'redis-otlp', variant), from, to, 0.25)).result;
         const baseline = await answer('baseline');
-        const same = compareRangeResults(baseline, await answer('recommended'), { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'], selection: selectionOf(form) });
+        const same = compareRangeResults(baseline, await answer('recommended'), {
+          ignoreLabels: ['phoenix_experiment', 'phoenix_variant'],
+          selection: selectionOf(form),
+        });
         expect(same.differences, form).toEqual([]);
         expect(same.comparedPoints, form).toBeGreaterThan(0);
         compared += 1;
@@ -153,8 +199,16 @@ describe('recommend --baseline <an OTLP gateway>, through the real collector (re
   it('fails the policy rule when the same recommendation is written with Prometheus names', () => {
     // GIVEN the recommendation rendered as before this fix (the snapshot's names) into the same OTLP gateway
     const source = renderExperimentSource({
-      name: 'redis-prometheus-names', metrics: report.metrics, baselineFile: '../baselines/redis-otlp.yaml', baseDirectory: '..',
-      ruleFiles: [], dashboards: ['dashboards/redis/redis_overview.json'], inlineQueries: [], minSavingsPercent: 10, provenance: 'Written by a test.', naming: 'scraped',
+      name: 'redis-prometheus-names',
+      metrics: report.metrics,
+      baselineFile: '../baselines/redis-otlp.yaml',
+      baseDirectory: '..',
+      ruleFiles: [],
+      dashboards: ['dashboards/redis/redis_overview.json'],
+      inlineQueries: [],
+      minSavingsPercent: 10,
+      provenance: 'Written by a test.',
+      naming: 'scraped',
     });
     fs.writeFileSync(path.join(layout.root, 'experiments', 'redis-prometheus-names.ts'), source);
     // WHEN checking its rendered collector config

@@ -33,7 +33,12 @@ const queries = scenarioQueries(scenarios.steady!).flatMap((q) => {
   const where = `${q.query.origin.file}:${q.query.origin.line}`;
   const expr = q.query.expr.replace(/"phoenix_var_job"/g, '".+"');
   const value = expr.replace(/\s*[<>]=?\s*[0-9.e]+\s*$/, '');
-  return value === expr ? [{ where, expr, watched: true }] : [{ where, expr, watched: false }, { where, expr: value, watched: true }];
+  return value === expr
+    ? [{ where, expr, watched: true }]
+    : [
+        { where, expr, watched: false },
+        { where, expr: value, watched: true },
+      ];
 });
 
 let prometheus: TestPrometheus;
@@ -47,10 +52,13 @@ beforeAll(async () => {
     const layout = makeLayout(scenario);
     layouts.push(layout.cleanup);
     reports[name] = recommendInto(layout.root, scenario, `rec-${name}`, { dropUnused: true });
-    const result = simulateProcessors(candidateProcessors(layout.root, `rec-${name}`), { exporter: 'prometheusremotewrite' }, scenario.series, { trackValues: true });
+    const result = simulateProcessors(candidateProcessors(layout.root, `rec-${name}`), { exporter: 'prometheusremotewrite' }, scenario.series, {
+      trackValues: true,
+    });
     const labelled = (labels: Readonly<Record<string, string>>, variant: string) => ({ ...labels, phoenix_experiment: name, phoenix_variant: variant });
     scenario.series.forEach((s, i) => backfill.push({ name: s.name, labels: labelled(s.labels, 'baseline'), samples: scenario.samples[i]! }));
-    for (const out of simulateValues(result.output, scenario.samples)) backfill.push({ name: out.name, labels: labelled(out.labels, 'recommended'), samples: out.samples });
+    for (const out of simulateValues(result.output, scenario.samples))
+      backfill.push({ name: out.name, labels: labelled(out.labels, 'recommended'), samples: out.samples });
   }
   prometheus = await startPrometheus({ openMetrics: toOpenMetrics(backfill) });
   client = new PrometheusClient({ baseUrl: prometheus.url });
@@ -132,7 +140,9 @@ describe('phoenix recommend, proved on a real Prometheus', () => {
     }
     // the gap is real (cumulativetodelta counts neither a restarted counter's first value nor a restarted histogram until it is back)
     expect(differing).toBeGreaterThan(0);
-    console.log(`recommend pod-restarted scenario: ${differing}/${queries.length} queries differ, counters only within ${LONGEST_RANGE / 60 + 1} min of the restart, histograms until ${back === Infinity ? 'the end of the window' : `${(back - restart) / 60 + LONGEST_RANGE / 60 + 1} min after it`}; largest relative error ${worst.toExponential(3)}`);
+    console.log(
+      `recommend pod-restarted scenario: ${differing}/${queries.length} queries differ, counters only within ${LONGEST_RANGE / 60 + 1} min of the restart, histograms until ${back === Infinity ? 'the end of the window' : `${(back - restart) / 60 + LONGEST_RANGE / 60 + 1} min after it`}; largest relative error ${worst.toExponential(3)}`,
+    );
   });
 
   it('with a pod replaced mid-window, differs only in windows holding the new pod’s first sample, and measures the error', async () => {
@@ -154,6 +164,8 @@ describe('phoenix recommend, proved on a real Prometheus', () => {
     // the gap is real (the first sample of a new series is dropped by cumulativetodelta) and bounded
     expect(differing).toBeGreaterThan(0);
     expect(worst).toBeLessThan(0.5);
-    console.log(`recommend pod-replaced scenario: ${differing}/${queries.length} queries differ, only within ${LONGEST_RANGE / 60 + 1} min of the new pod's first sample; largest relative error ${worst.toExponential(3)}`);
+    console.log(
+      `recommend pod-replaced scenario: ${differing}/${queries.length} queries differ, only within ${LONGEST_RANGE / 60 + 1} min of the new pod's first sample; largest relative error ${worst.toExponential(3)}`,
+    );
   });
 });

@@ -36,7 +36,15 @@ describe('recommendReductions', () => {
     // GIVEN a counter summed by queue under rate WHEN recommending
     const { byMetric } = recommend(['sum by (queue) (rate(jobs_total[5m]))']);
     // THEN user and pod merge with sum between delta conversions: 2 series per queue... one per queue
-    expect(byMetric.get('jobs_total')).toMatchObject({ action: 'aggregate', recommended: true, function: 'sum', deltaConversion: true, remove: ['pod', 'user'], seriesBefore: 16, seriesAfter: 2 });
+    expect(byMetric.get('jobs_total')).toMatchObject({
+      action: 'aggregate',
+      recommended: true,
+      function: 'sum',
+      deltaConversion: true,
+      remove: ['pod', 'user'],
+      seriesBefore: 16,
+      seriesAfter: 2,
+    });
     expect(byMetric.get('jobs_total')!.caveats.join()).toMatch(/first sample/);
     // a reset is not "exact": the caveat states what it costs
     expect(byMetric.get('jobs_total')!.caveats).toContain(DELTA_RESET_CAVEAT);
@@ -63,20 +71,39 @@ describe('recommendReductions', () => {
 
   it('merges a counter every query reads as an absolute value as cumulative values, without delta conversion (ADR 0138)', () => {
     const { report, byMetric } = recommend(['sum by (queue) (jobs_total) > 100']);
-    expect(byMetric.get('jobs_total')).toMatchObject({ recommended: true, action: 'aggregate', function: 'sum', deltaConversion: false, remove: ['pod', 'user'], seriesAfter: 2 });
+    expect(byMetric.get('jobs_total')).toMatchObject({
+      recommended: true,
+      action: 'aggregate',
+      function: 'sum',
+      deltaConversion: false,
+      remove: ['pod', 'user'],
+      seriesAfter: 2,
+    });
     expect(byMetric.get('jobs_total')!.caveats).toContain(ABSOLUTE_SUM_CAVEAT);
     expect(byMetric.get('jobs_total')!.caveats.join()).not.toMatch(/first sample|merged as deltas/);
     // a reader whose answer a sum does not keep still stops it
     expect(recommend(['max by (queue) (jobs_total)']).byMetric.get('jobs_total')!.recommended).toBe(false);
     // written as a keepAttributes with absoluteSums, outside the delta conversion
-    const source = renderExperimentSource({ name: 'x', metrics: report.metrics, baseDirectory: '..', ruleFiles: ['rules/a.yaml'], dashboards: [], inlineQueries: [], minSavingsPercent: 10, provenance: 'test' });
+    const source = renderExperimentSource({
+      name: 'x',
+      metrics: report.metrics,
+      baseDirectory: '..',
+      ruleFiles: ['rules/a.yaml'],
+      dashboards: [],
+      inlineQueries: [],
+      minSavingsPercent: 10,
+      provenance: 'test',
+    });
     expect(source).not.toContain('cumulativeToDelta');
     expect(source).toMatch(/\{ name: "jobs_total", type: 'sum' \}[\s\S]*absoluteSums: true/);
     expect(source).not.toContain('alignDeltaStarts');
   });
 
   it('treats a histogram as one metric: the union of what its bucket and count queries read', () => {
-    const { byMetric } = recommend(['histogram_quantile(0.9, sum by (le) (rate(latency_seconds_bucket[5m])))', 'sum by (route) (rate(latency_seconds_count[5m]))']);
+    const { byMetric } = recommend([
+      'histogram_quantile(0.9, sum by (le) (rate(latency_seconds_bucket[5m])))',
+      'sum by (route) (rate(latency_seconds_count[5m]))',
+    ]);
     expect(byMetric.get('latency_seconds')).toMatchObject({ keep: ['instance', 'job', 'le', 'route'], remove: ['user'], seriesBefore: 24, seriesAfter: 8 });
   });
 
@@ -96,13 +123,19 @@ describe('recommendReductions', () => {
   });
 
   it('protects metrics named in text that could not be analysed', () => {
-    const { byMetric } = recommend(['sum by (queue) (rate(jobs_total[5m]))'], { unreadable: [{ where: 'broken.yaml:3:9', text: 'sum by (queue (jobs_total' }] });
+    const { byMetric } = recommend(['sum by (queue) (rate(jobs_total[5m]))'], {
+      unreadable: [{ where: 'broken.yaml:3:9', text: 'sum by (queue (jobs_total' }],
+    });
     expect(byMetric.get('jobs_total')).toMatchObject({ recommended: false, reason: 'named in broken.yaml:3:9, which could not be analysed' });
   });
 
   it('lists a change below the minimum saving without recommending it', () => {
     const { byMetric } = recommend(['sum by (queue, user) (rate(jobs_total[5m]))'], { minSavingsPercent: 60 });
-    expect(byMetric.get('jobs_total')).toMatchObject({ recommended: false, seriesAfter: 16, reason: expect.stringMatching(/saves 50\.0%, below the minimum of 60%/) });
+    expect(byMetric.get('jobs_total')).toMatchObject({
+      recommended: false,
+      seriesAfter: 16,
+      reason: expect.stringMatching(/saves 50\.0%, below the minimum of 60%/),
+    });
   });
 
   it('ranks by series saved and totals exact money', () => {
@@ -116,14 +149,26 @@ describe('recommendReductions', () => {
 describe('renderExperimentSource', () => {
   it('writes delta conversion around the counter and histogram aggregation and one keepAttributes per kind', () => {
     const { report } = recommend(['sum by (queue) (rate(jobs_total[5m]))', 'max by (queue) (queue_depth)', 'sum by (le) (rate(latency_seconds_bucket[5m]))']);
-    const source = renderExperimentSource({ name: 'x', metrics: report.metrics, baseDirectory: '..', ruleFiles: ['rules/a.yaml'], dashboards: [], inlineQueries: [], minSavingsPercent: 10, provenance: 'test' });
+    const source = renderExperimentSource({
+      name: 'x',
+      metrics: report.metrics,
+      baseDirectory: '..',
+      ruleFiles: ['rules/a.yaml'],
+      dashboards: [],
+      inlineQueries: [],
+      minSavingsPercent: 10,
+      provenance: 'test',
+    });
     const order = ['Processor.cumulativeToDelta', 'Processor.keepAttributes', 'Processor.deltaToCumulative'].map((s) => source.indexOf(s));
     expect(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1]!))).toBe(true);
     expect(source).toMatch(/cumulativeToDelta\(\{ name: 'recommended', metrics: \[\n\s+"latency_seconds",\n\s+"jobs_total",\n\s+\] \}\)/);
     expect(source).toMatch(/\{ name: "queue_depth", type: 'gauge' \}[\s\S]*gaugeFunction: 'max'/);
     expect(source.match(/Processor\.keepAttributes/g)).toHaveLength(3);
     // the counter and histogram merges align their delta starts (ADR 0137), the gauge merge has none to align
-    const calls = source.split('Processor.keepAttributes(').slice(1).map((c) => c.slice(0, c.indexOf('})')));
+    const calls = source
+      .split('Processor.keepAttributes(')
+      .slice(1)
+      .map((c) => c.slice(0, c.indexOf('})')));
     const aligned = calls.filter((c) => c.includes('alignDeltaStarts: true'));
     expect(aligned).toHaveLength(2);
     expect(aligned.every((c) => /type: '(sum|histogram)'/.test(c) && !c.includes("'gauge'"))).toBe(true);
@@ -131,7 +176,16 @@ describe('renderExperimentSource', () => {
 
   it('fails when nothing is recommended', () => {
     const { report } = recommend(['queue_depth']);
-    const input = { name: 'x', metrics: report.metrics.filter((m) => !m.recommended), baseDirectory: '..', ruleFiles: [], dashboards: [], inlineQueries: [], minSavingsPercent: 10, provenance: '' };
+    const input = {
+      name: 'x',
+      metrics: report.metrics.filter((m) => !m.recommended),
+      baseDirectory: '..',
+      ruleFiles: [],
+      dashboards: [],
+      inlineQueries: [],
+      minSavingsPercent: 10,
+      provenance: '',
+    };
     expect(() => renderExperimentSource(input)).toThrow(/nothing to write/);
   });
 });

@@ -40,7 +40,10 @@ afterAll(async () => {
  * One round on a fresh Prometheus: the corpus as the baseline, and per candidate the family's series
  * through the candidate's processors (simulated value by value) beside every other metric its readers read.
  */
-async function backfillRound(corpus: Corpus, candidates: ReadonlyArray<{ candidate: ReferenceCandidate; readers: readonly AnalyzedQuery[]; members: ReadonlySet<string> }>): Promise<Evaluated[]> {
+async function backfillRound(
+  corpus: Corpus,
+  candidates: ReadonlyArray<{ candidate: ReferenceCandidate; readers: readonly AnalyzedQuery[]; members: ReadonlySet<string> }>,
+): Promise<Evaluated[]> {
   await prometheus?.stop();
   prometheus = undefined;
   const indexOf = new Map<string, number[]>();
@@ -50,7 +53,15 @@ async function backfillRound(corpus: Corpus, candidates: ReadonlyArray<{ candida
   const evaluated = candidates.map(({ candidate, readers, members }, n) => {
     const variant = `ref-${n}`;
     const input = [...members].flatMap((m) => indexOf.get(m) ?? []);
-    const output = simulateValues(simulateProcessors(candidate.processors, { exporter: 'prometheusremotewrite' }, input.map((i) => corpus.series[i]!), { trackValues: true }).output, input.map((i) => corpus.samples[i]!));
+    const output = simulateValues(
+      simulateProcessors(
+        candidate.processors,
+        { exporter: 'prometheusremotewrite' },
+        input.map((i) => corpus.series[i]!),
+        { trackValues: true },
+      ).output,
+      input.map((i) => corpus.samples[i]!),
+    );
     for (const o of output) backfill.push({ name: o.name, labels: labelled(o.labels, variant), samples: o.samples });
     const metrics = new Set(readers.flatMap((q) => q.usage.selectors.map((s) => s.metric).filter((m): m is string => m !== undefined)));
     for (const m of metrics) {
@@ -76,7 +87,11 @@ async function keepsEveryAnswer(corpus: string, e: Evaluated): Promise<boolean> 
     const familyForms = forms.filter(readsFamily);
     const minimal = new Set(familyForms.filter((f) => !familyForms.some((g) => g !== f && f.includes(g))));
     for (const form of forms) {
-      const run = (variant: string) => client.queryRange(injectVariant(form, corpus, variant), from, end, STEP).then((r) => r, (error: Error) => ({ error: error.message }));
+      const run = (variant: string) =>
+        client.queryRange(injectVariant(form, corpus, variant), from, end, STEP).then(
+          (r) => r,
+          (error: Error) => ({ error: error.message }),
+        );
       const [base, cand] = await Promise.all([run('baseline'), run(e.variant)]);
       if ('error' in base) continue;
       if ('error' in cand) return false;
@@ -89,48 +104,59 @@ async function keepsEveryAnswer(corpus: string, e: Evaluated): Promise<boolean> 
 }
 
 describe('the brute-force reference beside Phoenix, on the real-world corpora', () => {
-  it.each(NAMES)('%s: the best strictly lossless reduction of the same kind, and Phoenix beside it', async (name) => {
-    const env = loadEnvironments()[0]!;
-    const read = readCorpus(name);
-    const corpus: Corpus = { ...read, ...generateCorpusSeries(read, times) };
-    const report = recommendReductions({ series: corpus.series, families: corpus.families, queries: corpus.queries, unreadable: corpus.unreadable, problems: corpus.problems, priceModel: env.priceModel });
-    const byMetric = new Map(report.metrics.map((m) => [m.metric, m]));
-    const families = new Map(groupFamilies(corpus.series, corpus.families).map((f) => [f.name, f]));
-    // Phoenix's own choice is proved strictly by corpora.test.ts: only a candidate leaving fewer series can beat it.
-    // Round 1 merges every unread label of a family, round 2 (families round 1 could not reduce) each alone.
-    const pending = [...referenceCandidates(corpus.series, corpus.families, corpus.queries)]
-      .map(([family, candidates]) => ({ family, candidates: candidates.filter((c) => c.seriesAfter < byMetric.get(family)!.seriesAfter) }))
-      .filter((p) => p.candidates.length > 0);
-    const best = new Map<string, ReferenceCandidate>();
-    let checked = 0;
-    for (const round of [0, 1]) {
-      const batch = pending
-        .filter((p) => !best.has(p.family))
-        .flatMap((p) => {
-          const all = p.candidates[0]!.remove.length;
-          const chosen = p.candidates.filter((c) => (round === 0 ? c.remove.length === all : c.remove.length < all));
-          const family = families.get(p.family)!;
-          return chosen.map((candidate) => ({ candidate, readers: readersOf(family, corpus.queries), members: new Set(family.seriesNames) }));
-        });
-      if (batch.length === 0) continue;
-      checked += batch.length;
-      for (const e of await backfillRound(corpus, batch)) {
-        const family = e.candidate.family;
-        if (best.has(family) && best.get(family)!.seriesAfter <= e.candidate.seriesAfter) continue;
-        if (await keepsEveryAnswer(name, e)) best.set(family, e.candidate);
+  it.each(NAMES)(
+    '%s: the best strictly lossless reduction of the same kind, and Phoenix beside it',
+    async (name) => {
+      const env = loadEnvironments()[0]!;
+      const read = readCorpus(name);
+      const corpus: Corpus = { ...read, ...generateCorpusSeries(read, times) };
+      const report = recommendReductions({
+        series: corpus.series,
+        families: corpus.families,
+        queries: corpus.queries,
+        unreadable: corpus.unreadable,
+        problems: corpus.problems,
+        priceModel: env.priceModel,
+      });
+      const byMetric = new Map(report.metrics.map((m) => [m.metric, m]));
+      const families = new Map(groupFamilies(corpus.series, corpus.families).map((f) => [f.name, f]));
+      // Phoenix's own choice is proved strictly by corpora.test.ts: only a candidate leaving fewer series can beat it.
+      // Round 1 merges every unread label of a family, round 2 (families round 1 could not reduce) each alone.
+      const pending = [...referenceCandidates(corpus.series, corpus.families, corpus.queries)]
+        .map(([family, candidates]) => ({ family, candidates: candidates.filter((c) => c.seriesAfter < byMetric.get(family)!.seriesAfter) }))
+        .filter((p) => p.candidates.length > 0);
+      const best = new Map<string, ReferenceCandidate>();
+      let checked = 0;
+      for (const round of [0, 1]) {
+        const batch = pending
+          .filter((p) => !best.has(p.family))
+          .flatMap((p) => {
+            const all = p.candidates[0]!.remove.length;
+            const chosen = p.candidates.filter((c) => (round === 0 ? c.remove.length === all : c.remove.length < all));
+            const family = families.get(p.family)!;
+            return chosen.map((candidate) => ({ candidate, readers: readersOf(family, corpus.queries), members: new Set(family.seriesNames) }));
+          });
+        if (batch.length === 0) continue;
+        checked += batch.length;
+        for (const e of await backfillRound(corpus, batch)) {
+          const family = e.candidate.family;
+          if (best.has(family) && best.get(family)!.seriesAfter <= e.candidate.seriesAfter) continue;
+          if (await keepsEveryAnswer(name, e)) best.set(family, e.candidate);
+        }
       }
-    }
-    const referenceAfter = report.metrics.reduce((n, m) => n + (best.get(m.metric)?.seriesAfter ?? m.seriesAfter), 0);
-    const percent = (after: number) => ((report.seriesBefore - after) / report.seriesBefore) * 100;
-    // THEN the reference is at least Phoenix (every Phoenix choice is one of its candidates, proved in corpora.test.ts)
-    expect(referenceAfter).toBeLessThanOrEqual(report.seriesAfter);
-    const gains = [...best].map(([family, c]) => {
-      const m = byMetric.get(family)!;
-      return `${family} ${m.seriesAfter}→${c.seriesAfter} (merge ${c.remove.join(', ')} with ${c.fn}${c.cumulative ? ' (cumulative)' : ''}; Phoenix: ${m.reason.slice(0, 200)})`;
-    });
-    console.log(
-      `reference ${name}: series ${report.seriesBefore} → Phoenix ${report.seriesAfter} (−${percent(report.seriesAfter).toFixed(1)}%), reference ${referenceAfter} (−${percent(referenceAfter).toFixed(1)}%), ` +
-        `gap ${(percent(referenceAfter) - percent(report.seriesAfter)).toFixed(1)} points; ${checked} candidates checked strictly over ${pending.length} families\n  ${gains.join('\n  ')}`,
-    );
-  }, 600_000);
+      const referenceAfter = report.metrics.reduce((n, m) => n + (best.get(m.metric)?.seriesAfter ?? m.seriesAfter), 0);
+      const percent = (after: number) => ((report.seriesBefore - after) / report.seriesBefore) * 100;
+      // THEN the reference is at least Phoenix (every Phoenix choice is one of its candidates, proved in corpora.test.ts)
+      expect(referenceAfter).toBeLessThanOrEqual(report.seriesAfter);
+      const gains = [...best].map(([family, c]) => {
+        const m = byMetric.get(family)!;
+        return `${family} ${m.seriesAfter}→${c.seriesAfter} (merge ${c.remove.join(', ')} with ${c.fn}${c.cumulative ? ' (cumulative)' : ''}; Phoenix: ${m.reason.slice(0, 200)})`;
+      });
+      console.log(
+        `reference ${name}: series ${report.seriesBefore} → Phoenix ${report.seriesAfter} (−${percent(report.seriesAfter).toFixed(1)}%), reference ${referenceAfter} (−${percent(referenceAfter).toFixed(1)}%), ` +
+          `gap ${(percent(referenceAfter) - percent(report.seriesAfter)).toFixed(1)} points; ${checked} candidates checked strictly over ${pending.length} families\n  ${gains.join('\n  ')}`,
+      );
+    },
+    600_000,
+  );
 });

@@ -52,7 +52,11 @@ export function readersOf(family: MetricFamily, queries: readonly AnalyzedQuery[
 }
 
 /** Every candidate of every family with a label to merge, each family's ranked by series left (fewest first). */
-export function referenceCandidates(series: readonly Series[], metadata: ReadonlyMap<string, FamilyMetadata>, queries: readonly AnalyzedQuery[]): Map<string, ReferenceCandidate[]> {
+export function referenceCandidates(
+  series: readonly Series[],
+  metadata: ReadonlyMap<string, FamilyMetadata>,
+  queries: readonly AnalyzedQuery[],
+): Map<string, ReferenceCandidate[]> {
   const out = new Map<string, ReferenceCandidate[]>();
   for (const family of groupFamilies(series, metadata)) {
     if (family.type !== 'counter' && family.type !== 'gauge' && family.type !== 'histogram') continue;
@@ -62,16 +66,31 @@ export function referenceCandidates(series: readonly Series[], metadata: Readonl
     const fns: Array<'sum' | 'max' | 'min'> = isCumulative(family) ? ['sum'] : ['sum', 'max', 'min'];
     // a counter some query reads without rate/increase/irate: its absolute value restarts under a delta merge, a cumulative sum keeps it
     const names = new Set(family.seriesNames);
-    const absoluteRead = family.type === 'counter' && queries.some((q) => q.usage.selectors.some((sel) => sel.metric !== undefined && names.has(sel.metric) && !RATE_READS.has(sel.functions[0] ?? '')));
+    const absoluteRead =
+      family.type === 'counter' &&
+      queries.some((q) => q.usage.selectors.some((sel) => sel.metric !== undefined && names.has(sel.metric) && !RATE_READS.has(sel.functions[0] ?? '')));
     const candidates: ReferenceCandidate[] = [];
     const subsets = [removable, ...(removable.length > 1 ? removable.map((l) => [l]) : [])];
     for (const remove of subsets) {
       const keep = family.labels.filter((l) => !remove.includes(l) && !RESOURCE.has(l) && !structuralLabels(family.type).has(l));
-      const seriesAfter = new Set(family.series.map((s) => `${s.name}${JSON.stringify(Object.entries(s.labels).filter(([l]) => !remove.includes(l)).sort())}`)).size;
+      const seriesAfter = new Set(
+        family.series.map(
+          (s) =>
+            `${s.name}${JSON.stringify(
+              Object.entries(s.labels)
+                .filter(([l]) => !remove.includes(l))
+                .sort(),
+            )}`,
+        ),
+      ).size;
       for (const fn of fns) candidates.push({ family: family.name, remove, fn, seriesAfter, processors: processorsFor(family, keep, fn) });
-      if (absoluteRead) candidates.push({ family: family.name, remove, fn: 'sum', cumulative: true, seriesAfter, processors: processorsFor(family, keep, 'sum', true) });
+      if (absoluteRead)
+        candidates.push({ family: family.name, remove, fn: 'sum', cumulative: true, seriesAfter, processors: processorsFor(family, keep, 'sum', true) });
     }
-    out.set(family.name, candidates.sort((a, b) => a.seriesAfter - b.seriesAfter));
+    out.set(
+      family.name,
+      candidates.sort((a, b) => a.seriesAfter - b.seriesAfter),
+    );
   }
   return out;
 }
@@ -83,7 +102,13 @@ function processorsFor(family: MetricFamily, keep: readonly string[], fn: 'sum' 
   const delta = isCumulative(family) && !cumulative;
   const components = [
     ...(delta ? [Processor.cumulativeToDelta({ name: 'ref', metrics: [family.name] })] : []),
-    Processor.keepAttributes({ name: 'ref', metrics: [{ name: family.name, type }], keep, ...(type === 'gauge' ? { gaugeFunction: fn } : type === 'sum' ? { aggregation: fn } : {}), ...(cumulative ? { absoluteSums: true } : {}) }),
+    Processor.keepAttributes({
+      name: 'ref',
+      metrics: [{ name: family.name, type }],
+      keep,
+      ...(type === 'gauge' ? { gaugeFunction: fn } : type === 'sum' ? { aggregation: fn } : {}),
+      ...(cumulative ? { absoluteSums: true } : {}),
+    }),
     ...(delta ? [Processor.deltaToCumulative({ name: 'ref' })] : []),
   ];
   return components.map((c) => ({ id: c.id, config: c.render() }));

@@ -84,7 +84,15 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
         for (const status of ['200', '503']) {
           for (const user of users) {
             for (const request of requests) {
-              const labels = { ...base, http_route: route, http_request_method: method, http_response_status_code: status, k8s_pod_name: life.pod, user_id: user, request_id: request };
+              const labels = {
+                ...base,
+                http_route: route,
+                http_request_method: method,
+                http_response_status_code: status,
+                k8s_pod_name: life.pod,
+                user_id: user,
+                request_id: request,
+              };
               add('http_requests_total', labels, 'counter', counter(life, status === '200' ? 20 : 3));
               // the latency histogram: cumulative buckets, sum and count
               const buckets = BUCKETS.map(() => [] as Array<[number, number]>);
@@ -109,7 +117,12 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
               }
               BUCKETS.forEach((le, b) => add('http_server_request_duration_seconds_bucket', { ...labels, le }, 'histogram', buckets[b]!));
               add('http_server_request_duration_seconds_sum', labels, 'histogram', sums);
-              add('http_server_request_duration_seconds_count', labels, 'histogram', buckets[BUCKETS.length - 1]!.map(([t, v]) => [t, v]));
+              add(
+                'http_server_request_duration_seconds_count',
+                labels,
+                'histogram',
+                buckets[BUCKETS.length - 1]!.map(([t, v]) => [t, v]),
+              );
             }
           }
         }
@@ -129,15 +142,40 @@ export function generateScenario(options: ScenarioOptions = {}): Scenario {
     const node = { job: 'node-exporter', instance: `node-${n}:9100` };
     for (let cpu = 0; cpu < (options.cpus ?? 4); cpu++) {
       for (const mode of ['idle', 'user', 'system', 'iowait']) {
-        add('node_cpu_seconds_total', { ...node, cpu: String(cpu), mode }, 'counter', counter({ pod: 'node', from: 0, to: times.length }, mode === 'idle' ? 60 : 10));
+        add(
+          'node_cpu_seconds_total',
+          { ...node, cpu: String(cpu), mode },
+          'counter',
+          counter({ pod: 'node', from: 0, to: times.length }, mode === 'idle' ? 60 : 10),
+        );
       }
     }
-    for (const [device, mountpoint, fstype] of [['sda1', '/', 'ext4'], ['sdb1', '/data', 'xfs'], ['tmpfs', '/run', 'tmpfs']] as const) {
-      add('node_filesystem_avail_bytes', { ...node, device, mountpoint, fstype }, 'gauge', all(() => Math.floor(random() * 1e9)));
+    for (const [device, mountpoint, fstype] of [
+      ['sda1', '/', 'ext4'],
+      ['sdb1', '/data', 'xfs'],
+      ['tmpfs', '/run', 'tmpfs'],
+    ] as const) {
+      add(
+        'node_filesystem_avail_bytes',
+        { ...node, device, mountpoint, fstype },
+        'gauge',
+        all(() => Math.floor(random() * 1e9)),
+      );
     }
-    add('node_memory_MemAvailable_bytes', node, 'gauge', all(() => Math.floor(random() * 8e9)));
-    add('node_memory_MemTotal_bytes', node, 'gauge', all(() => 16e9));
-    for (const device of ['eth0', 'eth1', 'lo']) add('node_network_receive_bytes_total', { ...node, device }, 'counter', counter({ pod: 'node', from: 0, to: times.length }, 5000));
+    add(
+      'node_memory_MemAvailable_bytes',
+      node,
+      'gauge',
+      all(() => Math.floor(random() * 8e9)),
+    );
+    add(
+      'node_memory_MemTotal_bytes',
+      node,
+      'gauge',
+      all(() => 16e9),
+    );
+    for (const device of ['eth0', 'eth1', 'lo'])
+      add('node_network_receive_bytes_total', { ...node, device }, 'counter', counter({ pod: 'node', from: 0, to: times.length }, 5000));
   }
   return { series, samples, families, rules: RULES, dashboards: DASHBOARDS };
 }
@@ -179,7 +217,12 @@ spec:
 `,
 };
 
-const panel = (title: string, expr: string) => ({ type: 'timeseries', title, datasource: { type: 'prometheus', uid: 'prom' }, targets: [{ refId: 'A', expr }] });
+const panel = (title: string, expr: string) => ({
+  type: 'timeseries',
+  title,
+  datasource: { type: 'prometheus', uid: 'prom' },
+  targets: [{ refId: 'A', expr }],
+});
 
 const DASHBOARDS: Record<string, string> = {
   'checkout.json': JSON.stringify(
@@ -214,7 +257,9 @@ export function toExposition(scenario: Pick<Scenario, 'series' | 'families'>): s
   const lines: string[] = [];
   for (const [name, meta] of scenario.families) lines.push(`# TYPE ${name} ${meta.type}`);
   for (const s of scenario.series) {
-    const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',');
+    const labels = Object.entries(s.labels)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(',');
     lines.push(`${s.name}{${labels}} 1`);
   }
   return `${lines.join('\n')}\n`;

@@ -12,7 +12,20 @@ import { loadExperiments, targetFor } from '../../generators';
 import { toExposition, type Scenario } from './scenario';
 
 const REPO = path.resolve(__dirname, '../..');
-const LINKED = ['constructs', 'environments', 'analysis', 'generators', 'policies', 'clients', 'app', 'bin', 'node_modules', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+const LINKED = [
+  'constructs',
+  'environments',
+  'analysis',
+  'generators',
+  'policies',
+  'clients',
+  'app',
+  'bin',
+  'node_modules',
+  'package.json',
+  'tsconfig.json',
+  'cdk8s.yaml',
+];
 
 /**
  * A temporary copy of the repository layout: the code folders linked, an empty `experiments/`,
@@ -49,13 +62,23 @@ export function scenarioQueries(scenario: Scenario): readonly AnalyzedQuery[] {
 export function recommendInto(root: string, scenario: Scenario, name: string, options: { dropUnused?: boolean } = {}): RecommendationReport {
   const queries = scenarioQueries(scenario);
   const env = loadEnvironments()[0]!;
-  const report = recommendReductions({ series: scenario.series, families: scenario.families, queries, priceModel: env.priceModel, dropUnused: options.dropUnused ?? false });
-  const inline = queries.filter((q) => q.query.origin.source === 'prometheus-rule').map((q) => ({ name: `${q.query.origin.name} (${q.query.origin.file}:${q.query.origin.line})`, expr: q.query.expr }));
+  const report = recommendReductions({
+    series: scenario.series,
+    families: scenario.families,
+    queries,
+    priceModel: env.priceModel,
+    dropUnused: options.dropUnused ?? false,
+  });
+  const inline = queries
+    .filter((q) => q.query.origin.source === 'prometheus-rule')
+    .map((q) => ({ name: `${q.query.origin.name} (${q.query.origin.file}:${q.query.origin.line})`, expr: q.query.expr }));
   const source = renderExperimentSource({
     name,
     metrics: report.metrics,
     baseDirectory: '..',
-    ruleFiles: Object.keys(scenario.rules).filter((f) => !scenario.rules[f]!.includes('PrometheusRule')).map((f) => `rules/${f}`),
+    ruleFiles: Object.keys(scenario.rules)
+      .filter((f) => !scenario.rules[f]!.includes('PrometheusRule'))
+      .map((f) => `rules/${f}`),
     dashboards: Object.keys(scenario.dashboards).map((f) => `dashboards/${f}`),
     inlineQueries: inline,
     minSavingsPercent: 10,

@@ -24,7 +24,7 @@ const BUCKETS = [0.1, 0.5, 1, Infinity];
 const input: Series[] = [];
 const samples: Array<Array<[number, number]>> = [];
 let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 for (const pod of ['api-0', 'api-1', 'api-2']) {
   for (const route of ['/users', '/orders']) {
     for (const method of ['GET', 'POST']) {
@@ -165,7 +165,10 @@ const resetAt = times[RESET_INDEX]!;
 /** The longest range a query reads, in seconds. */
 const rangeOf = (query: string) => Math.max(...[...query.matchAll(/\[(\d+)m\]/g)].map((m) => Number(m[1]) * 60));
 /** Every restarted counter's first value after the restart: what a delta-wrapped merge never counts (rate() does). */
-const lostAtReset = input.reduce((sum, s, i) => (s.name === 'http_requests_total' && s.labels.instance === 'api-1' ? sum + samples[i]![RESET_INDEX]![1] : sum), 0);
+const lostAtReset = input.reduce(
+  (sum, s, i) => (s.name === 'http_requests_total' && s.labels.instance === 'api-1' ? sum + samples[i]![RESET_INDEX]![1] : sum),
+  0,
+);
 /**
  * When each restarted histogram of api-1 is back above its last point before the restart in every bucket and its
  * count (cumulativetodelta emits nothing for it until then): the latest of them, or Infinity when one never is.
@@ -190,44 +193,49 @@ describe('simulated output backfilled beside its input (real Prometheus)', () =>
   it.each([
     ['lossless', 7],
     ['across-pods', 2],
-  ])('answers every query the static assessment calls unchanged the same but in the windows a restart touches, within the stated bound (%s)', async (candidate, expectedUnchanged) => {
-    expect(lostAtReset).toBeGreaterThan(0);
-    // WHEN every query is assessed statically and compared on the backfilled data
-    let unchanged = 0;
-    for (const query of queries) {
-      const verdict = assessGuardrail({ query }, changesByCandidate[candidate]!);
-      if (verdict.status !== 'unchanged') continue;
-      unchanged += 1;
-      const result = await compare(query, candidate, Infinity);
-      expect(result.comparedPoints, query).toBeGreaterThan(100);
-      const range = rangeOf(query);
-      const histogram = query.includes('http_server_duration_seconds');
-      const counter = query.includes('http_requests_total');
-      // THEN before the restart the answers are the same, point for point
-      for (const d of result.differences) {
-        expect(d.kind, `${query}: ${JSON.stringify(d)}`).not.toMatch(/series/);
-        if (!('timestamp' in d)) continue;
-        expect(d.timestamp, `${query}: ${JSON.stringify(d)}`).toBeGreaterThanOrEqual(resetAt);
-        // a merged counter: only while the range holds the restart, by at most what it missed (extrapolated, per second for rate)
-        if (counter) {
-          expect(d.timestamp, `${query}: ${JSON.stringify(d)}`).toBeLessThan(resetAt + range + STEP);
-          expect(d.kind).toBe('value');
-          if (d.kind !== 'value') continue;
-          const bound = (lostAtReset * range) / (range - STEP) / (query.includes('rate(') ? range : 1);
-          expect(Math.abs(d.expected - d.actual), `${query}: ${JSON.stringify(d)}`).toBeLessThanOrEqual(bound * (1 + 1e-9));
+  ])(
+    'answers every query the static assessment calls unchanged the same but in the windows a restart touches, within the stated bound (%s)',
+    async (candidate, expectedUnchanged) => {
+      expect(lostAtReset).toBeGreaterThan(0);
+      // WHEN every query is assessed statically and compared on the backfilled data
+      let unchanged = 0;
+      for (const query of queries) {
+        const verdict = assessGuardrail({ query }, changesByCandidate[candidate]!);
+        if (verdict.status !== 'unchanged') continue;
+        unchanged += 1;
+        const result = await compare(query, candidate, Infinity);
+        expect(result.comparedPoints, query).toBeGreaterThan(100);
+        const range = rangeOf(query);
+        const histogram = query.includes('http_server_duration_seconds');
+        const counter = query.includes('http_requests_total');
+        // THEN before the restart the answers are the same, point for point
+        for (const d of result.differences) {
+          expect(d.kind, `${query}: ${JSON.stringify(d)}`).not.toMatch(/series/);
+          if (!('timestamp' in d)) continue;
+          expect(d.timestamp, `${query}: ${JSON.stringify(d)}`).toBeGreaterThanOrEqual(resetAt);
+          // a merged counter: only while the range holds the restart, by at most what it missed (extrapolated, per second for rate)
+          if (counter) {
+            expect(d.timestamp, `${query}: ${JSON.stringify(d)}`).toBeLessThan(resetAt + range + STEP);
+            expect(d.kind).toBe('value');
+            if (d.kind !== 'value') continue;
+            const bound = (lostAtReset * range) / (range - STEP) / (query.includes('rate(') ? range : 1);
+            expect(Math.abs(d.expected - d.actual), `${query}: ${JSON.stringify(d)}`).toBeLessThanOrEqual(bound * (1 + 1e-9));
+          }
+          // a merged histogram: until the restarted histograms are back above their counts before the restart
+          if (histogram) expect(d.timestamp, `${query}: ${JSON.stringify(d)}`).toBeLessThan(histogramsBack + range + STEP);
         }
-        // a merged histogram: until the restarted histograms are back above their counts before the restart
-        if (histogram) expect(d.timestamp, `${query}: ${JSON.stringify(d)}`).toBeLessThan(histogramsBack + range + STEP);
+        const worst = result.differences.reduce((m, d) => (d.kind === 'value' ? Math.max(m, Math.abs(d.expected - d.actual)) : m), 0);
+        process.stdout.write(
+          `consistency ${candidate}: ${query}: ${result.differenceCount} of ${result.comparedPoints} points differ after the restart, largest ${worst.toPrecision(3)} (missed ${lostAtReset}, histograms back ${histogramsBack === Infinity ? 'never' : `${(histogramsBack - resetAt) / 60} min`} after)\n`,
+        );
+        // queries that read no restarted counter or histogram (the gauge) keep every answer
+        if (!counter && !histogram) expect(result.differences, query).toEqual([]);
+        // a counter query over the restart does differ: the bound is not vacuous
+        if (counter) expect(result.same, query).toBe(false);
       }
-      const worst = result.differences.reduce((m, d) => (d.kind === 'value' ? Math.max(m, Math.abs(d.expected - d.actual)) : m), 0);
-      process.stdout.write(`consistency ${candidate}: ${query}: ${result.differenceCount} of ${result.comparedPoints} points differ after the restart, largest ${worst.toPrecision(3)} (missed ${lostAtReset}, histograms back ${histogramsBack === Infinity ? 'never' : `${(histogramsBack - resetAt) / 60} min`} after)\n`);
-      // queries that read no restarted counter or histogram (the gauge) keep every answer
-      if (!counter && !histogram) expect(result.differences, query).toEqual([]);
-      // a counter query over the restart does differ: the bound is not vacuous
-      if (counter) expect(result.same, query).toBe(false);
-    }
-    expect(unchanged).toBe(expectedUnchanged);
-  });
+      expect(unchanged).toBe(expectedUnchanged);
+    },
+  );
 
   it('reduces the series as simulated', async () => {
     // every series that was stored in the window (a merged histogram is silent for a while after a restart)

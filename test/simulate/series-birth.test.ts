@@ -66,6 +66,8 @@ describe('a pod replaced mid-window under delta-wrapped aggregation (real Promet
     expect(when.every((t) => t >= birth && t <= birth + 5 * 60)).toBe(true);
     // outside those windows every point agrees
     const outside = (r: typeof base.result) => r.map((s) => ({ metric: s.metric, values: s.values.filter(([t]) => t < birth || t > birth + 5 * 60) }));
-    expect(compareRangeResults(outside(base.result), outside(cand.result), { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'] })).toMatchObject({ same: true });
+    expect(compareRangeResults(outside(base.result), outside(cand.result), { ignoreLabels: ['phoenix_experiment', 'phoenix_variant'] })).toMatchObject({
+      same: true,
+    });
   });
 });

@@ -122,7 +122,8 @@ function assertHeaders(api: OpenAPIBackend, operation: Operation, response: Answ
 function assertErrorShape(api: OpenAPIBackend, response: AnswerHead, text: string, where: string): void {
   const errorOperation = api.getOperation('getExperiment')!;
   if (response.status < 400) throw new Error(`${where}: route is not in the contract`);
-  if (!(response.headers.get('content-type') ?? '').startsWith('application/json')) throw new Error(`${where}: an error that is not JSON: ${text.slice(0, 200)}`);
+  if (!(response.headers.get('content-type') ?? '').startsWith('application/json'))
+    throw new Error(`${where}: an error that is not JSON: ${text.slice(0, 200)}`);
   const result = api.validator.validateResponse(JSON.parse(text), errorOperation, 404);
   if (result.errors?.length) throw new Error(`${where}: error not in the one error shape: ${JSON.stringify(result.errors)}`);
   if ((JSON.parse(text) as { error: { status: number } }).error.status !== response.status)
@@ -261,7 +262,10 @@ function tap(req: http.IncomingMessage, res: http.ServerResponse, url: URL, chec
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) requestHeaders[name] = String(value);
   res.once('close', () =>
     check(async () => {
-      const answer = head ?? { status: res.statusCode, headers: new Headers(Object.entries(res.getHeaders()).map(([k, v]): [string, string] => [k, String(v)])) };
+      const answer = head ?? {
+        status: res.statusCode,
+        headers: new Headers(Object.entries(res.getHeaders()).map(([k, v]): [string, string] => [k, String(v)])),
+      };
       await assertAnswerMatchesContract(req.method ?? 'GET', url, requestHeaders, answer, Buffer.concat(chunks).toString('utf8'));
     }),
   );

@@ -38,7 +38,8 @@ export async function loopbackConfig(config: Config, endpoints: LoopEndpoints): 
       }
     }
     if (typeOf(id) === 'otlp') {
-      for (const protocol of Object.keys(receiver?.protocols ?? {})) receiver.protocols[protocol] = { ...(receiver.protocols[protocol] ?? {}), endpoint: `127.0.0.1:${await freePort()}` };
+      for (const protocol of Object.keys(receiver?.protocols ?? {}))
+        receiver.protocols[protocol] = { ...(receiver.protocols[protocol] ?? {}), endpoint: `127.0.0.1:${await freePort()}` };
     }
   }
   for (const [id, exporter] of Object.entries<Config>(out.exporters ?? {})) {

@@ -100,7 +100,14 @@ export type TestCollectorConfig = RenderedCollectorConfig & Record<string, any>;
 
 /** Where an experiment rendered for a test writes: dev, production and shadow both into `prometheus` (production by `localhost`, so the two URLs differ). */
 export function loopbackTarget(prometheus: { readonly remoteWriteUrl: string }): ExperimentTarget {
-  return { environment: 'dev', namespace: 'observability', remoteWriteUrl: productionWriteUrl(prometheus), shadowRemoteWriteUrl: prometheus.remoteWriteUrl, scrapeIntervalSeconds: 60, lifecycle: { phase: 'running' } };
+  return {
+    environment: 'dev',
+    namespace: 'observability',
+    remoteWriteUrl: productionWriteUrl(prometheus),
+    shadowRemoteWriteUrl: prometheus.remoteWriteUrl,
+    scrapeIntervalSeconds: 60,
+    lifecycle: { phase: 'running' },
+  };
 }
 
 /** Starts the collector on a config rendered for {@link loopbackTarget}: production writes to `prometheus` too. */
@@ -197,7 +204,11 @@ export async function startScrapedExperiment(options: ScrapedExperimentOptions):
   };
   try {
     exposition = await startExposition({ targets: options.targets });
-    const experiment = new Experiment(new Chart(Testing.app(), options.name), options.name, { ...options.experiment, baseline: nodeExporterBaseline(), target: loopbackTarget(prometheus) });
+    const experiment = new Experiment(new Chart(Testing.app(), options.name), options.name, {
+      ...options.experiment,
+      baseline: nodeExporterBaseline(),
+      target: loopbackTarget(prometheus),
+    });
     const config = testConfigOf(experiment);
     scrapeEverySecond(config, options.job, [...exposition.addresses.values()]);
     collector = await startRenderedCollector(config, prometheus);
@@ -211,7 +222,14 @@ export async function startScrapedExperiment(options: ScrapedExperimentOptions):
 }
 
 /** Queries `expr` at `at` until its first sample reaches `atLeast`; fails after 20 s with `what` and the collector's log. */
-export async function waitForValue(client: PrometheusClient, expr: string, at: number, atLeast: number, collector: TestCollector | undefined, what: string): Promise<void> {
+export async function waitForValue(
+  client: PrometheusClient,
+  expr: string,
+  at: number,
+  atLeast: number,
+  collector: TestCollector | undefined,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const r = await client.query(expr, at);
@@ -231,11 +249,21 @@ export function seriesKey(name: string, labels: Readonly<Record<string, string>>
  * What landed for a range `selector` at `at`: samples by {@link seriesKey}, labels without `__name__`
  * and, unless `keepScope`, without the `otel_scope_*` labels the prometheus receiver adds.
  */
-export async function landedSeries(client: PrometheusClient, selector: string, at: number, options: { readonly keepScope?: boolean } = {}): Promise<Map<string, Array<[number, number]>>> {
+export async function landedSeries(
+  client: PrometheusClient,
+  selector: string,
+  at: number,
+  options: { readonly keepScope?: boolean } = {},
+): Promise<Map<string, Array<[number, number]>>> {
   const r = await client.query(selector, at);
   if (r.resultType !== 'matrix') throw new Error(`expected a matrix for ${selector}, got ${r.resultType}`);
   const kept = (label: string) => label !== '__name__' && (options.keepScope === true || !label.startsWith('otel_scope_'));
-  return new Map(r.result.map((s) => [seriesKey(s.metric.__name__!, Object.fromEntries(Object.entries(s.metric).filter(([k]) => kept(k)))), s.values.map(([t, v]) => [t, v] as [number, number])]));
+  return new Map(
+    r.result.map((s) => [
+      seriesKey(s.metric.__name__!, Object.fromEntries(Object.entries(s.metric).filter(([k]) => kept(k)))),
+      s.values.map(([t, v]) => [t, v] as [number, number]),
+    ]),
+  );
 }
 
 /**
@@ -327,7 +355,8 @@ function pointSelfScrapes(config: Record<string, unknown>, port: number): void {
       }
       if (!isRecord(job) || !Array.isArray(job.static_configs)) continue;
       for (const group of job.static_configs) {
-        if (isRecord(group) && Array.isArray(group.targets)) group.targets = group.targets.map((t: unknown) => (typeof t === 'string' && self.test(t) ? `127.0.0.1:${port}` : t));
+        if (isRecord(group) && Array.isArray(group.targets))
+          group.targets = group.targets.map((t: unknown) => (typeof t === 'string' && self.test(t) ? `127.0.0.1:${port}` : t));
       }
     }
   }
@@ -349,7 +378,6 @@ async function waitHealthy(child: ChildProcess, url: string, timeoutMs: number, 
   }
   throw new Error(`the collector was not healthy at ${url} within ${timeoutMs} ms:\n${tail(log())}`);
 }
-
 
 function tail(text: string): string {
   return text.trimEnd().split('\n').slice(-20).join('\n');

@@ -29,7 +29,11 @@ export function collectorBinary(): string {
   try {
     out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60_000 });
   } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' | ');
     throw new Error(`the real collector is required and could not be built (npm run collector:build): ${stderr}`, { cause: err });
   }
   const last = out.trim().split('\n').pop() ?? '';

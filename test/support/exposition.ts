@@ -108,7 +108,10 @@ export async function startExposition(options: StartExpositionOptions): Promise<
       const deadline = Date.now() + timeoutMs;
       while ((counts.get(target) ?? 0) < n) {
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`target ${target} was scraped ${counts.get(target) ?? 0} times, not ${n}, within ${timeoutMs} ms: is the collector scraping ${addresses.get(target)}?`);
+        if (left <= 0)
+          throw new Error(
+            `target ${target} was scraped ${counts.get(target) ?? 0} times, not ${n}, within ${timeoutMs} ms: is the collector scraping ${addresses.get(target)}?`,
+          );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 250));
           waiters.push(() => {
@@ -162,7 +165,13 @@ export function seriesOfFamilies(families: readonly ExpositionFamily[], job: str
  */
 export function histogramSamples(name: string, labels: Readonly<Record<string, string>>, count: number): ExpositionSample[] {
   return [
-    ...([['0.1', 0.25], ['1', 0.75], ['+Inf', 1]] as const).map(([le, share]) => ({ name: `${name}_bucket`, labels: { ...labels, le }, value: Math.floor(count * share) })),
+    ...(
+      [
+        ['0.1', 0.25],
+        ['1', 0.75],
+        ['+Inf', 1],
+      ] as const
+    ).map(([le, share]) => ({ name: `${name}_bucket`, labels: { ...labels, le }, value: Math.floor(count * share) })),
     { name: `${name}_sum`, labels, value: count * 0.125 },
     { name: `${name}_count`, labels, value: count },
   ];
@@ -173,7 +182,11 @@ export function histogramSamples(name: string, labels: Readonly<Record<string, s
  * {@link seriesOfFamilies} names it, scraped as job `job`, `instance` the target's address) once,
  * in the order first served, with its samples at the serve times; only the families `include` keeps.
  */
-export function scrapedInput(exposition: ExpositionServer, job: string, include: (family: ExpositionFamily) => boolean = () => true): { input: Series[]; samples: Array<Array<[number, number]>> } {
+export function scrapedInput(
+  exposition: ExpositionServer,
+  job: string,
+  include: (family: ExpositionFamily) => boolean = () => true,
+): { input: Series[]; samples: Array<Array<[number, number]>> } {
   const index = new Map<string, number>();
   const input: Series[] = [];
   const samples: Array<Array<[number, number]>> = [];
@@ -239,7 +252,8 @@ export async function startSampleExposition(render: () => readonly ExposedSeries
 export function familiesOf(samples: readonly ExposedSeries[], types: ReadonlyMap<string, string>): ExpositionFamily[] {
   const familyOf = (name: string): string => {
     if (types.has(name)) return name;
-    for (const suffix of ['_bucket', '_sum', '_count', '_total']) if (name.endsWith(suffix) && types.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+    for (const suffix of ['_bucket', '_sum', '_count', '_total'])
+      if (name.endsWith(suffix) && types.has(name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
     return name;
   };
   const families = new Map<string, ExpositionSample[]>();

@@ -131,7 +131,8 @@ export class GitHttpServer {
       res.write(head.subarray(end + 4));
     });
     child.on('close', (code) => {
-      if (code === 0 && service === 'receive-pack' && req.method === 'POST') this.options.afterPush?.(url.pathname.replace(/^\/|\.git\/git-receive-pack$/g, ''));
+      if (code === 0 && service === 'receive-pack' && req.method === 'POST')
+        this.options.afterPush?.(url.pathname.replace(/^\/|\.git\/git-receive-pack$/g, ''));
       if (!headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end(`git http-backend exited ${code}: ${stderr}`);
       else res.end();
     });

@@ -17,7 +17,13 @@ export interface PackedPackage {
 export function packRepository(dir: string): PackedPackage {
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const [packed] = JSON.parse(out) as Array<{ filename: string; name: string; version: string; integrity: string; files: Array<{ path: string }> }>;
-  return { tarball: path.join(dir, packed.filename), name: packed.name, version: packed.version, integrity: packed.integrity, files: packed.files.map((file) => file.path) };
+  return {
+    tarball: path.join(dir, packed.filename),
+    name: packed.name,
+    version: packed.version,
+    integrity: packed.integrity,
+    files: packed.files.map((file) => file.path),
+  };
 }
 
 /**
@@ -50,7 +56,10 @@ export function installPacked(packed: PackedPackage, appDir: string): string {
     packages[key] = entry;
   }
   fs.writeFileSync(path.join(appDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  fs.writeFileSync(path.join(appDir, 'package-lock.json'), `${JSON.stringify({ name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(appDir, 'package-lock.json'),
+    `${JSON.stringify({ name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
+  );
   return execFileSync('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], {
     cwd: appDir,
     encoding: 'utf8',

@@ -20,7 +20,13 @@ export interface OtlpMetric {
 }
 
 /** Sends one resource's metrics at `timeMs` (cumulative since `startMs`) to `endpoint` (`127.0.0.1:P`). */
-export async function pushOtlp(endpoint: string, resource: Readonly<Record<string, string>>, metrics: readonly OtlpMetric[], timeMs: number, startMs: number): Promise<void> {
+export async function pushOtlp(
+  endpoint: string,
+  resource: Readonly<Record<string, string>>,
+  metrics: readonly OtlpMetric[],
+  timeMs: number,
+  startMs: number,
+): Promise<void> {
   const nanos = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
   const attributes = (bag: Readonly<Record<string, string>>) => Object.entries(bag).map(([key, value]) => ({ key, value: { stringValue: value } }));
   const body = {
@@ -37,7 +43,12 @@ export async function pushOtlp(endpoint: string, resource: Readonly<Record<strin
                 const h = p.histogram!;
                 return { ...base, count: `${h.counts.reduce((a, b) => a + b, 0)}`, sum: h.sum, bucketCounts: h.counts.map(String), explicitBounds: h.bounds };
               });
-              const data = m.kind === 'gauge' ? { gauge: { dataPoints: points } } : m.kind === 'sum' ? { sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: points } } : { histogram: { aggregationTemporality: 2, dataPoints: points } };
+              const data =
+                m.kind === 'gauge'
+                  ? { gauge: { dataPoints: points } }
+                  : m.kind === 'sum'
+                    ? { sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: points } }
+                    : { histogram: { aggregationTemporality: 2, dataPoints: points } };
               return { name: m.name, ...(m.unit ? { unit: m.unit } : {}), ...data };
             }),
           },
@@ -45,6 +56,10 @@ export async function pushOtlp(endpoint: string, resource: Readonly<Record<strin
       },
     ],
   };
-  const response = await fetch(`http://${endpoint}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`http://${endpoint}/v1/metrics`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`OTLP push to ${endpoint} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
 }

@@ -27,7 +27,8 @@ export const RIG_REPOSITORY = 'acme/config';
 export type GitPolicy = (installationId: number | undefined, service: 'upload-pack' | 'receive-pack') => GitAuthDecision;
 
 /** The default policy: any installation token of the App's installation on the repository may read and push. */
-export const installationMayPush: GitPolicy = (installationId) => (installationId === RIG_INSTALLATION ? 'ok' : installationId === undefined ? 'unauthorized' : 'not-found');
+export const installationMayPush: GitPolicy = (installationId) =>
+  installationId === RIG_INSTALLATION ? 'ok' : installationId === undefined ? 'unauthorized' : 'not-found';
 
 export interface ProposeRig {
   readonly root: string;
@@ -68,7 +69,10 @@ export async function startProposeRig(kinds: Readonly<Record<string, ScenarioKin
 
     const pem = () => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     const app = pem();
-    const keys = { app: app.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), wrong: pem().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const keys = {
+      app: app.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      wrong: pem().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
     const github = await FakeGitHub.start({ appId: RIG_APP_ID, appPublicKey: app.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
     stops.push(() => github.stop());
     const [owner, name] = RIG_REPOSITORY.split('/') as [string, string];

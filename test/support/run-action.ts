@@ -23,7 +23,10 @@ export interface StepResult {
  * first failing step. `actionPath` is the folder holding action.yml.
  */
 export function runAction(actionPath: string, repoDir: string, inputs: Record<string, string>): StepResult[] {
-  const action = parse(fs.readFileSync(path.join(actionPath, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }>; runs: { steps: ActionStep[] } };
+  const action = parse(fs.readFileSync(path.join(actionPath, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+    runs: { steps: ActionStep[] };
+  };
   const outputFile = path.join(repoDir, '..', `${path.basename(repoDir)}-github-output`);
   const summaryFile = path.join(repoDir, '..', `${path.basename(repoDir)}-step-summary`);
   const expand = (value: string) =>
@@ -32,7 +35,12 @@ export function runAction(actionPath: string, repoDir: string, inputs: Record<st
       .replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_all, name: string) => inputs[name] ?? action.inputs[name]?.default ?? '');
   const results: StepResult[] = [];
   for (const step of action.runs.steps) {
-    const env = { ...process.env, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v)])) };
+    const env = {
+      ...process.env,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v)])),
+    };
     const result = spawnSync('bash', ['-c', step.run], { cwd: repoDir, env, encoding: 'utf8' });
     results.push({ id: step.id, status: result.status, stdout: result.stdout, stderr: result.stderr });
     if (result.status !== 0) break;

@@ -41,7 +41,13 @@ export function createWatcherRepo(set: ScenarioSet, prometheusUrl: string): Watc
       namespace: 'phoenix-collectors',
       promotionOrder: env.promotionOrder,
       bakeTimeMinutes: env.bakeTimeMinutes,
-      metrics: { queryUrl: prometheusUrl, remoteWriteUrl: 'http://127.0.0.1:1/prod', shadowRemoteWriteUrl: 'http://127.0.0.1:1/shadow', shadowQueryUrl: prometheusUrl, scrapeIntervalSeconds: env.scrapeIntervalSeconds },
+      metrics: {
+        queryUrl: prometheusUrl,
+        remoteWriteUrl: 'http://127.0.0.1:1/prod',
+        shadowRemoteWriteUrl: 'http://127.0.0.1:1/shadow',
+        shadowQueryUrl: prometheusUrl,
+        scrapeIntervalSeconds: env.scrapeIntervalSeconds,
+      },
       priceModel: env.priceModel,
     };
     write(work, `environments/${env.name}.ts`, `export default ${JSON.stringify(spec, null, 2)};\n`);
@@ -61,21 +67,42 @@ export function createWatcherRepo(set: ScenarioSet, prometheusUrl: string): Watc
         phase: 'running',
         collector: { name: watched.name, namespace: 'phoenix-collectors', productionPipeline: 'metrics' },
         scope: { names: ['http_requests_total'], patterns: [] },
-        variants: experiment.variants.map((v, i) => ({ name: v.name, kind: i === 0 ? 'baseline' : 'candidate', shadowPipeline: `metrics/phoenix-${watched.name}-${v.name}`, processors: [{ id: `p/${v.name}`, type: 'transform', config: { n: i } }] })),
+        variants: experiment.variants.map((v, i) => ({
+          name: v.name,
+          kind: i === 0 ? 'baseline' : 'candidate',
+          shadowPipeline: `metrics/phoenix-${watched.name}-${v.name}`,
+          processors: [{ id: `p/${v.name}`, type: 'transform', config: { n: i } }],
+        })),
         shadow: { active: true, remoteWriteUrl: 'http://127.0.0.1:1/shadow', labels: { experiment: 'phoenix_experiment', variant: 'phoenix_variant' } },
         guardrails: {
-          queries: experiment.guardrails.map((g) => ({ name: g.id, expr: g.query, source: 'inline', hard: g.hard ?? true, tolerancePercent: (g.relativeTolerance ?? 0.02) * 100 })),
+          queries: experiment.guardrails.map((g) => ({
+            name: g.id,
+            expr: g.query,
+            source: 'inline',
+            hard: g.hard ?? true,
+            tolerancePercent: (g.relativeTolerance ?? 0.02) * 100,
+          })),
           ruleFiles: [],
           dashboards: [],
           collectorHealth: { maxRefusedPointsPerSecond: 0, maxDroppedPointsPerSecond: 0, maxExporterFailuresPerSecond: 0, maxMemoryPercent: 80 },
           minSavingsPercent: experiment.promotion.minSavingsPercent,
         },
-        promotion: { windowMinutes: experiment.promotion.windowMinutes, windows: experiment.promotion.windows ?? 6, consecutivePasses: experiment.promotion.consecutivePasses, failureLimit: experiment.promotion.failureLimit, bakeTimeMinutes: {} },
+        promotion: {
+          windowMinutes: experiment.promotion.windowMinutes,
+          windows: experiment.promotion.windows ?? 6,
+          consecutivePasses: experiment.promotion.consecutivePasses,
+          failureLimit: experiment.promotion.failureLimit,
+          bakeTimeMinutes: {},
+        },
       };
       const configMap = {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: `${watched.name}-phoenix-experiment`, namespace: 'phoenix-collectors', labels: { 'phoenix.dev/experiment': watched.name, 'phoenix.dev/experiment-manifest': 'true' } },
+        metadata: {
+          name: `${watched.name}-phoenix-experiment`,
+          namespace: 'phoenix-collectors',
+          labels: { 'phoenix.dev/experiment': watched.name, 'phoenix.dev/experiment-manifest': 'true' },
+        },
         data: { 'experiment.json': `${JSON.stringify(manifest, null, 2)}\n` },
       };
       write(work, `gitops/experiments/${env.name}/${watched.name}/configmap-${watched.name}-phoenix-experiment.yaml`, stringify(configMap));

@@ -57,7 +57,12 @@ export interface ScenarioSet {
 /** The commit the scenarios' Kustomizations applied. */
 export const SCENARIO_SHA = '1'.repeat(40);
 
-const COUNTERS = { http_requests: 'counter', http_errors: 'counter', otelcol_exporter_sent_metric_points: 'counter', otelcol_exporter_send_failed_metric_points: 'counter' } as const;
+const COUNTERS = {
+  http_requests: 'counter',
+  http_errors: 'counter',
+  otelcol_exporter_sent_metric_points: 'counter',
+  otelcol_exporter_send_failed_metric_points: 'counter',
+} as const;
 
 /** Builds scenarios for `kinds` (experiment name → kind) in every environment. */
 export function buildScenarioSet(kinds: Readonly<Record<string, ScenarioKind>>, options: ScenarioOptions = {}): ScenarioSet {
@@ -127,7 +132,12 @@ function experimentSeries(experiment: string, kind: ScenarioKind, env: string, s
   const out: BackfillSeries[] = [];
   const times: number[] = [];
   for (let t = shape.dataStart; t <= shape.dataEnd; t += shape.scrape) times.push(t);
-  const labels = (variant: string, extra: Record<string, string> = {}) => ({ phoenix_experiment: experiment, phoenix_variant: variant, phoenix_env: env, ...extra });
+  const labels = (variant: string, extra: Record<string, string> = {}) => ({
+    phoenix_experiment: experiment,
+    phoenix_variant: variant,
+    phoenix_env: env,
+    ...extra,
+  });
   const blipWindow = [shape.now - 3 * shape.windowSeconds, shape.now - 2 * shape.windowSeconds];
 
   // Requests: 10/s per pod; the candidate sums pods per route (the saving).
@@ -156,7 +166,10 @@ function experimentSeries(experiment: string, kind: ScenarioKind, env: string, s
   }
 
   // Errors: rare single events (zero-heavy); the candidate sees them a few minutes later.
-  for (const [variant, offset] of [['baseline', 0], ['by-route', kind === 'noisy-fine' ? 3 : 0]] as const) {
+  for (const [variant, offset] of [
+    ['baseline', 0],
+    ['by-route', kind === 'noisy-fine' ? 3 : 0],
+  ] as const) {
     let errors = 0;
     out.push({
       name: 'http_errors_total',
@@ -173,7 +186,8 @@ function experimentSeries(experiment: string, kind: ScenarioKind, env: string, s
   // failure series does not exist (the collector creates it at the first failure); steady memory.
   for (const variant of ['baseline', 'by-route']) {
     out.push({ name: 'otelcol_exporter_sent_metric_points_total', labels: labels(variant), samples: times.map((t, i) => [t, 10 * i] as [number, number]) });
-    if (variant !== 'baseline') out.push({ name: 'otelcol_exporter_send_failed_metric_points_total', labels: labels(variant), samples: times.map((t) => [t, 0] as [number, number]) });
+    if (variant !== 'baseline')
+      out.push({ name: 'otelcol_exporter_send_failed_metric_points_total', labels: labels(variant), samples: times.map((t) => [t, 0] as [number, number]) });
     out.push({ name: 'otelcol_process_memory_rss', labels: labels(variant), samples: times.map((t) => [t, 150e6] as [number, number]) });
   }
   return out;

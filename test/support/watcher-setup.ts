@@ -27,7 +27,11 @@ export function readyKustomization(name: string, revision: string, since: string
  * revision, `main@sha1:…`), Ready since `since` (one time, or each experiment's), and writes its
  * kubeconfig (context `fake`) to `<dir>/kubeconfig`. The caller must `stop()` it.
  */
-export async function startFluxApi(dir: string, applied: Readonly<Record<string, string>>, since: string | ((experiment: string) => string)): Promise<FakeKubeApi> {
+export async function startFluxApi(
+  dir: string,
+  applied: Readonly<Record<string, string>>,
+  since: string | ((experiment: string) => string),
+): Promise<FakeKubeApi> {
   const kube = new FakeKubeApi();
   await kube.start();
   for (const [name, revision] of Object.entries(applied)) {

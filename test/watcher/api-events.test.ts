@@ -48,7 +48,13 @@ describe('the API event stream, bounded', () => {
     const problems = Array.from({ length: 2000 }, (_, i) => i);
     for (let i = 0; i < 400 && api.events.size > 0; i += 1) {
       api.events.publish('cycle-finished', { finishedAt: '2026-11-25T11:00:00.000Z', decisions: i, problems: problems.length });
-      api.events.publish('verdict-changed', { experiment: 'x'.repeat(16 * 1024), environment: 'dev', from: 'pass', to: 'fail', at: '2026-11-25T11:00:00.000Z' });
+      api.events.publish('verdict-changed', {
+        experiment: 'x'.repeat(16 * 1024),
+        environment: 'dev',
+        from: 'pass',
+        to: 'fail',
+        at: '2026-11-25T11:00:00.000Z',
+      });
       await new Promise((resolve) => setImmediate(resolve));
     }
     // THEN the server ended that stream instead of buffering without bound

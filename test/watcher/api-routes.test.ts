@@ -29,7 +29,15 @@ describe('the API routes and docs/api/openapi.yaml', () => {
       const sample = route.path.replace(/\{(\w+)\}/g, (_all, name: string) => `sample-${name}`);
       expect(matchApiRoute(`${API_BASE}${sample}`)?.route, route.path).toBe(route);
     }
-    for (const path of ['/api/v1', '/api/v1/', '/api/v1/experiments/', '/api/v1/experiments/a/b', '/api/v1/experiments/a/environments/dev', '/api/v2/health', '/api/v1/health/x']) {
+    for (const path of [
+      '/api/v1',
+      '/api/v1/',
+      '/api/v1/experiments/',
+      '/api/v1/experiments/a/b',
+      '/api/v1/experiments/a/environments/dev',
+      '/api/v2/health',
+      '/api/v1/health/x',
+    ]) {
       expect(matchApiRoute(path), path).toBeUndefined();
     }
     // a name with an encoded slash stays one segment

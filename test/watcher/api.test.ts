@@ -346,8 +346,12 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     expect(huge.status).toBe(413);
     expect(huge.body.error).toMatchObject({ code: 'payload_too_large', field: 'body' });
     expect(
-      (await post('/api/v1/experiments/alpha/environments/dev/pause', { headers: { ...auth, 'content-type': 'application/json' }, body: '{"reason": "two\\nlines"}' }))
-        .body.error,
+      (
+        await post('/api/v1/experiments/alpha/environments/dev/pause', {
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"reason": "two\\nlines"}',
+        })
+      ).body.error,
     ).toMatchObject({ field: 'reason' });
     expect((await post('/api/v1/experiments/nope/environments/dev/pause', { headers: auth })).body.error).toMatchObject({ code: 'not_found', field: 'name' });
     expect((await post('/api/v1/experiments/alpha/environments/mars/pause', { headers: auth })).body.error).toMatchObject({ code: 'not_found', field: 'env' });
@@ -401,7 +405,9 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     // THEN a clear 502 and nothing pushed
     expect(failed.status).toBe(502);
     expect(failed.body.error.code).toBe('upstream_failed');
-    expect(failed.body.error.message).toMatch(/^GitHub did not answer \(.*\): branch phoenix\/pause\/gamma\/dev was not pushed; try again when GitHub is reachable — no pull request was opened$/);
+    expect(failed.body.error.message).toMatch(
+      /^GitHub did not answer \(.*\): branch phoenix\/pause\/gamma\/dev was not pushed; try again when GitHub is reachable — no pull request was opened$/,
+    );
     expect(failed.text).not.toMatch(/\bat \S+:\d+:\d+/);
     expect(git(remote, 'branch', '--list', 'phoenix/pause/gamma/dev')).toBe('');
     // WHEN the create takes effect but its answer is lost
@@ -671,7 +677,10 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       answers.push(unavailable.text);
       // an environment named like a member every object has is not a watched one
       for (const env of ['constructor', '__proto__', 'toString']) {
-        const answer = await apiFetch<{ error: { field: string } }>(url, `/api/v1/experiments/alpha/environments/${env}/pause`, { method: 'POST', headers: auth });
+        const answer = await apiFetch<{ error: { field: string } }>(url, `/api/v1/experiments/alpha/environments/${env}/pause`, {
+          method: 'POST',
+          headers: auth,
+        });
         expect(answer.status, env).toBe(404);
         expect(answer.body.error.field).toBe('env');
       }
@@ -769,7 +778,14 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
       expect(await runCli(['status', '--server', base, '--format', 'json'])).toBe(0);
       // (the answers the CLI received were checked against the contract on the server's side)
       expect(served.count).toBeGreaterThan(checked);
-      const rows = JSON.parse(stdout) as Array<{ experiment: string; environment: string; verdict: string; projectedSaving?: string; realizedSaving?: string; pullRequests: string[] }>;
+      const rows = JSON.parse(stdout) as Array<{
+        experiment: string;
+        environment: string;
+        verdict: string;
+        projectedSaving?: string;
+        realizedSaving?: string;
+        pullRequests: string[];
+      }>;
       expect(rows.map((r) => r.experiment)).toEqual(['alpha', 'beta', 'drop-pod-labels', 'gamma']);
       expect(rows[0]).toMatchObject({ environment: 'dev', projectedSaving: '702.00 USD (no-pod)' });
       expect(rows[0]!.realizedSaving).toBeUndefined();
@@ -791,7 +807,10 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     let stdout = '';
     let stderr = '';
     let answer = '';
-    const other = new WatcherHttpServer().route('/api/v1/experiments', (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(answer));
+    const other = new WatcherHttpServer().route(
+      '/api/v1/experiments',
+      (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(answer),
+    );
     const at = await other.listen('127.0.0.1', 0);
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));

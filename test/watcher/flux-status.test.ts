@@ -13,7 +13,12 @@ function kustomization(name: string, experiment: string | undefined, status: Rec
   return {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
-    metadata: { name, namespace: 'flux-system', generation, labels: experiment ? { 'phoenix.dev/experiment': experiment, 'app.kubernetes.io/part-of': 'phoenix' } : {} },
+    metadata: {
+      name,
+      namespace: 'flux-system',
+      generation,
+      labels: experiment ? { 'phoenix.dev/experiment': experiment, 'app.kubernetes.io/part-of': 'phoenix' } : {},
+    },
     spec: { path: `./gitops/experiments/dev/${name}`, interval: '5m', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
     status,
   };
@@ -38,9 +43,16 @@ describe('Flux status through the Kubernetes API (real @kubernetes/client-node, 
   it('lists Phoenix Kustomizations by experiment with Ready, revision and transition time', async () => {
     // GIVEN two experiment Kustomizations (one not ready, one reconciling a newer generation) and an unrelated one
     api.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('http-histograms', 'http-histograms', ready(`main@sha1:${NEW}`)));
-    api.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('node-cpu', 'node-cpu', {
-      conditions: [{ type: 'Ready', status: 'False', reason: 'HealthCheckFailed', message: 'timeout waiting for collector', lastTransitionTime: '2026-11-25T10:00:00Z' }],
-    }));
+    api.put(
+      'kustomize.toolkit.fluxcd.io',
+      'v1',
+      'kustomizations',
+      kustomization('node-cpu', 'node-cpu', {
+        conditions: [
+          { type: 'Ready', status: 'False', reason: 'HealthCheckFailed', message: 'timeout waiting for collector', lastTransitionTime: '2026-11-25T10:00:00Z' },
+        ],
+      }),
+    );
     api.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('runtime', 'runtime', ready(`main@sha1:${OLD}`), 2));
     api.put('kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', kustomization('infra', undefined, ready(`main@sha1:${OLD}`)));
     // WHEN the watcher reads them

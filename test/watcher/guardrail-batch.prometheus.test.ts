@@ -31,7 +31,10 @@ function generate(): BackfillSeries[] {
   const out: BackfillSeries[] = [];
   const times = Array.from({ length: (end - dataStart) / STEP + 1 }, (_, i) => dataStart + i * STEP);
   EXPERIMENTS.forEach((experiment, e) => {
-    for (const [env, envFactor] of [['dev', 1], ['prod', 7]] as const) {
+    for (const [env, envFactor] of [
+      ['dev', 1],
+      ['prod', 7],
+    ] as const) {
       experiment.variants.forEach((variant, v) => {
         const factor = envFactor * (1 + e * 0.37 + v * 0.11);
         // A candidate sums pods away (one series per job/…), like a keep-attributes candidate.
@@ -43,31 +46,49 @@ function generate(): BackfillSeries[] {
           for (const job of ['api', 'web']) {
             for (const code of ['200', '500']) {
               const rate = factor * weight * (code === '200' ? 5 : 0.5) * (job === 'api' ? 1 : 2);
-              out.push({ name: 'http_requests_total', labels: labels({ job, code, ...podLabel }), samples: times.map((t, i) => [t, Math.round(i * STEP * rate + (i % 7) * weight)]) });
+              out.push({
+                name: 'http_requests_total',
+                labels: labels({ job, code, ...podLabel }),
+                samples: times.map((t, i) => [t, Math.round(i * STEP * rate + (i % 7) * weight)]),
+              });
             }
             out.push({ name: 'queue_depth', labels: labels({ job, ...podLabel }), samples: times.map((t, i) => [t, ((i * (p + 2 + e)) % 11) * factor + p]) });
             ['0.1', '0.5', '1', '+Inf'].forEach((le, l) => {
-              out.push({ name: 'd_bucket', labels: labels({ job, le, ...podLabel }), samples: times.map((t, i) => [t, Math.round(i * (l + 1) * weight * factor + (l === 3 ? i : 0))]) });
+              out.push({
+                name: 'd_bucket',
+                labels: labels({ job, le, ...podLabel }),
+                samples: times.map((t, i) => [t, Math.round(i * (l + 1) * weight * factor + (l === 3 ? i : 0))]),
+              });
             });
           }
         });
-        for (const job of ['api', 'web']) out.push({ name: 'target_info', labels: labels({ job, team: `team-${job}-${v}` }), samples: times.map((t) => [t, 1]) });
+        for (const job of ['api', 'web'])
+          out.push({ name: 'target_info', labels: labels({ job, team: `team-${job}-${v}` }), samples: times.map((t) => [t, 1]) });
         // node-exporter series for the node-mixin rules
         for (const instance of ['n1', 'n2']) {
           for (const cpu of ['0', '1']) {
             for (const mode of ['idle', 'iowait', 'steal', 'user', 'system']) {
               const share = { idle: 0.6, iowait: 0.05, steal: 0.01, user: 0.24, system: 0.1 }[mode]!;
-              out.push({ name: 'node_cpu_seconds_total', labels: labels({ job: 'node-exporter', instance, cpu, mode }), samples: times.map((t, i) => [t, i * STEP * share * (1 + 0.01 * ((i + v) % 5))]) });
+              out.push({
+                name: 'node_cpu_seconds_total',
+                labels: labels({ job: 'node-exporter', instance, cpu, mode }),
+                samples: times.map((t, i) => [t, i * STEP * share * (1 + 0.01 * ((i + v) % 5))]),
+              });
             }
           }
-          const gauge = (name: string, base: number) => out.push({ name, labels: labels({ job: 'node-exporter', instance }), samples: times.map((t, i) => [t, base * factor + ((i * 13) % 17) * 1e6]) });
+          const gauge = (name: string, base: number) =>
+            out.push({ name, labels: labels({ job: 'node-exporter', instance }), samples: times.map((t, i) => [t, base * factor + ((i * 13) % 17) * 1e6]) });
           // e3.x's cand-b lacks MemAvailable: the node-mixin rule falls back to the sum after `or`.
           if (!(experiment.name === 'e3.x' && variant === 'cand-b')) gauge('node_memory_MemAvailable_bytes', 4e9);
           for (const name of ['node_memory_Buffers_bytes', 'node_memory_Cached_bytes', 'node_memory_MemFree_bytes', 'node_memory_Slab_bytes']) gauge(name, 1e9);
           gauge('node_memory_MemTotal_bytes', 16e9);
           gauge('node_load1', 2);
           for (const device of ['lo', 'eth0']) {
-            out.push({ name: 'node_network_receive_bytes_total', labels: labels({ job: 'node-exporter', instance, device }), samples: times.map((t, i) => [t, i * STEP * 1000 * factor * (device === 'lo' ? 1 : 3)]) });
+            out.push({
+              name: 'node_network_receive_bytes_total',
+              labels: labels({ job: 'node-exporter', instance, device }),
+              samples: times.map((t, i) => [t, i * STEP * 1000 * factor * (device === 'lo' ? 1 : 3)]),
+            });
           }
         }
       });
@@ -76,7 +97,14 @@ function generate(): BackfillSeries[] {
   return out;
 }
 
-const TYPES = { http_requests: 'counter', queue_depth: 'gauge', d: 'histogram', node_cpu_seconds: 'counter', node_network_receive_bytes: 'counter', target_info: 'gauge' } as const;
+const TYPES = {
+  http_requests: 'counter',
+  queue_depth: 'gauge',
+  d: 'histogram',
+  node_cpu_seconds: 'counter',
+  node_network_receive_bytes: 'counter',
+  target_info: 'gauge',
+} as const;
 
 /** Guardrails that can be batched: aggregations with by/without, vector matching, functions, subqueries, modifiers. */
 const BATCHABLE: readonly string[] = [
@@ -142,7 +170,8 @@ afterAll(async () => {
   await prometheus?.stop();
 });
 
-const windows = (from: number): WindowSpan[] => Array.from({ length: 8 - from }, (_, i) => ({ start: end - (8 - from - i) * WINDOW, end: end - (7 - from - i) * WINDOW }));
+const windows = (from: number): WindowSpan[] =>
+  Array.from({ length: 8 - from }, (_, i) => ({ start: end - (8 - from - i) * WINDOW, end: end - (7 - from - i) * WINDOW }));
 
 function requests(query: string): GuardrailRequest[] {
   return EXPERIMENTS.map((e) => ({ experiment: e.name, variants: e.variants, guardrails: [{ id: 'g', query }], windows: windows(e.fromWindow) }));
@@ -150,7 +179,9 @@ function requests(query: string): GuardrailRequest[] {
 
 /** Series in a stable order, labels as sorted pairs. */
 function normalized(series: readonly AnswerSeries[]): Array<{ labels: string; points: ReadonlyArray<readonly [number, number]> }> {
-  return series.map((s) => ({ labels: JSON.stringify(Object.entries(s.labels).sort(([a], [b]) => a.localeCompare(b))), points: s.points })).sort((a, b) => a.labels.localeCompare(b.labels));
+  return series
+    .map((s) => ({ labels: JSON.stringify(Object.entries(s.labels).sort(([a], [b]) => a.localeCompare(b))), points: s.points }))
+    .sort((a, b) => a.labels.localeCompare(b.labels));
 }
 
 /** What each experiment × variant answers with its own query: the reference. */
@@ -161,10 +192,13 @@ async function perVariantAnswers(query: string): Promise<Map<string, AnswerSerie
       const own = injectLabelMatchers(query, { ...ENV, phoenix_experiment: e.name, phoenix_variant: variant });
       try {
         const result = await client.queryRange(own, windows(e.fromWindow)[0]!.start + STEP, end, STEP);
-        out.set(`${e.name}/${variant}`, result.result.map((s) => {
-          const { phoenix_experiment: _e, phoenix_variant: _v, ...labels } = s.metric;
-          return { labels, points: s.values };
-        }));
+        out.set(
+          `${e.name}/${variant}`,
+          result.result.map((s) => {
+            const { phoenix_experiment: _e, phoenix_variant: _v, ...labels } = s.metric;
+            return { labels, points: s.values };
+          }),
+        );
       } catch (error) {
         out.set(`${e.name}/${variant}`, `error: ${(error as Error).message}`);
       }
@@ -193,10 +227,16 @@ function expectSameAnswers(reference: Map<string, AnswerSeries[] | string>, answ
     expect(answer.failure, `${key}: ${answer.failure?.message}`).toBeUndefined();
     const got = normalized(answer.series!);
     const want = normalized(expected);
-    expect(got.map((s) => s.labels), key).toEqual(want.map((s) => s.labels));
+    expect(
+      got.map((s) => s.labels),
+      key,
+    ).toEqual(want.map((s) => s.labels));
     got.forEach((series, i) => {
       const points = want[i]!.points;
-      expect(series.points.map(([t]) => t), `${key} ${series.labels}`).toEqual(points.map(([t]) => t));
+      expect(
+        series.points.map(([t]) => t),
+        `${key} ${series.labels}`,
+      ).toEqual(points.map(([t]) => t));
       series.points.forEach(([, v], j) => expect(sameValue(v, points[j]![1]), `${key} ${series.labels} at ${j}: ${v} vs ${points[j]![1]}`).toBe(true));
       compared += series.points.length;
     });

@@ -15,7 +15,17 @@ const EXPERIMENT = 'unused-runtime-metrics';
 const BRANCH = `phoenix/start/${EXPERIMENT}/dev`;
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Seed', GIT_AUTHOR_EMAIL: 'seed@example.invalid', GIT_COMMITTER_NAME: 'Seed', GIT_COMMITTER_EMAIL: 'seed@example.invalid' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Seed',
+      GIT_AUTHOR_EMAIL: 'seed@example.invalid',
+      GIT_COMMITTER_NAME: 'Seed',
+      GIT_COMMITTER_EMAIL: 'seed@example.invalid',
+    },
+  }).trim();
 }
 
 /** `phoenix synth --check` in `dir` (this installation's node_modules linked in, as CI has its own). */
@@ -44,7 +54,9 @@ describe('a proposed branch passes phoenix synth --check', { timeout: 600_000 },
     const seed = path.join(root, 'seed');
     mkdirSync(seed);
     execFileSync('bash', ['-c', `git -C "${ROOT}" archive HEAD | tar -x -C "${seed}"`]);
-    expect(readFileSync(path.join(seed, 'package-lock.json'), 'utf8'), 'the committed package-lock.json must be the installed one').toBe(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+    expect(readFileSync(path.join(seed, 'package-lock.json'), 'utf8'), 'the committed package-lock.json must be the installed one').toBe(
+      readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'),
+    );
     git(seed, 'init', '--quiet', '--initial-branch=main');
     git(seed, 'add', '-A');
     git(seed, 'commit', '--quiet', '-m', 'config repository');
@@ -81,7 +93,21 @@ describe('a proposed branch passes phoenix synth --check', { timeout: 600_000 },
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
     let code: number;
     try {
-      code = await runCli(['experiment', 'start', EXPERIMENT, '--env', 'dev', '--remote', server.url(REPOSITORY), '--repo', REPOSITORY, '--github-url', github.baseUrl, '--reason', 'measure it']);
+      code = await runCli([
+        'experiment',
+        'start',
+        EXPERIMENT,
+        '--env',
+        'dev',
+        '--remote',
+        server.url(REPOSITORY),
+        '--repo',
+        REPOSITORY,
+        '--github-url',
+        github.baseUrl,
+        '--reason',
+        'measure it',
+      ]);
     } finally {
       vi.restoreAllMocks();
     }
@@ -96,7 +122,9 @@ describe('a proposed branch passes phoenix synth --check', { timeout: 600_000 },
     const changed = git(bare, 'diff', '--name-only', `main...${BRANCH}`).split('\n');
     expect(changed).toContain(`experiments/${EXPERIMENT}.state.yaml`);
     expect(changed.some((file) => file.startsWith(`gitops/experiments/dev/${EXPERIMENT}/`))).toBe(true);
-    expect(parseExperimentState(git(bare, 'show', `${BRANCH}:experiments/${EXPERIMENT}.state.yaml`), 'state').environments.dev).toMatchObject({ phase: 'running' });
+    expect(parseExperimentState(git(bare, 'show', `${BRANCH}:experiments/${EXPERIMENT}.state.yaml`), 'state').environments.dev).toMatchObject({
+      phase: 'running',
+    });
 
     // AND a checkout of the proposed branch passes synth --check, as CI on the pull request would
     const checkout = path.join(root, 'checkout');

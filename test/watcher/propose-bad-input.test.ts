@@ -31,7 +31,12 @@ describe('propose mode with bad GitHub credentials or rights', { timeout: 240_00
     try {
       const page = await (await fetch(`${url}/`)).text();
       // (apiFetch checks each answer against docs/api/openapi.yaml)
-      const list = (await apiFetch<{ problems?: string[]; experiments: Array<{ name: string; environments: Array<{ proposalError?: string }> }> }>(url, '/api/v1/experiments')).body;
+      const list = (
+        await apiFetch<{ problems?: string[]; experiments: Array<{ name: string; environments: Array<{ proposalError?: string }> }> }>(
+          url,
+          '/api/v1/experiments',
+        )
+      ).body;
       const history = (await apiFetch<{ decisions: Array<{ action: string; proposalError?: string }> }>(url, '/api/v1/experiments/win/decisions')).body;
       return { log: rig.logLines.slice(before), page, list, history };
     } finally {
@@ -76,7 +81,8 @@ describe('propose mode with bad GitHub credentials or rights', { timeout: 240_00
     expect(rig.server.requests.slice(requests).map((r) => r.decision)).toEqual(['not-found', 'not-found']);
     expect(rig.github.calls('pulls/create')).toHaveLength(0);
     for (const { log, page, list } of [first, second]) {
-      const cause = /the remote has no such repository, or the credentials may not see it: check the URL and that the GitHub App is installed on the repository/;
+      const cause =
+        /the remote has no such repository, or the credentials may not see it: check the URL and that the GitHub App is installed on the repository/;
       expect(logged(log, cause)).toHaveLength(1);
       expect(page).toMatch(cause);
       expect(list.problems?.some((p) => cause.test(p))).toBe(true);
@@ -101,7 +107,8 @@ describe('propose mode with bad GitHub credentials or rights', { timeout: 240_00
       expect(rig.git('branch', '--list', 'phoenix/*')).toBe('');
       expect(rig.github.calls('pulls/create')).toHaveLength(0);
       for (const { log, page, list, history } of [first, second]) {
-        const cause = /the branch is protected on the remote \(a rule or hook declined the push\): exempt Phoenix's branches \(phoenix\/\*\) from branch protection/;
+        const cause =
+          /the branch is protected on the remote \(a rule or hook declined the push\): exempt Phoenix's branches \(phoenix\/\*\) from branch protection/;
         expect(logged(log, cause)).toHaveLength(1);
         expect(logged(log, /no other proposal is tried this cycle/)).toHaveLength(1);
         expect(page).toMatch(/not proposed: [^<]*branch is protected/);
@@ -117,12 +124,18 @@ describe('propose mode with bad GitHub credentials or rights', { timeout: 240_00
 
   it('a token without push rights: one refused push per cycle; once granted, one pull request per experiment and no duplicate', async () => {
     // GIVEN the App may read the repository but not write to it (Contents: read)
-    rig.policy = (installationId, service) => (service === 'receive-pack' && installationId !== undefined ? 'forbidden' : installationMayPush(installationId, service));
+    rig.policy = (installationId, service) =>
+      service === 'receive-pack' && installationId !== undefined ? 'forbidden' : installationMayPush(installationId, service);
     const watcher = rig.watcher();
     const before = receivePacks();
     const refused = await cycle(watcher);
     // THEN the one push attempt was refused with 403 and the line says which permission to grant
-    expect(rig.server.requests.filter((r) => r.service === 'receive-pack').slice(before).map((r) => r.decision)).toEqual(['forbidden']);
+    expect(
+      rig.server.requests
+        .filter((r) => r.service === 'receive-pack')
+        .slice(before)
+        .map((r) => r.decision),
+    ).toEqual(['forbidden']);
     const cause = /the token may read but not push \(HTTP 403\): give the GitHub App \\?"Contents: read and write\\?" on the config repository/;
     expect(logged(refused.log, cause)).toHaveLength(1);
     expect(refused.page).toMatch(/not proposed: [^<]*may read but not push/);
@@ -132,7 +145,12 @@ describe('propose mode with bad GitHub credentials or rights', { timeout: 240_00
     // WHEN the permission is granted, the next cycle proposes both, and a later one opens nothing new
     rig.policy = installationMayPush;
     const granted = await cycle(watcher);
-    expect(rig.github.repo(RIG_REPOSITORY).pulls.map((p) => p.headRef).sort()).toEqual(['phoenix/promote/also/dev', 'phoenix/promote/win/dev']);
+    expect(
+      rig.github
+        .repo(RIG_REPOSITORY)
+        .pulls.map((p) => p.headRef)
+        .sort(),
+    ).toEqual(['phoenix/promote/also/dev', 'phoenix/promote/win/dev']);
     expect(granted.list.problems ?? []).toEqual([]);
     expect(granted.page).not.toMatch(/not proposed/);
     await cycle(watcher);

@@ -41,7 +41,9 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
     expect(rig.pushes()).toBe(0);
     expect(remoteBranch()).toBeUndefined();
     expect(rig.github.calls('pulls/create')).toHaveLength(0);
-    expect(rig.logLines.join('')).toMatch(/"status":"dry-run".*would push phoenix\/promote\/win\/dev \(experiments\/win\.state\.yaml, experiments\/decisions\/[^)]*\) and open a pull request 'promote/);
+    expect(rig.logLines.join('')).toMatch(
+      /"status":"dry-run".*would push phoenix\/promote\/win\/dev \(experiments\/win\.state\.yaml, experiments\/decisions\/[^)]*\) and open a pull request 'promote/,
+    );
   });
 
   it('pushes nothing while GitHub does not answer, and says it will try again', async () => {
@@ -87,7 +89,16 @@ describe('phoenix watch in propose mode, over an authenticating git server and G
     // AND its API and status page show the decision
     const url = await restarted.service.http.listen('127.0.0.1', 0);
     try {
-      for (const route of ['/api/v1/health', '/api/v1/ready', '/api/v1/experiments', '/api/v1/experiments/win', '/api/v1/experiments/win/decisions', '/', '/experiments/win', '/metrics']) {
+      for (const route of [
+        '/api/v1/health',
+        '/api/v1/ready',
+        '/api/v1/experiments',
+        '/api/v1/experiments/win',
+        '/api/v1/experiments/win/decisions',
+        '/',
+        '/experiments/win',
+        '/metrics',
+      ]) {
         // (apiFetch checks every /api/v1 answer against docs/api/openapi.yaml)
         const response = await apiFetch(url, route);
         expect(response.status, route).toBeLessThan(500);

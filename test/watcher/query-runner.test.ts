@@ -32,10 +32,17 @@ describe('QueryRunner', () => {
     let calls = 0;
     const failures: string[] = [];
     const runner = new QueryRunner(3, 1, (_endpoint, failure) => failures.push(failure.kind));
-    const outcome = await runner.range('p', async () => {
-      calls += 1;
-      throw new PrometheusUnavailableError('cannot reach Prometheus', 'http://127.0.0.1:1', 'connection');
-    }, 'up', 0, 60, 60);
+    const outcome = await runner.range(
+      'p',
+      async () => {
+        calls += 1;
+        throw new PrometheusUnavailableError('cannot reach Prometheus', 'http://127.0.0.1:1', 'connection');
+      },
+      'up',
+      0,
+      60,
+      60,
+    );
     expect(calls).toBe(3);
     expect(outcome).toMatchObject({ ok: false, failure: { kind: 'unavailable' } });
     expect(failures).toEqual(['unavailable']);
@@ -44,10 +51,17 @@ describe('QueryRunner', () => {
   it('does not retry a query Prometheus rejects, and reports it as failed (error)', async () => {
     let calls = 0;
     const runner = new QueryRunner(3, 1);
-    const outcome = await runner.range('p', async () => {
-      calls += 1;
-      throw new PrometheusApiError('rejected: parse error', 'http://127.0.0.1:1', 400, 'bad_data');
-    }, 'sum(', 0, 60, 60);
+    const outcome = await runner.range(
+      'p',
+      async () => {
+        calls += 1;
+        throw new PrometheusApiError('rejected: parse error', 'http://127.0.0.1:1', 400, 'bad_data');
+      },
+      'sum(',
+      0,
+      60,
+      60,
+    );
     expect(calls).toBe(1);
     expect(outcome).toMatchObject({ ok: false, failure: { kind: 'failed' } });
     expect(runner.failed).toBe(1);
@@ -60,10 +74,17 @@ describe('QueryRunner', () => {
     let now = 0;
     const runner = new QueryRunner(4, 1, undefined, { baseMs: 100, maxMs: 250, random: () => 0.999, sleep: async (ms) => void (waits.push(ms), (now += ms)) });
     // WHEN the query is run
-    const outcome = await runner.range('p', async () => {
-      times.push(now);
-      throw new PrometheusUnavailableError('cannot reach Prometheus', 'http://127.0.0.1:1', 'connection');
-    }, 'up', 0, 60, 60);
+    const outcome = await runner.range(
+      'p',
+      async () => {
+        times.push(now);
+        throw new PrometheusUnavailableError('cannot reach Prometheus', 'http://127.0.0.1:1', 'connection');
+      },
+      'up',
+      0,
+      60,
+      60,
+    );
     // THEN it is tried 4 times, waiting up to 100, 200, then the 250 cap
     expect(outcome.ok).toBe(false);
     expect(times).toHaveLength(4);

@@ -104,7 +104,14 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
       github.addRepo({ owner: 'acme', name: 'metrics-config' });
       const flux = createGitHubClient({ auth: 'flux-token', baseUrl: github.baseUrl, throttle: false, retries: 0 });
       const post = (name: string, state: 'success' | 'failure') =>
-        flux.rest.repos.createCommitStatus({ owner: 'acme', repo: 'metrics-config', sha: repo.head, state, context: `kustomization/phoenix-experiment-${name}/a1b2c3d4`, description: `reconciliation ${state}` });
+        flux.rest.repos.createCommitStatus({
+          owner: 'acme',
+          repo: 'metrics-config',
+          sha: repo.head,
+          state,
+          context: `kustomization/phoenix-experiment-${name}/a1b2c3d4`,
+          description: `reconciliation ${state}`,
+        });
       await post('win', 'success');
       await post('broken', 'failure');
       const file = path.join(repo.scratch, 'watcher-commit-status.yaml');
@@ -164,11 +171,15 @@ describe('phoenix watch (observe mode) over a real git repo, a real Prometheus a
   });
 
   it('fails when the config is invalid, naming file:line and field', () => {
-    expect(() => parseWatcherConfig('repository:\n  url: x\nenvironments:\n  dev:\n    flux: { source: kubelet }\n    prometheus: { matchers: [oops] }\n', 'watch.yaml')).toThrow(
-      /watch\.yaml:5: environments\.dev\.flux\.source: must be one of "kubernetes", "commit-status"/,
+    expect(() =>
+      parseWatcherConfig('repository:\n  url: x\nenvironments:\n  dev:\n    flux: { source: kubelet }\n    prometheus: { matchers: [oops] }\n', 'watch.yaml'),
+    ).toThrow(/watch\.yaml:5: environments\.dev\.flux\.source: must be one of "kubernetes", "commit-status"/);
+    expect(() => parseWatcherConfig('repository: { url: x }\nenvironment: {}\n', 'w.yaml')).toThrow(
+      /w\.yaml:1: environments: missing required field\nw\.yaml:2: environment: unknown field/,
     );
-    expect(() => parseWatcherConfig('repository: { url: x }\nenvironment: {}\n', 'w.yaml')).toThrow(/w\.yaml:1: environments: missing required field\nw\.yaml:2: environment: unknown field/);
-    expect(() => parseWatcherConfig('repository: { url: x }\nenvironments:\n  dev:\n    flux: { source: commit-status, repository: acme/config }\n', 'w.yaml')).toThrow(/environments\.dev\.flux\.token: missing required field/);
+    expect(() =>
+      parseWatcherConfig('repository: { url: x }\nenvironments:\n  dev:\n    flux: { source: commit-status, repository: acme/config }\n', 'w.yaml'),
+    ).toThrow(/environments\.dev\.flux\.token: missing required field/);
   });
 
   it('fails with exit 2 for an unknown mode or an unreadable config', async () => {

@@ -5,7 +5,10 @@ import type { ExperimentManifest } from '../../constructs/experiment/manifest';
 const manifest = (exprs: string[]) =>
   ({
     name: 'exp',
-    variants: [{ name: 'baseline', kind: 'baseline', processors: [] }, { name: 'cheap', kind: 'candidate', processors: [] }],
+    variants: [
+      { name: 'baseline', kind: 'baseline', processors: [] },
+      { name: 'cheap', kind: 'candidate', processors: [] },
+    ],
     guardrails: { minSavingsPercent: 10, queries: exprs.map((expr, i) => ({ name: `g${i}`, expr, hard: true, tolerancePercent: 2 })) },
     promotion: { windowMinutes: 10, windows: 3, consecutivePasses: 2, failureLimit: 1, bakeTimeMinutes: 0 },
   }) as unknown as ExperimentManifest;

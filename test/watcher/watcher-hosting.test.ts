@@ -19,7 +19,12 @@ describe('the environment that hosts the watcher', () => {
   it('gets the watcher objects in its infrastructure folder, without any Secret', () => {
     const folder = path.join(root, 'gitops', 'infrastructure', 'prod');
     const kustomization = readFileSync(path.join(folder, 'kustomization.yaml'), 'utf8');
-    for (const file of ['deployment-phoenix-watcher.yaml', 'role-phoenix-watcher.yaml', 'servicemonitor-phoenix-watcher.yaml', 'configmap-phoenix-watcher.yaml']) {
+    for (const file of [
+      'deployment-phoenix-watcher.yaml',
+      'role-phoenix-watcher.yaml',
+      'servicemonitor-phoenix-watcher.yaml',
+      'configmap-phoenix-watcher.yaml',
+    ]) {
       expect(kustomization).toContain(file);
     }
     expect(kustomization).not.toMatch(/secret-/);
@@ -32,6 +37,11 @@ describe('the environment that hosts the watcher', () => {
   });
 
   it('fails when propose mode has no github section', () => {
-    expect(() => parseWatcherConfig('repository: { url: /tmp/x }\nmode: propose\nenvironments: { dev: { flux: { source: kubernetes, namespace: flux-system } } }\n', 'w.yaml')).toThrow(/propose mode opens pull requests and needs a 'github' section/);
+    expect(() =>
+      parseWatcherConfig(
+        'repository: { url: /tmp/x }\nmode: propose\nenvironments: { dev: { flux: { source: kubernetes, namespace: flux-system } } }\n',
+        'w.yaml',
+      ),
+    ).toThrow(/propose mode opens pull requests and needs a 'github' section/);
   });
 });

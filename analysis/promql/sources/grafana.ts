@@ -46,11 +46,13 @@ export function findDashboardQueries(file: string, text: string, options: Grafan
       const type = datasourceType(target.datasource) ?? panelDatasource;
       if (type !== undefined && type !== 'prometheus' && !type.startsWith('$') && !type.startsWith('-- Mixed')) continue;
       const span = located.spans.get(target)?.expr;
-      queries.push(grafanaQuery(file, text, lines, target.expr, span ?? [0, 0], options, {
-        name: panelTitle,
-        ...(title ? { group: title } : {}),
-        ...(typeof target.refId === 'string' ? { refId: target.refId } : {}),
-      }));
+      queries.push(
+        grafanaQuery(file, text, lines, target.expr, span ?? [0, 0], options, {
+          name: panelTitle,
+          ...(title ? { group: title } : {}),
+          ...(typeof target.refId === 'string' ? { refId: target.refId } : {}),
+        }),
+      );
     }
   };
   for (const panel of asArray(dashboard.panels)) {

@@ -7,7 +7,10 @@ export interface LocatedJson {
 
 /** A JSON syntax error with its character offset. */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(message);
   }
 }
@@ -47,7 +50,11 @@ export function parseLocatedJson(text: string): LocatedJson {
       const obj: Record<string, unknown> = {};
       const located: Record<string, readonly [number, number]> = {};
       ws();
-      if (text[i] === '}') { i++; spans.set(obj, located); return obj; }
+      if (text[i] === '}') {
+        i++;
+        spans.set(obj, located);
+        return obj;
+      }
       for (;;) {
         ws();
         const key = str();
@@ -59,8 +66,14 @@ export function parseLocatedJson(text: string): LocatedJson {
         obj[key] = value();
         located[key] = [from, i];
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; break; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          break;
+        }
         fail(`expected ',' or '}' in object, found ${JSON.stringify(text[i] ?? 'end of file')}`);
       }
       spans.set(obj, located);
@@ -70,12 +83,21 @@ export function parseLocatedJson(text: string): LocatedJson {
       i++;
       const arr: unknown[] = [];
       ws();
-      if (text[i] === ']') { i++; return arr; }
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
       for (;;) {
         arr.push(value());
         ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; break; }
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          break;
+        }
         fail(`expected ',' or ']' in array, found ${JSON.stringify(text[i] ?? 'end of file')}`);
       }
       return arr;

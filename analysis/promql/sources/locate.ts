@@ -13,9 +13,19 @@ export function valueToSourceOffsets(value: string, source: string, from: number
     let width = 1;
     while (k < to) {
       const s = source[k]!;
-      if (s === c) { found = k; break; }
-      if (s === '\\' && decodeEscape(source[k + 1]) === c) { found = k; width = 2; break; }
-      if (/\s/.test(c) && /\s/.test(s)) { found = k; break; }
+      if (s === c) {
+        found = k;
+        break;
+      }
+      if (s === '\\' && decodeEscape(source[k + 1]) === c) {
+        found = k;
+        width = 2;
+        break;
+      }
+      if (/\s/.test(c) && /\s/.test(s)) {
+        found = k;
+        break;
+      }
       k++;
     }
     if (found < 0) {
@@ -31,12 +41,19 @@ export function valueToSourceOffsets(value: string, source: string, from: number
 
 function decodeEscape(c: string | undefined): string | undefined {
   switch (c) {
-    case 'n': return '\n';
-    case 't': return '\t';
-    case 'r': return '\r';
-    case '"': return '"';
-    case '\\': return '\\';
-    case '/': return '/';
-    default: return undefined;
+    case 'n':
+      return '\n';
+    case 't':
+      return '\t';
+    case 'r':
+      return '\r';
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '/':
+      return '/';
+    default:
+      return undefined;
   }
 }

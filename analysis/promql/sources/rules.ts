@@ -57,12 +57,19 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
         const alert = scalarValue(rule.get('alert', true));
         const name = alert ?? scalarValue(rule.get('record', true));
         const exprNode = rule.get('expr', true);
-        if (!isScalar(exprNode) || typeof exprNode.value !== 'string' && typeof exprNode.value !== 'number') {
+        if (!isScalar(exprNode) || (typeof exprNode.value !== 'string' && typeof exprNode.value !== 'number')) {
           problemAt((rule as YAMLMap).range?.[0] ?? 0, `rule ${name ?? '(unnamed)'} has no expr`);
           continue;
         }
         const kind = alert !== undefined ? 'alert' : name !== undefined ? 'record' : undefined;
-        queries.push(scalarQuery(file, text, lines, exprNode, { source, ...(name ? { name } : {}), ...(groupName ? { group: groupName } : {}), ...(kind ? { rule: kind } : {}) }));
+        queries.push(
+          scalarQuery(file, text, lines, exprNode, {
+            source,
+            ...(name ? { name } : {}),
+            ...(groupName ? { group: groupName } : {}),
+            ...(kind ? { rule: kind } : {}),
+          }),
+        );
       }
     }
   }

@@ -24,15 +24,17 @@ export interface ManifestCandidate {
 
 /** The verdict of one guardrail across every candidate (the worst wins). */
 export type CandidateAssessment =
-  | { readonly verdict: 'broken'; readonly why: string }
-  | { readonly verdict: 'possibly-changed'; readonly why: string }
-  | { readonly verdict: 'unaffected' };
+  { readonly verdict: 'broken'; readonly why: string } | { readonly verdict: 'possibly-changed'; readonly why: string } | { readonly verdict: 'unaffected' };
 
 /** The label standing in for attributes no guardrail names. */
 export const UNNAMED_ATTRIBUTE_LABEL = 'phoenix_unnamed_attribute';
 
 /** Assesses each query against every candidate; `series` (a snapshot) when the review has one. */
-export function assessCandidateGuardrails(queries: readonly string[], candidates: readonly ManifestCandidate[], series?: readonly Series[]): CandidateAssessment[] {
+export function assessCandidateGuardrails(
+  queries: readonly string[],
+  candidates: readonly ManifestCandidate[],
+  series?: readonly Series[],
+): CandidateAssessment[] {
   const input = series && series.length > 0 ? series : seriesReadBy(queries);
   const synthetic = !(series && series.length > 0);
   const changes = candidates.map((candidate) => ({
@@ -47,7 +49,10 @@ function judge(query: string, candidate: string, changes: readonly MetricChange[
   if (verdict.status === 'unchanged') return { verdict: 'unaffected' };
   if (verdict.status === 'unknown') return { verdict: 'possibly-changed', why: `candidate '${candidate}': ${verdict.why}` };
   if (synthetic && verdict.label === UNNAMED_ATTRIBUTE_LABEL) {
-    return { verdict: 'possibly-changed', why: `candidate '${candidate}' merges the attributes of ${verdict.metric} that no guardrail names, and this query reads every label of it: its answer changes if the metric has such an attribute (review with a snapshot to tell)` };
+    return {
+      verdict: 'possibly-changed',
+      why: `candidate '${candidate}' merges the attributes of ${verdict.metric} that no guardrail names, and this query reads every label of it: its answer changes if the metric has such an attribute (review with a snapshot to tell)`,
+    };
   }
   const what = [verdict.metric, verdict.label && `label ${verdict.label}`, verdict.function && `function ${verdict.function}`].filter(Boolean).join(', ');
   return { verdict: 'broken', why: `candidate '${candidate}' changes the answer (${what}): ${verdict.why}` };
@@ -76,7 +81,16 @@ function seriesReadBy(queries: readonly string[]): Series[] {
     const names = [...named].filter((l) => l !== '__name__' && l !== 'le' && l !== 'job' && l !== 'instance').sort();
     const type = typeOf(metric);
     const base: Record<string, string>[] = [{ job: 'job', instance: 'instance' }];
-    const combos = [...names, UNNAMED_ATTRIBUTE_LABEL].reduce((acc, label) => acc.flatMap((l) => [{ ...l, [label]: 'a' }, { ...l, [label]: 'b' }]), base).slice(0, 4096);
+    const combos = [...names, UNNAMED_ATTRIBUTE_LABEL]
+      .reduce(
+        (acc, label) =>
+          acc.flatMap((l) => [
+            { ...l, [label]: 'a' },
+            { ...l, [label]: 'b' },
+          ]),
+        base,
+      )
+      .slice(0, 4096);
     for (const combo of combos) out.push({ name: metric, labels: type === 'histogram' && metric.endsWith('_bucket') ? { ...combo, le: '+Inf' } : combo, type });
   }
   return out;

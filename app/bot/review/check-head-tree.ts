@@ -74,7 +74,19 @@ export const checkHeadTree: HeadTreeChecker = (input) => {
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const located = /^([^:\s]+):(\d+)(?::\d+)?:?\s*(.*)$/s.exec(error.message);
-    return { waived: [], findings: [{ ruleId: 'phoenix/input', severity: 'error', file: located?.[1] ?? sources[0].file, line: located ? Number(located[2]) : 1, message: located?.[3] ?? error.message, fix: 'make the file valid YAML (re-run phoenix synth)' }] };
+    return {
+      waived: [],
+      findings: [
+        {
+          ruleId: 'phoenix/input',
+          severity: 'error',
+          file: located?.[1] ?? sources[0].file,
+          line: located ? Number(located[2]) : 1,
+          message: located?.[3] ?? error.message,
+          fix: 'make the file valid YAML (re-run phoenix synth)',
+        },
+      ],
+    };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

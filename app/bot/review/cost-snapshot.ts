@@ -37,13 +37,15 @@ export function readCostSnapshot(file: string): CostSnapshot {
   const snapshot = raw as CostSnapshot;
   if (!snapshot || typeof snapshot !== 'object') problems.push('the snapshot must be a JSON object');
   else {
-    if (typeof snapshot.currency !== 'string' || !/^[A-Z]{3}$/.test(snapshot.currency)) problems.push("'currency' must be an ISO code such as \"USD\"");
-    if (!snapshot.experiments || typeof snapshot.experiments !== 'object') problems.push("'experiments' must map experiment → environment → variant → monthly cost");
+    if (typeof snapshot.currency !== 'string' || !/^[A-Z]{3}$/.test(snapshot.currency)) problems.push('\'currency\' must be an ISO code such as "USD"');
+    if (!snapshot.experiments || typeof snapshot.experiments !== 'object')
+      problems.push("'experiments' must map experiment → environment → variant → monthly cost");
     else {
       for (const [experiment, environments] of Object.entries(snapshot.experiments)) {
         for (const [environment, variants] of Object.entries(environments ?? {})) {
           for (const [variant, cost] of Object.entries(variants ?? {})) {
-            if (typeof cost !== 'string' || !DECIMAL.test(cost)) problems.push(`experiments.${experiment}.${environment}.${variant} must be a decimal string such as "12.50"`);
+            if (typeof cost !== 'string' || !DECIMAL.test(cost))
+              problems.push(`experiments.${experiment}.${environment}.${variant} must be a decimal string such as "12.50"`);
           }
         }
       }

@@ -29,6 +29,7 @@ export function costEstimatorFor(options: CostSourceOptions): CostEstimator | un
   const environments = loadEnvironments();
   const priceModelOf = (name: string): PriceModel | undefined => environments.find((env) => env.name === name)?.priceModel;
   let fileSnapshot: Promise<SeriesSnapshot> | undefined;
-  const snapshot = () => (options.seriesSnapshot ? (fileSnapshot ??= loadSnapshotFile(options.seriesSnapshot)) : loadSnapshotFromPrometheus(options.prometheusUrl as string));
+  const snapshot = () =>
+    options.seriesSnapshot ? (fileSnapshot ??= loadSnapshotFile(options.seriesSnapshot)) : loadSnapshotFromPrometheus(options.prometheusUrl as string);
   return async (input) => seriesCostEstimator({ snapshot: await snapshot(), priceModelOf })(input);
 }

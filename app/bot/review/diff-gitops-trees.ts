@@ -53,7 +53,17 @@ export function parseTreeObjects(files: ReadonlyMap<string, string>, root = 'git
       const environment = environmentOf(file, root);
       const key = name ? `${kind}/${namespace ?? ''}/${name}` : `${kind}/${file}#${index}`;
       const line = document.contents ? lineCounter.linePos(document.contents.range[0]).line : 1;
-      objects.set(`${environment}\0${key}`, { environment, key, kind, name: name ?? file, namespace, file, line, experiment: experimentOf(file, record, root), value: record });
+      objects.set(`${environment}\0${key}`, {
+        environment,
+        key,
+        kind,
+        name: name ?? file,
+        namespace,
+        file,
+        line,
+        experiment: experimentOf(file, record, root),
+        value: record,
+      });
     });
   }
   return { objects, problems };
@@ -83,8 +93,13 @@ function maskDiffLines(lines: readonly string[]): string {
  * top: repository paths, the line of each object, its experiment, the masked body of added and
  * removed objects, and credential masking inside embedded configs.
  */
-export function diffGitopsTrees(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>, root = 'gitops'): { environments: EnvironmentChanges[]; problems: string[] } {
-  const strip = (files: ReadonlyMap<string, string>) => new Map([...files].filter(([file]) => file.startsWith(`${root}/`)).map(([file, text]) => [file.slice(root.length + 1), text]));
+export function diffGitopsTrees(
+  base: ReadonlyMap<string, string>,
+  head: ReadonlyMap<string, string>,
+  root = 'gitops',
+): { environments: EnvironmentChanges[]; problems: string[] } {
+  const strip = (files: ReadonlyMap<string, string>) =>
+    new Map([...files].filter(([file]) => file.startsWith(`${root}/`)).map(([file, text]) => [file.slice(root.length + 1), text]));
   const diff = diffTrees(strip(base), strip(head), USUAL_ORDER);
   const before = indexByFile(parseTreeObjects(base, root).objects);
   const after = indexByFile(parseTreeObjects(head, root).objects);
@@ -95,7 +110,18 @@ export function diffGitopsTrees(base: ReadonlyMap<string, string>, head: Readonl
     let text = '';
     if (kind === 'changed') text = maskDiffLines(change.diff ?? []);
     else if (located) text = prefixed(kind === 'added' ? '+' : '-', dump(maskObject(located.value)));
-    return { change: kind, environment, key, kind: change.kind, name: change.name, namespace: change.namespace, file, line: located?.line ?? 1, experiment: located?.experiment, diff: text };
+    return {
+      change: kind,
+      environment,
+      key,
+      kind: change.kind,
+      name: change.name,
+      namespace: change.namespace,
+      file,
+      line: located?.line ?? 1,
+      experiment: located?.experiment,
+      diff: text,
+    };
   };
   const environments = diff.environments.map((env) => ({
     environment: env.environment,

@@ -23,7 +23,47 @@ import type { EnvironmentChanges, GuardrailAtRisk, GuardrailsUnaffected, ReviewF
  * changed.
  */
 
-const IGNORED_TOKENS = new Set(['key', 'keys', 'action', 'delete', 'insert', 'update', 'upsert', 'include', 'exclude', 'match_type', 'strict', 'regexp', 'metrics', 'metric', 'name', 'names', 'value', 'values', 'attributes', 'processors', 'pipelines', 'exporters', 'receivers', 'service', 'data', 'true', 'false', 'null', 'sum', 'rate', 'by', 'without', 'and', 'or', 'unless', 'phase', 'expr', 'guardrails', 'queries']);
+const IGNORED_TOKENS = new Set([
+  'key',
+  'keys',
+  'action',
+  'delete',
+  'insert',
+  'update',
+  'upsert',
+  'include',
+  'exclude',
+  'match_type',
+  'strict',
+  'regexp',
+  'metrics',
+  'metric',
+  'name',
+  'names',
+  'value',
+  'values',
+  'attributes',
+  'processors',
+  'pipelines',
+  'exporters',
+  'receivers',
+  'service',
+  'data',
+  'true',
+  'false',
+  'null',
+  'sum',
+  'rate',
+  'by',
+  'without',
+  'and',
+  'or',
+  'unless',
+  'phase',
+  'expr',
+  'guardrails',
+  'queries',
+]);
 
 interface Guardrail {
   readonly experiment: string;
@@ -117,10 +157,20 @@ export function guardrailsAtRisk(
     for (const [experiment, tokens] of byExperiment) {
       const touched = guardrails
         .filter((g) => g.experiment === experiment && g.environment === env.environment)
-        .map((guardrail) => ({ guardrail, hits: [...queryTokens(guardrail.expr)].filter((t) => tokens.has(t) || [...tokens].some((c) => t.startsWith(`${c}_`))) }))
+        .map((guardrail) => ({
+          guardrail,
+          hits: [...queryTokens(guardrail.expr)].filter((t) => tokens.has(t) || [...tokens].some((c) => t.startsWith(`${c}_`))),
+        }))
         .filter((t) => t.hits.length > 0);
       const experimentCandidates = (candidates.get(`${env.environment}/${experiment}`) ?? []).filter((c) => c.processors.length > 0);
-      const assessed = experimentCandidates.length > 0 ? assessCandidateGuardrails(touched.map((t) => t.guardrail.expr), experimentCandidates, options.series) : undefined;
+      const assessed =
+        experimentCandidates.length > 0
+          ? assessCandidateGuardrails(
+              touched.map((t) => t.guardrail.expr),
+              experimentCandidates,
+              options.series,
+            )
+          : undefined;
       let untouchedAnswers = 0;
       touched.forEach(({ guardrail, hits }, i) => {
         const touches = `the change touches ${hits.map((h) => `\`${h}\``).join(', ')}, which the query uses`;
@@ -130,15 +180,31 @@ export function guardrailsAtRisk(
           return;
         }
         const entry: GuardrailAtRisk = assessment
-          ? { experiment, environment: env.environment, guardrail: `${guardrail.name}: ${guardrail.expr}`, verdict: assessment.verdict, reason: `${assessment.why} (${touches})` }
-          : { experiment, environment: env.environment, guardrail: `${guardrail.name}: ${guardrail.expr}`, verdict: 'possibly-changed', reason: `${touches}; the manifest holds no candidate processors to assess` };
+          ? {
+              experiment,
+              environment: env.environment,
+              guardrail: `${guardrail.name}: ${guardrail.expr}`,
+              verdict: assessment.verdict,
+              reason: `${assessment.why} (${touches})`,
+            }
+          : {
+              experiment,
+              environment: env.environment,
+              guardrail: `${guardrail.name}: ${guardrail.expr}`,
+              verdict: 'possibly-changed',
+              reason: `${touches}; the manifest holds no candidate processors to assess`,
+            };
         atRisk.set(`${env.environment}/${experiment}/${guardrail.name}`, entry);
       });
       if (untouchedAnswers > 0) unaffected.push({ experiment, environment: env.environment, count: untouchedAnswers });
       const files = filesByExperiment.get(experiment) ?? new Set();
       for (const finding of findings.filter((f) => files.has(f.file) && /guardrail|attribute-drop|aggregation/.test(f.ruleId))) {
         atRisk.set(`${env.environment}/${experiment}/${finding.ruleId}/${finding.line}`, {
-          experiment, environment: env.environment, guardrail: finding.ruleId, verdict: finding.severity === 'error' ? 'broken' : 'possibly-changed', reason: `${finding.message} (${finding.file}:${finding.line})`,
+          experiment,
+          environment: env.environment,
+          guardrail: finding.ruleId,
+          verdict: finding.severity === 'error' ? 'broken' : 'possibly-changed',
+          reason: `${finding.message} (${finding.file}:${finding.line})`,
         });
       }
     }

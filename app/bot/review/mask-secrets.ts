@@ -9,7 +9,8 @@ export const MASK = '***';
 export const MASK_CHANGED = '*** (changed)';
 
 const CREDENTIAL_KEY = /(password|passwd|secret|token|api[-_]?key|bearer|authorization|credentials?|private[-_]?key)/i;
-const CREDENTIAL_LINE = /^(\s*-?\s*["']?[\w.-]*(?:password|passwd|secret|token|api[-_]?key|bearer|authorization|credentials?|private[-_]?key)[\w.-]*["']?\s*:\s*)(\S.*)$/gim;
+const CREDENTIAL_LINE =
+  /^(\s*-?\s*["']?[\w.-]*(?:password|passwd|secret|token|api[-_]?key|bearer|authorization|credentials?|private[-_]?key)[\w.-]*["']?\s*:\s*)(\S.*)$/gim;
 
 type Json = Record<string, unknown>;
 

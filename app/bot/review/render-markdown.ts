@@ -32,7 +32,12 @@ function renderChange(change: ObjectChange): string {
 /** Renders the whole review. */
 export function renderReviewMarkdown(report: ReviewReport): string {
   const s = report.summary;
-  const verdict = s.errors > 0 ? `❌ ${s.errors} error${s.errors === 1 ? '' : 's'}` : s.warnings > 0 ? `⚠️ no errors, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` : '✅ no findings';
+  const verdict =
+    s.errors > 0
+      ? `❌ ${s.errors} error${s.errors === 1 ? '' : 's'}`
+      : s.warnings > 0
+        ? `⚠️ no errors, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}`
+        : '✅ no findings';
   const lines: string[] = [];
   lines.push(`## Phoenix review — ${verdict}`);
   lines.push('');
@@ -47,7 +52,8 @@ export function renderReviewMarkdown(report: ReviewReport): string {
   if (report.findings.length === 0) lines.push('', 'None.');
   else {
     lines.push('', '| | Rule | Where | Finding | Fix |', '|---|---|---|---|---|');
-    for (const f of report.findings) lines.push(`| ${SEVERITY_ICON[f.severity]} | \`${f.ruleId}\` | \`${cell(f.file)}:${f.line}\` | ${cell(f.message)} | ${cell(f.fix ?? '')} |`);
+    for (const f of report.findings)
+      lines.push(`| ${SEVERITY_ICON[f.severity]} | \`${f.ruleId}\` | \`${cell(f.file)}:${f.line}\` | ${cell(f.message)} | ${cell(f.fix ?? '')} |`);
   }
   lines.push('');
   if (report.waived.length > 0) {
@@ -55,7 +61,9 @@ export function renderReviewMarkdown(report: ReviewReport): string {
     lines.push('', '| | Rule | Object | Field | Where | Waiver |', '|---|---|---|---|---|---|');
     for (const w of report.waived) {
       const waiver = `${cell(w.waiver.reason)} (${cell(w.waiver.owner)}, until ${w.waiver.expires}; \`${cell(w.waiver.file)}:${w.waiver.line}\`)`;
-      lines.push(`| ${SEVERITY_ICON[w.severity]} | \`${w.ruleId}\` | ${cell(w.object)} | ${w.pointer ? `\`${cell(w.pointer)}\`` : '—'} | \`${cell(w.file)}:${w.line}\` | ${waiver} |`);
+      lines.push(
+        `| ${SEVERITY_ICON[w.severity]} | \`${w.ruleId}\` | ${cell(w.object)} | ${w.pointer ? `\`${cell(w.pointer)}\`` : '—'} | \`${cell(w.file)}:${w.line}\` | ${waiver} |`,
+      );
     }
     lines.push('');
   }
@@ -66,7 +74,9 @@ export function renderReviewMarkdown(report: ReviewReport): string {
   else {
     lines.push('', '| Environment | Experiment | Before / month | After / month | Change | Source |', '|---|---|---:|---:|---:|---|');
     for (const c of report.cost) {
-      lines.push(`| ${c.environment} | \`${c.experiment}\` | ${c.monthlyBefore ?? '—'} ${c.currency} | ${c.monthlyAfter ?? '—'} ${c.currency} | **${c.monthlyDelta} ${c.currency}** | ${cell(c.source)} |`);
+      lines.push(
+        `| ${c.environment} | \`${c.experiment}\` | ${c.monthlyBefore ?? '—'} ${c.currency} | ${c.monthlyAfter ?? '—'} ${c.currency} | **${c.monthlyDelta} ${c.currency}** | ${cell(c.source)} |`,
+      );
     }
   }
   lines.push('');
@@ -74,21 +84,31 @@ export function renderReviewMarkdown(report: ReviewReport): string {
   lines.push('### Guardrails at risk');
   const unaffected = report.guardrailsUnaffected ?? [];
   if (report.guardrails.length === 0 && unaffected.length === 0) lines.push('', 'None found.');
-  for (const [verdict, title] of [['broken', 'Broken'], ['possibly-changed', 'Possibly changed']] as const) {
+  for (const [verdict, title] of [
+    ['broken', 'Broken'],
+    ['possibly-changed', 'Possibly changed'],
+  ] as const) {
     const listed = report.guardrails.filter((g) => g.verdict === verdict);
     if (listed.length === 0) continue;
     lines.push('', `**${title}** (${listed.length})`, '');
     for (const g of listed) lines.push(`- **${g.environment}/${g.experiment}** \`${cell(g.guardrail)}\`: ${g.reason}`);
   }
   if (unaffected.length > 0) {
-    lines.push('', `**Unaffected**: ${unaffected.map((u) => `${u.count} of ${u.environment}/${u.experiment}`).join(', ')} — the change touches what they read, and every candidate keeps their answers.`);
+    lines.push(
+      '',
+      `**Unaffected**: ${unaffected.map((u) => `${u.count} of ${u.environment}/${u.experiment}`).join(', ')} — the change touches what they read, and every candidate keeps their answers.`,
+    );
   }
   lines.push('');
 
   lines.push('### Changes per environment');
   if (report.environments.length === 0) lines.push('', 'The `gitops/` tree is unchanged: no cluster gets anything new.');
   for (const env of report.environments) {
-    lines.push('', `<details><summary><b>${env.environment}</b>: ${env.added.length} added, ${env.changed.length} changed, ${env.removed.length} removed</summary>`, '');
+    lines.push(
+      '',
+      `<details><summary><b>${env.environment}</b>: ${env.added.length} added, ${env.changed.length} changed, ${env.removed.length} removed</summary>`,
+      '',
+    );
     for (const change of [...env.added, ...env.changed, ...env.removed]) lines.push(renderChange(change));
     lines.push('</details>');
   }

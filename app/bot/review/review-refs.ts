@@ -41,7 +41,6 @@ export interface ReviewRefsOptions {
   readonly assessmentSeries?: readonly Series[];
 }
 
-
 function filesOf(listed: ReadonlyMap<string, string>, texts: ReadonlyMap<string, string>, pattern = /./): Map<string, string> {
   return new Map([...listed].filter(([file]) => pattern.test(file)).map(([file, blob]) => [file, texts.get(blob) ?? '']));
 }
@@ -67,11 +66,12 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
   const { environments, problems } = diffGitopsTrees(baseFiles, headFiles, folder);
   const check = options.check ?? checkHeadTree;
   const waiversBlob = waiversListed.get(WAIVERS_FILE);
-  const checked = check({ files: headFiles, allPaths: await allPathsOf(options.repoDir, headCommit), waiversText: waiversBlob ? texts.get(waiversBlob) : undefined });
-  const findings: ReviewFinding[] = [
-    ...checked.findings,
-    ...problems.filter((p) => p.startsWith('head ')).map(problemFinding),
-  ];
+  const checked = check({
+    files: headFiles,
+    allPaths: await allPathsOf(options.repoDir, headCommit),
+    waiversText: waiversBlob ? texts.get(waiversBlob) : undefined,
+  });
+  const findings: ReviewFinding[] = [...checked.findings, ...problems.filter((p) => p.startsWith('head ')).map(problemFinding)];
   const dedupedFindings = dedupe(findings);
 
   const changed = changedExperiments(environments);
@@ -79,12 +79,21 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
   let costUnavailable: string | undefined;
   if (!options.estimateCost) costUnavailable = 'no cost source configured (pass --snapshot FILE, --prometheus URL or --cost-snapshot FILE)';
   else if (changed.length > 0) {
-    const estimate = await options.estimateCost({ base: baseFiles, head: headFiles, changed, baseStates: filesOf(baseStateListed, texts, STATE_FILE), headStates: filesOf(headStateListed, texts, STATE_FILE) });
+    const estimate = await options.estimateCost({
+      base: baseFiles,
+      head: headFiles,
+      changed,
+      baseStates: filesOf(baseStateListed, texts, STATE_FILE),
+      headStates: filesOf(headStateListed, texts, STATE_FILE),
+    });
     if ('unavailable' in estimate) costUnavailable = estimate.unavailable;
     else cost = estimate.changes;
   } else cost = [];
 
-  const guardrails = guardrailsAtRisk(environments, headFiles, dedupedFindings, { root: folder, ...(options.assessmentSeries ? { series: options.assessmentSeries } : {}) });
+  const guardrails = guardrailsAtRisk(environments, headFiles, dedupedFindings, {
+    root: folder,
+    ...(options.assessmentSeries ? { series: options.assessmentSeries } : {}),
+  });
   const count = (kind: 'added' | 'changed' | 'removed') => environments.reduce((sum, env) => sum + env[kind].length, 0);
   return {
     base: { ref: options.base, commit: baseCommit },
@@ -109,7 +118,14 @@ export async function reviewRefs(options: ReviewRefsOptions): Promise<ReviewRepo
 
 function problemFinding(problem: string): ReviewFinding {
   const located = /^head ([^:]+?)(?::(\d+))?: (.*)$/.exec(problem);
-  return { ruleId: 'phoenix/input', severity: 'error', file: located?.[1] ?? '', line: Number(located?.[2] ?? 1), message: located?.[3] ?? problem, fix: 'make the file valid YAML (re-run phoenix synth)' };
+  return {
+    ruleId: 'phoenix/input',
+    severity: 'error',
+    file: located?.[1] ?? '',
+    line: Number(located?.[2] ?? 1),
+    message: located?.[3] ?? problem,
+    fix: 'make the file valid YAML (re-run phoenix synth)',
+  };
 }
 
 function dedupe(findings: readonly ReviewFinding[]): ReviewFinding[] {

@@ -30,13 +30,23 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'markdown']).default('text'))
     .option('-o, --output <path>', 'write the report to this file instead of stdout')
     .option('--waivers <file>', 'waivers file (default: .phoenix/waivers.yaml of the repository root, when present)')
-    .option('--repo-root <dir>', 'the repository root that Flux paths and the default waivers file are relative to (default: the git repository holding the first path)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse remains (never: report only)').choices(['error', 'warning', 'never']).default('error'))
+    .option(
+      '--repo-root <dir>',
+      'the repository root that Flux paths and the default waivers file are relative to (default: the git repository holding the first path)',
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse remains (never: report only)')
+        .choices(['error', 'warning', 'never'])
+        .default('error'),
+    )
     .addOption(new Option('--mode <mode>', 'former spelling: enforce = --fail-on error, audit = --fail-on never').choices(['enforce', 'audit']).hideHelp())
     .option('--max-file-size <MiB>', 'larger input files are an input error', '64')
     .option('--flux-interval <min..max>', 'allowed Flux reconcile intervals (Go durations)', '30s..24h')
     .option('--list-rules', 'list the rules and exit')
-    .option('--collector <path>', `also run rule collector/loads: the pinned collector (${COLLECTOR_RELEASE}) validates every collector config (default: $PHOENIX_OTELCOL)`)
+    .option(
+      '--collector <path>',
+      `also run rule collector/loads: the pinned collector (${COLLECTOR_RELEASE}) validates every collector config (default: $PHOENIX_OTELCOL)`,
+    )
     .option('--collector-timeout <seconds>', 'a collector validate that takes longer is killed and reported', '20')
     .action((paths: string[], flags: CheckFlags) => {
       process.exitCode = runCheck(paths, flags);
@@ -58,8 +68,11 @@ function runCheck(paths: string[], flags: CheckFlags): number {
   policies.registerBuiltinPacks();
   const timeoutSeconds = Number(flags.collectorTimeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--collector-timeout '${flags.collectorTimeout}' must be a positive number of seconds`);
-  const collectorRule = collectorPath ? policies.createCollectorLoadsRule(openCollectorBinary(collectorPath, COLLECTOR_RELEASE, timeoutSeconds * 1000)) : undefined;
-  if (!collectorRule) process.stderr.write('info: collector/loads skipped: give --collector PATH (or PHOENIX_OTELCOL) to have the pinned collector validate every config\n');
+  const collectorRule = collectorPath
+    ? policies.createCollectorLoadsRule(openCollectorBinary(collectorPath, COLLECTOR_RELEASE, timeoutSeconds * 1000))
+    : undefined;
+  if (!collectorRule)
+    process.stderr.write('info: collector/loads skipped: give --collector PATH (or PHOENIX_OTELCOL) to have the pinned collector validate every config\n');
   const report = policies.checkPaths(inputs, {
     ...(collectorRule ? { rules: [...policies.allRules(), collectorRule] } : {}),
     mode: failOn === 'never' ? 'audit' : 'enforce',

@@ -45,7 +45,9 @@ async function runDiff(flags: DiffFlags): Promise<number> {
     const order = loadEnvironments().map((env) => env.name);
     return generators.diffTrees(baseFiles, headFiles, order);
   });
-  const render = { text: generators.renderDiffText, markdown: generators.renderDiffMarkdown, json: generators.renderDiffJson }[flags.format as (typeof FORMATS)[number]];
+  const render = { text: generators.renderDiffText, markdown: generators.renderDiffMarkdown, json: generators.renderDiffJson }[
+    flags.format as (typeof FORMATS)[number]
+  ];
   process.stdout.write(render(diff));
   return generators.isEmptyDiff(diff) ? 0 : 1;
 }

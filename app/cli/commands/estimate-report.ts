@@ -19,14 +19,21 @@ export function renderEstimateText(report: EstimateReport): string {
   for (const estimate of report.estimates) {
     lines.push('');
     lines.push(`experiment ${estimate.experiment}${estimate.priceSource ? ` · prices: ${estimate.priceSource}` : ''}`);
-    lines.push(`  baseline (scope): ${int(estimate.baseline.usage.series)} series, ${num(estimate.baseline.usage.samplesPerMinute)} samples/min (est.), ${estimate.baseline.cost.total.format()}/month`);
+    lines.push(
+      `  baseline (scope): ${int(estimate.baseline.usage.series)} series, ${num(estimate.baseline.usage.samplesPerMinute)} samples/min (est.), ${estimate.baseline.cost.total.format()}/month`,
+    );
     for (const c of estimate.candidates) {
-      lines.push(`  candidate ${c.variant}: ${int(c.before.series)} → ${int(c.after.series)} series, ${num(c.before.samplesPerMinute)} → ${num(c.after.samplesPerMinute)} samples/min (est.), ${c.costBefore.total.format()} → ${c.costAfter.total.format()}/month, saving ${c.saving.format()} (${c.savingPercent}%)`);
+      lines.push(
+        `  candidate ${c.variant}: ${int(c.before.series)} → ${int(c.after.series)} series, ${num(c.before.samplesPerMinute)} → ${num(c.after.samplesPerMinute)} samples/min (est.), ${c.costBefore.total.format()} → ${c.costAfter.total.format()}/month, saving ${c.saving.format()} (${c.savingPercent}%)`,
+      );
       if (c.collisions > 0) lines.push(`    ! ${c.collisions} output series written by several inputs without aggregation (data corruption)`);
-      for (const g of c.guardrails) lines.push(`    ${mark(g.verdict)} ${g.verdict.status.padEnd(9)} ${g.guardrail.source ?? g.guardrail.query}${detail(g.verdict)}`);
+      for (const g of c.guardrails)
+        lines.push(`    ${mark(g.verdict)} ${g.verdict.status.padEnd(9)} ${g.guardrail.source ?? g.guardrail.query}${detail(g.verdict)}`);
       for (const n of c.notes) lines.push(`    note ${n.processor}: ${n.message}`);
     }
-    lines.push(`  shadow cost while running: ${estimate.shadowCost.format()}/month (baseline copy + ${estimate.candidates.length} candidate${estimate.candidates.length === 1 ? '' : 's'})`);
+    lines.push(
+      `  shadow cost while running: ${estimate.shadowCost.format()}/month (baseline copy + ${estimate.candidates.length} candidate${estimate.candidates.length === 1 ? '' : 's'})`,
+    );
   }
   lines.push('');
   lines.push(`(${ASSUMPTIONS}; ${report.bytesPerSample} bytes/sample)`);
@@ -45,9 +52,13 @@ export function renderEstimateMarkdown(report: EstimateReport): string {
     out.push('');
     out.push('| variant | series | samples/min (est.) | cost / month | saving | guardrails |');
     out.push('|---|---:|---:|---:|---:|---|');
-    out.push(`| baseline | ${int(estimate.baseline.usage.series)} | ${num(estimate.baseline.usage.samplesPerMinute)} | ${estimate.baseline.cost.total.format()} | — | — |`);
+    out.push(
+      `| baseline | ${int(estimate.baseline.usage.series)} | ${num(estimate.baseline.usage.samplesPerMinute)} | ${estimate.baseline.cost.total.format()} | — | — |`,
+    );
     for (const c of estimate.candidates) {
-      out.push(`| ${c.variant} | ${int(c.after.series)} | ${num(c.after.samplesPerMinute)} | ${c.costAfter.total.format()} | ${c.saving.format()} (${c.savingPercent}%) | ${guardrailCounts(c)} |`);
+      out.push(
+        `| ${c.variant} | ${int(c.after.series)} | ${num(c.after.samplesPerMinute)} | ${c.costAfter.total.format()} | ${c.saving.format()} (${c.savingPercent}%) | ${guardrailCounts(c)} |`,
+      );
     }
     out.push('');
     out.push(`Shadow cost while it runs: **${estimate.shadowCost.format()}** / month.`);
@@ -58,7 +69,10 @@ export function renderEstimateMarkdown(report: EstimateReport): string {
       out.push(`<details><summary>${c.variant}: ${notable.length} guardrail(s) changed or unknown</summary>`);
       out.push('');
       if (c.collisions > 0) out.push(`- :warning: ${c.collisions} output series written by several inputs without aggregation`);
-      for (const g of notable) out.push(`- ${g.verdict.status === 'changed' ? ':x:' : ':grey_question:'} \`${escapeCode(g.guardrail.query)}\`${g.guardrail.source ? ` (${g.guardrail.source})` : ''}${detail(g.verdict)}`);
+      for (const g of notable)
+        out.push(
+          `- ${g.verdict.status === 'changed' ? ':x:' : ':grey_question:'} \`${escapeCode(g.guardrail.query)}\`${g.guardrail.source ? ` (${g.guardrail.source})` : ''}${detail(g.verdict)}`,
+        );
       out.push('');
       out.push('</details>');
     }
@@ -96,7 +110,12 @@ export function renderEstimateJson(report: EstimateReport): string {
       experiment: e.experiment,
       currency: e.currency,
       priceSource: e.priceSource,
-      baseline: { series: e.baseline.usage.series, samplesPerMinute: e.baseline.usage.samplesPerMinute, costPerMonth: e.baseline.cost.total, notes: e.baseline.notes },
+      baseline: {
+        series: e.baseline.usage.series,
+        samplesPerMinute: e.baseline.usage.samplesPerMinute,
+        costPerMonth: e.baseline.cost.total,
+        notes: e.baseline.notes,
+      },
       candidates: e.candidates.map(variant),
       shadowCostPerMonth: e.shadowCost,
     })),

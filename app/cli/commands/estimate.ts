@@ -30,7 +30,9 @@ const FAIL_ON = ['changed', 'never'] as const;
 export function register(program: Command): void {
   program
     .command('estimate')
-    .description('simulate each experiment variant over a series snapshot: series, samples/min and money per month before/after, shadow cost, guardrail verdicts')
+    .description(
+      'simulate each experiment variant over a series snapshot: series, samples/min and money per month before/after, shadow cost, guardrail verdicts',
+    )
     .option('--snapshot <file>', 'Prometheus / OpenMetrics text file of the active series (e.g. experiments/snapshots/example.prom)')
     .option('--prometheus <url>', 'Prometheus-compatible API to read the active series from')
     .option('--experiment <name>', 'only this experiment')
@@ -79,7 +81,6 @@ export async function estimate(flags: EstimateFlags): Promise<EstimateReport> {
   const bytesPerSample = Number(flags.bytesPerSample);
   if (!Number.isFinite(bytesPerSample) || bytesPerSample < 0) throw new UsageError(`--bytes-per-sample must be a number ≥ 0, got '${flags.bytesPerSample}'`);
 
-
   const environments = loadEnvironments();
   const env = flags.env === undefined ? environments[0] : environments.find((e) => e.name === flags.env);
   if (!env) throw new UsageError(`unknown --env '${flags.env}': use one of ${environments.map((e) => e.name).join(', ') || '(no environments found)'}`);
@@ -88,10 +89,13 @@ export async function estimate(flags: EstimateFlags): Promise<EstimateReport> {
   const selected = flags.experiment === undefined ? loaded : loaded.filter((e) => e.definition.name === flags.experiment);
   if (selected.length === 0) {
     const known = loaded.map((e) => e.definition.name).join(', ') || 'none';
-    throw new UsageError(flags.experiment === undefined ? `no experiments in ${flags.experiments}` : `unknown --experiment '${flags.experiment}': known experiments: ${known}`);
+    throw new UsageError(
+      flags.experiment === undefined ? `no experiments in ${flags.experiments}` : `unknown --experiment '${flags.experiment}': known experiments: ${known}`,
+    );
   }
 
-  const snapshot: SeriesSnapshot = flags.snapshot !== undefined ? await snapshots.loadSnapshotFile(flags.snapshot) : await snapshots.loadSnapshotFromPrometheus(flags.prometheus!);
+  const snapshot: SeriesSnapshot =
+    flags.snapshot !== undefined ? await snapshots.loadSnapshotFile(flags.snapshot) : await snapshots.loadSnapshotFromPrometheus(flags.prometheus!);
   if (snapshot.series.length === 0) throw new UsageError(`the snapshot from ${snapshot.source} holds no series: nothing to estimate`);
 
   const estimates: ExperimentEstimate[] = [];

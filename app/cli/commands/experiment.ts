@@ -83,7 +83,8 @@ async function proposeFromCli(action: PersonAction, experiment: string, options:
       if (error instanceof DecisionRefusedError) throw new UsageError(error.message);
       throw error;
     });
-    if (outcome.kind === 'conflict') throw new UsageError(`another pull request for ${experiment} in ${options.env} is open (${outcome.action}): ${outcome.url} — merge or close it first`);
+    if (outcome.kind === 'conflict')
+      throw new UsageError(`another pull request for ${experiment} in ${options.env} is open (${outcome.action}): ${outcome.url} — merge or close it first`);
     if (outcome.kind === 'proposed' && outcome.status === 'blocked') throw new UsageError(outcome.detail ?? 'the proposal branch is blocked');
     if (outcome.kind === 'proposed' && outcome.status === 'dry-run') return `dry run: ${outcome.detail ?? ''}`;
     return outcome.url ?? '';

@@ -16,20 +16,7 @@ import { register as completion } from './completion';
  * One line per subcommand: each `commands/<name>.ts` exports `register(program)`.
  * Shared option names: `-o, --output PATH`, `--format`, `--base` / `--head`, `--env NAME…`.
  */
-const registrations: Array<(program: Command) => void> = [
-  synth,
-  diff,
-  review,
-  bot,
-  check,
-  experiment,
-  estimate,
-  watch,
-  recommend,
-  status,
-  init,
-  completion,
-];
+const registrations: Array<(program: Command) => void> = [synth, diff, review, bot, check, experiment, estimate, watch, recommend, status, init, completion];
 
 /** Adds every subcommand to the program. */
 export function registerCommands(program: Command): void {

@@ -75,7 +75,12 @@ export function scaffold(root: string, settings: InitSettings, templateDir = INI
 function runInit(dir: string, flags: InitFlags): number {
   const root = path.resolve(dir);
   if (fs.existsSync(root) && !fs.statSync(root).isDirectory()) throw new UsageError(`${dir} is not a folder: give the folder of the new config repository`);
-  const name = flags.name ?? path.basename(root).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+  const name =
+    flags.name ??
+    path
+      .basename(root)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-');
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) throw new UsageError(`package name '${name}' is not a valid npm name: give one with --name`);
   const repositoryUrl = flags.repository ?? originOf(root);
   if (!repositoryUrl) throw new UsageError("give the config repository's https URL with --repository (Flux reads it; no git remote 'origin' was found)");
@@ -111,7 +116,9 @@ function assertRepositoryUrl(url: string): void {
     parsed = undefined;
   }
   if (!parsed || parsed.protocol !== 'https:' || !/^[A-Za-z0-9._~:/%-]+$/.test(url)) {
-    throw new UsageError(`--repository '${url.replace(/\/\/[^@/]*@/, '//…@')}' must be the https URL of the config repository, e.g. https://github.com/OWNER/NAME`);
+    throw new UsageError(
+      `--repository '${url.replace(/\/\/[^@/]*@/, '//…@')}' must be the https URL of the config repository, e.g. https://github.com/OWNER/NAME`,
+    );
   }
   if (parsed.username || parsed.password) throw new UsageError('--repository must not carry credentials: Flux reads them from a Secret (see docs/install.md)');
 }

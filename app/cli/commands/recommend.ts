@@ -68,15 +68,21 @@ export async function runRecommend(flags: RecommendFlags): Promise<string> {
     throw new UsageError('give --rules DIR and/or --dashboards DIR: without the queries that read the metrics nothing can be proved lossless');
   }
   const minSavingsPercent = Number(flags.minSavingsPercent);
-  if (!Number.isFinite(minSavingsPercent) || minSavingsPercent < 0 || minSavingsPercent > 100) throw new UsageError(`--min-savings-percent must be a number from 0 to 100, got '${flags.minSavingsPercent}'`);
+  if (!Number.isFinite(minSavingsPercent) || minSavingsPercent < 0 || minSavingsPercent > 100)
+    throw new UsageError(`--min-savings-percent must be a number from 0 to 100, got '${flags.minSavingsPercent}'`);
   const bytesPerSample = Number(flags.bytesPerSample);
   if (!Number.isFinite(bytesPerSample) || bytesPerSample < 0) throw new UsageError(`--bytes-per-sample must be a number ≥ 0, got '${flags.bytesPerSample}'`);
   const experimentName = flags.output === undefined ? undefined : experimentNameOf(flags.output);
-  if (flags.output !== undefined && fs.existsSync(flags.output) && !flags.force) throw new UsageError(`${flags.output} exists: pass --force to overwrite it, or choose another -o file`);
-  if (flags.baseline !== undefined && !fs.existsSync(flags.baseline)) throw new UsageError(`--baseline ${flags.baseline} does not exist: give the production collector config (YAML)`);
+  if (flags.output !== undefined && fs.existsSync(flags.output) && !flags.force)
+    throw new UsageError(`${flags.output} exists: pass --force to overwrite it, or choose another -o file`);
+  if (flags.baseline !== undefined && !fs.existsSync(flags.baseline))
+    throw new UsageError(`--baseline ${flags.baseline} does not exist: give the production collector config (YAML)`);
 
   // The processors must name metrics as the baseline's receivers deliver them (OTLP: OpenTelemetry names).
-  const baselineInput = flags.baseline === undefined ? 'otel' : metricsInputNaming(CollectorPipeline.fromYaml(flags.baseline).render() as unknown as Readonly<Record<string, unknown>>);
+  const baselineInput =
+    flags.baseline === undefined
+      ? 'otel'
+      : metricsInputNaming(CollectorPipeline.fromYaml(flags.baseline).render() as unknown as Readonly<Record<string, unknown>>);
   const naming = baselineInput === 'none' ? 'scraped' : baselineInput;
 
   const environments = loadEnvironments();
@@ -131,14 +137,17 @@ export async function runRecommend(flags: RecommendFlags): Promise<string> {
     writeAtomically(flags.output, source);
     written = `wrote ${flags.output} (experiment '${experimentName}'): run phoenix synth, then phoenix check\n`;
   }
-  const render = { text: renderRecommendationText, json: renderRecommendationJson, markdown: renderRecommendationMarkdown }[flags.format as (typeof FORMATS)[number]];
+  const render = { text: renderRecommendationText, json: renderRecommendationJson, markdown: renderRecommendationMarkdown }[
+    flags.format as (typeof FORMATS)[number]
+  ];
   return render(report) + (flags.format === 'json' ? '' : written);
 }
 
 function experimentNameOf(output: string): string {
   if (!output.endsWith('.ts')) throw new UsageError(`-o ${output}: the experiment is TypeScript, give a file ending in .ts (e.g. experiments/recommended.ts)`);
   const name = path.basename(output, '.ts');
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name)) throw new UsageError(`-o ${output}: the file name '${name}' is the experiment name and must be a DNS label (lowercase letters, digits, '-')`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name))
+    throw new UsageError(`-o ${output}: the file name '${name}' is the experiment name and must be a DNS label (lowercase letters, digits, '-')`);
   return name;
 }
 
@@ -160,7 +169,16 @@ function readQuerySources(rulesDir: string | undefined, dashboardsDir: string | 
   const wholeDashboards: string[] = [];
   const inline: InlineGuardrail[] = [];
   const names = new Set<string>();
-  const read = (dir: string | undefined, pattern: RegExp, find: (file: string, text: string) => { queries: readonly FoundQuery[]; problems: readonly { file: string; line: number; column: number; message: string }[] }, whole: string[], kind: string) => {
+  const read = (
+    dir: string | undefined,
+    pattern: RegExp,
+    find: (
+      file: string,
+      text: string,
+    ) => { queries: readonly FoundQuery[]; problems: readonly { file: string; line: number; column: number; message: string }[] },
+    whole: string[],
+    kind: string,
+  ) => {
     if (dir === undefined) return;
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${kind} folder ${dir} does not exist`);
     for (const file of listFiles(dir, pattern)) {
@@ -176,7 +194,10 @@ function readQuerySources(rulesDir: string | undefined, dashboardsDir: string | 
       }
       analyzed.push(...result.analyzed);
       if (result.analyzed.length === 0) continue;
-      const referencable = found.problems.length === 0 && result.problems.length === 0 && (kind === 'dashboards' || result.analyzed.every((a) => a.query.origin.source === 'rule-file'));
+      const referencable =
+        found.problems.length === 0 &&
+        result.problems.length === 0 &&
+        (kind === 'dashboards' || result.analyzed.every((a) => a.query.origin.source === 'rule-file'));
       if (referencable) {
         whole.push(shown);
         continue;

@@ -30,7 +30,9 @@ const FORMATS = ['text', 'markdown', 'json'] as const;
 export function register(program: Command): void {
   program
     .command('review')
-    .description('review the committed gitops/ trees of two refs: objects added/changed/removed per environment, policy findings on head, cost change, guardrails at risk (runs no code from the refs)')
+    .description(
+      'review the committed gitops/ trees of two refs: objects added/changed/removed per environment, policy findings on head, cost change, guardrails at risk (runs no code from the refs)',
+    )
     .requiredOption('--base <ref>', 'the ref the change goes into (e.g. origin/main)')
     .option('--head <ref>', 'the ref holding the change', 'HEAD')
     .option('--format <format>', `output format: ${FORMATS.join(' | ')} (markdown: what the bot posts)`, 'text')
@@ -39,7 +41,10 @@ export function register(program: Command): void {
     .addOption(new Option('--repo <dir>', 'former name of --repo-root').hideHelp())
     .option('--tree <folder>', 'folder of the synthesized tree in the repository', 'gitops')
     .option('--cost-snapshot <file>', 'measured monthly cost per experiment variant (JSON, see docs/bot.md)')
-    .option('--snapshot <file>', 'active series (Prometheus / OpenMetrics text) to simulate the base and head collector configs over, as in estimate and recommend')
+    .option(
+      '--snapshot <file>',
+      'active series (Prometheus / OpenMetrics text) to simulate the base and head collector configs over, as in estimate and recommend',
+    )
     .addOption(new Option('--series-snapshot <file>', 'former name of --snapshot').hideHelp())
     .option('--prometheus <url>', 'Prometheus-compatible API to read the active series from, for the cost estimate')
     .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse exists: error | warning | never', 'error')
@@ -59,11 +64,16 @@ async function runReview(flags: ReviewFlags): Promise<number> {
     base: flags.base as string,
     head: flags.head,
     treeFolder: flags.tree,
-    estimateCost: costEstimatorFor({ costSnapshot: flags.costSnapshot, seriesSnapshot: flags.snapshot ?? flags.seriesSnapshot, prometheusUrl: flags.prometheus }),
+    estimateCost: costEstimatorFor({
+      costSnapshot: flags.costSnapshot,
+      seriesSnapshot: flags.snapshot ?? flags.seriesSnapshot,
+      prometheusUrl: flags.prometheus,
+    }),
     // the guardrails at risk are judged over the same series as the cost, when a series snapshot is given
     ...(seriesFile ? { assessmentSeries: (await loadSnapshotFile(seriesFile)).series } : {}),
   });
-  const text = flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'markdown' ? renderReviewMarkdown(report) : renderReviewText(report);
+  const text =
+    flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : flags.format === 'markdown' ? renderReviewMarkdown(report) : renderReviewText(report);
   if (flags.output) writeAtomic(flags.output, text);
   else process.stdout.write(text);
   const failing = flags.failOn === 'never' ? 0 : flags.failOn === 'warning' ? report.summary.errors + report.summary.warnings : report.summary.errors;

@@ -46,15 +46,19 @@ export function register(program: Command): void {
   program
     .command('status')
     .description('show every experiment in every environment: phase, verdict, projected and realized saving, open pull requests')
-    .option('--config <file>', "watcher config (YAML): read the config repository and Prometheus from here, as the watcher would")
-    .option('--server <url>', "base URL of a running watcher instead, e.g. http://phoenix-watcher.phoenix-system:9464")
+    .option('--config <file>', 'watcher config (YAML): read the config repository and Prometheus from here, as the watcher would')
+    .option('--server <url>', 'base URL of a running watcher instead, e.g. http://phoenix-watcher.phoenix-system:9464')
     .option('--env <name>', 'only this environment')
     .option('--format <format>', 'text or json', 'text')
     .option('--log-level <level>', 'with --config: pino log level of the cycle (logs go to stderr)', 'warn')
     .action(async (flags: StatusFlags) => {
       if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(`--format ${flags.format}: use text or json`);
-      if (flags.server && flags.config) throw new UsageError('give --config (read the repository and Prometheus here) or --server (ask a running watcher), not both');
-      if (!flags.server && !flags.config) throw new UsageError('give --config watcher.yaml (read the repository and Prometheus here) or --server URL (a running watcher, e.g. http://phoenix-watcher.phoenix-system:9464)');
+      if (flags.server && flags.config)
+        throw new UsageError('give --config (read the repository and Prometheus here) or --server (ask a running watcher), not both');
+      if (!flags.server && !flags.config)
+        throw new UsageError(
+          'give --config watcher.yaml (read the repository and Prometheus here) or --server URL (a running watcher, e.g. http://phoenix-watcher.phoenix-system:9464)',
+        );
       const experiments = flags.server ? await fetchExperiments(flags.server, flags.env) : await measureExperiments(flags.config!, flags.env, flags.logLevel);
       const rows = statusRows(experiments);
       process.stdout.write(flags.format === 'json' ? `${JSON.stringify(rows, null, 2)}\n` : renderRows(rows));
@@ -63,7 +67,8 @@ export function register(program: Command): void {
 
 /** One observe cycle over the config repository and Prometheus, as the watcher's API would answer it. */
 async function measureExperiments(configFile: string, environment: string | undefined, logLevel: string): Promise<ApiExperiment[]> {
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new UsageError(`--log-level ${logLevel}: use one of fatal, error, warn, info, debug, trace, silent`);
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel))
+    throw new UsageError(`--log-level ${logLevel}: use one of fatal, error, warn, info, debug, trace, silent`);
   const config = loadWatcherConfig(configFile);
   if (environment !== undefined && !Object.hasOwn(config.environments, environment)) {
     throw new UsageError(`--env ${environment}: ${configFile} watches ${Object.keys(config.environments).join(', ')}`);
@@ -88,7 +93,9 @@ async function measureExperiments(configFile: string, environment: string | unde
   }
   await service.stop();
   const all = buildExperiments(view, report.decisions, pullRequests);
-  return environment === undefined ? all : all.map((e) => ({ ...e, environments: e.environments.filter((env) => env.environment === environment) })).filter((e) => e.environments.length > 0);
+  return environment === undefined
+    ? all
+    : all.map((e) => ({ ...e, environments: e.environments.filter((env) => env.environment === environment) })).filter((e) => e.environments.length > 0);
 }
 
 /** Reads every page of `GET /api/v1/experiments` from a watcher. */
@@ -122,7 +129,9 @@ export async function fetchExperiments(server: string, environment?: string, fet
     }
     const malformed = body.experiments.findIndex((e) => !isApiExperiment(e));
     if (malformed >= 0)
-      throw new UsageError(`the watcher at ${base.origin} answered an experiment (#${malformed + 1} of ${url.pathname}) that is not in the API's shape (is it a Phoenix watcher of API v1?)`);
+      throw new UsageError(
+        `the watcher at ${base.origin} answered an experiment (#${malformed + 1} of ${url.pathname}) that is not in the API's shape (is it a Phoenix watcher of API v1?)`,
+      );
     experiments.push(...body.experiments);
     cursor = body.nextCursor;
     if (!cursor) return experiments;

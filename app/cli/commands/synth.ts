@@ -24,7 +24,10 @@ export function register(program: Command): void {
     .option('--check', 'write nothing; exit 1 and list the differences when the tree on disk is stale')
     .option('--experiments <dir>', 'folder of the experiment definitions', 'experiments')
     .option('--repo-root <dir>', 'the config repository the tree belongs to (default: the git repository holding the experiments folder)')
-    .option('--flux-path <path>', "the tree's folder relative to the repository root, as Flux sees it (default: the output folder's path in the repository, or gitops when it lies outside)")
+    .option(
+      '--flux-path <path>',
+      "the tree's folder relative to the repository root, as Flux sees it (default: the output folder's path in the repository, or gitops when it lies outside)",
+    )
     .action((flags: SynthFlags) => {
       process.exitCode = runSynth(flags);
     });
@@ -43,7 +46,13 @@ function runSynth(flags: SynthFlags): number {
 function synth(flags: SynthFlags, progress: Progress): number {
   const repoRoot = resolveRepoRoot(path.resolve(flags.experiments), flags.repoRoot);
   const fluxPath = flags.fluxPath === undefined ? undefined : checkedFluxPath(flags.fluxPath);
-  const options: SynthTreeOptions = { outDir: flags.output, experimentsDir: flags.experiments, environments: flags.env, repoRoot, ...(fluxPath ? { fluxPath } : {}) };
+  const options: SynthTreeOptions = {
+    outDir: flags.output,
+    experimentsDir: flags.experiments,
+    environments: flags.env,
+    repoRoot,
+    ...(fluxPath ? { fluxPath } : {}),
+  };
   const shown = displayPath(flags.output);
   if (flags.check) {
     const { tree, differences } = synthCheck(options);

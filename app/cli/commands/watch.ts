@@ -39,7 +39,13 @@ export interface WatcherRunOptions {
 export function createWatcher(
   config: WatcherConfig,
   options: WatcherRunOptions,
-): { service: WatcherService; source: WatcherStatusSource; pullRequests: Map<string, PullRequestView>; access: GitHubAccess | undefined; loadError: () => unknown } {
+): {
+  service: WatcherService;
+  source: WatcherStatusSource;
+  pullRequests: Map<string, PullRequestView>;
+  access: GitHubAccess | undefined;
+  loadError: () => unknown;
+} {
   const { mode, log } = options;
   const pullRequests = new Map<string, PullRequestView>();
   const elector = config.lease && (mode === 'propose' || config.api.actions.enabled) ? createElector(config) : undefined;
@@ -58,7 +64,11 @@ export function createWatcher(
     ...(options.now ? { now: options.now } : {}),
     actuate: mode === 'propose' ? recordingPullRequests(createActuator(config, log, access, elector, { dryRun: options.dryRun }), pullRequests) : undefined,
   });
-  const source = mountWatcherStatusPage(service, config, { pullRequests: () => pullRequests, eventsPath: EVENTS_PATH, proposalsPushed: mode === 'propose' && !options.dryRun });
+  const source = mountWatcherStatusPage(service, config, {
+    pullRequests: () => pullRequests,
+    eventsPath: EVENTS_PATH,
+    proposalsPushed: mode === 'propose' && !options.dryRun,
+  });
   mountWatcherApi(service, config, { source, pullRequests, log, ...(elector ? { elector } : {}), ...(access ? { access } : {}) });
   return { service, source, pullRequests, access, loadError: () => loadError };
 }
@@ -72,20 +82,27 @@ export function createWatcher(
 export function register(program: Command): void {
   program
     .command('watch')
-    .description('measure running experiments in Prometheus, decide promote / rollback with evidence and propose it as a pull request (observe mode: report only)')
+    .description(
+      'measure running experiments in Prometheus, decide promote / rollback with evidence and propose it as a pull request (observe mode: report only)',
+    )
     .requiredOption('--config <file>', 'watcher config file (YAML); see docs/watcher.md')
     .option('--once', 'run one cycle, print the decisions as JSON and exit')
-    .option('--mode <mode>', "propose: open pull requests for decisions; observe: decide and report, never act (default: the config's mode: propose when it has a 'github' section)")
+    .option(
+      '--mode <mode>',
+      "propose: open pull requests for decisions; observe: decide and report, never act (default: the config's mode: propose when it has a 'github' section)",
+    )
     .option('--log-level <level>', 'pino log level (logs go to stderr)', 'info')
     .option('--dry-run', 'propose mode: build each proposal in the local clone and log what would be pushed and opened; push nothing, open nothing')
     .action(async (flags: WatchFlags) => {
-      if (flags.mode !== undefined && flags.mode !== 'observe' && flags.mode !== 'propose') throw new UsageError(`--mode ${flags.mode}: use 'propose' (open pull requests) or 'observe' (decide and report, never act)`);
+      if (flags.mode !== undefined && flags.mode !== 'observe' && flags.mode !== 'propose')
+        throw new UsageError(`--mode ${flags.mode}: use 'propose' (open pull requests) or 'observe' (decide and report, never act)`);
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(flags.logLevel)) {
         throw new UsageError(`--log-level ${flags.logLevel}: use one of fatal, error, warn, info, debug, trace, silent`);
       }
       const config = loadWatcherConfig(flags.config);
       const mode = (flags.mode ?? config.mode) as 'observe' | 'propose';
-      if (mode === 'propose' && !config.github) throw new UsageError(`--mode propose needs a 'github' section in ${flags.config} (repository and token or app), or run with --mode observe`);
+      if (mode === 'propose' && !config.github)
+        throw new UsageError(`--mode propose needs a 'github' section in ${flags.config} (repository and token or app), or run with --mode observe`);
       const log = createWatcherLog(flags.logLevel, pino.destination({ fd: 2, sync: true }));
       const { service, loadError } = createWatcher(config, { mode, log, dryRun: flags.dryRun });
       if (flags.once) {
@@ -110,7 +127,10 @@ export function register(program: Command): void {
 
 /** The watcher's JSON log (pino): credentials under the usual field names are redacted. */
 export function createWatcherLog(level: string, destination: pino.DestinationStream): Logger {
-  return pino({ name: 'phoenix-watcher', level, redact: { paths: ['*.token', '*.authorization', '*.Authorization', '*.password'], censor: '[redacted]' } }, destination);
+  return pino(
+    { name: 'phoenix-watcher', level, redact: { paths: ['*.token', '*.authorization', '*.Authorization', '*.password'], censor: '[redacted]' } },
+    destination,
+  );
 }
 
 /** Keeps the pull requests propose mode opened, by branch, for the status page. */
@@ -122,7 +142,11 @@ function recordingPullRequests(
     const results = await actuate(decisions);
     for (const result of results) {
       if (result.outcome?.url) {
-        pullRequests.set(result.outcome.branch, { url: result.outcome.url, state: result.outcome.merged ? 'merged' : 'open', title: `${result.action} ${result.experiment}/${result.variant} in ${result.environment}` });
+        pullRequests.set(result.outcome.branch, {
+          url: result.outcome.url,
+          state: result.outcome.merged ? 'merged' : 'open',
+          title: `${result.action} ${result.experiment}/${result.variant} in ${result.environment}`,
+        });
       }
     }
     return results;

@@ -16,10 +16,34 @@ const silent = { info: () => undefined, warn: () => undefined };
 
 function decision(overrides: Partial<Decision>): Decision {
   return {
-    experiment: 'drop-pod-labels', environment: 'dev', variant: 'no-pod', specHash: 'abc', phase: 'running', action: 'none',
-    verdict: 'pass', standing: 'pass', reason: 'three passing windows', savingPercent: 90,
-    evidence: { queries: [], thresholds: { consecutivePasses: 3, failureLimit: 2, minSavingsPercent: 10, windowMinutes: 10, warmUpMinutes: 5, bakeTimeMinutes: 60, bytesPerSampleEstimate: 2, currency: 'USD' }, deployment: { source: 'kubernetes', current: true }, measurementStart: null, failures: [] },
-    windows: [], decidedAt: '2026-11-25T11:00:00Z',
+    experiment: 'drop-pod-labels',
+    environment: 'dev',
+    variant: 'no-pod',
+    specHash: 'abc',
+    phase: 'running',
+    action: 'none',
+    verdict: 'pass',
+    standing: 'pass',
+    reason: 'three passing windows',
+    savingPercent: 90,
+    evidence: {
+      queries: [],
+      thresholds: {
+        consecutivePasses: 3,
+        failureLimit: 2,
+        minSavingsPercent: 10,
+        windowMinutes: 10,
+        warmUpMinutes: 5,
+        bakeTimeMinutes: 60,
+        bytesPerSampleEstimate: 2,
+        currency: 'USD',
+      },
+      deployment: { source: 'kubernetes', current: true },
+      measurementStart: null,
+      failures: [],
+    },
+    windows: [],
+    decidedAt: '2026-11-25T11:00:00Z',
     ...overrides,
   };
 }
@@ -39,7 +63,13 @@ describe('actuateDecisions', () => {
     github.addRepo({ owner: 'acme', name: 'config' });
     kube = new FakeKubeApi();
     await kube.start();
-    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncingFetch(github, 'acme/config', remote) });
+    client = createGitHubClient({
+      auth: 'test-token',
+      baseUrl: github.baseUrl,
+      throttle: false,
+      retries: 0,
+      fetch: syncingFetch(github, 'acme/config', remote),
+    });
   });
 
   afterEach(async () => {
@@ -51,7 +81,12 @@ describe('actuateDecisions', () => {
 
   async function watcher(name: string, withLease = true): Promise<ActuateOptions> {
     const repo = await ConfigRepo.open(path.join(root, `work-${name}`), remote);
-    const elector = new LeaseElector({ api: kube.kubeConfig().makeApiClient(CoordinationV1Api), namespace: 'phoenix-system', identity: name, leaseDurationSeconds: 60 });
+    const elector = new LeaseElector({
+      api: kube.kubeConfig().makeApiClient(CoordinationV1Api),
+      namespace: 'phoenix-system',
+      identity: name,
+      leaseDurationSeconds: 60,
+    });
     return {
       log: silent,
       isLeader: withLease ? () => elector.tryAcquire() : undefined,
@@ -86,7 +121,13 @@ describe('actuateDecisions', () => {
   it('reports a failed proposal and carries on with the next decision', async () => {
     const options = await watcher('solo', false);
     github.failNext('pulls/create', { status: 502, applied: false });
-    const results = await actuateDecisions([decision({ action: 'rollback', variant: 'a', experiment: 'drop-pod-labels' }), decision({ action: 'rollback', environment: 'dev', experiment: 'other' })], options);
+    const results = await actuateDecisions(
+      [
+        decision({ action: 'rollback', variant: 'a', experiment: 'drop-pod-labels' }),
+        decision({ action: 'rollback', environment: 'dev', experiment: 'other' }),
+      ],
+      options,
+    );
     expect(results[0].error).toMatch(/Server Error/);
     expect(results[1].outcome?.status).toBe('opened');
   });

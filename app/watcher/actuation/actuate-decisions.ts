@@ -78,7 +78,10 @@ export async function actuateDecisions(decisions: readonly Decision[], options: 
       // Reaches the API, the status page and the log: never a credential.
       const message = redactMessage(String((error as Error)?.message ?? error));
       if (isSetupFailure(error)) setupFailure = message;
-      options.log.warn({ ...base, err: { message } }, setupFailure ? 'proposal failed; no other proposal is tried this cycle; will try again next cycle' : 'proposal failed; will try again next cycle');
+      options.log.warn(
+        { ...base, err: { message } },
+        setupFailure ? 'proposal failed; no other proposal is tried this cycle; will try again next cycle' : 'proposal failed; will try again next cycle',
+      );
       results.push({ ...base, action: proposal?.action === 'rollback' ? 'rollback' : 'promote', error: message });
     }
   }

@@ -40,7 +40,10 @@ export function createActuator(
     try {
       // One token and one clone per cycle first: a refused key or an unreachable remote is one line, not one per decision.
       await access.gitTokens.token();
-      repo ??= await ConfigRepo.open(`${config.repository.workDir}-proposals`, config.repository.url, { baseBranch: config.repository.branch, tokens: access.gitTokens });
+      repo ??= await ConfigRepo.open(`${config.repository.workDir}-proposals`, config.repository.url, {
+        baseBranch: config.repository.branch,
+        tokens: access.gitTokens,
+      });
     } catch (error) {
       const message = redactMessage(String((error as Error)?.message ?? error));
       log.error({ err: { message } }, 'cannot reach the config repository: nothing proposed this cycle; will try again next cycle');

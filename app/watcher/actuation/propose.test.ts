@@ -14,22 +14,66 @@ import { closeStaleProposal, proposeChange, type ProposeContext } from './propos
 const identity = { name: 'Phoenix', email: 'phoenix@example.invalid' };
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Alice', GIT_AUTHOR_EMAIL: 'alice@example.invalid', GIT_COMMITTER_NAME: 'Alice', GIT_COMMITTER_EMAIL: 'alice@example.invalid' } }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Alice',
+      GIT_AUTHOR_EMAIL: 'alice@example.invalid',
+      GIT_COMMITTER_NAME: 'Alice',
+      GIT_COMMITTER_EMAIL: 'alice@example.invalid',
+    },
+  }).trim();
 }
 
 function window(start: number, baseline: number, candidate: number) {
-  const cost = (series: number) => ({ activeSeries: series, samplesPerSecond: series / 60, estimatedBytesPerMonth: series * 86400 * 30 * 2 / 60, monthlyCost: (series * 0.0065).toFixed(2) });
-  return { start, end: start + 600, verdict: 'pass' as const, checks: [], baselineCost: cost(baseline), candidateCost: cost(candidate), savingPercent: (1 - candidate / baseline) * 100, savingSufficient: true, hardFailure: false };
+  const cost = (series: number) => ({
+    activeSeries: series,
+    samplesPerSecond: series / 60,
+    estimatedBytesPerMonth: (series * 86400 * 30 * 2) / 60,
+    monthlyCost: (series * 0.0065).toFixed(2),
+  });
+  return {
+    start,
+    end: start + 600,
+    verdict: 'pass' as const,
+    checks: [],
+    baselineCost: cost(baseline),
+    candidateCost: cost(candidate),
+    savingPercent: (1 - candidate / baseline) * 100,
+    savingSufficient: true,
+    hardFailure: false,
+  };
 }
 
 function decision(action: 'promote' | 'rollback', overrides: Partial<Decision> = {}): Decision {
   return {
-    experiment: 'drop-pod-labels', environment: 'dev', variant: 'no-pod', specHash: 'abc', phase: 'running', action,
-    verdict: 'pass', standing: 'pass', reason: '3 consecutive passing windows saving 90% of series', savingPercent: 90,
+    experiment: 'drop-pod-labels',
+    environment: 'dev',
+    variant: 'no-pod',
+    specHash: 'abc',
+    phase: 'running',
+    action,
+    verdict: 'pass',
+    standing: 'pass',
+    reason: '3 consecutive passing windows saving 90% of series',
+    savingPercent: 90,
     evidence: {
       queries: ['count by (phoenix_experiment, phoenix_variant) ({phoenix_experiment!=""})', 'sum(rate(http_requests_total{phoenix_variant="no-pod"}[5m]))'],
-      thresholds: { consecutivePasses: 3, failureLimit: 2, minSavingsPercent: 10, windowMinutes: 10, warmUpMinutes: 5, bakeTimeMinutes: 60, bytesPerSampleEstimate: 2, currency: 'USD' },
-      deployment: { source: 'kubernetes', current: true, revision: 'main@sha1:0a1b' }, measurementStart: '2026-11-25T10:05:00Z', failures: [],
+      thresholds: {
+        consecutivePasses: 3,
+        failureLimit: 2,
+        minSavingsPercent: 10,
+        windowMinutes: 10,
+        warmUpMinutes: 5,
+        bakeTimeMinutes: 60,
+        bytesPerSampleEstimate: 2,
+        currency: 'USD',
+      },
+      deployment: { source: 'kubernetes', current: true, revision: 'main@sha1:0a1b' },
+      measurementStart: '2026-11-25T10:05:00Z',
+      failures: [],
     },
     windows: [window(1_764_064_800, 120_000, 12_000), window(1_764_065_400, 120_000, 12_000), window(1_764_066_000, 121_000, 12_100)],
     decidedAt: '2026-11-25T11:00:00Z',
@@ -59,7 +103,13 @@ describe('proposeChange', () => {
     ({ remote, seed } = seedConfigRepo(root));
     github = await FakeGitHub.start();
     github.addRepo({ owner: 'acme', name: 'config' });
-    client = createGitHubClient({ auth: 'test-token', baseUrl: github.baseUrl, throttle: false, retries: 0, fetch: syncingFetch(github, 'acme/config', remote) });
+    client = createGitHubClient({
+      auth: 'test-token',
+      baseUrl: github.baseUrl,
+      throttle: false,
+      retries: 0,
+      fetch: syncingFetch(github, 'acme/config', remote),
+    });
   });
 
   afterEach(async () => {
@@ -79,7 +129,11 @@ describe('proposeChange', () => {
     expect([...github.repo('acme/config').labels]).toEqual(expect.arrayContaining(['phoenix', 'phoenix/promote', 'env/dev']));
     // THEN the branch's state file says promoted, with the frozen saving, and the record is beside it
     const state = parseExperimentState(git(remote, 'show', 'phoenix/promote/drop-pod-labels/dev:experiments/drop-pod-labels.state.yaml'), 'state');
-    expect(state.environments.dev).toMatchObject({ phase: 'promoted', variant: 'no-pod', frozenSaving: { seriesBefore: 120333, seriesAfter: 12033, currency: 'USD' } });
+    expect(state.environments.dev).toMatchObject({
+      phase: 'promoted',
+      variant: 'no-pod',
+      frozenSaving: { seriesBefore: 120333, seriesAfter: 12033, currency: 'USD' },
+    });
     const record = JSON.parse(git(remote, 'show', `phoenix/promote/drop-pod-labels/dev:${state.environments.dev.decisionRecord}`));
     expect(record.decision.evidence.queries).toHaveLength(2);
     expect(pulls[0].body).toContain('CI must re-synthesize');
@@ -96,7 +150,16 @@ describe('proposeChange', () => {
   for (const step of ['committed', 'pushed', 'pull-request-created'] as const) {
     it(`ends with exactly one pull request when the watcher dies after "${step}"`, async () => {
       const crash = new Error(`killed after ${step}`);
-      await expect(proposeChange(proposal(), await context({ afterStep: (s) => { if (s === step) throw crash; } }))).rejects.toBe(crash);
+      await expect(
+        proposeChange(
+          proposal(),
+          await context({
+            afterStep: (s) => {
+              if (s === step) throw crash;
+            },
+          }),
+        ),
+      ).rejects.toBe(crash);
       const restarted = await proposeChange(proposal(), await context());
       expect(['opened', 'unchanged', 'updated']).toContain(restarted.status);
       expect(github.repo('acme/config').pulls.filter((p) => p.state === 'open')).toHaveLength(1);
@@ -150,7 +213,11 @@ describe('proposeChange', () => {
   it('closes the stale pull request with a comment when the verdict reverses', async () => {
     const ctx = await context();
     await proposeChange(proposal(), ctx);
-    const closed = await closeStaleProposal({ experiment: 'drop-pod-labels', environment: 'dev', action: 'promote' }, 'the candidate failed a guardrail after this was proposed', ctx);
+    const closed = await closeStaleProposal(
+      { experiment: 'drop-pod-labels', environment: 'dev', action: 'promote' },
+      'the candidate failed a guardrail after this was proposed',
+      ctx,
+    );
     expect(closed).toBe(1);
     expect(github.repo('acme/config').pulls[0].state).toBe('closed');
     expect(github.repo('acme/config').comments.map((c) => c.body)).toEqual([expect.stringMatching(/^Closing: the candidate failed/)]);
@@ -158,13 +225,19 @@ describe('proposeChange', () => {
   });
 
   it('commits the re-synthesized tree when the installation matches the config repo', async () => {
-    const outcome = await proposeChange(proposal('rollback'), await context({
-      resynthesize: async (dir) => {
-        await mkdir(path.join(dir, 'gitops'), { recursive: true });
-        await writeFile(path.join(dir, 'gitops', 'tree.yaml'), `phase: ${(await readFile(path.join(dir, 'experiments/drop-pod-labels.state.yaml'), 'utf8')).includes('rolled-back') ? 'rolled-back' : 'running'}\n`);
-        return true;
-      },
-    }));
+    const outcome = await proposeChange(
+      proposal('rollback'),
+      await context({
+        resynthesize: async (dir) => {
+          await mkdir(path.join(dir, 'gitops'), { recursive: true });
+          await writeFile(
+            path.join(dir, 'gitops', 'tree.yaml'),
+            `phase: ${(await readFile(path.join(dir, 'experiments/drop-pod-labels.state.yaml'), 'utf8')).includes('rolled-back') ? 'rolled-back' : 'running'}\n`,
+          );
+          return true;
+        },
+      }),
+    );
     expect(outcome.status).toBe('opened');
     expect(git(remote, 'show', 'phoenix/rollback/drop-pod-labels/dev:gitops/tree.yaml')).toBe('phase: rolled-back');
     expect(github.repo('acme/config').pulls[0].body).not.toContain('CI must re-synthesize');
@@ -174,7 +247,10 @@ describe('proposeChange', () => {
     const outcome = await proposeChange(proposal('rollback'), await context({ autoMergeRollbacks: true }));
     expect(outcome.merged).toBe(true);
     expect(github.calls('pulls/merge')).toHaveLength(1);
-    expect(github.calls('pulls/merge')[0].body).toMatchObject({ merge_method: 'squash', sha: git(remote, 'rev-parse', 'phoenix/rollback/drop-pod-labels/dev') });
+    expect(github.calls('pulls/merge')[0].body).toMatchObject({
+      merge_method: 'squash',
+      sha: git(remote, 'rev-parse', 'phoenix/rollback/drop-pod-labels/dev'),
+    });
   });
 
   it('leaves the rollback open when GitHub refuses the merge (required checks pending)', async () => {
@@ -191,7 +267,14 @@ describe('proposeChange', () => {
 
   it('fails when the proposal changes nothing', async () => {
     const ctx = await context();
-    const p: Proposal = { experiment: 'drop-pod-labels', environment: 'dev', action: 'resume', reason: 'x', decidedAt: '2026-11-25T11:00:00Z', decidedBy: 'alice' };
+    const p: Proposal = {
+      experiment: 'drop-pod-labels',
+      environment: 'dev',
+      action: 'resume',
+      reason: 'x',
+      decidedAt: '2026-11-25T11:00:00Z',
+      decidedBy: 'alice',
+    };
     await expect(proposeChange(p, ctx)).rejects.toThrow(/cannot resume: the experiment is running/);
   });
 });

@@ -76,10 +76,19 @@ export async function proposeChange(proposal: Proposal, context: ProposeContext)
     if (pushed.status === 'dry-run') {
       const title = proposalTitle(proposal);
       const pull = before ? `update pull request #${before.number} (${before.url})` : `open a pull request '${title}' against ${context.repo.baseBranch}`;
-      return { status: 'dry-run', branch, title, files: pushed.files, pullNumber: before?.number, url: before?.url, detail: `would push ${branch} (${pushed.files.join(', ')}) and ${pull}` };
+      return {
+        status: 'dry-run',
+        branch,
+        title,
+        files: pushed.files,
+        pullNumber: before?.number,
+        url: before?.url,
+        detail: `would push ${branch} (${pushed.files.join(', ')}) and ${pull}`,
+      };
     }
     if (pushed.status === 'rejected') {
-      if (attempt >= 3) throw new GitCommandError(`the push of ${branch} was rejected ${attempt} times: the branch keeps moving; will try again next cycle`, 'rejected');
+      if (attempt >= 3)
+        throw new GitCommandError(`the push of ${branch} was rejected ${attempt} times: the branch keeps moving; will try again next cycle`, 'rejected');
       continue;
     }
     try {
@@ -111,7 +120,14 @@ async function buildAndPushBranch(proposal: Proposal, context: ProposeContext, b
     const foreign = (await repo.branchCommits(branch)).filter((c) => c.authorEmail !== identity.email);
     if (foreign.length > 0) {
       const authors = [...new Set(foreign.map((c) => c.authorEmail))].join(', ');
-      return { status: 'blocked', branch, recordPath, files: [], treeNotResynthesized: false, detail: `branch ${branch} has commits by ${authors}; Phoenix leaves it alone — merge or delete it to let Phoenix propose again` };
+      return {
+        status: 'blocked',
+        branch,
+        recordPath,
+        files: [],
+        treeNotResynthesized: false,
+        detail: `branch ${branch} has commits by ${authors}; Phoenix leaves it alone — merge or delete it to let Phoenix propose again`,
+      };
     }
   }
   await repo.checkoutFresh(branch, base);
@@ -126,7 +142,8 @@ async function buildAndPushBranch(proposal: Proposal, context: ProposeContext, b
   const paths = [stateFile, recordPath, ...(resynthesized ? [context.gitopsDir ?? 'gitops'] : [])];
   const subject = `${proposal.action}(${proposal.experiment}): ${proposal.variant ? `${proposal.variant} ` : ''}in ${proposal.environment}`;
   const commit = await repo.commit(paths, `${subject}\n\n${proposal.reason}\n\nDecision record: ${recordPath}`, identity);
-  if (!commit) throw new Error(`the proposal to ${proposal.action} ${proposal.experiment} in ${proposal.environment} changes nothing: the state file already says so`);
+  if (!commit)
+    throw new Error(`the proposal to ${proposal.action} ${proposal.experiment} in ${proposal.environment} changes nothing: the state file already says so`);
   context.afterStep?.('committed');
   if (context.dryRun) return { status: 'dry-run', branch, recordPath, files: paths, treeNotResynthesized: !resynthesized };
   if (remote && (await repo.sameTree(commit, remote))) {
@@ -137,7 +154,13 @@ async function buildAndPushBranch(proposal: Proposal, context: ProposeContext, b
   return { status: result, branch, recordPath, files: paths, treeNotResynthesized: !resynthesized };
 }
 
-async function openOrUpdatePullRequest(proposal: Proposal, context: ProposeContext, branch: string, treeNotResynthesized: boolean, recordPath: string): Promise<ProposeOutcome> {
+async function openOrUpdatePullRequest(
+  proposal: Proposal,
+  context: ProposeContext,
+  branch: string,
+  treeNotResynthesized: boolean,
+  recordPath: string,
+): Promise<ProposeOutcome> {
   const { github, owner, repoName } = context;
   const title = proposalTitle(proposal);
   const body = proposalBody(proposal, { recordPath, treeNotResynthesized });
@@ -171,7 +194,13 @@ interface FoundPull {
 
 /** The open pull request whose head is `branch` in the config repo itself (not a fork), if any. */
 export async function findOpenPullRequest(context: Pick<ProposeContext, 'github' | 'owner' | 'repoName'>, branch: string): Promise<FoundPull | undefined> {
-  const { data } = await context.github.rest.pulls.list({ owner: context.owner, repo: context.repoName, head: `${context.owner}:${branch}`, state: 'open', per_page: 10 });
+  const { data } = await context.github.rest.pulls.list({
+    owner: context.owner,
+    repo: context.repoName,
+    head: `${context.owner}:${branch}`,
+    state: 'open',
+    per_page: 10,
+  });
   const pull = data.find((p) => p.head.ref === branch);
   return pull ? { number: pull.number, title: pull.title, body: pull.body ?? '', url: pull.html_url, headSha: pull.head.sha } : undefined;
 }

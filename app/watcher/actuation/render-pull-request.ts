@@ -32,15 +32,29 @@ export interface ProposalBodyOptions {
 
 /** The pull request body: why, the evidence table, a cost-per-window chart and the resolved queries. */
 export function proposalBody(proposal: Proposal, options: ProposalBodyOptions): string {
-  const lines: string[] = [PROPOSAL_MARKER, '', `**${proposal.action}** \`${proposal.experiment}\`${proposal.variant ? ` (variant \`${proposal.variant}\`)` : ''} in **${proposal.environment}**, decided by ${proposal.decidedBy} at ${proposal.decidedAt}.`, '', `> ${proposal.reason}`, ''];
+  const lines: string[] = [
+    PROPOSAL_MARKER,
+    '',
+    `**${proposal.action}** \`${proposal.experiment}\`${proposal.variant ? ` (variant \`${proposal.variant}\`)` : ''} in **${proposal.environment}**, decided by ${proposal.decidedBy} at ${proposal.decidedAt}.`,
+    '',
+    `> ${proposal.reason}`,
+    '',
+  ];
   if (options.treeNotResynthesized) {
-    lines.push('> [!WARNING]', "> The config repository's `package-lock.json` differs from the watcher's installation, so this commit holds the state change and decision record only. CI must re-synthesize the tree (`npm run synth`) before merging.", '');
+    lines.push(
+      '> [!WARNING]',
+      "> The config repository's `package-lock.json` differs from the watcher's installation, so this commit holds the state change and decision record only. CI must re-synthesize the tree (`npm run synth`) before merging.",
+      '',
+    );
   }
   const decision = proposal.decision;
   if (decision) {
     lines.push(...evidenceTable(decision), '', ...costChart(decision), '', ...queryList(decision, options.queryLinkBase));
   }
-  lines.push('', `Decision record: \`${options.recordPath}\`. Merging this pull request is the ${proposal.action}; closing it leaves the environment as it is.`);
+  lines.push(
+    '',
+    `Decision record: \`${options.recordPath}\`. Merging this pull request is the ${proposal.action}; closing it leaves the environment as it is.`,
+  );
   return lines.join('\n');
 }
 

@@ -18,11 +18,19 @@ export function resynthesizeWithInstallation(installationDir = INSTALLATION_DIR)
     const [ours, theirs] = await Promise.all([readText(path.join(installationDir, 'package-lock.json')), readText(path.join(repoDir, 'package-lock.json'))]);
     if (ours === undefined || theirs === undefined || ours !== theirs) return false;
     const modules = path.join(repoDir, 'node_modules');
-    const exists = await lstat(modules).then(() => true, () => false);
+    const exists = await lstat(modules).then(
+      () => true,
+      () => false,
+    );
     if (!exists) await symlink(path.join(installationDir, 'node_modules'), modules, 'dir');
     // Phoenix's own repository runs its bin/phoenix; a config repository the installed package's.
     const ownBin = path.join(repoDir, 'bin', 'phoenix');
-    const bin = (await lstat(ownBin).then(() => true, () => false)) ? ownBin : path.join(repoDir, 'node_modules', '.bin', 'phoenix');
+    const bin = (await lstat(ownBin).then(
+      () => true,
+      () => false,
+    ))
+      ? ownBin
+      : path.join(repoDir, 'node_modules', '.bin', 'phoenix');
     await run(process.execPath, [bin, 'synth'], repoDir);
     return true;
   };

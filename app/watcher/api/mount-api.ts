@@ -87,7 +87,11 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
 
   const experiments = async (): Promise<{ list: ApiExperiment[]; environments: Set<string>; problems: readonly string[] }> => {
     const { view, environments } = await known();
-    return { list: buildExperiments(view, options.report()?.decisions ?? [], options.pullRequests?.() ?? new Map()), environments, problems: view.problems ?? [] };
+    return {
+      list: buildExperiments(view, options.report()?.decisions ?? [], options.pullRequests?.() ?? new Map()),
+      environments,
+      problems: view.problems ?? [],
+    };
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
@@ -96,7 +100,13 @@ export function mountApi(server: WatcherHttpServer, options: MountApiOptions): M
     const { route, segments } = matched;
     const allowed = route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
     if (!allowed.includes(req.method ?? ''))
-      throw new ApiError(405, 'method_not_allowed', `${clip(req.method ?? '')} is not allowed here: use ${allowed.join(' or ')}`, {}, { allow: allowed.join(', ') });
+      throw new ApiError(
+        405,
+        'method_not_allowed',
+        `${clip(req.method ?? '')} is not allowed here: use ${allowed.join(' or ')}`,
+        {},
+        { allow: allowed.join(', ') },
+      );
     const params = url.searchParams;
     switch (route.id) {
       case 'health':
@@ -247,12 +257,13 @@ const TEMPLATES = API_ROUTES.map((route) => ({ route, parts: route.path.slice(1)
 /** The route serving `pathname` (under {@link API_BASE}) and its decoded path segments. */
 export function matchApiRoute(pathname: string): { readonly route: ApiRoute; readonly segments: readonly string[] } | undefined {
   if (!pathname.startsWith(`${API_BASE}/`)) return undefined;
-  const segments = pathname.slice(API_BASE.length + 1).split('/').map(decodeSegment);
+  const segments = pathname
+    .slice(API_BASE.length + 1)
+    .split('/')
+    .map(decodeSegment);
   if (segments.some((s) => s === undefined || s === '')) return undefined;
   const decoded = segments as string[];
-  const found = TEMPLATES.find(
-    ({ parts }) => parts.length === decoded.length && parts.every((part, i) => part.startsWith('{') || part === decoded[i]),
-  );
+  const found = TEMPLATES.find(({ parts }) => parts.length === decoded.length && parts.every((part, i) => part.startsWith('{') || part === decoded[i]));
   return found ? { route: found.route, segments: decoded } : undefined;
 }
 
@@ -260,7 +271,14 @@ export function matchApiRoute(pathname: string): { readonly route: ApiRoute; rea
 function describeFailure(error: unknown): { message: string; frames: string } {
   const message = redactMessage(String((error as Error)?.message ?? error));
   const stack = typeof (error as Error)?.stack === 'string' ? (error as Error).stack! : '';
-  return { message, frames: stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 12).join('\n') };
+  return {
+    message,
+    frames: stack
+      .split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .slice(0, 12)
+      .join('\n'),
+  };
 }
 
 function onlyParams(params: URLSearchParams, allowed: readonly string[]): void {

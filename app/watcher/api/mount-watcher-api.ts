@@ -37,11 +37,7 @@ export const EVENTS_PATH = `${API_BASE}/events`;
  * routes, which propose through their own clone of the config repo with the same GitHub
  * credentials as propose mode, only while this replica holds the Lease. The token is read once.
  */
-export function mountWatcherApi(
-  service: WatcherService,
-  config: WatcherConfig,
-  options: ApiHostOptions,
-): MountedApi {
+export function mountWatcherApi(service: WatcherService, config: WatcherConfig, options: ApiHostOptions): MountedApi {
   const settings = config.api.actions;
   const api = mountApi(service.http, {
     source: options.source,

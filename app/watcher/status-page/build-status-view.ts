@@ -127,12 +127,21 @@ export function promotedSavings(states: NonNullable<StatusInputs['states']>): Mo
   return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount: amount.toFixed(2) }));
 }
 
-function experimentView(name: string, environment: string, decisions: readonly Decision[], lifecycle: EnvironmentLifecycle | undefined, inputs: StatusInputs): ExperimentView {
+function experimentView(
+  name: string,
+  environment: string,
+  decisions: readonly Decision[],
+  lifecycle: EnvironmentLifecycle | undefined,
+  inputs: StatusInputs,
+): ExperimentView {
   const worst = decisions.reduce<Decision | undefined>((w, d) => (!w || SEVERITY[d.verdict]! > SEVERITY[w.verdict]! ? d : w), undefined);
   const acting = decisions.find((d) => d.action !== 'none');
   const headline = acting ?? worst;
   const histories = decisions.map((d) => ({ decision: d, windows: mergedWindows(d, inputs.windowHistory?.get(historyKey(name, environment, d.variant))) }));
-  const frozen = lifecycle?.phase === 'promoted' && lifecycle.frozenSaving ? { ...lifecycle.frozenSaving, ...(lifecycle.variant ? { variant: lifecycle.variant } : {}) } : undefined;
+  const frozen =
+    lifecycle?.phase === 'promoted' && lifecycle.frozenSaving
+      ? { ...lifecycle.frozenSaving, ...(lifecycle.variant ? { variant: lifecycle.variant } : {}) }
+      : undefined;
   const phase = lifecycle?.phase ?? decisions[0]?.phase ?? 'pending';
   // A verdict only where one is made: the watcher measures running and paused experiments only.
   const measured = phase === 'running' || phase === 'paused';
@@ -142,7 +151,10 @@ function experimentView(name: string, environment: string, decisions: readonly D
     phase,
     verdict: measured ? (worst?.verdict ?? 'none') : 'none',
     ...(headline ? { reason: headline.reason } : lifecycle?.reason ? { reason: lifecycle.reason } : {}),
-    variants: variantViews(histories.map((h) => ({ variant: h.decision.variant, windows: h.windows })), decisions[0]?.evidence.thresholds.currency ?? ''),
+    variants: variantViews(
+      histories.map((h) => ({ variant: h.decision.variant, windows: h.windows })),
+      decisions[0]?.evidence.thresholds.currency ?? '',
+    ),
     ...pullRequestOf(name, environment, decisions, inputs),
     ...(frozen ? { frozenSaving: frozen } : {}),
     costHistory: costHistory(histories.map((h) => ({ variant: h.decision.variant, windows: h.windows }))),
@@ -162,10 +174,19 @@ function mergedWindows(decision: Decision, history: readonly WindowResult[] | un
 
 function variantViews(candidates: ReadonlyArray<{ variant: string; windows: readonly WindowResult[] }>, currency: string): VariantView[] {
   const out: VariantView[] = [];
-  const baselineWindow = candidates.flatMap((c) => c.windows).filter((w) => w.baselineCost).sort((a, b) => b.end - a.end)[0];
+  const baselineWindow = candidates
+    .flatMap((c) => c.windows)
+    .filter((w) => w.baselineCost)
+    .sort((a, b) => b.end - a.end)[0];
   const baseline = baselineWindow?.baselineCost ?? null;
   if (baseline) {
-    out.push({ name: BASELINE, activeSeries: baseline.activeSeries, samplesPerMinute: perMinute(baseline.samplesPerSecond), monthlyCost: baseline.monthlyCost, currency });
+    out.push({
+      name: BASELINE,
+      activeSeries: baseline.activeSeries,
+      samplesPerMinute: perMinute(baseline.samplesPerSecond),
+      monthlyCost: baseline.monthlyCost,
+      currency,
+    });
   }
   for (const candidate of candidates) {
     const newest = [...candidate.windows].reverse().find((w) => w.candidateCost);
@@ -195,8 +216,10 @@ function costHistory(candidates: ReadonlyArray<{ variant: string; windows: reado
   const baselineByEnd = new Map<number, CostPoint>();
   for (const candidate of candidates) {
     for (const w of candidate.windows) {
-      if (w.baselineCost) baselineByEnd.set(w.end, { time: w.end * 1000, variant: BASELINE, activeSeries: w.baselineCost.activeSeries, monthlyCost: w.baselineCost.monthlyCost });
-      if (w.candidateCost) points.push({ time: w.end * 1000, variant: candidate.variant, activeSeries: w.candidateCost.activeSeries, monthlyCost: w.candidateCost.monthlyCost });
+      if (w.baselineCost)
+        baselineByEnd.set(w.end, { time: w.end * 1000, variant: BASELINE, activeSeries: w.baselineCost.activeSeries, monthlyCost: w.baselineCost.monthlyCost });
+      if (w.candidateCost)
+        points.push({ time: w.end * 1000, variant: candidate.variant, activeSeries: w.candidateCost.activeSeries, monthlyCost: w.candidateCost.monthlyCost });
     }
   }
   return [...[...baselineByEnd.values()].sort((a, b) => a.time - b.time), ...points];
@@ -212,7 +235,10 @@ function latestChecks(decision: Decision, kind: CheckResult['kind']): CheckResul
 }
 
 /** Rows of checks: one per id, with the baseline value and each candidate's value; worst verdict wins. */
-function checkRows(decisions: readonly Decision[], kind: CheckResult['kind']): Array<{ id: string; detail: string; verdict: Verdict; values: Array<{ variant: string; value?: number }> }> {
+function checkRows(
+  decisions: readonly Decision[],
+  kind: CheckResult['kind'],
+): Array<{ id: string; detail: string; verdict: Verdict; values: Array<{ variant: string; value?: number }> }> {
   const rows = new Map<string, { id: string; detail: string; verdict: Verdict; values: Array<{ variant: string; value?: number }> }>();
   for (const decision of decisions) {
     for (const check of latestChecks(decision, kind)) {
@@ -246,7 +272,12 @@ function healthViews(decisions: readonly Decision[]): HealthView[] {
   return checkRows(decisions, 'health').map((row) => ({ signal: row.id, values: row.values, verdict: row.verdict }));
 }
 
-function pullRequestOf(experiment: string, environment: string, decisions: readonly Decision[], inputs: StatusInputs): Pick<ExperimentView, 'pullRequest' | 'proposal'> {
+function pullRequestOf(
+  experiment: string,
+  environment: string,
+  decisions: readonly Decision[],
+  inputs: StatusInputs,
+): Pick<ExperimentView, 'pullRequest' | 'proposal'> {
   const actions = [...new Set([...decisions.map((d) => d.action).filter((a) => a !== 'none'), 'promote', 'rollback'])] as Array<'promote' | 'rollback'>;
   for (const action of actions) {
     const known = inputs.pullRequests?.get(proposalBranch({ experiment, environment, action }));
@@ -259,7 +290,13 @@ function pullRequestOf(experiment: string, environment: string, decisions: reado
   // Link a branch only where one is pushed; in observe mode (or a dry run) it does not exist, nor when pushing failed.
   if (error) return { proposal: { branch, pushed: false, error } };
   if (!inputs.proposalsPushed) return { proposal: { branch, pushed: false } };
-  return { proposal: { branch, pushed: true, ...(inputs.repoWebUrl ? { url: `${inputs.repoWebUrl}/tree/${branch.split('/').map(encodeURIComponent).join('/')}` } : {}) } };
+  return {
+    proposal: {
+      branch,
+      pushed: true,
+      ...(inputs.repoWebUrl ? { url: `${inputs.repoWebUrl}/tree/${branch.split('/').map(encodeURIComponent).join('/')}` } : {}),
+    },
+  };
 }
 
 function decisionHistory(experiment: string, environment: string, decisions: readonly Decision[], inputs: StatusInputs): DecisionView[] {
@@ -272,7 +309,9 @@ function decisionHistory(experiment: string, environment: string, decisions: rea
       verdict: r.verdict ?? 'recorded',
       ...(r.variant ? { variant: r.variant } : {}),
       recordPath: r.path,
-      ...(inputs.repoWebUrl ? { recordUrl: `${inputs.repoWebUrl}/blob/${encodeURIComponent(branch)}/${r.path.split('/').map(encodeURIComponent).join('/')}` } : {}),
+      ...(inputs.repoWebUrl
+        ? { recordUrl: `${inputs.repoWebUrl}/blob/${encodeURIComponent(branch)}/${r.path.split('/').map(encodeURIComponent).join('/')}` }
+        : {}),
     }));
   const latest: DecisionView[] = decisions.map((d) => {
     const error = d.action === 'none' ? undefined : inputs.proposalErrors?.get(historyKey(experiment, environment, d.variant));

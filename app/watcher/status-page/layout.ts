@@ -82,18 +82,23 @@ export function readableTime(iso: string): string {
 
 /** Wraps page content in the document shell shared by every status page. */
 export function renderLayout(title: string, generatedAt: string, content: SafeHtml, refreshSeconds = 30, eventsPath?: string): string {
-  return `<!doctype html>\n${html`<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Phoenix</title>
-${inlineStyle.element}
-<noscript><meta http-equiv="refresh" content="${refreshSeconds}"></noscript>
-</head>
-<body data-refresh-seconds="${refreshSeconds}"${eventsPath ? html` data-events="${eventsPath}"` : ''}>
-<header><h1>${title}</h1><p>Updated <time datetime="${generatedAt}">${readableTime(generatedAt)}</time></p></header>
-<main>${content}</main>
-${inlineScript.element}
-</body>
-</html>`.value}\n`;
+  return `<!doctype html>\n${
+    html`<html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · Phoenix</title>
+        ${inlineStyle.element}
+        <noscript><meta http-equiv="refresh" content="${refreshSeconds}" /></noscript>
+      </head>
+      <body data-refresh-seconds="${refreshSeconds}" ${eventsPath ? html` data-events="${eventsPath}"` : ''}>
+        <header>
+          <h1>${title}</h1>
+          <p>Updated <time datetime="${generatedAt}">${readableTime(generatedAt)}</time></p>
+        </header>
+        <main>${content}</main>
+        ${inlineScript.element}
+      </body>
+    </html>`.value
+  }\n`;
 }

@@ -36,7 +36,10 @@ export function renderLineChart(props: LineChartProps): SafeHtml {
   const all = props.series.flatMap((s) => s.points).filter(([, v]) => Number.isFinite(v));
   const id = `chart-${slug(props.title)}`;
   if (all.length === 0) {
-    return html`<figure class="chart"><figcaption>${props.title}</figcaption><p class="empty">No measurements yet.</p></figure>`;
+    return html`<figure class="chart">
+      <figcaption>${props.title}</figcaption>
+      <p class="empty">No measurements yet.</p>
+    </figure>`;
   }
   const xs = all.map(([t]) => t);
   const ys = all.map(([, v]) => v);
@@ -49,32 +52,31 @@ export function renderLineChart(props: LineChartProps): SafeHtml {
   const lines = props.series.map((s, i) => {
     const segments = splitOnGaps(s.points).map((seg) => seg.map(([t, v]) => `${sx(t).toFixed(1)},${sy(v).toFixed(1)}`).join(' '));
     const color = palette[i % palette.length];
-    return html`<g class="series" data-series="${s.name}"><title>${s.name}</title>${segments.map(
-      (points) => html`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`,
-    )}</g>`;
+    return html`<g class="series" data-series="${s.name}"
+      ><title>${s.name}</title>${segments.map((points) => html`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}" />`)}</g
+    >`;
   });
-  const legend = props.series.map(
-    (s, i) => html`<li><span class="swatch swatch-${i % palette.length}" aria-hidden="true"></span>${s.name}</li>`,
-  );
+  const legend = props.series.map((s, i) => html`<li><span class="swatch swatch-${i % palette.length}" aria-hidden="true"></span>${s.name}</li>`);
   const desc = `${props.series.length} series: ${props.series.map((s) => s.name).join(', ')}; y axis in ${props.yUnit}`;
   return html`<figure class="chart">
-<figcaption id="${id}-title">${props.title}</figcaption>
-<svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" preserveAspectRatio="xMidYMid meet">
-<desc id="${id}-desc">${desc}</desc>
-<g class="axes" stroke="#888" stroke-width="1">
-<line x1="${margin.left}" y1="${margin.top + plotH}" x2="${margin.left + plotW}" y2="${margin.top + plotH}"/>
-<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${margin.top + plotH}"/>
-</g>
-<g class="ticks" font-size="11" fill="#444">${ticks.map(
-    (v) => html`<text x="${margin.left - 6}" y="${sy(v) + 4}" text-anchor="end">${formatNumber(v)}</text>`,
-  )}
-<text x="${margin.left}" y="${height - 8}">${formatTime(x0)}</text>
-<text x="${margin.left + plotW}" y="${height - 8}" text-anchor="end">${formatTime(x1)}</text>
-</g>
-${lines}
-</svg>
-<ul class="legend">${legend}</ul>
-</figure>`;
+    <figcaption id="${id}-title">${props.title}</figcaption>
+    <svg viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" preserveAspectRatio="xMidYMid meet">
+      <desc id="${id}-desc">${desc}</desc>
+      <g class="axes" stroke="#888" stroke-width="1">
+        <line x1="${margin.left}" y1="${margin.top + plotH}" x2="${margin.left + plotW}" y2="${margin.top + plotH}" />
+        <line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${margin.top + plotH}" />
+      </g>
+      <g class="ticks" font-size="11" fill="#444">
+        ${ticks.map((v) => html`<text x="${margin.left - 6}" y="${sy(v) + 4}" text-anchor="end">${formatNumber(v)}</text>`)}
+        <text x="${margin.left}" y="${height - 8}">${formatTime(x0)}</text>
+        <text x="${margin.left + plotW}" y="${height - 8}" text-anchor="end">${formatTime(x1)}</text>
+      </g>
+      ${lines}
+    </svg>
+    <ul class="legend">
+      ${legend}
+    </ul>
+  </figure>`;
 }
 
 function splitOnGaps(points: ChartSeries['points']): Array<Array<readonly [number, number]>> {
@@ -106,5 +108,10 @@ function formatTime(ms: number): string {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'chart'
+  );
 }

@@ -7,7 +7,14 @@ import type { StatusView } from './view-model';
 const view: StatusView = {
   generatedAt: '2026-11-25T12:00:00Z',
   promotedSavings: [],
-  environments: [{ name: 'dev', experiments: [{ name: 'a/b <c>', environment: 'dev', phase: 'running', verdict: 'pass', variants: [], costHistory: [], guardrails: [], health: [], decisions: [] }] }],
+  environments: [
+    {
+      name: 'dev',
+      experiments: [
+        { name: 'a/b <c>', environment: 'dev', phase: 'running', verdict: 'pass', variants: [], costHistory: [], guardrails: [], health: [], decisions: [] },
+      ],
+    },
+  ],
 };
 
 describe('mountStatusPage', () => {

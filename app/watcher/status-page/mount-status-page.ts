@@ -43,7 +43,12 @@ export function mountStatusPage(server: WatcherHttpServer, source: StatusSource,
       const [environment, name] = parts.length === 2 ? parts.map(decodeSegment) : [undefined, undefined];
       const experiment = view.environments.find((e) => e.name === environment)?.experiments.find((e) => e.name === name);
       if (!experiment) {
-        send(req, res, 404, renderNotFoundPage(`No experiment at ${url.pathname}: it may have been removed from the config repo, or the address is mistyped.`, view.generatedAt));
+        send(
+          req,
+          res,
+          404,
+          renderNotFoundPage(`No experiment at ${url.pathname}: it may have been removed from the config repo, or the address is mistyped.`, view.generatedAt),
+        );
         return;
       }
       send(req, res, 200, renderExperimentPage(experiment, view.generatedAt, pageOptions));

@@ -19,16 +19,32 @@ function experiment(overrides: Partial<ExperimentView> = {}): ExperimentView {
       { time: 1_700_000_000_000, variant: 'no-pod', activeSeries: 1200 },
       { time: 1_700_000_600_000, variant: 'no-pod', activeSeries: 1190 },
     ],
-    guardrails: [{ name: 'p99 latency', query: 'histogram_quantile(0.99, sum by (le) (rate(x_bucket{a="<b>"}[5m])))', verdict: 'pass', values: [{ variant: 'baseline', value: 0.25 }, { variant: 'no-pod', value: 0.25 }] }],
+    guardrails: [
+      {
+        name: 'p99 latency',
+        query: 'histogram_quantile(0.99, sum by (le) (rate(x_bucket{a="<b>"}[5m])))',
+        verdict: 'pass',
+        values: [
+          { variant: 'baseline', value: 0.25 },
+          { variant: 'no-pod', value: 0.25 },
+        ],
+      },
+    ],
     health: [{ signal: 'dropped points', values: [{ variant: 'baseline', value: 0 }, { variant: 'no-pod' }], verdict: 'pass' }],
-    decisions: [{ time: '2026-11-25T10:00:00Z', action: 'none', verdict: 'pass', recordUrl: 'https://github.example/o/r/blob/main/experiments/decisions/x.md' }],
+    decisions: [
+      { time: '2026-11-25T10:00:00Z', action: 'none', verdict: 'pass', recordUrl: 'https://github.example/o/r/blob/main/experiments/decisions/x.md' },
+    ],
     ...overrides,
   };
 }
 
 describe('status page rendering', () => {
   it('shows each experiment with verdict, saving and pull request on the overview', () => {
-    const view: StatusView = { generatedAt: '2026-11-25T12:00:00Z', environments: [{ name: 'dev', experiments: [experiment()] }], promotedSavings: [{ amount: '1240.50', currency: 'USD' }] };
+    const view: StatusView = {
+      generatedAt: '2026-11-25T12:00:00Z',
+      environments: [{ name: 'dev', experiments: [experiment()] }],
+      promotedSavings: [{ amount: '1240.50', currency: 'USD' }],
+    };
     const page = renderOverviewPage(view);
     expect(page).toContain('<a href="experiments/dev/drop-pod-labels">drop-pod-labels</a>');
     expect(page).toContain('90.0% (no-pod)');

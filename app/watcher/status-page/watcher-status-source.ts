@@ -88,7 +88,12 @@ export class WatcherStatusSource implements StatusSource {
       ...(this.options.repoBranch ? { repoBranch: this.options.repoBranch } : {}),
       proposalErrors,
       // A failure every proposal shares (credentials, rights, an App not installed) is one line here.
-      problems: [...(failure ? [failure] : []), ...(report?.problems ?? []), ...new Set([...proposalErrors.values()].map((e) => `not proposed: ${e}`)), ...repo.problems],
+      problems: [
+        ...(failure ? [failure] : []),
+        ...(report?.problems ?? []),
+        ...new Set([...proposalErrors.values()].map((e) => `not proposed: ${e}`)),
+        ...repo.problems,
+      ],
       ...(report ? { lastCycleAt: report.finishedAt } : {}),
     });
   }
@@ -143,7 +148,14 @@ export class WatcherStatusSource implements StatusSource {
 /** The fields of a decision record the page shows; undefined for a file that is not one (a person's note). */
 function readRecord(file: string): Omit<DecisionRecordRef, 'experiment' | 'path'> | undefined {
   try {
-    const record = JSON.parse(readFileSync(file, 'utf8')) as { kind?: string; environment?: string; action?: string; decidedAt?: string; variant?: string; decision?: { verdict?: string } };
+    const record = JSON.parse(readFileSync(file, 'utf8')) as {
+      kind?: string;
+      environment?: string;
+      action?: string;
+      decidedAt?: string;
+      variant?: string;
+      decision?: { verdict?: string };
+    };
     if (typeof record.environment !== 'string' || typeof record.action !== 'string' || typeof record.decidedAt !== 'string') return undefined;
     return {
       environment: record.environment,
@@ -200,7 +212,12 @@ export interface WatcherStatusPageOptions {
  * keeps in `repository.workDir`. One call from the watch command's start-up.
  */
 export function mountWatcherStatusPage(
-  service: { readonly http: WatcherHttpServer; readonly latest: CycleReport | undefined; readonly latestActuationResults?: readonly ActuationResult[]; readonly latestFailure?: string },
+  service: {
+    readonly http: WatcherHttpServer;
+    readonly latest: CycleReport | undefined;
+    readonly latestActuationResults?: readonly ActuationResult[];
+    readonly latestFailure?: string;
+  },
   config: WatcherConfig,
   options: WatcherStatusPageOptions = {},
 ): WatcherStatusSource {

@@ -17,7 +17,6 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-
 const validators = new Map<string, ValidateFunction>();
 
 /** How the collector spells a pipeline id: `<signal>[/<name>]`. */
@@ -59,7 +58,11 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
   }
   for (const key of Object.keys(raw)) {
     if (key !== 'service' && !COMPONENT_SECTIONS.some(([s]) => s === key)) {
-      problems.push({ severity: 'error', path: [key], message: `${key}: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)` });
+      problems.push({
+        severity: 'error',
+        path: [key],
+        message: `${key}: unknown top-level section (the collector reads receivers, processors, exporters, connectors, extensions and service)`,
+      });
     }
   }
   for (const [section, kind] of COMPONENT_SECTIONS) {
@@ -73,7 +76,12 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
       const type = id.split('/')[0];
       const where = schemaLocationOf(kind, type);
       if (!where) {
-        problems.push({ severity: 'warning', path: [section, id], componentId: id, message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked` });
+        problems.push({
+          severity: 'warning',
+          path: [section, id],
+          componentId: id,
+          message: `${section}.${id}: no schema for ${kind} type '${type}'; its config is not checked`,
+        });
         continue;
       }
       problems.push(...checked(kind, type, body, [section, id], where));
@@ -83,7 +91,11 @@ export function validateCollectorConfig(config: CollectorConfig): SchemaProblem[
   if (pipelines && typeof pipelines === 'object' && !Array.isArray(pipelines)) {
     for (const id of Object.keys(pipelines)) {
       if (!PIPELINE_ID.test(id)) {
-        problems.push({ severity: 'error', path: ['service', 'pipelines', id], message: `service.pipelines.${id}: a pipeline id is a signal (traces, metrics, logs, profiles), optionally followed by '/name'` });
+        problems.push({
+          severity: 'error',
+          path: ['service', 'pipelines', id],
+          message: `service.pipelines.${id}: a pipeline id is a signal (traces, metrics, logs, profiles), optionally followed by '/name'`,
+        });
       }
     }
   }
@@ -124,12 +136,16 @@ const COLLECTOR_MESSAGES: Readonly<Record<string, SchemaMessage>> = {
   additionalProperties: (error) => `unknown field '${String(error.params.additionalProperty)}' (the collector rejects keys it does not know)`,
   unevaluatedProperties: (error) => `unknown field '${String(error.params.unevaluatedProperty)}' (the collector rejects keys it does not know)`,
   propertyNames: (error) => error.message ?? error.keyword,
-  format: (error, got) => (error.params.format === 'duration' ? `must be a Go duration such as 5s, 1m30s or 250ms${gave(got)}` : (error.message ?? error.keyword)),
+  format: (error, got) =>
+    error.params.format === 'duration' ? `must be a Go duration such as 5s, 1m30s or 250ms${gave(got)}` : (error.message ?? error.keyword),
 };
 
 /** Errors of the `null` branch of optional fields, and the summary `anyOf` errors, add nothing. */
 function isBranchNoise(error: ErrorObject, all: readonly ErrorObject[]): boolean {
-  if (error.keyword === 'anyOf') return all.some((e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'));
+  if (error.keyword === 'anyOf')
+    return all.some(
+      (e) => e !== error && e.instancePath.startsWith(error.instancePath) && e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'),
+    );
   if (error.keyword === 'type' && error.params.type === 'null') return all.length > 1;
   return false;
 }

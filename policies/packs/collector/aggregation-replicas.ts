@@ -27,11 +27,13 @@ export const aggregationSingleReplica = collectorRule({
     return pipelinesOf(source).flatMap((pipeline): RuleFinding[] => {
       const at = pipeline.processors.findIndex((id) => attributeOperations(source.config, id).aggregates);
       if (at < 0) return [];
-      return [{
-        pointer: `${pipeline.pointer}/processors/${at}`,
-        message: `pipeline '${pipeline.id}' aggregates with '${pipeline.processors[at]}' but the collector runs ${count}: each replica merges only the series it receives`,
-        fix: 'run this collector with one replica, or route each series to one replica first (loadbalancing exporter, routing_key: streamID)',
-      }];
+      return [
+        {
+          pointer: `${pipeline.pointer}/processors/${at}`,
+          message: `pipeline '${pipeline.id}' aggregates with '${pipeline.processors[at]}' but the collector runs ${count}: each replica merges only the series it receives`,
+          fix: 'run this collector with one replica, or route each series to one replica first (loadbalancing exporter, routing_key: streamID)',
+        },
+      ];
     });
   },
 });

@@ -19,11 +19,13 @@ export const attributeDropWithoutAggregation = collectorRule({
         return pipeline.processors.flatMap((id, index): RuleFinding[] => {
           const { drops } = operations[index];
           if (drops.length === 0 || operations.slice(index).some((later) => later.aggregates)) return [];
-          return [{
-            pointer: `${pipeline.pointer}/processors/${index}`,
-            message: `processor '${id}' drops data point attributes (${drops.join('; ')}) in pipeline '${pipeline.id}' without aggregating afterwards: series that differed only in them collide`,
-            fix: 'aggregate after the drop (transform aggregate_on_attributes, or metricstransform aggregate_labels), or drop the whole metric instead',
-          }];
+          return [
+            {
+              pointer: `${pipeline.pointer}/processors/${index}`,
+              message: `processor '${id}' drops data point attributes (${drops.join('; ')}) in pipeline '${pipeline.id}' without aggregating afterwards: series that differed only in them collide`,
+              fix: 'aggregate after the drop (transform aggregate_on_attributes, or metricstransform aggregate_labels), or drop the whole metric instead',
+            },
+          ];
         });
       }),
 });

@@ -53,6 +53,8 @@ function metricsTransformAggregates(settings: Record<string, unknown>): boolean 
     (transform) =>
       isRecord(transform) &&
       Array.isArray(transform.operations) &&
-      transform.operations.some((operation) => isRecord(operation) && (operation.action === 'aggregate_labels' || operation.action === 'aggregate_label_values')),
+      transform.operations.some(
+        (operation) => isRecord(operation) && (operation.action === 'aggregate_labels' || operation.action === 'aggregate_label_values'),
+      ),
   );
 }

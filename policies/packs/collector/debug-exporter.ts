@@ -5,7 +5,7 @@ import { collectorRule, componentType, sectionOf } from './config-view';
 
 /** True for a debug (or the older logging) exporter that prints every data point. */
 function isDetailed(type: string, settings: unknown): boolean {
-  if (type !== 'debug' && type !== 'logging' || !isRecord(settings)) return false;
+  if ((type !== 'debug' && type !== 'logging') || !isRecord(settings)) return false;
   return settings.verbosity === 'detailed' || settings.loglevel === 'debug';
 }
 
@@ -24,7 +24,7 @@ export const noDetailedDebugOutsideDev = collectorRule({
       findings.push({
         pointer: source.pointer + pointerOf('exporters', id),
         message: `exporter '${id}' logs every data point (verbosity: detailed) ${where}`,
-        fix: "use verbosity: basic, or keep the detailed debug exporter to dev (label the object environment: dev or place it under gitops/<section>/dev/)",
+        fix: 'use verbosity: basic, or keep the detailed debug exporter to dev (label the object environment: dev or place it under gitops/<section>/dev/)',
         severity: doc.environment === undefined ? 'warning' : undefined,
       });
     }

@@ -63,7 +63,8 @@ function unalignedMerges(pipeline: PipelineView, processors: Readonly<Record<str
         const delta = conversions.some((c) => converts(processors[c], metric.name));
         if (!delta && !accumulated) continue;
         converted ||= delta;
-        if (!aligns.some((a) => a.where === undefined || evaluateForMetric(a.where, metric) !== false)) unaligned.add(metric.name === ANY ? 'every sum and histogram it selects' : `'${metric.name}'`);
+        if (!aligns.some((a) => a.where === undefined || evaluateForMetric(a.where, metric) !== false))
+          unaligned.add(metric.name === ANY ? 'every sum and histogram it selects' : `'${metric.name}'`);
       }
     }
     if (unaligned.size === 0) continue;
@@ -72,9 +73,8 @@ function unalignedMerges(pipeline: PipelineView, processors: Readonly<Record<str
       pointer: `${pipeline.pointer}/processors/${index}`,
       message:
         `processor '${id}' merges delta points of ${[...unaligned].join(', ')} ${where} in pipeline '${pipeline.id}' without setting their start time first: ` +
-        'aggregate_on_attributes merges delta points only when they start together, so at a reset or a stream back from a gap the merged stream gets two points at one timestamp and deltatocumulative drops one — that stream\'s increase or the whole group\'s for that scrape',
-      fix:
-        'before the aggregation, add `set(start_time_unix_nano, 0) where <the metrics> and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA` (datapoint context), as Processor.keepAttributes renders by default (alignDeltaStarts, ADR 0139)',
+        "aggregate_on_attributes merges delta points only when they start together, so at a reset or a stream back from a gap the merged stream gets two points at one timestamp and deltatocumulative drops one — that stream's increase or the whole group's for that scrape",
+      fix: 'before the aggregation, add `set(start_time_unix_nano, 0) where <the metrics> and metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA` (datapoint context), as Processor.keepAttributes renders by default (alignDeltaStarts, ADR 0139)',
     });
   }
   return findings;
@@ -125,7 +125,7 @@ function statementsOf(settings: unknown): Statement[] {
       if (parsed.editor === 'aggregate_on_attributes') out.push({ editor: 'aggregate', names, ...where });
       else if (
         parsed.editor === 'set' &&
-        (isPath(target, 'start_time_unix_nano') && context === 'datapoint' || isPath(target, 'datapoint.start_time_unix_nano')) &&
+        ((isPath(target, 'start_time_unix_nano') && context === 'datapoint') || isPath(target, 'datapoint.start_time_unix_nano')) &&
         parsed.args[1]?.value.kind === 'number'
       ) {
         out.push({ editor: 'align', names, ...where });

@@ -11,6 +11,12 @@ export const healthCheckPresent = collectorRule({
   check: (source) => {
     const service = (source.config.service ?? {}) as Record<string, unknown>;
     if (idsOf(service.extensions).some((id) => HEALTH_EXTENSIONS.has(componentType(id)))) return [];
-    return [{ pointer: `${source.pointer}/service`, message: 'the health_check extension is not enabled', fix: 'define extensions.health_check and list it in service.extensions' }];
+    return [
+      {
+        pointer: `${source.pointer}/service`,
+        message: 'the health_check extension is not enabled',
+        fix: 'define extensions.health_check and list it in service.extensions',
+      },
+    ];
   },
 });

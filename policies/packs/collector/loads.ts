@@ -18,7 +18,8 @@ export function createCollectorLoadsRule(collector: CollectorValidator): Rule {
     id: 'collector/loads',
     severity: 'error',
     reads: 'document',
-    description: 'The pinned OpenTelemetry Collector loads the config (otelcol validate): OTTL that compiles, regexps that parse, settings its components accept.',
+    description:
+      'The pinned OpenTelemetry Collector loads the config (otelcol validate): OTTL that compiles, regexps that parse, settings its components accept.',
     kinds: ['', 'ConfigMap', 'OpenTelemetryCollector'],
     check(doc, ctx) {
       const findings: RuleFinding[] = [];
@@ -30,7 +31,9 @@ export function createCollectorLoadsRule(collector: CollectorValidator): Rule {
           findings.push({
             pointer: source.pointer + at,
             message: verdict.timedOut ? problem.message : `the collector refuses this config: ${problem.message}`,
-            fix: verdict.timedOut ? 'run the collector on this config by hand to see where it hangs' : 'correct the component so the collector accepts it (the message is the collector’s own)',
+            fix: verdict.timedOut
+              ? 'run the collector on this config by hand to see where it hangs'
+              : 'correct the component so the collector accepts it (the message is the collector’s own)',
           });
         }
       }

@@ -14,7 +14,8 @@ export const metricNamesMatchInput = collectorRule({
   id: 'collector/metric-names-match-input',
   severity: 'warning',
   reads: 'document',
-  description: 'Processors of pipelines fed by OTLP name metrics by their OpenTelemetry names, not by Prometheus series names (…_total, …_bucket) that no OTLP metric carries.',
+  description:
+    'Processors of pipelines fed by OTLP name metrics by their OpenTelemetry names, not by Prometheus series names (…_total, …_bucket) that no OTLP metric carries.',
   check: (source) => {
     const processors = sectionOf(source.config, 'processors');
     const findings: RuleFinding[] = [];
@@ -43,7 +44,12 @@ const PROMETHEUS_SUFFIX = /_(total|bucket)$/;
 /** ` (over OTLP: 'a' or 'b')`, from the naming module. */
 function otelSpelling(name: string): string {
   const names = name.endsWith('_bucket') ? otelNamesOfFamily(name.slice(0, -'_bucket'.length), 'histogram') : otelNamesOfFamily(name, 'counter');
-  return names.length === 0 ? '' : ` (over OTLP: ${names.slice(0, 2).map((n) => `'${n}'`).join(' or ')})`;
+  return names.length === 0
+    ? ''
+    : ` (over OTLP: ${names
+        .slice(0, 2)
+        .map((n) => `'${n}'`)
+        .join(' or ')})`;
 }
 
 const NAME_COMPARISON = /(?:^|[^.\w])(?:metric\.)?name\s*==\s*"((?:[^"\\]|\\.)*)"|"((?:[^"\\]|\\.)*)"\s*==\s*(?:metric\.)?name\b/g;
@@ -63,7 +69,11 @@ function selectedMetricNames(type: string, config: unknown): string[] {
   };
   if (type === 'transform') walk(config.metric_statements);
   else if (type === 'filter') walk(config.metrics);
-  else if ((type === 'cumulative_to_delta' || type === 'delta_to_cumulative') && isRecord(config.include) && (config.include.match_type ?? 'strict') === 'strict') {
+  else if (
+    (type === 'cumulative_to_delta' || type === 'delta_to_cumulative') &&
+    isRecord(config.include) &&
+    (config.include.match_type ?? 'strict') === 'strict'
+  ) {
     for (const n of Array.isArray(config.include.metrics) ? config.include.metrics : []) if (typeof n === 'string') names.add(n);
   } else if (type === 'metrics_transform' && Array.isArray(config.transforms)) {
     for (const t of config.transforms) if (isRecord(t) && typeof t.include === 'string' && (t.match_type ?? 'strict') === 'strict') names.add(t.include);

@@ -12,9 +12,21 @@ export const memoryLimiterFirst = collectorRule({
       const at = pipeline.processors.findIndex((id) => processorType(id) === 'memory_limiter');
       if (at === 0) return [];
       if (at < 0) {
-        return [{ pointer: pipeline.pointer, message: `pipeline '${pipeline.id}' has no memory_limiter processor`, fix: 'add a memory_limiter processor as the first processor of the pipeline' }];
+        return [
+          {
+            pointer: pipeline.pointer,
+            message: `pipeline '${pipeline.id}' has no memory_limiter processor`,
+            fix: 'add a memory_limiter processor as the first processor of the pipeline',
+          },
+        ];
       }
-      return [{ pointer: `${pipeline.pointer}/processors/${at}`, message: `memory_limiter is processor ${at + 1} of pipeline '${pipeline.id}'; it must come first`, fix: 'move memory_limiter to the start of the processors list' }];
+      return [
+        {
+          pointer: `${pipeline.pointer}/processors/${at}`,
+          message: `memory_limiter is processor ${at + 1} of pipeline '${pipeline.id}'; it must come first`,
+          fix: 'move memory_limiter to the start of the processors list',
+        },
+      ];
     }),
 });
 
@@ -28,9 +40,22 @@ export const batchLast = collectorRule({
     pipelinesOf(source).flatMap((pipeline): RuleFinding[] => {
       const at = pipeline.processors.findIndex((id) => processorType(id) === 'batch');
       if (at < 0) {
-        return [{ pointer: pipeline.pointer, message: `pipeline '${pipeline.id}' has no batch processor`, fix: 'add a batch processor as the last processor', severity: 'info' }];
+        return [
+          {
+            pointer: pipeline.pointer,
+            message: `pipeline '${pipeline.id}' has no batch processor`,
+            fix: 'add a batch processor as the last processor',
+            severity: 'info',
+          },
+        ];
       }
       if (at === pipeline.processors.length - 1) return [];
-      return [{ pointer: `${pipeline.pointer}/processors/${at}`, message: `batch is processor ${at + 1} of ${pipeline.processors.length} in pipeline '${pipeline.id}'; it must come last`, fix: 'move batch to the end of the processors list' }];
+      return [
+        {
+          pointer: `${pipeline.pointer}/processors/${at}`,
+          message: `batch is processor ${at + 1} of ${pipeline.processors.length} in pipeline '${pipeline.id}'; it must come last`,
+          fix: 'move batch to the end of the processors list',
+        },
+      ];
     }),
 });

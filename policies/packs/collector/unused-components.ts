@@ -22,7 +22,10 @@ export const unusedComponents = collectorRule({
         if (!isUsed) {
           findings.push({
             pointer: source.pointer + pointerOf(section, id),
-            message: section === 'extensions' ? `extension '${id}' is defined but not enabled in service.extensions` : `${section.slice(0, -1)} '${id}' is defined but no pipeline uses it`,
+            message:
+              section === 'extensions'
+                ? `extension '${id}' is defined but not enabled in service.extensions`
+                : `${section.slice(0, -1)} '${id}' is defined but no pipeline uses it`,
             fix: section === 'extensions' ? `add '${id}' to service.extensions or remove it` : `add '${id}' to a pipeline or remove it`,
           });
         }

@@ -16,13 +16,22 @@ export const intervalInRange: Rule = {
     const { fluxIntervalMinSeconds: min, fluxIntervalMaxSeconds: max } = ctx.options;
     const range = `${formatSeconds(min)} to ${formatSeconds(max)}`;
     if (seconds === undefined) {
-      return [{ pointer: '/spec/interval', message: `interval '${interval}' is not a duration`, fix: `write a Go duration such as 10m, within ${range}`, severity: 'error' }];
+      return [
+        {
+          pointer: '/spec/interval',
+          message: `interval '${interval}' is not a duration`,
+          fix: `write a Go duration such as 10m, within ${range}`,
+          severity: 'error',
+        },
+      ];
     }
     if (seconds >= min && seconds <= max) return [];
-    return [{
-      pointer: '/spec/interval',
-      message: `interval ${interval} is ${seconds < min ? 'shorter' : 'longer'} than the allowed ${range}`,
-      fix: `set spec.interval within ${range}`,
-    }];
+    return [
+      {
+        pointer: '/spec/interval',
+        message: `interval ${interval} is ${seconds < min ? 'shorter' : 'longer'} than the allowed ${range}`,
+        fix: `set spec.interval within ${range}`,
+      },
+    ];
   },
 };

@@ -17,18 +17,22 @@ export const pathExists: Rule = {
     if (typeof spec.path !== 'string') return [];
     const resolved = resolveRepositoryPath(spec.path);
     if ('outside' in resolved) {
-      return [{
-        pointer: '/spec/path',
-        message: `path '${spec.path}' resolves outside the repository: it ${resolved.outside}`,
-        fix: 'write spec.path relative to the repository root, inside it (for example ./gitops/clusters/prod)',
-      }];
+      return [
+        {
+          pointer: '/spec/path',
+          message: `path '${spec.path}' resolves outside the repository: it ${resolved.outside}`,
+          fix: 'write spec.path relative to the repository root, inside it (for example ./gitops/clusters/prod)',
+        },
+      ];
     }
     // Other sources (OCI artifacts, buckets) hold their own tree: only its escapes are checked.
     if ((ref.kind !== undefined && ref.kind !== 'GitRepository') || ctx.pathExists(resolved.relative)) return [];
-    return [{
-      pointer: '/spec/path',
-      message: `path '${spec.path}' does not exist in the repository`,
-      fix: 'correct spec.path (relative to the repository root), or generate the folder it names',
-    }];
+    return [
+      {
+        pointer: '/spec/path',
+        message: `path '${spec.path}' does not exist in the repository`,
+        fix: 'correct spec.path (relative to the repository root), or generate the folder it names',
+      },
+    ];
   },
 };

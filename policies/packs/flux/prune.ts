@@ -11,10 +11,12 @@ export const pruneEnabled: Rule = {
   check(doc) {
     if (!isFluxKustomization(doc) || specOf(doc).prune === true) return [];
     const present = 'prune' in specOf(doc);
-    return [{
-      pointer: present ? '/spec/prune' : '/spec',
-      message: present ? 'prune is not true: objects removed from git stay in the cluster' : 'prune is not set: objects removed from git stay in the cluster',
-      fix: 'set spec.prune: true',
-    }];
+    return [
+      {
+        pointer: present ? '/spec/prune' : '/spec',
+        message: present ? 'prune is not true: objects removed from git stay in the cluster' : 'prune is not set: objects removed from git stay in the cluster',
+        fix: 'set spec.prune: true',
+      },
+    ];
   },
 };

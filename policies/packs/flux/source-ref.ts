@@ -6,7 +6,8 @@ import { isFluxKustomization, specOf } from './flux-objects';
 export const sourceRefResolves: Rule = {
   id: 'flux/source-ref-resolves',
   severity: 'error',
-  description: "A Flux Kustomization's sourceRef names a source (GitRepository, OCIRepository, Bucket, ExternalArtifact or an ArtifactGenerator's artifact) present in the checked paths, or the cluster's bootstrap source flux-system/flux-system.",
+  description:
+    "A Flux Kustomization's sourceRef names a source (GitRepository, OCIRepository, Bucket, ExternalArtifact or an ArtifactGenerator's artifact) present in the checked paths, or the cluster's bootstrap source flux-system/flux-system.",
   kinds: ['Kustomization'],
   reads: { Kustomization: ['spec.sourceRef'], ArtifactGenerator: ['spec.artifacts'] },
   check(doc, ctx) {
@@ -17,11 +18,13 @@ export const sourceRefResolves: Rule = {
     if (ctx.find(ref.kind, ref.name, namespace)) return [];
     if (isBootstrapSource(ref.kind, ref.name, namespace)) return [];
     if (ref.kind === 'ExternalArtifact' && generatedArtifact(ctx, ref.name, namespace)) return [];
-    return [{
-      pointer: '/spec/sourceRef/name',
-      message: `sourceRef ${ref.kind} ${namespace ?? '(no namespace)'}/${ref.name} is not among the checked objects`,
-      fix: `add the ${ref.kind} to the checked paths, or correct sourceRef name/namespace`,
-    }];
+    return [
+      {
+        pointer: '/spec/sourceRef/name',
+        message: `sourceRef ${ref.kind} ${namespace ?? '(no namespace)'}/${ref.name} is not among the checked objects`,
+        fix: `add the ${ref.kind} to the checked paths, or correct sourceRef name/namespace`,
+      },
+    ];
   },
 };
 

@@ -18,13 +18,15 @@ export const substitutionDisabled: Rule = {
     const annotations = (doc.value.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
     if (annotations?.[ANNOTATION] === 'disabled') return [];
     const usesExpansion = configs.some((source) => JSON.stringify(source.config).includes('${'));
-    return [{
-      pointer: annotations ? '/metadata/annotations' : '/metadata',
-      message: usesExpansion
-        ? `holds a collector config with \${…} references that Flux substitution would rewrite, and lacks ${ANNOTATION}: disabled`
-        : `holds a collector config and lacks ${ANNOTATION}: disabled`,
-      fix: `add the annotation ${ANNOTATION}: disabled`,
-      severity: usesExpansion ? 'error' : 'warning',
-    }];
+    return [
+      {
+        pointer: annotations ? '/metadata/annotations' : '/metadata',
+        message: usesExpansion
+          ? `holds a collector config with \${…} references that Flux substitution would rewrite, and lacks ${ANNOTATION}: disabled`
+          : `holds a collector config and lacks ${ANNOTATION}: disabled`,
+        fix: `add the annotation ${ANNOTATION}: disabled`,
+        severity: usesExpansion ? 'error' : 'warning',
+      },
+    ];
   },
 };

@@ -75,15 +75,20 @@ function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFil
   const unreadable = readManifest(doc);
   if (unreadable instanceof InputError) {
     // Fail closed: a manifest this Phoenix cannot read leaves its guardrails unchecked.
-    return [{
-      pointer: pointerOf('data', MANIFEST_DATA_KEY),
-      message: `guardrails cannot be checked: ${unreadable.message.replace(`${doc.file}: `, '')}`,
-      fix: 're-synthesize the tree (phoenix synth) with the Phoenix version that checks it',
-    }];
+    return [
+      {
+        pointer: pointerOf('data', MANIFEST_DATA_KEY),
+        message: `guardrails cannot be checked: ${unreadable.message.replace(`${doc.file}: `, '')}`,
+        fix: 're-synthesize the tree (phoenix synth) with the Phoenix version that checks it',
+      },
+    ];
   }
   const configs = ctx.collectorConfigs(doc);
   if (configs.length === 0) return [];
-  const manifests = ctx.ofKind('ConfigMap').map(manifestOf).filter((m): m is ManifestView => m !== undefined && describesCollector(m, doc));
+  const manifests = ctx
+    .ofKind('ConfigMap')
+    .map(manifestOf)
+    .filter((m): m is ManifestView => m !== undefined && describesCollector(m, doc));
   const findings: RuleFinding[] = [];
   for (const source of configs) {
     const pipelines = new Map(pipelinesOf(source).map((p) => [p.id, p]));
@@ -102,7 +107,9 @@ function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFil
       }
       for (const candidate of candidates) {
         const processors: CandidateProcessor[] = candidate.processorIds.map((id) => ({
-          id, type: processorType(id), config: isRecord(processorsSection[id]) ? processorsSection[id] : {},
+          id,
+          type: processorType(id),
+          config: isRecord(processorsSection[id]) ? processorsSection[id] : {},
         }));
         for (const v of checkCandidateGuardrails(processors, analysis.analyzed)) {
           const where = `${v.query.origin.file}:${v.line}:${v.column}`;
@@ -110,12 +117,14 @@ function checkDocument(doc: SourceDocument, ctx: RuleContext, read: GuardrailFil
           findings.push({
             pointer: source.pointer + pointerOf('processors', v.processorId),
             severity: v.verdict === 'changed' ? 'error' : 'warning',
-            message: v.verdict === 'changed'
-              ? `experiment '${manifest.name}', candidate '${candidate.variant}': processor '${v.processorId}' changes the answer of guardrail${named} at ${where}: ${v.reason}`
-              : `experiment '${manifest.name}', candidate '${candidate.variant}': cannot tell whether processor '${v.processorId}' keeps the answer of guardrail${named} at ${where}: ${v.reason}`,
-            fix: v.verdict === 'changed'
-              ? `keep ${v.label ? `the attribute behind label '${v.label}'` : `what the query reads of ${v.metric ?? 'the metric'}`} in candidate '${candidate.variant}' (or aggregate with a function the query tolerates), or drop the guardrail if the signal is no longer needed`
-              : 'check the query by hand against the candidate, or simplify the processor so its effect on the metric is explicit',
+            message:
+              v.verdict === 'changed'
+                ? `experiment '${manifest.name}', candidate '${candidate.variant}': processor '${v.processorId}' changes the answer of guardrail${named} at ${where}: ${v.reason}`
+                : `experiment '${manifest.name}', candidate '${candidate.variant}': cannot tell whether processor '${v.processorId}' keeps the answer of guardrail${named} at ${where}: ${v.reason}`,
+            fix:
+              v.verdict === 'changed'
+                ? `keep ${v.label ? `the attribute behind label '${v.label}'` : `what the query reads of ${v.metric ?? 'the metric'}`} in candidate '${candidate.variant}' (or aggregate with a function the query tolerates), or drop the guardrail if the signal is no longer needed`
+                : 'check the query by hand against the candidate, or simplify the processor so its effect on the metric is explicit',
           });
         }
       }

@@ -1,5 +1,10 @@
 import {
-  otelCandidatesFor, otelNameCandidates, placeResourceAttribute, prometheusLabelName, readingsConsistentWith, TARGET_INFO,
+  otelCandidatesFor,
+  otelNameCandidates,
+  placeResourceAttribute,
+  prometheusLabelName,
+  readingsConsistentWith,
+  TARGET_INFO,
   type OtelMetricType,
 } from '../../../analysis/naming';
 import { assessQuery, type AnalyzedQuery, type FoundQuery, type SeriesChange } from '../../../analysis/promql';
@@ -55,7 +60,12 @@ export function checkCandidateGuardrails(processors: readonly CandidateProcessor
   return violations;
 }
 
-function firstViolation(processorId: string, changes: readonly OtelChange[], literals: readonly string[], query: AnalyzedQuery): GuardrailViolation | undefined {
+function firstViolation(
+  processorId: string,
+  changes: readonly OtelChange[],
+  literals: readonly string[],
+  query: AnalyzedQuery,
+): GuardrailViolation | undefined {
   const metrics = [...new Set(query.usage.selectors.map((s) => s.metric).filter((m): m is string => m !== undefined))];
   let unknown: GuardrailViolation | undefined;
   for (const metric of metrics) {
@@ -67,7 +77,8 @@ function firstViolation(processorId: string, changes: readonly OtelChange[], lit
       if (applies === undefined || seriesChange === undefined) {
         if (seriesChange === undefined || assessQuery(query.usage, seriesChange).verdict !== 'unchanged') {
           unknown ??= locate(query, processorId, 'unknown', query.usage.selectors.find((s) => s.metric === metric)!.span.from, {
-            metric, reason: `${change.what}; whether it applies to ${metric} cannot be told from the metric's name and type`,
+            metric,
+            reason: `${change.what}; whether it applies to ${metric} cannot be told from the metric's name and type`,
           });
         }
         continue;
@@ -76,12 +87,17 @@ function firstViolation(processorId: string, changes: readonly OtelChange[], lit
       if (verdict.verdict === 'changed') {
         const r = verdict.reasons[0]!;
         return locate(query, processorId, 'changed', r.span.from, {
-          metric: r.metric, ...(r.label ? { label: r.label } : {}), ...(r.function ? { function: r.function } : {}),
+          metric: r.metric,
+          ...(r.label ? { label: r.label } : {}),
+          ...(r.function ? { function: r.function } : {}),
           reason: `${change.what}: ${r.reason}`,
         });
       }
       if (verdict.verdict === 'unknown') {
-        unknown ??= locate(query, processorId, 'unknown', query.usage.selectors.find((s) => s.metric === metric)!.span.from, { metric, reason: `${change.what}: ${verdict.reasons[0]}` });
+        unknown ??= locate(query, processorId, 'unknown', query.usage.selectors.find((s) => s.metric === metric)!.span.from, {
+          metric,
+          reason: `${change.what}: ${verdict.reasons[0]}`,
+        });
       }
     }
   }
@@ -118,8 +134,10 @@ function appliesTo(change: OtelChange, facts: readonly MetricFacts[]): Truth {
 
 function toSeriesChange(change: OtelChange, metric: string): SeriesChange | undefined {
   switch (change.kind) {
-    case 'drop': return { kind: 'drop-metric', metric };
-    case 'keep-attributes': return { kind: 'aggregate', metric, function: change.fn, keep: change.keep.map(prometheusLabelName) };
+    case 'drop':
+      return { kind: 'drop-metric', metric };
+    case 'keep-attributes':
+      return { kind: 'aggregate', metric, function: change.fn, keep: change.keep.map(prometheusLabelName) };
     case 'remove-attributes': {
       const labels = change.attributes.map(prometheusLabelName);
       return change.fn === 'implied' ? { kind: 'drop-labels', metric, labels } : { kind: 'aggregate', metric, function: change.fn, remove: labels };
@@ -137,7 +155,8 @@ function toSeriesChange(change: OtelChange, metric: string): SeriesChange | unde
       });
       return change.merges ? { kind: 'aggregate', metric, function: 'collide', remove: labels } : { kind: 'drop-labels', metric, labels };
     }
-    case 'opaque': return undefined;
+    case 'opaque':
+      return undefined;
   }
 }
 

@@ -1,6 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { expandGrafanaQuery, findDashboardQueries, findRuleQueries, inlineQuery, valueToSourceOffsets, LineIndex, type FoundQuery } from '../../../analysis/promql';
+import {
+  expandGrafanaQuery,
+  findDashboardQueries,
+  findRuleQueries,
+  inlineQuery,
+  valueToSourceOffsets,
+  LineIndex,
+  type FoundQuery,
+} from '../../../analysis/promql';
 
 /** A guardrail query as the experiment manifest carries it. */
 export interface ManifestGuardrail {

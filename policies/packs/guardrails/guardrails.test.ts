@@ -12,21 +12,36 @@ describe('processorChanges', () => {
   it('reads the collector forms of filters, transforms, metricstransform and attributes', () => {
     expect(processorChanges('filter/x', 'filter', { metrics: { exclude: { match_type: 'strict', metric_names: ['a'] } } })[0]!.kind).toBe('drop');
     const agg = processorChanges('metricstransform/x', 'metricstransform', {
-      transforms: [{ include: 'http.server.request.duration', action: 'update', operations: [{ action: 'aggregate_labels', label_set: ['http.route'], aggregation_type: 'sum' }] }],
+      transforms: [
+        {
+          include: 'http.server.request.duration',
+          action: 'update',
+          operations: [{ action: 'aggregate_labels', label_set: ['http.route'], aggregation_type: 'sum' }],
+        },
+      ],
     });
     expect(agg[0]).toMatchObject({ kind: 'keep-attributes', keep: ['http.route'], fn: 'sum' });
-    expect(processorChanges('attributes/x', 'attributes', { actions: [{ key: 'user.id', action: 'delete' }] })[0]).toMatchObject({ kind: 'remove-attributes', fn: 'collide' });
+    expect(processorChanges('attributes/x', 'attributes', { actions: [{ key: 'user.id', action: 'delete' }] })[0]).toMatchObject({
+      kind: 'remove-attributes',
+      fn: 'collide',
+    });
     expect(processorChanges('batch', 'batch', {})).toEqual([]);
     expect(processorChanges('spanmetrics', 'spanmetrics', {})[0]!.kind).toBe('opaque');
   });
 
   it('reads a delta start set to a number as no change (it decides which delta points merge, not an answer)', () => {
     const changes = processorChanges('transform/x', 'transform', {
-      metric_statements: [{ context: 'datapoint', statements: ['set(start_time_unix_nano, 0) where metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA'] }],
+      metric_statements: [
+        { context: 'datapoint', statements: ['set(start_time_unix_nano, 0) where metric.aggregation_temporality == AGGREGATION_TEMPORALITY_DELTA'] },
+      ],
     });
     expect(changes).toEqual([]);
     // any other value set stays opaque
-    expect(processorChanges('transform/x', 'transform', { metric_statements: [{ context: 'datapoint', statements: ['set(start_time_unix_nano, time_unix_nano)'] }] })[0]!.kind).toBe('opaque');
+    expect(
+      processorChanges('transform/x', 'transform', {
+        metric_statements: [{ context: 'datapoint', statements: ['set(start_time_unix_nano, time_unix_nano)'] }],
+      })[0]!.kind,
+    ).toBe('opaque');
   });
 
   it('treats keep_keys followed by aggregate_on_attributes over the same keys as one aggregation', () => {
@@ -80,8 +95,12 @@ describe('checkCandidateGuardrails', () => {
     // THEN the error ratio changes, reported at the selector reading the status code
     expect(rest).toEqual([]);
     expect(violation).toMatchObject({
-      verdict: 'changed', processorId: 'transform/candidate', line: 6, column: 30,
-      metric: 'http_server_request_duration_seconds_count', label: 'http_response_status_code',
+      verdict: 'changed',
+      processorId: 'transform/candidate',
+      line: 6,
+      column: 30,
+      metric: 'http_server_request_duration_seconds_count',
+      label: 'http_response_status_code',
     });
     expect(violation!.query.origin.name).toBe('job:errors:ratio');
   });
@@ -93,14 +112,22 @@ describe('checkCandidateGuardrails', () => {
   });
 
   it('fails a filter that drops a metric a guardrail reads and ignores other metrics', () => {
-    const drop = (name: string): CandidateProcessor => ({ id: 'filter/drop', type: 'filter', config: { error_mode: 'ignore', metrics: { metric: [`name == "${name}"`] } } });
+    const drop = (name: string): CandidateProcessor => ({
+      id: 'filter/drop',
+      type: 'filter',
+      config: { error_mode: 'ignore', metrics: { metric: [`name == "${name}"`] } },
+    });
     expect(checkCandidateGuardrails([drop('http.server.request.duration')], queries)).toHaveLength(2);
     expect(checkCandidateGuardrails([drop('http.server.active_requests')], queries)).toEqual([]);
   });
 
   it('relates resource attributes to job and instance', () => {
     const up = analyzeQueries([inlineQuery('sum by (instance) (up)', { file: 'x.ts', line: 1, column: 1 })]).analyzed;
-    const removeInstance: CandidateProcessor = { id: 'resource/x', type: 'resource', config: { attributes: [{ key: 'service.instance.id', action: 'delete' }] } };
+    const removeInstance: CandidateProcessor = {
+      id: 'resource/x',
+      type: 'resource',
+      config: { attributes: [{ key: 'service.instance.id', action: 'delete' }] },
+    };
     expect(checkCandidateGuardrails([removeInstance], up)[0]).toMatchObject({ verdict: 'changed', label: 'instance' });
   });
 
@@ -112,7 +139,10 @@ describe('checkCandidateGuardrails', () => {
 
 function experimentDocuments(phase: string, candidateKeeps: string[]): { manifest: string; collector: string } {
   const manifest = {
-    manifestVersion: 1, name: 'checkout', environment: 'staging', phase,
+    manifestVersion: 1,
+    name: 'checkout',
+    environment: 'staging',
+    phase,
     collector: { name: 'c', namespace: 'ns', productionPipeline: 'metrics' },
     variants: [
       { name: 'baseline', kind: 'baseline', shadowPipeline: 'metrics/base', processors: [] },
@@ -123,16 +153,21 @@ function experimentDocuments(phase: string, candidateKeeps: string[]): { manifes
   };
   const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: checkout-phoenix-experiment\n  namespace: ns\n  labels: {phoenix.dev/experiment-manifest: "true"}\ndata:\n  experiment.json: ${JSON.stringify(JSON.stringify(manifest))}\n`;
   const collector = {
-    apiVersion: 'opentelemetry.io/v1beta1', kind: 'OpenTelemetryCollector', metadata: { name: 'c', namespace: 'ns' },
+    apiVersion: 'opentelemetry.io/v1beta1',
+    kind: 'OpenTelemetryCollector',
+    metadata: { name: 'c', namespace: 'ns' },
     spec: {
       config: {
-        receivers: { otlp: {} }, exporters: { debug: {} },
+        receivers: { otlp: {} },
+        exporters: { debug: {} },
         processors: { batch: {}, 'transform/candidate': keepAttributes(candidateKeeps).config },
-        service: { pipelines: {
-          metrics: { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
-          'metrics/base': { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
-          'metrics/route-only': { receivers: ['otlp'], processors: ['transform/candidate', 'batch'], exporters: ['debug'] },
-        } },
+        service: {
+          pipelines: {
+            metrics: { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
+            'metrics/base': { receivers: ['otlp'], processors: ['batch'], exporters: ['debug'] },
+            'metrics/route-only': { receivers: ['otlp'], processors: ['transform/candidate', 'batch'], exporters: ['debug'] },
+          },
+        },
       },
     },
   };
@@ -147,10 +182,21 @@ describe('guardrails/candidate-keeps-answers', () => {
     const docs = experimentDocuments('running', ['http.route']);
     const rule = createCandidateKeepsGuardrailsRule(readRules);
     // WHEN phoenix check runs the rule
-    const report = checkSources([{ file: 'gitops/manifest.yaml', text: docs.manifest }, { file: 'gitops/collector.json', text: docs.collector }], { rules: [rule], waiversFile: false });
+    const report = checkSources(
+      [
+        { file: 'gitops/manifest.yaml', text: docs.manifest },
+        { file: 'gitops/collector.json', text: docs.collector },
+      ],
+      { rules: [rule], waiversFile: false },
+    );
     // THEN one error at the processor names the rule file position and the label
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ ruleId: 'guardrails/candidate-keeps-answers', severity: 'error', file: 'gitops/collector.json', object: { kind: 'OpenTelemetryCollector', name: 'c' } });
+    expect(report.findings[0]).toMatchObject({
+      ruleId: 'guardrails/candidate-keeps-answers',
+      severity: 'error',
+      file: 'gitops/collector.json',
+      object: { kind: 'OpenTelemetryCollector', name: 'c' },
+    });
     expect(report.findings[0]!.message).toMatch(/candidate 'route-only'.*rules\/slo\.yaml:6:30.*http_response_status_code/);
     expect(report.failed).toBe(true);
   });
@@ -177,11 +223,15 @@ describe('guardrailQueries', () => {
     const dashboard = JSON.stringify({ panels: [{ title: 'Errors', targets: [{ refId: 'A', expr: 'sum(rate(x{job="$job"}[$__rate_interval]))' }] }] }, null, 2);
     const read = (file: string) => (file === 'rules/slo.yaml' ? RULES : file === 'dash/a.json' ? dashboard : undefined);
     const ruleExpr = findRuleQueries('r', RULES).queries[1]!.expr;
-    const [rule, panel, unread] = guardrailQueries([
-      { name: 'p99', expr: ruleExpr, source: 'rules/slo.yaml:9' },
-      { name: 'Errors A', expr: 'sum(rate(x{job="$job"}[$__rate_interval]))', source: "dash/a.json: panel 'Errors' target A" },
-      { name: 'Gone A', expr: 'sum(rate(y[$__rate_interval]))', source: "dash/gone.json: panel 'Gone' target A" },
-    ], 'gitops/manifest.yaml', read);
+    const [rule, panel, unread] = guardrailQueries(
+      [
+        { name: 'p99', expr: ruleExpr, source: 'rules/slo.yaml:9' },
+        { name: 'Errors A', expr: 'sum(rate(x{job="$job"}[$__rate_interval]))', source: "dash/a.json: panel 'Errors' target A" },
+        { name: 'Gone A', expr: 'sum(rate(y[$__rate_interval]))', source: "dash/gone.json: panel 'Gone' target A" },
+      ],
+      'gitops/manifest.yaml',
+      read,
+    );
     expect(rule!.origin).toMatchObject({ file: 'rules/slo.yaml', line: 9, column: 15, name: 'p99' });
     expect(panel!.origin).toMatchObject({ file: 'dash/a.json', line: 8, column: 20, name: 'Errors A' });
     expect(panel!.expr).toBe('sum(rate(x{job="phoenix_var_job"}[4m]))');

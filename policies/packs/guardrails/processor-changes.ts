@@ -31,7 +31,13 @@ export type MetricPredicate = (metric: MetricFacts) => Truth;
 export type OtelChange =
   | { readonly kind: 'drop'; readonly when: MetricPredicate; readonly what: string }
   | { readonly kind: 'keep-attributes'; readonly when: MetricPredicate; readonly keep: readonly string[]; readonly fn: MergeFunction; readonly what: string }
-  | { readonly kind: 'remove-attributes'; readonly when: MetricPredicate; readonly attributes: readonly string[]; readonly fn: MergeFunction | 'implied'; readonly what: string }
+  | {
+      readonly kind: 'remove-attributes';
+      readonly when: MetricPredicate;
+      readonly attributes: readonly string[];
+      readonly fn: MergeFunction | 'implied';
+      readonly what: string;
+    }
   | { readonly kind: 'resource-keep'; readonly keep: readonly string[]; readonly what: string }
   | { readonly kind: 'resource-remove'; readonly attributes: readonly string[]; readonly merges: boolean; readonly what: string }
   | { readonly kind: 'opaque'; readonly when: MetricPredicate; readonly what: string };
@@ -67,12 +73,18 @@ export function processorChanges(id: string, writtenType: string, config: Readon
   const type = canonicalComponentType('processor', writtenType);
   if (NEUTRAL.has(type)) return [];
   switch (type) {
-    case 'filter': return filterChanges(id, config);
-    case 'transform': return transformChanges(id, config);
-    case 'metrics_transform': return metricsTransformChanges(id, config);
-    case 'attributes': return attributeActionChanges(id, config, 'datapoint');
-    case 'resource': return attributeActionChanges(id, config, 'resource');
-    default: return [{ kind: 'opaque', when: always, what: `(type ${type}) is not modelled` }];
+    case 'filter':
+      return filterChanges(id, config);
+    case 'transform':
+      return transformChanges(id, config);
+    case 'metrics_transform':
+      return metricsTransformChanges(id, config);
+    case 'attributes':
+      return attributeActionChanges(id, config, 'datapoint');
+    case 'resource':
+      return attributeActionChanges(id, config, 'resource');
+    default:
+      return [{ kind: 'opaque', when: always, what: `(type ${type}) is not modelled` }];
   }
 }
 
@@ -136,7 +148,13 @@ function transformChanges(id: string, config: Readonly<Record<string, unknown>>)
     }
   }
   for (const a of aggregations) {
-    out.push({ kind: 'keep-attributes', when: whenCondition(a.condition), keep: a.keep, fn: a.fn, what: `keeps ${JSON.stringify(a.keep)} and merges the rest with ${a.fn}` });
+    out.push({
+      kind: 'keep-attributes',
+      when: whenCondition(a.condition),
+      keep: a.keep,
+      fn: a.fn,
+      what: `keeps ${JSON.stringify(a.keep)} and merges the rest with ${a.fn}`,
+    });
   }
   for (const k of keeps) {
     const when = whenCondition(k.condition);
@@ -170,7 +188,13 @@ function metricsTransformChanges(id: string, config: Readonly<Record<string, unk
     }
     for (const op of (Array.isArray(t.operations) ? t.operations : []).map(record)) {
       if (op.action === 'aggregate_labels' && FUNCTIONS.includes(String(op.aggregation_type))) {
-        out.push({ kind: 'keep-attributes', when, keep: strings(op.label_set), fn: op.aggregation_type as AggregationFunction, what: `aggregates ${include} to ${JSON.stringify(strings(op.label_set))} with ${String(op.aggregation_type)}` });
+        out.push({
+          kind: 'keep-attributes',
+          when,
+          keep: strings(op.label_set),
+          fn: op.aggregation_type as AggregationFunction,
+          what: `aggregates ${include} to ${JSON.stringify(strings(op.label_set))} with ${String(op.aggregation_type)}`,
+        });
       } else if (op.action === 'update_label' && typeof op.label === 'string') {
         out.push({ kind: 'remove-attributes', when, attributes: [op.label], fn: 'implied', what: `renames label ${op.label} of ${include}` });
       } else if (op.action !== 'add_label') {
@@ -183,7 +207,7 @@ function metricsTransformChanges(id: string, config: Readonly<Record<string, unk
 
 function attributeActionChanges(id: string, config: Readonly<Record<string, unknown>>, level: 'datapoint' | 'resource'): OtelChange[] {
   const out: OtelChange[] = [];
-  for (const action of (Array.isArray(config.actions) ? config.actions : (Array.isArray(config.attributes) ? config.attributes : [])).map(record)) {
+  for (const action of (Array.isArray(config.actions) ? config.actions : Array.isArray(config.attributes) ? config.attributes : []).map(record)) {
     const key = typeof action.key === 'string' ? action.key : undefined;
     const kind = String(action.action);
     if (kind === 'insert') continue;

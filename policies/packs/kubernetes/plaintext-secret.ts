@@ -16,11 +16,13 @@ export const noPlaintextSecret: Rule = {
       if (!isRecord(values)) continue;
       const keys = Object.keys(values);
       if (keys.length === 0) continue;
-      return [{
-        pointer: pointerOf(section, keys[0]),
-        message: `Secret holds ${section} in plain text (${keys.length} key${keys.length === 1 ? '' : 's'}: ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', …' : ''})`,
-        fix: 'encrypt it with SOPS, or use a SealedSecret / ExternalSecret and remove the Secret from git',
-      }];
+      return [
+        {
+          pointer: pointerOf(section, keys[0]),
+          message: `Secret holds ${section} in plain text (${keys.length} key${keys.length === 1 ? '' : 's'}: ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ', …' : ''})`,
+          fix: 'encrypt it with SOPS, or use a SealedSecret / ExternalSecret and remove the Secret from git',
+        },
+      ];
     }
     return [];
   },

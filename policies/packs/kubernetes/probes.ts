@@ -16,5 +16,9 @@ export const probesSet: Rule = {
   reads: 'document',
   description: 'Long-running containers declare readiness and liveness probes.',
   kinds: WORKLOAD_KINDS.filter((kind) => !BATCH_KINDS.has(kind)),
-  check: (doc) => runTable(rows, containersOf(doc).filter((view) => !view.init)),
+  check: (doc) =>
+    runTable(
+      rows,
+      containersOf(doc).filter((view) => !view.init),
+    ),
 };

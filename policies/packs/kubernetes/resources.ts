@@ -10,7 +10,12 @@ const REQUIRED: ReadonlyArray<readonly [string, string]> = [
 
 const rows: TableRow<ContainerView>[] = REQUIRED.map(([section, resource]) => ({
   when: (view) => field(view.container, 'resources', section, resource) === undefined,
-  pointer: (view) => (field(view.container, 'resources', section) !== undefined ? `${view.pointer}/resources/${section}` : field(view.container, 'resources') !== undefined ? `${view.pointer}/resources` : view.pointer),
+  pointer: (view) =>
+    field(view.container, 'resources', section) !== undefined
+      ? `${view.pointer}/resources/${section}`
+      : field(view.container, 'resources') !== undefined
+        ? `${view.pointer}/resources`
+        : view.pointer,
   message: (view) => `container '${view.name}' sets no ${resource} ${section.slice(0, -1)}`,
   fix: `set resources.${section}.${resource}`,
 }));

@@ -20,7 +20,9 @@ export const collectorConfigValid: Rule = {
         findings.push({
           pointer: source.pointer + problem.pointer,
           message: problem.message,
-          fix: problem.unknownComponent ? 'check the component type; unknown components are not validated' : 'correct the component settings to match its schema',
+          fix: problem.unknownComponent
+            ? 'check the component type; unknown components are not validated'
+            : 'correct the component settings to match its schema',
           severity: problem.unknownComponent ? 'warning' : undefined,
         });
       }

@@ -30,16 +30,28 @@ function toFinding(error: SchemaError): RuleFinding {
   const field = error.instancePath || '/';
   const { params } = error;
   if (error.keyword === 'required') {
-    return { pointer: error.instancePath, message: `${field}: required field '${String(params.missingProperty)}' is missing`, fix: `add '${String(params.missingProperty)}'` };
+    return {
+      pointer: error.instancePath,
+      message: `${field}: required field '${String(params.missingProperty)}' is missing`,
+      fix: `add '${String(params.missingProperty)}'`,
+    };
   }
   if (error.keyword === 'additionalProperties') {
     const extra = String(params.additionalProperty);
-    return { pointer: `${error.instancePath}/${extra}`, message: `${field}: unknown field '${extra}'`, fix: `remove '${extra}' or check its spelling against the schema` };
+    return {
+      pointer: `${error.instancePath}/${extra}`,
+      message: `${field}: unknown field '${extra}'`,
+      fix: `remove '${extra}' or check its spelling against the schema`,
+    };
   }
   if (error.keyword === 'enum') {
     return { pointer: error.instancePath, message: `${field} must be one of ${JSON.stringify(params.allowedValues)}`, fix: 'use one of the allowed values' };
   }
-  return { pointer: error.instancePath, message: `${field} ${error.message ?? describeKeyword(error)}`, fix: 'correct the value to match the schema of this kind' };
+  return {
+    pointer: error.instancePath,
+    message: `${field} ${error.message ?? describeKeyword(error)}`,
+    fix: 'correct the value to match the schema of this kind',
+  };
 }
 
 /** The validators kubernetes-models ships carry no messages: say it from the keyword and its parameters. */

@@ -12,10 +12,22 @@ export const unknownKind: Rule = {
     const { apiVersion, kind } = doc.object;
     if (apiVersion === undefined || kind === undefined) {
       if (looksLikeCollectorConfig(doc.value)) return [];
-      return [{ pointer: '', message: 'document is neither a Kubernetes object (apiVersion and kind) nor a collector config', fix: 'add apiVersion and kind, or leave this file out of the checked paths' }];
+      return [
+        {
+          pointer: '',
+          message: 'document is neither a Kubernetes object (apiVersion and kind) nor a collector config',
+          fix: 'add apiVersion and kind, or leave this file out of the checked paths',
+        },
+      ];
     }
     if (schemaFor(apiVersion, kind) || isKustomizeBuildFile(apiVersion)) return [];
-    return [{ pointer: '/kind', message: `no schema for ${kind} ${apiVersion}: only the generic rules apply`, fix: 'check apiVersion and kind for typos; custom resources outside Flux and the OpenTelemetry operator are not validated' }];
+    return [
+      {
+        pointer: '/kind',
+        message: `no schema for ${kind} ${apiVersion}: only the generic rules apply`,
+        fix: 'check apiVersion and kind for typos; custom resources outside Flux and the OpenTelemetry operator are not validated',
+      },
+    ];
   },
 };
 

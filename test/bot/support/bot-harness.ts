@@ -20,7 +20,10 @@ let keyPair: { privateKey: string; publicKey: string } | undefined;
 function appKeys(): { privateKey: string; publicKey: string } {
   if (!keyPair) {
     const pair = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-    keyPair = { privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+    keyPair = {
+      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    };
   }
   return keyPair;
 }
@@ -56,7 +59,11 @@ export class BotHarness {
     github.addRepo({ owner: OWNER, name: REPO, installationId: INSTALLATION_ID });
     github.setRef(FULL_NAME, 'heads/main', baseSha);
     const harness = new BotHarness(github, repo, remoteDir, workDir, baseSha);
-    harness.cleanups.push(() => repo.remove(), () => fs.rmSync(remotesRoot, { recursive: true, force: true }), () => fs.rmSync(workDir, { recursive: true, force: true }));
+    harness.cleanups.push(
+      () => repo.remove(),
+      () => fs.rmSync(remotesRoot, { recursive: true, force: true }),
+      () => fs.rmSync(workDir, { recursive: true, force: true }),
+    );
     return harness;
   }
 
@@ -66,7 +73,9 @@ export class BotHarness {
     this.repo.git('checkout', '--quiet', exists ? branch : '-b', ...(exists ? [] : [branch, 'main']));
     const sha = this.repo.commit(files, `change ${branch}`);
     this.repo.git('checkout', '--quiet', 'main');
-    execFileSync('git', ['push', '--quiet', '--force', this.remoteDir, `${sha}:refs/heads/${branch}`, `${sha}:refs/pull/${pullNumber}/head`], { cwd: this.repo.dir });
+    execFileSync('git', ['push', '--quiet', '--force', this.remoteDir, `${sha}:refs/heads/${branch}`, `${sha}:refs/pull/${pullNumber}/head`], {
+      cwd: this.repo.dir,
+    });
     return sha;
   }
 
@@ -93,14 +102,24 @@ export class BotHarness {
         callback();
       },
     });
-    const bot = await createBot(config, { privateKey: appKeys().privateKey, webhookSecrets: [WEBHOOK_SECRET] }, { log: createBotLogger(sink, 'debug'), clientOptions: { throttle: false, retries: 2, retryAfterBaseValueMs: 1 } });
+    const bot = await createBot(
+      config,
+      { privateKey: appKeys().privateKey, webhookSecrets: [WEBHOOK_SECRET] },
+      { log: createBotLogger(sink, 'debug'), clientOptions: { throttle: false, retries: 2, retryAfterBaseValueMs: 1 } },
+    );
     const server = await bot.start();
     this.bots.push(bot);
     return { bot, url: server.url };
   }
 
   /** Delivers a real `pull_request` payload for the pull request's current head, signed. */
-  async deliver(serverUrl: string, action: string, pullNumber: number, headSha: string, mutate: (payload: Record<string, any>) => void = () => undefined): Promise<{ status: number; body: string }> {  
+  async deliver(
+    serverUrl: string,
+    action: string,
+    pullNumber: number,
+    headSha: string,
+    mutate: (payload: Record<string, any>) => void = () => undefined,
+  ): Promise<{ status: number; body: string }> {
     const payload = pullRequestExample(action);
     payload.number = pullNumber;
     payload.pull_request.number = pullNumber;

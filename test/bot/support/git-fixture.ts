@@ -90,6 +90,24 @@ export function service(): string {
 
 /** The experiment manifest ConfigMap the generator writes beside the collector (guardrails included). */
 export function manifest(environment: string): string {
-  const json = JSON.stringify({ manifestVersion: 1, name: 'drop-pod-labels', environment, phase: 'running', collector: { name: 'collector', namespace: 'observability', productionPipeline: 'metrics' }, variants: [], promotion: {}, guardrails: { queries: [{ name: 'p99 latency', expr: 'histogram_quantile(0.99, sum by (le, pod) (rate(http_server_request_duration_seconds_bucket[5m])))' }, { name: 'error ratio', expr: 'sum(rate(errors_total[5m]))' }] } }, null, 2);
+  const json = JSON.stringify(
+    {
+      manifestVersion: 1,
+      name: 'drop-pod-labels',
+      environment,
+      phase: 'running',
+      collector: { name: 'collector', namespace: 'observability', productionPipeline: 'metrics' },
+      variants: [],
+      promotion: {},
+      guardrails: {
+        queries: [
+          { name: 'p99 latency', expr: 'histogram_quantile(0.99, sum by (le, pod) (rate(http_server_request_duration_seconds_bucket[5m])))' },
+          { name: 'error ratio', expr: 'sum(rate(errors_total[5m]))' },
+        ],
+      },
+    },
+    null,
+    2,
+  );
   return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: drop-pod-labels-phoenix-experiment\n  namespace: observability\n  labels:\n    phoenix.dev/experiment: drop-pod-labels\n    phoenix.dev/experiment-manifest: 'true'\ndata:\n  experiment.json: |\n${json.replace(/^/gm, '    ')}\n`;
 }

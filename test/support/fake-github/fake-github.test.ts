@@ -25,7 +25,14 @@ describe('fake GitHub validated against @octokit/openapi', () => {
     // GIVEN a pushed branch
     github.setRef('acme/config', 'heads/phoenix/promote', SHA_B);
     // WHEN a pull request is created, listed by head and closed
-    const created = await client.rest.pulls.create({ owner: 'acme', repo: 'config', title: 'promote', head: 'phoenix/promote', base: 'main', body: 'evidence' });
+    const created = await client.rest.pulls.create({
+      owner: 'acme',
+      repo: 'config',
+      title: 'promote',
+      head: 'phoenix/promote',
+      base: 'main',
+      body: 'evidence',
+    });
     const listed = await client.rest.pulls.list({ owner: 'acme', repo: 'config', head: 'acme:phoenix/promote', state: 'open' });
     await client.rest.pulls.update({ owner: 'acme', repo: 'config', pull_number: created.data.number, state: 'closed' });
     const closed = await client.rest.pulls.get({ owner: 'acme', repo: 'config', pull_number: created.data.number });
@@ -64,7 +71,10 @@ describe('fake GitHub validated against @octokit/openapi', () => {
     const labels = await client.rest.issues.addLabels({ owner: 'acme', repo: 'config', issue_number: pull.number, labels: ['phoenix', 'rollback'] });
     const run = await client.rest.checks.create({ owner: 'acme', repo: 'config', name: 'phoenix', head_sha: SHA_B, status: 'in_progress' });
     await client.rest.checks.update({
-      owner: 'acme', repo: 'config', check_run_id: run.data.id, conclusion: 'failure',
+      owner: 'acme',
+      repo: 'config',
+      check_run_id: run.data.id,
+      conclusion: 'failure',
       output: { title: 't', summary: 's', annotations: [{ path: 'gitops/a.yaml', start_line: 3, end_line: 3, annotation_level: 'failure', message: 'bad' }] },
     });
     await client.rest.repos.createCommitStatus({ owner: 'acme', repo: 'config', sha: SHA_B, state: 'success', context: 'kustomization/prod' });
@@ -83,9 +93,17 @@ describe('fake GitHub validated against @octokit/openapi', () => {
 
   it('records a violation when a request breaks the OpenAPI description', async () => {
     // GIVEN a check run with 51 annotations (GitHub allows 50 per request)
-    const annotations = Array.from({ length: 51 }, (_, i) => ({ path: 'a.yaml', start_line: i + 1, end_line: i + 1, annotation_level: 'notice' as const, message: 'm' }));
+    const annotations = Array.from({ length: 51 }, (_, i) => ({
+      path: 'a.yaml',
+      start_line: i + 1,
+      end_line: i + 1,
+      annotation_level: 'notice' as const,
+      message: 'm',
+    }));
     // WHEN it is sent THEN the fake rejects it and assertValid fails the test
-    await expect(client.rest.checks.create({ owner: 'acme', repo: 'config', name: 'x', head_sha: SHA_A, output: { title: 't', summary: 's', annotations } })).rejects.toThrow();
+    await expect(
+      client.rest.checks.create({ owner: 'acme', repo: 'config', name: 'x', head_sha: SHA_A, output: { title: 't', summary: 's', annotations } }),
+    ).rejects.toThrow();
     expect(() => github.assertValid()).toThrow(/annotations/);
   });
 
@@ -100,7 +118,9 @@ describe('fake GitHub validated against @octokit/openapi', () => {
     github.setRef('acme/config', 'heads/feature', SHA_B);
     github.failNext('pulls/create', { status: 502, applied: true });
     // WHEN the create fails
-    await expect(retrying.rest.pulls.create({ owner: 'acme', repo: 'config', title: 't', head: 'feature', base: 'main' })).rejects.toMatchObject({ status: 502 });
+    await expect(retrying.rest.pulls.create({ owner: 'acme', repo: 'config', title: 't', head: 'feature', base: 'main' })).rejects.toMatchObject({
+      status: 502,
+    });
     // THEN it was sent once, and the pull request exists for a look-up
     expect(github.calls('pulls/create')).toHaveLength(1);
     const found = await retrying.rest.pulls.list({ owner: 'acme', repo: 'config', head: 'acme:feature' });

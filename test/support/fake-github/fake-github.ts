@@ -169,7 +169,12 @@ export class FakeGitHub {
   /** Makes the next `times` calls of an operation fail with `status`, optionally after taking effect. */
   failNext(operationId: string, options: FaultOptions = {}): void {
     if (!this.routes.some((r) => r.operationId === operationId)) throw new Error(`the fake does not serve ${operationId}`);
-    this.faults.set(operationId, { status: options.status ?? 502, times: options.times ?? 1, applied: options.applied ?? false, headers: options.headers ?? {} });
+    this.faults.set(operationId, {
+      status: options.status ?? 502,
+      times: options.times ?? 1,
+      applied: options.applied ?? false,
+      headers: options.headers ?? {},
+    });
   }
 
   /** A token that acts as a plain user (default for unknown non-installation tokens: `octocat`). */
@@ -325,7 +330,14 @@ export class FakeGitHub {
     if (problems.length > 0) {
       this.violations.push(...problems.map((p) => `${compiled.operationId} request: ${p}`));
       record(422, false, undefined, body);
-      return { status: 422, body: { message: 'Invalid request.', documentation_url: 'https://docs.github.com/rest', errors: problems.map((p) => ({ code: 'invalid', message: p })) } };
+      return {
+        status: 422,
+        body: {
+          message: 'Invalid request.',
+          documentation_url: 'https://docs.github.com/rest',
+          errors: problems.map((p) => ({ code: 'invalid', message: p })),
+        },
+      };
     }
 
     const auth = this.authenticate(authorization);
@@ -333,7 +345,16 @@ export class FakeGitHub {
       record(401, false, undefined, body);
       return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' } };
     }
-    const request: HandlerRequest = { params, query, body, state: this.state, actor: auth.actor, appJwt: auth.appJwt, installationId: auth.installationId, url: url.toString() };
+    const request: HandlerRequest = {
+      params,
+      query,
+      body,
+      state: this.state,
+      actor: auth.actor,
+      appJwt: auth.appJwt,
+      installationId: auth.installationId,
+      url: url.toString(),
+    };
 
     const fault = this.faults.get(compiled.operationId);
     if (fault && fault.times > 0) {

@@ -136,8 +136,20 @@ function pullCommon(state: FakeState, repo: FakeRepo, pull: FakePull): Json {
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: { label: `${headOwner}:${pull.headRef}`, ref: pull.headRef, sha: pull.headSha, user: renderUser({ login: headOwner, id: 1, type: 'User' }), repo: renderEmbeddedRepo(state, pull.headRepo) },
-    base: { label: `${repo.owner}:${pull.baseRef}`, ref: pull.baseRef, sha: pull.baseSha, user: renderUser({ login: repo.owner, id: 1, type: 'User' }), repo: renderEmbeddedRepo(state, fullName) },
+    head: {
+      label: `${headOwner}:${pull.headRef}`,
+      ref: pull.headRef,
+      sha: pull.headSha,
+      user: renderUser({ login: headOwner, id: 1, type: 'User' }),
+      repo: renderEmbeddedRepo(state, pull.headRepo),
+    },
+    base: {
+      label: `${repo.owner}:${pull.baseRef}`,
+      ref: pull.baseRef,
+      sha: pull.baseSha,
+      user: renderUser({ login: repo.owner, id: 1, type: 'User' }),
+      repo: renderEmbeddedRepo(state, fullName),
+    },
     author_association: 'CONTRIBUTOR',
     auto_merge: null,
     draft: pull.draft,
@@ -267,7 +279,14 @@ export function latestStatuses(repo: FakeRepo, sha: string): FakeStatus[] {
 export function renderCombinedStatus(state: FakeState, repo: FakeRepo, sha: string): Json {
   const statuses = latestStatuses(repo, sha);
   const states = statuses.map((s) => s.state);
-  const combined = states.length === 0 ? 'pending' : states.some((s) => s === 'error' || s === 'failure') ? 'failure' : states.some((s) => s === 'pending') ? 'pending' : 'success';
+  const combined =
+    states.length === 0
+      ? 'pending'
+      : states.some((s) => s === 'error' || s === 'failure')
+        ? 'failure'
+        : states.some((s) => s === 'pending')
+          ? 'pending'
+          : 'success';
   const fullName = `${repo.owner}/${repo.name}`;
   return {
     state: combined,
@@ -322,7 +341,13 @@ export function renderInstallation(installationId: number, account: string, appI
 export function renderInstallationToken(token: string, expiresAt: string): Json {
   const t = template('installation-token', () => example('POST', '/app/installations/{installation_id}/access_tokens'));
   delete t.repositories;
-  return { ...t, token, expires_at: expiresAt, permissions: { contents: 'read', pull_requests: 'write', checks: 'write', statuses: 'write', metadata: 'read' }, repository_selection: 'all' };
+  return {
+    ...t,
+    token,
+    expires_at: expiresAt,
+    permissions: { contents: 'read', pull_requests: 'write', checks: 'write', statuses: 'write', metadata: 'read' },
+    repository_selection: 'all',
+  };
 }
 
 /** A `repository` as listed for an installation. */

@@ -6,4 +6,12 @@
 export { FakeGitHub, type AddPullOptions, type AddRepoOptions, type FakeGitHubOptions, type FaultOptions, type RecordedRequest } from './fake-github';
 export type { FakeActor, FakeAnnotation, FakeCheckRun, FakeComment, FakePull, FakeRepo, FakeStatus } from './state';
 export { MAX_ANNOTATIONS_PER_REQUEST } from './handlers/checks';
-export { RUNNING_IN_DEV, seedConfigRepo, syncBranchesToGitHub, syncingFetch, usePersonGitIdentity, type SeededConfigRepo, type SeedOptions } from './hosted-repo';
+export {
+  RUNNING_IN_DEV,
+  seedConfigRepo,
+  syncBranchesToGitHub,
+  syncingFetch,
+  usePersonGitIdentity,
+  type SeededConfigRepo,
+  type SeedOptions,
+} from './hosted-repo';

@@ -13,7 +13,12 @@ type Json = Record<string, unknown>;
 
 interface OpenApiDocument {
   paths: Record<string, Record<string, Json>>;
-  components: { schemas: Record<string, Json>; parameters: Record<string, Json>; responses: Record<string, Json>; examples: Record<string, { value: unknown }> };
+  components: {
+    schemas: Record<string, Json>;
+    parameters: Record<string, Json>;
+    responses: Record<string, Json>;
+    examples: Record<string, { value: unknown }>;
+  };
 }
 
 /** One parameter of an operation (path or query), resolved from `#/components/parameters`. */
@@ -200,7 +205,10 @@ function compile(key: string, schema: Json, coerce = false): ValidateFunction {
 function describeErrors(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .slice(0, 5)
-    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    )
     .join('; ');
 }
 

@@ -4,7 +4,7 @@ import type { FakeActor, FakeRepo, FakeState } from './state';
 export interface HandlerRequest {
   readonly params: Record<string, string>;
   readonly query: Record<string, string>;
-  readonly body: any;  
+  readonly body: any;
   readonly state: FakeState;
   /** Who the Authorization header acts as. */
   readonly actor: FakeActor;

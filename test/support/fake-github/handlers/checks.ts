@@ -21,7 +21,9 @@ interface CheckRunBody {
 function applyBody(run: FakeCheckRun, body: CheckRunBody, now: string): void {
   const annotations = body.output?.annotations ?? [];
   if (annotations.length > MAX_ANNOTATIONS_PER_REQUEST) {
-    throw new GitHubHttpError(422, 'Validation Failed', [{ resource: 'CheckRun', field: 'output.annotations', code: 'too_many', message: 'at most 50 annotations per request' }]);
+    throw new GitHubHttpError(422, 'Validation Failed', [
+      { resource: 'CheckRun', field: 'output.annotations', code: 'too_many', message: 'at most 50 annotations per request' },
+    ]);
   }
   if (body.name !== undefined) run.name = body.name;
   if (body.external_id !== undefined) run.externalId = body.external_id;
@@ -38,7 +40,8 @@ function applyBody(run: FakeCheckRun, body: CheckRunBody, now: string): void {
     run.status = 'completed';
     run.completedAt = body.completed_at ?? now;
   } else if (body.status !== undefined) {
-    if (body.status === 'completed') throw new GitHubHttpError(422, 'Validation Failed', [{ resource: 'CheckRun', field: 'conclusion', code: 'missing_field' }]);
+    if (body.status === 'completed')
+      throw new GitHubHttpError(422, 'Validation Failed', [{ resource: 'CheckRun', field: 'conclusion', code: 'missing_field' }]);
     run.status = body.status;
   }
 }

@@ -23,7 +23,14 @@ function createComment(request: HandlerRequest) {
   const repo = requireRepo(request);
   requireIssue(repo, request.params.issue_number);
   const now = request.state.now();
-  const comment: FakeComment = { id: request.state.id(), issueNumber: Number(request.params.issue_number), body: request.body.body, user: request.actor, createdAt: now, updatedAt: now };
+  const comment: FakeComment = {
+    id: request.state.id(),
+    issueNumber: Number(request.params.issue_number),
+    body: request.body.body,
+    user: request.actor,
+    createdAt: now,
+    updatedAt: now,
+  };
   repo.comments.push(comment);
   return { status: 201, body: renderComment(repo, comment) };
 }

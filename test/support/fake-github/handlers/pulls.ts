@@ -51,7 +51,9 @@ function create(request: HandlerRequest) {
   const baseSha = repo.refs.get(`heads/${body.base}`);
   if (!headSha) throw new GitHubHttpError(422, 'Validation Failed', [{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
   if (!baseSha) throw new GitHubHttpError(422, 'Validation Failed', [{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
-  const duplicate = repo.pulls.find((p) => p.state === 'open' && p.headRef === headRef && p.headRepo.toLowerCase() === headRepo.toLowerCase() && p.baseRef === body.base);
+  const duplicate = repo.pulls.find(
+    (p) => p.state === 'open' && p.headRef === headRef && p.headRepo.toLowerCase() === headRepo.toLowerCase() && p.baseRef === body.base,
+  );
   if (duplicate) {
     throw new GitHubHttpError(422, 'Validation Failed', [
       { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${headRepo.split('/')[0]}:${headRef}.` },
@@ -111,7 +113,9 @@ function merge(request: HandlerRequest) {
   const body = (request.body ?? {}) as { sha?: string; merge_method?: string };
   if (pull.state !== 'open' || pull.draft) throw new GitHubHttpError(405, 'Pull Request is not mergeable');
   if (body.sha !== undefined && body.sha !== pull.headSha) throw new GitHubHttpError(409, 'Head branch was modified. Review and try the merge again.');
-  const mergeSha = createHash('sha1').update(`${pull.baseSha}:${pull.headSha}:${body.merge_method ?? 'merge'}`).digest('hex');
+  const mergeSha = createHash('sha1')
+    .update(`${pull.baseSha}:${pull.headSha}:${body.merge_method ?? 'merge'}`)
+    .digest('hex');
   repo.refs.set(`heads/${pull.baseRef}`, mergeSha);
   pull.merged = true;
   pull.state = 'closed';

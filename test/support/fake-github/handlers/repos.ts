@@ -1,4 +1,12 @@
-import { renderCombinedStatus, renderFullRepo, renderInstallation, renderInstallationRepo, renderInstallationToken, renderRef, renderStatus } from '../fixtures';
+import {
+  renderCombinedStatus,
+  renderFullRepo,
+  renderInstallation,
+  renderInstallationRepo,
+  renderInstallationToken,
+  renderRef,
+  renderStatus,
+} from '../fixtures';
 import { GitHubHttpError, paginate, requireRepo, type HandlerRequest, type Route } from '../route';
 import type { FakeRepo, FakeStatus } from '../state';
 
@@ -23,7 +31,8 @@ function getRef(request: HandlerRequest) {
 function createRef(request: HandlerRequest) {
   const repo = requireRepo(request);
   const { ref, sha } = request.body as { ref: string; sha: string };
-  if (!ref.startsWith('refs/') || ref.split('/').length < 3) throw new GitHubHttpError(422, 'Reference name must start with refs/ and have at least two slashes.');
+  if (!ref.startsWith('refs/') || ref.split('/').length < 3)
+    throw new GitHubHttpError(422, 'Reference name must start with refs/ and have at least two slashes.');
   const short = ref.slice('refs/'.length);
   if (repo.refs.has(short)) throw new GitHubHttpError(422, 'Reference already exists');
   repo.refs.set(short, sha);
@@ -106,7 +115,11 @@ function listInstallationRepos(request: HandlerRequest) {
   if (request.installationId === undefined) throw new GitHubHttpError(403, 'This endpoint needs an installation access token');
   const repos = [...request.state.repos.values()].filter((r) => r.installationId === request.installationId);
   const { page, headers } = paginate(repos, request.query, request.url);
-  return { status: 200, body: { total_count: repos.length, repository_selection: 'all', repositories: page.map((r) => renderInstallationRepo(request.state, r)) }, headers };
+  return {
+    status: 200,
+    body: { total_count: repos.length, repository_selection: 'all', repositories: page.map((r) => renderInstallationRepo(request.state, r)) },
+    headers,
+  };
 }
 
 export const repoRoutes: Route[] = [
