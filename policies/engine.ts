@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createDocumentContext, createRuleContext, fileSystemPathExists, resolveRepoRoot } from './context';
 import { planViews, viewOf } from './document-views';
-import { collectFiles, readInputFile } from './load/collect-files';
+import { collectNamedFiles, readInputFile } from './load/collect-files';
+import { kustomizePatchFiles } from './load/kustomize-patches';
 import { displayPath, loadDocuments, type LoadedDocument, type SourceText } from './load/load-documents';
 import { registerBuiltinPacks } from './packs';
 import { allRules } from './registry';
@@ -65,9 +66,10 @@ export interface CheckReport {
 export function checkPaths(paths: readonly string[], options: CheckOptions = {}): CheckReport {
   const baseDir = options.baseDir ?? process.cwd();
   const maxFileSizeBytes = options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE_BYTES;
-  const sources = collectFiles(paths, baseDir).map((file) => ({
+  const sources = collectNamedFiles(paths, baseDir).map(({ file, named }) => ({
     file: displayPath(file, baseDir),
     text: readInputFile(file, maxFileSizeBytes, displayPath(file, baseDir)),
+    named,
   }));
   const repoRoot = options.repoRoot ?? resolveRepoRoot(path.resolve(baseDir, paths[0] ?? '.'));
   return checkSources(sources, { ...options, repoRoot, baseDir });
@@ -128,8 +130,11 @@ function runRules(
   const ownDocumentContext = createDocumentContext(ruleOptions, pathExists);
   const perDocumentFor = rulesByKind(perDocument);
   let documents = 0;
+  // kustomize reads only files of these names; the patches they name are not objects (ADR 0190)
+  const patchFiles = kustomizePatchFiles(loadDocuments(sources.filter((source) => KUSTOMIZATION_FILE.test(source.file))));
   for (const source of sources) {
     const loaded = loadDocuments([source]);
+    if (patchFiles.has(source.file)) continue;
     documents += loaded.length;
     documentsPerFile.set(source.file, (documentsPerFile.get(source.file) ?? 0) + loaded.length);
     for (const doc of loaded) {
@@ -144,6 +149,9 @@ function runRules(
   }
   return { raw: findings, documentsPerFile, documents };
 }
+
+/** The file names kustomize reads as a kustomization. */
+const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
 
 /** The rules that look at documents of a kind, computed once per kind. */
 function rulesByKind(rules: readonly Rule[]): (kind: string) => readonly Rule[] {

@@ -64,6 +64,7 @@ export const SERIES_BIRTH_CAVEAT =
 export function recommendReductions(input: RecommendInput): RecommendationReport {
   const families = groupFamilies(input.series, input.families);
   const protect = protectedFamilies(families, input.queries, input.unreadable ?? []);
+  for (const [family, reason] of recordedFamilies(families, input.queries)) if (!protect.has(family)) protect.set(family, reason);
   const readers = readersByName(input.queries);
   const price = (series: number) =>
     monthlyCost(input.priceModel, estimateUsage(series, { intervalSeconds: input.intervalSeconds, bytesPerSample: input.bytesPerSample })).total;
@@ -141,6 +142,26 @@ interface Decision {
   readonly absolute?: boolean;
   readonly reason: string;
   readonly caveats: readonly string[];
+}
+
+/**
+ * Families a recording rule among the queries writes (`record: cluster:x:rate5m`): Prometheus
+ * computes them from the metrics the rule reads, so no collector processor ever sees them and a
+ * change to them would save nothing (the kubernetes mixin's `code_verb:apiserver_request_total:increase30d`).
+ */
+function recordedFamilies(families: readonly MetricFamily[], queries: readonly AnalyzedQuery[]): Map<string, string> {
+  const recordedAt = new Map<string, string>();
+  for (const q of queries) {
+    const { rule, name, file, line, column } = q.query.origin;
+    if (rule === 'record' && name !== undefined && !recordedAt.has(name)) recordedAt.set(name, `${file}:${line}:${column}`);
+  }
+  const out = new Map<string, string>();
+  if (recordedAt.size === 0) return out;
+  for (const f of families) {
+    const where = [f.name, ...f.seriesNames].map((n) => recordedAt.get(n)).find((w) => w !== undefined);
+    if (where) out.set(f.name, `written by the recording rule at ${where}: Prometheus computes it, the collector never carries it`);
+  }
+  return out;
 }
 
 const untouched = (reason: string): Decision => ({ action: 'keep', keep: [], remove: [], reason, caveats: [] });

@@ -88,22 +88,41 @@ function dummyValue(name: string): string {
 }
 
 const COMPONENT_LINE = /^(?:Error:\s*)?(?:[\w ]*: )?(receivers|processors|exporters|connectors|extensions|service)::([^\s:]+(?:::[^\s:]+)*):\s*(.*)$/;
+/** How the collector's config decoder names a component: `'receivers' unknown type: "zipkin" for id: "zipkin"`, `'processors' error reading configuration for "batch": …`. */
+const DECODE_LINE =
+  /^'(receivers|processors|exporters|connectors|extensions)' (?:unknown type: "[^"]*" for id: "([^"]+)"|error reading configuration for "([^"]+)")/;
 
 /**
- * The collector's own words, one problem per component it names (`processors::transform/x: …`),
- * else its `Error:` line; the temporary file's path removed, each bounded in length.
+ * The collector's own words, one problem per component it names (`processors::transform/x: …`,
+ * `'processors' error reading configuration for "batch": …`), each with the lines that follow it
+ * (the decoder puts the reason on the next lines: `'batchprocessor.Config' has invalid keys: bogus`),
+ * else its `Error:` line with the lines after it; the temporary file's path removed, each bounded in length.
  */
 function collectorProblems(output: string, file: string): CollectorProblem[] {
   const lines = output
     .split('\n')
     .map((line) => line.trim().split(file).join('<config>'))
     .filter(Boolean);
-  const problems: CollectorProblem[] = [];
+  const problems: Array<{ section?: string; id?: string; message: string }> = [];
+  let header: string[] = [];
   for (const line of lines) {
     const match = COMPONENT_LINE.exec(line);
-    if (match) problems.push({ section: match[1]!, id: match[2]!.split('::')[0]!, message: `${match[1]}::${match[2]}: ${match[3]}`.slice(0, 800) });
+    const decoded = match ? undefined : DECODE_LINE.exec(line);
+    if (match) problems.push({ section: match[1]!, id: match[2]!.split('::')[0]!, message: `${match[1]}::${match[2]}: ${match[3]}` });
+    else if (decoded) problems.push({ section: decoded[1]!, id: decoded[2] ?? decoded[3]!, message: line });
+    else if (problems.length > 0 && !/^Error:/.test(line)) problems[problems.length - 1]!.message += ` ${line}`;
+    else if (problems.length === 0) header.push(line);
   }
-  if (problems.length > 0) return problems;
-  const error = lines.find((line) => /^Error:/.test(line)) ?? lines.find((line) => /error|invalid|failed/i.test(line)) ?? lines.at(-1) ?? 'validate failed';
-  return [{ message: error.replace(/^Error:\s*/, '').slice(0, 800) }];
+  if (problems.length > 0) return problems.map((p) => ({ ...p, message: p.message.slice(0, 800) }));
+  const at = header.findIndex((line) => /^Error:/.test(line));
+  if (at < 0) header = [header.find((line) => /error|invalid|failed/i.test(line)) ?? header.at(-1) ?? 'validate failed'];
+  else header = header.slice(at);
+  return [
+    {
+      message: header
+        .join(' ')
+        .replace(/^Error:\s*/, '')
+        .slice(0, 800),
+    },
+  ];
 }

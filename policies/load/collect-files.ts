@@ -11,7 +11,13 @@ const SKIPPED_FOLDERS = new Set(['.git', 'node_modules']);
  * (`*.yaml`, `*.yml`, `*.json`, sorted; hidden files and folders and node_modules skipped).
  */
 export function collectFiles(paths: readonly string[], baseDir = process.cwd()): string[] {
+  return collectNamedFiles(paths, baseDir).map((f) => f.file);
+}
+
+/** {@link collectFiles}, saying of each file whether it was named itself (not found in a folder). */
+export function collectNamedFiles(paths: readonly string[], baseDir = process.cwd()): Array<{ file: string; named: boolean }> {
   const files: string[] = [];
+  const named = new Set<string>();
   for (const given of paths) {
     const absolute = path.resolve(baseDir, given);
     let stat: fs.Stats;
@@ -21,9 +27,12 @@ export function collectFiles(paths: readonly string[], baseDir = process.cwd()):
       throw new PolicyInputError(`${given}: no such file or folder`);
     }
     if (stat.isDirectory()) walk(absolute, files);
-    else files.push(absolute);
+    else {
+      files.push(absolute);
+      named.add(absolute);
+    }
   }
-  return [...new Set(files)];
+  return [...new Set(files)].map((file) => ({ file, named: named.has(file) }));
 }
 
 function walk(folder: string, into: string[]): void {

@@ -8,6 +8,8 @@ import { parseJsonStream, parseYamlStream, type ParsedChunk } from './parse-docu
 export interface SourceText {
   readonly file: string;
   readonly text: string;
+  /** Named by the user (not found in a folder): a file without documents is then an input error. */
+  readonly named?: boolean;
 }
 
 /** A document together with what the engine needs to locate its findings later. */
@@ -16,11 +18,17 @@ export interface LoadedDocument extends SourceDocument {
   readonly locator: FileLocator;
 }
 
-/** Parses every source into documents; throws PolicyInputError (exit 2) on malformed or wrongly shaped input. */
+/**
+ * Parses every source into documents; throws PolicyInputError (exit 2) on malformed or wrongly
+ * shaped input. A file found in a folder that holds no document (empty, or comments only: Flux's
+ * `flux-system/gotk-components.yaml` placeholder before bootstrap) holds nothing to check, as
+ * kustomize reads it; a file the user named that holds none is an input error.
+ */
 export function loadDocuments(sources: readonly SourceText[]): LoadedDocument[] {
   const documents: LoadedDocument[] = [];
   for (const source of sources) {
     const chunks = /\.json$/i.test(source.file) ? parseJsonStream(source.file, source.text) : parseYamlStream(source.file, source.text);
+    if (chunks.length === 0 && !source.named) continue;
     if (chunks.length === 0) throw new PolicyInputError(`${source.file}: holds no documents (empty or comments only); remove it or pass the manifests`);
     const locator = new FileLocator(source.text);
     const environmentFromPath = environmentOfPath(source.file);

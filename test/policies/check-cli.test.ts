@@ -147,7 +147,12 @@ describe('phoenix check: input errors exit 2', () => {
       files: { 'in/a.yaml': 'apiVersion: v1\nkind: 3\n' },
       message: /in\/a\.yaml:1:1: 'kind' is a number \(3\); expected a string/,
     },
-    { name: 'fails when the file holds no documents', files: { 'in/a.yaml': '# nothing\n---\n' }, message: /in\/a\.yaml: holds no documents/ },
+    {
+      name: 'fails when a file named on the command line holds no documents',
+      files: { 'in/a.yaml': '# nothing\n---\n' },
+      args: ['in/a.yaml'],
+      message: /in\/a\.yaml: holds no documents/,
+    },
     { name: 'fails when the file is binary', files: { 'in/a.yaml': Buffer.from([0x61, 0x3a, 0x00, 0x01]) }, message: /in\/a\.yaml: binary file/ },
     {
       name: 'fails when the file is over the size limit',

@@ -22,6 +22,8 @@ function ruleOf(m: MetricRecommendation): { rule: string; detail: string } {
   if (match) return { rule: 'counter read without rate/increase/irate', detail: `${match[2]} (${match[3]})` };
   match = /^(\S+) is a gauge read with (\w+)\(\) at (\S+):/.exec(reason);
   if (match) return { rule: 'gauge read through rate/irate/increase/resets/changes', detail: `${match[3]} (${match[2]}())` };
+  match = /^written by the recording rule at (\S+): /.exec(reason);
+  if (match) return { rule: 'written by a recording rule', detail: match[1]! };
   match = /^a selector without a metric name at (\S+) may read it$/.exec(reason);
   if (match) return { rule: 'a selector without a metric name may read it', detail: match[1]! };
   return { rule: reason.replace(/ \(.*$/, ''), detail: '' };

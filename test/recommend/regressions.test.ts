@@ -140,12 +140,14 @@ describe('recommend on real-world queries', () => {
     expect(comment.ok && comment.expr.kind).toBe('binary');
   });
 
-  it('reads a rule file that is only `null` as a file without groups (redis mixin rules.yaml)', () => {
+  it('reads a rule file that is only `null` or `{}` as a file without groups (redis and snmp mixin rules.yaml)', () => {
     const text = read('redis/rules/rules.yaml');
     expect(text).toBe('null\n');
     expect(findRuleQueries('rules.yaml', text)).toEqual({ queries: [], problems: [] });
-    // a sequence is still a problem (promtool rejects it too: snmp mixin rules.yaml)
-    expect(findRuleQueries('rules.yaml', read('snmp/rules/rules.yaml')).problems).toHaveLength(1);
+    // so is `{}` (snmp mixin rules.yaml; promtool: 0 rules found); a sequence is still a problem
+    expect(read('snmp/rules/rules.yaml')).toBe('{}\n');
+    expect(findRuleQueries('rules.yaml', read('snmp/rules/rules.yaml'))).toEqual({ queries: [], problems: [] });
+    expect(findRuleQueries('rules.yaml', '[]\n').problems).toHaveLength(1);
   });
 
   it('binds `offset` to the operand before it (awesome-prometheus-alerts KubernetesContainerOomKiller)', () => {

@@ -10,6 +10,12 @@ export interface GrafanaExpansionOptions {
   readonly range?: string;
   /** `$__range` in seconds, for `$__range_s` / `$__range_ms`. @default 3600 */
   readonly rangeSeconds?: number;
+  /**
+   * The dashboard's value of a single-valued `custom`, `constant` or `textbox` variable, used where the
+   * variable stands for PromQL itself (`topk($k, …)`, `a $op b`), not inside a string or a range:
+   * a placeholder name there would be a vector where Prometheus expects a number or an operator.
+   */
+  readonly values?: ReadonlyMap<string, string>;
 }
 
 /** The text with variables replaced and a way back to the original offsets. */
@@ -32,7 +38,7 @@ const VARIABLE = /\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)(?::[^\]]*
  * Expands `$__rate_interval`, `$__interval`, `$__interval_ms`, `$__range`, `$__range_s`,
  * `$__range_ms` and template variables (`$var`, `${var}`, `${var:format}`, `[[var]]`). A variable
  * inside a string becomes a placeholder word (so `job=~"$job"` keeps reading `job`), inside a
- * range `[…]` a duration, elsewhere an identifier.
+ * range `[…]` a duration, elsewhere its value from `options.values` or an identifier.
  */
 export function expandGrafanaQuery(expr: string, options: GrafanaExpansionOptions = {}): ExpandedQuery {
   const rangeSeconds = options.rangeSeconds ?? 3600;
@@ -56,7 +62,8 @@ export function expandGrafanaQuery(expr: string, options: GrafanaExpansionOption
     if (name in macros) replacement = macros[name]!;
     else {
       variables.add(name);
-      replacement = context === 'range' ? macros.__interval! : variablePlaceholder(name);
+      const value = context === 'code' ? options.values?.get(name) : undefined;
+      replacement = context === 'range' ? macros.__interval! : (value ?? variablePlaceholder(name));
     }
     out += expr.slice(last, at);
     segments.push({ outFrom: out.length, outTo: out.length + replacement.length, inFrom: at, inTo: at + match[0].length });

@@ -17,6 +17,8 @@ export interface QueryOrigin {
   readonly group?: string;
   /** Grafana target refId. @default - none */
   readonly refId?: string;
+  /** Of a rule: an alerting (`alert:`) or a recording (`record:`) rule; `name` is what it records. @default - not a rule */
+  readonly rule?: 'alert' | 'record';
 }
 
 /** A query found in a source, ready to parse. */

@@ -29,6 +29,9 @@ export function findDashboardQueries(file: string, text: string, options: Grafan
     return { queries, problems: [{ file, line: 1, column: 1, message: 'not a Grafana dashboard: expected "panels" (or "rows")' }] };
   }
   const title = typeof dashboard.title === 'string' ? dashboard.title : undefined;
+  const variables = templateVariables(dashboard);
+  const datasourceType = (ds: unknown) => datasourceTypeOf(ds, variables.datasources);
+  if (variables.values.size > 0) options = { ...options, values: variables.values };
   const dashboardDatasource = datasourceType(dashboard.datasource);
   const visitPanel = (panel: Record<string, unknown>): void => {
     for (const nested of asArray(panel.panels)) {
@@ -83,10 +86,47 @@ function grafanaQuery(
   return { expr: expanded.text, original, origin: { file, ...locate(firstChar), source: 'grafana', ...origin }, variables: expanded.variables, locate };
 }
 
-function datasourceType(ds: unknown): string | undefined {
-  if (typeof ds === 'string') return ds === '' ? undefined : ds.startsWith('$') ? ds : undefined;
+/**
+ * A data source's plugin type: `{ type }`, or a `$var` / `${var}` reference (as a string or a
+ * `uid`) resolved through the dashboard's data source variable (`type: datasource`, `query: loki`),
+ * else the reference itself (a variable Phoenix cannot resolve is read as Prometheus).
+ */
+function datasourceTypeOf(ds: unknown, datasources: ReadonlyMap<string, string>): string | undefined {
   const o = asObject(ds);
-  return o && typeof o.type === 'string' ? o.type : undefined;
+  if (o && typeof o.type === 'string') return o.type;
+  const ref = typeof ds === 'string' ? ds : o && typeof o.uid === 'string' ? o.uid : '';
+  if (!ref.startsWith('$')) return undefined;
+  const name = /^\$\{?([A-Za-z0-9_]+)/.exec(ref)?.[1];
+  return (name !== undefined ? datasources.get(name) : undefined) ?? ref;
+}
+
+/**
+ * The dashboard's `templating.list` and `__inputs`: the plugin type of each data source variable
+ * or input (`query`, or `pluginId` as exports write it), and the value
+ * of each single-valued `custom`, `constant` or `textbox` variable (its current value; a constant's query).
+ */
+function templateVariables(dashboard: Record<string, unknown>): { datasources: Map<string, string>; values: Map<string, string> } {
+  const datasources = new Map<string, string>();
+  const values = new Map<string, string>();
+  const pluginOf = (v: Record<string, unknown>) => [v.query, v.pluginId].find((p): p is string => typeof p === 'string' && p !== '');
+  // a dashboard exported for sharing names its data sources as inputs: `${DS_LOKI}` with pluginId loki
+  for (const item of asArray(dashboard.__inputs)) {
+    const input = asObject(item);
+    const plugin = input && input.type === 'datasource' ? pluginOf(input) : undefined;
+    if (input && typeof input.name === 'string' && plugin !== undefined) datasources.set(input.name, plugin);
+  }
+  for (const item of asArray(asObject(dashboard.templating)?.list)) {
+    const v = asObject(item);
+    if (!v || typeof v.name !== 'string') continue;
+    const plugin = v.type === 'datasource' ? pluginOf(v) : undefined;
+    if (plugin !== undefined) datasources.set(v.name, plugin);
+    if ((v.type !== 'custom' && v.type !== 'constant' && v.type !== 'textbox') || v.multi === true || v.includeAll === true) continue;
+    const current = asObject(v.current)?.value;
+    const value = Array.isArray(current) && current.length === 1 ? current[0] : current;
+    if (typeof value === 'string' && value !== '' && !value.startsWith('$')) values.set(v.name, value);
+    else if (v.type === 'constant' && typeof v.query === 'string' && v.query !== '') values.set(v.name, v.query);
+  }
+  return { datasources, values };
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {

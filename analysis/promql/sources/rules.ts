@@ -28,6 +28,9 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
       problemAt(root.range?.[0] ?? 0, 'expected a rule file (groups:) or a PrometheusRule object');
       continue;
     }
+    // `{}`: promtool accepts a mapping without groups as a file without rules (the rendered
+    // rules.yaml of many monitoring mixins is exactly this)
+    if (root.items.length === 0) continue;
     const kind = scalarValue(root.get('kind', true));
     let groups: unknown = root.get('groups', true);
     let source: 'rule-file' | 'prometheus-rule' = 'rule-file';
@@ -38,6 +41,8 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
     } else if (kind !== undefined) {
       continue; // another Kubernetes object in a multi-document file: not a rule source
     }
+    // `groups:` or `groups: null`, accepted by promtool as no groups
+    if (source === 'rule-file' && root.has('groups') && (groups === null || (isScalar(groups) && groups.value === null))) continue;
     if (!isSeq(groups)) {
       problemAt(root.range?.[0] ?? 0, `no rule groups found: expected ${source === 'prometheus-rule' ? 'spec.groups' : 'groups'} to be a list`);
       continue;
@@ -49,13 +54,22 @@ export function findRuleQueries(file: string, text: string): FoundQueries {
       if (!isSeq(rules)) continue;
       for (const rule of rules.items) {
         if (!isMap(rule)) continue;
-        const name = scalarValue(rule.get('alert', true)) ?? scalarValue(rule.get('record', true));
+        const alert = scalarValue(rule.get('alert', true));
+        const name = alert ?? scalarValue(rule.get('record', true));
         const exprNode = rule.get('expr', true);
         if (!isScalar(exprNode) || (typeof exprNode.value !== 'string' && typeof exprNode.value !== 'number')) {
           problemAt((rule as YAMLMap).range?.[0] ?? 0, `rule ${name ?? '(unnamed)'} has no expr`);
           continue;
         }
-        queries.push(scalarQuery(file, text, lines, exprNode, { source, ...(name ? { name } : {}), ...(groupName ? { group: groupName } : {}) }));
+        const kind = alert !== undefined ? 'alert' : name !== undefined ? 'record' : undefined;
+        queries.push(
+          scalarQuery(file, text, lines, exprNode, {
+            source,
+            ...(name ? { name } : {}),
+            ...(groupName ? { group: groupName } : {}),
+            ...(kind ? { rule: kind } : {}),
+          }),
+        );
       }
     }
   }
@@ -72,7 +86,7 @@ export function scalarQuery(
   text: string,
   lines: LineIndex,
   node: Scalar,
-  origin: { source: 'rule-file' | 'prometheus-rule' | 'inline'; name?: string; group?: string },
+  origin: { source: 'rule-file' | 'prometheus-rule' | 'inline'; name?: string; group?: string; rule?: 'alert' | 'record' },
 ): FoundQuery {
   const expr = String(node.value);
   const [start0, , to] = node.range ?? [0, 0, 0];

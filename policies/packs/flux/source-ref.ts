@@ -7,7 +7,7 @@ export const sourceRefResolves: Rule = {
   id: 'flux/source-ref-resolves',
   severity: 'error',
   description:
-    "A Flux Kustomization's sourceRef names a source (GitRepository, OCIRepository, Bucket, ExternalArtifact or an ArtifactGenerator's artifact) present in the checked paths.",
+    "A Flux Kustomization's sourceRef names a source (GitRepository, OCIRepository, Bucket, ExternalArtifact or an ArtifactGenerator's artifact) present in the checked paths, or the cluster's bootstrap source flux-system/flux-system.",
   kinds: ['Kustomization'],
   reads: { Kustomization: ['spec.sourceRef'], ArtifactGenerator: ['spec.artifacts'] },
   check(doc, ctx) {
@@ -16,6 +16,7 @@ export const sourceRefResolves: Rule = {
     if (!isRecord(ref) || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return [];
     const namespace = typeof ref.namespace === 'string' ? ref.namespace : doc.object.namespace;
     if (ctx.find(ref.kind, ref.name, namespace)) return [];
+    if (isBootstrapSource(ref.kind, ref.name, namespace)) return [];
     if (ref.kind === 'ExternalArtifact' && generatedArtifact(ctx, ref.name, namespace)) return [];
     return [
       {
@@ -26,6 +27,17 @@ export const sourceRefResolves: Rule = {
     ];
   },
 };
+
+/**
+ * The source `flux bootstrap` creates in every cluster (`GitRepository` or, with `flux bootstrap`
+ * from an OCI artifact, `OCIRepository` `flux-system/flux-system`), written to
+ * `clusters/<name>/flux-system/gotk-sync.yaml` only when the cluster is bootstrapped: repositories
+ * published before that (fluxcd/flux2-multi-tenancy) hold a comment there, and their
+ * Kustomizations still name it (ADR 0190).
+ */
+function isBootstrapSource(kind: string, name: string, namespace: string | undefined): boolean {
+  return (kind === 'GitRepository' || kind === 'OCIRepository') && name === 'flux-system' && namespace === 'flux-system';
+}
 
 /**
  * True when an ArtifactGenerator (Flux source-watcher) in `namespace` produces the ExternalArtifact
