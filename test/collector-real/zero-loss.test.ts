@@ -209,7 +209,8 @@ describe('zero data loss through the real collector (node-cpu-by-mode)', { timeo
       for (const [m, mode] of MODES.entries()) {
         const b = baseline.find((s) => s.metric.instance === instance && s.metric.mode === mode)!.value;
         const c = candidate.find((s) => s.metric.instance === instance && s.metric.mode === mode)!.value;
-        expect(Math.abs(b - c - lostAtRestart(m) / sampled), `${mode} @${at}`).toBeLessThanOrEqual(1e-9 * b);
+        // 1e-8 relative: rate() of the merged counter and of its parts round differently (seen: 1.5e-9 relative)
+        expect(Math.abs(b - c - lostAtRestart(m) / sampled), `${mode} @${at}`).toBeLessThanOrEqual(1e-8 * b);
         if (m === 0) measured.push(`${(b - c).toFixed(4)}/s of ${b.toFixed(4)}/s (${(((b - c) / b) * 100).toFixed(1)}%)`);
       }
       // the other pods answer exactly the same at the same instant

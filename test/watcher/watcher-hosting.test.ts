@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseWatcherConfig } from '../../app/watcher/config';
+import { PHOENIX_REPOSITORY } from '../../constructs/watcher/phoenix-image';
 import prod from '../../environments/prod';
 import { environmentProblems } from '../../environments/validate-environment';
 
@@ -13,7 +14,9 @@ describe('the environment that hosts the watcher', () => {
     const config = parseWatcherConfig(readFileSync(file, 'utf8'), file);
     expect(config.mode).toBe('propose');
     expect(config.lease).toMatchObject({ namespace: 'phoenix-system', name: 'phoenix-watcher' });
-    expect(config.github).toMatchObject({ owner: 'acme', repo: 'metrics-config' });
+    // the example tree's config repository is Phoenix's own (package.json `repository`)
+    const [owner, repo] = PHOENIX_REPOSITORY.split('/');
+    expect(config.github).toMatchObject({ owner, repo });
   });
 
   it('gets the watcher objects in its infrastructure folder, without any Secret', () => {
