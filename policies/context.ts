@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../analysis/input-error';
 import { collectorConfigsOf, isRecord } from './collector-configs';
+import { UNKNOWN_HOME } from './load/home-repository';
 import type { CollectorConfigSource, RuleContext, RuleOptions, SourceDocument } from './types';
 
 /** Defaults of the rule tunables. */
@@ -9,6 +10,7 @@ export const DEFAULT_RULE_OPTIONS: Required<RuleOptions> = {
   fluxIntervalMinSeconds: 30,
   fluxIntervalMaxSeconds: 24 * 3600,
   debugEnvironments: ['dev'],
+  homeRepository: UNKNOWN_HOME,
 };
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];

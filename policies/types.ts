@@ -1,3 +1,5 @@
+import type { HomeRepository } from './load/home-repository';
+
 /** How bad a finding is: `error` fails `phoenix check` (exit 1) in enforce mode; the others only report. */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -69,6 +71,8 @@ export interface RuleOptions {
   readonly fluxIntervalMaxSeconds?: number;
   /** Environments where a detailed `debug` exporter is allowed. @default ['dev'] */
   readonly debugEnvironments?: readonly string[];
+  /** The checked repository's remotes, to tell its Flux Git sources from others (ADR 0193). @default - none known */
+  readonly homeRepository?: HomeRepository;
 }
 
 /** What a rule can see besides its own document: every document of the run, indexed. */

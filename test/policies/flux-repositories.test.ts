@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkPaths, checkSources } from '../../policies';
+import { normalizeGitUrl, readHomeRepository } from '../../policies/load/home-repository';
+import { git } from '../support/git';
 import { runPhoenix } from '../support/run-phoenix';
 
 // Published Flux repositories (test/fixtures/flux-repos/README.md), checked as a user checks their
@@ -29,6 +33,81 @@ describe('fluxcd/flux2-multi-tenancy (staging cluster and tenant)', () => {
     expect(report.findings.filter((f) => f.file === 'tenants/staging/dev-team-patch.yaml')).toEqual([]);
     // the patched object itself is checked where it is defined
     expect(report.documentsPerFile.get('tenants/base/dev-team/sync.yaml')).toBe(2);
+  });
+});
+
+describe("a tenant's Kustomization: its path is in the tenant's source, not in this repository (ADR 0193)", () => {
+  // GIVEN a clone of flux2-multi-tenancy (its remote, default branch main) holding the staging tenant as
+  // `kubectl kustomize tenants/staging` renders it: Kustomization dev-team, path ./staging, from
+  // GitRepository apps/dev-team (the same URL, branch dev-team), a tree this clone does not hold
+  const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-tenancy-'));
+  afterAll(() => fs.rmSync(clone, { recursive: true, force: true }));
+  fs.cpSync(TENANCY, clone, { recursive: true });
+  const rendered = execFileSync('kubectl', ['kustomize', path.join(TENANCY, 'tenants', 'staging')], { encoding: 'utf8' });
+  fs.mkdirSync(path.join(clone, 'rendered'));
+  fs.writeFileSync(path.join(clone, 'rendered', 'tenants-staging.yaml'), rendered);
+  git(clone, 'init', '-q', '-b', 'main');
+  git(clone, 'remote', 'add', 'origin', 'https://github.com/fluxcd/flux2-multi-tenancy');
+  git(clone, 'symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+  const pathFindings = (root: string, files: string[]) =>
+    checkPaths(
+      files.map((file) => path.join(root, file)),
+      { baseDir: root, waiversFile: false },
+    )
+      .findings.filter((f) => f.ruleId === 'flux/path-exists')
+      .map((f) => `${f.file}:${f.line} ${f.message}`);
+
+  it('reads the rendered tenant as upstream renders it', () => {
+    expect(rendered).toMatch(/^ {2}path: \.\/staging$/m);
+    expect(rendered).toMatch(/^ {4}branch: dev-team$/m);
+    expect(fs.existsSync(path.join(clone, 'staging'))).toBe(false);
+    expect(readHomeRepository(clone)).toEqual({ urls: ['github.com/fluxcd/flux2-multi-tenancy'], branches: ['main'] });
+  });
+
+  it('does not look the tenant path up in this repository', () => {
+    expect(pathFindings(clone, ['.'])).toEqual([]);
+  });
+
+  it('still looks it up when the source is this repository on its default branch', () => {
+    const own = rendered.replace(/^ {4}branch: dev-team$/m, '    branch: main');
+    fs.writeFileSync(path.join(clone, 'rendered', 'own.yaml'), own);
+    const line = own.split('\n').indexOf('  path: ./staging') + 1;
+    try {
+      expect(pathFindings(clone, ['rendered/own.yaml'])).toEqual([`rendered/own.yaml:${line} path './staging' does not exist in the repository`]);
+    } finally {
+      fs.rmSync(path.join(clone, 'rendered', 'own.yaml'));
+    }
+  });
+
+  it('tells them apart by the bootstrap source when the folder has no git remote', () => {
+    // GIVEN the tree without .git, and gotk-sync.yaml as `flux bootstrap` writes it (SSH URL)
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'phoenix-tenancy-bare-'));
+    try {
+      fs.cpSync(path.join(clone, 'rendered'), path.join(bare, 'rendered'), { recursive: true });
+      const sync = (branch: string) =>
+        `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m0s\n  ref:\n    branch: ${branch}\n  url: ssh://git@github.com/fluxcd/flux2-multi-tenancy.git\n`;
+      fs.writeFileSync(path.join(bare, 'gotk-sync.yaml'), sync('main'));
+      const run = (root: string) =>
+        checkPaths([root], { baseDir: root, repoRoot: root, waiversFile: false }).findings.filter((f) => f.ruleId === 'flux/path-exists');
+      expect(run(bare)).toEqual([]);
+      // the bootstrap source on the tenant's branch: the tenant's source is this tree, and ./staging is missing
+      fs.writeFileSync(path.join(bare, 'gotk-sync.yaml'), sync('dev-team'));
+      expect(run(bare).map((f) => f.message)).toEqual(["path './staging' does not exist in the repository"]);
+    } finally {
+      fs.rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('spells a repository one way whatever the URL form', () => {
+    const forms = [
+      'https://github.com/fluxcd/flux2-multi-tenancy',
+      'https://GitHub.com/fluxcd/flux2-multi-tenancy.git/',
+      'ssh://git@github.com:22/fluxcd/flux2-multi-tenancy.git',
+      'git@github.com:fluxcd/flux2-multi-tenancy.git',
+      'https://user:secret@github.com/fluxcd/flux2-multi-tenancy',
+    ];
+    expect(new Set(forms.map(normalizeGitUrl))).toEqual(new Set(['github.com/fluxcd/flux2-multi-tenancy']));
+    expect(normalizeGitUrl('https://github.com/fluxcd/flux2-kustomize-helm-example')).not.toBe('github.com/fluxcd/flux2-multi-tenancy');
   });
 });
 

@@ -35,7 +35,7 @@ export const sourceRefResolves: Rule = {
  * published before that (fluxcd/flux2-multi-tenancy) hold a comment there, and their
  * Kustomizations still name it (ADR 0190).
  */
-function isBootstrapSource(kind: string, name: string, namespace: string | undefined): boolean {
+export function isBootstrapSource(kind: string, name: string, namespace: string | undefined): boolean {
   return (kind === 'GitRepository' || kind === 'OCIRepository') && name === 'flux-system' && namespace === 'flux-system';
 }
 
