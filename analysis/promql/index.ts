@@ -28,6 +28,7 @@ export { unquotePromQLString, quotePromQLString, compileMatcherRegex } from './s
 export { analyzeQueries, formatQueryProblem, type AnalyzedQuery, type QueryAnalysis, type QueryProblem } from './analyze';
 export { findRuleQueries } from './sources/rules';
 export { findDashboardQueries } from './sources/grafana';
+export { findConfigMapDashboards, type ConfigMapDashboard } from './sources/configmap-dashboards';
 export { expandGrafanaQuery, variablePlaceholder, type ExpandedQuery, type GrafanaExpansionOptions } from './sources/expand';
 export { inlineQuery } from './sources/inline';
 export { valueToSourceOffsets } from './sources/locate';

@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeQueries, findDashboardQueries, findRuleQueries, formatQueryProblem, type AnalyzedQuery, type FoundQuery } from '../../../analysis/promql';
+import {
+  analyzeQueries,
+  findConfigMapDashboards,
+  findDashboardQueries,
+  findRuleQueries,
+  formatQueryProblem,
+  type AnalyzedQuery,
+  type FoundQuery,
+} from '../../../analysis/promql';
 import {
   recommendReductions,
   renderExperimentSource,
@@ -211,8 +219,29 @@ function readQuerySources(rulesDir: string | undefined, dashboardsDir: string | 
     }
   };
   read(rulesDir, /\.ya?ml$/, findRuleQueries, wholeRuleFiles, 'rules');
+  if (dashboardsDir !== undefined) refuseConfigMapDashboards(dashboardsDir);
   read(dashboardsDir, /\.json$/, (file, text) => findDashboardQueries(file, text), wholeDashboards, 'dashboards');
   return { analyzed, unreadable, problems, wholeRuleFiles, wholeDashboards, inline };
+}
+
+/**
+ * Dashboards shipped in ConfigMaps (Helm charts, Grafana's sidecar) are not read; left in the
+ * dashboards folder they would be skipped silently and their queries would protect nothing, so they
+ * are an input error naming each one (ADR 0195).
+ */
+function refuseConfigMapDashboards(dir: string): void {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return;
+  const found = listFiles(dir, /\.ya?ml$/).flatMap((file) =>
+    findConfigMapDashboards(path.relative(process.cwd(), file) || file, fs.readFileSync(file, 'utf8')),
+  );
+  if (found.length === 0) return;
+  const shown = found.slice(0, 5).map((d) => `${d.file}:${d.line}:${d.column}: ConfigMap ${d.configMap} holds dashboard ${d.key}`);
+  if (found.length > shown.length) shown.push(`… and ${found.length - shown.length} more`);
+  throw new UsageError(
+    `--dashboards ${dir} holds Grafana dashboards inside ConfigMaps, which Phoenix does not read (it reads *.json files): ` +
+      `write each data entry to its own .json file (for example yq '.data["${found[0]!.key}"]' ${found[0]!.file}) and pass that folder\n` +
+      shown.join('\n'),
+  );
 }
 
 function listFiles(dir: string, pattern: RegExp): string[] {
