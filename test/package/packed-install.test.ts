@@ -13,6 +13,7 @@ const ours = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'packag
   name: string;
   version: string;
   devDependencies: Record<string, string>;
+  overrides?: Record<string, string>;
 };
 const REPOSITORY = 'https://github.com/platform-team/metrics-config';
 
@@ -26,6 +27,7 @@ describe('the packed package, installed without devDependencies', { timeout: 300
   let app: string;
   let packed: PackedPackage;
   let bin: string;
+  let installOutput: string;
   const phoenix = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(bin, args, { cwd: app, encoding: 'utf8', env: { ...process.env, PHOENIX_DEBUG: '', ...env }, timeout: 120_000 });
 
@@ -35,7 +37,7 @@ describe('the packed package, installed without devDependencies', { timeout: 300
     app = path.join(root, 'metrics-config');
     fs.mkdirSync(app);
     packed = packRepository(root);
-    installPacked(packed, app);
+    installOutput = installPacked(packed, app);
     bin = path.join(app, 'node_modules', '.bin', 'phoenix');
   }, 300_000);
 
@@ -76,6 +78,24 @@ describe('the packed package, installed without devDependencies', { timeout: 300
       expect(help.status, help.stderr).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`Usage: phoenix ${command}`));
     }
+  });
+
+  it('writes a new package.json with the overrides Phoenix needs, so npm installs it on Node 20 without a warning', () => {
+    // GIVEN an empty folder WHEN phoenix init runs there
+    const fresh = path.join(root, 'fresh-config');
+    fs.mkdirSync(fresh);
+    const init = spawnSync(bin, ['init', '--repository', REPOSITORY], {
+      cwd: fresh,
+      encoding: 'utf8',
+      env: { ...process.env, PHOENIX_DEBUG: '' },
+      timeout: 120_000,
+    });
+    expect(init.status, init.stderr).toBe(0);
+    // THEN its package.json depends on this release and repeats Phoenix's overrides (npm applies only the root's)
+    const manifest = JSON.parse(fs.readFileSync(path.join(fresh, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; overrides?: unknown };
+    expect(manifest.dependencies[ours.name]).toBe(ours.version);
+    expect(ours.overrides).toBeDefined();
+    expect(manifest.overrides).toEqual(ours.overrides);
   });
 
   it('scaffolds a config repository where synth, synth --check and check (with the real collector) pass', () => {
@@ -200,17 +220,19 @@ describe('the packed package, installed without devDependencies', { timeout: 300
     }
   });
 
-  it('content-type, which declares Node >= 22, loads and parses on this Node 20', () => {
-    // @octokit/request depends on content-type ^3 (every 3.x declares node >= 22); npm warns, Phoenix works
+  it('installs without an engine warning: content-type is held at a release that supports Node 20, and parses', () => {
+    // @octokit/request asks for content-type ^3 (Node >= 22); the overrides phoenix init writes hold it at 2.1.0 (ADR 0002)
+    expect(installOutput).not.toMatch(/EBADENGINE/);
+    const requestDir = path.join(app, 'node_modules', '@octokit', 'request');
     const out = execFileSync(
       process.execPath,
-      ['-e', "import('content-type').then((m) => console.log(m.parse('application/json; charset=utf-8').parameters.charset))"],
-      {
-        cwd: app,
-        encoding: 'utf8',
-      },
+      [
+        '-e',
+        "const m = require(require.resolve('content-type', { paths: [process.argv[1]] })); console.log(m.parse('application/json; charset=utf-8').parameters.charset)",
+        requestDir,
+      ],
+      { cwd: app, encoding: 'utf8' },
     );
-    expect(process.versions.node.split('.')[0]).toBe('20');
     expect(out.trim()).toBe('utf-8');
   });
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -38,7 +38,8 @@ export function installPacked(packed: PackedPackage, appDir: string): string {
   const ours = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
   const lock = JSON.parse(fs.readFileSync(path.join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
   const spec = `file:${relative}`;
-  const manifest = { name: 'config-repo', version: '1.0.0', private: true, dependencies: { [packed.name]: spec } };
+  // the overrides `phoenix init` writes into a config repository's package.json (npm applies only the root's)
+  const manifest = { name: 'config-repo', version: '1.0.0', private: true, dependencies: { [packed.name]: spec }, overrides: ours.overrides };
   const packages: Record<string, unknown> = {
     '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies },
     [`node_modules/${packed.name}`]: {
@@ -60,10 +61,12 @@ export function installPacked(packed: PackedPackage, appDir: string): string {
     path.join(appDir, 'package-lock.json'),
     `${JSON.stringify({ name: manifest.name, version: manifest.version, lockfileVersion: 3, requires: true, packages }, null, 2)}\n`,
   );
-  return execFileSync('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], {
+  const result = spawnSync('npm', ['ci', '--omit=dev', '--offline', '--no-audit', '--no-fund'], {
     cwd: appDir,
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, npm_config_update_notifier: 'false' },
   });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0) throw new Error(`npm ci --omit=dev failed (${result.status ?? result.signal}):\n${output}`);
+  return output;
 }

@@ -4,7 +4,11 @@ import { initRepository, localGitOutput } from '../../../clients/git/local-git';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../errors';
 
-const { name: PACKAGE_NAME, version: PACKAGE_VERSION } = require('../../../package.json') as { name: string; version: string };
+const {
+  name: PACKAGE_NAME,
+  version: PACKAGE_VERSION,
+  overrides: PACKAGE_OVERRIDES,
+} = require('../../../package.json') as { name: string; version: string; overrides?: Record<string, string> };
 
 /** The scaffold `phoenix init` copies: a config repository that `synth` and `check` pass. */
 export const INIT_TEMPLATE_DIR = path.resolve(__dirname, '..', '..', '..', 'templates', 'init');
@@ -67,6 +71,8 @@ export function scaffold(root: string, settings: InitSettings, templateDir = INI
     private: true,
     scripts: { synth: 'phoenix synth', check: 'phoenix check', 'synth:check': 'phoenix synth --check' },
     dependencies: { [PACKAGE_NAME]: PACKAGE_VERSION },
+    // npm applies only the root project's overrides: the ones Phoenix needs on Node 20 (ADR 0002) are repeated here
+    ...(PACKAGE_OVERRIDES ? { overrides: PACKAGE_OVERRIDES } : {}),
   };
   results.push({ file: 'package.json', outcome: writeNew(path.join(root, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`) });
   return results;
