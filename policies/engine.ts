@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { createDocumentContext, createRuleContext, fileSystemPathExists, resolveRepoRoot } from './context';
 import { planViews, viewOf } from './document-views';
 import { collectNamedFiles, readInputFile } from './load/collect-files';
-import { readHomeRepository } from './load/home-repository';
 import { kustomizePatchFiles } from './load/kustomize-patches';
 import { displayPath, loadDocuments, type LoadedDocument, type SourceText } from './load/load-documents';
 import { registerBuiltinPacks } from './packs';
@@ -73,8 +72,7 @@ export function checkPaths(paths: readonly string[], options: CheckOptions = {})
     named,
   }));
   const repoRoot = options.repoRoot ?? resolveRepoRoot(path.resolve(baseDir, paths[0] ?? '.'));
-  const ruleOptions = { homeRepository: readHomeRepository(repoRoot), ...options.ruleOptions };
-  return checkSources(sources, { ...options, repoRoot, baseDir, ruleOptions });
+  return checkSources(sources, { ...options, repoRoot, baseDir });
 }
 
 /** Checks in-memory sources (the review bot reads them from git). */

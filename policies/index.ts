@@ -12,6 +12,7 @@ export type { CollectorConfigSource, Finding, ObjectRef, Rule, RuleContext, Rule
 export { runTable, pointerOf, escapePointer, type TableRow } from './rule-table';
 export { PolicyInputError } from './errors';
 export type { SourceText } from './load/load-documents';
+export { homeRepositoryOf, normalizeGitUrl, type HomeRepository } from './load/home-repository';
 export {
   REPORT_FORMATS,
   renderReport,

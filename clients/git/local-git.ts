@@ -1,4 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
  * Small local git questions (no remote, no credentials): a setting, a remote's URL, ancestry.
@@ -28,4 +30,21 @@ export function isAncestor(repoDir: string, ancestor: string, descendant: string
 /** Makes `dir` a new git repository whose first branch is `branch`. */
 export function initRepository(dir: string, branch: string): void {
   execFileSync('git', ['init', '--quiet', '--initial-branch', branch, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/**
+ * The remote URLs of the git repository whose top folder is `root`, as configured, and the branches
+ * their `HEAD` names (`refs/remotes/origin/HEAD` → `main`). Nothing when `root` holds no `.git` (a
+ * folder inside another repository is not that repository) or git cannot answer.
+ */
+export function gitRemotes(root: string): { urls: string[]; branches: string[] } {
+  if (!fs.existsSync(path.join(root, '.git'))) return { urls: [], branches: [] };
+  const remotes = (localGitOutput(['-C', root, 'config', '--get-regexp', '^remote\\..*\\.url$'], root) ?? '')
+    .split('\n')
+    .map((line) => /^remote\.(.+)\.url (.+)$/.exec(line.trim()))
+    .filter((match): match is RegExpExecArray => match !== null);
+  const branches = remotes
+    .map(([, name]) => /^refs\/remotes\/[^/]+\/(.+)$/.exec(localGitOutput(['-C', root, 'symbolic-ref', '-q', `refs/remotes/${name}/HEAD`], root) ?? '')?.[1])
+    .filter((branch): branch is string => branch !== undefined);
+  return { urls: remotes.map(([, , url]) => url!), branches };
 }

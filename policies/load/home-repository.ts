@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 /** What identifies the checked repository among Flux Git sources: its remotes and their default branches. */
 export interface HomeRepository {
   /** Remote URLs, normalised with {@link normalizeGitUrl}. */
@@ -13,32 +9,16 @@ export interface HomeRepository {
 export const UNKNOWN_HOME: HomeRepository = { urls: [], branches: [] };
 
 /**
- * The remotes of the git repository whose top folder is `root` (ADR 0193). Nothing when `root` holds
- * no `.git` (a folder inside another repository is not that repository) or git cannot answer.
+ * The checked repository as rules compare it (ADR 0193): remote URLs in one spelling each, and their
+ * default branches. The remotes are read by the caller (`gitRemotes` in clients/git).
  */
-export function readHomeRepository(root: string): HomeRepository {
-  if (!fs.existsSync(path.join(root, '.git'))) return UNKNOWN_HOME;
-  const git = (args: string[]): string => {
-    try {
-      return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
-    } catch {
-      return '';
-    }
-  };
-  const remotes = git(['config', '--get-regexp', '^remote\\..*\\.url$'])
-    .split('\n')
-    .map((line) => /^remote\.(.+)\.url (.+)$/.exec(line.trim()))
-    .filter((match): match is RegExpExecArray => match !== null);
-  const urls = remotes.map(([, , url]) => normalizeGitUrl(url));
-  const branches = remotes
-    .map(([, name]) => /^refs\/remotes\/[^/]+\/(.+)$/.exec(git(['symbolic-ref', '-q', `refs/remotes/${name}/HEAD`]).trim())?.[1])
-    .filter((branch): branch is string => branch !== undefined);
-  return { urls: [...new Set(urls)], branches: [...new Set(branches)] };
+export function homeRepositoryOf(remotes: { readonly urls: readonly string[]; readonly branches: readonly string[] }): HomeRepository {
+  return { urls: [...new Set(remotes.urls.map(normalizeGitUrl))], branches: [...new Set(remotes.branches)] };
 }
 
 /**
- * One spelling per repository: `https://github.com/org/repo`, `ssh://git@github.com/org/repo.git` and
- * `git@github.com:org/repo` all give `github.com/org/repo` (host lower-cased, credentials, port,
+ * One spelling per repository: `https://github.com/OWNER/repo`, `ssh://git@github.com/OWNER/repo.git` and
+ * `git@github.com:OWNER/repo` all give `github.com/OWNER/repo` (host lower-cased, credentials, port,
  * scheme and `.git` dropped).
  */
 export function normalizeGitUrl(url: string): string {

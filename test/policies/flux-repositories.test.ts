@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPaths, checkSources } from '../../policies';
-import { normalizeGitUrl, readHomeRepository } from '../../policies/load/home-repository';
+import { gitRemotes } from '../../clients/git/local-git';
+import { homeRepositoryOf, normalizeGitUrl } from '../../policies/load/home-repository';
 import { git } from '../support/git';
 import { runPhoenix } from '../support/run-phoenix';
 
@@ -52,7 +53,8 @@ describe("a tenant's Kustomization: its path is in the tenant's source, not in t
   const pathFindings = (root: string, files: string[]) =>
     checkPaths(
       files.map((file) => path.join(root, file)),
-      { baseDir: root, waiversFile: false },
+      // the repository's remotes, as phoenix check reads them
+      { baseDir: root, waiversFile: false, ruleOptions: { homeRepository: homeRepositoryOf(gitRemotes(root)) } },
     )
       .findings.filter((f) => f.ruleId === 'flux/path-exists')
       .map((f) => `${f.file}:${f.line} ${f.message}`);
@@ -61,11 +63,26 @@ describe("a tenant's Kustomization: its path is in the tenant's source, not in t
     expect(rendered).toMatch(/^ {2}path: \.\/staging$/m);
     expect(rendered).toMatch(/^ {4}branch: dev-team$/m);
     expect(fs.existsSync(path.join(clone, 'staging'))).toBe(false);
-    expect(readHomeRepository(clone)).toEqual({ urls: ['github.com/fluxcd/flux2-multi-tenancy'], branches: ['main'] });
+    expect(homeRepositoryOf(gitRemotes(clone))).toEqual({ urls: ['github.com/fluxcd/flux2-multi-tenancy'], branches: ['main'] });
   });
 
   it('does not look the tenant path up in this repository', () => {
     expect(pathFindings(clone, ['.'])).toEqual([]);
+  });
+
+  it('phoenix check reads the remotes itself: the tenant path is not looked up, the same path on the default branch is', async () => {
+    const pathFindingsOfCli = async (file: string) => {
+      const run = await runPhoenix(['check', file, '--format', 'json'], clone);
+      expect([0, 1], run.stderr).toContain(run.code);
+      return (JSON.parse(run.stdout) as { findings: { ruleId: string }[] }).findings.filter((f) => f.ruleId === 'flux/path-exists');
+    };
+    expect(await pathFindingsOfCli('rendered/tenants-staging.yaml')).toEqual([]);
+    fs.writeFileSync(path.join(clone, 'rendered', 'own-cli.yaml'), rendered.replace(/^ {4}branch: dev-team$/m, '    branch: main'));
+    try {
+      expect(await pathFindingsOfCli('rendered/own-cli.yaml')).toHaveLength(1);
+    } finally {
+      fs.rmSync(path.join(clone, 'rendered', 'own-cli.yaml'));
+    }
   });
 
   it('still looks it up when the source is this repository on its default branch', () => {

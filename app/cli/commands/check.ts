@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import * as policies from '../../../policies';
 import type { CheckMode, ReportFormat } from '../../../policies';
 import { openCollectorBinary } from '../../../clients/collector/otelcol';
+import { gitRemotes } from '../../../clients/git/local-git';
 import { COLLECTOR_RELEASE } from '../../../constructs/collector/release';
 import { ExitCode, UsageError } from '../errors';
 
@@ -73,13 +74,18 @@ function runCheck(paths: string[], flags: CheckFlags): number {
     : undefined;
   if (!collectorRule)
     process.stderr.write('info: collector/loads skipped: give --collector PATH (or PHOENIX_OTELCOL) to have the pinned collector validate every config\n');
+  const repoRoot = policies.resolveRepoRoot(path.resolve(inputs[0] ?? '.'), flags.repoRoot);
   const report = policies.checkPaths(inputs, {
     ...(collectorRule ? { rules: [...policies.allRules(), collectorRule] } : {}),
     mode: failOn === 'never' ? 'audit' : 'enforce',
     waiversFile: flags.waivers,
-    ...(flags.repoRoot !== undefined ? { repoRoot: policies.resolveRepoRoot(process.cwd(), flags.repoRoot) } : {}),
+    repoRoot,
     maxFileSizeBytes: maxFileSizeMiB * 2 ** 20,
-    ruleOptions: parseIntervalRange(policies.parseGoDuration, flags.fluxInterval ?? '30s..24h'),
+    ruleOptions: {
+      ...parseIntervalRange(policies.parseGoDuration, flags.fluxInterval ?? '30s..24h'),
+      // the repository's remotes tell its own Flux Git sources from other repositories' (ADR 0193)
+      homeRepository: policies.homeRepositoryOf(gitRemotes(repoRoot)),
+    },
   });
   const color = !flags.output && flags.format === 'text' && policies.shouldColor(process.stdout);
   const rendered = policies.renderReport(report, flags.format, { color });
