@@ -156,6 +156,27 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
   const logged: string[] = [];
   const names = ['alpha', 'beta', 'gamma', 'drop-pod-labels'];
 
+  /** An idle watcher service and its config with the API's actions on (token in root/api-token), as `phoenix watch` reads them. */
+  function idleWatcherWithActions(name: string, url: string, repository: string, tokenEnv: string, apiOptions = '') {
+    const config = parseWatcherConfig(
+      [
+        `repository: { url: '${url}', workDir: ${path.join(root, `${name}-work`)} }`,
+        `github: { repository: ${repository}, apiUrl: '${github.baseUrl}', token: { env: ${tokenEnv} } }`,
+        'actuation: { resynthesize: false }',
+        `api: { actions: { enabled: true, token: { file: ${path.join(root, 'api-token')} }${apiOptions} } }`,
+        'environments:',
+        '  dev: { flux: { source: kubernetes } }',
+      ].join('\n'),
+      path.join(root, `watcher-${name}.yaml`),
+    );
+    const service = new WatcherService({
+      loadInputs: async () => ({ environments: [], experiments: [], contains: async () => undefined }),
+      intervalSeconds: 60,
+      log: pino({ level: 'silent' }),
+    });
+    return { config, service };
+  }
+
   beforeAll(async () => {
     // GIVEN a config repo on a GitHub fake, four experiments running in dev, and the API with actions on
     root = await mkdtemp(path.join(tmpdir(), 'phoenix-api-'));
@@ -569,22 +590,7 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     // GIVEN a watcher config with the API's actions on, the token in a file and GitHub via a token variable
     await writeFile(path.join(root, 'api-token'), `${TOKEN}\n`);
     process.env.PHOENIX_TEST_API_GITHUB_TOKEN = 'gh-token';
-    const config = parseWatcherConfig(
-      [
-        `repository: { url: ${remote}, workDir: ${path.join(root, 'watch-work')} }`,
-        `github: { repository: acme/config, apiUrl: '${github.baseUrl}', token: { env: PHOENIX_TEST_API_GITHUB_TOKEN } }`,
-        'actuation: { resynthesize: false }',
-        `api: { actions: { enabled: true, token: { file: ${path.join(root, 'api-token')} } } }`,
-        'environments:',
-        '  dev: { flux: { source: kubernetes } }',
-      ].join('\n'),
-      path.join(root, 'watcher.yaml'),
-    );
-    const service = new WatcherService({
-      loadInputs: async () => ({ environments: [], experiments: [], contains: async () => undefined }),
-      intervalSeconds: 60,
-      log: pino({ level: 'silent' }),
-    });
+    const { config, service } = idleWatcherWithActions('watch', remote, 'acme/config', 'PHOENIX_TEST_API_GITHUB_TOKEN');
     const pullRequests = new Map();
     mountWatcherApi(service, config, {
       source: { view: () => buildStatusView({ generatedAt: 'x', decisions: [], states: { alpha: { dev: { phase: 'running' } } }, environmentOrder: ['dev'] }) },
@@ -634,22 +640,13 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     });
     await writeFile(path.join(root, 'api-token'), `${TOKEN}\n`);
     process.env.PHOENIX_TEST_API_GIT_TOKEN = GH_TOKEN;
-    const config = parseWatcherConfig(
-      [
-        `repository: { url: '${gitServer.url('acme/config-https')}', workDir: ${path.join(root, 'https-work')} }`,
-        `github: { repository: acme/config-https, apiUrl: '${github.baseUrl}', token: { env: PHOENIX_TEST_API_GIT_TOKEN } }`,
-        'actuation: { resynthesize: false }',
-        `api: { actions: { enabled: true, token: { file: ${path.join(root, 'api-token')} }, ratePerMinute: 600, burst: 10 } }`,
-        'environments:',
-        '  dev: { flux: { source: kubernetes } }',
-      ].join('\n'),
-      path.join(root, 'watcher-https.yaml'),
+    const { config, service } = idleWatcherWithActions(
+      'https',
+      gitServer.url('acme/config-https'),
+      'acme/config-https',
+      'PHOENIX_TEST_API_GIT_TOKEN',
+      ', ratePerMinute: 600, burst: 10',
     );
-    const service = new WatcherService({
-      loadInputs: async () => ({ environments: [], experiments: [], contains: async () => undefined }),
-      intervalSeconds: 60,
-      log: pino({ level: 'silent' }),
-    });
     const checked = validateServedAnswers(service.http);
     const lines: string[] = [];
     const answers: string[] = [];
@@ -718,22 +715,7 @@ describe('the watcher API /api/v1 (validated against docs/api/openapi.yaml)', ()
     expect(await leader.tryAcquire()).toBe(true);
     await writeFile(path.join(root, 'api-token'), `${TOKEN}\n`);
     process.env.PHOENIX_TEST_API_GITHUB_TOKEN = 'gh-token';
-    const config = parseWatcherConfig(
-      [
-        `repository: { url: ${remote}, workDir: ${path.join(root, 'lease-work')} }`,
-        `github: { repository: acme/config, apiUrl: '${github.baseUrl}', token: { env: PHOENIX_TEST_API_GITHUB_TOKEN } }`,
-        'actuation: { resynthesize: false }',
-        `api: { actions: { enabled: true, token: { file: ${path.join(root, 'api-token')} } } }`,
-        'environments:',
-        '  dev: { flux: { source: kubernetes } }',
-      ].join('\n'),
-      path.join(root, 'watcher-lease.yaml'),
-    );
-    const service = new WatcherService({
-      loadInputs: async () => ({ environments: [], experiments: [], contains: async () => undefined }),
-      intervalSeconds: 60,
-      log: pino({ level: 'silent' }),
-    });
+    const { config, service } = idleWatcherWithActions('lease', remote, 'acme/config', 'PHOENIX_TEST_API_GITHUB_TOKEN');
     const checked = validateServedAnswers(service.http);
     mountWatcherApi(service, config, {
       source: { view: () => buildStatusView({ generatedAt: 'x', decisions: [], states: { omega: { dev: { phase: 'pending' } } }, environmentOrder: ['dev'] }) },
